@@ -1,0 +1,22 @@
+// Shared Jest settings: swc for speed (legacy decorators + metadata for TypeORM entities), and
+// jose is ESM-only, so it is transformed like our own code.
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.(t|j|mj)s$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  testMatch: ['**/?(*.)+(spec|integration-spec|e2e-spec).ts'],
+  testTimeout: 30000,
+};

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'events',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'accreditation',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'certificate',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

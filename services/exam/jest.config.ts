@@ -1,0 +1,5 @@
+export default {
+  displayName: 'exam',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

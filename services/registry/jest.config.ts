@@ -1,0 +1,5 @@
+export default {
+  displayName: 'registry',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

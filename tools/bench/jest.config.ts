@@ -1,0 +1,5 @@
+export default {
+  displayName: 'tool-bench',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

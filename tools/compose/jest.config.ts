@@ -1,0 +1,5 @@
+export default {
+  displayName: 'tool-compose',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'tool-dev',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

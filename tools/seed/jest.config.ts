@@ -1,0 +1,5 @@
+export default {
+  displayName: 'tool-seed',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
