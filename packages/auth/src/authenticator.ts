@@ -1,0 +1,161 @@
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import { authenticationUnavailable, unauthenticated } from './auth-errors';
+import type { AuthLogger } from './auth-logger';
+import { devSecretKey } from './dev-token';
+import { parseApiKey } from './rcb-credential';
+import { isClaimsProblem, viewerFromClaims } from './token-claims';
+import { PUBLIC_VIEWER, type Viewer } from './viewer';
+
+export interface CredentialVerifier {
+  /** The credential behind an RCB API key, or null when the key is unknown, revoked or has a wrong secret. */
+  verify(apiKey: string): Promise<{ credentialId: string; rcbId: string } | null>;
+}
+
+export interface AuthenticatorOptions {
+  /** HS256 secret for development tokens (AUTH_DEV_SECRET). */
+  devSecret?: string;
+  /** Production IdP key set (AUTH_JWKS_URL): RS*, PS*, ES*, EdDSA tokens. */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string | string[];
+  /** RCB API keys are refused when absent. */
+  credentials?: CredentialVerifier;
+  /** Seconds of clock skew tolerated on exp/nbf/iat. Default 5. */
+  clockTolerance?: number;
+  /** How long a verified token is remembered (never beyond its exp). Default 30 s; 0 disables. */
+  tokenCacheMs?: number;
+  /** Bound on remembered tokens. Default 10 000. */
+  tokenCacheSize?: number;
+  /** Where to report a key set that cannot be fetched. */
+  logger?: AuthLogger;
+}
+
+export interface Authenticator {
+  /** The viewer for an Authorization header; PUBLIC_VIEWER when absent; throws UNAUTHENTICATED when the credential is bad. */
+  authenticate(authorizationHeader: string | undefined): Promise<Viewer>;
+}
+
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+
+const CLAIM_MESSAGES: Record<string, string> = {
+  iss: 'The token was not issued by the expected issuer',
+  aud: 'The token is not meant for this service',
+  nbf: 'The token is not valid yet',
+  iat: 'The token has an invalid issue time',
+  exp: 'The token has no valid expiry',
+  sub: 'The token has no subject',
+};
+
+interface CachedViewer {
+  viewer: Viewer;
+  until: number;
+}
+
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  const { devSecret, jwksUrl, issuer, audience, credentials, logger } = options;
+  if (!devSecret && !jwksUrl) throw new Error('createAuthenticator needs devSecret (development) or jwksUrl (production)');
+  const clockTolerance = options.clockTolerance ?? 5;
+  const cacheMs = options.tokenCacheMs ?? 30_000;
+  const cacheSize = options.tokenCacheSize ?? 10_000;
+
+  const secretKey = devSecret ? devSecretKey(devSecret) : undefined;
+  const jwks = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl)) : undefined;
+  const algorithms = [...(secretKey ? ['HS256'] : []), ...(jwks ? ASYMMETRIC_ALGORITHMS : [])];
+  // Each algorithm family gets only its own key, so a public JWKS key can never be used as an HMAC secret.
+  const key: JWTVerifyGetKey = (header, token) => {
+    if (header.alg === 'HS256' && secretKey) return secretKey;
+    if (jwks) return jwks(header, token);
+    throw new Error('unreachable: algorithm was allowed without a key');
+  };
+  const verifyOptions: JWTVerifyOptions = { algorithms, clockTolerance, requiredClaims: ['sub', 'exp'] };
+  if (issuer) verifyOptions.issuer = issuer;
+  if (audience) verifyOptions.audience = audience;
+
+  // Token -> viewer. Safe because a JWT cannot be revoked before its exp, and entries never outlive it.
+  const cache = new Map<string, CachedViewer>();
+
+  async function authenticateToken(token: string): Promise<Viewer> {
+    const now = Date.now();
+    const hit = cache.get(token);
+    if (hit) {
+      if (hit.until > now) return hit.viewer;
+      cache.delete(token);
+    }
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, key, verifyOptions));
+    } catch (error) {
+      throw tokenError(error, logger);
+    }
+    const viewer = viewerFromClaims(payload);
+    if (isClaimsProblem(viewer)) throw unauthenticated(viewer.message);
+    if (cacheMs > 0 && typeof payload.exp === 'number') {
+      if (cache.size >= cacheSize) {
+        // Oldest insertion first: cheap, and a busy cache turns over within cacheMs anyway.
+        const oldest = cache.keys().next();
+        if (!oldest.done) cache.delete(oldest.value);
+      }
+      cache.set(token, { viewer, until: Math.min(now + cacheMs, (payload.exp + clockTolerance) * 1000 - 1) });
+    }
+    return viewer;
+  }
+
+  async function authenticateApiKey(apiKey: string): Promise<Viewer> {
+    if (!credentials) throw unauthenticated('API keys are not accepted by this service');
+    if (!parseApiKey(apiKey)) throw unauthenticated('The API key is malformed');
+    const credential = await credentials.verify(apiKey);
+    if (!credential) throw unauthenticated('The API key is unknown or has been revoked');
+    return Object.freeze({
+      role: 'rcb_integration',
+      subject: `credential:${credential.credentialId}`,
+      rcbId: credential.rcbId,
+      credentialId: credential.credentialId,
+    });
+  }
+
+  return {
+    async authenticate(authorizationHeader) {
+      const header = authorizationHeader?.trim();
+      if (!header) return PUBLIC_VIEWER;
+      const space = header.indexOf(' ');
+      const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
+      const value = space < 0 ? '' : header.slice(space + 1).trim();
+      if (scheme === 'bearer') {
+        if (!value) throw unauthenticated('The Bearer token is missing');
+        return authenticateToken(value);
+      }
+      if (scheme === 'apikey') {
+        if (!value) throw unauthenticated('The API key is missing');
+        return authenticateApiKey(value);
+      }
+      throw unauthenticated("Unsupported Authorization scheme: use 'Bearer <token>' or 'ApiKey <key>'");
+    },
+  };
+}
+
+function tokenError(error: unknown, logger: AuthLogger | undefined): Error {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return unauthenticated('The token has expired; sign in again');
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
+      const claim = (error as { claim?: string }).claim ?? '';
+      return unauthenticated(CLAIM_MESSAGES[claim] ?? `The token's ${claim} claim is invalid`);
+    }
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return unauthenticated('The token signature is not valid');
+    case 'ERR_JWS_INVALID':
+    case 'ERR_JWT_INVALID':
+      return unauthenticated('The token is malformed');
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+    case 'ERR_JOSE_NOT_SUPPORTED':
+      return unauthenticated('The token is signed with an algorithm this service does not accept');
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
+      return unauthenticated('The token is signed with an unknown key');
+    default:
+      // The key set could not be fetched or read: our problem, not the client's.
+      logger?.error({ err: error }, 'cannot verify tokens: key set unavailable');
+      return authenticationUnavailable('Sign-in tokens cannot be checked right now; try again shortly');
+  }
+}

@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import { ConsumerEvents, type Consumer, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
+import { z } from 'zod';
+import { authenticationUnavailable } from './auth-errors';
+import type { AuthLogger } from './auth-logger';
+import type { CredentialVerifier } from './authenticator';
+import { parseApiKey, secretMatchesHash } from './rcb-credential';
+
+export const CREDENTIAL_ISSUED = 'accreditation.credential.issued';
+export const CREDENTIAL_REVOKED = 'accreditation.credential.revoked';
+export const CREDENTIAL_USED = 'accreditation.credential.used';
+
+export interface CredentialStoreOptions {
+  nc: NatsConnection;
+  /** EVENTS_NAMESPACE: subjects become `<namespace>.<subject>`, the stream `<NAMESPACE>_ACCREDITATION`. */
+  namespace?: string;
+  logger: AuthLogger;
+  /** Names the ephemeral consumer after the process following the stream (e.g. 'gateway'), for operators. */
+  name?: string;
+  /** At most one `accreditation.credential.used` per credential per interval. Default 60 000 ms. */
+  usageIntervalMs?: number;
+  /** How long verify() waits for the initial replay before answering SERVICE_UNAVAILABLE. Default 5 000 ms. */
+  readyTimeoutMs?: number;
+  /** Pause between attempts while the stream does not exist yet. Default 1 000 ms. */
+  retryIntervalMs?: number;
+}
+
+export interface CredentialStore extends CredentialVerifier {
+  /** Resolves once every credential event published before the store started has been applied. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const credentialId = z
+  .guid()
+  .transform((id) => id.toLowerCase());
+const envelopeSchema = z.object({
+  id: z.string().min(1),
+  subject: z.string(),
+  version: z.number().int(),
+  occurredAt: z.string(),
+  requestId: z.string().optional(),
+  payload: z.unknown(),
+});
+const issuedSchema = z.object({
+  credentialId,
+  rcbId: z.string().min(1),
+  secretHash: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/)
+    .transform((hash) => hash.toLowerCase()),
+  label: z.string().nullable().optional(),
+  issuedAt: z.string(),
+});
+const revokedSchema = z.object({ credentialId, rcbId: z.string().min(1), revokedAt: z.string() });
+
+interface KnownCredential {
+  rcbId: string;
+  secretHash: string;
+}
+
+export function accreditationStreamName(namespace?: string): string {
+  return namespace ? `${namespace.toUpperCase().replace(/[^A-Z0-9_-]/g, '_')}_ACCREDITATION` : 'ACCREDITATION';
+}
+
+/**
+ * Follows accreditation's credential events with an ordered (ephemeral, in-memory) consumer that replays the
+ * stream from its first message, so every process knows every credential and sees revocations within seconds.
+ */
+export async function createCredentialStore(options: CredentialStoreOptions): Promise<CredentialStore> {
+  const { nc, namespace, logger } = options;
+  const usageIntervalMs = options.usageIntervalMs ?? 60_000;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 5_000;
+  const retryIntervalMs = options.retryIntervalMs ?? 1_000;
+  const prefix = namespace ? `${namespace}.` : '';
+  const streamName = accreditationStreamName(namespace);
+  const issuedSubject = prefix + CREDENTIAL_ISSUED;
+  const revokedSubject = prefix + CREDENTIAL_REVOKED;
+  const usedSubject = prefix + CREDENTIAL_USED;
+
+  const active = new Map<string, KnownCredential>();
+  // Sticky: an id once revoked stays revoked, even if an issued event for it were replayed later.
+  const revoked = new Set<string>();
+  const lastUsagePublished = new Map<string, number>();
+
+  let isReady = false;
+  let markReady!: () => void;
+  const readyPromise = new Promise<void>((resolve) => {
+    markReady = () => {
+      if (isReady) return;
+      isReady = true;
+      logger.info({ stream: streamName, credentials: active.size }, 'credential store caught up');
+      resolve();
+    };
+  });
+
+  let closed = false;
+  let wakeSleeper: (() => void) | undefined;
+  let consumer: Consumer | undefined;
+  let messages: ConsumerMessages | undefined;
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wakeSleeper = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  function apply(message: JsMsg): void {
+    const subject = message.subject;
+    // The stream carries all of accreditation's events (credential.used too); only these two matter here.
+    if (subject !== issuedSubject && subject !== revokedSubject) return;
+    let envelope: z.infer<typeof envelopeSchema>;
+    try {
+      envelope = envelopeSchema.parse(JSON.parse(decoder.decode(message.data)));
+    } catch (error) {
+      logger.error({ err: error, subject, seq: message.seq }, 'skipping a credential event that is not a valid envelope');
+      return;
+    }
+    if (subject === issuedSubject) {
+      const parsed = issuedSchema.safeParse(envelope.payload);
+      if (!parsed.success) {
+        logger.error({ err: parsed.error, eventId: envelope.id, seq: message.seq }, 'skipping an invalid credential.issued event');
+        return;
+      }
+      const { credentialId: id, rcbId, secretHash } = parsed.data;
+      if (!revoked.has(id)) active.set(id, { rcbId, secretHash });
+    } else {
+      const parsed = revokedSchema.safeParse(envelope.payload);
+      if (!parsed.success) {
+        logger.error({ err: parsed.error, eventId: envelope.id, seq: message.seq }, 'skipping an invalid credential.revoked event');
+        return;
+      }
+      revoked.add(parsed.data.credentialId);
+      active.delete(parsed.data.credentialId);
+    }
+  }
+
+  async function openConsumer(): Promise<Consumer | undefined> {
+    let waitingLogged = false;
+    while (!closed) {
+      try {
+        return await nc.jetstream().consumers.get(streamName, {
+          filterSubjects: `${prefix}accreditation.credential.>`,
+          ...(options.name ? { name_prefix: `${options.name.replace(/[^A-Za-z0-9_-]/g, '_')}_credentials_` } : {}),
+        });
+      } catch (error) {
+        // Accreditation (or ensureStreams) creates the stream; until then, wait rather than create it with our guess of its config.
+        if (!waitingLogged) {
+          logger.warn({ err: error, stream: streamName }, 'credential stream not available yet; API keys are refused until it is');
+          waitingLogged = true;
+        }
+        await sleep(retryIntervalMs);
+      }
+    }
+    return undefined;
+  }
+
+  async function watchStatus(source: ConsumerMessages): Promise<void> {
+    for await (const status of await source.status()) {
+      if (status.type === ConsumerEvents.StreamNotFound || status.type === ConsumerEvents.HeartbeatsMissed) {
+        logger.warn({ stream: streamName, status: status.type, data: status.data }, 'credential stream interrupted; retrying');
+      } else {
+        logger.debug({ stream: streamName, status: status.type, data: status.data }, 'credential consumer status');
+      }
+    }
+  }
+
+  async function follow(): Promise<void> {
+    consumer = await openConsumer();
+    if (!consumer || closed) return;
+    messages = await consumer.consume();
+    if (closed) {
+      messages.stop();
+      return;
+    }
+    watchStatus(messages).catch((error: unknown) => logger.debug({ err: error }, 'credential status watch ended'));
+    // num_pending when the consumer was created: nothing to replay means caught up already.
+    const info = await consumer.info(true);
+    if (info.num_pending === 0) markReady();
+    for await (const message of messages) {
+      apply(message);
+      if (message.info.pending === 0) markReady();
+    }
+  }
+
+  const following = follow().catch((error: unknown) => {
+    if (!closed) logger.error({ err: error, stream: streamName }, 'credential store stopped following the stream');
+  });
+
+  async function waitUntilReady(): Promise<void> {
+    if (isReady) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), readyTimeoutMs);
+    });
+    const outcome = await Promise.race([readyPromise, timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') throw authenticationUnavailable('API keys cannot be checked yet; try again shortly');
+  }
+
+  function publishUsage(id: string): void {
+    const now = Date.now();
+    const last = lastUsagePublished.get(id);
+    if (last !== undefined && now - last < usageIntervalMs) return;
+    lastUsagePublished.set(id, now);
+    const usedAt = new Date(now).toISOString();
+    const envelope = { id: randomUUID(), subject: CREDENTIAL_USED, version: 1, occurredAt: usedAt, payload: { credentialId: id, usedAt } };
+    try {
+      nc.publish(usedSubject, encoder.encode(JSON.stringify(envelope)));
+    } catch (error) {
+      // Last-used is informational; losing one never blocks a request.
+      logger.warn({ err: error, credentialId: id }, 'could not publish credential usage');
+    }
+  }
+
+  return {
+    async verify(apiKey) {
+      const parsed = parseApiKey(apiKey);
+      if (!parsed) return null;
+      await waitUntilReady();
+      const credential = active.get(parsed.credentialId);
+      if (!credential || !secretMatchesHash(parsed.secret, credential.secretHash)) return null;
+      publishUsage(parsed.credentialId);
+      return { credentialId: parsed.credentialId, rcbId: credential.rcbId };
+    },
+    ready: () => readyPromise,
+    async close() {
+      if (closed) return;
+      closed = true;
+      wakeSleeper?.();
+      messages?.stop();
+      await following;
+      // Ordered consumers vanish on their own after inactivity; deleting now just tidies up.
+      await consumer?.delete().catch(() => false);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+export { PUBLIC_VIEWER, ROLES, type Role, type Viewer } from './viewer';
+export type { AuthLogger } from './auth-logger';
+export {
+  createAuthenticator,
+  type Authenticator,
+  type AuthenticatorOptions,
+  type CredentialVerifier,
+} from './authenticator';
+export { signDevToken, type DevTokenOptions } from './dev-token';
+export { PERSON_ROLES, type PersonRole, type TokenClaims } from './token-claims';
+export {
+  generateRcbCredential,
+  hashSecret,
+  parseApiKey,
+  secretMatchesHash,
+  type ParsedApiKey,
+  type RcbCredential,
+} from './rcb-credential';
+export {
+  accreditationStreamName,
+  createCredentialStore,
+  CREDENTIAL_ISSUED,
+  CREDENTIAL_REVOKED,
+  CREDENTIAL_USED,
+  type CredentialStore,
+  type CredentialStoreOptions,
+} from './credential-store';
+export {
+  isSchemeStaff,
+  requireAtoAccess,
+  requireAuthenticated,
+  requireCandidate,
+  requireRcbAccess,
+  requireRole,
+  requireSchemeStaff,
+} from './permissions';
