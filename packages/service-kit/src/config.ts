@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** A missing or bad environment variable, named, so a service fails at start with a useful message. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment against a zod shape and returns the typed result. */
+export function loadConfig<S extends z.ZodRawShape>(
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<S>> {
+  const result = z.object(shape).safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        const value = env[name];
+        return value === undefined
+          ? `${name} is required but not set (${issue.message})`
+          : `${name}=${JSON.stringify(value)} is invalid: ${issue.message}`;
+      }),
+    );
+  }
+  return result.data;
+}
+
+const urlWithProtocol = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a URL starting with ${protocols.join(' or ')}//` },
+  );
+
+export const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
+
+/** What every subgraph needs; services extend it with their own variables. */
+export const baseServiceConfig = {
+  NODE_ENV: nodeEnv,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: z.coerce.number().int().min(0).max(65535),
+  DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']),
+  NATS_URL: urlWithProtocol(['nats:', 'tls:']).default('nats://127.0.0.1:4222'),
+  /** Prefix for stream names and subjects, so test runs and dev stacks never see each other's events. */
+  EVENTS_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9_]+$/, 'lower-case letters, digits and _ only')
+    .optional(),
+  AUTH_DEV_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  AUTH_JWKS_URL: urlWithProtocol(['https:', 'http:']).optional(),
+  AUTH_ISSUER: z.string().optional(),
+  AUTH_AUDIENCE: z.string().optional(),
+};
+
+export type BaseServiceConfig = z.infer<z.ZodObject<typeof baseServiceConfig>>;
+
+/** Production must verify tokens against a JWKS; a dev secret alone is only for development and tests. */
+export function assertAuthConfigured(config: BaseServiceConfig): void {
+  if (config.NODE_ENV === 'production' && !config.AUTH_JWKS_URL) {
+    throw new ConfigError(['AUTH_JWKS_URL is required when NODE_ENV=production']);
+  }
+  if (config.NODE_ENV !== 'production' && !config.AUTH_DEV_SECRET && !config.AUTH_JWKS_URL) {
+    throw new ConfigError(['AUTH_DEV_SECRET (or AUTH_JWKS_URL) is required to verify tokens']);
+  }
+}

@@ -1,0 +1,130 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Client } from 'pg';
+import { DataSource, type EntitySchema, type Logger as TypeOrmLogger, type MixedList } from 'typeorm';
+import type { Logger } from './logger';
+
+type EntityList = MixedList<string | (new () => unknown) | EntitySchema>;
+type MigrationList = MixedList<string | (new () => unknown)>;
+
+export interface DataSourceOptions {
+  url: string;
+  entities: EntityList;
+  migrations: MigrationList;
+  logger?: Logger;
+  poolSize?: number;
+  /** Counts SQL statements per unit of work (tests and benchmarks: N+1 must not happen). */
+  sqlCounter?: SqlCounter;
+}
+
+/** Creates the database named in `url` when it does not exist yet (safe when several processes race). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  if (!name) throw new Error(`DATABASE_URL ${redactUrl(url)} names no database`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) {
+      try {
+        await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+      } catch (error) {
+        // 42P04 duplicate_database / 23505: another process created it between our check and create.
+        const code = (error as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') throw error;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}
+
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: options.entities,
+    migrations: options.migrations,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    logging: options.sqlCounter ? ['query', 'error', 'warn'] : ['error', 'warn'],
+    logger: new PinoTypeOrmLogger(options.logger, options.sqlCounter),
+    extra: { max: options.poolSize ?? 10, idleTimeoutMillis: 30_000 },
+  });
+}
+
+/** Creates the database if absent, connects and runs pending migrations (the only way the schema changes). */
+export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
+  await ensureDatabase(options.url);
+  const dataSource = createDataSource(options);
+  await dataSource.initialize();
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  if (applied.length > 0) {
+    options.logger?.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
+  }
+  return dataSource;
+}
+
+/** SQL statements that entities and migrations disagree on (empty when in sync). */
+export async function pendingSchemaChanges(dataSource: DataSource): Promise<string[]> {
+  const sql = await dataSource.driver.createSchemaBuilder().log();
+  return sql.upQueries.map((q) => q.query);
+}
+
+/**
+ * Counts SQL statements issued inside `measure(fn)`, following async context, so concurrent work
+ * elsewhere does not disturb the count.
+ */
+export class SqlCounter {
+  private readonly storage = new AsyncLocalStorage<{ statements: string[] }>();
+
+  async measure<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+    const store = { statements: [] as string[] };
+    const result = await this.storage.run(store, fn);
+    return { result, statements: store.statements };
+  }
+
+  record(query: string): void {
+    this.storage.getStore()?.statements.push(query);
+  }
+}
+
+class PinoTypeOrmLogger implements TypeOrmLogger {
+  constructor(
+    private readonly logger?: Logger,
+    private readonly counter?: SqlCounter,
+  ) {}
+
+  logQuery(query: string): void {
+    this.counter?.record(query);
+  }
+  logQueryError(error: string | Error, query: string): void {
+    this.logger?.error({ err: error, query }, 'query failed');
+  }
+  logQuerySlow(time: number, query: string): void {
+    this.logger?.warn({ ms: time, query }, 'slow query');
+  }
+  logSchemaBuild(message: string): void {
+    this.logger?.debug(message);
+  }
+  logMigration(message: string): void {
+    this.logger?.info(message);
+  }
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger?.warn({ message }, 'typeorm');
+    else this.logger?.debug({ message }, 'typeorm');
+  }
+}

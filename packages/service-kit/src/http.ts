@@ -1,0 +1,145 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext as ApolloBaseContext } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Logger } from './logger';
+
+export interface IncomingGraphQLRequest {
+  headers: IncomingHttpHeaders;
+  remoteAddress: string | undefined;
+}
+
+export interface ServeHttpOptions<TContext extends ApolloBaseContext> {
+  port: number;
+  host?: string;
+  apollo: ApolloServer<TContext>;
+  context: (request: IncomingGraphQLRequest) => Promise<TContext>;
+  /** Readiness: resolves true when dependencies (PostgreSQL, NATS) answer. */
+  ready?: () => Promise<boolean>;
+  logger: Logger;
+  /** Largest accepted request body; bulk imports of 1,000 records fit comfortably. */
+  maxBodyBytes?: number;
+  /** Extra GET routes (e.g. a JWKS document): path -> handler returning a JSON-serialisable body. */
+  routes?: Record<string, () => Promise<unknown>>;
+}
+
+export interface RunningHttpServer {
+  server: Server;
+  url: string;
+  port: number;
+  /** Stops taking new requests, waits for in-flight ones, then closes idle keep-alive sockets. */
+  close(): Promise<void>;
+}
+
+/**
+ * A plain node:http server for Apollo Server: POST/GET /graphql, GET /health (liveness) and GET /ready
+ * (readiness). No framework in the hot path: this runs on every request through the gateway.
+ */
+export async function serveHttp<TContext extends ApolloBaseContext>(
+  options: ServeHttpOptions<TContext>,
+): Promise<RunningHttpServer> {
+  const { apollo, logger } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
+  let draining = false;
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'unhandled HTTP error');
+      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+      else res.end();
+    });
+  });
+  // The gateway keeps connections alive for less than this, so it never reuses a socket we are closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/health') return send(res, draining ? 503 : 200, { status: draining ? 'draining' : 'ok' });
+    if (url.pathname === '/ready') {
+      const ok = !draining && (options.ready ? await options.ready().catch(() => false) : true);
+      return send(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
+    }
+    const route = req.method === 'GET' ? options.routes?.[url.pathname] : undefined;
+    if (route) return send(res, 200, await route());
+    if (url.pathname !== '/graphql' && url.pathname !== '/') return send(res, 404, { error: 'not found' });
+    if (req.method !== 'POST' && req.method !== 'GET') {
+      res.setHeader('allow', 'GET, POST');
+      return send(res, 405, { error: 'method not allowed' });
+    }
+
+    const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
+    if (raw === null) return send(res, 413, { errors: [{ message: `Request body larger than ${maxBodyBytes} bytes` }] });
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown = undefined;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return send(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      }
+    }
+
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+      context: () => options.context({ headers: req.headers, remoteAddress: req.socket.remoteAddress }),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port }, 'listening');
+
+  return {
+    server,
+    port,
+    url: `http://127.0.0.1:${port}/graphql`,
+    async close() {
+      draining = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** An authentication failure during context creation: 401 with a GraphQL error body. */
+export function unauthenticatedContextError(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
