@@ -1,0 +1,281 @@
+import { z } from 'zod';
+
+/**
+ * One event of the catalogue: its logical subject (`<service>.<aggregate>.<event>`), its payload
+ * version and the schema that both the producer (on record) and the consumer (on receipt) check.
+ */
+export interface EventDefinition<T> {
+  readonly subject: string;
+  readonly version: number;
+  readonly schema: z.ZodType<T>;
+}
+
+/** What travels on the wire: the payload wrapped with the facts every consumer needs. */
+export interface EventEnvelope<T = unknown> {
+  /** uuid; also the JetStream `Nats-Msg-Id` (dedupe) and the consumers' inbox key. */
+  id: string;
+  /** Logical subject, without the namespace. */
+  subject: string;
+  version: number;
+  /** ISO 8601 instant at which the state change was recorded. */
+  occurredAt: string;
+  /** The request that caused the change, for tracing across services. */
+  requestId?: string;
+  payload: T;
+}
+
+/** The payload type of an event definition: `PayloadOf<typeof Events.CertificateIssued>`. */
+export type PayloadOf<D> = D extends EventDefinition<infer T> ? T : never;
+
+/** Thrown when a payload or envelope does not match the catalogue. */
+export class InvalidEventError extends Error {
+  constructor(
+    readonly subject: string,
+    readonly version: number,
+    readonly issues: string,
+  ) {
+    super(`invalid ${subject} v${version}: ${issues}`);
+    this.name = 'InvalidEventError';
+  }
+}
+
+const SUBJECT_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*){2}$/;
+
+export function defineEvent<T>(subject: string, version: number, schema: z.ZodType<T>): EventDefinition<T> {
+  if (!SUBJECT_PATTERN.test(subject)) {
+    throw new Error(`event subject "${subject}" must be <service>.<aggregate>.<event> in lower-case kebab words`);
+  }
+  if (!Number.isInteger(version) || version < 1) {
+    throw new Error(`event ${subject}: version must be a positive integer, got ${version}`);
+  }
+  return Object.freeze({ subject, version, schema });
+}
+
+/** Validates a payload against its definition; returns the parsed value (unknown keys stripped). */
+export function parseEventPayload<T>(def: EventDefinition<T>, payload: unknown): T {
+  const result = def.schema.safeParse(payload);
+  if (!result.success) {
+    throw new InvalidEventError(def.subject, def.version, z.prettifyError(result.error));
+  }
+  return result.data;
+}
+
+/** Validates a whole envelope as received from the bus, payload included. */
+export function parseEventEnvelope<T>(def: EventDefinition<T>, value: unknown): EventEnvelope<T> {
+  const envelope = envelopeSchema.safeParse(value);
+  if (!envelope.success) {
+    throw new InvalidEventError(def.subject, def.version, z.prettifyError(envelope.error));
+  }
+  const { id, subject, version, occurredAt, requestId, payload } = envelope.data;
+  if (subject !== def.subject || version !== def.version) {
+    throw new InvalidEventError(def.subject, def.version, `envelope carries ${subject} v${version}`);
+  }
+  const parsed: EventEnvelope<T> = { id, subject, version, occurredAt, payload: parseEventPayload(def, payload) };
+  if (requestId !== undefined) parsed.requestId = requestId;
+  return parsed;
+}
+
+const envelopeSchema = z.object({
+  id: z.uuid(),
+  subject: z.string().min(1),
+  version: z.number().int().positive(),
+  occurredAt: z.iso.datetime({ offset: true }),
+  requestId: z.string().min(1).max(200).optional(),
+  payload: z.unknown(),
+});
+
+// Building blocks, in the domain's words. Every aggregate id in this system is a uuid.
+const id = z.uuid();
+const instant = z.iso.datetime({ offset: true });
+const calendarDate = z.iso.date();
+const reason = z.string().trim().min(1).max(2000);
+const organizationName = z.string().trim().min(1).max(300);
+/** ISO 3166-1 alpha-2, upper case. */
+const countryCode = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code');
+/** A language tag as the exam service records it (e.g. `en`, `pt-BR`, `zh-Hans`). */
+const language = z.string().trim().min(2).max(35);
+
+export const ExamCode = z.enum(['FOUNDATION', 'PRACTITIONER', 'AUDITOR']);
+export type ExamCode = z.infer<typeof ExamCode>;
+
+export const AtoStatus = z.enum(['APPLIED', 'UNDER_ASSESSMENT', 'ACCREDITED', 'REJECTED', 'SUSPENDED', 'WITHDRAWN']);
+export type AtoStatus = z.infer<typeof AtoStatus>;
+
+export const RcbStatus = z.enum(['APPLIED', 'UNDER_ASSESSMENT', 'APPOINTED', 'REJECTED', 'SUSPENDED', 'WITHDRAWN']);
+export type RcbStatus = z.infer<typeof RcbStatus>;
+
+export const CertificateDeliveryFormat = z.enum(['ELECTRONIC_ONLY', 'PAPER_AND_ELECTRONIC']);
+export type CertificateDeliveryFormat = z.infer<typeof CertificateDeliveryFormat>;
+
+export const CertificateRecipient = z.enum(['CANDIDATE', 'ATO']);
+export type CertificateRecipient = z.infer<typeof CertificateRecipient>;
+
+/** A postal address, for hard-copy certificates sent via an ATO. */
+export const PostalAddress = z.object({
+  recipientName: z.string().trim().min(1).max(300),
+  lines: z.array(z.string().trim().min(1).max(300)).min(1).max(5),
+  city: z.string().trim().min(1).max(200),
+  postalCode: z.string().trim().max(40).nullable(),
+  country: countryCode,
+});
+export type PostalAddress = z.infer<typeof PostalAddress>;
+
+const percentage = z.number().min(0).max(100);
+
+const sittingReleased = z
+  .object({
+    sittingId: id,
+    candidateId: id,
+    candidateName: z.string().trim().min(1).max(300),
+    examCode: ExamCode,
+    language,
+    /** null: sat at a public exam session of the scheme owner, or self-study. */
+    atoId: id.nullable(),
+    sessionId: id,
+    score: z.number().int().min(0),
+    maxScore: z.number().int().positive(),
+    percentage,
+    passed: z.boolean(),
+    /** Score reached the trainer-eligibility threshold of the exam (Practitioner 66%, Auditor 75%). */
+    trainerEligible: z.boolean(),
+    satOn: calendarDate,
+    releasedAt: instant,
+  })
+  .refine((p) => p.score <= p.maxScore, { message: 'score exceeds maxScore', path: ['score'] })
+  .refine((p) => p.passed || !p.trainerEligible, { message: 'a failed sitting cannot make a trainer eligible', path: ['trainerEligible'] });
+
+export const Events = {
+  /** A sitting's result was released to the candidate (pass or fail). A pass leads to a certificate. */
+  ExamSittingReleased: defineEvent('exam.sitting.released', 1, sittingReleased),
+
+  /** A sitting was voided (malpractice); any certificate it produced is revoked. */
+  ExamSittingVoided: defineEvent(
+    'exam.sitting.voided',
+    1,
+    z.object({ sittingId: id, candidateId: id, examCode: ExamCode, reason, voidedAt: instant }),
+  ),
+
+  /** An electronic certificate was issued for a released pass. */
+  CertificateIssued: defineEvent(
+    'certificate.certificate.issued',
+    1,
+    z.object({
+      certificateId: id,
+      /** The public certificate number anyone can verify. */
+      number: z.string().trim().min(1).max(64),
+      sittingId: id,
+      candidateId: id,
+      holderName: z.string().trim().min(1).max(300),
+      examCode: ExamCode,
+      language,
+      atoId: id.nullable(),
+      issuedAt: instant,
+      percentage,
+      trainerEligible: z.boolean(),
+    }),
+  ),
+
+  /** A certificate was revoked; verification says so from now on. */
+  CertificateRevoked: defineEvent(
+    'certificate.certificate.revoked',
+    1,
+    z.object({
+      certificateId: id,
+      number: z.string().trim().min(1).max(64),
+      sittingId: id,
+      candidateId: id,
+      reason,
+      revokedAt: instant,
+    }),
+  ),
+
+  /** An ATO moved in its accreditation lifecycle (applied -> assessed -> accredited/rejected -> suspended/withdrawn). */
+  AtoStatusChanged: defineEvent(
+    'accreditation.ato.status-changed',
+    1,
+    z.object({
+      atoId: id,
+      name: organizationName,
+      country: countryCode,
+      status: AtoStatus,
+      previousStatus: AtoStatus.nullable(),
+      reason: reason.nullable(),
+      changedAt: instant,
+    }),
+  ),
+
+  /** An RCB moved in its appointment lifecycle; a suspended or withdrawn RCB issues no new certifications. */
+  RcbStatusChanged: defineEvent(
+    'accreditation.rcb.status-changed',
+    1,
+    z.object({
+      rcbId: id,
+      name: organizationName,
+      status: RcbStatus,
+      previousStatus: RcbStatus.nullable(),
+      reason: reason.nullable(),
+      changedAt: instant,
+    }),
+  ),
+
+  /** An ATO chose how its candidates' certificates are delivered. */
+  AtoDeliveryPreferenceChanged: defineEvent(
+    'accreditation.ato.delivery-preference-changed',
+    1,
+    z
+      .object({
+        atoId: id,
+        format: CertificateDeliveryFormat,
+        recipient: CertificateRecipient,
+        /** Where hard copies go when the ATO is the recipient. */
+        atoAddress: PostalAddress.nullable(),
+        changedAt: instant,
+      })
+      .refine((p) => !(p.format === 'PAPER_AND_ELECTRONIC' && p.recipient === 'ATO') || p.atoAddress !== null, {
+        message: 'paper certificates sent via the ATO need the ATO address',
+        path: ['atoAddress'],
+      }),
+  ),
+
+  /** An RCB integration credential was issued; only the hash of its secret travels. */
+  CredentialIssued: defineEvent(
+    'accreditation.credential.issued',
+    1,
+    z.object({
+      credentialId: id,
+      rcbId: id,
+      secretHash: z.string().min(16).max(512),
+      label: z.string().trim().min(1).max(200).nullable(),
+      issuedAt: instant,
+    }),
+  ),
+
+  /** An RCB integration credential was revoked: every verifier must refuse it within seconds. */
+  CredentialRevoked: defineEvent(
+    'accreditation.credential.revoked',
+    1,
+    z.object({ credentialId: id, rcbId: id, revokedAt: instant }),
+  ),
+
+  /** A certification in the public registry changed (issued, surveillance, suspension, transfer...). */
+  CertificationChanged: defineEvent(
+    'registry.certification.changed',
+    1,
+    z.object({
+      certificationId: id,
+      rcbId: id,
+      certificateNumber: z.string().trim().min(1).max(100),
+      organizationId: id,
+      /** What happened, in the registry's lifecycle words (e.g. ISSUED, SUSPENDED, TRANSFERRED). */
+      change: z.string().trim().min(1).max(64),
+      /** The certification's status after the change. */
+      status: z.string().trim().min(1).max(64),
+      /** History version of the certification after the change (1 for the first). */
+      version: z.number().int().positive(),
+      changedAt: instant,
+    }),
+  ),
+} as const;
+
+/** Every event definition of the catalogue. */
+export const allEvents: readonly EventDefinition<unknown>[] = Object.values(Events);

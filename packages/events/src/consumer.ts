@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  headers as natsHeaders,
+  nanos,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JsMsg,
+  type NatsConnection,
+} from 'nats';
+import type { Logger } from 'pino';
+import { type DataSource, type EntityManager } from 'typeorm';
+import { type EventDefinition, type EventEnvelope, parseEventEnvelope } from './catalogue';
+import { type Backoff, backoffDelay, describeError } from './outbox';
+import { apiErrorCode, deadLetterSubject, normalizeNamespace, streamNameFor, wireSubject } from './streams';
+
+export interface EventHandlerContext<T> {
+  /** The handler's transaction: write the effect with it, so that it commits with the inbox row. */
+  manager: EntityManager;
+  envelope: EventEnvelope<T>;
+  /** Bound to the event id and subject. */
+  logger: Logger;
+}
+
+export interface EventConsumerOptions<T> {
+  dataSource: DataSource;
+  nc: NatsConnection;
+  namespace?: string;
+  logger: Logger;
+  /** Durable consumer name, unique per service and purpose, e.g. `certificate-issue-on-release`. */
+  durableName: string;
+  event: EventDefinition<T>;
+  handle: (payload: T, context: EventHandlerContext<T>) => Promise<void>;
+  /** Failed deliveries before the message goes to the dead letter (default 5). */
+  maxDeliver?: number;
+  /** Redelivery delays after a failed delivery (default 1 s doubling up to 60 s). */
+  retryBackoff?: Backoff;
+  /** How long the server waits for an ack before redelivering (default 30 s). */
+  ackWaitMs?: number;
+  /** Messages buffered per pull (default 20). */
+  batchSize?: number;
+}
+
+const CONSUMER_NOT_FOUND = 10014;
+const DURABLE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+const MAX_ERROR_LENGTH = 8000;
+
+/**
+ * Runs a handler once per event, whatever JetStream redelivers: a durable pull consumer with
+ * explicit acks, an inbox row written in the handler's transaction, retries with backoff, and a
+ * dead letter (row + `dlq.<durableName>` message) for events that are invalid or keep failing.
+ */
+export class EventConsumer<T> {
+  private readonly js: JetStreamClient;
+  private readonly namespace: string | undefined;
+  private readonly maxDeliver: number;
+  private readonly retryBackoff: Backoff;
+  private readonly ackWaitMs: number;
+  private readonly batchSize: number;
+  private readonly streamName: string;
+  private readonly filterSubject: string;
+  private messages: ConsumerMessages | null = null;
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+
+  constructor(private readonly options: EventConsumerOptions<T>) {
+    if (!DURABLE_NAME_PATTERN.test(options.durableName)) {
+      throw new Error(`durable name "${options.durableName}" must be letters, digits, '_' or '-'`);
+    }
+    this.js = options.nc.jetstream();
+    this.namespace = normalizeNamespace(options.namespace);
+    this.maxDeliver = options.maxDeliver ?? 5;
+    this.retryBackoff = options.retryBackoff ?? { initialMs: 1000, maxMs: 60_000 };
+    this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.batchSize = options.batchSize ?? 20;
+    this.streamName = streamNameFor(options.event.subject, this.namespace);
+    this.filterSubject = wireSubject(options.event.subject, this.namespace);
+    if (this.maxDeliver < 1) throw new Error('maxDeliver must be at least 1');
+  }
+
+  get durableName(): string {
+    return this.options.durableName;
+  }
+
+  /** Creates (or updates) the durable consumer, then processes messages until stop(). */
+  async start(): Promise<void> {
+    if (this.loop) return;
+    this.stopping = false;
+    await this.ensureConsumer();
+    const consumer = await this.js.consumers.get(this.streamName, this.options.durableName);
+    this.messages = await consumer.consume({ max_messages: this.batchSize });
+    this.loop = this.run(this.messages);
+  }
+
+  /** Stops pulling; resolves once the message being handled is finished (acked or naked). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.messages?.stop();
+    await this.loop;
+    this.loop = null;
+    this.messages = null;
+  }
+
+  private async ensureConsumer(): Promise<void> {
+    const jsm = await this.options.nc.jetstreamManager();
+    const { durableName } = this.options;
+    // The server's own max_deliver stays unlimited: this class decides when to dead-letter, so that a
+    // crash during the last attempt leads to one more attempt rather than a silently dropped event.
+    const updatable = { ack_wait: nanos(this.ackWaitMs), max_deliver: -1, max_ack_pending: Math.max(this.batchSize * 5, 100) };
+    try {
+      const info = await jsm.consumers.info(this.streamName, durableName);
+      if (info.config.filter_subject !== this.filterSubject) {
+        throw new Error(
+          `durable consumer ${durableName} on ${this.streamName} filters ${info.config.filter_subject ?? '(nothing)'}, ` +
+            `not ${this.filterSubject}: durable names must be unique per service and purpose`,
+        );
+      }
+      await jsm.consumers.update(this.streamName, durableName, updatable);
+    } catch (err) {
+      if (apiErrorCode(err) !== CONSUMER_NOT_FOUND) throw err;
+      await jsm.consumers.add(this.streamName, {
+        ...updatable,
+        durable_name: durableName,
+        ack_policy: AckPolicy.Explicit,
+        // a consumer created after events were published still receives them
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: this.filterSubject,
+      });
+    }
+  }
+
+  private async run(messages: ConsumerMessages): Promise<void> {
+    try {
+      for await (const msg of messages) {
+        if (this.stopping) {
+          // buffered but not started: hand it back at once rather than after ack_wait
+          msg.nak();
+          continue;
+        }
+        await this.process(msg);
+      }
+    } catch (err) {
+      this.options.logger.error({ err, consumer: this.options.durableName }, 'event consumer stopped on error');
+    }
+  }
+
+  private async process(msg: JsMsg): Promise<void> {
+    const { durableName, event, logger } = this.options;
+    const deliveries = msg.info.deliveryCount;
+    const text = msg.string();
+    let raw: unknown = undefined;
+    let envelope: EventEnvelope<T>;
+    try {
+      raw = JSON.parse(text);
+      envelope = parseEventEnvelope(event, raw);
+    } catch (err) {
+      // a message that does not match the catalogue will never succeed: no retries
+      await this.deadLetter(msg, raw === undefined ? { raw: text } : raw, eventIdOf(raw), err);
+      return;
+    }
+
+    const eventLogger = logger.child({ consumer: durableName, eventId: envelope.id, subject: envelope.subject });
+    try {
+      await this.options.dataSource.transaction(async (manager) => {
+        const inserted = (await manager.query(
+          `INSERT INTO "inbox_event" ("consumer", "event_id") VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING "event_id"`,
+          [durableName, envelope.id],
+        )) as unknown[];
+        if (inserted.length === 0) {
+          // the server redelivered (or the producer published twice) an event already handled
+          eventLogger.debug('event already processed; skipped');
+          return;
+        }
+        await this.options.handle(envelope.payload, { manager, envelope, logger: eventLogger });
+      });
+    } catch (err) {
+      if (deliveries >= this.maxDeliver) {
+        await this.deadLetter(msg, raw, envelope.id, err);
+      } else {
+        const delay = backoffDelay(this.retryBackoff, deliveries);
+        eventLogger.warn({ err, deliveries, retryInMs: delay }, 'event handler failed; will retry');
+        msg.nak(delay);
+      }
+      return;
+    }
+    msg.ack();
+  }
+
+  private async deadLetter(msg: JsMsg, payload: unknown, eventId: string | null, cause: unknown): Promise<void> {
+    const { durableName, logger } = this.options;
+    const error = truncate(cause instanceof Error && cause.stack ? cause.stack : describeError(cause), MAX_ERROR_LENGTH);
+    const deadLetter = {
+      id: randomUUID(),
+      consumer: durableName,
+      eventId,
+      subject: msg.subject,
+      payload,
+      error,
+      deliveries: msg.info.deliveryCount,
+      failedAt: new Date().toISOString(),
+    };
+    try {
+      const hdrs = natsHeaders();
+      hdrs.set('Dead-Letter-Consumer', durableName);
+      hdrs.set('Dead-Letter-Error', oneLine(describeError(cause)).slice(0, 1000));
+      await this.js.publish(deadLetterSubject(durableName, this.namespace), JSON.stringify(deadLetter), {
+        // a retried dead-lettering of the same delivery is dropped by the dedupe window
+        msgID: `${this.streamName}-${msg.info.streamSequence}-${durableName}`,
+        headers: hdrs,
+      });
+      // published first: a retry after a failed insert is deduped by msgID, not published twice
+      await this.options.dataSource.query(
+        `INSERT INTO "dead_letter_event" ("id", "consumer", "event_id", "subject", "payload", "error", "deliveries", "failed_at") ` +
+          `VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)`,
+        [
+          deadLetter.id,
+          deadLetter.consumer,
+          deadLetter.eventId,
+          deadLetter.subject,
+          JSON.stringify(payload ?? null),
+          deadLetter.error,
+          deadLetter.deliveries,
+          deadLetter.failedAt,
+        ],
+      );
+      logger.error({ consumer: durableName, eventId, subject: msg.subject, deliveries: deadLetter.deliveries, error }, 'event dead-lettered');
+      msg.term();
+    } catch (err) {
+      logger.error({ err, consumer: durableName, eventId }, 'could not dead-letter event; will retry');
+      msg.nak(backoffDelay(this.retryBackoff, msg.info.deliveryCount));
+    }
+  }
+}
+
+function eventIdOf(raw: unknown): string | null {
+  if (typeof raw === 'object' && raw !== null && 'id' in raw) {
+    const id = (raw as { id: unknown }).id;
+    if (typeof id === 'string') return id.slice(0, 200);
+  }
+  return null;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -1,0 +1,41 @@
+// The public surface of @iso20000/events: import only from here.
+export {
+  defineEvent,
+  Events,
+  allEvents,
+  parseEventPayload,
+  parseEventEnvelope,
+  InvalidEventError,
+  ExamCode,
+  AtoStatus,
+  RcbStatus,
+  CertificateDeliveryFormat,
+  CertificateRecipient,
+  PostalAddress,
+  type EventDefinition,
+  type EventEnvelope,
+  type PayloadOf,
+} from './catalogue';
+export {
+  connectNats,
+  ensureStreams,
+  removeStreams,
+  wireSubject,
+  deadLetterSubject,
+  streamNameFor,
+  deadLetterStreamName,
+  DUPLICATE_WINDOW_MS,
+} from './streams';
+export { recordEvent, OutboxRelay, type RecordEventOptions, type OutboxRelayOptions, type Backoff } from './outbox';
+export { EventConsumer, type EventConsumerOptions, type EventHandlerContext } from './consumer';
+export { OutboxEvent } from './entities/outbox-event.entity';
+export { InboxEvent } from './entities/inbox-event.entity';
+export { DeadLetterEvent } from './entities/dead-letter-event.entity';
+export { EventsTables1732500000000 } from './migrations/1732500000000-events-tables';
+
+import { DeadLetterEvent } from './entities/dead-letter-event.entity';
+import { InboxEvent } from './entities/inbox-event.entity';
+import { OutboxEvent } from './entities/outbox-event.entity';
+
+/** Add to the service's entities (with EventsTables1732500000000 first among its migrations). */
+export const eventsEntities = [OutboxEvent, InboxEvent, DeadLetterEvent];

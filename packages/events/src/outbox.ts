@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import { type JetStreamClient, type NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import { type DataSource, type EntityManager } from 'typeorm';
+import { type EventDefinition, type EventEnvelope, parseEventPayload } from './catalogue';
+import { normalizeNamespace, wireSubject } from './streams';
+
+export interface RecordEventOptions {
+  requestId?: string;
+}
+
+/**
+ * Validates the payload against the catalogue (throws InvalidEventError) and writes it to the
+ * outbox with the caller's transaction: the event exists if and only if the state change commits.
+ */
+export async function recordEvent<T>(
+  manager: EntityManager,
+  def: EventDefinition<T>,
+  payload: T,
+  options: RecordEventOptions = {},
+): Promise<EventEnvelope<T>> {
+  if (!manager.queryRunner?.isTransactionActive) {
+    // outside a transaction the event could outlive (or miss) the state change it announces
+    throw new Error(`recordEvent(${def.subject}) must run inside the transaction that changes state`);
+  }
+  const envelope: EventEnvelope<T> = {
+    id: randomUUID(),
+    subject: def.subject,
+    version: def.version,
+    occurredAt: new Date().toISOString(),
+    payload: parseEventPayload(def, payload),
+  };
+  if (options.requestId !== undefined) envelope.requestId = options.requestId;
+  await manager.query(
+    `INSERT INTO "outbox_event" ("id", "subject", "version", "payload", "request_id", "created_at") ` +
+      `VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
+    [envelope.id, envelope.subject, envelope.version, JSON.stringify(envelope.payload), options.requestId ?? null, envelope.occurredAt],
+  );
+  return envelope;
+}
+
+export interface Backoff {
+  /** Delay after the first failure. */
+  initialMs: number;
+  /** The delay doubles with each failure up to this cap. */
+  maxMs: number;
+}
+
+/** Delay before retry number `failures` (1 for the first failure). */
+export function backoffDelay(backoff: Backoff, failures: number): number {
+  const exponent = Math.min(Math.max(failures - 1, 0), 30);
+  return Math.min(backoff.maxMs, backoff.initialMs * 2 ** exponent);
+}
+
+export interface OutboxRelayOptions {
+  dataSource: DataSource;
+  nc: NatsConnection;
+  namespace?: string;
+  logger: Logger;
+  /** How often pending rows are looked for when nobody kicks (default 200 ms). */
+  pollIntervalMs?: number;
+  /** Rows published per transaction (default 100). */
+  batchSize?: number;
+  /** How long to wait for JetStream's ack of one publish (default 5 s). */
+  publishTimeoutMs?: number;
+  /** Retry delays after a failed publish (default 500 ms doubling up to 30 s). */
+  backoff?: Backoff;
+}
+
+interface PendingRow {
+  id: string;
+  subject: string;
+  version: number;
+  payload: unknown;
+  request_id: string | null;
+  created_at: Date;
+  attempts: number;
+}
+
+interface BatchOutcome {
+  published: number;
+  /** The shortest retry delay among failed rows, when any failed. */
+  retryInMs?: number;
+}
+
+// One relay at a time per database publishes, so events leave in the order they were recorded even
+// when several instances of a service run; the others wait for their turn.
+const RELAY_LOCK_KEY = 'iso20000.outbox_event.relay';
+
+/**
+ * Publishes pending outbox rows to JetStream, in order, with `Nats-Msg-Id` = event id so that a
+ * publish retried after a lost ack is dropped by the server's dedupe window. A failed publish is
+ * retried with exponential backoff; the row stays pending until JetStream has acknowledged it.
+ */
+export class OutboxRelay {
+  private readonly js: JetStreamClient;
+  private readonly namespace: string | undefined;
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly publishTimeoutMs: number;
+  private readonly backoff: Backoff;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private kicked = false;
+  private pausedUntil = 0;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.js = options.nc.jetstream();
+    this.namespace = normalizeNamespace(options.namespace);
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.batchSize = options.batchSize ?? 100;
+    this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
+    this.backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops polling; resolves once the batch being published (if any) is finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Publish now rather than at the next poll (e.g. right after a transaction that recorded events). */
+  kick(): void {
+    // while NATS is failing, a kick would only let younger rows overtake the ones backing off
+    if (Date.now() < this.pausedUntil) return;
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  /** Publishes one batch of due rows; returns how many were published. Also usable without start(). */
+  async publishPending(): Promise<number> {
+    return (await this.publishBatch()).published;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let delay = this.pollIntervalMs;
+      try {
+        const outcome = await this.publishBatch();
+        if (outcome.retryInMs !== undefined) {
+          delay = outcome.retryInMs;
+          this.pausedUntil = Date.now() + delay;
+        } else if (outcome.published === this.batchSize) {
+          delay = 0; // more rows are likely waiting
+        }
+      } catch (err) {
+        // the database is unreachable or the query failed: rows stay pending, try again later
+        this.options.logger.error({ err }, 'outbox relay: batch failed');
+        delay = this.backoff.initialMs;
+      }
+      await this.sleep(delay);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    if (this.kicked && Date.now() >= this.pausedUntil) {
+      this.kicked = false;
+      return Promise.resolve();
+    }
+    if (ms <= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const wake = () => done();
+      this.wake = wake;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    }).then(() => {
+      this.wake = null;
+      this.kicked = false;
+    });
+  }
+
+  private publishBatch(): Promise<BatchOutcome> {
+    return this.options.dataSource.transaction(async (manager) => {
+      const [lock] = (await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS "locked"`, [RELAY_LOCK_KEY])) as {
+        locked: boolean;
+      }[];
+      if (!lock.locked) return { published: 0 };
+      const rows = (await manager.query(
+        `SELECT "id", "subject", "version", "payload", "request_id", "created_at", "attempts" FROM "outbox_event" ` +
+          `WHERE "published_at" IS NULL AND "next_attempt_at" <= now() ` +
+          `ORDER BY "position" LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.batchSize],
+      )) as PendingRow[];
+      if (rows.length === 0) return { published: 0 };
+
+      // pipelined: the connection writes them in order, JetStream stores them in order
+      const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
+
+      const publishedIds: string[] = [];
+      let retryInMs: number | undefined;
+      for (const [index, result] of results.entries()) {
+        const row = rows[index];
+        if (result.status === 'fulfilled') {
+          publishedIds.push(row.id);
+          continue;
+        }
+        const failures = row.attempts + 1;
+        const delay = backoffDelay(this.backoff, failures);
+        retryInMs = retryInMs === undefined ? delay : Math.min(retryInMs, delay);
+        const error = describeError(result.reason);
+        this.options.logger.warn({ eventId: row.id, subject: row.subject, attempts: failures, error }, 'outbox relay: publish failed');
+        await manager.query(
+          `UPDATE "outbox_event" SET "attempts" = "attempts" + 1, "last_error" = $2, ` +
+            `"next_attempt_at" = now() + $3 * interval '1 millisecond' WHERE "id" = $1`,
+          [row.id, error, delay],
+        );
+      }
+      if (publishedIds.length > 0) {
+        await manager.query(`UPDATE "outbox_event" SET "published_at" = now() WHERE "id" = ANY($1::uuid[])`, [publishedIds]);
+        this.options.logger.debug({ count: publishedIds.length }, 'outbox relay: published');
+      }
+      return { published: publishedIds.length, retryInMs };
+    });
+  }
+
+  private async publish(row: PendingRow): Promise<void> {
+    const envelope: EventEnvelope = {
+      id: row.id,
+      subject: row.subject,
+      version: row.version,
+      occurredAt: new Date(row.created_at).toISOString(),
+      payload: row.payload,
+    };
+    if (row.request_id !== null) envelope.requestId = row.request_id;
+    await this.js.publish(wireSubject(row.subject, this.namespace), JSON.stringify(envelope), {
+      msgID: row.id,
+      timeout: this.publishTimeoutMs,
+    });
+  }
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return `${err.name}${code !== undefined ? ` [${String(code)}]` : ''}: ${err.message}`;
+  }
+  return String(err);
+}

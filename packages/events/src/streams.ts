@@ -1,0 +1,161 @@
+import {
+  connect,
+  DiscardPolicy,
+  nanos,
+  RetentionPolicy,
+  StorageType,
+  type ConnectionOptions,
+  type JetStreamManager,
+  type NatsConnection,
+  type StreamConfig,
+} from 'nats';
+
+/** The services that publish events; each owns one stream named after it. */
+export const PRODUCERS = ['exam', 'accreditation', 'certificate', 'registry'] as const;
+export type Producer = (typeof PRODUCERS)[number];
+
+const DEAD_LETTER_TOKEN = 'dlq';
+const DEAD_LETTER_STREAM = 'DEAD_LETTER';
+
+/** JetStream drops a second message with the same Nats-Msg-Id inside this window. */
+export const DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
+
+const NAMESPACE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/**
+ * Checks a namespace and returns it normalized (`undefined` for none). A namespace is one subject
+ * token, and must not be a producer or `dlq`: `exam.exam.>` would overlap the un-namespaced `exam.>`.
+ */
+export function normalizeNamespace(namespace: string | undefined | null): string | undefined {
+  if (namespace === undefined || namespace === null || namespace === '') return undefined;
+  if (!NAMESPACE_PATTERN.test(namespace)) {
+    throw new Error(`events namespace "${namespace}" must be letters, digits, '_' or '-' (one subject token)`);
+  }
+  const lower = namespace.toLowerCase();
+  if ((PRODUCERS as readonly string[]).includes(lower) || lower === DEAD_LETTER_TOKEN) {
+    throw new Error(`events namespace "${namespace}" collides with a stream subject`);
+  }
+  return namespace;
+}
+
+/** The subject on the wire: `${namespace}.${subject}` when a namespace is given. */
+export function wireSubject(subject: string, namespace?: string): string {
+  const ns = normalizeNamespace(namespace);
+  return ns ? `${ns}.${subject}` : subject;
+}
+
+/** The dead-letter subject of a consumer: `dlq.<durableName>`, namespaced like every subject. */
+export function deadLetterSubject(durableName: string, namespace?: string): string {
+  return wireSubject(`${DEAD_LETTER_TOKEN}.${durableName}`, namespace);
+}
+
+function streamName(base: string, namespace?: string): string {
+  const ns = normalizeNamespace(namespace);
+  return ns ? `${ns.toUpperCase()}_${base}` : base;
+}
+
+/** The stream that holds a logical subject, from its first token (`exam.sitting.released` -> EXAM). */
+export function streamNameFor(subject: string, namespace?: string): string {
+  const producer = subject.split('.')[0];
+  if (!(PRODUCERS as readonly string[]).includes(producer)) {
+    throw new Error(`subject "${subject}" does not belong to a producer stream (${PRODUCERS.join(', ')})`);
+  }
+  return streamName(producer.toUpperCase(), namespace);
+}
+
+export function deadLetterStreamName(namespace?: string): string {
+  return streamName(DEAD_LETTER_STREAM, namespace);
+}
+
+/** The stream configurations for a namespace: one per producer plus the dead letters. */
+export function streamConfigs(namespace?: string): Partial<StreamConfig>[] {
+  const common: Partial<StreamConfig> = {
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    num_replicas: 1,
+  };
+  return [
+    ...PRODUCERS.map((producer) => ({
+      ...common,
+      name: streamName(producer.toUpperCase(), namespace),
+      subjects: [wireSubject(`${producer}.>`, namespace)],
+      description: `Events published by the ${producer} service`,
+    })),
+    {
+      ...common,
+      name: deadLetterStreamName(namespace),
+      subjects: [wireSubject(`${DEAD_LETTER_TOKEN}.>`, namespace)],
+      description: 'Events that a consumer could not process, with the error',
+    },
+  ];
+}
+
+/**
+ * Connects to NATS and keeps reconnecting forever: a NATS outage must delay events, not stop the
+ * service. `url` may list several servers separated by commas.
+ */
+export async function connectNats(url: string, name: string, options: ConnectionOptions = {}): Promise<NatsConnection> {
+  return connect({
+    servers: url.split(',').map((s) => s.trim()),
+    name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    ...options,
+  });
+}
+
+/** The JetStream API error code of a failed management call, if it is one. */
+export function apiErrorCode(err: unknown): number | undefined {
+  if (typeof err === 'object' && err !== null && 'api_error' in err) {
+    const apiError = (err as { api_error?: { err_code?: number } }).api_error;
+    return apiError?.err_code;
+  }
+  return undefined;
+}
+
+const STREAM_NOT_FOUND = 10059;
+const STREAM_NAME_IN_USE = 10058;
+
+async function addOrUpdateStream(jsm: JetStreamManager, config: Partial<StreamConfig>): Promise<void> {
+  const name = config.name as string;
+  try {
+    await jsm.streams.info(name);
+  } catch (err) {
+    if (apiErrorCode(err) !== STREAM_NOT_FOUND) throw err;
+    try {
+      await jsm.streams.add(config);
+      return;
+    } catch (addErr) {
+      // another service created it in between: fall through to update
+      if (apiErrorCode(addErr) !== STREAM_NAME_IN_USE) throw addErr;
+    }
+  }
+  await jsm.streams.update(name, config);
+}
+
+/**
+ * Creates (or brings up to date) the producer streams and the dead-letter stream. Idempotent:
+ * every service calls it at start.
+ */
+export async function ensureStreams(nc: NatsConnection, namespace?: string): Promise<void> {
+  const jsm = await nc.jetstreamManager();
+  for (const config of streamConfigs(namespace)) {
+    await addOrUpdateStream(jsm, config);
+  }
+}
+
+/** Deletes a namespace's streams (and so their consumers); tests call it when they are done. */
+export async function removeStreams(nc: NatsConnection, namespace: string): Promise<void> {
+  const ns = normalizeNamespace(namespace);
+  if (!ns) throw new Error('removeStreams needs a namespace: the un-namespaced streams are production data');
+  const jsm = await nc.jetstreamManager();
+  for (const config of streamConfigs(ns)) {
+    try {
+      await jsm.streams.delete(config.name as string);
+    } catch (err) {
+      if (apiErrorCode(err) !== STREAM_NOT_FOUND) throw err;
+    }
+  }
+}
