@@ -1,0 +1,108 @@
+import type { ExamCode } from '../domain/certificate-number';
+
+/**
+ * The certificate as an Open Badges 3.0 credential (a W3C Verifiable Credential 2.0), and the
+ * revocation status list credential. Plain JSON builders; signing is in sign-credential.ts.
+ */
+export interface IssuerProfile {
+  /** Base of every public address: credential ids, badge pages, the status list, the issuer. */
+  baseUrl: string;
+  name: string;
+}
+
+export const EXAM_TITLES: Record<ExamCode, string> = {
+  FOUNDATION: 'ISO/IEC 20000 Foundation',
+  PRACTITIONER: 'ISO/IEC 20000 Practitioner',
+  AUDITOR: 'ISO/IEC 20000 Auditor',
+};
+
+const EXAM_DESCRIPTIONS: Record<ExamCode, string> = {
+  FOUNDATION: 'Understands the requirements of ISO/IEC 20000-1 for a service management system and the need for continual improvement.',
+  PRACTITIONER: 'Can advise organizations on implementing a service management system and on achieving conformance to ISO/IEC 20000-1.',
+  AUDITOR: 'Can audit organizations for conformity with ISO/IEC 20000-1 and identify improvements.',
+};
+
+export const STATUS_LIST_ID = '1';
+
+export function publicUrls(issuer: IssuerProfile) {
+  const base = issuer.baseUrl.replace(/\/+$/, '');
+  return {
+    issuerId: `${base}/issuer`,
+    jwks: `${base}/.well-known/jwks.json`,
+    statusList: `${base}/status-lists/${STATUS_LIST_ID}`,
+    certificate: (number: string) => `${base}/certificates/${number}`,
+    verification: (number: string) => `${base}/verify/${number}`,
+    badgePage: (badgeId: string) => `${base}/badges/${badgeId}`,
+    achievement: (examCode: ExamCode) => `${base}/achievements/${examCode.toLowerCase()}`,
+  };
+}
+
+export interface CertificateFacts {
+  number: string;
+  holderName: string;
+  examCode: ExamCode;
+  language: string;
+  /** When this version of the document was issued (a name correction issues a new version). */
+  issuedAt: Date;
+  /** When the certificate was first awarded. */
+  awardedAt: Date;
+  version: number;
+  statusListIndex: number;
+}
+
+export type JsonObject = { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+
+export function buildCertificateCredential(issuer: IssuerProfile, facts: CertificateFacts): JsonObject {
+  const urls = publicUrls(issuer);
+  const title = EXAM_TITLES[facts.examCode];
+  return {
+    '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+    id: urls.certificate(facts.number),
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    issuer: { id: urls.issuerId, type: ['Profile'], name: issuer.name },
+    name: `${title} certificate ${facts.number}`,
+    validFrom: facts.issuedAt.toISOString(),
+    awardedDate: facts.awardedAt.toISOString(),
+    credentialSubject: {
+      type: ['AchievementSubject'],
+      // Holder identified by name, unhashed: exactly what the printed certificate shows.
+      identifier: [{ type: 'IdentityObject', identityType: 'name', hashed: false, identityHash: facts.holderName }],
+      achievement: {
+        id: urls.achievement(facts.examCode),
+        type: ['Achievement'],
+        achievementType: 'Certificate',
+        name: title,
+        description: EXAM_DESCRIPTIONS[facts.examCode],
+        criteria: { narrative: `Passed the ${title} examination of the ISO/IEC 20000 certification scheme.` },
+        inLanguage: facts.language,
+      },
+    },
+    credentialStatus: {
+      id: `${urls.statusList}#${facts.statusListIndex}`,
+      type: 'BitstringStatusListEntry',
+      statusPurpose: 'revocation',
+      statusListIndex: String(facts.statusListIndex),
+      statusListCredential: urls.statusList,
+    },
+    // Which version of the document this is: a holder-name correction reissues with the same number.
+    evidence: [{ type: ['Evidence'], name: `Certificate ${facts.number}, version ${facts.version}` }],
+  };
+}
+
+export function buildStatusListCredential(issuer: IssuerProfile, encodedList: string, validFrom: Date): JsonObject {
+  const urls = publicUrls(issuer);
+  return {
+    '@context': ['https://www.w3.org/ns/credentials/v2'],
+    id: urls.statusList,
+    type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+    issuer: urls.issuerId,
+    validFrom: validFrom.toISOString(),
+    credentialSubject: {
+      id: `${urls.statusList}#list`,
+      type: 'BitstringStatusList',
+      statusPurpose: 'revocation',
+      encodedList,
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+
+/**
+ * W3C Bitstring Status List v1.0: bit i (counted from the most significant bit of the first byte)
+ * is 1 when the credential with statusListIndex i is revoked. The list is at least 16 KiB
+ * (131,072 entries) so a verifier fetching it learns nothing about which certificate it checks.
+ */
+export const STATUS_LIST_LENGTH = 131_072;
+
+export function encodeStatusList(revokedIndexes: Iterable<number>, length = STATUS_LIST_LENGTH): string {
+  if (length % 8 !== 0) throw new RangeError('a status list length is a whole number of bytes');
+  const bits = Buffer.alloc(length / 8);
+  for (const index of revokedIndexes) {
+    if (!Number.isInteger(index) || index < 0 || index >= length) {
+      throw new RangeError(`status list index ${index} is outside 0..${length - 1}`);
+    }
+    bits[index >> 3] |= 0x80 >> (index & 7);
+  }
+  // Multibase: 'u' = base64url without padding, as the specification requires.
+  return `u${gzipSync(bits).toString('base64url')}`;
+}
+
+export function decodeStatusList(encodedList: string): Buffer {
+  if (!encodedList.startsWith('u')) throw new Error('encodedList must be multibase base64url (prefix "u")');
+  return gunzipSync(Buffer.from(encodedList.slice(1), 'base64url'));
+}
+
+/** Reads one entry of a decoded list: true when that credential is revoked. */
+export function isRevokedInStatusList(bits: Buffer, index: number): boolean {
+  if (!Number.isInteger(index) || index < 0 || index >= bits.length * 8) {
+    throw new RangeError(`status list index ${index} is outside the list`);
+  }
+  return (bits[index >> 3] & (0x80 >> (index & 7))) !== 0;
+}
