@@ -1,0 +1,418 @@
+import { addDays, addMonths, addYears, isCalendarDate, type CalendarDate } from './calendar-date';
+
+/**
+ * The certification lifecycle of ISO/IEC 17021-1 as plain functions: each step takes the current
+ * state and returns the next one, or throws a LifecycleRefusal that names the current status.
+ * No SQL and no GraphQL here; the resolvers and the bulk import both go through these functions.
+ */
+
+export const CERTIFICATION_STATUSES = ['CERTIFIED', 'SUSPENDED', 'WITHDRAWN', 'EXPIRED'] as const;
+export type CertificationStatus = (typeof CERTIFICATION_STATUSES)[number];
+
+export const CERTIFICATION_STANDARDS = ['ISO_IEC_20000_1_2018', 'ISO_IEC_20000_1_2011'] as const;
+export type CertificationStandard = (typeof CERTIFICATION_STANDARDS)[number];
+/** The edition new certifications are issued against; 2011 is kept for history only. */
+export const CURRENT_STANDARD: CertificationStandard = 'ISO_IEC_20000_1_2018';
+
+export type CertificationChange =
+  | 'ISSUED'
+  | 'SUSPENDED'
+  | 'REINSTATED'
+  | 'WITHDRAWN'
+  | 'SCOPE_REDUCED'
+  | 'SCOPE_EXTENDED'
+  | 'SURVEILLANCE_RECORDED'
+  | 'RECERTIFIED'
+  | 'EXPIRED'
+  | 'TRANSFERRED'
+  | 'DETAILS_UPDATED';
+
+export type RcbStatus = 'APPLIED' | 'UNDER_ASSESSMENT' | 'APPOINTED' | 'REJECTED' | 'SUSPENDED' | 'WITHDRAWN';
+
+export interface PostalAddress {
+  lines: string[];
+  city: string;
+  postalCode: string | null;
+  country: string;
+}
+
+export interface CertifiedSite {
+  address: PostalAddress;
+  /** What of the scope is delivered at this site. */
+  scope: string;
+}
+
+export interface SurveillanceAudit {
+  dueDate: CalendarDate;
+  doneOn: CalendarDate | null;
+}
+
+export interface CertificationState {
+  rcbId: string;
+  certificateNumber: string;
+  standard: CertificationStandard;
+  scope: string;
+  sites: CertifiedSite[];
+  originalIssueDate: CalendarDate;
+  cycleStart: CalendarDate;
+  expiry: CalendarDate;
+  surveillanceAudits: SurveillanceAudit[];
+  /** As recorded; what readers see is effectiveStatus(). */
+  status: CertificationStatus;
+  statusReason: string | null;
+  suspendedOn: CalendarDate | null;
+  suspendedUntil: CalendarDate | null;
+}
+
+export interface LifecycleStep {
+  state: CertificationState;
+  change: CertificationChange;
+  /** The date from which the new state holds (used to answer "was it certified on ..."). */
+  effectiveOn: CalendarDate;
+}
+
+/** A refused step: CONFLICT when the current state forbids it, BAD_USER_INPUT when the input is wrong. */
+export class LifecycleRefusal extends Error {
+  constructor(
+    readonly code: 'CONFLICT' | 'BAD_USER_INPUT',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LifecycleRefusal';
+  }
+}
+
+const conflict = (message: string) => new LifecycleRefusal('CONFLICT', message);
+const badInput = (message: string) => new LifecycleRefusal('BAD_USER_INPUT', message);
+
+export const CYCLE_YEARS = 3;
+export const MAX_SUSPENSION_MONTHS = 6;
+/** ISO/IEC 17021-1 9.6.3.3: a lapsed certification may be restored within six months of expiry. */
+export const RESTORE_AFTER_EXPIRY_MONTHS = 6;
+
+/** A certification past its expiry date reads as EXPIRED even before the expiry job records it. */
+export function effectiveStatus(state: Pick<CertificationState, 'status' | 'expiry'>, today: CalendarDate): CertificationStatus {
+  if ((state.status === 'CERTIFIED' || state.status === 'SUSPENDED') && today > state.expiry) return 'EXPIRED';
+  return state.status;
+}
+
+export function defaultExpiry(cycleStart: CalendarDate): CalendarDate {
+  return addDays(addYears(cycleStart, CYCLE_YEARS), -1);
+}
+
+/** Yearly surveillance: the first within twelve months of the decision, the second a year later. */
+export function surveillanceSchedule(cycleStart: CalendarDate, expiry: CalendarDate): SurveillanceAudit[] {
+  return [addYears(cycleStart, 1), addYears(cycleStart, 2)].filter((due) => due < expiry).map((dueDate) => ({ dueDate, doneOn: null }));
+}
+
+function requireDate(value: string, field: string): CalendarDate {
+  if (!isCalendarDate(value)) throw badInput(`${field} must be a date as YYYY-MM-DD, got "${value}"`);
+  return value;
+}
+
+function requireText(value: string, field: string, max: number): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw badInput(`${field} must not be empty`);
+  if (trimmed.length > max) throw badInput(`${field} must be at most ${max} characters`);
+  return trimmed;
+}
+
+function requireReason(reason: string | null | undefined, step: string): string {
+  if (reason === null || reason === undefined || !reason.trim()) throw badInput(`a reason is required to ${step}`);
+  return requireText(reason, 'reason', 2000);
+}
+
+function checkCycle(cycleStart: CalendarDate, expiry: CalendarDate): void {
+  if (expiry <= cycleStart) throw badInput(`expiry ${expiry} must be after the cycle start ${cycleStart}`);
+  const longest = defaultExpiry(cycleStart);
+  if (expiry > longest) {
+    throw badInput(`a certification cycle lasts at most ${CYCLE_YEARS} years: expiry ${expiry} is after ${longest}`);
+  }
+}
+
+export function checkSites(sites: CertifiedSite[]): CertifiedSite[] {
+  if (sites.length > 500) throw badInput('at most 500 sites per certification');
+  return sites.map((site, i) => ({
+    address: checkAddress(site.address, `sites[${i}].address`),
+    scope: requireText(site.scope, `sites[${i}].scope`, 4000),
+  }));
+}
+
+export function checkAddress(address: PostalAddress, field: string): PostalAddress {
+  if (address.lines.length < 1 || address.lines.length > 5) throw badInput(`${field}.lines must have 1 to 5 lines`);
+  if (!/^[A-Z]{2}$/.test(address.country)) throw badInput(`${field}.country must be an ISO 3166-1 alpha-2 code such as GB`);
+  return {
+    lines: address.lines.map((line, i) => requireText(line, `${field}.lines[${i}]`, 300)),
+    city: requireText(address.city, `${field}.city`, 200),
+    postalCode: address.postalCode?.trim() ? requireText(address.postalCode, `${field}.postalCode`, 40) : null,
+    country: address.country,
+  };
+}
+
+function requireAppointed(rcbStatus: RcbStatus | null, step: string): void {
+  if (rcbStatus !== 'APPOINTED') {
+    throw conflict(
+      `the RCB is ${rcbStatus ?? 'not known to the registry'}: only an APPOINTED RCB may ${step}`,
+    );
+  }
+}
+
+function refuse(step: string, status: CertificationStatus, hint?: string): LifecycleRefusal {
+  return conflict(`cannot ${step} a certification that is ${status}${hint ? `: ${hint}` : ''}`);
+}
+
+export interface IssueCommand {
+  rcbId: string;
+  certificateNumber: string;
+  standard: CertificationStandard;
+  scope: string;
+  sites: CertifiedSite[];
+  originalIssueDate?: CalendarDate | null;
+  cycleStart: CalendarDate;
+  expiry?: CalendarDate | null;
+}
+
+export interface StepContext {
+  today: CalendarDate;
+  /** The acting RCB's appointment status, as the registry last heard from accreditation. */
+  rcbStatus: RcbStatus | null;
+}
+
+/** Initial certification after a successful initial audit. */
+export function issue(command: IssueCommand, ctx: StepContext): LifecycleStep {
+  requireAppointed(ctx.rcbStatus, 'issue certifications');
+  if (command.standard !== CURRENT_STANDARD) {
+    throw badInput(`new certifications are issued against ISO/IEC 20000-1:2018; ${command.standard} is kept for history only`);
+  }
+  const cycleStart = requireDate(command.cycleStart, 'cycleStart');
+  const expiry = command.expiry ? requireDate(command.expiry, 'expiry') : defaultExpiry(cycleStart);
+  checkCycle(cycleStart, expiry);
+  if (cycleStart > addDays(ctx.today, 90)) throw badInput(`cycleStart ${cycleStart} is more than 90 days in the future`);
+  if (expiry < ctx.today) throw badInput(`expiry ${expiry} is in the past: an expired certification cannot be issued`);
+  const originalIssueDate = command.originalIssueDate ? requireDate(command.originalIssueDate, 'originalIssueDate') : cycleStart;
+  if (originalIssueDate > cycleStart) throw badInput(`originalIssueDate ${originalIssueDate} must not be after cycleStart ${cycleStart}`);
+  return {
+    change: 'ISSUED',
+    effectiveOn: cycleStart,
+    state: {
+      rcbId: command.rcbId,
+      certificateNumber: checkCertificateNumber(command.certificateNumber),
+      standard: command.standard,
+      scope: requireText(command.scope, 'scope', 4000),
+      sites: checkSites(command.sites),
+      originalIssueDate,
+      cycleStart,
+      expiry,
+      surveillanceAudits: surveillanceSchedule(cycleStart, expiry),
+      status: 'CERTIFIED',
+      statusReason: null,
+      suspendedOn: null,
+      suspendedUntil: null,
+    },
+  };
+}
+
+export function checkCertificateNumber(value: string): string {
+  const number = requireText(value, 'certificateNumber', 100);
+  if (!/^[A-Za-z0-9][A-Za-z0-9 ./_-]*$/.test(number)) {
+    throw badInput(`certificateNumber "${number}" may contain letters, digits, space, '.', '/', '_' and '-' only`);
+  }
+  return number;
+}
+
+export function suspend(
+  state: CertificationState,
+  command: { reason: string; until?: CalendarDate | null },
+  ctx: StepContext,
+): LifecycleStep {
+  const status = effectiveStatus(state, ctx.today);
+  if (status !== 'CERTIFIED') throw refuse('suspend', status);
+  const reason = requireReason(command.reason, 'suspend a certification');
+  const longest = addMonths(ctx.today, MAX_SUSPENSION_MONTHS);
+  const until = command.until ? requireDate(command.until, 'until') : longest;
+  if (until <= ctx.today) throw badInput(`the suspension must end after today (${ctx.today}), got ${until}`);
+  if (until > longest) throw badInput(`a suspension lasts at most ${MAX_SUSPENSION_MONTHS} months: until must be on or before ${longest}`);
+  return {
+    change: 'SUSPENDED',
+    effectiveOn: ctx.today,
+    state: { ...state, status: 'SUSPENDED', statusReason: reason, suspendedOn: ctx.today, suspendedUntil: until },
+  };
+}
+
+export function reinstate(state: CertificationState, command: { reason?: string | null }, ctx: StepContext): LifecycleStep {
+  const status = effectiveStatus(state, ctx.today);
+  if (status !== 'SUSPENDED') throw refuse('reinstate', status, status === 'EXPIRED' ? 'recertify it instead' : undefined);
+  if (state.suspendedUntil && ctx.today > state.suspendedUntil) {
+    throw conflict(
+      `cannot reinstate: the suspension ended on ${state.suspendedUntil} (at most ${MAX_SUSPENSION_MONTHS} months); withdraw the certification or reduce its scope`,
+    );
+  }
+  return {
+    change: 'REINSTATED',
+    effectiveOn: ctx.today,
+    state: {
+      ...state,
+      status: 'CERTIFIED',
+      statusReason: command.reason?.trim() ? requireText(command.reason, 'reason', 2000) : null,
+      suspendedOn: null,
+      suspendedUntil: null,
+    },
+  };
+}
+
+export function withdraw(state: CertificationState, command: { reason: string }, ctx: StepContext): LifecycleStep {
+  const status = effectiveStatus(state, ctx.today);
+  if (status !== 'CERTIFIED' && status !== 'SUSPENDED') throw refuse('withdraw', status);
+  return {
+    change: 'WITHDRAWN',
+    effectiveOn: ctx.today,
+    state: {
+      ...state,
+      status: 'WITHDRAWN',
+      statusReason: requireReason(command.reason, 'withdraw a certification'),
+      suspendedOn: null,
+      suspendedUntil: null,
+    },
+  };
+}
+
+/**
+ * Reducing the scope of a suspended certification ends the suspension (17021-1 9.6.5.2: the parts
+ * that failed leave the scope instead of the whole certification being withdrawn).
+ */
+export function reduceScope(
+  state: CertificationState,
+  command: { scope: string; sites: CertifiedSite[]; reason: string },
+  ctx: StepContext,
+): LifecycleStep {
+  const status = effectiveStatus(state, ctx.today);
+  if (status !== 'CERTIFIED' && status !== 'SUSPENDED') throw refuse('reduce the scope of', status);
+  return {
+    change: 'SCOPE_REDUCED',
+    effectiveOn: ctx.today,
+    state: {
+      ...state,
+      scope: requireText(command.scope, 'scope', 4000),
+      sites: checkSites(command.sites),
+      status: 'CERTIFIED',
+      statusReason: requireReason(command.reason, 'reduce the scope'),
+      suspendedOn: null,
+      suspendedUntil: null,
+    },
+  };
+}
+
+export function extendScope(
+  state: CertificationState,
+  command: { scope: string; sites: CertifiedSite[]; reason?: string | null },
+  ctx: StepContext,
+): LifecycleStep {
+  const status = effectiveStatus(state, ctx.today);
+  if (status !== 'CERTIFIED') throw refuse('extend the scope of', status);
+  return {
+    change: 'SCOPE_EXTENDED',
+    effectiveOn: ctx.today,
+    state: {
+      ...state,
+      scope: requireText(command.scope, 'scope', 4000),
+      sites: checkSites(command.sites),
+      statusReason: command.reason?.trim() ? requireText(command.reason, 'reason', 2000) : null,
+    },
+  };
+}
+
+export function recordSurveillance(state: CertificationState, command: { auditedOn: CalendarDate }, ctx: StepContext): LifecycleStep {
+  const status = effectiveStatus(state, ctx.today);
+  if (status !== 'CERTIFIED') throw refuse('record a surveillance audit for', status);
+  const auditedOn = requireDate(command.auditedOn, 'auditedOn');
+  if (auditedOn > ctx.today) throw badInput(`auditedOn ${auditedOn} is in the future`);
+  if (auditedOn < state.cycleStart) throw badInput(`auditedOn ${auditedOn} is before the current cycle started (${state.cycleStart})`);
+  const index = state.surveillanceAudits.findIndex((audit) => audit.doneOn === null);
+  if (index < 0) throw conflict('every surveillance audit of this cycle is already recorded: recertify to start a new cycle');
+  const surveillanceAudits = state.surveillanceAudits.map((audit, i) => (i === index ? { ...audit, doneOn: auditedOn } : audit));
+  return { change: 'SURVEILLANCE_RECORDED', effectiveOn: auditedOn, state: { ...state, surveillanceAudits } };
+}
+
+export function recertify(
+  state: CertificationState,
+  command: { cycleStart: CalendarDate; expiry?: CalendarDate | null; scope?: string | null; sites?: CertifiedSite[] | null },
+  ctx: StepContext,
+): LifecycleStep {
+  const status = effectiveStatus(state, ctx.today);
+  requireAppointed(ctx.rcbStatus, 'recertify');
+  if (status === 'EXPIRED') {
+    const restoreBy = addMonths(state.expiry, RESTORE_AFTER_EXPIRY_MONTHS);
+    if (ctx.today > restoreBy) {
+      throw conflict(`cannot recertify a certification that is EXPIRED since ${state.expiry} for more than ${RESTORE_AFTER_EXPIRY_MONTHS} months: issue a new certification`);
+    }
+  } else if (status !== 'CERTIFIED') {
+    throw refuse('recertify', status);
+  }
+  const cycleStart = requireDate(command.cycleStart, 'cycleStart');
+  if (cycleStart <= state.cycleStart) throw badInput(`the new cycle must start after the current one (${state.cycleStart})`);
+  if (cycleStart > addDays(ctx.today, 90)) throw badInput(`cycleStart ${cycleStart} is more than 90 days in the future`);
+  const expiry = command.expiry ? requireDate(command.expiry, 'expiry') : defaultExpiry(cycleStart);
+  checkCycle(cycleStart, expiry);
+  if (expiry < ctx.today) throw badInput(`expiry ${expiry} is in the past`);
+  return {
+    change: 'RECERTIFIED',
+    effectiveOn: cycleStart,
+    state: {
+      ...state,
+      // the standard a certification is renewed against is the current edition
+      standard: CURRENT_STANDARD,
+      scope: command.scope ? requireText(command.scope, 'scope', 4000) : state.scope,
+      sites: command.sites ? checkSites(command.sites) : state.sites,
+      cycleStart,
+      expiry,
+      surveillanceAudits: surveillanceSchedule(cycleStart, expiry),
+      status: 'CERTIFIED',
+      statusReason: null,
+      suspendedOn: null,
+      suspendedUntil: null,
+    },
+  };
+}
+
+/** The expiry job's step: only a certification past its expiry date expires. */
+export function expire(state: CertificationState, ctx: Pick<StepContext, 'today'>): LifecycleStep {
+  if (state.status !== 'CERTIFIED' && state.status !== 'SUSPENDED') throw refuse('expire', state.status);
+  if (ctx.today <= state.expiry) throw conflict(`cannot expire a certification before its expiry date ${state.expiry}`);
+  return {
+    change: 'EXPIRED',
+    effectiveOn: addDays(state.expiry, 1),
+    state: { ...state, status: 'EXPIRED', statusReason: null, suspendedOn: null, suspendedUntil: null },
+  };
+}
+
+/**
+ * Transfer to another RCB (IAF MD 2): the accepting RCB takes over a valid certification; the
+ * cycle dates carry over. A suspended certification is not transferable.
+ */
+export function transfer(
+  state: CertificationState,
+  command: { toRcbId: string; certificateNumber?: string | null; reason?: string | null },
+  ctx: StepContext,
+): LifecycleStep {
+  const status = effectiveStatus(state, ctx.today);
+  if (status !== 'CERTIFIED') throw refuse('transfer', status, status === 'SUSPENDED' ? 'a suspended certification is not transferable' : undefined);
+  if (command.toRcbId === state.rcbId) throw conflict('the certification is already held by this RCB');
+  requireAppointed(ctx.rcbStatus, 'accept a transferred certification');
+  return {
+    change: 'TRANSFERRED',
+    effectiveOn: ctx.today,
+    state: {
+      ...state,
+      rcbId: command.toRcbId,
+      certificateNumber: command.certificateNumber ? checkCertificateNumber(command.certificateNumber) : state.certificateNumber,
+      statusReason: command.reason?.trim() ? requireText(command.reason, 'reason', 2000) : null,
+    },
+  };
+}
+
+/** Field names whose values differ between two states (for the history's "what changed"). */
+export function changedFields(before: CertificationState, after: CertificationState): (keyof CertificationState)[] {
+  return (Object.keys(after) as (keyof CertificationState)[]).filter(
+    (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+  );
+}
