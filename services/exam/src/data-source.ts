@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { eventsEntities, EventsTables1732500000000 } from '@iso20000/events';
+import { createDataSource } from '@iso20000/service-kit';
+import { AtoStatusEntity } from './entities/ato-status.entity';
+import { CandidateQualificationEntity } from './entities/candidate-qualification.entity';
+import { CandidateEntity } from './entities/candidate.entity';
+import { ExamFormEntity } from './entities/exam-form.entity';
+import { ExamPriceEntity } from './entities/exam-price.entity';
+import { ExamSessionEntity } from './entities/exam-session.entity';
+import { ExamEntity } from './entities/exam.entity';
+import { ExamTables1733100000000 } from './migrations/1733100000000-exam-tables';
+import { ExamReferenceData1733100000001 } from './migrations/1733100000001-exam-reference-data';
+import { ItemResponseEntity } from './entities/item-response.entity';
+import { SittingTransitionEntity } from './entities/sitting-transition.entity';
+import { SittingEntity } from './entities/sitting.entity';
+
+export const examEntities = [
+  ExamEntity,
+  ExamFormEntity,
+  ExamPriceEntity,
+  AtoStatusEntity,
+  CandidateQualificationEntity,
+  CandidateEntity,
+  ExamSessionEntity,
+  SittingEntity,
+  SittingTransitionEntity,
+  ItemResponseEntity,
+];
+
+export const entities = [...eventsEntities, ...examEntities];
+
+export const migrations = [EventsTables1732500000000, ExamTables1733100000000, ExamReferenceData1733100000001];
+
+/** For the TypeORM CLI and the drift check: DATABASE_URL names the exam database. */
+export default createDataSource({
+  url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_exam',
+  entities,
+  migrations,
+});
