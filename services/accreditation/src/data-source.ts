@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { EventsTables1732500000000, eventsEntities } from '@iso20000/events';
+import { createDataSource } from '@iso20000/service-kit';
+import { AtoStatusChangeEntity } from './entities/ato-status-change.entity';
+import { AtoEntity } from './entities/ato.entity';
+import { CourseEntity } from './entities/course.entity';
+import { ExamLanguageEntity, ExamLevelEntity } from './entities/exam-level.entity';
+import { RcbCredentialEntity } from './entities/rcb-credential.entity';
+import { RcbStatusChangeEntity } from './entities/rcb-status-change.entity';
+import { RcbEntity } from './entities/rcb.entity';
+import { TrainerQualificationEntity } from './entities/trainer-qualification.entity';
+import { TrainerEntity } from './entities/trainer.entity';
+import { AccreditationSchema1764000000000 } from './migrations/1764000000000-accreditation-schema';
+import { ExamReferenceData1764000000001 } from './migrations/1764000000001-exam-reference-data';
+
+export const entities = [
+  ...eventsEntities,
+  AtoEntity,
+  AtoStatusChangeEntity,
+  RcbEntity,
+  RcbStatusChangeEntity,
+  CourseEntity,
+  TrainerEntity,
+  TrainerQualificationEntity,
+  ExamLevelEntity,
+  ExamLanguageEntity,
+  RcbCredentialEntity,
+];
+
+export const migrations = [EventsTables1732500000000, AccreditationSchema1764000000000, ExamReferenceData1764000000001];
+
+/** For the TypeORM CLI and the schema-drift check. */
+export default createDataSource({
+  url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_accreditation',
+  entities,
+  migrations,
+});
