@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { connect, type NatsConnection, type Subscription } from 'nats';
+import pino from 'pino';
+import {
+  createAuthenticator,
+  createCredentialStore,
+  generateRcbCredential,
+  type AuthLogger,
+  type CredentialStore,
+  type RcbCredential,
+} from '@iso20000/auth';
+
+interface LogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  obj: object;
+  msg?: string;
+}
+
+function recordingLogger(): AuthLogger & { entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  const at = (level: LogEntry['level']) => (obj: object, msg?: string) => entries.push({ level, obj, msg });
+  return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+// Any pino logger is an AuthLogger.
+const silent: AuthLogger = pino({ level: 'silent' });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, withinMs: number): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value) || Date.now() > deadline) return value;
+    await sleep(20);
+  }
+}
+
+describe('credential store (NATS JetStream)', () => {
+  let nc: NatsConnection;
+  const stores: CredentialStore[] = [];
+  const streams: string[] = [];
+
+  // A namespace (and so a stream) per test: tests and test files run in parallel and repeatedly.
+  function namespace(): { ns: string; stream: string } {
+    const ns = `authtest_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    return { ns, stream: `${ns.toUpperCase()}_ACCREDITATION` };
+  }
+
+  async function createStream(ns: string, stream: string): Promise<void> {
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.add({ name: stream, subjects: [`${ns}.accreditation.>`] });
+    streams.push(stream);
+  }
+
+  async function publish(ns: string, subject: string, payload: unknown): Promise<void> {
+    const id = randomUUID();
+    const envelope = { id, subject, version: 1, occurredAt: new Date().toISOString(), payload };
+    await nc.jetstream().publish(`${ns}.${subject}`, JSON.stringify(envelope), { msgID: id });
+  }
+
+  function issue(ns: string, credential: RcbCredential, rcbId: string) {
+    return publish(ns, 'accreditation.credential.issued', {
+      credentialId: credential.id,
+      rcbId,
+      secretHash: credential.secretHash,
+      label: 'bulk upload',
+      issuedAt: new Date().toISOString(),
+    });
+  }
+
+  function revoke(ns: string, credential: RcbCredential, rcbId: string) {
+    return publish(ns, 'accreditation.credential.revoked', { credentialId: credential.id, rcbId, revokedAt: new Date().toISOString() });
+  }
+
+  async function openStore(ns: string, overrides: Partial<Parameters<typeof createCredentialStore>[0]> = {}): Promise<CredentialStore> {
+    const store = await createCredentialStore({ nc, namespace: ns, logger: silent, name: 'auth-test', ...overrides });
+    stores.push(store);
+    return store;
+  }
+
+  beforeAll(async () => {
+    nc = await connect({ servers: process.env.NATS_URL ?? '127.0.0.1:4222', name: 'auth-credential-store-test' });
+  });
+
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+  });
+
+  afterAll(async () => {
+    const jsm = await nc.jetstreamManager();
+    await Promise.all(streams.map((stream) => jsm.streams.delete(stream).catch(() => false)));
+    await nc.drain();
+  });
+
+  it('verifies an issued credential, forgets it on revocation within a second, and a new store learns both', async () => {
+    const { ns, stream } = namespace();
+    await createStream(ns, stream);
+    const kept = generateRcbCredential();
+    const revoked = generateRcbCredential();
+    const store = await openStore(ns);
+    await store.ready();
+
+    await issue(ns, kept, 'rcb-1');
+    await issue(ns, revoked, 'rcb-2');
+    await expect(eventually(() => store.verify(revoked.apiKey), (v) => v !== null, 1_000)).resolves.toEqual({
+      credentialId: revoked.id,
+      rcbId: 'rcb-2',
+    });
+    await expect(store.verify(kept.apiKey)).resolves.toEqual({ credentialId: kept.id, rcbId: 'rcb-1' });
+
+    const revokedAt = Date.now();
+    await revoke(ns, revoked, 'rcb-2');
+    await expect(eventually(() => store.verify(revoked.apiKey), (v) => v === null, 1_000)).resolves.toBeNull();
+    expect(Date.now() - revokedAt).toBeLessThan(1_000);
+    await expect(store.verify(kept.apiKey)).resolves.toEqual({ credentialId: kept.id, rcbId: 'rcb-1' });
+
+    // A process started later replays the whole stream: right answers as soon as it is ready, no polling.
+    const later = await openStore(ns, { name: 'later' });
+    await later.ready();
+    await expect(later.verify(kept.apiKey)).resolves.toEqual({ credentialId: kept.id, rcbId: 'rcb-1' });
+    await expect(later.verify(revoked.apiKey)).resolves.toBeNull();
+  });
+
+  it('refuses a wrong secret, an unknown credential and a malformed key', async () => {
+    const { ns, stream } = namespace();
+    await createStream(ns, stream);
+    const credential = generateRcbCredential();
+    const stranger = generateRcbCredential();
+    await issue(ns, credential, 'rcb-1');
+    const store = await openStore(ns);
+    await store.ready();
+
+    await expect(store.verify(credential.apiKey)).resolves.toEqual({ credentialId: credential.id, rcbId: 'rcb-1' });
+    const wrongSecret = `rcbk_${credential.id.replace(/-/g, '')}_${stranger.secret}`;
+    await expect(store.verify(wrongSecret)).resolves.toBeNull();
+    await expect(store.verify(stranger.apiKey)).resolves.toBeNull();
+    await expect(store.verify('rcbk_nope')).resolves.toBeNull();
+  });
+
+  it('publishes usage at most once per credential per interval', async () => {
+    const { ns, stream } = namespace();
+    await createStream(ns, stream);
+    const a = generateRcbCredential();
+    const b = generateRcbCredential();
+    await issue(ns, a, 'rcb-1');
+    await issue(ns, b, 'rcb-1');
+    const usages: unknown[] = [];
+    const sub: Subscription = nc.subscribe(`${ns}.accreditation.credential.used`, {
+      callback: (_err, msg) => usages.push(JSON.parse(new TextDecoder().decode(msg.data))),
+    });
+    await nc.flush();
+    const store = await openStore(ns, { usageIntervalMs: 300 });
+    await store.ready();
+
+    await store.verify(a.apiKey);
+    await store.verify(a.apiKey);
+    await store.verify(b.apiKey);
+    await store.verify(`rcbk_${b.id.replace(/-/g, '')}_${a.secret}`); // failed verification: not a use
+    await nc.flush();
+    await eventually(async () => usages.length, (n) => n >= 2, 1_000);
+    await sleep(100);
+    expect(usages).toHaveLength(2);
+    expect(usages).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ subject: 'accreditation.credential.used', version: 1, payload: { credentialId: a.id, usedAt: expect.any(String) } }),
+        expect.objectContaining({ payload: { credentialId: b.id, usedAt: expect.any(String) } }),
+      ]),
+    );
+
+    await sleep(350);
+    await store.verify(a.apiKey);
+    await eventually(async () => usages.length, (n) => n >= 3, 1_000);
+    expect(usages).toHaveLength(3);
+    sub.unsubscribe();
+  });
+
+  it('waits for a stream that does not exist yet, logging once, and follows it once created', async () => {
+    const { ns, stream } = namespace();
+    const logger = recordingLogger();
+    const credential = generateRcbCredential();
+    const store = await openStore(ns, { logger, retryIntervalMs: 100, readyTimeoutMs: 200 });
+
+    const early = await store.verify(credential.apiKey).then(
+      () => 'answered',
+      (error: unknown) => (error instanceof GraphQLError ? error.extensions.code : error),
+    );
+    expect(early).toBe('SERVICE_UNAVAILABLE');
+    await sleep(400);
+    expect(logger.entries.filter((e) => e.level === 'warn')).toHaveLength(1);
+
+    await createStream(ns, stream);
+    await issue(ns, credential, 'rcb-9');
+    await store.ready();
+    await expect(eventually(() => store.verify(credential.apiKey), (v) => v !== null, 2_000)).resolves.toEqual({
+      credentialId: credential.id,
+      rcbId: 'rcb-9',
+    });
+  });
+
+  it('skips events it cannot read and keeps following', async () => {
+    const { ns, stream } = namespace();
+    await createStream(ns, stream);
+    const logger = recordingLogger();
+    const credential = generateRcbCredential();
+    await nc.jetstream().publish(`${ns}.accreditation.credential.issued`, 'not json');
+    await publish(ns, 'accreditation.credential.issued', { credentialId: 'not-a-uuid', rcbId: 'rcb-1', secretHash: 'x', issuedAt: 'now' });
+    await publish(ns, 'accreditation.rcb.appointed', { rcbId: 'rcb-1' });
+    await issue(ns, credential, 'rcb-1');
+    const store = await openStore(ns, { logger });
+    await store.ready();
+
+    await expect(store.verify(credential.apiKey)).resolves.toEqual({ credentialId: credential.id, rcbId: 'rcb-1' });
+    expect(logger.entries.filter((e) => e.level === 'error')).toHaveLength(2);
+  });
+
+  it('keeps a revoked credential revoked even if its issued event is replayed afterwards', async () => {
+    const { ns, stream } = namespace();
+    await createStream(ns, stream);
+    const credential = generateRcbCredential();
+    await issue(ns, credential, 'rcb-1');
+    await revoke(ns, credential, 'rcb-1');
+    await issue(ns, credential, 'rcb-1');
+    const store = await openStore(ns);
+    await store.ready();
+    await expect(store.verify(credential.apiKey)).resolves.toBeNull();
+  });
+
+  it('lets the authenticator admit an RCB integration by API key until the key is revoked', async () => {
+    const { ns, stream } = namespace();
+    await createStream(ns, stream);
+    const credential = generateRcbCredential();
+    await issue(ns, credential, 'rcb-5');
+    const store = await openStore(ns);
+    await store.ready();
+    const auth = createAuthenticator({ devSecret: 'unused-in-this-test', credentials: store });
+
+    await expect(auth.authenticate(`ApiKey ${credential.apiKey}`)).resolves.toEqual({
+      role: 'rcb_integration',
+      subject: `credential:${credential.id}`,
+      rcbId: 'rcb-5',
+      credentialId: credential.id,
+    });
+
+    await revoke(ns, credential, 'rcb-5');
+    const outcome = await eventually(
+      () => auth.authenticate(`ApiKey ${credential.apiKey}`).then(
+        () => 'admitted',
+        (error: unknown) => (error instanceof GraphQLError ? `${error.extensions.code}: ${error.message}` : String(error)),
+      ),
+      (value) => value !== 'admitted',
+      1_000,
+    );
+    expect(outcome).toBe('UNAUTHENTICATED: The API key is unknown or has been revoked');
+    await expect(auth.authenticate('ApiKey rcbk_short')).rejects.toThrow('The API key is malformed');
+  });
+});
