@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { EventsTables1732500000000, eventsEntities } from '@iso20000/events';
+import { createDataSource } from '@iso20000/service-kit';
+import { CertificationHistoryEntity } from './entities/certification-history.entity';
+import { CertifiedOrganizationEntity } from './entities/certified-organization.entity';
+import { IdempotencyRecordEntity } from './entities/idempotency-record.entity';
+import { OrganizationCertificationEntity } from './entities/organization-certification.entity';
+import { RcbEntity } from './entities/rcb.entity';
+import { RegistryTables1732600000000 } from './migrations/1732600000000-registry-tables';
+
+export const entities = [
+  ...eventsEntities,
+  RcbEntity,
+  CertifiedOrganizationEntity,
+  OrganizationCertificationEntity,
+  CertificationHistoryEntity,
+  IdempotencyRecordEntity,
+];
+
+export const migrations = [EventsTables1732500000000, RegistryTables1732600000000];
+
+/** For the TypeORM CLI and the schema-drift check. */
+export default createDataSource({
+  url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_registry',
+  entities,
+  migrations,
+});

@@ -1,0 +1,79 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import type {
+  CertificationStandard,
+  CertificationStatus,
+  CertifiedSite,
+  SurveillanceAudit,
+} from '../domain/certification-lifecycle';
+import { CertifiedOrganizationEntity } from './certified-organization.entity';
+
+/** The current state of one certification; every change also writes a CertificationHistoryEntity. */
+@Entity({ name: 'organization_certification' })
+@Unique('uq_organization_certification_number', ['rcbId', 'certificateNumber'])
+@Index('ix_organization_certification_number', ['certificateNumber'])
+@Index('ix_organization_certification_organization', ['organizationId'])
+@Index('ix_organization_certification_rcb_status', ['rcbId', 'status'])
+@Index('ix_organization_certification_status_expiry', ['status', 'expiry'])
+export class OrganizationCertificationEntity {
+  @PrimaryColumn({ type: 'uuid', name: 'id', primaryKeyConstraintName: 'pk_organization_certification' })
+  id!: string;
+
+  @Column({ type: 'uuid', name: 'organization_id' })
+  organizationId!: string;
+
+  @ManyToOne(() => CertifiedOrganizationEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'fk_organization_certification_organization' })
+  organization?: CertifiedOrganizationEntity;
+
+  /** The RCB holding the certification now (changes on transfer). */
+  @Column({ type: 'uuid', name: 'rcb_id' })
+  rcbId!: string;
+
+  /** The RCB's own certificate number: unique per RCB. */
+  @Column({ type: 'text', name: 'certificate_number' })
+  certificateNumber!: string;
+
+  @Column({ type: 'text', name: 'standard' })
+  standard!: CertificationStandard;
+
+  @Column({ type: 'text', name: 'scope' })
+  scope!: string;
+
+  @Column({ type: 'jsonb', name: 'sites' })
+  sites!: CertifiedSite[];
+
+  @Column({ type: 'date', name: 'original_issue_date' })
+  originalIssueDate!: string;
+
+  @Column({ type: 'date', name: 'cycle_start' })
+  cycleStart!: string;
+
+  @Column({ type: 'date', name: 'expiry' })
+  expiry!: string;
+
+  @Column({ type: 'jsonb', name: 'surveillance_audits' })
+  surveillanceAudits!: SurveillanceAudit[];
+
+  /** As recorded; readers derive the effective status (a lapsed one reads EXPIRED before the job runs). */
+  @Column({ type: 'text', name: 'status' })
+  status!: CertificationStatus;
+
+  @Column({ type: 'text', name: 'status_reason', nullable: true })
+  statusReason!: string | null;
+
+  @Column({ type: 'date', name: 'suspended_on', nullable: true })
+  suspendedOn!: string | null;
+
+  @Column({ type: 'date', name: 'suspended_until', nullable: true })
+  suspendedUntil!: string | null;
+
+  /** History version: 1 when issued, +1 per change; clients send it back for optimistic concurrency. */
+  @Column({ type: 'integer', name: 'version' })
+  version!: number;
+
+  @Column({ type: 'timestamptz', name: 'created_at' })
+  createdAt!: Date;
+
+  @Column({ type: 'timestamptz', name: 'updated_at' })
+  updatedAt!: Date;
+}
