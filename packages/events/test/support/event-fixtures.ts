@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Events, type EventDefinition, type PayloadOf } from '../../src';
+import { type Events, type EventDefinition, type PayloadOf } from '../../src';
 
 const now = () => new Date().toISOString();
 
