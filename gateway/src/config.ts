@@ -1,0 +1,31 @@
+import { baseServiceConfig, loadConfig } from '@iso20000/service-kit';
+import { z } from 'zod';
+
+const subgraphUrl = (port: number) => z.string().url().default(`http://127.0.0.1:${port}/graphql`);
+
+export const gatewayConfigShape = {
+  NODE_ENV: baseServiceConfig.NODE_ENV,
+  LOG_LEVEL: baseServiceConfig.LOG_LEVEL,
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  NATS_URL: baseServiceConfig.NATS_URL,
+  EVENTS_NAMESPACE: baseServiceConfig.EVENTS_NAMESPACE,
+  AUTH_DEV_SECRET: baseServiceConfig.AUTH_DEV_SECRET,
+  AUTH_JWKS_URL: baseServiceConfig.AUTH_JWKS_URL,
+  AUTH_ISSUER: baseServiceConfig.AUTH_ISSUER,
+  AUTH_AUDIENCE: baseServiceConfig.AUTH_AUDIENCE,
+  EXAM_URL: subgraphUrl(4001),
+  ACCREDITATION_URL: subgraphUrl(4002),
+  CERTIFICATE_URL: subgraphUrl(4003),
+  REGISTRY_URL: subgraphUrl(4004),
+  SUPERGRAPH_PATH: z.string().optional(),
+  /** Operation limits: deeper, costlier or more aliased operations are refused before planning. */
+  GATEWAY_MAX_DEPTH: z.coerce.number().int().positive().default(12),
+  GATEWAY_MAX_COST: z.coerce.number().int().positive().default(20_000),
+  GATEWAY_MAX_ALIASES: z.coerce.number().int().positive().default(20),
+  GATEWAY_MAX_TOKENS: z.coerce.number().int().positive().default(5_000),
+  /** Query plans cached (bytes, approximate); sized for every distinct operation clients send. */
+  GATEWAY_QUERY_PLAN_CACHE_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+};
+
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(gatewayConfigShape, env);

