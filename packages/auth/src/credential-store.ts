@@ -89,64 +89,68 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
     markReady = () => {
       if (isReady) return;
       isReady = true;
-      logger.info({ stream: streamName, credentials: active.size }, 'credential store caught up');
+      logger.info({ stream: streamName, credentials: active.size, revoked: revoked.size }, 'credential store caught up');
       resolve();
     };
   });
 
   let closed = false;
-  let wakeSleeper: (() => void) | undefined;
-  let consumer: Consumer | undefined;
-  let messages: ConsumerMessages | undefined;
+  let waitingLogged = false;
+  const wakeSleepers = new Set<() => void>();
+  const followers: { consumer?: Consumer; messages?: ConsumerMessages }[] = [];
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
 
   function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wakeSleeper = () => {
+      const wake = () => {
         clearTimeout(timer);
+        wakeSleepers.delete(wake);
         resolve();
       };
+      const timer = setTimeout(wake, ms);
+      wakeSleepers.add(wake);
     });
   }
 
-  function apply(message: JsMsg): void {
-    const subject = message.subject;
-    // The stream carries all of accreditation's events (credential.used too); only these two matter here.
-    if (subject !== issuedSubject && subject !== revokedSubject) return;
-    let envelope: z.infer<typeof envelopeSchema>;
+  function readEnvelope(message: JsMsg): z.infer<typeof envelopeSchema> | undefined {
     try {
-      envelope = envelopeSchema.parse(JSON.parse(decoder.decode(message.data)));
+      return envelopeSchema.parse(JSON.parse(decoder.decode(message.data)));
     } catch (error) {
-      logger.error({ err: error, subject, seq: message.seq }, 'skipping a credential event that is not a valid envelope');
-      return;
-    }
-    if (subject === issuedSubject) {
-      const parsed = issuedSchema.safeParse(envelope.payload);
-      if (!parsed.success) {
-        logger.error({ err: parsed.error, eventId: envelope.id, seq: message.seq }, 'skipping an invalid credential.issued event');
-        return;
-      }
-      const { credentialId: id, rcbId, secretHash } = parsed.data;
-      if (!revoked.has(id)) active.set(id, { rcbId, secretHash });
-    } else {
-      const parsed = revokedSchema.safeParse(envelope.payload);
-      if (!parsed.success) {
-        logger.error({ err: parsed.error, eventId: envelope.id, seq: message.seq }, 'skipping an invalid credential.revoked event');
-        return;
-      }
-      revoked.add(parsed.data.credentialId);
-      active.delete(parsed.data.credentialId);
+      logger.error({ err: error, subject: message.subject, seq: message.seq }, 'skipping a credential event that is not a valid envelope');
+      return undefined;
     }
   }
 
-  async function openConsumer(): Promise<Consumer | undefined> {
-    let waitingLogged = false;
+  function applyIssued(message: JsMsg): void {
+    const envelope = readEnvelope(message);
+    if (!envelope) return;
+    const parsed = issuedSchema.safeParse(envelope.payload);
+    if (!parsed.success) {
+      logger.error({ err: parsed.error, eventId: envelope.id, seq: message.seq }, 'skipping an invalid credential.issued event');
+      return;
+    }
+    const { credentialId: id, rcbId, secretHash } = parsed.data;
+    if (!revoked.has(id)) active.set(id, { rcbId, secretHash });
+  }
+
+  function applyRevoked(message: JsMsg): void {
+    const envelope = readEnvelope(message);
+    if (!envelope) return;
+    const parsed = revokedSchema.safeParse(envelope.payload);
+    if (!parsed.success) {
+      logger.error({ err: parsed.error, eventId: envelope.id, seq: message.seq }, 'skipping an invalid credential.revoked event');
+      return;
+    }
+    revoked.add(parsed.data.credentialId);
+    active.delete(parsed.data.credentialId);
+  }
+
+  async function openConsumer(subject: string): Promise<Consumer | undefined> {
     while (!closed) {
       try {
         return await nc.jetstream().consumers.get(streamName, {
-          filterSubjects: `${prefix}accreditation.credential.>`,
+          filterSubjects: subject,
           ...(options.name ? { name_prefix: `${options.name.replace(/[^A-Za-z0-9_-]/g, '_')}_credentials_` } : {}),
         });
       } catch (error) {
@@ -171,10 +175,15 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
     }
   }
 
-  async function follow(): Promise<void> {
-    consumer = await openConsumer();
+  /** Replays one subject from the start and keeps following it; resolves `caughtUp` once the replay is done. */
+  async function follow(subject: string, apply: (message: JsMsg) => void, caughtUp: () => void): Promise<void> {
+    const follower: (typeof followers)[number] = {};
+    followers.push(follower);
+    const consumer = await openConsumer(subject);
     if (!consumer || closed) return;
-    messages = await consumer.consume();
+    follower.consumer = consumer;
+    const messages = await consumer.consume();
+    follower.messages = messages;
     if (closed) {
       messages.stop();
       return;
@@ -182,14 +191,28 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
     watchStatus(messages).catch((error: unknown) => logger.debug({ err: error }, 'credential status watch ended'));
     // num_pending when the consumer was created: nothing to replay means caught up already.
     const info = await consumer.info(true);
-    if (info.num_pending === 0) markReady();
+    if (info.num_pending === 0) caughtUp();
     for await (const message of messages) {
       apply(message);
-      if (message.info.pending === 0) markReady();
+      if (message.info.pending === 0) caughtUp();
     }
   }
 
-  const following = follow().catch((error: unknown) => {
+  // One ordered consumer per event rather than one on `accreditation.credential.>`: the stream also holds
+  // credential.used (published below), and replay time must not grow with usage. Servers before 2.10 allow
+  // one filter per consumer. Revocation being sticky makes the order between the two irrelevant.
+  let issuedCaughtUp = false;
+  let revokedCaughtUp = false;
+  const following = Promise.all([
+    follow(issuedSubject, applyIssued, () => {
+      issuedCaughtUp = true;
+      if (revokedCaughtUp) markReady();
+    }),
+    follow(revokedSubject, applyRevoked, () => {
+      revokedCaughtUp = true;
+      if (issuedCaughtUp) markReady();
+    }),
+  ]).catch((error: unknown) => {
     if (!closed) logger.error({ err: error, stream: streamName }, 'credential store stopped following the stream');
   });
 
@@ -233,11 +256,11 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
     async close() {
       if (closed) return;
       closed = true;
-      wakeSleeper?.();
-      messages?.stop();
+      for (const wake of [...wakeSleepers]) wake();
+      for (const follower of followers) follower.messages?.stop();
       await following;
       // Ordered consumers vanish on their own after inactivity; deleting now just tidies up.
-      await consumer?.delete().catch(() => false);
+      await Promise.all(followers.map((follower) => follower.consumer?.delete().catch(() => false)));
     },
   };
 }
