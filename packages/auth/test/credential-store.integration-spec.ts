@@ -215,16 +215,28 @@ describe('credential store (NATS JetStream)', () => {
     expect(logger.entries.filter((e) => e.level === 'error')).toHaveLength(2);
   });
 
-  it('keeps a revoked credential revoked even if its issued event is replayed afterwards', async () => {
+  it('keeps a revoked credential revoked even if an issued event for it arrives afterwards', async () => {
     const { ns, stream } = namespace();
     await createStream(ns, stream);
     const credential = generateRcbCredential();
-    await issue(ns, credential, 'rcb-1');
-    await revoke(ns, credential, 'rcb-1');
-    await issue(ns, credential, 'rcb-1');
+    const sentinel = generateRcbCredential();
     const store = await openStore(ns);
     await store.ready();
+    await issue(ns, credential, 'rcb-1');
+    await expect(eventually(() => store.verify(credential.apiKey), (v) => v !== null, 1_000)).resolves.not.toBeNull();
+    await revoke(ns, credential, 'rcb-1');
+    await expect(eventually(() => store.verify(credential.apiKey), (v) => v === null, 1_000)).resolves.toBeNull();
+
+    await issue(ns, credential, 'rcb-1');
+    // Issued events are applied in stream order: once the sentinel is known, the re-issue has been seen.
+    await issue(ns, sentinel, 'rcb-1');
+    await expect(eventually(() => store.verify(sentinel.apiKey), (v) => v !== null, 1_000)).resolves.not.toBeNull();
     await expect(store.verify(credential.apiKey)).resolves.toBeNull();
+
+    const later = await openStore(ns, { name: 'later' });
+    await later.ready();
+    await expect(later.verify(sentinel.apiKey)).resolves.not.toBeNull();
+    await expect(later.verify(credential.apiKey)).resolves.toBeNull();
   });
 
   it('lets the authenticator admit an RCB integration by API key until the key is revoked', async () => {
