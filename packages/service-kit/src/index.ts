@@ -39,3 +39,4 @@ export { DateScalar, DateTimeScalar, scalarResolvers } from './scalars';
 export { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 export { onShutdown, runService, shutdown } from './shutdown';
 export { encodeCursor, decodeCursor, clampPageSize, type PageArgs } from './pagination';
+export { createServiceAuthenticator } from './authentication';

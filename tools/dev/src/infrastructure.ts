@@ -50,7 +50,8 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 export async function ensureInfrastructure(say: Say): Promise<Infrastructure> {
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
-    for (const fn of stops.reverse()) await fn().catch(() => undefined);
+    // Idempotent: each step runs once, last started first stopped.
+    for (let fn = stops.pop(); fn; fn = stops.pop()) await fn().catch(() => undefined);
   };
   try {
     const pg = await ensurePostgres(say, stops);

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureInfrastructure, workspaceRoot } from './infrastructure';
 
@@ -8,19 +10,31 @@ async function main(): Promise<number> {
   const say = (message: string) => process.stdout.write(`[test] ${message}\n`);
   const infrastructure = await ensureInfrastructure(say);
   say(`PostgreSQL: ${infrastructure.postgresSource}; NATS: ${infrastructure.natsSource}`);
+  const summaryDir = mkdtempSync(join(tmpdir(), 'jest-summary-'));
+  const summaryFile = join(summaryDir, 'summary.txt');
   try {
     const jest = join(workspaceRoot, 'node_modules', 'jest', 'bin', 'jest.js');
     const args = [jest, ...(process.env.CI ? ['--ci'] : []), ...process.argv.slice(2)];
-    return await new Promise<number>((resolve) => {
+    const code = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, args, {
         cwd: workspaceRoot,
         stdio: 'inherit',
-        env: { ...process.env, TEST_DATABASE_URL: infrastructure.databaseUrl, TEST_NATS_URL: infrastructure.natsUrl },
+        env: {
+          ...process.env,
+          TEST_DATABASE_URL: infrastructure.databaseUrl,
+          TEST_NATS_URL: infrastructure.natsUrl,
+          JEST_SUMMARY_FILE: summaryFile,
+        },
       });
       process.on('SIGINT', () => child.kill('SIGINT'));
-      child.on('exit', (code) => resolve(code ?? 1));
+      child.on('exit', (exitCode) => resolve(exitCode ?? 1));
     });
+    await infrastructure.stop();
+    // Last line of the run, after Jest's own summary: what CI reads.
+    process.stdout.write(`\n${existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : '0 passed, 1 failed (Jest did not finish)'}\n`);
+    return code;
   } finally {
+    rmSync(summaryDir, { recursive: true, force: true });
     await infrastructure.stop();
   }
 }

@@ -1,4 +1,4 @@
-export default {
+module.exports = {
   displayName: 'tool-compose',
   preset: '../../jest.preset.js',
   rootDir: '.',

@@ -1,5 +1,5 @@
-export default {
-  displayName: 'accreditation',
+module.exports = {
+  displayName: 'exam',
   preset: '../../jest.preset.js',
   rootDir: '.',
 };

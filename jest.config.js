@@ -1,8 +1,7 @@
-import { getJestProjectsAsync } from '@nx/jest';
-import type { Config } from 'jest';
+const { getJestProjectsAsync } = require('@nx/jest');
 
 // One Jest run over every project: one summary, workers shared across projects.
-export default async (): Promise<Config> => ({
+module.exports = async () => ({
   projects: await getJestProjectsAsync(),
   reporters: ['default', '<rootDir>/tools/dev/src/jest-summary-reporter.js'],
 });

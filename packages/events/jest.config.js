@@ -1,5 +1,5 @@
-export default {
-  displayName: 'tool-dev',
+module.exports = {
+  displayName: 'events',
   preset: '../../jest.preset.js',
   rootDir: '.',
 };

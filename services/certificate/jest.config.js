@@ -1,4 +1,4 @@
-export default {
+module.exports = {
   displayName: 'certificate',
   preset: '../../jest.preset.js',
   rootDir: '.',

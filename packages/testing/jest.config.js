@@ -1,5 +1,5 @@
-export default {
-  displayName: 'events',
+module.exports = {
+  displayName: 'testing',
   preset: '../../jest.preset.js',
   rootDir: '.',
 };

@@ -1,4 +1,4 @@
-export default {
+module.exports = {
   displayName: 'e2e',
   preset: '../../jest.preset.js',
   rootDir: '.',

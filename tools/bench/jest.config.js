@@ -1,5 +1,5 @@
-export default {
-  displayName: 'exam',
+module.exports = {
+  displayName: 'tool-bench',
   preset: '../../jest.preset.js',
   rootDir: '.',
 };

@@ -1,5 +1,5 @@
-export default {
-  displayName: 'testing',
+module.exports = {
+  displayName: 'registry',
   preset: '../../jest.preset.js',
   rootDir: '.',
 };

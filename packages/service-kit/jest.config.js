@@ -1,5 +1,5 @@
-export default {
-  displayName: 'registry',
+module.exports = {
+  displayName: 'service-kit',
   preset: '../../jest.preset.js',
   rootDir: '.',
 };

@@ -1,5 +1,5 @@
-export default {
-  displayName: 'service-kit',
+module.exports = {
+  displayName: 'tool-dev',
   preset: '../../jest.preset.js',
   rootDir: '.',
 };

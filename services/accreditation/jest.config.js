@@ -1,5 +1,5 @@
-export default {
-  displayName: 'tool-seed',
+module.exports = {
+  displayName: 'accreditation',
   preset: '../../jest.preset.js',
   rootDir: '.',
 };

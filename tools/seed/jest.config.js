@@ -1,5 +1,5 @@
-export default {
-  displayName: 'tool-bench',
+module.exports = {
+  displayName: 'tool-seed',
   preset: '../../jest.preset.js',
   rootDir: '.',
 };
