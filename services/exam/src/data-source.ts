@@ -13,6 +13,7 @@ import { ExamReferenceData1733100000001 } from './migrations/1733100000001-exam-
 import { ItemResponseEntity } from './entities/item-response.entity';
 import { SittingTransitionEntity } from './entities/sitting-transition.entity';
 import { SittingEntity } from './entities/sitting.entity';
+import { statisticsEntities, statisticsMigrations } from './statistics';
 
 export const examEntities = [
   ExamEntity,
@@ -27,9 +28,10 @@ export const examEntities = [
   ItemResponseEntity,
 ];
 
-export const entities = [...eventsEntities, ...examEntities];
+// The statistics feature (src/statistics, issue 6) keeps its read model in this database too.
+export const entities = [...eventsEntities, ...examEntities, ...statisticsEntities];
 
-export const migrations = [EventsTables1732500000000, ExamTables1733100000000, ExamReferenceData1733100000001];
+export const migrations = [EventsTables1732500000000, ExamTables1733100000000, ExamReferenceData1733100000001, ...statisticsMigrations];
 
 /** For the TypeORM CLI and the drift check: DATABASE_URL names the exam database. */
 export default createDataSource({

@@ -1,5 +1,5 @@
 /** A rule of the exam office was broken; `code` is what the API reports (GraphQL extensions.code). */
-export type ViolationCode = 'BAD_USER_INPUT' | 'FORBIDDEN' | 'CONFLICT';
+export type ViolationCode = 'BAD_USER_INPUT' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
 
 export class ExamRuleViolation extends Error {
   constructor(

@@ -1,0 +1,71 @@
+import DataLoader from 'dataloader';
+import { In, type DataSource } from 'typeorm';
+import type { ExamCode } from './domain/exam-rules';
+import { CandidateEntity } from './entities/candidate.entity';
+import { ExamFormEntity } from './entities/exam-form.entity';
+import { ExamSessionEntity } from './entities/exam-session.entity';
+import { ExamEntity } from './entities/exam.entity';
+import { ItemResponseEntity } from './entities/item-response.entity';
+import { SittingTransitionEntity } from './entities/sitting-transition.entity';
+import { SittingEntity } from './entities/sitting.entity';
+import { SEAT_HOLDING_STATES } from './domain/sitting-lifecycle';
+
+/** Per-request loaders: every reference costs one SQL statement per batch, never one per row. */
+export interface ExamLoaders {
+  exam: DataLoader<ExamCode, ExamEntity | null>;
+  form: DataLoader<string, ExamFormEntity | null>;
+  candidate: DataLoader<string, CandidateEntity | null>;
+  session: DataLoader<string, ExamSessionEntity | null>;
+  sitting: DataLoader<string, SittingEntity | null>;
+  seatsTaken: DataLoader<string, number>;
+  history: DataLoader<string, SittingTransitionEntity[]>;
+  itemResponses: DataLoader<string, ItemResponseEntity[]>;
+  /** Key `${atoId}:${candidateId}`: is this candidate one of that ATO's (ATO staff may see their names)? */
+  atoHasCandidate: DataLoader<string, boolean>;
+}
+
+function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): Array<V | null> {
+  const map = new Map(rows.map((row) => [keyOf(row), row]));
+  return keys.map((key) => map.get(key) ?? null);
+}
+
+function grouped<V>(keys: readonly string[], rows: V[], keyOf: (row: V) => string): V[][] {
+  const map = new Map<string, V[]>(keys.map((key) => [key, []]));
+  for (const row of rows) map.get(keyOf(row))?.push(row);
+  return keys.map((key) => map.get(key) ?? []);
+}
+
+export function createLoaders(dataSource: DataSource): ExamLoaders {
+  const m = dataSource.manager;
+  return {
+    exam: new DataLoader(async (codes) => byKey(codes, await m.findBy(ExamEntity, { code: In([...codes]) }), (e) => e.code)),
+    form: new DataLoader(async (ids) => byKey(ids, await m.findBy(ExamFormEntity, { id: In([...ids]) }), (f) => f.id)),
+    candidate: new DataLoader(async (ids) => byKey(ids, await m.findBy(CandidateEntity, { id: In([...ids]) }), (c) => c.id)),
+    session: new DataLoader(async (ids) => byKey(ids, await m.findBy(ExamSessionEntity, { id: In([...ids]) }), (s) => s.id)),
+    sitting: new DataLoader(async (ids) => byKey(ids, await m.findBy(SittingEntity, { id: In([...ids]) }), (s) => s.id)),
+    seatsTaken: new DataLoader(async (sessionIds) => {
+      const rows: Array<{ session_id: string; taken: string }> = await m.query(
+        `SELECT "session_id", count(*) AS "taken" FROM "sittings" WHERE "session_id" = ANY($1::uuid[]) AND "state" = ANY($2::text[]) GROUP BY "session_id"`,
+        [sessionIds, SEAT_HOLDING_STATES],
+      );
+      const taken = new Map(rows.map((r) => [r.session_id, Number(r.taken)]));
+      return sessionIds.map((id) => taken.get(id) ?? 0);
+    }),
+    history: new DataLoader(async (ids) =>
+      grouped(ids, await m.find(SittingTransitionEntity, { where: { sittingId: In([...ids]) }, order: { occurredAt: 'ASC', id: 'ASC' } }), (t) => t.sittingId),
+    ),
+    itemResponses: new DataLoader(async (ids) =>
+      grouped(ids, await m.find(ItemResponseEntity, { where: { sittingId: In([...ids]) }, order: { itemNumber: 'ASC' } }), (r) => r.sittingId),
+    ),
+    atoHasCandidate: new DataLoader(async (keys) => {
+      const pairs = keys.map((k) => k.split(':'));
+      const rows: Array<{ ato_id: string; candidate_id: string }> = await m.query(
+        `SELECT DISTINCT "ato_id", "candidate_id" FROM "sittings"
+          WHERE ("ato_id", "candidate_id") IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
+        [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+      );
+      const found = new Set(rows.map((r) => `${r.ato_id}:${r.candidate_id}`));
+      return keys.map((k) => found.has(k));
+    }),
+  };
+}

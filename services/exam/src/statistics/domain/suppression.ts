@@ -1,0 +1,98 @@
+/**
+ * Small-group suppression for published statistics (k-anonymity on groups of sittings).
+ *
+ * The rule, applied to one result (a total and its groups, grouped by dimensions D1..Dn):
+ *
+ * 1. Primary: a group with fewer than k sittings is suppressed (SMALL_GROUP). When the total itself
+ *    has fewer than k sittings, every group is suppressed with it.
+ * 2. Complementary: a "line" is a set of groups whose sum an analyst can obtain by another query:
+ *    the groups that agree on every dimension but one (the marginal obtained by not grouping by
+ *    that dimension; with one dimension, the line is every group and its sum is the total), and,
+ *    along a time dimension, the months of one quarter or year and the quarters of one year.
+ *    In every line that has a suppressed group, the suppressed groups must be at least two and
+ *    hold together at least k sittings; otherwise the smallest published group of that line is
+ *    suppressed too (COMPLEMENTARY). Lines are re-checked until nothing changes, because a group
+ *    suppressed for one line can leave another line with a single suppressed group.
+ *    A line of a single group is exempt: its marginal is the same population, suppressed there.
+ *
+ * Subtraction within a line then yields only the sum of at least two suppressed groups holding at
+ * least k sittings together, never one small group. What this cannot stop on its own is
+ * differencing across freely chosen filters (e.g. two overlapping period filters); see the report.
+ */
+
+export type SuppressionReason = 'SMALL_GROUP' | 'COMPLEMENTARY';
+
+export interface SuppressibleGroup {
+  /** The group's value per grouping dimension, in the order of `dimensions`. */
+  key: ReadonlyArray<string | null>;
+  sittings: number;
+}
+
+/** How a dimension's values roll up to coarser totals an analyst can query (beyond dropping it). */
+export type DimensionHierarchy = 'none' | 'month' | 'quarter';
+
+/** Values: month 'YYYY-MM', quarter 'YYYY-Qn'. */
+function coarserValues(value: string | null, hierarchy: DimensionHierarchy): string[] {
+  if (value === null || hierarchy === 'none') return [];
+  const year = value.slice(0, 4);
+  if (hierarchy === 'quarter') return [`Y:${year}`];
+  const quarter = Math.floor((Number(value.slice(5, 7)) - 1) / 3) + 1;
+  return [`Q:${year}-Q${quarter}`, `Y:${year}`];
+}
+
+export function suppressGroups(
+  groups: ReadonlyArray<SuppressibleGroup>,
+  hierarchies: ReadonlyArray<DimensionHierarchy>,
+  minGroupSize: number,
+  totalSittings: number,
+): Array<SuppressionReason | null> {
+  const reasons: Array<SuppressionReason | null> = groups.map((g) =>
+    g.sittings < minGroupSize || totalSittings < minGroupSize ? 'SMALL_GROUP' : null,
+  );
+  if (!reasons.some((r) => r !== null) || reasons.every((r) => r !== null)) return reasons;
+
+  // Lines are fixed by the keys: build them once, as lists of group indexes.
+  const lines: number[][] = [];
+  hierarchies.forEach((hierarchy, d) => {
+    const partitions: Array<Map<string, number[]>> = [new Map()];
+    const extra = new Map<string, Map<string, number[]>>();
+    groups.forEach((g, i) => {
+      const rest = g.key.map((v, j) => (j === d ? '' : (v ?? '\u0000null'))).join('\u0001');
+      push(partitions[0], rest, i);
+      for (const coarser of coarserValues(g.key[d], hierarchy)) {
+        const kind = coarser.slice(0, 2);
+        if (!extra.has(kind)) extra.set(kind, new Map());
+        push(extra.get(kind)!, `${rest}\u0002${coarser}`, i);
+      }
+    });
+    for (const partition of [...partitions, ...extra.values()]) {
+      for (const line of partition.values()) if (line.length > 1) lines.push(line);
+    }
+  });
+  if (hierarchies.length === 0) return reasons;
+
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const line of lines) {
+      for (;;) {
+        const suppressed = line.filter((i) => reasons[i] !== null);
+        if (suppressed.length === 0) break;
+        const held = suppressed.reduce((sum, i) => sum + groups[i].sittings, 0);
+        if (suppressed.length >= 2 && held >= minGroupSize) break;
+        const candidates = line.filter((i) => reasons[i] === null);
+        if (candidates.length === 0) break;
+        const smallest = candidates.reduce((a, b) => (groups[b].sittings < groups[a].sittings ? b : a));
+        reasons[smallest] = 'COMPLEMENTARY';
+        changed = true;
+      }
+    }
+  }
+  return reasons;
+}
+
+function push(map: Map<string, number[]>, key: string, index: number): void {
+  const list = map.get(key);
+  if (list) list.push(index);
+  else map.set(key, [index]);
+}

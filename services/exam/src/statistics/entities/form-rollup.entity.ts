@@ -1,0 +1,26 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** Total-score sums per exam form, language and month: the test-level half of an item analysis. */
+@Entity({ name: 'statistics_form_rollup' })
+export class FormRollupEntity {
+  @PrimaryColumn({ type: 'text', name: 'form_id' })
+  formId!: string;
+
+  @PrimaryColumn({ type: 'text', name: 'language' })
+  language!: string;
+
+  @PrimaryColumn({ type: 'date', name: 'month' })
+  month!: string;
+
+  @Column({ type: 'text', name: 'exam_code' })
+  examCode!: string;
+
+  @Column({ type: 'integer', name: 'sittings' })
+  sittings!: number;
+
+  @Column({ type: 'numeric', name: 'score_sum', precision: 14, scale: 2 })
+  scoreSum!: string;
+
+  @Column({ type: 'numeric', name: 'score_square_sum', precision: 20, scale: 4 })
+  scoreSquareSum!: string;
+}

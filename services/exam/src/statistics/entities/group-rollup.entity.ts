@@ -1,0 +1,44 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * Additive sums per (all dimensions, month): counts, pass rate, mean and standard deviation for
+ * any grouping, several times smaller than the score rollup (no score in the key).
+ */
+@Entity({ name: 'statistics_group_rollup' })
+export class GroupRollupEntity {
+  @PrimaryColumn({ type: 'text', name: 'exam_code' })
+  examCode!: string;
+
+  @PrimaryColumn({ type: 'text', name: 'language' })
+  language!: string;
+
+  @PrimaryColumn({ type: 'text', name: 'country' })
+  country!: string;
+
+  @PrimaryColumn({ type: 'text', name: 'ato_key' })
+  atoKey!: string;
+
+  @PrimaryColumn({ type: 'text', name: 'session_kind' })
+  sessionKind!: string;
+
+  @PrimaryColumn({ type: 'text', name: 'form_id' })
+  formId!: string;
+
+  @PrimaryColumn({ type: 'date', name: 'month' })
+  month!: string;
+
+  @Column({ type: 'integer', name: 'sittings' })
+  sittings!: number;
+
+  @Column({ type: 'integer', name: 'passed' })
+  passed!: number;
+
+  @Column({ type: 'integer', name: 'trainer_eligible' })
+  trainerEligible!: number;
+
+  @Column({ type: 'numeric', name: 'percentage_sum', precision: 14, scale: 2 })
+  percentageSum!: string;
+
+  @Column({ type: 'numeric', name: 'percentage_square_sum', precision: 20, scale: 4 })
+  percentageSquareSum!: string;
+}

@@ -1,0 +1,17 @@
+import { FormRollupEntity } from './form-rollup.entity';
+import { GroupRollupEntity } from './group-rollup.entity';
+import { ItemRollupEntity } from './item-rollup.entity';
+import { MonthlyScoreRollupEntity } from './monthly-score-rollup.entity';
+import { ResultFactEntity } from './result-fact.entity';
+import { ScoreRollupEntity } from './score-rollup.entity';
+
+export { FormRollupEntity, GroupRollupEntity, ItemRollupEntity, MonthlyScoreRollupEntity, ResultFactEntity, ScoreRollupEntity };
+
+export const statisticsEntityClasses = [
+  ResultFactEntity,
+  ScoreRollupEntity,
+  MonthlyScoreRollupEntity,
+  GroupRollupEntity,
+  FormRollupEntity,
+  ItemRollupEntity,
+];

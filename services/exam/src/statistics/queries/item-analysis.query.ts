@@ -1,0 +1,163 @@
+import type { EntityManager } from 'typeorm';
+import type { StatisticsFilter } from '../domain/statistics-filter';
+import { SqlParameters, whereClause } from './sql-filter';
+
+/** One question's statistics for all languages (language null) or one language. */
+export interface ItemStatisticsRow {
+  language: string | null;
+  itemNumber: number;
+  maxMarks: number;
+  responses: number;
+  pValue: number;
+  discrimination: number | null;
+  /** Counts: A, B, C, D, any other answer, omitted. */
+  optionCounts: [number, number, number, number, number, number];
+}
+
+export interface FormStatisticsRow {
+  language: string | null;
+  examCode: string;
+  sittings: number;
+  itemCount: number;
+  meanScore: number;
+  stdDevScore: number;
+  dichotomous: boolean;
+  reliability: number | null;
+  standardErrorOfMeasurement: number | null;
+}
+
+export interface ItemAnalysisRows {
+  forms: FormStatisticsRow[];
+  items: ItemStatisticsRow[];
+}
+
+/** Filters the per-form rollups can answer; anything else is computed from the facts' item arrays. */
+function rollupCanAnswer(filter: StatisticsFilter): boolean {
+  return !filter.countries && !filter.atoIds && !filter.sessionKinds;
+}
+
+/**
+ * Item analysis of one form, all in one SQL statement. Per question: n, sum x, sum x^2, sum x*T
+ * (T = total score) and option counts, per language and for all languages (GROUPING SETS); per
+ * form: n, sum T, sum T^2. From these sums (population moments):
+ *   p = mean(x) / maxMarks
+ *   corrected point-biserial = cov(x, T - x) / sqrt(var(x) var(T - x)),
+ *     with cov(x, T - x) = cov(x, T) - var(x) and var(T - x) = var(T) - 2 cov(x, T) + var(x)
+ *   KR-20 / alpha = k / (k - 1) * (1 - sum var(x_i) / var(T))   (var(x_i) = p q for 0/1 items)
+ *   SEM = sd(T) * sqrt(1 - reliability)
+ */
+export async function queryItemAnalysis(manager: EntityManager, formId: string, filter: StatisticsFilter): Promise<ItemAnalysisRows> {
+  const params = new SqlParameters();
+  const form = params.bind(formId);
+  let itemSums: string;
+  let formSums: string;
+  if (rollupCanAnswer(filter)) {
+    const conditions = [`form_id = ${form}`, ...whereClause(filter, { exam: 'exam_code', language: 'language', month: 'month', form: 'form_id' }, params)];
+    const examFilter = filter.exams ? `AND form_month.exam_code = ANY(${params.bind(filter.exams)}::text[])` : '';
+    // Item rows carry no exam code: restrict them to the form-months that pass the exam filter.
+    const itemConditions = [`i.form_id = ${form}`, ...whereClause({ ...filter, exams: undefined }, { exam: 'exam_code', language: 'i.language', month: 'i.month', form: 'i.form_id' }, params)];
+    itemSums = `
+      SELECT i.language, i.item_number, max(i.max_marks)::int AS max_marks, sum(i.responses)::float8 AS n, sum(i.marks_sum)::float8 AS sx,
+        sum(i.marks_square_sum)::float8 AS sxx, sum(i.marks_total_sum)::float8 AS sxt,
+        sum(i.chose_a)::int AS a, sum(i.chose_b)::int AS b, sum(i.chose_c)::int AS c, sum(i.chose_d)::int AS d,
+        sum(i.chose_other)::int AS other, sum(i.omitted)::int AS omitted
+      FROM statistics_item_rollup i
+      JOIN statistics_form_rollup form_month ON form_month.form_id = i.form_id AND form_month.language = i.language AND form_month.month = i.month ${examFilter}
+      WHERE ${itemConditions.join(' AND ')}
+      GROUP BY GROUPING SETS ((i.language, i.item_number), (i.item_number))`;
+    formSums = `
+      SELECT language, min(exam_code) AS exam_code, sum(sittings)::float8 AS n, sum(score_sum)::float8 AS st, sum(score_square_sum)::float8 AS stt
+      FROM statistics_form_rollup WHERE ${conditions.join(' AND ')}
+      GROUP BY GROUPING SETS ((language), ())`;
+  } else {
+    const conditions = [
+      `f.form_id = ${form}`,
+      ...whereClause(
+        filter,
+        { exam: 'f.exam_code', language: 'f.language', country: 'f.country', ato: 'f.ato_id', sessionKind: 'f.session_kind', form: 'f.form_id', month: 'f.sat_month' },
+        params,
+      ),
+    ].join(' AND ');
+    itemSums = `
+      SELECT f.language, u.item_number::int AS item_number, max(u.max_marks)::int AS max_marks, count(*)::float8 AS n,
+        sum(u.marks)::float8 AS sx, sum(u.marks * u.marks)::float8 AS sxx, sum(u.marks * f.score)::float8 AS sxt,
+        count(*) FILTER (WHERE u.option = 1)::int AS a, count(*) FILTER (WHERE u.option = 2)::int AS b,
+        count(*) FILTER (WHERE u.option = 3)::int AS c, count(*) FILTER (WHERE u.option = 4)::int AS d,
+        count(*) FILTER (WHERE u.option = 5)::int AS other, count(*) FILTER (WHERE u.option = 0)::int AS omitted
+      FROM statistics_result_fact f,
+        unnest(f.item_marks, f.item_max_marks, f.item_options) WITH ORDINALITY AS u(marks, max_marks, option, item_number)
+      WHERE ${conditions}
+      GROUP BY GROUPING SETS ((f.language, u.item_number), (u.item_number))`;
+    formSums = `
+      SELECT f.language, min(f.exam_code) AS exam_code, count(*)::float8 AS n, sum(f.score)::float8 AS st, sum(f.score * f.score)::float8 AS stt
+      FROM statistics_result_fact f WHERE ${conditions}
+      GROUP BY GROUPING SETS ((f.language), ())`;
+  }
+  const sql = `
+    WITH item_sums AS (${itemSums}),
+    form_sums AS (${formSums}),
+    form_moments AS (
+      SELECT language, exam_code, n, st / n AS mean_t, greatest(stt / n - (st / n) ^ 2, 0) AS var_t FROM form_sums WHERE n > 0
+    ),
+    item_moments AS (
+      SELECT i.*, fm.var_t,
+        greatest(i.sxx / i.n - (i.sx / i.n) ^ 2, 0) AS var_x,
+        i.sxt / i.n - (i.sx / i.n) * fm.mean_t AS cov_xt
+      FROM item_sums i JOIN form_moments fm ON fm.language IS NOT DISTINCT FROM i.language
+    ),
+    item_stats AS (
+      SELECT language, item_number, max_marks, n, a, b, c, d, other, omitted, var_x,
+        sx / (n * max_marks) AS p_value,
+        CASE WHEN var_x > 0 AND var_t - 2 * cov_xt + var_x > 1e-12
+          THEN (cov_xt - var_x) / sqrt(var_x * (var_t - 2 * cov_xt + var_x)) END AS discrimination
+      FROM item_moments
+    ),
+    form_stats AS (
+      SELECT fm.language, fm.exam_code, fm.n, fm.mean_t, fm.var_t, count(s.item_number) AS k, sum(s.var_x) AS sum_var_x,
+        coalesce(bool_and(s.max_marks = 1), true) AS dichotomous
+      FROM form_moments fm LEFT JOIN item_stats s ON s.language IS NOT DISTINCT FROM fm.language
+      GROUP BY fm.language, fm.exam_code, fm.n, fm.mean_t, fm.var_t
+    )
+    SELECT 'form' AS record, language, exam_code, n::int AS n, mean_t AS mean, sqrt(var_t) AS sd, k::int AS k, dichotomous,
+      CASE WHEN k > 1 AND var_t > 0 THEN (k::float8 / (k - 1)) * (1 - sum_var_x / var_t) END AS reliability,
+      NULL::int AS item_number, NULL::int AS max_marks, NULL::float8 AS p_value, NULL::float8 AS discrimination,
+      NULL::int AS a, NULL::int AS b, NULL::int AS c, NULL::int AS d, NULL::int AS other, NULL::int AS omitted
+    FROM form_stats
+    UNION ALL
+    SELECT 'item', language, NULL, n::int, NULL, NULL, NULL, NULL, NULL, item_number, max_marks, p_value, discrimination, a, b, c, d, other, omitted
+    FROM item_stats
+    ORDER BY 1, 2 NULLS FIRST, 10`;
+  const rows: Array<Record<string, unknown>> = await manager.query(sql, params.values);
+  const forms: FormStatisticsRow[] = [];
+  const items: ItemStatisticsRow[] = [];
+  const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+  for (const row of rows) {
+    const language = row.language === null ? null : String(row.language);
+    if (row.record === 'form') {
+      const reliability = num(row.reliability);
+      const sd = Number(row.sd);
+      forms.push({
+        language,
+        examCode: String(row.exam_code),
+        sittings: Number(row.n),
+        itemCount: Number(row.k),
+        meanScore: Number(row.mean),
+        stdDevScore: sd,
+        dichotomous: Boolean(row.dichotomous),
+        reliability,
+        standardErrorOfMeasurement: reliability === null || reliability > 1 ? null : sd * Math.sqrt(1 - reliability),
+      });
+    } else {
+      items.push({
+        language,
+        itemNumber: Number(row.item_number),
+        maxMarks: Number(row.max_marks),
+        responses: Number(row.n),
+        pValue: Number(row.p_value),
+        discrimination: num(row.discrimination),
+        optionCounts: [Number(row.a), Number(row.b), Number(row.c), Number(row.d), Number(row.other), Number(row.omitted)],
+      });
+    }
+  }
+  return { forms, items };
+}

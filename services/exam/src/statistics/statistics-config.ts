@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+const minGroupSize = z.coerce.number().int().min(2).max(1000).default(10);
+
+/**
+ * k for small-group suppression, from STATISTICS_MIN_GROUP_SIZE (default 10). Read per request:
+ * cheap, and a changed setting applies without a restart.
+ */
+export function statisticsMinGroupSize(env: NodeJS.ProcessEnv = process.env): number {
+  const parsed = minGroupSize.safeParse(env.STATISTICS_MIN_GROUP_SIZE === '' ? undefined : env.STATISTICS_MIN_GROUP_SIZE);
+  if (!parsed.success) throw new Error('STATISTICS_MIN_GROUP_SIZE must be an integer between 2 and 1000');
+  return parsed.data;
+}
