@@ -24,8 +24,13 @@ export const gatewayConfigShape = {
   GATEWAY_MAX_ALIASES: z.coerce.number().int().positive().default(20),
   GATEWAY_MAX_TOKENS: z.coerce.number().int().positive().default(5_000),
   /** Query plans cached (bytes, approximate); sized for every distinct operation clients send. */
-  GATEWAY_QUERY_PLAN_CACHE_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+  GATEWAY_QUERY_PLAN_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50 * 1024 * 1024),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
-export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(gatewayConfigShape, env);
+export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env) =>
+  loadConfig(gatewayConfigShape, env);

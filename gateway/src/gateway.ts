@@ -1,13 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import {
+  ApolloGateway,
+  RemoteGraphQLDataSource,
+  type GraphQLDataSourceProcessOptions,
+} from '@apollo/gateway';
 import { ApolloServer, type BaseContext as ApolloBaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Viewer } from '@iso20000/auth';
-import { maskInternalError, REQUEST_ID_HEADER, type Authenticates, type IncomingGraphQLRequest, type Logger, requestIdFrom, unauthenticatedContextError } from '@iso20000/service-kit';
+import {
+  maskInternalError,
+  REQUEST_ID_HEADER,
+  type Authenticates,
+  type IncomingGraphQLRequest,
+  type Logger,
+  requestIdFrom,
+  unauthenticatedContextError,
+} from '@iso20000/service-kit';
 import fetch from 'node-fetch';
 import type { GatewayConfig } from './config';
 
@@ -29,16 +46,24 @@ export function defaultSupergraphPath(): string {
 /** Keep-alive sockets to subgraphs: a new TCP connection per subgraph fetch would dominate latency. */
 export function subgraphAgent(): Agent {
   // Idle sockets are dropped after 30 s, well before the subgraphs' 65 s keep-alive timeout.
-  return new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 30_000, scheduling: 'lifo' });
+  return new Agent({
+    keepAlive: true,
+    maxSockets: 256,
+    maxFreeSockets: 64,
+    timeout: 30_000,
+    scheduling: 'lifo',
+  });
 }
 
 class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (!request.http) return;
     const headers = request.http.headers;
-    if ('authorization' in context && context.authorization) headers.set('authorization', context.authorization);
+    if ('authorization' in context && context.authorization)
+      headers.set('authorization', context.authorization);
     if ('requestId' in context && context.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
-    if ('clientAddress' in context && context.clientAddress) headers.set('x-forwarded-for', context.clientAddress);
+    if ('clientAddress' in context && context.clientAddress)
+      headers.set('x-forwarded-for', context.clientAddress);
   }
 }
 
@@ -65,7 +90,8 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
     buildService: ({ name, url }) =>
       new ForwardingDataSource({
         url: urls[name as SubgraphName] ?? url,
-        fetcher: ((input: string, init: Record<string, unknown>) => fetch(input, { ...init, agent })) as never,
+        fetcher: ((input: string, init: Record<string, unknown>) =>
+          fetch(input, { ...init, agent })) as never,
       }),
     logger,
   });
@@ -91,7 +117,9 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
-      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
     formatError: (formatted, error) => maskInternalError(formatted, error, logger, production),
   });
@@ -109,5 +137,13 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
     return { requestId, viewer, authorization, clientAddress: request.remoteAddress };
   };
 
-  return { apollo, context, agent, stop: async () => { await apollo.stop(); agent.destroy(); } };
+  return {
+    apollo,
+    context,
+    agent,
+    stop: async () => {
+      await apollo.stop();
+      agent.destroy();
+    },
+  };
 }

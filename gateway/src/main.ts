@@ -1,6 +1,12 @@
 import 'reflect-metadata';
 import { connectNats } from '@iso20000/events';
-import { createLogger, createServiceAuthenticator, onShutdown, runService, serveHttp } from '@iso20000/service-kit';
+import {
+  createLogger,
+  createServiceAuthenticator,
+  onShutdown,
+  runService,
+  serveHttp,
+} from '@iso20000/service-kit';
 import { buildGateway } from './gateway';
 import { loadGatewayConfig } from './config';
 

@@ -1,4 +1,9 @@
-import { createAuthenticator, createCredentialStore, type Authenticator, type CredentialStore } from '@iso20000/auth';
+import {
+  createAuthenticator,
+  createCredentialStore,
+  type Authenticator,
+  type CredentialStore,
+} from '@iso20000/auth';
 import type { NatsConnection } from 'nats';
 import { assertAuthConfigured, type BaseServiceConfig } from './config';
 import type { Logger } from './logger';

@@ -1,14 +1,13 @@
 import { GraphQLError } from 'graphql';
 
 export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'UNAUTHENTICATED'
-  | 'RATE_LIMITED';
+  'BAD_USER_INPUT' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED' | 'RATE_LIMITED';
 
-export function clientError(code: ErrorCode, message: string, details?: Record<string, unknown>): GraphQLError {
+export function clientError(
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...details } });
 }
 

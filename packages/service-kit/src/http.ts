@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext as ApolloBaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
@@ -55,7 +61,8 @@ export async function serveHttp<TContext extends ApolloBaseContext>(
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/health') return send(res, draining ? 503 : 200, { status: draining ? 'draining' : 'ok' });
+    if (url.pathname === '/health')
+      return send(res, draining ? 503 : 200, { status: draining ? 'draining' : 'ok' });
     if (url.pathname === '/ready') {
       const ok = !draining && (options.ready ? await options.ready().catch(() => false) : true);
       return send(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
@@ -69,7 +76,8 @@ export async function serveHttp<TContext extends ApolloBaseContext>(
     }
 
     const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
-    if (raw === null) return send(res, 413, { errors: [{ message: `Request body larger than ${maxBodyBytes} bytes` }] });
+    if (raw === null)
+      return send(res, 413, { errors: [{ message: `Request body larger than ${maxBodyBytes} bytes` }] });
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -79,7 +87,9 @@ export async function serveHttp<TContext extends ApolloBaseContext>(
       try {
         body = JSON.parse(raw);
       } catch {
-        return send(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+        return send(res, 400, {
+          errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+        });
       }
     }
 
@@ -120,7 +130,10 @@ export async function serveHttp<TContext extends ApolloBaseContext>(
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

@@ -1,4 +1,11 @@
-export { ConfigError, loadConfig, baseServiceConfig, nodeEnv, assertAuthConfigured, type BaseServiceConfig } from './config';
+export {
+  ConfigError,
+  loadConfig,
+  baseServiceConfig,
+  nodeEnv,
+  assertAuthConfigured,
+  type BaseServiceConfig,
+} from './config';
 export { createLogger, type Logger } from './logger';
 export {
   clientError,

@@ -9,6 +9,9 @@ export function createLogger(service: string, level: string = process.env.LOG_LE
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['req.headers.authorization', 'authorization', '*.authorization'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', 'authorization', '*.authorization'],
+      censor: '[redacted]',
+    },
   });
 }

@@ -10,7 +10,9 @@ function parseDate(value: unknown): string {
   }
   // Reject dates that Date.parse silently rolls over (2026-02-30).
   if (new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-    throw new GraphQLError(`${value} is not a real calendar date`, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError(`${value} is not a real calendar date`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   return value;
 }

@@ -6,7 +6,7 @@ import {
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import type { Viewer } from '@iso20000/auth';
-import { GraphQLError, type DocumentNode } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { unauthenticatedContextError, type IncomingGraphQLRequest } from './http';
 import { isClientError } from './errors';
 import type { Logger } from './logger';
@@ -30,7 +30,9 @@ export interface SubgraphOptions {
 }
 
 /** buildSubgraphSchema + ApolloServer with the house defaults: masked internal errors in production. */
-export function createSubgraph<TContext extends BaseContext>(options: SubgraphOptions): ApolloServer<TContext> {
+export function createSubgraph<TContext extends BaseContext>(
+  options: SubgraphOptions,
+): ApolloServer<TContext> {
   const schema = buildSubgraphSchema({
     typeDefs: options.typeDefs,
     resolvers: options.resolvers as GraphQLResolverMap<unknown>,
@@ -45,21 +47,26 @@ export function createSubgraph<TContext extends BaseContext>(options: SubgraphOp
       ApolloServerPluginInlineTraceDisabled(),
       ...((options.plugins ?? []) as ApolloServerPlugin<TContext>[]),
     ],
-    formatError: (formatted, error) => maskInternalError(formatted, error, options.logger, options.production),
+    formatError: (formatted, error) =>
+      maskInternalError(formatted, error, options.logger, options.production),
   });
 }
 
 export function maskInternalError(
-  formatted: import('graphql').GraphQLFormattedError,
+  formatted: GraphQLFormattedError,
   error: unknown,
   logger: Logger,
   production: boolean,
-): import('graphql').GraphQLFormattedError {
+): GraphQLFormattedError {
   if (isClientError(formatted.extensions?.code)) return formatted;
   const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
   logger.error({ err: original, path: formatted.path }, 'internal error');
   if (!production) return formatted;
-  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return {
+    message: 'Internal server error',
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
 }
 
 export interface Authenticates {

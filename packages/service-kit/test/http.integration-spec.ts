@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { parse } from 'graphql';
-import { createLogger, createSubgraph, ensureDatabase, serveHttp, type BaseContext, type RunningHttpServer } from '../src';
+import {
+  createLogger,
+  createSubgraph,
+  ensureDatabase,
+  serveHttp,
+  type BaseContext,
+  type RunningHttpServer,
+} from '../src';
 import { PUBLIC_VIEWER } from '@iso20000/auth';
 
 const logger = createLogger('service-kit-test', 'silent');
@@ -35,7 +42,8 @@ describe('serveHttp', () => {
       typeDefs: parse('type Query { hello: String, boom: String }'),
       resolvers: {
         Query: {
-          hello: (_: unknown, __: unknown, context: BaseContext) => `hello ${context.viewer.role} ${context.requestId}`,
+          hello: (_: unknown, __: unknown, context: BaseContext) =>
+            `hello ${context.viewer.role} ${context.requestId}`,
           boom: () => {
             throw new Error('database password is hunter2');
           },
@@ -49,7 +57,11 @@ describe('serveHttp', () => {
       port: 0,
       host: '127.0.0.1',
       apollo,
-      context: async (request) => ({ requestId: String(request.headers['x-request-id']), viewer: PUBLIC_VIEWER, logger }),
+      context: async (request) => ({
+        requestId: String(request.headers['x-request-id']),
+        viewer: PUBLIC_VIEWER,
+        logger,
+      }),
       ready: async () => ready,
       logger,
     });
@@ -58,7 +70,11 @@ describe('serveHttp', () => {
   afterAll(() => http.close());
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(http.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(http.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
 
   it('answers GraphQL and carries the request id into the context', async () => {
     const response = await post({ query: '{ hello }' }, { 'x-request-id': 'req-12345678' });
@@ -66,7 +82,9 @@ describe('serveHttp', () => {
   });
 
   it('masks internal errors in production', async () => {
-    const body = (await (await post({ query: '{ boom }' })).json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    const body = (await (await post({ query: '{ boom }' })).json()) as {
+      errors: Array<{ message: string; extensions: { code: string } }>;
+    };
     expect(body.errors[0].message).toBe('Internal server error');
     expect(JSON.stringify(body)).not.toContain('hunter2');
   });
@@ -80,7 +98,11 @@ describe('serveHttp', () => {
   });
 
   it('rejects a body that is not JSON with 400', async () => {
-    const response = await fetch(http.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
+    const response = await fetch(http.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{nope',
+    });
     expect(response.status).toBe(400);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { type DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import { createDataSource, SqlCounter } from '@iso20000/service-kit';
 
 type EntityList = MixedList<string | (new () => unknown) | EntitySchema>;
@@ -18,7 +18,9 @@ export interface TestDatabase {
 
 /** The server tests use: TEST_DATABASE_URL, else DATABASE_URL, else the local PostgreSQL. */
 export function testServerUrl(): string {
-  return process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  return (
+    process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+  );
 }
 
 function urlFor(database: string): string {
@@ -69,7 +71,13 @@ export async function createTestDatabase(
 
   const url = urlFor(name);
   const sql = new SqlCounter();
-  const dataSource = createDataSource({ url, entities: options.entities, migrations: options.migrations, sqlCounter: sql, poolSize: 5 });
+  const dataSource = createDataSource({
+    url,
+    entities: options.entities,
+    migrations: options.migrations,
+    sqlCounter: sql,
+    poolSize: 5,
+  });
   await dataSource.initialize();
   const dispose = async () => {
     if (dataSource.isInitialized) await dataSource.destroy();
@@ -93,7 +101,12 @@ async function ensureTemplate(
     const building = `${template}_building`;
     await lock.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
     await lock.query(`CREATE DATABASE "${building}"`);
-    const dataSource = createDataSource({ url: urlFor(building), entities: options.entities, migrations: options.migrations, poolSize: 1 });
+    const dataSource = createDataSource({
+      url: urlFor(building),
+      entities: options.entities,
+      migrations: options.migrations,
+      poolSize: 1,
+    });
     await dataSource.initialize();
     try {
       await dataSource.runMigrations({ transaction: 'each' });

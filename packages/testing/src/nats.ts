@@ -10,7 +10,9 @@ export function testNamespace(prefix = 't'): string {
   return `${prefix}${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
-export async function connectTestNats(): Promise<NatsConnection & { [Symbol.asyncDispose](): Promise<void> }> {
+export async function connectTestNats(): Promise<
+  NatsConnection & { [Symbol.asyncDispose](): Promise<void> }
+> {
   const nc = await connect({ servers: testNatsUrl(), name: 'test' });
   return Object.assign(nc, {
     [Symbol.asyncDispose]: async () => {
@@ -24,6 +26,7 @@ export async function deleteNamespaceStreams(nc: NatsConnection, namespace: stri
   const jsm = await nc.jetstreamManager();
   const prefix = `${namespace.toUpperCase()}_`;
   for await (const stream of jsm.streams.list()) {
-    if (stream.config.name.startsWith(prefix)) await jsm.streams.delete(stream.config.name).catch(() => undefined);
+    if (stream.config.name.startsWith(prefix))
+      await jsm.streams.delete(stream.config.name).catch(() => undefined);
   }
 }

@@ -47,12 +47,19 @@ export function composeSupergraph(root = workspaceRoot): CompositionResult {
 export type SupergraphCheck = { ok: true } | { ok: false; reason: string };
 
 /** Fails when composition breaks or the committed supergraph differs from what the schemas compose to. */
-export function checkSupergraph(root = workspaceRoot, supergraphPath = committedSupergraphPath): SupergraphCheck {
+export function checkSupergraph(
+  root = workspaceRoot,
+  supergraphPath = committedSupergraphPath,
+): SupergraphCheck {
   const composed = composeSupergraph(root);
   if (!composed.ok) return { ok: false, reason: `composition failed:\n  ${composed.errors.join('\n  ')}` };
-  if (!existsSync(supergraphPath)) return { ok: false, reason: `${relative(root, supergraphPath)} is missing: run npm run compose` };
+  if (!existsSync(supergraphPath))
+    return { ok: false, reason: `${relative(root, supergraphPath)} is missing: run npm run compose` };
   if (readFileSync(supergraphPath, 'utf8') !== composed.supergraphSdl) {
-    return { ok: false, reason: `${relative(root, supergraphPath)} is stale: run npm run compose and commit it` };
+    return {
+      ok: false,
+      reason: `${relative(root, supergraphPath)} is stale: run npm run compose and commit it`,
+    };
   }
   return { ok: true };
 }

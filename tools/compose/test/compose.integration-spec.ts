@@ -12,7 +12,8 @@ describe('supergraph composition check', () => {
     for (const service of ['exam', 'accreditation', 'certificate', 'registry']) {
       cpSync(join(workspaceRoot, 'services', service, 'src'), join(root, 'services', service, 'src'), {
         recursive: true,
-        filter: (source) => !source.includes('node_modules') && (!source.includes('.') || source.endsWith('.graphql')),
+        filter: (source) =>
+          !source.includes('node_modules') && (!source.includes('.') || source.endsWith('.graphql')),
       });
     }
     cpSync(committedSupergraphPath, join(root, 'gateway', 'supergraph.graphql'));

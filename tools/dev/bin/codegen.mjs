@@ -20,7 +20,9 @@ for (const service of readdirSync(join(root, 'services'))) {
     stdio: 'inherit',
   });
   if (check && readFileSync(generated, 'utf8') !== before) {
-    console.error(`services/${service}: generated resolver types were stale (run npm run codegen and commit)`);
+    console.error(
+      `services/${service}: generated resolver types were stale (run npm run codegen and commit)`,
+    );
     stale++;
   }
 }

@@ -5,6 +5,8 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const [entry, ...args] = process.argv.slice(2);
-const child = spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), entry, ...args], { stdio: 'inherit' });
+const child = spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), entry, ...args], {
+  stdio: 'inherit',
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const entry = fileURLToPath(new URL('../src/start.ts', import.meta.url));
-const child = spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), entry], { stdio: 'inherit' });
+const child = spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), entry], {
+  stdio: 'inherit',
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 1));

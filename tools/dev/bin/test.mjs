@@ -6,8 +6,12 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const entry = fileURLToPath(new URL('../src/test.ts', import.meta.url));
-const child = spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), entry, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  ['-r', require.resolve('@swc-node/register'), entry, ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 1));

@@ -67,12 +67,17 @@ async function ensurePostgres(say: Say, stops: Array<() => Promise<void>>) {
   if (process.env.DATABASE_URL) {
     const url = new URL(process.env.DATABASE_URL);
     if (!(await portAnswers(url.hostname, Number(url.port || 5432), 3000))) {
-      throw new MissingInfrastructure(`DATABASE_URL is set but nothing answers at ${url.hostname}:${url.port || 5432}`);
+      throw new MissingInfrastructure(
+        `DATABASE_URL is set but nothing answers at ${url.hostname}:${url.port || 5432}`,
+      );
     }
     return { databaseUrl: process.env.DATABASE_URL, postgresSource: 'DATABASE_URL' };
   }
   if (await portAnswers('127.0.0.1', 5432)) {
-    return { databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSource: 'local PostgreSQL on 127.0.0.1:5432' };
+    return {
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
+      postgresSource: 'local PostgreSQL on 127.0.0.1:5432',
+    };
   }
   say('No PostgreSQL on 127.0.0.1:5432: starting an embedded one (data in .data/postgres)');
   let EmbeddedPostgres: EmbeddedPostgresClass;
@@ -112,7 +117,10 @@ async function ensurePostgres(say: Say, stops: Array<() => Promise<void>>) {
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
   stops.push(() => pg.stop());
-  return { databaseUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, postgresSource: 'embedded PostgreSQL (.data/postgres)' };
+  return {
+    databaseUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    postgresSource: 'embedded PostgreSQL (.data/postgres)',
+  };
 }
 
 interface EmbeddedPostgresClass {
@@ -129,7 +137,9 @@ interface EmbeddedPostgresClass {
 }
 
 function findOnPath(binary: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/sbin', '/usr/bin'])) {
+  for (const dir of (process.env.PATH ?? '')
+    .split(':')
+    .concat(['/usr/sbin', '/usr/local/sbin', '/usr/bin'])) {
     const candidate = join(dir, binary);
     if (dir && existsSync(candidate)) return candidate;
   }
@@ -140,7 +150,9 @@ async function ensureNats(say: Say, stops: Array<() => Promise<void>>) {
   if (process.env.NATS_URL) {
     const url = new URL(process.env.NATS_URL);
     if (!(await portAnswers(url.hostname, Number(url.port || 4222), 3000))) {
-      throw new MissingInfrastructure(`NATS_URL is set but nothing answers at ${url.hostname}:${url.port || 4222}`);
+      throw new MissingInfrastructure(
+        `NATS_URL is set but nothing answers at ${url.hostname}:${url.port || 4222}`,
+      );
     }
     return { natsUrl: process.env.NATS_URL, natsSource: 'NATS_URL' };
   }
@@ -152,7 +164,10 @@ async function ensureNats(say: Say, stops: Array<() => Promise<void>>) {
     say('nats-server is not installed: installing the Debian package nats-server with apt-get');
     try {
       execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
-      execFileSync('apt-get', ['install', '-y', '-qq', 'nats-server'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      execFileSync('apt-get', ['install', '-y', '-qq', 'nats-server'], {
+        stdio: 'ignore',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
     } catch {
       // reported below as missing
     }
@@ -167,7 +182,9 @@ async function ensureNats(say: Say, stops: Array<() => Promise<void>>) {
   const storeDir = join(dataDir, 'nats');
   mkdirSync(storeDir, { recursive: true });
   say(`No NATS on 127.0.0.1:4222: starting ${binary} -js (data in .data/nats)`);
-  const child: ChildProcess = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', '4222', '-sd', storeDir], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', '4222', '-sd', storeDir], {
+    stdio: 'ignore',
+  });
   stops.push(async () => {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));

@@ -3,7 +3,14 @@ import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { join } from 'node:path';
 import type { Viewer } from '@iso20000/auth';
-import { postGraphQL, TEST_AUTH_SECRET, testNatsUrl, testServerUrl, tokenFor, type OperationResult } from '@iso20000/testing';
+import {
+  postGraphQL,
+  TEST_AUTH_SECRET,
+  testNatsUrl,
+  testServerUrl,
+  tokenFor,
+  type OperationResult,
+} from '@iso20000/testing';
 import { workspaceRoot } from './infrastructure';
 
 export const SERVICES = ['exam', 'accreditation', 'certificate', 'registry'] as const;
@@ -66,10 +73,17 @@ function databaseUrlFor(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-async function waitReady(name: string, url: string, child: ChildProcess, recent: () => string, timeoutMs: number) {
+async function waitReady(
+  name: string,
+  url: string,
+  child: ChildProcess,
+  recent: () => string,
+  timeoutMs: number,
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} during start:\n${recent()}`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with code ${child.exitCode} during start:\n${recent()}`);
     try {
       const response = await fetch(url);
       if (response.ok) return;
@@ -87,10 +101,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const children: Array<{ name: string; child: ChildProcess }> = [];
   const logs: string[] = [];
   const recent = () => logs.slice(-60).join('\n');
-  const onLog = options.onLog ?? ((name: string, line: string) => {
-    logs.push(`[${name}] ${line}`);
-    if (logs.length > 2000) logs.splice(0, 1000);
-  });
+  const onLog =
+    options.onLog ??
+    ((name: string, line: string) => {
+      logs.push(`[${name}] ${line}`);
+      if (logs.length > 2000) logs.splice(0, 1000);
+    });
   const ports: Record<ServiceName | 'gateway', number> = { ...DEFAULT_PORTS };
   if (options.ports !== 'default') {
     for (const name of Object.keys(ports) as Array<ServiceName | 'gateway'>) ports[name] = await freePort();
@@ -154,7 +170,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       const client = new Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
       await client.connect();
       try {
-        for (const name of SERVICES) await client.query(`DROP DATABASE IF EXISTS "${prefix}_${name}" WITH (FORCE)`);
+        for (const name of SERVICES)
+          await client.query(`DROP DATABASE IF EXISTS "${prefix}_${name}" WITH (FORCE)`);
       } finally {
         await client.end();
       }
@@ -187,8 +204,13 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     urls,
     namespace: options.namespace,
     query: (query, variables, token) =>
-      postGraphQL(urls.gateway, { query, variables }, token ? { authorization: token.includes(' ') ? token : `Bearer ${token}` } : {}),
-    token: (role, ids = {}) => tokenFor({ role, subject: `${role}-${ids.candidateId ?? ids.atoId ?? 'e2e'}`, ...ids }, authSecret),
+      postGraphQL(
+        urls.gateway,
+        { query, variables },
+        token ? { authorization: token.includes(' ') ? token : `Bearer ${token}` } : {},
+      ),
+    token: (role, ids = {}) =>
+      tokenFor({ role, subject: `${role}-${ids.candidateId ?? ids.atoId ?? 'e2e'}`, ...ids }, authSecret),
     stop: stopAndClean,
   };
 }

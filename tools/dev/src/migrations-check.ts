@@ -45,7 +45,9 @@ async function main(): Promise<number> {
     const problems: string[] = [];
     for (const service of SERVICES) {
       const found = await checkService(service, infrastructure.databaseUrl);
-      console.log(`${service}: ${found.length === 0 ? 'entities and migrations agree' : `${found.length} difference(s)`}`);
+      console.log(
+        `${service}: ${found.length === 0 ? 'entities and migrations agree' : `${found.length} difference(s)`}`,
+      );
       problems.push(...found);
     }
     if (problems.length) {

@@ -29,7 +29,9 @@ function devSecret(): string {
 async function main() {
   for (const [name, port] of Object.entries(DEFAULT_PORTS)) {
     if (await portAnswers('127.0.0.1', port, 300)) {
-      throw new MissingInfrastructure(`port ${port} (for ${name}) is already in use: stop what runs there, or the previous npm start`);
+      throw new MissingInfrastructure(
+        `port ${port} (for ${name}) is already in use: stop what runs there, or the previous npm start`,
+      );
     }
   }
   const infrastructure = await ensureInfrastructure(say);
@@ -47,7 +49,8 @@ async function main() {
       databasePrefix: 'iso20000',
       nodeEnv: 'development',
       extraEnv: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
-      onLog: (name, line) => process.stdout.write(`${colours[name] ?? ''}${name.padEnd(13)}\x1b[0m| ${line}\n`),
+      onLog: (name, line) =>
+        process.stdout.write(`${colours[name] ?? ''}${name.padEnd(13)}\x1b[0m| ${line}\n`),
     });
   } catch (error) {
     await infrastructure.stop();
@@ -85,6 +88,8 @@ Ctrl-C stops everything.
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`\n\x1b[31mnpm start failed:\x1b[0m ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `\n\x1b[31mnpm start failed:\x1b[0m ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

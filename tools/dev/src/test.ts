@@ -31,7 +31,9 @@ async function main(): Promise<number> {
     });
     await infrastructure.stop();
     // Last line of the run, after Jest's own summary: what CI reads.
-    process.stdout.write(`\n${existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : '0 passed, 1 failed (Jest did not finish)'}\n`);
+    process.stdout.write(
+      `\n${existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : '0 passed, 1 failed (Jest did not finish)'}\n`,
+    );
     return code;
   } finally {
     rmSync(summaryDir, { recursive: true, force: true });
@@ -42,7 +44,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`npm test could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `npm test could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

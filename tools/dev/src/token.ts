@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { workspaceRoot } from './infrastructure';
 
 // `npm run token -- <role> [--candidate ID] [--ato ID] [--name NAME] [--ttl 12h]`: a JWT for the running dev system.
-const usage = 'usage: npm run token -- <candidate|ato_staff|analyst|scheme_staff> [--candidate ID] [--ato ID] [--name NAME] [--ttl 12h]\n' +
+const usage =
+  'usage: npm run token -- <candidate|ato_staff|analyst|scheme_staff> [--candidate ID] [--ato ID] [--name NAME] [--ttl 12h]\n' +
   '(RCB integrations use API keys: create one with the createRcbCredential mutation as scheme_staff.)';
 
 function option(name: string): string | undefined {
@@ -16,8 +17,12 @@ async function main() {
   const role = process.argv[2];
   if (!role || role.startsWith('--')) throw new Error(usage);
   const file = join(workspaceRoot, '.data', 'auth-dev-secret');
-  const secret = process.env.AUTH_DEV_SECRET ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
-  if (!secret) throw new Error('No dev secret yet: run `npm start` once (it creates .data/auth-dev-secret), or set AUTH_DEV_SECRET.');
+  const secret =
+    process.env.AUTH_DEV_SECRET ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
+  if (!secret)
+    throw new Error(
+      'No dev secret yet: run `npm start` once (it creates .data/auth-dev-secret), or set AUTH_DEV_SECRET.',
+    );
   const claims = {
     sub: option('sub') ?? `dev-${role}-${option('candidate') ?? option('ato') ?? 'user'}`,
     role,
