@@ -71,6 +71,15 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   if (issuer) verifyOptions.issuer = issuer;
   if (audience) verifyOptions.audience = audience;
 
+  // One line per outage burst, not one per request.
+  let lastUnavailableLog = 0;
+  const reportUnavailable = (error: unknown) => {
+    const now = Date.now();
+    if (now - lastUnavailableLog < 10_000) return;
+    lastUnavailableLog = now;
+    logger?.error({ err: error, jwksUrl }, 'cannot verify tokens: key set unavailable');
+  };
+
   // Token -> viewer. Safe because a JWT cannot be revoked before its exp, and entries never outlive it.
   const cache = new Map<string, CachedViewer>();
 
@@ -85,7 +94,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     try {
       ({ payload } = await jwtVerify(token, key, verifyOptions));
     } catch (error) {
-      throw tokenError(error, logger);
+      throw tokenError(error, reportUnavailable);
     }
     const viewer = viewerFromClaims(payload);
     if (isClaimsProblem(viewer)) throw unauthenticated(viewer.message);
@@ -133,7 +142,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   };
 }
 
-function tokenError(error: unknown, logger: AuthLogger | undefined): Error {
+function tokenError(error: unknown, reportUnavailable: (error: unknown) => void): Error {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
   switch (code) {
     case 'ERR_JWT_EXPIRED':
@@ -155,7 +164,7 @@ function tokenError(error: unknown, logger: AuthLogger | undefined): Error {
       return unauthenticated('The token is signed with an unknown key');
     default:
       // The key set could not be fetched or read: our problem, not the client's.
-      logger?.error({ err: error }, 'cannot verify tokens: key set unavailable');
+      reportUnavailable(error);
       return authenticationUnavailable('Sign-in tokens cannot be checked right now; try again shortly');
   }
 }

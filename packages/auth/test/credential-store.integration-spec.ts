@@ -9,7 +9,7 @@ import {
   type AuthLogger,
   type CredentialStore,
   type RcbCredential,
-} from '@iso20000/auth';
+} from '../src';
 
 interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';

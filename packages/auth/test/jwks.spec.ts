@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import { createAuthenticator } from '@iso20000/auth';
+import { createAuthenticator } from '../src';
 
 interface SigningKey {
   kid: string;
@@ -137,6 +137,7 @@ describe('createAuthenticator with a JWKS URL', () => {
       code: 'SERVICE_UNAVAILABLE',
       message: 'Sign-in tokens cannot be checked right now; try again shortly',
     });
+    await expect(codeOf(auth.authenticate(`Bearer ${token}`))).resolves.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     expect(errors).toHaveLength(1);
   });
 });
