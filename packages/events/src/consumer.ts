@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   AckPolicy,
+  ConsumerEvents,
   DeliverPolicy,
   headers as natsHeaders,
   nanos,
@@ -45,6 +46,7 @@ export interface EventConsumerOptions<T> {
 const CONSUMER_NOT_FOUND = 10014;
 const DURABLE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 const MAX_ERROR_LENGTH = 8000;
+const RESTART_DELAY_MS = 1000;
 
 /**
  * Runs a handler once per event, whatever JetStream redelivers: a durable pull consumer with
@@ -63,6 +65,7 @@ export class EventConsumer<T> {
   private messages: ConsumerMessages | null = null;
   private loop: Promise<void> | null = null;
   private stopping = false;
+  private wake: (() => void) | null = null;
 
   constructor(private readonly options: EventConsumerOptions<T>) {
     if (!DURABLE_NAME_PATTERN.test(options.durableName)) {
@@ -88,18 +91,44 @@ export class EventConsumer<T> {
     if (this.loop) return;
     this.stopping = false;
     await this.ensureConsumer();
-    const consumer = await this.js.consumers.get(this.streamName, this.options.durableName);
-    this.messages = await consumer.consume({ max_messages: this.batchSize });
-    this.loop = this.run(this.messages);
+    this.messages = await this.pull();
+    this.loop = this.run();
   }
 
   /** Stops pulling; resolves once the message being handled is finished (acked or naked). */
   async stop(): Promise<void> {
     this.stopping = true;
     this.messages?.stop();
+    this.wake?.();
     await this.loop;
     this.loop = null;
     this.messages = null;
+  }
+
+  private async pull(): Promise<ConsumerMessages> {
+    const consumer = await this.js.consumers.get(this.streamName, this.options.durableName);
+    const messages = await consumer.consume({ max_messages: this.batchSize });
+    void this.watchForLoss(messages);
+    return messages;
+  }
+
+  /**
+   * nats.js keeps pulling from a consumer or stream that was deleted, and then waits forever: end
+   * the iterator instead, so that run() recreates the consumer (and resumes from the stream).
+   */
+  private async watchForLoss(messages: ConsumerMessages): Promise<void> {
+    const lost: string[] = [ConsumerEvents.ConsumerDeleted, ConsumerEvents.ConsumerNotFound, ConsumerEvents.StreamNotFound];
+    try {
+      for await (const status of await messages.status()) {
+        if (lost.includes(status.type)) {
+          this.options.logger.warn({ consumer: this.options.durableName, status: status.type }, 'event consumer lost; recreating');
+          messages.stop();
+          return;
+        }
+      }
+    } catch {
+      // the status iterator ends with the messages; nothing to do
+    }
   }
 
   private async ensureConsumer(): Promise<void> {
@@ -130,19 +159,48 @@ export class EventConsumer<T> {
     }
   }
 
-  private async run(messages: ConsumerMessages): Promise<void> {
-    try {
-      for await (const msg of messages) {
-        if (this.stopping) {
-          // buffered but not started: hand it back at once rather than after ack_wait
-          msg.nak();
-          continue;
+  private async run(): Promise<void> {
+    const { logger, durableName } = this.options;
+    while (!this.stopping) {
+      const messages = this.messages;
+      try {
+        if (!messages) throw new Error('no message stream');
+        for await (const msg of messages) {
+          if (this.stopping) {
+            // buffered but not started: hand it back at once rather than after ack_wait
+            msg.nak();
+            continue;
+          }
+          await this.process(msg);
         }
-        await this.process(msg);
+      } catch (err) {
+        logger.error({ err, consumer: durableName }, 'event consumer lost its message stream');
       }
-    } catch (err) {
-      this.options.logger.error({ err, consumer: this.options.durableName }, 'event consumer stopped on error');
+      if (this.stopping) break;
+      // the stream or consumer went away (or the iterator failed): recreate and pull again
+      await this.pause(RESTART_DELAY_MS);
+      if (this.stopping) break;
+      try {
+        await this.ensureConsumer();
+        this.messages = await this.pull();
+      } catch (err) {
+        this.messages = null;
+        logger.error({ err, consumer: durableName }, 'event consumer could not restart; will retry');
+      }
     }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    }).then(() => {
+      this.wake = null;
+    });
   }
 
   private async process(msg: JsMsg): Promise<void> {

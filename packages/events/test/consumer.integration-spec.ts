@@ -230,4 +230,17 @@ describe('idempotent event consumers', () => {
     expect(await effectsOf(envelope.id)).toBe(1);
     await drained(Events.CredentialIssued, durable);
   });
+
+  it('recreates its durable consumer when it is deleted from under it', async () => {
+    const durable = 'exam-stop-sittings-on-ato-status';
+    const handled: string[] = [];
+    await startConsumer(durable, Events.AtoStatusChanged, async (_p, { envelope }) => {
+      handled.push(envelope.id);
+    });
+    await jsm.consumers.delete(streamNameFor(Events.AtoStatusChanged.subject, namespace), durable);
+    const envelope = envelopeFor(Events.AtoStatusChanged, validPayloads().AtoStatusChanged);
+    await publishRaw(envelope.subject, JSON.stringify(envelope));
+    await eventually(async () => (handled.includes(envelope.id) ? true : undefined), 15_000, 'the event after the consumer was recreated');
+    expect(handled).toEqual([envelope.id]);
+  });
 });

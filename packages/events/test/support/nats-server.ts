@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 
 const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 
-export const TEST_NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+export const TEST_NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
 /** A unique events namespace per test file (stream names get it upper-cased as a prefix). */
 export function testNamespace(): string {

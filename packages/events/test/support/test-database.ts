@@ -5,7 +5,8 @@ import { DataSource, type MigrationInterface } from 'typeorm';
 
 // A stand-in for @iso20000/testing's createTestDatabase until that package exists: one fresh
 // database per test file, so files run in parallel and repeatedly.
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+// `npm test` sets TEST_DATABASE_URL to a server it found or started; any database there will do.
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   name: string;
