@@ -86,7 +86,7 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
   const agent = subgraphAgent();
   const gateway = new ApolloGateway({
     supergraphSdl: sdl,
-    queryPlannerConfig: { cache: { maxSize: config.GATEWAY_QUERY_PLAN_CACHE_BYTES } } as never,
+    experimental_approximateQueryPlanStoreMiB: config.GATEWAY_QUERY_PLAN_CACHE_MIB,
     buildService: ({ name, url }) =>
       new ForwardingDataSource({
         url: urls[name as SubgraphName] ?? url,
