@@ -37,7 +37,8 @@ function rollupCanAnswer(filter: StatisticsFilter): boolean {
 }
 
 /**
- * Item analysis of one form, all in one SQL statement. Per question: n, sum x, sum x^2, sum x*T
+ * Item analysis of one form (or one paper in several languages: the form and its translations),
+ * all in one SQL statement. Per question: n, sum x, sum x^2, sum x*T
  * (T = total score) and option counts, per language and for all languages (GROUPING SETS); per
  * form: n, sum T, sum T^2. From these sums (population moments):
  *   p = mean(x) / maxMarks
@@ -46,16 +47,16 @@ function rollupCanAnswer(filter: StatisticsFilter): boolean {
  *   KR-20 / alpha = k / (k - 1) * (1 - sum var(x_i) / var(T))   (var(x_i) = p q for 0/1 items)
  *   SEM = sd(T) * sqrt(1 - reliability)
  */
-export async function queryItemAnalysis(manager: EntityManager, formId: string, filter: StatisticsFilter): Promise<ItemAnalysisRows> {
+export async function queryItemAnalysis(manager: EntityManager, formIds: readonly string[], filter: StatisticsFilter): Promise<ItemAnalysisRows> {
   const params = new SqlParameters();
-  const form = params.bind(formId);
+  const form = params.bind(formIds);
   let itemSums: string;
   let formSums: string;
   if (rollupCanAnswer(filter)) {
-    const conditions = [`form_id = ${form}`, ...whereClause(filter, { exam: 'exam_code', language: 'language', month: 'month', form: 'form_id' }, params)];
+    const conditions = [`form_id = ANY(${form}::text[])`, ...whereClause(filter, { exam: 'exam_code', language: 'language', month: 'month', form: 'form_id' }, params)];
     const examFilter = filter.exams ? `AND form_month.exam_code = ANY(${params.bind(filter.exams)}::text[])` : '';
     // Item rows carry no exam code: restrict them to the form-months that pass the exam filter.
-    const itemConditions = [`i.form_id = ${form}`, ...whereClause({ ...filter, exams: undefined }, { exam: 'exam_code', language: 'i.language', month: 'i.month', form: 'i.form_id' }, params)];
+    const itemConditions = [`i.form_id = ANY(${form}::text[])`, ...whereClause({ ...filter, exams: undefined }, { exam: 'exam_code', language: 'i.language', month: 'i.month', form: 'i.form_id' }, params)];
     itemSums = `
       SELECT i.language, i.item_number, max(i.max_marks)::int AS max_marks, sum(i.responses)::float8 AS n, sum(i.marks_sum)::float8 AS sx,
         sum(i.marks_square_sum)::float8 AS sxx, sum(i.marks_total_sum)::float8 AS sxt,
@@ -71,7 +72,7 @@ export async function queryItemAnalysis(manager: EntityManager, formId: string, 
       GROUP BY GROUPING SETS ((language), ())`;
   } else {
     const conditions = [
-      `f.form_id = ${form}`,
+      `f.form_id = ANY(${form}::text[])`,
       ...whereClause(
         filter,
         { exam: 'f.exam_code', language: 'f.language', country: 'f.country', ato: 'f.ato_id', sessionKind: 'f.session_kind', form: 'f.form_id', month: 'f.sat_month' },

@@ -1,0 +1,20 @@
+// The statistics feature of the exam subgraph (issue 6): its tables, migrations, resolvers, and the
+// two calls the exam service makes inside its release / void transactions.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { statisticsEntityClasses } from './entities';
+import { StatisticsTables1732600000001 } from './migrations/1732600000001-statistics-tables';
+
+export { recordReleasedResult, removeReleasedResult, rebuildRollups } from './released-result/record-released-result';
+export type { ReleasedResultFact, ItemResponseFact } from './released-result/released-result-fact';
+export { statisticsResolvers, requireStatisticsAccess, type StatisticsContext } from './statistics.resolvers';
+export { statisticsMinGroupSize } from './statistics-config';
+
+export const statisticsEntities = statisticsEntityClasses;
+export const statisticsMigrations = [StatisticsTables1732600000001];
+
+/** The SDL of statistics.graphql, for callers that build the subgraph from strings. */
+export const statisticsTypeDefsPath = join(__dirname, 'statistics.graphql');
+export function statisticsTypeDefs(): string {
+  return readFileSync(statisticsTypeDefsPath, 'utf8');
+}

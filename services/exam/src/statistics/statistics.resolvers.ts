@@ -1,0 +1,115 @@
+import type { Viewer } from '@iso20000/auth';
+import { badUserInput, clampPageSize, decodeCursor, encodeCursor, forbidden } from '@iso20000/service-kit';
+import type { DataSource } from 'typeorm';
+import { parseDimensions, parseStatisticsFilter, type StatisticsFilter } from './domain/statistics-filter';
+import { queryItemAnalysis } from './queries/item-analysis.query';
+import { statisticsMinGroupSize } from './statistics-config';
+import {
+  buildItemAnalysis,
+  ExamStatisticsResultModel,
+  type ExamStatisticsGroupModel,
+  type ItemAnalysisModel,
+} from './statistics.models';
+
+/** What the statistics resolvers need from the exam subgraph's context (ServiceContext has both). */
+export interface StatisticsContext {
+  viewer: Viewer;
+  dataSource: DataSource;
+}
+
+export interface ExamStatisticsArgs {
+  filter?: unknown;
+  groupBy?: ReadonlyArray<string> | null;
+}
+
+export interface ItemAnalysisArgs {
+  formId: string;
+  filter?: unknown;
+  translationFormIds?: ReadonlyArray<string> | null;
+}
+
+export interface GroupsArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+/**
+ * Aggregates only, for analysts and scheme staff. Every other role, the public included, gets
+ * FORBIDDEN (issue 6): there is nothing here a signed-in candidate, ATO or RCB may see either.
+ */
+export function requireStatisticsAccess(viewer: Viewer): void {
+  if (viewer.role === 'analyst' || viewer.role === 'scheme_staff') return;
+  throw forbidden('Exam statistics are for analysts and scheme staff only');
+}
+
+function validFilter(input: unknown): StatisticsFilter {
+  const parsed = parseStatisticsFilter(input);
+  if ('error' in parsed) throw badUserInput(parsed.error);
+  return parsed.filter;
+}
+
+const MAX_GROUPS_PAGE = 1000;
+
+export const statisticsResolvers = {
+  Query: {
+    examStatistics(_parent: unknown, args: ExamStatisticsArgs, context: StatisticsContext): ExamStatisticsResultModel {
+      requireStatisticsAccess(context.viewer);
+      const filter = validFilter(args.filter);
+      const dims = parseDimensions(args.groupBy);
+      if ('error' in dims) throw badUserInput(dims.error);
+      return new ExamStatisticsResultModel(context.dataSource.manager, filter, dims.dimensions, statisticsMinGroupSize());
+    },
+
+    async itemAnalysis(_parent: unknown, args: ItemAnalysisArgs, context: StatisticsContext): Promise<ItemAnalysisModel> {
+      requireStatisticsAccess(context.viewer);
+      const filter = validFilter(args.filter);
+      if (!args.formId) throw badUserInput('formId: name the exam form to analyse');
+      const formIds = [...new Set([args.formId, ...(args.translationFormIds ?? [])])];
+      if (formIds.length > 20) throw badUserInput('translationFormIds: at most 19 translations');
+      const exams: Array<{ exam_code: string }> = await context.dataSource.query(
+        'SELECT DISTINCT exam_code FROM statistics_form_rollup WHERE form_id = ANY($1::text[])',
+        [formIds],
+      );
+      if (exams.length > 1) throw badUserInput('translationFormIds: every form must be of the same exam as formId');
+      const rows = await queryItemAnalysis(context.dataSource.manager, formIds, filter);
+      return buildItemAnalysis(args.formId, rows, statisticsMinGroupSize());
+    },
+  },
+
+  ExamStatisticsResult: {
+    async total(parent: ExamStatisticsResultModel): Promise<ExamStatisticsGroupModel> {
+      return (await parent.computed()).total;
+    },
+    async groups(parent: ExamStatisticsResultModel, args: GroupsArgs) {
+      const first = clampPageSize(args.first, MAX_GROUPS_PAGE, 100);
+      let offset = 0;
+      if (args.after) {
+        const [position] = decodeCursor(args.after);
+        if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) {
+          throw badUserInput('The `after` cursor is not one this API issued; pass endCursor from a previous page.');
+        }
+        offset = position + 1;
+      }
+      const { groups } = await parent.computed();
+      const page = groups.slice(offset, offset + first);
+      const edges = page.map((node, i) => ({ cursor: encodeCursor([offset + i]), node }));
+      return {
+        edges,
+        pageInfo: { hasNextPage: offset + first < groups.length, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+        totalCount: groups.length,
+      };
+    },
+    csv(parent: ExamStatisticsResultModel): Promise<string> {
+      return parent.csv();
+    },
+  },
+
+  ExamStatisticsGroup: {
+    medianPercentage(parent: ExamStatisticsGroupModel): Promise<number | null> {
+      return parent.medianPercentage();
+    },
+    distribution(parent: ExamStatisticsGroupModel) {
+      return parent.distribution();
+    },
+  },
+};
