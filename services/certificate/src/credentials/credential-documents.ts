@@ -22,17 +22,16 @@ const EXAM_DESCRIPTIONS: Record<ExamCode, string> = {
   AUDITOR: 'Can audit organizations for conformity with ISO/IEC 20000-1 and identify improvements.',
 };
 
-export const STATUS_LIST_ID = '1';
-
 export function publicUrls(issuer: IssuerProfile) {
   const base = issuer.baseUrl.replace(/\/+$/, '');
   return {
     issuerId: `${base}/issuer`,
     jwks: `${base}/.well-known/jwks.json`,
-    statusList: `${base}/status-lists/${STATUS_LIST_ID}`,
+    statusList: (list: number) => `${base}/status-lists/${list}`,
     certificate: (number: string) => `${base}/certificates/${number}`,
     verification: (number: string) => `${base}/verify/${number}`,
     badgePage: (badgeId: string) => `${base}/badges/${badgeId}`,
+    badgeImage: (examCode: ExamCode) => `${base}/badge-images/${examCode.toLowerCase()}.png`,
     achievement: (examCode: ExamCode) => `${base}/achievements/${examCode.toLowerCase()}`,
   };
 }
@@ -47,6 +46,8 @@ export interface CertificateFacts {
   /** When the certificate was first awarded. */
   awardedAt: Date;
   version: number;
+  /** Which status list and which entry in it record this certificate's revocation. */
+  statusList: number;
   statusListIndex: number;
 }
 
@@ -79,27 +80,28 @@ export function buildCertificateCredential(issuer: IssuerProfile, facts: Certifi
       },
     },
     credentialStatus: {
-      id: `${urls.statusList}#${facts.statusListIndex}`,
+      id: `${urls.statusList(facts.statusList)}#${facts.statusListIndex}`,
       type: 'BitstringStatusListEntry',
       statusPurpose: 'revocation',
       statusListIndex: String(facts.statusListIndex),
-      statusListCredential: urls.statusList,
+      statusListCredential: urls.statusList(facts.statusList),
     },
     // Which version of the document this is: a holder-name correction reissues with the same number.
     evidence: [{ type: ['Evidence'], name: `Certificate ${facts.number}, version ${facts.version}` }],
   };
 }
 
-export function buildStatusListCredential(issuer: IssuerProfile, encodedList: string, validFrom: Date): JsonObject {
+export function buildStatusListCredential(issuer: IssuerProfile, encodedList: string, validFrom: Date, list: number): JsonObject {
   const urls = publicUrls(issuer);
+  const id = urls.statusList(list);
   return {
     '@context': ['https://www.w3.org/ns/credentials/v2'],
-    id: urls.statusList,
+    id,
     type: ['VerifiableCredential', 'BitstringStatusListCredential'],
     issuer: urls.issuerId,
     validFrom: validFrom.toISOString(),
     credentialSubject: {
-      id: `${urls.statusList}#list`,
+      id: `${id}#list`,
       type: 'BitstringStatusList',
       statusPurpose: 'revocation',
       encodedList,

@@ -13,6 +13,7 @@ const facts = {
   issuedAt: new Date('2026-11-25T10:00:00Z'),
   awardedAt: new Date('2026-11-25T10:00:00Z'),
   version: 1,
+  statusList: 1,
   statusListIndex: 42,
 };
 
@@ -27,7 +28,7 @@ describe('signed certificate credentials', () => {
   it('verify against the published JWKS, offline', async () => {
     const key = await parseSigningKey(JSON.stringify(generateSigningKeyJwk()));
     const jwt = await signCredential(buildCertificateCredential(issuer, facts), key);
-    const statusListJwt = await signCredential(buildStatusListCredential(issuer, encodeStatusList([]), new Date()), key);
+    const statusListJwt = await signCredential(buildStatusListCredential(issuer, encodeStatusList([]), new Date(), 1), key);
     const result = await verifyCertificateOffline(jwt, { jwks: jwksOf(key), statusListJwt });
     expect(result.revoked).toBe(false);
     expect(result.credential.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);
@@ -54,7 +55,7 @@ describe('signed certificate credentials', () => {
   it('read as revoked once the status list has its bit', async () => {
     const key = await parseSigningKey(JSON.stringify(generateSigningKeyJwk()));
     const jwt = await signCredential(buildCertificateCredential(issuer, facts), key);
-    const statusListJwt = await signCredential(buildStatusListCredential(issuer, encodeStatusList([7, 42]), new Date()), key);
+    const statusListJwt = await signCredential(buildStatusListCredential(issuer, encodeStatusList([7, 42]), new Date(), 1), key);
     await expect(verifyCertificateOffline(jwt, { jwks: jwksOf(key), statusListJwt })).resolves.toMatchObject({ revoked: true });
     // A status list whose bit was flipped back by someone else does not verify.
     const forgedList = tamper(statusListJwt, (p) => {

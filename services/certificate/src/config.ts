@@ -1,0 +1,38 @@
+import { baseServiceConfig, loadConfig } from '@iso20000/service-kit';
+import { z } from 'zod';
+import { parseHolidayList } from './domain/business-days';
+
+export const certificateConfigShape = {
+  ...baseServiceConfig,
+  PORT: z.coerce.number().int().min(0).max(65535).default(4003),
+  /** Ed25519 private key as a JWK (JSON) or PKCS#8 PEM. Required in production; development generates one. */
+  CERTIFICATE_SIGNING_KEY: z.string().min(1).optional(),
+  /** Base of public addresses in credentials and badges (credential ids, badge pages, status lists). */
+  CERTIFICATE_PUBLIC_BASE_URL: z.url().default('http://localhost:4003'),
+  CERTIFICATE_ISSUER_NAME: z.string().min(1).default('ISO/IEC 20000 Certification Scheme'),
+  /** Public holidays not counted as business days: comma-separated YYYY-MM-DD. */
+  CERTIFICATE_PUBLIC_HOLIDAYS: z
+    .string()
+    .optional()
+    .refine(
+      (value) => {
+        try {
+          parseHolidayList(value);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'comma-separated dates YYYY-MM-DD' },
+    ),
+  /** Verification rate limit per client: burst size and sustained rate. */
+  VERIFY_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(30),
+  VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number().positive().default(30),
+};
+
+export type CertificateConfig = ReturnType<typeof loadCertificateConfig>;
+
+export function loadCertificateConfig(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(certificateConfigShape, env);
+  return { ...config, publicHolidays: parseHolidayList(config.CERTIFICATE_PUBLIC_HOLIDAYS) };
+}

@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { eventsEntities, EventsTables1732500000000 } from '@iso20000/events';
+import { createDataSource } from '@iso20000/service-kit';
+import { AtoDeliveryPreferenceEntity } from './entities/ato-delivery-preference.entity';
+import { BadgeEntity } from './entities/badge.entity';
+import { CertificateVersionEntity } from './entities/certificate-version.entity';
+import { CertificateEntity } from './entities/certificate.entity';
+import { HardCopyOrderEntity } from './entities/hard-copy-order.entity';
+import { HardCopyPriceEntity } from './entities/hard-copy-price.entity';
+import { IssuerSigningKeyEntity } from './entities/issuer-signing-key.entity';
+import { VerificationRateLimitEntity } from './entities/verification-rate-limit.entity';
+import { VoidedSittingEntity } from './entities/voided-sitting.entity';
+import { CertificateTables1732600000000 } from './migrations/1732600000000-certificate-tables';
+import { HardCopyPrices1732600000001 } from './migrations/1732600000001-hard-copy-prices';
+
+export const entities = [
+  ...eventsEntities,
+  CertificateEntity,
+  CertificateVersionEntity,
+  BadgeEntity,
+  HardCopyOrderEntity,
+  HardCopyPriceEntity,
+  AtoDeliveryPreferenceEntity,
+  VoidedSittingEntity,
+  IssuerSigningKeyEntity,
+  VerificationRateLimitEntity,
+];
+
+export const migrations = [EventsTables1732500000000, CertificateTables1732600000000, HardCopyPrices1732600000001];
+
+// For the TypeORM CLI and the drift check: the service's own database.
+export default createDataSource({
+  url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_certificate',
+  entities,
+  migrations,
+});

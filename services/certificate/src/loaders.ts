@@ -1,0 +1,76 @@
+import DataLoader from 'dataloader';
+import { In, type DataSource } from 'typeorm';
+import { BadgeEntity } from './entities/badge.entity';
+import { CertificateVersionEntity } from './entities/certificate-version.entity';
+import { CertificateEntity } from './entities/certificate.entity';
+import { HardCopyOrderEntity } from './entities/hard-copy-order.entity';
+
+function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | null)[] {
+  const map = new Map<K, V>();
+  for (const row of rows) map.set(keyOf(row), row);
+  return keys.map((key) => map.get(key) ?? null);
+}
+
+function groupedBy<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] {
+  const map = new Map<K, V[]>();
+  for (const row of rows) {
+    const group = map.get(keyOf(row));
+    if (group) group.push(row);
+    else map.set(keyOf(row), [row]);
+  }
+  return keys.map((key) => map.get(key) ?? []);
+}
+
+/** Per-request loaders: one SQL statement per batch, never one per parent. */
+export function createLoaders(dataSource: DataSource) {
+  const certificates = dataSource.getRepository(CertificateEntity);
+  const certificateById = new DataLoader<string, CertificateEntity | null>(async (ids) =>
+    byKey(ids, await certificates.findBy({ id: In([...ids]) }), (c) => c.id),
+  );
+  const prime = (rows: CertificateEntity[]) => {
+    for (const row of rows) certificateById.prime(row.id, row);
+    return rows;
+  };
+  return {
+    certificateById,
+    certificateByNumber: new DataLoader<string, CertificateEntity | null>(async (numbers) =>
+      byKey(numbers, prime(await certificates.findBy({ number: In([...numbers]) })), (c) => c.number),
+    ),
+    certificateBySittingId: new DataLoader<string, CertificateEntity | null>(async (ids) =>
+      byKey(ids, prime(await certificates.findBy({ sittingId: In([...ids]) })), (c) => c.sittingId),
+    ),
+    /** All of a candidate's certificates, newest first (a handful per candidate: paged in memory). */
+    certificatesByCandidateId: new DataLoader<string, CertificateEntity[]>(async (ids) =>
+      groupedBy(
+        ids,
+        prime(await certificates.find({ where: { candidateId: In([...ids]) }, order: { createdAt: 'DESC', id: 'DESC' } })),
+        (c) => c.candidateId,
+      ),
+    ),
+    versionsByCertificateId: new DataLoader<string, CertificateVersionEntity[]>(async (ids) =>
+      groupedBy(
+        ids,
+        await dataSource.getRepository(CertificateVersionEntity).find({ where: { certificateId: In([...ids]) }, order: { version: 'ASC' } }),
+        (v) => v.certificateId,
+      ),
+    ),
+    badgeByCertificateId: new DataLoader<string, BadgeEntity | null>(async (ids) =>
+      byKey(ids, await dataSource.getRepository(BadgeEntity).findBy({ certificateId: In([...ids]) }), (b) => b.certificateId),
+    ),
+    badgeById: new DataLoader<string, BadgeEntity | null>(async (ids) =>
+      byKey(ids, await dataSource.getRepository(BadgeEntity).findBy({ id: In([...ids]) }), (b) => b.id),
+    ),
+    /** A certificate's orders, newest first (a few per certificate: paged in memory). */
+    hardCopyOrdersByCertificateId: new DataLoader<string, HardCopyOrderEntity[]>(async (ids) =>
+      groupedBy(
+        ids,
+        await dataSource
+          .getRepository(HardCopyOrderEntity)
+          .find({ where: { certificateId: In([...ids]) }, order: { createdAt: 'DESC', id: 'DESC' } }),
+        (o) => o.certificateId,
+      ),
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

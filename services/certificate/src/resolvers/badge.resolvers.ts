@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { conflict, notFound } from '@iso20000/service-kit';
+import { requireHolder } from '../authorization';
+import { EXAM_TITLES, publicUrls } from '../credentials/credential-documents';
+import { badgeEmbeds } from '../domain/badge-embed';
+import { BadgeEntity } from '../entities/badge.entity';
+import type { Resolvers } from '../generated/graphql';
+import { verificationOf } from '../use-cases/verify-certificate';
+import { currentCredential } from './certificate.resolvers';
+import { isUuid, requireId } from './input';
+
+export const badgeResolvers: Resolvers = {
+  Query: {
+    // Public: a badge's id is long and random, and the page shows only what the certificate shows.
+    async certificateBadge(_parent, { id }, context) {
+      if (!isUuid(id)) return null;
+      const badge = await context.loaders.badgeById.load(id.toLowerCase());
+      if (!badge) return null;
+      const certificate = await context.loaders.certificateById.load(badge.certificateId);
+      return certificate ? { badge, certificate } : null;
+    },
+  },
+
+  Mutation: {
+    async claimCertificateBadge(_parent, { certificateId }, context) {
+      const certificate = await context.loaders.certificateById.load(requireId(certificateId, 'certificate'));
+      if (!certificate) throw notFound(`No certificate ${certificateId}`);
+      requireHolder(context.viewer, certificate);
+      if (certificate.status !== 'ISSUED') {
+        throw conflict(`Certificate ${certificate.number} is ${certificate.status}; a badge can be claimed for an issued certificate only.`);
+      }
+      // Claiming twice (a double click) returns the badge already claimed.
+      await context.dataSource.query(
+        `INSERT INTO "badge" ("id", "certificate_id", "claimed_at") VALUES ($1, $2, now()) ON CONFLICT ("certificate_id") DO NOTHING`,
+        [randomUUID(), certificate.id],
+      );
+      const badge = await context.dataSource.getRepository(BadgeEntity).findOneByOrFail({ certificateId: certificate.id });
+      return { badge, certificate };
+    },
+  },
+
+  CertificateBadge: {
+    id: ({ badge }) => badge.id,
+    claimedAt: ({ badge }) => badge.claimedAt,
+    certificate: ({ certificate }) => certificate,
+    pageUrl: ({ badge }, _args, context) => publicUrls(context.issuer.profile).badgePage(badge.id),
+    async credential({ certificate }, _args, context) {
+      const credential = await currentCredential(context, certificate);
+      if (!credential) throw new Error(`certificate ${certificate.id} has a badge but no credential`);
+      return credential;
+    },
+    embeds({ badge, certificate }, _args, context) {
+      const urls = publicUrls(context.issuer.profile);
+      return badgeEmbeds({
+        badgePageUrl: urls.badgePage(badge.id),
+        verificationUrl: urls.verification(certificate.number),
+        imageUrl: urls.badgeImage(certificate.examCode),
+        title: EXAM_TITLES[certificate.examCode],
+        holderName: certificate.holderName,
+        number: certificate.number,
+      });
+    },
+  },
+
+  CertificateBadgePage: {
+    id: ({ badge }) => badge.id,
+    pageUrl: ({ badge }, _args, context) => publicUrls(context.issuer.profile).badgePage(badge.id),
+    verification: ({ certificate }) => verificationOf(certificate),
+    async credentialJwt({ certificate }, _args, context) {
+      if (certificate.status !== 'ISSUED') return null;
+      return (await currentCredential(context, certificate))?.jwt ?? null;
+    },
+  },
+};

@@ -1,0 +1,53 @@
+import { conflict } from '@iso20000/service-kit';
+import type { EntityManager } from 'typeorm';
+import { buildCertificateCredential } from '../credentials/credential-documents';
+import type { CertificateIssuer } from '../credentials/issuer';
+import { signCredential } from '../credentials/sign-credential';
+import { statusListEntry } from './status-lists';
+import { CertificateVersionEntity } from '../entities/certificate-version.entity';
+import { CertificateEntity } from '../entities/certificate.entity';
+
+/** Reissues the document with a corrected holder name: same number, next version, history kept. */
+export async function correctHolderName(
+  manager: EntityManager,
+  certificateId: string,
+  holderName: string,
+  reason: string,
+  correctedBy: string | null,
+  issuer: CertificateIssuer,
+): Promise<CertificateEntity> {
+  const certificate = await manager.findOne(CertificateEntity, { where: { id: certificateId }, lock: { mode: 'pessimistic_write' } });
+  if (!certificate) throw new Error(`certificate ${certificateId} vanished`);
+  if (certificate.status !== 'ISSUED') {
+    throw conflict(`Certificate ${certificate.number} is ${certificate.status}; only an issued certificate can be reissued.`);
+  }
+  if (certificate.holderName === holderName) {
+    throw conflict(`The certificate already shows the name "${holderName}"; nothing to correct.`);
+  }
+  const version = certificate.version + 1;
+  const issuedAt = new Date();
+  const jwt = await signCredential(
+    buildCertificateCredential(issuer.profile, {
+      number: certificate.number,
+      holderName,
+      examCode: certificate.examCode,
+      language: certificate.language,
+      issuedAt,
+      awardedAt: certificate.issuedAt ?? issuedAt,
+      version,
+      ...statusListEntry(certificate.statusListIndex),
+    }),
+    issuer.key,
+  );
+  await manager.insert(CertificateVersionEntity, {
+    certificateId: certificate.id,
+    version,
+    holderName,
+    issuedAt,
+    credentialJwt: jwt,
+    reason,
+    issuedBy: correctedBy,
+  });
+  await manager.update(CertificateEntity, { id: certificate.id }, { holderName, version });
+  return Object.assign(certificate, { holderName, version });
+}

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { Events, recordEvent, type PayloadOf } from '@iso20000/events';
+import type { Logger } from '@iso20000/service-kit';
+import type { DataSource, EntityManager } from 'typeorm';
+import { issuanceDueOn } from '../domain/business-days';
+import { generateCertificateNumber } from '../domain/certificate-number';
+import { buildCertificateCredential } from '../credentials/credential-documents';
+import type { CertificateIssuer } from '../credentials/issuer';
+import { signCredential } from '../credentials/sign-credential';
+import { statusListEntry } from './status-lists';
+import { CertificateVersionEntity } from '../entities/certificate-version.entity';
+import { CertificateEntity } from '../entities/certificate.entity';
+import { VoidedSittingEntity } from '../entities/voided-sitting.entity';
+import { createAutomaticHardCopyOrder } from './hard-copy-orders';
+
+export type SittingReleased = PayloadOf<typeof Events.ExamSittingReleased>;
+
+async function unusedCertificateNumber(manager: EntityManager, examCode: CertificateEntity['examCode'], year: number): Promise<string> {
+  // 32^7 random numbers per exam and year: a collision is rare, but the unique constraint would
+  // fail the whole issuance, so look first.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const number = generateCertificateNumber(examCode, year);
+    if (!(await manager.existsBy(CertificateEntity, { number }))) return number;
+  }
+  throw new Error('could not find an unused certificate number in 10 attempts');
+}
+
+/**
+ * A released pass: record the certificate (PENDING, due in two business days) and issue it at once.
+ * Idempotent per sitting, whatever the event id: a second release of the same sitting changes nothing.
+ */
+export async function recordReleasedPass(
+  manager: EntityManager,
+  release: SittingReleased,
+  issuer: CertificateIssuer,
+  logger: Logger,
+  requestId?: string,
+): Promise<CertificateEntity | null> {
+  if (!release.passed) return null;
+  const existing = await manager.findOneBy(CertificateEntity, { sittingId: release.sittingId });
+  if (existing) {
+    logger.info({ certificateId: existing.id, sittingId: release.sittingId }, 'sitting already has a certificate; release ignored');
+    return existing;
+  }
+  if (await manager.existsBy(VoidedSittingEntity, { sittingId: release.sittingId })) {
+    logger.warn({ sittingId: release.sittingId }, 'release of a voided sitting; no certificate issued');
+    return null;
+  }
+  const releasedAt = new Date(release.releasedAt);
+  const [{ index }] = (await manager.query(`SELECT nextval('certificate_status_list_index_seq')::int AS "index"`)) as { index: number }[];
+  const certificate = manager.create(CertificateEntity, {
+    id: randomUUID(),
+    number: await unusedCertificateNumber(manager, release.examCode, releasedAt.getUTCFullYear()),
+    sittingId: release.sittingId,
+    candidateId: release.candidateId,
+    holderName: release.candidateName,
+    examCode: release.examCode,
+    language: release.language,
+    atoId: release.atoId,
+    sessionId: release.sessionId,
+    satOn: release.satOn,
+    percentage: release.percentage,
+    trainerEligible: release.trainerEligible,
+    releasedAt,
+    dueOn: issuanceDueOn(releasedAt, issuer.calendar),
+    status: 'PENDING',
+    issuedAt: null,
+    version: 0,
+    statusListIndex: index,
+    revokedAt: null,
+    revocationReason: null,
+    createdAt: new Date(),
+  });
+  await manager.insert(CertificateEntity, certificate);
+  await createAutomaticHardCopyOrder(manager, certificate);
+
+  // Issuing in a savepoint: should signing fail, the release stays recorded as PENDING, the sweep
+  // retries it, and the overdue report shows it to staff instead of the event going to dead letter.
+  try {
+    await manager.transaction((inner) => issuePendingCertificate(inner, certificate, issuer, requestId));
+  } catch (err) {
+    logger.error({ err, certificateId: certificate.id }, 'issuing the certificate failed; it stays pending');
+  }
+  return certificate;
+}
+
+/** Signs version 1 of a pending certificate, marks it ISSUED and announces it. */
+export async function issuePendingCertificate(
+  manager: EntityManager,
+  certificate: CertificateEntity,
+  issuer: CertificateIssuer,
+  requestId?: string,
+): Promise<void> {
+  const issuedAt = new Date();
+  const jwt = await signCredential(
+    buildCertificateCredential(issuer.profile, {
+      number: certificate.number,
+      holderName: certificate.holderName,
+      examCode: certificate.examCode,
+      language: certificate.language,
+      issuedAt,
+      awardedAt: issuedAt,
+      version: 1,
+      ...statusListEntry(certificate.statusListIndex),
+    }),
+    issuer.key,
+  );
+  await manager.insert(CertificateVersionEntity, {
+    certificateId: certificate.id,
+    version: 1,
+    holderName: certificate.holderName,
+    issuedAt,
+    credentialJwt: jwt,
+    reason: null,
+    issuedBy: null,
+  });
+  const updated = await manager.update(
+    CertificateEntity,
+    { id: certificate.id, status: 'PENDING' },
+    { status: 'ISSUED', issuedAt, version: 1 },
+  );
+  if (updated.affected !== 1) throw new Error(`certificate ${certificate.id} is no longer pending`);
+  Object.assign(certificate, { status: 'ISSUED', issuedAt, version: 1 });
+  await recordEvent(
+    manager,
+    Events.CertificateIssued,
+    {
+      certificateId: certificate.id,
+      number: certificate.number,
+      sittingId: certificate.sittingId,
+      candidateId: certificate.candidateId,
+      holderName: certificate.holderName,
+      examCode: certificate.examCode,
+      language: certificate.language,
+      atoId: certificate.atoId,
+      issuedAt: issuedAt.toISOString(),
+      percentage: certificate.percentage,
+      trainerEligible: certificate.trainerEligible,
+    },
+    { requestId },
+  );
+}
+
+/** Retries certificates left pending (e.g. signing failed); each in its own transaction. */
+export async function issueStillPendingCertificates(dataSource: DataSource, issuer: CertificateIssuer, logger: Logger): Promise<number> {
+  let issued = 0;
+  for (;;) {
+    const done = await dataSource.transaction(async (manager) => {
+      // SKIP LOCKED: several instances sweep without waiting for each other.
+      const rows = (await manager.query(
+        `SELECT "id" FROM "certificate" WHERE "status" = 'PENDING' ORDER BY "due_on", "id" LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      )) as { id: string }[];
+      if (rows.length === 0) return true;
+      const certificate = await manager.findOneByOrFail(CertificateEntity, { id: rows[0].id });
+      await issuePendingCertificate(manager, certificate, issuer);
+      return false;
+    }).catch((err: unknown) => {
+      logger.error({ err }, 'sweep of pending certificates failed');
+      return true;
+    });
+    if (done) return issued;
+    issued++;
+  }
+}

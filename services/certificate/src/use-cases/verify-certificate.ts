@@ -1,0 +1,50 @@
+import { EXAM_TITLES } from '../credentials/credential-documents';
+import { parseCertificateNumber } from '../domain/certificate-number';
+import type { CertificateEntity } from '../entities/certificate.entity';
+import type { CertificateVerification } from '../generated/graphql';
+
+const day = (instant: Date | null) => (instant ? instant.toISOString().slice(0, 10) : null);
+
+/** The public answer about a certificate number: only what the certificate itself shows. */
+export function verificationOf(certificate: CertificateEntity): CertificateVerification {
+  const printed = {
+    number: certificate.number,
+    holderName: certificate.holderName,
+    examCode: certificate.examCode,
+    examTitle: EXAM_TITLES[certificate.examCode],
+    issuedOn: day(certificate.issuedAt),
+  };
+  if (certificate.status === 'REVOKED') {
+    const revokedOn = day(certificate.revokedAt);
+    return {
+      status: 'REVOKED',
+      ...printed,
+      revokedOn,
+      message: `Certificate ${certificate.number} was revoked on ${revokedOn} and is no longer valid.`,
+    };
+  }
+  return {
+    status: 'VALID',
+    ...printed,
+    revokedOn: null,
+    message: `Certificate ${certificate.number} is valid: ${printed.examTitle}, held by ${certificate.holderName}, issued on ${printed.issuedOn}.`,
+  };
+}
+
+export async function verifyCertificateNumber(
+  input: string,
+  findIssued: (number: string) => Promise<CertificateEntity | null>,
+): Promise<CertificateVerification> {
+  const parsed = parseCertificateNumber(input);
+  if (!parsed.ok) return { status: 'INVALID_NUMBER', number: input.trim().slice(0, 64), message: parsed.message };
+  const certificate = await findIssued(parsed.number);
+  // A pending certificate is not issued yet: for the public it does not exist.
+  if (!certificate || certificate.status === 'PENDING') {
+    return {
+      status: 'NOT_FOUND',
+      number: parsed.number,
+      message: `No certificate ${parsed.number} was issued by the scheme. Check the number against the certificate.`,
+    };
+  }
+  return verificationOf(certificate);
+}
