@@ -193,7 +193,8 @@ export function issue(command: IssueCommand, ctx: StepContext): LifecycleStep {
   if (originalIssueDate > cycleStart) throw badInput(`originalIssueDate ${originalIssueDate} must not be after cycleStart ${cycleStart}`);
   return {
     change: 'ISSUED',
-    effectiveOn: cycleStart,
+    // certified without interruption since the original issue (a lapse would have reset that date)
+    effectiveOn: originalIssueDate,
     state: {
       rcbId: command.rcbId,
       certificateNumber: checkCertificateNumber(command.certificateNumber),

@@ -1,0 +1,46 @@
+import DataLoader from 'dataloader';
+import { In, type DataSource } from 'typeorm';
+import { CertifiedOrganizationEntity } from './entities/certified-organization.entity';
+import { OrganizationCertificationEntity } from './entities/organization-certification.entity';
+import { RcbEntity } from './entities/rcb.entity';
+
+/** Per-request loaders: one SQL statement per batch, never one per row. */
+export interface RegistryLoaders {
+  organizationById: DataLoader<string, CertifiedOrganizationEntity | null>;
+  certificationById: DataLoader<string, OrganizationCertificationEntity | null>;
+  certificationsByOrganizationId: DataLoader<string, OrganizationCertificationEntity[]>;
+  rcbById: DataLoader<string, RcbEntity | null>;
+}
+
+function byId<T extends { id: string }>(rows: T[], ids: readonly string[]): (T | null)[] {
+  const map = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => map.get(id) ?? null);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids from clients may be anything; only uuids reach PostgreSQL (a bad one would fail the batch). */
+const uuids = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));
+
+export function createLoaders(dataSource: DataSource): RegistryLoaders {
+  return {
+    organizationById: new DataLoader(async (ids) =>
+      byId(await dataSource.getRepository(CertifiedOrganizationEntity).findBy({ id: In(uuids(ids)) }), ids),
+    ),
+    certificationById: new DataLoader(async (ids) =>
+      byId(await dataSource.getRepository(OrganizationCertificationEntity).findBy({ id: In(uuids(ids)) }), ids),
+    ),
+    certificationsByOrganizationId: new DataLoader(async (ids) => {
+      const rows = await dataSource
+        .getRepository(OrganizationCertificationEntity)
+        .find({ where: { organizationId: In(uuids(ids)) }, order: { cycleStart: 'DESC', id: 'ASC' } });
+      const groups = new Map<string, OrganizationCertificationEntity[]>();
+      for (const row of rows) {
+        const group = groups.get(row.organizationId);
+        if (group) group.push(row);
+        else groups.set(row.organizationId, [row]);
+      }
+      return ids.map((id) => groups.get(id) ?? []);
+    }),
+    rcbById: new DataLoader(async (ids) => byId(await dataSource.getRepository(RcbEntity).findBy({ id: In(uuids(ids)) }), ids)),
+  };
+}

@@ -1,0 +1,20 @@
+import type { ServiceContext } from '../context';
+import type { CertifiedOrganizationResolvers, WasCertifiedAnswerResolvers } from '../generated/graphql';
+import { canSeeCertification, canSeeOrganization } from './visibility';
+
+export const certifiedOrganizationResolvers: CertifiedOrganizationResolvers<ServiceContext> = {
+  __resolveReference: async (reference, ctx) => {
+    const org = await ctx.loaders.organizationById.load(reference.id);
+    return org && (await canSeeOrganization(ctx, org)) ? org : null;
+  },
+  certifications: (org, _args, ctx) => ctx.loaders.certificationsByOrganizationId.load(org.id),
+};
+
+export const wasCertifiedAnswerResolvers: WasCertifiedAnswerResolvers<ServiceContext> = {
+  rcb: (answer) => (answer.rcbId ? { __typename: 'Rcb' as const, id: answer.rcbId } : null),
+  certification: async (answer, _args, ctx) => {
+    if (!answer.certificationId) return null;
+    const certification = await ctx.loaders.certificationById.load(answer.certificationId);
+    return certification && (await canSeeCertification(ctx, certification)) ? certification : null;
+  },
+};

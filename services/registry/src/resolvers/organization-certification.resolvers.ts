@@ -1,0 +1,68 @@
+import { clampPageSize, decodeCursor, encodeCursor } from '@iso20000/service-kit';
+import type { ServiceContext } from '../context';
+import { effectiveStatus } from '../domain/certification-lifecycle';
+import { CertificationHistoryEntity } from '../entities/certification-history.entity';
+import type { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
+import type {
+  CertificationHistoryEntryResolvers,
+  OrganizationCertificationResolvers,
+  OrganizationCertificationVerificationResolvers,
+} from '../generated/graphql';
+import { badUserInput } from '@iso20000/service-kit';
+import { connection } from './certified-organization-search';
+import { canSeeCertification, requireHistoryAccess } from './visibility';
+
+const rcbRef = (id: string) => ({ __typename: 'Rcb' as const, id });
+
+async function organizationOf(ctx: ServiceContext, certification: OrganizationCertificationEntity) {
+  const org = certification.organization ?? (await ctx.loaders.organizationById.load(certification.organizationId));
+  if (!org) throw new Error(`certification ${certification.id} has no organization ${certification.organizationId}`);
+  return org;
+}
+
+export const organizationCertificationResolvers: OrganizationCertificationResolvers<ServiceContext> = {
+  __resolveReference: async (reference, ctx) => {
+    const certification = await ctx.loaders.certificationById.load(reference.id);
+    return certification && (await canSeeCertification(ctx, certification)) ? certification : null;
+  },
+  organization: (certification, _args, ctx) => organizationOf(ctx, certification),
+  rcb: (certification) => rcbRef(certification.rcbId),
+  rcbName: async (certification, _args, ctx) => (await ctx.loaders.rcbById.load(certification.rcbId))?.name ?? null,
+  rcbStatus: async (certification, _args, ctx) => (await ctx.loaders.rcbById.load(certification.rcbId))?.status ?? null,
+  status: (certification, _args, ctx) => effectiveStatus(certification, ctx.today),
+  history: async (certification, args, ctx) => {
+    await requireHistoryAccess(ctx, certification);
+    const first = clampPageSize(args.first, 100, 20);
+    const query = ctx.dataSource
+      .getRepository(CertificationHistoryEntity)
+      .createQueryBuilder('h')
+      .where('h.certification_id = :id', { id: certification.id })
+      .orderBy('h.version', 'DESC');
+    if (args.after) {
+      const [afterVersion] = decodeCursor(args.after);
+      if (typeof afterVersion !== 'number') throw badUserInput('The `after` cursor is not one this history issued');
+      query.andWhere('h.version < :afterVersion', { afterVersion });
+    }
+    const rows = await query.limit(first + 1).getMany();
+    return connection(rows, first, (row) => encodeCursor([row.version]));
+  },
+};
+
+export const certificationHistoryEntryResolvers: CertificationHistoryEntryResolvers<ServiceContext> = {
+  rcb: (entry) => rcbRef(entry.rcbId),
+  previousRcb: (entry) => (entry.previousRcbId ? rcbRef(entry.previousRcbId) : null),
+  cycleStart: (entry) => entry.snapshot.cycleStart,
+  expiry: (entry) => entry.snapshot.expiry,
+  scope: (entry) => entry.snapshot.scope,
+};
+
+export const verificationResolvers: OrganizationCertificationVerificationResolvers<ServiceContext> = {
+  valid: (certification, _args, ctx) => effectiveStatus(certification, ctx.today) === 'CERTIFIED',
+  status: (certification, _args, ctx) => effectiveStatus(certification, ctx.today),
+  organizationName: async (certification, _args, ctx) => (await organizationOf(ctx, certification)).legalName,
+  country: async (certification, _args, ctx) => (await organizationOf(ctx, certification)).country,
+  rcb: (certification) => rcbRef(certification.rcbId),
+  rcbName: async (certification, _args, ctx) => (await ctx.loaders.rcbById.load(certification.rcbId))?.name ?? null,
+  rcbStatus: async (certification, _args, ctx) => (await ctx.loaders.rcbById.load(certification.rcbId))?.status ?? null,
+  certification: (certification) => certification,
+};

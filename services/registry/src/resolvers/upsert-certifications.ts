@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { badUserInput } from '@iso20000/service-kit';
+import type { EntityManager } from 'typeorm';
+import type { ServiceContext } from '../context';
+import { planImport, type ImportPlan, type ImportRecord, type OrganizationDetails } from '../domain/certification-import';
+import type { LifecycleStep } from '../domain/certification-lifecycle';
+import { CertificationHistoryEntity } from '../entities/certification-history.entity';
+import { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
+import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
+import type { MutationResolvers, UpsertCertificationInput } from '../generated/graphql';
+import {
+  certificationAfter,
+  historyEntry,
+  recordCertificationChanged,
+  stateOf,
+  type ChangeAuthor,
+} from '../writes/certification-writes';
+import { organizationRow, rcbStatusOf, requireRcbIntegration, toOrganization, toSites } from './certification-mutations';
+
+export const MAX_UPSERT_RECORDS = 1000;
+
+export interface UpsertRecordResult {
+  index: number;
+  certificateNumber: string;
+  outcome: 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'REJECTED';
+  errorCode: string | null;
+  reasons: string[];
+  certification: OrganizationCertificationEntity | null;
+  changedFields: string[];
+}
+
+function toImportRecord(input: UpsertCertificationInput): ImportRecord {
+  return {
+    certificateNumber: input.certificateNumber.trim(),
+    organization: toOrganization(input.organization),
+    standard: input.standard ?? 'ISO_IEC_20000_1_2018',
+    scope: input.scope,
+    sites: toSites(input.sites ?? []),
+    originalIssueDate: input.originalIssueDate,
+    cycleStart: input.cycleStart,
+    expiry: input.expiry,
+    surveillanceAudits: input.surveillanceAudits?.map((audit) => ({ dueDate: audit.dueDate, doneOn: audit.doneOn ?? null })) ?? null,
+    status: input.status === 'EXPIRED' ? null : input.status,
+    statusReason: input.statusReason,
+    suspendedUntil: input.suspendedUntil,
+    expectedVersion: input.expectedVersion,
+  };
+}
+
+function organizationDetails(org: CertifiedOrganizationEntity): OrganizationDetails {
+  return { legalName: org.legalName, otherNames: org.otherNames, country: org.country, address: org.address, publicListing: org.publicListing };
+}
+
+interface PlannedRecord {
+  index: number;
+  certificateNumber: string;
+  existing: OrganizationCertificationEntity | null;
+  plan: ImportPlan;
+}
+
+/**
+ * Bulk import, per record: every record is planned on its own (pure domain code), rejected ones
+ * change nothing, and the accepted ones are written with a handful of multi-row statements in one
+ * transaction (so a server failure writes none of them).
+ */
+export const upsertCertifications: MutationResolvers<ServiceContext>['upsertCertifications'] = async (_parent, args, ctx) => {
+  const { rcbId, author } = requireRcbIntegration(ctx.viewer);
+  const dryRun = args.dryRun ?? false;
+  if (args.input.length === 0) throw badUserInput('input must hold at least one record');
+  if (args.input.length > MAX_UPSERT_RECORDS) {
+    throw badUserInput(`at most ${MAX_UPSERT_RECORDS} records per call, got ${args.input.length}: split the import`);
+  }
+  const changeAuthor: ChangeAuthor = { ...author, requestId: ctx.requestId };
+
+  return ctx.dataSource.transaction(async (manager) => {
+    const rcbStatus = await rcbStatusOf(manager, rcbId);
+    const numbers = [...new Set(args.input.map((record) => record.certificateNumber.trim()))];
+    const query = manager
+      .getRepository(OrganizationCertificationEntity)
+      .createQueryBuilder('c')
+      .innerJoinAndSelect('c.organization', 'o')
+      .where('c.rcb_id = :rcbId AND c.certificate_number = ANY(:numbers)', { rcbId, numbers });
+    // rows being updated stay locked until commit, so two imports of the same record serialize
+    if (!dryRun) query.setLock('pessimistic_write', undefined, ['c']);
+    const existing = new Map((await query.getMany()).map((row) => [row.certificateNumber, row]));
+
+    const firstIndex = new Map<string, number>();
+    const planned: PlannedRecord[] = args.input.map((input, index) => {
+      const certificateNumber = input.certificateNumber.trim();
+      const earlier = firstIndex.get(certificateNumber);
+      if (earlier !== undefined) {
+        return {
+          index,
+          certificateNumber,
+          existing: null,
+          plan: { outcome: 'REJECTED', code: 'BAD_USER_INPUT', reasons: [`certificateNumber ${certificateNumber} appears more than once in this call (first at index ${earlier})`] },
+        };
+      }
+      firstIndex.set(certificateNumber, index);
+      if (input.status === 'EXPIRED') {
+        return {
+          index,
+          certificateNumber,
+          existing: null,
+          plan: { outcome: 'REJECTED', code: 'BAD_USER_INPUT', reasons: ['status EXPIRED is not imported: it follows from the expiry date'] },
+        };
+      }
+      const current = existing.get(certificateNumber) ?? null;
+      const plan = planImport(
+        rcbId,
+        toImportRecord(input),
+        current && current.organization
+          ? { version: current.version, state: stateOf(current), organization: organizationDetails(current.organization) }
+          : null,
+        { today: ctx.today, rcbStatus },
+      );
+      return { index, certificateNumber, existing: current, plan };
+    });
+
+    const results = dryRun ? planned.map((p) => dryRunResult(p)) : await writePlanned(manager, planned, changeAuthor);
+    const count = (outcome: UpsertRecordResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
+    return {
+      dryRun,
+      created: count('CREATED'),
+      updated: count('UPDATED'),
+      unchanged: count('UNCHANGED'),
+      rejected: count('REJECTED'),
+      records: results,
+    };
+  });
+};
+
+function baseResult(p: PlannedRecord): UpsertRecordResult {
+  const rejected = p.plan.outcome === 'REJECTED' ? p.plan : null;
+  return {
+    index: p.index,
+    certificateNumber: p.certificateNumber,
+    outcome: p.plan.outcome,
+    errorCode: rejected?.code ?? null,
+    reasons: rejected?.reasons ?? [],
+    certification: rejected ? null : p.existing,
+    changedFields: p.plan.outcome === 'UPDATED' ? p.plan.changedFields : [],
+  };
+}
+
+/** A dry run reports what would happen; the certification shown is the one stored now. */
+function dryRunResult(p: PlannedRecord): UpsertRecordResult {
+  return baseResult(p);
+}
+
+async function writePlanned(manager: EntityManager, planned: PlannedRecord[], author: ChangeAuthor): Promise<UpsertRecordResult[]> {
+  const now = new Date();
+  const newOrganizations: CertifiedOrganizationEntity[] = [];
+  const newCertifications: OrganizationCertificationEntity[] = [];
+  const history: CertificationHistoryEntity[] = [];
+  const changed: { after: OrganizationCertificationEntity; step: LifecycleStep }[] = [];
+  const results: UpsertRecordResult[] = [];
+
+  for (const p of planned) {
+    const result = baseResult(p);
+    results.push(result);
+    if (p.plan.outcome === 'CREATED') {
+      const organizationId = randomUUID();
+      newOrganizations.push(organizationRow(organizationId, p.plan.organization, now));
+      const after = certificationAfter(null, p.plan.step, { id: randomUUID(), organizationId }, now);
+      newCertifications.push(after);
+      history.push(historyEntry(null, after, p.plan.step, author, now));
+      changed.push({ after, step: p.plan.step });
+      result.certification = after;
+    } else if (p.plan.outcome === 'UPDATED' && p.existing) {
+      const before = p.existing;
+      const after = certificationAfter(before, p.plan.step, { id: before.id, organizationId: before.organizationId }, now);
+      await manager
+        .getRepository(OrganizationCertificationEntity)
+        .update({ id: before.id }, { ...p.plan.step.state, version: after.version, updatedAt: now });
+      if (p.plan.organizationChanged && before.organization) {
+        const org = organizationRow(before.organizationId, p.plan.organization, now, before.organization.createdAt);
+        await manager.getRepository(CertifiedOrganizationEntity).update({ id: org.id }, org);
+      }
+      history.push(historyEntry(before, after, p.plan.step, author, now, p.plan.changedFields));
+      changed.push({ after, step: p.plan.step });
+      result.certification = after;
+    }
+  }
+
+  // multi-row inserts, in chunks that stay under PostgreSQL's 65,535 bind parameters
+  await insertChunked(manager, CertifiedOrganizationEntity, newOrganizations);
+  await insertChunked(manager, OrganizationCertificationEntity, newCertifications);
+  await insertChunked(manager, CertificationHistoryEntity, history);
+  for (const { after, step } of changed) await recordCertificationChanged(manager, after, step, author, now);
+  return results;
+}
+
+async function insertChunked<T extends object>(manager: EntityManager, target: new () => T, rows: T[]): Promise<void> {
+  const chunk = 1000;
+  for (let i = 0; i < rows.length; i += chunk) {
+    await manager.createQueryBuilder().insert().into(target).values(rows.slice(i, i + chunk)).updateEntity(false).execute();
+  }
+}

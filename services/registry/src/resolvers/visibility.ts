@@ -1,0 +1,43 @@
+import { isSchemeStaff } from '@iso20000/auth';
+import { forbidden } from '@iso20000/service-kit';
+import type { ServiceContext } from '../context';
+import type { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
+import type { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
+
+/**
+ * Who sees what: the public sees organizations that consent to listing (and verifies any certificate
+ * number it holds); an RCB integration also sees what its RCB certifies or certified before a
+ * transfer; scheme staff see everything.
+ */
+export async function canSeeOrganization(ctx: ServiceContext, org: CertifiedOrganizationEntity): Promise<boolean> {
+  if (org.publicListing || isSchemeStaff(ctx.viewer)) return true;
+  if (ctx.viewer.role !== 'rcb_integration' || !ctx.viewer.rcbId) return false;
+  const certifications = await ctx.loaders.certificationsByOrganizationId.load(org.id);
+  return certifications.some((c) => c.rcbId === ctx.viewer.rcbId);
+}
+
+export async function canSeeCertification(ctx: ServiceContext, certification: OrganizationCertificationEntity): Promise<boolean> {
+  if (isSchemeStaff(ctx.viewer)) return true;
+  if (ctx.viewer.role === 'rcb_integration' && certification.rcbId === ctx.viewer.rcbId) return true;
+  const org = await ctx.loaders.organizationById.load(certification.organizationId);
+  if (org?.publicListing) return true;
+  return heldBefore(ctx, certification.id);
+}
+
+/** The viewer's RCB held this certification before a transfer. */
+async function heldBefore(ctx: ServiceContext, certificationId: string): Promise<boolean> {
+  if (ctx.viewer.role !== 'rcb_integration' || !ctx.viewer.rcbId) return false;
+  const rows = (await ctx.dataSource.query(
+    `SELECT 1 FROM "certification_history" WHERE "certification_id" = $1 AND ("rcb_id" = $2 OR "previous_rcb_id" = $2) LIMIT 1`,
+    [certificationId, ctx.viewer.rcbId],
+  )) as unknown[];
+  return rows.length > 0;
+}
+
+/** History (with who changed what) is for the RCBs that held the certification and scheme staff. */
+export async function requireHistoryAccess(ctx: ServiceContext, certification: OrganizationCertificationEntity): Promise<void> {
+  if (isSchemeStaff(ctx.viewer)) return;
+  if (ctx.viewer.role === 'rcb_integration' && certification.rcbId === ctx.viewer.rcbId) return;
+  if (await heldBefore(ctx, certification.id)) return;
+  throw forbidden('The history of a certification is visible to the RCBs that held it and to scheme staff');
+}

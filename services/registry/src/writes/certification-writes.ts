@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { Events, recordEvent } from '@iso20000/events';
+import type { EntityManager } from 'typeorm';
+import { changedFields, type CertificationState, type LifecycleStep } from '../domain/certification-lifecycle';
+import { CertificationHistoryEntity } from '../entities/certification-history.entity';
+import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
+
+/** The lifecycle state held by a certification row. */
+export function stateOf(entity: OrganizationCertificationEntity): CertificationState {
+  return {
+    rcbId: entity.rcbId,
+    certificateNumber: entity.certificateNumber,
+    standard: entity.standard,
+    scope: entity.scope,
+    sites: entity.sites,
+    originalIssueDate: entity.originalIssueDate,
+    cycleStart: entity.cycleStart,
+    expiry: entity.expiry,
+    surveillanceAudits: entity.surveillanceAudits,
+    status: entity.status,
+    statusReason: entity.statusReason,
+    suspendedOn: entity.suspendedOn,
+    suspendedUntil: entity.suspendedUntil,
+  };
+}
+
+export interface ChangeAuthor {
+  /** `credential:<id>` for an RCB integration, `system:expiry` for the job. */
+  actor: string;
+  requestId?: string;
+}
+
+/** The certification row after a step, without touching the database. */
+export function certificationAfter(
+  before: OrganizationCertificationEntity | null,
+  step: LifecycleStep,
+  ids: { id: string; organizationId: string },
+  now: Date,
+): OrganizationCertificationEntity {
+  const entity = new OrganizationCertificationEntity();
+  Object.assign(entity, {
+    id: ids.id,
+    organizationId: ids.organizationId,
+    ...step.state,
+    version: before ? before.version + 1 : 1,
+    createdAt: before ? before.createdAt : now,
+    updatedAt: now,
+  });
+  return entity;
+}
+
+export function historyEntry(
+  before: OrganizationCertificationEntity | null,
+  after: OrganizationCertificationEntity,
+  step: LifecycleStep,
+  author: ChangeAuthor,
+  now: Date,
+  fields?: string[],
+): CertificationHistoryEntity {
+  const entry = new CertificationHistoryEntity();
+  const previous = before ? stateOf(before) : null;
+  Object.assign(entry, {
+    id: randomUUID(),
+    certificationId: after.id,
+    version: after.version,
+    change: step.change,
+    status: after.status,
+    previousStatus: before?.status ?? null,
+    rcbId: after.rcbId,
+    previousRcbId: before && before.rcbId !== after.rcbId ? before.rcbId : null,
+    certificateNumber: after.certificateNumber,
+    effectiveOn: step.effectiveOn,
+    reason: step.state.statusReason,
+    changedFields: fields ?? (previous ? changedFields(previous, step.state) : []),
+    snapshot: step.state,
+    actor: author.actor,
+    requestId: author.requestId ?? null,
+    recordedAt: now,
+  });
+  return entry;
+}
+
+/** `registry.certification.changed`, written to the outbox in the caller's transaction. */
+export async function recordCertificationChanged(
+  manager: EntityManager,
+  after: OrganizationCertificationEntity,
+  step: LifecycleStep,
+  author: ChangeAuthor,
+  now: Date,
+): Promise<void> {
+  await recordEvent(
+    manager,
+    Events.CertificationChanged,
+    {
+      certificationId: after.id,
+      rcbId: after.rcbId,
+      certificateNumber: after.certificateNumber,
+      organizationId: after.organizationId,
+      change: step.change,
+      status: after.status,
+      version: after.version,
+      changedAt: now.toISOString(),
+    },
+    { requestId: author.requestId },
+  );
+}
+
+/**
+ * Saves one lifecycle step of an existing certification (locked by the caller): the new row state,
+ * its history entry and its event, all in the caller's transaction.
+ */
+export async function saveStep(
+  manager: EntityManager,
+  before: OrganizationCertificationEntity,
+  step: LifecycleStep,
+  author: ChangeAuthor,
+): Promise<OrganizationCertificationEntity> {
+  const now = new Date();
+  const after = certificationAfter(before, step, { id: before.id, organizationId: before.organizationId }, now);
+  // the caller holds the row lock; the version guard is belt and braces
+  const result = await manager
+    .getRepository(OrganizationCertificationEntity)
+    .update({ id: before.id, version: before.version }, { ...step.state, version: after.version, updatedAt: now });
+  if (result.affected !== 1) throw new Error(`certification ${before.id} changed under a row lock`);
+  await manager.getRepository(CertificationHistoryEntity).insert(historyEntry(before, after, step, author, now));
+  await recordCertificationChanged(manager, after, step, author, now);
+  return after;
+}
+
+/** Entities survive a JSON round trip (idempotency records) except their timestamps. */
+export function certificationFromJson(json: unknown): OrganizationCertificationEntity {
+  const raw = json as OrganizationCertificationEntity & { createdAt: string; updatedAt: string };
+  const entity = new OrganizationCertificationEntity();
+  Object.assign(entity, raw, { createdAt: new Date(raw.createdAt), updatedAt: new Date(raw.updatedAt) });
+  return entity;
+}
