@@ -47,3 +47,4 @@ export { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 export { onShutdown, runService, shutdown } from './shutdown';
 export { encodeCursor, decodeCursor, clampPageSize, type PageArgs } from './pagination';
 export { createServiceAuthenticator } from './authentication';
+export { runSubgraph, type BuiltService, type SubgraphMain } from './run-subgraph';

@@ -1,0 +1,77 @@
+import type { ApolloServer } from '@apollo/server';
+import { connectNats, ensureStreams } from '@iso20000/events';
+import type { NatsConnection } from 'nats';
+import type { DataSource } from 'typeorm';
+import { type z } from 'zod';
+import { baseServiceConfig, loadConfig, type BaseServiceConfig } from './config';
+import { openDataSource, type DataSourceOptions } from './database';
+import { serveHttp, type IncomingGraphQLRequest } from './http';
+import { createLogger, type Logger } from './logger';
+import { onShutdown, runService } from './shutdown';
+import type { BaseContext } from './subgraph';
+
+export interface BuiltService<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  context: (request: IncomingGraphQLRequest) => Promise<TContext>;
+  /** Consumers, outbox relay, schedulers. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Extra GET routes (e.g. a JWKS document). */
+  routes?: Record<string, () => Promise<unknown>>;
+}
+
+export interface SubgraphMain<S extends z.ZodRawShape, TContext extends BaseContext> {
+  name: string;
+  /** The service's own variables, added to the base ones. */
+  configShape?: S;
+  entities: DataSourceOptions['entities'];
+  migrations: DataSourceOptions['migrations'];
+  build(deps: {
+    dataSource: DataSource;
+    nc: NatsConnection;
+    namespace?: string;
+    logger: Logger;
+    config: BaseServiceConfig & z.infer<z.ZodObject<S>>;
+  }): Promise<BuiltService<TContext>>;
+}
+
+/**
+ * Every subgraph's main: config -> database (created, migrated) -> NATS and streams -> service
+ * (consumers, relay) -> HTTP; SIGTERM/SIGINT undo it in reverse (stop taking requests first).
+ */
+export function runSubgraph<S extends z.ZodRawShape, TContext extends BaseContext>(
+  main: SubgraphMain<S, TContext>,
+): void {
+  const logger = createLogger(main.name);
+  runService(logger, async () => {
+    const config = loadConfig({ ...baseServiceConfig, ...(main.configShape ?? {}) }) as BaseServiceConfig &
+      z.infer<z.ZodObject<S>>;
+    const dataSource = await openDataSource({
+      url: config.DATABASE_URL,
+      entities: main.entities,
+      migrations: main.migrations,
+      logger,
+    });
+    onShutdown('database', () => dataSource.destroy());
+    const nc = await connectNats(config.NATS_URL, main.name);
+    onShutdown('nats', () => nc.drain());
+    await ensureStreams(nc, config.EVENTS_NAMESPACE);
+
+    const service = await main.build({ dataSource, nc, namespace: config.EVENTS_NAMESPACE, logger, config });
+    await service.start();
+    onShutdown(`${main.name} service`, () => service.stop());
+
+    const http = await serveHttp({
+      port: config.PORT,
+      apollo: service.apollo,
+      context: service.context,
+      routes: service.routes,
+      logger,
+      ready: async () => {
+        await dataSource.query('SELECT 1');
+        return !nc.isClosed();
+      },
+    });
+    onShutdown('http', () => http.close());
+  });
+}
