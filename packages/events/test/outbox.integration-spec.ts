@@ -170,4 +170,44 @@ describe('transactional outbox', () => {
       await removeStreams(nc, later);
     }
   });
+
+  it('publishes each event once and in order when several relays run against the same database', async () => {
+    const numbers = Array.from({ length: 40 }, (_, i) => `MULTI-${String(i).padStart(3, '0')}`);
+    const relays = [1, 2, 3].map(
+      () => new OutboxRelay({ dataSource: db.dataSource, nc, namespace, logger, pollIntervalMs: 5, batchSize: 4 }),
+    );
+    for (const number of numbers) {
+      await db.dataSource.transaction((manager) =>
+        recordEvent(manager, Events.CertificationChanged, { ...validPayloads().CertificationChanged, certificateNumber: number }),
+      );
+    }
+    // all pending at once: the relays compete for the same rows
+    relays.forEach((r) => r.start());
+    try {
+      await eventually(async () => ((await pendingCount()) === 0 ? true : undefined), 10_000, 'the outbox to drain');
+    } finally {
+      await Promise.all(relays.map((r) => r.stop()));
+    }
+    const stored = await storedEnvelopes('registry.certification.changed');
+    expect(stored.map((s) => (s.envelope.payload as { certificateNumber: string }).certificateNumber)).toEqual(numbers);
+  });
+
+  it('hands an event over to a new relay when the old one lost its NATS connection for good', async () => {
+    const closed = await connectNats(TEST_NATS_URL, 'events-outbox-closed');
+    await closed.close();
+    const recorded = await db.dataSource.transaction((manager) =>
+      recordEvent(manager, Events.ExamSittingVoided, validPayloads().ExamSittingVoided),
+    );
+    const broken = new OutboxRelay({ dataSource: db.dataSource, nc: closed, namespace, logger, backoff: { initialMs: 50, maxMs: 50 } });
+    expect(await broken.publishPending()).toBe(0);
+    const row = await db.dataSource.getRepository(OutboxEvent).findOneByOrFail({ id: recorded.id });
+    expect(row).toMatchObject({ publishedAt: null, attempts: 1 });
+    expect(row.lastError).toMatch(/closed/i);
+
+    relay = new OutboxRelay({ dataSource: db.dataSource, nc, namespace, logger, pollIntervalMs: 20 });
+    relay.start();
+    await eventually(async () => ((await pendingCount()) === 0 ? true : undefined), 5000, 'the outbox to drain');
+    const stored = await storedEnvelopes('exam.sitting.voided');
+    expect(stored.map((s) => s.envelope.id)).toEqual([recorded.id]);
+  });
 });
