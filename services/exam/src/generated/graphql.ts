@@ -595,6 +595,7 @@ export type QueryExamStatisticsArgs = {
 export type QueryItemAnalysisArgs = {
   filter?: InputMaybe<ExamStatisticsFilter>;
   formId: Scalars['ID']['input'];
+  translationFormIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 

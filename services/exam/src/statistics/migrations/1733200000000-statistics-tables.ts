@@ -2,8 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 // Generated from the statistics entities (TypeORM schema builder) and reviewed. The tables do not
 // reference exam's own tables: facts arrive through recordReleasedResult.
-export class StatisticsTables1732600000001 implements MigrationInterface {
-  name = 'StatisticsTables1732600000001';
+export class StatisticsTables1733200000000 implements MigrationInterface {
+  name = 'StatisticsTables1733200000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { Viewer } from '@iso20000/auth';
+import { ensureStreams, removeStreams } from '@iso20000/events';
+import { createLogger } from '@iso20000/service-kit';
+import { connectTestNats, createTestDatabase, executeOperation, testNamespace, type OperationResult, type TestDatabase } from '@iso20000/testing';
+import type { NatsConnection } from 'nats';
+import { createServiceContext } from '../src/context';
+import { entities, migrations } from '../src/data-source';
+import { buildService, type ExamService } from '../src/server';
+
+export const SECRET = 'exam-test-secret-exam-test-secret-0123456789';
+
+export interface ExamHarness {
+  db: TestDatabase;
+  nc: NatsConnection;
+  namespace: string;
+  service: ExamService;
+  run<T = Record<string, unknown>>(viewer: Viewer, query: string, variables?: Record<string, unknown>): Promise<OperationResult<T>>;
+  /** Like run, but fails the test on any GraphQL error. */
+  ok<T = Record<string, unknown>>(viewer: Viewer, query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Records an ATO's accreditation status as the accreditation consumer would. */
+  setAtoStatus(atoId: string, status: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A fresh exam database, a private events namespace and the subgraph built as main.ts builds it. */
+export async function startExamHarness(options: { startBackground?: boolean } = {}): Promise<ExamHarness> {
+  const db = await createTestDatabase('exam', { entities, migrations: migrations as never });
+  const nc = await connectTestNats();
+  const namespace = testNamespace('exam');
+  await ensureStreams(nc, namespace);
+  const logger = createLogger('exam-test', 'silent');
+  const service = await buildService({
+    dataSource: db.dataSource,
+    nc,
+    namespace,
+    logger,
+    config: { NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: 0, DATABASE_URL: db.url, NATS_URL: 'nats://127.0.0.1:4222', AUTH_DEV_SECRET: SECRET },
+    authenticator: { authenticate: async () => ({ role: 'public', subject: null }) },
+  });
+  if (options.startBackground) await service.start();
+
+  const run = async <T>(viewer: Viewer, query: string, variables?: Record<string, unknown>) => {
+    const context = createServiceContext({ requestId: randomUUID(), viewer, logger }, db.dataSource);
+    return executeOperation<never, T>(service.apollo as never, { query, variables }, context as never);
+  };
+  return {
+    db,
+    nc,
+    namespace,
+    service,
+    run,
+    ok: async <T>(viewer: Viewer, query: string, variables?: Record<string, unknown>) => {
+      const result = await run<T>(viewer, query, variables);
+      if (result.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
+      return result.data as T;
+    },
+    setAtoStatus: async (atoId, status) => {
+      await db.dataSource.query(
+        `INSERT INTO "ato_statuses" ("ato_id", "name", "country", "status", "changed_at") VALUES ($1, 'Test ATO', 'GB', $2, now())
+         ON CONFLICT ("ato_id") DO UPDATE SET "status" = EXCLUDED."status", "changed_at" = now()`,
+        [atoId, status],
+      );
+    },
+    close: async () => {
+      if (options.startBackground) await service.stop();
+      else await service.apollo.stop();
+      await removeStreams(nc, namespace).catch(() => undefined);
+      await nc.drain();
+      await db.dispose();
+    },
+  };
+}
+
+export const staff: Viewer = { role: 'scheme_staff', subject: 'staff-ines' };
+export const analyst: Viewer = { role: 'analyst', subject: 'analyst-otto' };
+export const publicViewer: Viewer = { role: 'public', subject: null };
+export function candidate(name = 'Ada Candidate'): Viewer {
+  return { role: 'candidate', subject: `cand-${randomUUID().slice(0, 8)}`, candidateId: randomUUID(), name };
+}
+export function atoStaff(atoId: string): Viewer {
+  return { role: 'ato_staff', subject: `ato-${atoId.slice(0, 8)}`, atoId };
+}
+
+/** A future instant, `days` from now. */
+export function inDays(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString();
+}
+
+export const SCHEDULE = /* GraphQL */ `
+  mutation Schedule($input: ScheduleExamSessionInput!) {
+    scheduleExamSession(input: $input) { id kind venue languages capacity seatsTaken price { currency amountMinor amount } ato { id } exam { code } }
+  }
+`;
+export const REGISTER = /* GraphQL */ `
+  mutation Register($input: RegisterForExamInput!) {
+    registerForExam(input: $input) { id state route language prerequisite { status } ato { id } price { currency amount } candidate { id name } }
+  }
+`;
+export const ATTEND = /* GraphQL */ `
+  mutation Attend($input: RecordSittingAttendanceInput!) { recordSittingAttendance(input: $input) { id state } }
+`;
+export const MARK = /* GraphQL */ `
+  mutation Mark($input: MarkSittingInput!) {
+    markSitting(input: $input) { id state result { score maxScore percentage passed trainerEligible releasedTo releasedAt } }
+  }
+`;
+export const SITTING = /* GraphQL */ `
+  query Sitting($id: ID!) {
+    sitting(id: $id) { id state voidReason result { score maxScore percentage passed trainerEligible releasedTo } history { fromState toState actorRole actorSubject reason occurredAt } }
+  }
+`;

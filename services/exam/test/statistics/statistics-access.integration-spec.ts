@@ -1,0 +1,41 @@
+import type { Viewer } from '@iso20000/auth';
+import { PUBLIC_VIEWER } from '@iso20000/auth';
+import { errorCodes } from '@iso20000/testing';
+import { ANALYST, SCHEME_STAFF, startStatisticsTestServer, type StatisticsTestServer } from './statistics-test-server';
+
+const EXAM_STATISTICS = `query { examStatistics(groupBy: [EXAM]) { minGroupSize total { sittings } groups { totalCount } csv } }`;
+const ITEM_ANALYSIS = `query { itemAnalysis(formId: "F1") { formId suppressed csv } }`;
+
+const refused: Array<[string, Viewer]> = [
+  ['a candidate', { role: 'candidate', subject: 'c-1', candidateId: 'c-1' }],
+  ['ATO staff', { role: 'ato_staff', subject: 'a-1', atoId: 'ato-1' }],
+  ['an RCB integration', { role: 'rcb_integration', subject: 'credential:x', rcbId: 'rcb-1', credentialId: 'x' }],
+  ['the public', PUBLIC_VIEWER],
+];
+
+describe('who may read exam statistics', () => {
+  let server: StatisticsTestServer;
+  beforeAll(async () => {
+    server = await startStatisticsTestServer();
+  });
+  afterAll(() => server.dispose());
+
+  it.each(refused)('refuses %s both queries with FORBIDDEN and no data', async (_name, viewer) => {
+    for (const query of [EXAM_STATISTICS, ITEM_ANALYSIS]) {
+      const result = await server.run(viewer, query);
+      expect(errorCodes(result)).toEqual(['FORBIDDEN']);
+      expect(result.data).toBeNull();
+    }
+  });
+
+  it.each([
+    ['an analyst', ANALYST],
+    ['scheme staff', SCHEME_STAFF],
+  ])('answers %s', async (_name, viewer) => {
+    for (const query of [EXAM_STATISTICS, ITEM_ANALYSIS]) {
+      const result = await server.run(viewer, query);
+      expect(result.errors).toBeUndefined();
+      expect(result.data).not.toBeNull();
+    }
+  });
+});
