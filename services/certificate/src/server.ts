@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import type { CredentialStore } from '@iso20000/auth';
 import { OutboxRelay } from '@iso20000/events';
@@ -7,6 +8,7 @@ import {
   createServiceAuthenticator,
   createSubgraph,
   type Authenticates,
+  type BaseContext,
   type IncomingGraphQLRequest,
   type Logger,
 } from '@iso20000/service-kit';
@@ -43,6 +45,8 @@ export interface CertificateServiceDeps {
 export interface CertificateService {
   apollo: ApolloServer<ServiceContext>;
   context: (request: IncomingGraphQLRequest) => Promise<ServiceContext>;
+  /** The context for an already identified viewer (in-process tests use it like the gateway would). */
+  contextFor(base: BaseContext, headers?: IncomingHttpHeaders): ServiceContext;
   issuer: CertificateIssuer;
   /** Extra GET routes for serveHttp: the JWKS and the status lists, where relying parties expect them. */
   routes: Record<string, () => Promise<unknown>>;
@@ -100,21 +104,21 @@ export async function buildService(deps: CertificateServiceDeps): Promise<Certif
     relay.kick();
   };
 
+  const contextFor = (base: BaseContext, headers: IncomingHttpHeaders = {}): ServiceContext => ({
+    ...base,
+    dataSource,
+    loaders: createLoaders(dataSource),
+    issuer,
+    rateLimiter,
+    rateLimitKey: rateLimitClientKey(base.viewer, headers),
+  });
+
   return {
     apollo,
     issuer,
     routes,
-    async context(request) {
-      const base = await baseContext(request);
-      return {
-        ...base,
-        dataSource,
-        loaders: createLoaders(dataSource),
-        issuer,
-        rateLimiter,
-        rateLimitKey: rateLimitClientKey(base.viewer, request.headers),
-      };
-    },
+    contextFor,
+    context: async (request) => contextFor(await baseContext(request), request.headers),
     async start() {
       await apollo.start();
       relay.start();

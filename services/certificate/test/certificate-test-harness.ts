@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Viewer } from '@iso20000/auth';
+import { ensureStreams, Events, removeStreams, wireSubject, type EventDefinition, type PayloadOf } from '@iso20000/events';
+import { createLogger } from '@iso20000/service-kit';
+import { connectTestNats, createTestDatabase, executeOperation, testNamespace, type OperationResult, type TestDatabase } from '@iso20000/testing';
+import type { NatsConnection } from 'nats';
+import { loadCertificateConfig } from '../src/config';
+import { entities, migrations } from '../src/data-source';
+import { buildService, type CertificateService } from '../src/server';
+import { recordReleasedPass } from '../src/use-cases/issue-certificate';
+import type { CertificateEntity } from '../src/entities/certificate.entity';
+
+export const logger = createLogger('certificate-test', 'silent');
+
+// Per-project testTimeout is ignored when Jest runs several projects; these tests talk to PostgreSQL and NATS.
+jest.setTimeout(30_000);
+
+export interface CertificateHarness {
+  db: TestDatabase;
+  nc: NatsConnection;
+  namespace: string;
+  service: CertificateService;
+  run<T = Record<string, unknown>>(
+    viewer: Viewer,
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: IncomingHttpHeaders,
+  ): Promise<OperationResult<T>>;
+  /** Like run, but fails the test on any GraphQL error. */
+  ok<T = Record<string, unknown>>(viewer: Viewer, query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Publishes an event as its producer's outbox relay would (envelope, namespace, Nats-Msg-Id). */
+  publish<D extends EventDefinition<unknown>>(def: D, payload: PayloadOf<D>, id?: string, msgId?: string): Promise<string>;
+  /** Issues a certificate directly (as the release consumer does), for API tests without NATS. */
+  issue(overrides?: Partial<Release>): Promise<CertificateEntity>;
+  close(): Promise<void>;
+}
+
+export type Release = PayloadOf<typeof Events.ExamSittingReleased>;
+
+export function release(overrides: Partial<Release> = {}): Release {
+  return {
+    sittingId: randomUUID(),
+    candidateId: randomUUID(),
+    candidateName: 'Ada Lovelace',
+    examCode: 'FOUNDATION',
+    language: 'en',
+    atoId: null,
+    sessionId: randomUUID(),
+    score: 30,
+    maxScore: 40,
+    percentage: 75,
+    passed: true,
+    trainerEligible: false,
+    satOn: '2026-11-20',
+    releasedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+export const testEnv = (url: string, extra: Record<string, string> = {}) => ({
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  PORT: '0',
+  DATABASE_URL: url,
+  AUTH_DEV_SECRET: 'certificate-test-secret-0123456789abcdef',
+  CERTIFICATE_PUBLIC_BASE_URL: 'https://certificates.example.org',
+  CERTIFICATE_PUBLIC_HOLIDAYS: '2026-12-25,2026-12-28',
+  VERIFY_RATE_LIMIT_BURST: '5',
+  VERIFY_RATE_LIMIT_PER_MINUTE: '1',
+  ...extra,
+});
+
+/** A fresh database, a private events namespace and the subgraph built as main.ts builds it. */
+export async function startCertificateHarness(options: { startBackground?: boolean } = {}): Promise<CertificateHarness> {
+  const db = await createTestDatabase('certificate', { entities, migrations });
+  const nc = await connectTestNats();
+  const namespace = testNamespace('cert');
+  await ensureStreams(nc, namespace);
+  const config = loadCertificateConfig(testEnv(db.url));
+  const service = await buildService({
+    dataSource: db.dataSource,
+    nc,
+    namespace,
+    logger,
+    config,
+    authenticator: { authenticate: async () => ({ role: 'public', subject: null }) },
+    sweepIntervalMs: 3_600_000,
+  });
+  if (options.startBackground) await service.start();
+  else await service.apollo.start();
+
+  const run = async <T>(viewer: Viewer, query: string, variables?: Record<string, unknown>, headers?: IncomingHttpHeaders) => {
+    const context = service.contextFor({ requestId: randomUUID(), viewer, logger }, headers);
+    return executeOperation<never, T>(service.apollo as never, { query, variables }, context as never);
+  };
+  const js = nc.jetstream();
+  return {
+    db,
+    nc,
+    namespace,
+    service,
+    run,
+    ok: async <T>(viewer: Viewer, query: string, variables?: Record<string, unknown>) => {
+      const result = await run<T>(viewer, query, variables);
+      if (result.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
+      return result.data as T;
+    },
+    async publish(def, payload, id = randomUUID(), msgId = id) {
+      const envelope = { id, subject: def.subject, version: def.version, occurredAt: new Date().toISOString(), payload };
+      await js.publish(wireSubject(def.subject, namespace), JSON.stringify(envelope), { msgID: msgId });
+      return id;
+    },
+    async issue(overrides = {}) {
+      const certificate = await db.dataSource.transaction((manager) =>
+        recordReleasedPass(manager, release(overrides), service.issuer, logger),
+      );
+      if (!certificate) throw new Error('no certificate issued');
+      return certificate;
+    },
+    close: async () => {
+      if (options.startBackground) await service.stop();
+      else await service.apollo.stop();
+      await removeStreams(nc, namespace).catch(() => undefined);
+      await nc.drain();
+      await db.dispose();
+    },
+  };
+}
+
+export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export const staff: Viewer = { role: 'scheme_staff', subject: 'staff-ines' };
+export const publicViewer: Viewer = { role: 'public', subject: null };
+export const analyst: Viewer = { role: 'analyst', subject: 'analyst-otto' };
+export function candidateViewer(candidateId: string): Viewer {
+  return { role: 'candidate', subject: `cand-${candidateId.slice(0, 8)}`, candidateId };
+}
+export function atoStaff(atoId: string): Viewer {
+  return { role: 'ato_staff', subject: `ato-${atoId.slice(0, 8)}`, atoId };
+}
