@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { baseServiceConfig, loadConfig } from '@iso20000/service-kit';
 import { z } from 'zod';
 
@@ -23,14 +24,21 @@ export const gatewayConfigShape = {
   GATEWAY_MAX_COST: z.coerce.number().int().positive().default(20_000),
   GATEWAY_MAX_ALIASES: z.coerce.number().int().positive().default(20),
   GATEWAY_MAX_TOKENS: z.coerce.number().int().positive().default(5_000),
-  /** Query plans cached (bytes, approximate); sized for every distinct operation clients send. */
-  GATEWAY_QUERY_PLAN_CACHE_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(50 * 1024 * 1024),
+  /** Query plans cached (MiB, approximate); sized for every distinct operation clients send. */
+  GATEWAY_QUERY_PLAN_CACHE_MIB: z.coerce.number().int().positive().default(50),
+  /** Gateway processes (node:cluster workers). Default: one per core in production, 1 otherwise. */
+  GATEWAY_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env) =>
   loadConfig(gatewayConfigShape, env);
+
+/** One worker per core in production (the gateway is CPU-bound); a single process in development and tests. */
+export function gatewayWorkerCount(
+  config: Pick<GatewayConfig, 'NODE_ENV' | 'GATEWAY_WORKERS'>,
+  cores = availableParallelism(),
+): number {
+  if (config.GATEWAY_WORKERS !== undefined) return config.GATEWAY_WORKERS;
+  return config.NODE_ENV === 'production' ? Math.max(1, cores) : 1;
+}

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { connectNats } from '@iso20000/events';
 import {
   createLogger,
@@ -8,12 +9,21 @@ import {
   serveHttp,
 } from '@iso20000/service-kit';
 import { buildGateway } from './gateway';
-import { loadGatewayConfig } from './config';
+import { gatewayWorkerCount, loadGatewayConfig } from './config';
+import { superviseWorkers } from './workers';
 
-const logger = createLogger('gateway');
+const logger = createLogger(cluster.isPrimary ? 'gateway' : `gateway-${cluster.worker?.id ?? 0}`);
 
 runService(logger, async () => {
   const config = loadGatewayConfig();
+  const workers = gatewayWorkerCount(config);
+  if (cluster.isPrimary && workers > 1) {
+    // The primary only supervises: workers share the listening socket, the kernel spreads connections.
+    const supervisor = superviseWorkers({ count: workers, logger });
+    onShutdown('workers', () => supervisor.stop());
+    await supervisor.ready;
+    return;
+  }
   const nc = await connectNats(config.NATS_URL, 'gateway');
   onShutdown('nats', () => nc.drain());
   const { authenticator, credentials } = await createServiceAuthenticator(config, nc, logger, 'gateway');
