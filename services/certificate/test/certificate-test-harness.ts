@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Viewer } from '@iso20000/auth';
-import { ensureStreams, Events, removeStreams, wireSubject, type EventDefinition, type PayloadOf } from '@iso20000/events';
+import { ensureStreams, type Events, removeStreams, wireSubject, type EventDefinition, type PayloadOf } from '@iso20000/events';
 import { createLogger } from '@iso20000/service-kit';
 import { connectTestNats, createTestDatabase, executeOperation, testNamespace, type OperationResult, type TestDatabase } from '@iso20000/testing';
 import type { NatsConnection } from 'nats';
