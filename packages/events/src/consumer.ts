@@ -211,6 +211,13 @@ export class EventConsumer<T> {
     let envelope: EventEnvelope<T>;
     try {
       raw = JSON.parse(text);
+      const version = versionOf(raw);
+      if (version !== undefined && version !== event.version) {
+        // another version of this event, published alongside during a migration: not ours to handle
+        logger.debug({ consumer: durableName, version }, 'event of another version skipped');
+        msg.ack();
+        return;
+      }
       envelope = parseEventEnvelope(event, raw);
     } catch (err) {
       // a message that does not match the catalogue will never succeed: no retries
@@ -289,6 +296,14 @@ export class EventConsumer<T> {
       msg.nak(backoffDelay(this.retryBackoff, msg.info.deliveryCount));
     }
   }
+}
+
+function versionOf(raw: unknown): number | undefined {
+  if (typeof raw === 'object' && raw !== null && 'version' in raw) {
+    const version = (raw as { version: unknown }).version;
+    if (typeof version === 'number' && Number.isInteger(version) && version > 0) return version;
+  }
+  return undefined;
 }
 
 function eventIdOf(raw: unknown): string | null {

@@ -201,6 +201,9 @@ describe('idempotent event consumers', () => {
     await publishRaw(invalid.subject, 'not json at all');
     const valid = envelopeFor(Events.RcbStatusChanged, validPayloads().RcbStatusChanged);
     await publishRaw(valid.subject, JSON.stringify(valid));
+    // a later version on the same subject is for its own consumers: neither handled nor dead-lettered
+    const nextVersion = { ...envelopeFor(Events.RcbStatusChanged, validPayloads().RcbStatusChanged), version: 2, payload: { rcb: 'v2 shape' } };
+    await publishRaw(nextVersion.subject, JSON.stringify(nextVersion));
 
     await drained(Events.RcbStatusChanged, durable);
     const deadLetters = await db.dataSource.getRepository(DeadLetterEvent).find({ where: { consumer: durable }, order: { failedAt: 'ASC' } });
