@@ -43,6 +43,13 @@ export interface EventConsumerOptions<T> {
   batchSize?: number;
 }
 
+/** What a service needs to run its consumers, whatever their event type: `EventConsumerControl[]`. */
+export interface EventConsumerControl {
+  readonly durableName: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 const CONSUMER_NOT_FOUND = 10014;
 const DURABLE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 const MAX_ERROR_LENGTH = 8000;
@@ -53,7 +60,7 @@ const RESTART_DELAY_MS = 1000;
  * explicit acks, an inbox row written in the handler's transaction, retries with backoff, and a
  * dead letter (row + `dlq.<durableName>` message) for events that are invalid or keep failing.
  */
-export class EventConsumer<T> {
+export class EventConsumer<T> implements EventConsumerControl {
   private readonly js: JetStreamClient;
   private readonly namespace: string | undefined;
   private readonly maxDeliver: number;

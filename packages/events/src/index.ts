@@ -27,7 +27,7 @@ export {
   DUPLICATE_WINDOW_MS,
 } from './streams';
 export { recordEvent, OutboxRelay, type RecordEventOptions, type OutboxRelayOptions, type Backoff } from './outbox';
-export { EventConsumer, type EventConsumerOptions, type EventHandlerContext } from './consumer';
+export { EventConsumer, type EventConsumerControl, type EventConsumerOptions, type EventHandlerContext } from './consumer';
 export { OutboxEvent } from './entities/outbox-event.entity';
 export { InboxEvent } from './entities/inbox-event.entity';
 export { DeadLetterEvent } from './entities/dead-letter-event.entity';
