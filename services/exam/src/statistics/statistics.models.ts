@@ -60,7 +60,7 @@ export class ExamStatisticsGroupModel {
       exam: null, language: null, country: null, atoId: null, sessionKind: null, formId: null, month: null, quarter: null, year: null,
     };
     this.result.dimensions.forEach((dimension, i) => {
-      const value = this.keyValues[i];
+      const value = this.keyValues[i] ?? null;
       switch (dimension) {
         case 'EXAM': key.exam = value; break;
         case 'LANGUAGE': key.language = value; break;
@@ -69,7 +69,7 @@ export class ExamStatisticsGroupModel {
         case 'SESSION_KIND': key.sessionKind = value; break;
         case 'FORM': key.formId = value; break;
         case 'MONTH': key.month = value; break;
-        case 'QUARTER': key.quarter = value === null ? null : value.replace('Q', '-Q'); break;
+        case 'QUARTER': key.quarter = value; break;
         case 'YEAR': key.year = value === null ? null : Number(value); break;
       }
     });

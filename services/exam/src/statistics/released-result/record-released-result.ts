@@ -63,9 +63,11 @@ export async function recordReleasedResult(manager: EntityManager, fact: Release
 /** Takes a voided (or re-marked) sitting out of the statistics; returns false when it was not recorded. */
 export async function removeReleasedResult(manager: EntityManager, sittingId: string): Promise<boolean> {
   const rows: FactRow[] = await manager.query(
-    `DELETE FROM statistics_result_fact WHERE sitting_id = $1
-     RETURNING exam_code, language, country, ato_id, session_kind, form_id, to_char(sat_month, 'YYYY-MM-DD') AS sat_month,
-       score::text, percentage::text, passed, trainer_eligible, item_marks, item_max_marks, item_options`,
+    // As a SELECT over the DELETE: TypeORM returns [rows, count] for a bare DELETE ... RETURNING.
+    `WITH removed AS (DELETE FROM statistics_result_fact WHERE sitting_id = $1 RETURNING *)
+     SELECT exam_code, language, country, ato_id, session_kind, form_id, to_char(sat_month, 'YYYY-MM-DD') AS sat_month,
+       score::text AS score, percentage::text AS percentage, passed, trainer_eligible, item_marks, item_max_marks, item_options
+     FROM removed`,
     [sittingId],
   );
   if (rows.length === 0) return false;

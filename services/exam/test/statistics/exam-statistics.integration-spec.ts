@@ -1,0 +1,206 @@
+import { errorCodes } from '@iso20000/testing';
+import { rebuildRollups, recordReleasedResult, removeReleasedResult, type ReleasedResultFact } from '../../src/statistics';
+import { fact, mean, median, seeded, variance } from './statistics-fixtures';
+import { ANALYST, startStatisticsTestServer, type StatisticsTestServer } from './statistics-test-server';
+
+const GROUP_FIELDS = `key { exam language country atoId sessionKind formId month quarter year }
+  suppressed suppressionReason sittings passed passRate meanPercentage medianPercentage stdDevPercentage
+  trainerEligible trainerEligibilityRate distribution { fromPercentage toPercentage sittings }`;
+const STATISTICS = `query Stats($filter: ExamStatisticsFilter, $groupBy: [ExamStatisticsDimension!]) {
+  examStatistics(filter: $filter, groupBy: $groupBy) {
+    minGroupSize groupBy total { ${GROUP_FIELDS} }
+    groups(first: 1000) { totalCount edges { node { ${GROUP_FIELDS} } } }
+  } }`;
+
+interface Group {
+  key: Record<string, string | number | null>;
+  suppressed: boolean;
+  suppressionReason: string | null;
+  sittings: number | null;
+  passed: number | null;
+  passRate: number | null;
+  meanPercentage: number | null;
+  medianPercentage: number | null;
+  stdDevPercentage: number | null;
+  trainerEligible: number | null;
+  trainerEligibilityRate: number | null;
+  distribution: Array<{ fromPercentage: number; toPercentage: number; sittings: number }> | null;
+}
+interface StatsData {
+  examStatistics: { minGroupSize: number; total: Group; groups: { totalCount: number; edges: Array<{ node: Group }> } };
+}
+
+/** The same numbers, computed independently from the facts in plain JavaScript. */
+function expected(facts: ReleasedResultFact[]) {
+  const pct = facts.map((f) => f.percentage);
+  const buckets = Array.from({ length: 10 }, () => 0);
+  for (const p of pct) buckets[Math.min(Math.floor(p / 10), 9)]++;
+  const thresholdPasses = facts.filter((f) => f.passed && f.examCode !== 'FOUNDATION');
+  return {
+    sittings: facts.length,
+    passed: facts.filter((f) => f.passed).length,
+    passRate: facts.filter((f) => f.passed).length / facts.length,
+    meanPercentage: mean(pct),
+    medianPercentage: median(pct),
+    stdDevPercentage: Math.sqrt(variance(pct)),
+    trainerEligible: thresholdPasses.length >= 10 ? facts.filter((f) => f.trainerEligible).length : null,
+    trainerEligibilityRate: thresholdPasses.length >= 10 ? facts.filter((f) => f.trainerEligible).length / thresholdPasses.length : null,
+    buckets,
+  };
+}
+
+function expectGroupMatches(group: Group, facts: ReleasedResultFact[]): void {
+  const e = expected(facts);
+  expect(group.suppressed).toBe(false);
+  expect(group.sittings).toBe(e.sittings);
+  expect(group.passed).toBe(e.passed);
+  expect(group.passRate).toBeCloseTo(e.passRate, 10);
+  expect(group.meanPercentage).toBeCloseTo(e.meanPercentage, 8);
+  expect(group.medianPercentage).toBeCloseTo(e.medianPercentage, 8);
+  expect(group.stdDevPercentage).toBeCloseTo(e.stdDevPercentage, 8);
+  expect(group.trainerEligible).toBe(e.trainerEligible);
+  if (e.trainerEligibilityRate === null) expect(group.trainerEligibilityRate).toBeNull();
+  else expect(group.trainerEligibilityRate).toBeCloseTo(e.trainerEligibilityRate, 10);
+  expect(group.distribution?.map((b) => b.sittings)).toEqual(e.buckets);
+}
+
+function expectSuppressed(group: Group, reason: string): void {
+  expect(group.suppressed).toBe(true);
+  expect(group.suppressionReason).toBe(reason);
+  for (const field of ['sittings', 'passed', 'passRate', 'meanPercentage', 'medianPercentage', 'stdDevPercentage', 'trainerEligible', 'trainerEligibilityRate', 'distribution'] as const) {
+    expect(group[field]).toBeNull();
+  }
+}
+
+describe('exam statistics against hand-made results', () => {
+  let server: StatisticsTestServer;
+  const random = seeded(7);
+  const scores = (n: number, low: number, high: number) => Array.from({ length: n }, () => low + Math.floor(random() * (high - low + 1)));
+  // ato-1: 12 Foundation sittings in January; ato-2: only 3 (small); ato-3: 15 Japanese ones in February;
+  // 11 Auditor sittings at a public session in Germany; 10 Practitioner self-study sittings in March.
+  const ato1 = scores(12, 15, 40).map((s) => fact('FOUNDATION', s, { atoId: 'ato-1' }));
+  const ato2 = scores(3, 20, 38).map((s) => fact('FOUNDATION', s, { atoId: 'ato-2' }));
+  const ato3 = scores(15, 10, 40).map((s) => fact('FOUNDATION', s, { atoId: 'ato-3', language: 'ja', country: 'JP', formId: 'FOUNDATION-ja-A', satOn: '2025-02-03' }));
+  const auditor = [26, 27, 28, 29, 30, 31, 33, 36, 40, 26, 12].map((s) =>
+    fact('AUDITOR', s, { atoId: null, sessionKind: 'PUBLIC', country: 'DE', satOn: '2025-02-20' }),
+  );
+  const practitioner = [80, 41, 52, 53, 60, 66, 40, 44, 70, 39].map((s) =>
+    fact('PRACTITIONER', s, { atoId: null, sessionKind: 'SELF_STUDY', satOn: '2025-03-09' }),
+  );
+  const all = [...ato1, ...ato2, ...ato3, ...auditor, ...practitioner];
+
+  const stats = async (variables: Record<string, unknown>) => {
+    const result = await server.run<StatsData>(ANALYST, STATISTICS, variables);
+    expect(result.errors).toBeUndefined();
+    return result.data!.examStatistics;
+  };
+
+  beforeAll(async () => {
+    server = await startStatisticsTestServer();
+    await server.database.dataSource.transaction(async (manager) => {
+      for (const f of all) await recordReleasedResult(manager, f);
+    });
+  });
+  afterAll(() => server.dispose());
+  afterEach(() => {
+    delete process.env.STATISTICS_MIN_GROUP_SIZE;
+  });
+
+  it('gives the total and per-exam statistics computed independently', async () => {
+    const result = await stats({ groupBy: ['EXAM'] });
+    expect(result.minGroupSize).toBe(10);
+    expectGroupMatches(result.total, all);
+    const byExam = Object.fromEntries(result.groups.edges.map((e) => [e.node.key.exam, e.node]));
+    expect(Object.keys(byExam).sort()).toEqual(['AUDITOR', 'FOUNDATION', 'PRACTITIONER']);
+    expectGroupMatches(byExam.FOUNDATION, [...ato1, ...ato2, ...ato3]);
+    expectGroupMatches(byExam.AUDITOR, auditor);
+    expectGroupMatches(byExam.PRACTITIONER, practitioner);
+    expect(byExam.AUDITOR.trainerEligibilityRate).toBeCloseTo(5 / 10, 10); // 30, 31, 33, 36, 40 of 10 passes
+    expect(byExam.FOUNDATION.trainerEligibilityRate).toBeNull();
+  });
+
+  it('suppresses a small ATO and, complementarily, the next smallest, so the total cannot give it away', async () => {
+    const result = await stats({ groupBy: ['ATO'] });
+    const byAto = Object.fromEntries(result.groups.edges.map((e) => [String(e.node.key.atoId), e.node]));
+    expectSuppressed(byAto['ato-2'], 'SMALL_GROUP');
+    expectSuppressed(byAto['ato-1'], 'COMPLEMENTARY');
+    expectGroupMatches(byAto['ato-3'], ato3);
+    expectGroupMatches(byAto.null, [...auditor, ...practitioner]);
+    expectGroupMatches(result.total, all);
+  });
+
+  it('uses the configured minimum group size', async () => {
+    process.env.STATISTICS_MIN_GROUP_SIZE = '13';
+    const result = await stats({ groupBy: ['EXAM'] });
+    expect(result.minGroupSize).toBe(13);
+    const byExam = Object.fromEntries(result.groups.edges.map((e) => [e.node.key.exam, e.node]));
+    expectSuppressed(byExam.PRACTITIONER, 'SMALL_GROUP');
+    expectSuppressed(byExam.AUDITOR, 'SMALL_GROUP');
+    expectGroupMatches(byExam.FOUNDATION, [...ato1, ...ato2, ...ato3]);
+  });
+
+  it('groups by language and month from the monthly rollup with the same numbers', async () => {
+    const result = await stats({ groupBy: ['LANGUAGE', 'MONTH'], filter: { exams: ['FOUNDATION', 'AUDITOR'] } });
+    const groups = result.groups.edges.map((e) => e.node);
+    expect(groups.map((g) => [g.key.language, g.key.month])).toEqual([
+      ['en', '2025-01'],
+      ['en', '2025-02'],
+      ['ja', '2025-02'],
+    ]);
+    expectGroupMatches(groups[0], [...ato1, ...ato2]);
+    expectGroupMatches(groups[1], auditor);
+    expectGroupMatches(groups[2], ato3);
+  });
+
+  it('filters by country, session kind and period, and groups by quarter and year', async () => {
+    const gb = await stats({ filter: { countries: ['GB'], fromMonth: '2025-01', toMonth: '2025-02' } });
+    expectGroupMatches(gb.total, [...ato1, ...ato2]);
+    const selfStudy = await stats({ filter: { sessionKinds: ['SELF_STUDY', 'PUBLIC'] }, groupBy: ['QUARTER', 'YEAR'] });
+    expect(selfStudy.groups.edges.map((e) => [e.node.key.quarter, e.node.key.year])).toEqual([['2025-Q1', 2025]]);
+    expectGroupMatches(selfStudy.groups.edges[0].node, [...auditor, ...practitioner]);
+  });
+
+  it('exports the same result as CSV, with suppressed groups as empty cells', async () => {
+    const result = await server.run<{ examStatistics: { csv: string } }>(ANALYST, `{ examStatistics(groupBy: [ATO]) { csv } }`);
+    const lines = result.data!.examStatistics.csv.trim().split('\r\n');
+    expect(lines[0]).toMatch(/^ato,suppressed,suppression_reason,sittings,passed,pass_rate,mean_percentage,median_percentage/);
+    expect(lines[1]).toMatch(new RegExp(`^TOTAL,false,,${all.length},`));
+    const ato2 = lines.find((l) => l.startsWith('ato-2,'));
+    expect(ato2).toBe(`ato-2,true,SMALL_GROUP${','.repeat(18)}`);
+    expect(lines).toHaveLength(2 + 4);
+  });
+
+  it('rejects a filter it cannot answer with BAD_USER_INPUT', async () => {
+    const result = await server.run(ANALYST, STATISTICS, { filter: { fromMonth: '2025-4' } });
+    expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors?.[0].message).toMatch(/fromMonth/);
+  });
+
+  it('keeps the rollups equal to a rebuild from the facts through records and removals', async () => {
+    const snapshot = async () => {
+      const tables = ['statistics_score_rollup', 'statistics_monthly_score_rollup', 'statistics_group_rollup', 'statistics_form_rollup', 'statistics_item_rollup'];
+      const out: Record<string, unknown[]> = {};
+      for (const t of tables) out[t] = await server.database.dataSource.query(`SELECT * FROM ${t} ORDER BY ${t}::text`);
+      return out;
+    };
+    const ds = server.database.dataSource;
+    const extra = fact('AUDITOR', 31, { atoId: 'ato-9', country: 'FR', satOn: '2025-04-01' });
+    await ds.transaction(async (m) => {
+      expect(await recordReleasedResult(m, extra)).toBe(true);
+      expect(await recordReleasedResult(m, extra)).toBe(false); // idempotent
+      expect(await removeReleasedResult(m, ato1[0].sittingId)).toBe(true);
+      expect(await removeReleasedResult(m, ato1[0].sittingId)).toBe(false);
+    });
+    const incremental = await snapshot();
+    await ds.transaction((m) => rebuildRollups(m));
+    expect(await snapshot()).toEqual(incremental);
+    const result = await stats({ groupBy: ['EXAM'] });
+    expectGroupMatches(result.total, [...all.slice(1), extra]);
+    // put the data back as the other tests expect it
+    await ds.transaction(async (m) => {
+      await removeReleasedResult(m, extra.sittingId);
+      await recordReleasedResult(m, ato1[0]);
+    });
+    expectGroupMatches((await stats({})).total, all);
+  });
+});

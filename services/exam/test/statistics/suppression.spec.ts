@@ -1,0 +1,60 @@
+import { suppressGroups, type SuppressibleGroup } from '../../src/statistics/domain/suppression';
+
+const k = 10;
+const groups = (...entries: Array<[Array<string | null>, number]>): SuppressibleGroup[] => entries.map(([key, sittings]) => ({ key, sittings }));
+const total = (gs: SuppressibleGroup[]) => gs.reduce((s, g) => s + g.sittings, 0);
+
+describe('small-group suppression', () => {
+  it('publishes every group when all have at least k sittings', () => {
+    const gs = groups([['A'], 10], [['B'], 50]);
+    expect(suppressGroups(gs, ['none'], k, total(gs))).toEqual([null, null]);
+  });
+
+  it('suppresses a small group and the smallest other group, so the total minus the rest reveals nothing', () => {
+    // Without the second suppression, A = total - B - C - D.
+    const gs = groups([['A'], 3], [['B'], 40], [['C'], 12], [['D'], 90]);
+    expect(suppressGroups(gs, ['none'], k, total(gs))).toEqual(['SMALL_GROUP', null, 'COMPLEMENTARY', null]);
+  });
+
+  it('needs no complement when two small groups together hold k sittings', () => {
+    const gs = groups([['A'], 4], [['B'], 6], [['C'], 100]);
+    expect(suppressGroups(gs, ['none'], k, total(gs))).toEqual(['SMALL_GROUP', 'SMALL_GROUP', null]);
+  });
+
+  it('adds complements until the suppressed groups hold k sittings together', () => {
+    const gs = groups([['A'], 2], [['B'], 3], [['C'], 100], [['D'], 200]);
+    expect(suppressGroups(gs, ['none'], k, total(gs))).toEqual(['SMALL_GROUP', 'SMALL_GROUP', 'COMPLEMENTARY', null]);
+  });
+
+  it('suppresses everything when the total is below k', () => {
+    const gs = groups([['A'], 5], [['B'], 4]);
+    expect(suppressGroups(gs, ['none'], k, 9)).toEqual(['SMALL_GROUP', 'SMALL_GROUP']);
+  });
+
+  it('protects every row and column of a two-way table', () => {
+    //            month 01  month 02
+    // ATO x         3        40
+    // ATO y        50        60
+    // Row x alone would give x/01 = (x total) - 40; column 01 alone would give x/01 = (01 total) - 50.
+    const gs = groups([['x', '2025-01'], 3], [['x', '2025-02'], 40], [['y', '2025-01'], 50], [['y', '2025-02'], 60]);
+    const reasons = suppressGroups(gs, ['none', 'month'], k, total(gs));
+    expect(reasons[0]).toBe('SMALL_GROUP');
+    // every line with a suppressed cell has at least two of them
+    expect(reasons).toEqual(['SMALL_GROUP', 'COMPLEMENTARY', 'COMPLEMENTARY', 'COMPLEMENTARY']);
+  });
+
+  it('treats the months of a quarter as a line (quarter totals can be queried)', () => {
+    // Q1 = 3 + 40 + 50 is queryable by grouping by QUARTER; April's large group is no complement for it.
+    const gs = groups([['2025-01'], 3], [['2025-02'], 40], [['2025-03'], 50], [['2025-04'], 12]);
+    const reasons = suppressGroups(gs, ['month'], k, total(gs));
+    expect(reasons[0]).toBe('SMALL_GROUP');
+    expect(reasons[1]).toBe('COMPLEMENTARY'); // smallest other month of Q1
+  });
+
+  it('leaves a line of one group alone (its marginal is the same population)', () => {
+    const gs = groups([['x', 'FOUNDATION'], 3], [['y', 'AUDITOR'], 30], [['z', 'AUDITOR'], 30]);
+    const reasons = suppressGroups(gs, ['none', 'none'], k, total(gs));
+    // column AUDITOR has no suppressed cell; row x and column FOUNDATION have a single cell
+    expect(reasons).toEqual(['SMALL_GROUP', null, null]);
+  });
+});
