@@ -182,7 +182,12 @@ export class OutboxRelay {
     });
   }
 
-  private publishBatch(): Promise<BatchOutcome> {
+  private async publishBatch(): Promise<BatchOutcome> {
+    // one cheap statement when idle (most polls), instead of a transaction with a lock
+    const due = (await this.options.dataSource.query(
+      `SELECT 1 FROM "outbox_event" WHERE "published_at" IS NULL AND "next_attempt_at" <= now() LIMIT 1`,
+    )) as unknown[];
+    if (due.length === 0) return { published: 0 };
     return this.options.dataSource.transaction(async (manager) => {
       const [lock] = (await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS "locked"`, [RELAY_LOCK_KEY])) as {
         locked: boolean;
