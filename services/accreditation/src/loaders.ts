@@ -8,7 +8,7 @@ import { ExamLanguageEntity, ExamLevelEntity } from './entities/exam-level.entit
 import { RcbEntity } from './entities/rcb.entity';
 import { TrainerQualificationEntity } from './entities/trainer-qualification.entity';
 import { TrainerEntity } from './entities/trainer.entity';
-import { courseOrderKey, type CourseCursor } from './pagination';
+import { courseIndexOrder, courseOrderKey, type CourseCursor } from './pagination';
 
 export type ExamReference = ExamLevelRule & ExamOffering;
 
@@ -46,15 +46,16 @@ export function createLoaders(dataSource: DataSource): Loaders {
       let loader = coursePages.get(key);
       if (!loader) {
         loader = new DataLoader(async (atoIds) => {
-          // A window per ATO: one statement returns the first page of every ATO in the batch.
+          // One statement for every ATO of the batch: a LATERAL top-N per ATO, read in index order.
           const query = dataSource
             .getRepository(CourseEntity)
             .createQueryBuilder('c')
             .where(
-              `c.id IN (SELECT ranked.id FROM (
-                 SELECT p.id, row_number() OVER (PARTITION BY p.ato_id ORDER BY ${courseOrderKey('p')}, p.id) AS position
-                 FROM course p WHERE p.ato_id = ANY(:atoIds) ${after ? `AND (${courseOrderKey('p')}, p.id) > (:afterDate::date, :afterId::uuid)` : ''}
-               ) ranked WHERE ranked.position <= :limit)`,
+              `c.id IN (SELECT page.id FROM unnest(CAST(:atoIds AS uuid[])) AS owner(id) CROSS JOIN LATERAL (
+                 SELECT p.id FROM course p
+                 WHERE p.ato_id = owner.id ${after ? `AND (${courseOrderKey('p')}, p.id) > (CAST(:afterDate AS date), CAST(:afterId AS uuid))` : ''}
+                 ORDER BY ${courseIndexOrder('p')} LIMIT :limit
+               ) page)`,
               { atoIds: [...atoIds], limit: first + 1, afterDate: after?.[0], afterId: after?.[1] },
             );
           const courses = await query.getMany();

@@ -59,6 +59,10 @@ export function courseKey(course: { startsOn: string | null; id: string }): Cour
 export function courseOrderKey(alias: string): string {
   return `COALESCE(${alias}.starts_on, DATE '9999-12-31')`;
 }
+/** The same order as courseOrderKey, written so the (ato_id, starts_on, id) index yields it without sorting. */
+export function courseIndexOrder(alias: string): string {
+  return `${alias}.starts_on ASC NULLS LAST, ${alias}.id ASC`;
+}
 
 export function iso(value: Date | string): string {
   return value instanceof Date ? value.toISOString() : value;

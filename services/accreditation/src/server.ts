@@ -48,6 +48,22 @@ export interface AccreditationService {
   stop(): Promise<void>;
 }
 
+/** The subgraph alone (no consumers, no relay): for benchmarks and tools that only read. */
+export function createAccreditationSubgraph(
+  logger: Logger,
+  production: boolean,
+  plugins: ApolloServerPlugin<ServiceContext>[] = [],
+): ApolloServer<ServiceContext> {
+  return createSubgraph<ServiceContext>({
+    name: 'accreditation',
+    typeDefs,
+    resolvers,
+    logger,
+    production,
+    plugins: plugins as ApolloServerPlugin<never>[],
+  });
+}
+
 export async function buildService(deps: AccreditationServiceDeps): Promise<AccreditationService> {
   const { dataSource, nc, logger, config } = deps;
   const namespace = deps.namespace ?? config.EVENTS_NAMESPACE;
@@ -72,14 +88,7 @@ export async function buildService(deps: AccreditationServiceDeps): Promise<Accr
       };
     },
   };
-  const apollo = createSubgraph<ServiceContext>({
-    name: 'accreditation',
-    typeDefs,
-    resolvers,
-    logger,
-    production: config.NODE_ENV === 'production',
-    plugins: [kickRelayAfterMutations as ApolloServerPlugin<never>],
-  });
+  const apollo = createAccreditationSubgraph(logger, config.NODE_ENV === 'production', [kickRelayAfterMutations]);
   const baseContext = baseContextFactory(authenticator, logger);
   const contextFor = (base: BaseContext): ServiceContext => ({ ...base, dataSource, loaders: createLoaders(dataSource) });
 

@@ -50,7 +50,7 @@ const SEARCH = `
   }`;
 type Result = {
   trainingProviders: {
-    edges: { node: { name: string }; matchingCourses: { examCode: string; country: string; deliveryMode: string; startsOn: string | null }[] }[];
+    edges: { cursor: string; node: { name: string }; matchingCourses: { examCode: string; country: string; deliveryMode: string; startsOn: string | null }[] }[];
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
   };
 };

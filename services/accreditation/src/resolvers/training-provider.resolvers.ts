@@ -5,7 +5,7 @@ import { AtoEntity } from '../entities/ato.entity';
 import { CourseEntity } from '../entities/course.entity';
 import type { Resolvers, TrainingProviderFilter } from '../generated/graphql';
 import { sortCourses } from '../loaders';
-import { courseOrderKey, encodeCursor, nameCursor } from '../pagination';
+import { courseIndexOrder, encodeCursor, nameCursor } from '../pagination';
 import { countryCode, languageTag, parseInput, today } from '../validation';
 import { containsPattern } from './ato.resolvers';
 
@@ -84,10 +84,10 @@ export async function findTrainingProviders(
       .getRepository(CourseEntity)
       .createQueryBuilder('c')
       .where(
-        `c.id IN (SELECT ranked.id FROM (
-           SELECT p.id, row_number() OVER (PARTITION BY p.ato_id ORDER BY ${courseOrderKey('p')}, p.id) AS position
-           FROM course p WHERE p.ato_id = ANY(:atoIds) AND ${courseConditions('p', course)}
-         ) ranked WHERE ranked.position <= :perProvider)`,
+        `c.id IN (SELECT page.id FROM unnest(CAST(:atoIds AS uuid[])) AS owner(id) CROSS JOIN LATERAL (
+           SELECT p.id FROM course p WHERE p.ato_id = owner.id AND ${courseConditions('p', course)}
+           ORDER BY ${courseIndexOrder('p')} LIMIT :perProvider
+         ) page)`,
         { ...course, atoIds: page.map((ato) => ato.id), perProvider: COURSES_PER_PROVIDER },
       )
       .getMany();

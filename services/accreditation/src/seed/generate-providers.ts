@@ -1,0 +1,204 @@
+/**
+ * Realistic volume for find-a-training-provider: accredited ATOs (and some in other statuses) with
+ * courses over every exam level, language, country and delivery mode the scheme allows.
+ *
+ *   node -r @swc-node/register services/accreditation/src/seed/generate-providers.ts --atos 5000 --courses 50000 [--reset] [--bench]
+ *
+ * DATABASE_URL names the accreditation database (created and migrated when absent). Rows go in with
+ * multi-row INSERTs in batches; a fixed random seed makes runs repeatable. --bench then times the search.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { SingleBar, Presets } from 'cli-progress';
+import { createLogger, openDataSource } from '@iso20000/service-kit';
+import type { DataSource } from 'typeorm';
+import { entities, migrations } from '../data-source';
+import { benchmarkProviderSearch, formatBenchmark } from './bench-providers';
+
+export interface GenerateProvidersOptions {
+  atos: number;
+  courses: number;
+  /** Share of ATOs that are accredited (the rest: applied, suspended, withdrawn...). Default 0.9. */
+  accreditedShare?: number;
+  seed?: number;
+  onProgress?: (stage: 'atos' | 'courses', done: number, total: number) => void;
+}
+
+/** mulberry32: small, fast, repeatable. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const COUNTRIES = ['GB', 'DE', 'NL', 'FR', 'ES', 'PT', 'BR', 'JP', 'CN', 'HK', 'TW', 'US', 'CA', 'AU', 'IN', 'ZA', 'AE', 'SG', 'IE', 'IT', 'CH', 'AT', 'SE', 'PL', 'MX'];
+const FIRST = ['Apex', 'Bright', 'Clear', 'Delta', 'Evergreen', 'Frontier', 'Global', 'Harbor', 'Insight', 'Keystone', 'Lumen', 'Meridian', 'Northstar', 'Orbit', 'Pinnacle', 'Quantum', 'Summit', 'Vertex'];
+const SECOND = ['Service', 'ITSM', 'Process', 'Quality', 'Governance', 'Operations', 'Assurance', 'Digital', 'Standards', 'Excellence'];
+const THIRD = ['Academy', 'Training', 'Institute', 'Learning', 'Partners', 'Education', 'Consulting', 'College'];
+const MODES = ['CLASSROOM', 'VIRTUAL', 'SELF_STUDY'] as const;
+const OTHER_STATUSES = ['APPLIED', 'UNDER_ASSESSMENT', 'REJECTED', 'SUSPENDED', 'WITHDRAWN'] as const;
+
+async function insertRows(dataSource: DataSource, table: string, columns: string[], rows: unknown[][], casts: Record<string, string> = {}): Promise<void> {
+  if (!rows.length) return;
+  const params: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const placeholders = row.map((value, index) => {
+      params.push(value);
+      const cast = casts[columns[index]];
+      return `$${params.length}${cast ? `::${cast}` : ''}`;
+    });
+    return `(${placeholders.join(', ')})`;
+  });
+  await dataSource.query(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, params);
+}
+
+function addDays(day: Date, days: number): string {
+  return new Date(day.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export async function generateProviders(dataSource: DataSource, options: GenerateProvidersOptions): Promise<{ atos: number; courses: number }> {
+  const rand = random(options.seed ?? 20000);
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(rand() * values.length)];
+  const accreditedShare = options.accreditedShare ?? 0.9;
+  const languagesRows: { exam_code: string; language: string }[] = await dataSource.query(`SELECT exam_code, language FROM exam_language ORDER BY exam_code, language`);
+  const languages = new Map<string, string[]>();
+  for (const row of languagesRows) languages.set(row.exam_code, [...(languages.get(row.exam_code) ?? []), row.language]);
+  const exams = [...languages.keys()];
+  const now = new Date();
+
+  const atoIds: string[] = [];
+  const accredited: { id: string; country: string; examLevels: string[] }[] = [];
+  const ATO_BATCH = 1000;
+  for (let start = 0; start < options.atos; start += ATO_BATCH) {
+    const rows: unknown[][] = [];
+    const history: unknown[][] = [];
+    for (let i = start; i < Math.min(options.atos, start + ATO_BATCH); i++) {
+      const id = randomUUID();
+      const country = pick(COUNTRIES);
+      const status = rand() < accreditedShare ? 'ACCREDITED' : pick(OTHER_STATUSES);
+      const examLevels = exams.filter(() => rand() < 0.7);
+      if (!examLevels.length) examLevels.push(pick(exams));
+      const name = `${pick(FIRST)} ${pick(SECOND)} ${pick(THIRD)} ${i + 1}`;
+      const langs = [...new Set(examLevels.flatMap((e) => languages.get(e) ?? []).filter(() => rand() < 0.4))];
+      if (!langs.length) langs.push('en');
+      const appliedAt = new Date(now.getTime() - Math.floor(rand() * 3 * 365) * 86_400_000);
+      rows.push([
+        id,
+        name,
+        country,
+        JSON.stringify({ legalName: `${name} Ltd`, registrationNumber: null, address: [`${i + 1} Main Street`], website: null }),
+        JSON.stringify([{ name: 'Training Desk', email: `desk${i + 1}@training.example`, phone: null, role: null }]),
+        examLevels,
+        langs,
+        MODES.filter(() => rand() < 0.7).concat(['CLASSROOM']).filter((m, k, all) => all.indexOf(m) === k),
+        status,
+        status === 'SUSPENDED' || status === 'WITHDRAWN' || status === 'REJECTED' ? 'seeded' : null,
+        appliedAt,
+        appliedAt,
+      ]);
+      history.push([randomUUID(), id, null, 'APPLIED', null, 'seed', appliedAt]);
+      if (status !== 'APPLIED') history.push([randomUUID(), id, 'APPLIED', status, null, 'seed', appliedAt]);
+      atoIds.push(id);
+      if (status === 'ACCREDITED') accredited.push({ id, country, examLevels });
+    }
+    await insertRows(
+      dataSource,
+      'ato',
+      ['id', 'name', 'country', 'company_details', 'contacts', 'exam_levels', 'languages', 'delivery_modes', 'status', 'status_reason', 'applied_at', 'status_changed_at'],
+      rows,
+      { company_details: 'jsonb', contacts: 'jsonb', exam_levels: 'text[]', languages: 'text[]', delivery_modes: 'text[]' },
+    );
+    await insertRows(dataSource, 'ato_status_change', ['id', 'ato_id', 'from_status', 'to_status', 'reason', 'changed_by', 'changed_at'], history);
+    options.onProgress?.('atos', atoIds.length, options.atos);
+  }
+
+  // Courses belong to accredited ATOs (others could not have published them).
+  const owners = accredited.length ? accredited : atoIds.map((id) => ({ id, country: 'GB', examLevels: exams }));
+  const COURSE_BATCH = 2000;
+  let made = 0;
+  while (made < options.courses) {
+    const rows: unknown[][] = [];
+    for (let i = 0; i < COURSE_BATCH && made < options.courses; i++, made++) {
+      const owner = pick(owners);
+      let examCode = pick(owner.examLevels);
+      let mode = rand() < 0.15 ? 'SELF_STUDY' : rand() < 0.5 ? 'CLASSROOM' : 'VIRTUAL';
+      if (mode === 'SELF_STUDY' && examCode === 'AUDITOR') mode = 'VIRTUAL';
+      if (!languages.has(examCode)) examCode = exams[0];
+      // Mostly in the ATO's own country, sometimes abroad; a fifth already over.
+      const country = rand() < 0.8 ? owner.country : pick(COUNTRIES);
+      const offset = rand() < 0.2 ? -Math.floor(rand() * 365) - 10 : Math.floor(rand() * 365);
+      const startsOn = mode === 'SELF_STUDY' ? null : addDays(now, offset);
+      const endsOn = mode === 'SELF_STUDY' ? null : addDays(now, offset + 1 + Math.floor(rand() * 4));
+      rows.push([randomUUID(), owner.id, examCode, pick(languages.get(examCode)!), country, mode, startsOn, endsOn, rand() < 0.8, now]);
+    }
+    await insertRows(dataSource, 'course', ['id', 'ato_id', 'exam_code', 'language', 'country', 'delivery_mode', 'starts_on', 'ends_on', 'exam_included', 'created_at'], rows);
+    options.onProgress?.('courses', made, options.courses);
+  }
+  // VACUUM also merges the trigram index's pending list: bulk-inserted names are otherwise not indexed
+  // for the planner, which then filters every name instead of using the index.
+  await dataSource.query('VACUUM (ANALYZE) "ato"');
+  await dataSource.query('VACUUM (ANALYZE) "course"');
+  return { atos: atoIds.length, courses: made };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      atos: { type: 'string', default: '5000' },
+      courses: { type: 'string', default: '50000' },
+      reset: { type: 'boolean', default: false },
+      bench: { type: 'boolean', default: false },
+      iterations: { type: 'string', default: '200' },
+    },
+  });
+  const atos = Number(values.atos);
+  const courses = Number(values.courses);
+  if (!Number.isInteger(atos) || atos < 1 || !Number.isInteger(courses) || courses < 0) {
+    throw new Error('--atos must be a positive integer and --courses a non-negative integer');
+  }
+  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_accreditation';
+  const logger = createLogger('accreditation-seed', process.env.LOG_LEVEL ?? 'warn');
+  const dataSource = await openDataSource({ url, entities, migrations, logger });
+  try {
+    if (values.reset) {
+      process.stdout.write('removing existing ATOs and their courses\n');
+      await dataSource.query('TRUNCATE "course", "trainer", "ato_status_change", "ato" CASCADE');
+    }
+    const started = Date.now();
+    const bars = new Map<string, SingleBar>();
+    const result = await generateProviders(dataSource, {
+      atos,
+      courses,
+      onProgress(stage, done, total) {
+        let bar = bars.get(stage);
+        if (!bar) {
+          bar = new SingleBar({ format: `${stage.padEnd(8)} [{bar}] {value}/{total} {percentage}% | {eta}s left`, noTTYOutput: true, notTTYSchedule: 1000 }, Presets.shades_classic);
+          bar.start(total, 0);
+          bars.set(stage, bar);
+        }
+        bar.update(done);
+        if (done >= total) bar.stop();
+      },
+    });
+    process.stdout.write(`inserted ${result.atos} ATOs and ${result.courses} courses in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    if (values.bench) {
+      const report = await benchmarkProviderSearch(dataSource, { iterations: Number(values.iterations) });
+      process.stdout.write(formatBenchmark(report));
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}
