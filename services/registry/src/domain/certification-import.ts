@@ -1,5 +1,6 @@
 import { addMonths, isCalendarDate, type CalendarDate } from './calendar-date';
 import {
+  canonicalJson,
   changedFields,
   checkAddress,
   checkCertificateNumber,
@@ -151,7 +152,7 @@ function planCreate(rcbId: string, record: ImportRecord, organization: Organizat
 }
 
 function sameOrganization(a: OrganizationDetails, b: OrganizationDetails): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 function planUpdate(record: ImportRecord, existing: ExistingCertification, organization: OrganizationDetails, ctx: StepContext): ImportPlan {

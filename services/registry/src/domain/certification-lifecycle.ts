@@ -414,6 +414,15 @@ export function transfer(
 /** Field names whose values differ between two states (for the history's "what changed"). */
 export function changedFields(before: CertificationState, after: CertificationState): (keyof CertificationState)[] {
   return (Object.keys(after) as (keyof CertificationState)[]).filter(
-    (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+    (key) => canonicalJson(before[key]) !== canonicalJson(after[key]),
+  );
+}
+
+/** JSON with object keys sorted: PostgreSQL's jsonb does not keep the key order it was given. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }

@@ -8,10 +8,11 @@ import { CertificationHistoryEntity } from '../entities/certification-history.en
 import { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
 import type { MutationResolvers, UpsertCertificationInput } from '../generated/graphql';
+import { insertCertifications, insertHistory, insertOrganizations, recordCertificationEvents } from '../writes/bulk-insert';
 import {
   certificationAfter,
+  certificationChangedPayload,
   historyEntry,
-  recordCertificationChanged,
   stateOf,
   type ChangeAuthor,
 } from '../writes/certification-writes';
@@ -183,17 +184,14 @@ async function writePlanned(manager: EntityManager, planned: PlannedRecord[], au
     }
   }
 
-  // multi-row inserts, in chunks that stay under PostgreSQL's 65,535 bind parameters
-  await insertChunked(manager, CertifiedOrganizationEntity, newOrganizations);
-  await insertChunked(manager, OrganizationCertificationEntity, newCertifications);
-  await insertChunked(manager, CertificationHistoryEntity, history);
-  for (const { after, step } of changed) await recordCertificationChanged(manager, after, step, author, now);
+  // organizations first: certifications reference them, history references certifications
+  await insertOrganizations(manager, newOrganizations);
+  await insertCertifications(manager, newCertifications);
+  await insertHistory(manager, history);
+  await recordCertificationEvents(
+    manager,
+    changed.map(({ after, step }) => certificationChangedPayload(after, step, now)),
+    author.requestId,
+  );
   return results;
-}
-
-async function insertChunked<T extends object>(manager: EntityManager, target: new () => T, rows: T[]): Promise<void> {
-  const chunk = 1000;
-  for (let i = 0; i < rows.length; i += chunk) {
-    await manager.createQueryBuilder().insert().into(target).values(rows.slice(i, i + chunk)).updateEntity(false).execute();
-  }
 }

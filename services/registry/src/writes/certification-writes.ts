@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Events, recordEvent } from '@iso20000/events';
+import { Events, recordEvent, type PayloadOf } from '@iso20000/events';
 import type { EntityManager } from 'typeorm';
 import { changedFields, type CertificationState, type LifecycleStep } from '../domain/certification-lifecycle';
 import { CertificationHistoryEntity } from '../entities/certification-history.entity';
@@ -80,6 +80,23 @@ export function historyEntry(
   return entry;
 }
 
+export function certificationChangedPayload(
+  after: OrganizationCertificationEntity,
+  step: LifecycleStep,
+  now: Date,
+): PayloadOf<typeof Events.CertificationChanged> {
+  return {
+    certificationId: after.id,
+    rcbId: after.rcbId,
+    certificateNumber: after.certificateNumber,
+    organizationId: after.organizationId,
+    change: step.change,
+    status: after.status,
+    version: after.version,
+    changedAt: now.toISOString(),
+  };
+}
+
 /** `registry.certification.changed`, written to the outbox in the caller's transaction. */
 export async function recordCertificationChanged(
   manager: EntityManager,
@@ -88,21 +105,7 @@ export async function recordCertificationChanged(
   author: ChangeAuthor,
   now: Date,
 ): Promise<void> {
-  await recordEvent(
-    manager,
-    Events.CertificationChanged,
-    {
-      certificationId: after.id,
-      rcbId: after.rcbId,
-      certificateNumber: after.certificateNumber,
-      organizationId: after.organizationId,
-      change: step.change,
-      status: after.status,
-      version: after.version,
-      changedAt: now.toISOString(),
-    },
-    { requestId: author.requestId },
-  );
+  await recordEvent(manager, Events.CertificationChanged, certificationChangedPayload(after, step, now), { requestId: author.requestId });
 }
 
 /**
