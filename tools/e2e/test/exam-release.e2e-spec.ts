@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testNamespace } from '@iso20000/testing';
-import { composeSupergraph } from '../../compose/src/compose';
-import { startSystem, type RunningSystem } from '../../dev/src/launcher';
+import { composeSupergraph } from '@iso20000/tool-compose/src/compose';
+import { startSystem, type RunningSystem } from '@iso20000/tool-dev/src/launcher';
 
 // register -> sit -> mark -> release through the gateway; the certificate service issues the
 // certificate from exam.sitting.released (real NATS), the exam service learns of it from
