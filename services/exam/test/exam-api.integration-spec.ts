@@ -287,6 +287,9 @@ describe('sitting lifecycle, marking and release', () => {
     await h.ok(staff, `mutation($id: ID!) { releaseSittingResult(sittingId: $id) { id } }`, { id: ids[1] });
     expect((await h.ok<{ sitting: { result: { score: number } } }>(gus, SITTING, { id: ids[1] })).sitting.result.score).toBe(30);
 
+    const fact = `SELECT count(*)::int AS n FROM statistics_result_fact WHERE sitting_id = $1`;
+    expect((await h.db.dataSource.query(fact, [ids[1]]))[0].n).toBe(1); // released: counted in the statistics
+    expect((await h.db.dataSource.query(fact, [ids[0]]))[0].n).toBe(0); // marked, not released: not yet
     const voidIt = `mutation($input: VoidSittingInput!) { voidSitting(input: $input) { state voidReason } }`;
     expect(errorCodes(await h.run(staff, voidIt, { input: { sittingId: ids[1], reason: '  ' } }))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await h.run(atoStaff(ATO), voidIt, { input: { sittingId: ids[1], reason: 'copied' } }))).toEqual(['FORBIDDEN']);
@@ -296,6 +299,7 @@ describe('sitting lifecycle, marking and release', () => {
     expect(errorCodes(await h.run(staff, voidIt, { input: { sittingId: ids[1], reason: 'again' } }))).toEqual(['CONFLICT']);
     const voidEvents = await h.db.dataSource.query(`SELECT payload FROM outbox_event WHERE subject = 'exam.sitting.voided' AND payload->>'sittingId' = $1`, [ids[1]]);
     expect(voidEvents).toHaveLength(1);
+    expect((await h.db.dataSource.query(fact, [ids[1]]))[0].n).toBe(0); // voided: taken out of the statistics
   });
 
   it('keeps every attempt: an absent candidate resits in another session', async () => {

@@ -42,6 +42,10 @@ export async function asClientErrors<T>(command: () => Promise<T>): Promise<T> {
     return await command();
   } catch (error) {
     if (error instanceof ExamRuleViolation) throw clientError(error.code, error.message);
+    // two registrations of one candidate racing past the check meet the unique index instead
+    if ((error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'uq_sittings_session_candidate') {
+      throw clientError('CONFLICT', 'the candidate is already registered for this session');
+    }
     throw error;
   }
 }
