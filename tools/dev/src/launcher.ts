@@ -144,21 +144,20 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     return child;
   };
 
+  const stopChild = (child: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  // The gateway first, so no request reaches a subgraph that is already draining.
   const stop = async () => {
-    await Promise.all(
-      children.reverse().map(
-        ({ child }) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-            child.once('exit', () => {
-              clearTimeout(force);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all(children.filter(({ name }) => name === 'gateway').map(({ child }) => stopChild(child)));
+    await Promise.all(children.filter(({ name }) => name !== 'gateway').map(({ child }) => stopChild(child)));
   };
 
   const prefix = options.databasePrefix ?? options.namespace ?? 'iso20000';

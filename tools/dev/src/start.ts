@@ -64,7 +64,7 @@ async function main() {
 
 Try it:
   curl -s ${system.gatewayUrl} -H 'content-type: application/json' \\
-    -d '{"query":"{ exams { code name passMark { marks outOf } durationMinutes languages } }"}'
+    -d '{"query":"{ exams { code name passMark maxMarks durationMinutes languages { tag name } } }"}'
 
 Demo credentials (valid 12 h; make more with: npm run token -- <role> [--candidate ID | --ato ID]):
   scheme_staff: Authorization: Bearer ${staff}
