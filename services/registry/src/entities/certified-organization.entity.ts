@@ -3,8 +3,8 @@ import type { PostalAddress } from '../domain/certification-lifecycle';
 
 /**
  * An organization certified against ISO/IEC 20000-1. Listed publicly only when it consents.
- * The trigram index on the folded names (registry_fold: lower + unaccent) is an expression index
- * created by the migration; TypeORM cannot express it, so it is declared here unsynchronized.
+ * The trigram (GIN, gin_trgm_ops) index on search_folded is created by the migration; TypeORM cannot
+ * express an operator class, so it is declared here unsynchronized.
  */
 @Entity({ name: 'certified_organization' })
 @Index('ix_certified_organization_search_trgm', { synchronize: false })
@@ -33,6 +33,13 @@ export class CertifiedOrganizationEntity {
   /** The legal name and other names, one text to search (kept by the code that writes the names). */
   @Column({ type: 'text', name: 'search_text' })
   searchText!: string;
+
+  /**
+   * search_text folded by PostgreSQL (registry_fold: lower + unaccent), set by a trigger so the
+   * folding has one definition; the trigram index is on this column. The code never writes it.
+   */
+  @Column({ type: 'text', name: 'search_folded', insert: false, update: false, select: false })
+  searchFolded?: string;
 
   /** The legal name folded (lower case, no accents): the public list's order. */
   @Column({ type: 'text', name: 'sort_name' })

@@ -72,9 +72,9 @@ export async function searchCertifiedOrganizations(
 
   const after = args.after ? decodeCursor(args.after) : null;
   if (name) {
-    const score = 'word_similarity(public.registry_fold(:name), public.registry_fold(o.search_text))';
+    const score = 'word_similarity(public.registry_fold(:name), o.search_folded)';
     query
-      .andWhere('public.registry_fold(o.search_text) %> public.registry_fold(:name)', { name })
+      .andWhere('o.search_folded %> public.registry_fold(:name)', { name })
       .addSelect(score, 'score')
       .orderBy('score', 'DESC')
       .addOrderBy('o.id', 'ASC');
