@@ -1,0 +1,9 @@
+export {
+  composeSupergraph,
+  checkSupergraph,
+  subgraphSdl,
+  SUBGRAPHS,
+  committedSupergraphPath,
+  type CompositionResult,
+  type SupergraphCheck,
+} from './compose';
