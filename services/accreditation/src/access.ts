@@ -25,7 +25,8 @@ export function canSeeRcb(viewer: Viewer, rcb: RcbEntity): boolean {
 
 /** For fields only the organization itself and scheme staff may read. */
 export function requireOwnAto(viewer: Viewer, atoId: string, what: string): void {
-  if (!isOwnAto(viewer, atoId)) throw forbidden(`Only this ATO's own staff and scheme staff may see its ${what}`);
+  if (!isOwnAto(viewer, atoId))
+    throw forbidden(`Only this ATO's own staff and scheme staff may see its ${what}`);
 }
 
 export function requireOwnRcb(viewer: Viewer, rcbId: string, what: string): void {

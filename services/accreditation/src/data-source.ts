@@ -27,7 +27,11 @@ export const entities = [
   RcbCredentialEntity,
 ];
 
-export const migrations = [EventsTables1732500000000, AccreditationSchema1764000000000, ExamReferenceData1764000000001];
+export const migrations = [
+  EventsTables1732500000000,
+  AccreditationSchema1764000000000,
+  ExamReferenceData1764000000001,
+];
 
 /** For the TypeORM CLI and the schema-drift check. */
 export default createDataSource({

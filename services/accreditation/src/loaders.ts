@@ -34,11 +34,19 @@ export function createLoaders(dataSource: DataSource): Loaders {
   let examReference: Promise<Map<ExamCode, ExamReference>> | undefined;
 
   return {
-    atoById: new DataLoader(async (ids) => byId(ids, await dataSource.getRepository(AtoEntity).findBy({ id: In([...ids]) }))),
-    rcbById: new DataLoader(async (ids) => byId(ids, await dataSource.getRepository(RcbEntity).findBy({ id: In([...ids]) }))),
-    trainerById: new DataLoader(async (ids) => byId(ids, await dataSource.getRepository(TrainerEntity).findBy({ id: In([...ids]) }))),
+    atoById: new DataLoader(async (ids) =>
+      byId(ids, await dataSource.getRepository(AtoEntity).findBy({ id: In([...ids]) })),
+    ),
+    rcbById: new DataLoader(async (ids) =>
+      byId(ids, await dataSource.getRepository(RcbEntity).findBy({ id: In([...ids]) })),
+    ),
+    trainerById: new DataLoader(async (ids) =>
+      byId(ids, await dataSource.getRepository(TrainerEntity).findBy({ id: In([...ids]) })),
+    ),
     qualificationsByCandidateId: new DataLoader(async (candidateIds) => {
-      const rows = await dataSource.getRepository(TrainerQualificationEntity).findBy({ candidateId: In([...candidateIds]) });
+      const rows = await dataSource
+        .getRepository(TrainerQualificationEntity)
+        .findBy({ candidateId: In([...candidateIds]) });
       return candidateIds.map((id) => rows.filter((row) => row.candidateId === id));
     }),
     coursesOfAto(first, after) {

@@ -1,6 +1,13 @@
 import 'reflect-metadata';
 import { connectNats, ensureStreams } from '@iso20000/events';
-import { createLogger, loadConfig, onShutdown, openDataSource, runService, serveHttp } from '@iso20000/service-kit';
+import {
+  createLogger,
+  loadConfig,
+  onShutdown,
+  openDataSource,
+  runService,
+  serveHttp,
+} from '@iso20000/service-kit';
 import { entities, migrations } from './data-source';
 import { accreditationServiceConfig, buildService } from './server';
 

@@ -14,7 +14,10 @@ export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => unk
   return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
-function cursorOf(after: string | null | undefined, shape: readonly ('string' | 'uuid' | 'instant' | 'date')[]): unknown[] | null {
+function cursorOf(
+  after: string | null | undefined,
+  shape: readonly ('string' | 'uuid' | 'instant' | 'date')[],
+): unknown[] | null {
   if (!after) return null;
   const key = decodeCursor(after);
   const valid =
@@ -32,7 +35,10 @@ function cursorOf(after: string | null | undefined, shape: readonly ('string' | 
           return true;
       }
     });
-  if (!valid) throw badUserInput('The `after` cursor does not belong to this list; pass endCursor from a previous page of it.');
+  if (!valid)
+    throw badUserInput(
+      'The `after` cursor does not belong to this list; pass endCursor from a previous page of it.',
+    );
   return key;
 }
 

@@ -70,7 +70,12 @@ export async function buildService(deps: AccreditationServiceDeps): Promise<Accr
   let authenticator = deps.authenticator;
   let credentials: CredentialStore | null = null;
   if (!authenticator) {
-    const created = await createServiceAuthenticator({ ...config, EVENTS_NAMESPACE: namespace }, nc, logger, 'accreditation');
+    const created = await createServiceAuthenticator(
+      { ...config, EVENTS_NAMESPACE: namespace },
+      nc,
+      logger,
+      'accreditation',
+    );
     authenticator = created.authenticator;
     credentials = created.credentials;
   }
@@ -88,9 +93,15 @@ export async function buildService(deps: AccreditationServiceDeps): Promise<Accr
       };
     },
   };
-  const apollo = createAccreditationSubgraph(logger, config.NODE_ENV === 'production', [kickRelayAfterMutations]);
+  const apollo = createAccreditationSubgraph(logger, config.NODE_ENV === 'production', [
+    kickRelayAfterMutations,
+  ]);
   const baseContext = baseContextFactory(authenticator, logger);
-  const contextFor = (base: BaseContext): ServiceContext => ({ ...base, dataSource, loaders: createLoaders(dataSource) });
+  const contextFor = (base: BaseContext): ServiceContext => ({
+    ...base,
+    dataSource,
+    loaders: createLoaders(dataSource),
+  });
 
   return {
     apollo,

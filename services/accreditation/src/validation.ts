@@ -19,7 +19,8 @@ export const languageTag = z
   .string()
   .trim()
   .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a BCP 47 language tag such as en, pt-BR or zh-Hant');
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 const optionalText = (max: number) =>
   z
     .string()
@@ -90,8 +91,14 @@ export const courseInput = z.object({
   language: languageTag,
   country: countryCode,
   deliveryMode,
-  startsOn: z.iso.date().nullish().transform((value) => value ?? null),
-  endsOn: z.iso.date().nullish().transform((value) => value ?? null),
+  startsOn: z.iso
+    .date()
+    .nullish()
+    .transform((value) => value ?? null),
+  endsOn: z.iso
+    .date()
+    .nullish()
+    .transform((value) => value ?? null),
   examIncluded: z.boolean(),
   trainerId: uuid.nullish().transform((value) => value ?? null),
 });
@@ -115,8 +122,14 @@ export const deliveryPreferenceInput = z.object({
 
 export const logoLicenceInput = z.object({
   licensed: z.boolean(),
-  validFrom: z.iso.date().nullish().transform((value) => value ?? null),
-  validUntil: z.iso.date().nullish().transform((value) => value ?? null),
+  validFrom: z.iso
+    .date()
+    .nullish()
+    .transform((value) => value ?? null),
+  validUntil: z.iso
+    .date()
+    .nullish()
+    .transform((value) => value ?? null),
 });
 
 export const credentialLabel = optionalText(200);

@@ -23,7 +23,11 @@ export interface Harness {
   namespace: string;
   service: AccreditationService;
   /** Runs an operation as a viewer, in process (the identity is given, as the gateway would forward it). */
-  as<TData = Record<string, unknown>>(viewer: Viewer, query: string, variables?: Record<string, unknown>): Promise<OperationResult<TData>>;
+  as<TData = Record<string, unknown>>(
+    viewer: Viewer,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<OperationResult<TData>>;
   /** Publishes an event of another service onto the bus, as that service's outbox relay would. */
   publish<T>(def: EventDefinition<T>, payload: T): Promise<string>;
   close(): Promise<void>;
@@ -31,9 +35,22 @@ export interface Harness {
 
 export const schemeStaff: Viewer = { role: 'scheme_staff', subject: 'staff-1', name: 'Sam Scheme' };
 export const publicViewer: Viewer = PUBLIC_VIEWER;
-export const atoStaff = (atoId: string): Viewer => ({ role: 'ato_staff', subject: `ato-staff-${atoId.slice(0, 8)}`, atoId });
-export const rcbIntegration = (rcbId: string): Viewer => ({ role: 'rcb_integration', subject: `credential:${rcbId}`, rcbId, credentialId: randomUUID() });
-export const candidate = (candidateId: string): Viewer => ({ role: 'candidate', subject: `candidate-${candidateId}`, candidateId });
+export const atoStaff = (atoId: string): Viewer => ({
+  role: 'ato_staff',
+  subject: `ato-staff-${atoId.slice(0, 8)}`,
+  atoId,
+});
+export const rcbIntegration = (rcbId: string): Viewer => ({
+  role: 'rcb_integration',
+  subject: `credential:${rcbId}`,
+  rcbId,
+  credentialId: randomUUID(),
+});
+export const candidate = (candidateId: string): Viewer => ({
+  role: 'candidate',
+  subject: `candidate-${candidateId}`,
+  candidateId,
+});
 
 export async function startHarness(): Promise<Harness> {
   const namespace = testNamespace('acc');
@@ -57,10 +74,20 @@ export async function startHarness(): Promise<Harness> {
     namespace,
     service,
     as: (viewer, query, variables) =>
-      executeOperation(service.apollo, { query, variables }, service.contextFor({ requestId: randomUUID(), viewer, logger })),
+      executeOperation(
+        service.apollo,
+        { query, variables },
+        service.contextFor({ requestId: randomUUID(), viewer, logger }),
+      ),
     async publish(def, payload) {
       const id = randomUUID();
-      const envelope = { id, subject: def.subject, version: def.version, occurredAt: new Date().toISOString(), payload };
+      const envelope = {
+        id,
+        subject: def.subject,
+        version: def.version,
+        occurredAt: new Date().toISOString(),
+        payload,
+      };
       await js.publish(wireSubject(def.subject, namespace), JSON.stringify(envelope), { msgID: id });
       return id;
     },
@@ -74,7 +101,11 @@ export async function startHarness(): Promise<Harness> {
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -98,7 +129,12 @@ export function atoApplication(overrides: Record<string, unknown> = {}): Record<
   return {
     name: 'Service Excellence Training',
     country: 'GB',
-    companyDetails: { legalName: 'Service Excellence Ltd', registrationNumber: '01234567', address: ['1 High Street', 'Leeds'], website: 'https://se.example' },
+    companyDetails: {
+      legalName: 'Service Excellence Ltd',
+      registrationNumber: '01234567',
+      address: ['1 High Street', 'Leeds'],
+      website: 'https://se.example',
+    },
     contacts: [{ name: 'Ann Lee', email: 'ann@se.example', phone: '+44 113 000', role: 'Director' }],
     examLevels: ['FOUNDATION', 'PRACTITIONER', 'AUDITOR'],
     languages: ['en', 'de'],
@@ -122,11 +158,19 @@ export function rcbApplication(overrides: Record<string, unknown> = {}): Record<
 
 /** Applies and walks an ATO to ACCREDITED through the API, as scheme staff would. */
 export async function accreditedAto(h: Harness, overrides: Record<string, unknown> = {}): Promise<string> {
-  const applied = await h.as<{ applyForAtoAccreditation: { id: string } }>(publicViewer, APPLY_ATO, { input: atoApplication(overrides) });
+  const applied = await h.as<{ applyForAtoAccreditation: { id: string } }>(publicViewer, APPLY_ATO, {
+    input: atoApplication(overrides),
+  });
   if (!applied.data) throw new Error(JSON.stringify(applied.errors));
   const id = applied.data.applyForAtoAccreditation.id;
-  const begin = await h.as(schemeStaff, `mutation($id: ID!) { beginAtoAssessment(atoId: $id) { status } }`, { id });
-  const decide = await h.as(schemeStaff, `mutation($id: ID!) { decideAtoApplication(atoId: $id, decision: ACCREDIT, notes: "meets the criteria") { status } }`, { id });
+  const begin = await h.as(schemeStaff, `mutation($id: ID!) { beginAtoAssessment(atoId: $id) { status } }`, {
+    id,
+  });
+  const decide = await h.as(
+    schemeStaff,
+    `mutation($id: ID!) { decideAtoApplication(atoId: $id, decision: ACCREDIT, notes: "meets the criteria") { status } }`,
+    { id },
+  );
   if (begin.errors || decide.errors) throw new Error(JSON.stringify([begin.errors, decide.errors]));
   return id;
 }
@@ -140,7 +184,11 @@ export async function appointedRcb(h: Harness, overrides: Record<string, unknown
   if (!applied.data) throw new Error(JSON.stringify(applied.errors));
   const id = applied.data.applyForRcbAppointment.id;
   await h.as(schemeStaff, `mutation($id: ID!) { beginRcbAssessment(rcbId: $id) { status } }`, { id });
-  const decided = await h.as(schemeStaff, `mutation($id: ID!) { decideRcbApplication(rcbId: $id, decision: APPOINT, notes: "accredited by DAkkS") { status } }`, { id });
+  const decided = await h.as(
+    schemeStaff,
+    `mutation($id: ID!) { decideRcbApplication(rcbId: $id, decision: APPOINT, notes: "accredited by DAkkS") { status } }`,
+    { id },
+  );
   if (decided.errors) throw new Error(JSON.stringify(decided.errors));
   return id;
 }

@@ -1,5 +1,14 @@
 import { errorCodes } from '@iso20000/testing';
-import { accreditedAto, APPLY_ATO, atoApplication, atoStaff, publicViewer, schemeStaff, startHarness, type Harness } from './harness';
+import {
+  accreditedAto,
+  APPLY_ATO,
+  atoApplication,
+  atoStaff,
+  publicViewer,
+  schemeStaff,
+  startHarness,
+  type Harness,
+} from './harness';
 
 let h: Harness;
 const ids: Record<string, string> = {};
@@ -16,28 +25,92 @@ beforeAll(async () => {
   ] as const) {
     ids[name] = await accreditedAto(h, { name, country, languages: ['en'] });
   }
-  const applied = await h.as<{ applyForAtoAccreditation: { id: string } }>(publicViewer, APPLY_ATO, { input: atoApplication({ name: 'Alpha Applicant' }) });
+  const applied = await h.as<{ applyForAtoAccreditation: { id: string } }>(publicViewer, APPLY_ATO, {
+    input: atoApplication({ name: 'Alpha Applicant' }),
+  });
   ids['Alpha Applicant'] = applied.data!.applyForAtoAccreditation.id;
 
   const add = async (ato: string, input: Record<string, unknown>) => {
-    const result = await h.as(atoStaff(ids[ato]), `mutation($a: ID!, $i: CourseInput!) { createCourse(atoId: $a, input: $i) { id } }`, {
-      a: ids[ato],
-      i: { examIncluded: true, startsOn: '2099-05-01', endsOn: '2099-05-03', ...input },
-    });
+    const result = await h.as(
+      atoStaff(ids[ato]),
+      `mutation($a: ID!, $i: CourseInput!) { createCourse(atoId: $a, input: $i) { id } }`,
+      {
+        a: ids[ato],
+        i: { examIncluded: true, startsOn: '2099-05-01', endsOn: '2099-05-03', ...input },
+      },
+    );
     if (result.errors) throw new Error(JSON.stringify(result.errors));
   };
-  await add('Alpha ITSM', { examCode: 'FOUNDATION', language: 'en', country: 'GB', deliveryMode: 'CLASSROOM' });
-  await add('Alpha ITSM', { examCode: 'PRACTITIONER', language: 'en', country: 'GB', deliveryMode: 'VIRTUAL' });
-  await add('Beta Service Academy', { examCode: 'PRACTITIONER', language: 'de', country: 'DE', deliveryMode: 'CLASSROOM' });
-  await add('Beta Service Academy', { examCode: 'AUDITOR', language: 'de', country: 'DE', deliveryMode: 'VIRTUAL' });
-  await add('Gamma 20000 Training', { examCode: 'FOUNDATION', language: 'en', country: 'GB', deliveryMode: 'SELF_STUDY', startsOn: null, endsOn: null });
-  await add('Gamma 20000 Training', { examCode: 'FOUNDATION', language: 'en', country: 'IE', deliveryMode: 'CLASSROOM', startsOn: '2099-01-10', endsOn: '2099-01-11' });
-  await add('Delta Learning', { examCode: 'AUDITOR', language: 'ja', country: 'JP', deliveryMode: 'CLASSROOM' });
-  await add('Epsilon_100% Training', { examCode: 'PRACTITIONER', language: 'pt-BR', country: 'BR', deliveryMode: 'VIRTUAL' });
-  await add('Zeta Suspended', { examCode: 'FOUNDATION', language: 'en', country: 'GB', deliveryMode: 'CLASSROOM' });
+  await add('Alpha ITSM', {
+    examCode: 'FOUNDATION',
+    language: 'en',
+    country: 'GB',
+    deliveryMode: 'CLASSROOM',
+  });
+  await add('Alpha ITSM', {
+    examCode: 'PRACTITIONER',
+    language: 'en',
+    country: 'GB',
+    deliveryMode: 'VIRTUAL',
+  });
+  await add('Beta Service Academy', {
+    examCode: 'PRACTITIONER',
+    language: 'de',
+    country: 'DE',
+    deliveryMode: 'CLASSROOM',
+  });
+  await add('Beta Service Academy', {
+    examCode: 'AUDITOR',
+    language: 'de',
+    country: 'DE',
+    deliveryMode: 'VIRTUAL',
+  });
+  await add('Gamma 20000 Training', {
+    examCode: 'FOUNDATION',
+    language: 'en',
+    country: 'GB',
+    deliveryMode: 'SELF_STUDY',
+    startsOn: null,
+    endsOn: null,
+  });
+  await add('Gamma 20000 Training', {
+    examCode: 'FOUNDATION',
+    language: 'en',
+    country: 'IE',
+    deliveryMode: 'CLASSROOM',
+    startsOn: '2099-01-10',
+    endsOn: '2099-01-11',
+  });
+  await add('Delta Learning', {
+    examCode: 'AUDITOR',
+    language: 'ja',
+    country: 'JP',
+    deliveryMode: 'CLASSROOM',
+  });
+  await add('Epsilon_100% Training', {
+    examCode: 'PRACTITIONER',
+    language: 'pt-BR',
+    country: 'BR',
+    deliveryMode: 'VIRTUAL',
+  });
+  await add('Zeta Suspended', {
+    examCode: 'FOUNDATION',
+    language: 'en',
+    country: 'GB',
+    deliveryMode: 'CLASSROOM',
+  });
   // A course that has ended is not offered any more.
-  await add('Delta Learning', { examCode: 'FOUNDATION', language: 'ja', country: 'JP', deliveryMode: 'CLASSROOM', startsOn: '2001-01-01', endsOn: '2001-01-02' });
-  await h.as(schemeStaff, `mutation($id: ID!) { suspendAto(atoId: $id, reason: "audit") { status } }`, { id: ids['Zeta Suspended'] });
+  await add('Delta Learning', {
+    examCode: 'FOUNDATION',
+    language: 'ja',
+    country: 'JP',
+    deliveryMode: 'CLASSROOM',
+    startsOn: '2001-01-01',
+    endsOn: '2001-01-02',
+  });
+  await h.as(schemeStaff, `mutation($id: ID!) { suspendAto(atoId: $id, reason: "audit") { status } }`, {
+    id: ids['Zeta Suspended'],
+  });
 });
 afterAll(() => h.close());
 
@@ -50,7 +123,11 @@ const SEARCH = `
   }`;
 type Result = {
   trainingProviders: {
-    edges: { cursor: string; node: { name: string }; matchingCourses: { examCode: string; country: string; deliveryMode: string; startsOn: string | null }[] }[];
+    edges: {
+      cursor: string;
+      node: { name: string };
+      matchingCourses: { examCode: string; country: string; deliveryMode: string; startsOn: string | null }[];
+    }[];
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
   };
 };
@@ -63,16 +140,31 @@ const names = (page: Result['trainingProviders']) => page.edges.map((e) => e.nod
 
 describe('find a training provider (public)', () => {
   it('lists accredited ATOs only, in name order', async () => {
-    expect(names(await search({}))).toEqual(['Alpha ITSM', 'Beta Service Academy', 'Delta Learning', 'Epsilon_100% Training', 'Gamma 20000 Training']);
+    expect(names(await search({}))).toEqual([
+      'Alpha ITSM',
+      'Beta Service Academy',
+      'Delta Learning',
+      'Epsilon_100% Training',
+      'Gamma 20000 Training',
+    ]);
   });
 
   it('filters by exam level, country, language and delivery mode, showing the matching courses', async () => {
     const foundationGb = await search({ examCode: 'FOUNDATION', country: 'GB' });
     expect(names(foundationGb)).toEqual(['Alpha ITSM', 'Gamma 20000 Training']);
     expect(foundationGb.edges[1].matchingCourses).toEqual([
-      { examCode: 'FOUNDATION', language: 'en', country: 'GB', deliveryMode: 'SELF_STUDY', startsOn: null, ato: { name: 'Gamma 20000 Training' } },
+      {
+        examCode: 'FOUNDATION',
+        language: 'en',
+        country: 'GB',
+        deliveryMode: 'SELF_STUDY',
+        startsOn: null,
+        ato: { name: 'Gamma 20000 Training' },
+      },
     ]);
-    expect(names(await search({ language: 'de', deliveryMode: 'VIRTUAL' }))).toEqual(['Beta Service Academy']);
+    expect(names(await search({ language: 'de', deliveryMode: 'VIRTUAL' }))).toEqual([
+      'Beta Service Academy',
+    ]);
     expect(names(await search({ examCode: 'AUDITOR' }))).toEqual(['Beta Service Academy', 'Delta Learning']);
     expect(names(await search({ country: 'IE' }))).toEqual(['Gamma 20000 Training']);
     // Delta's Foundation course ended in 2001.
@@ -101,8 +193,12 @@ describe('find a training provider (public)', () => {
 
   it('rejects bad input clearly', async () => {
     expect(errorCodes(await h.as(publicViewer, SEARCH, { first: 500 }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await h.as(publicViewer, SEARCH, { after: 'bm90IGEgY3Vyc29y' }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await h.as(publicViewer, SEARCH, { filter: { country: 'Germany' } }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await h.as(publicViewer, SEARCH, { after: 'bm90IGEgY3Vyc29y' }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    expect(errorCodes(await h.as(publicViewer, SEARCH, { filter: { country: 'Germany' } }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
   });
 
   it('issues a constant number of SQL statements whatever the page size', async () => {
@@ -110,7 +206,10 @@ describe('find a training provider (public)', () => {
     const count = async (first: number) => {
       const measured = await h.db.sql.measure(() => h.as<Result>(publicViewer, query, { first }));
       expect(measured.result.errors).toBeUndefined();
-      return { statements: measured.statements.length, providers: measured.result.data!.trainingProviders.edges.length };
+      return {
+        statements: measured.statements.length,
+        providers: measured.result.data!.trainingProviders.edges.length,
+      };
     };
     const small = await count(1);
     const large = await count(5);

@@ -38,10 +38,16 @@ export function courseViolations(offer: CourseOffer, exam: ExamOffering): RuleVi
     });
   }
   if (offer.deliveryMode === 'SELF_STUDY' && !exam.selfStudyAllowed) {
-    violations.push({ field: 'deliveryMode', message: `the ${exam.name} exam requires an accredited course: self-study is not allowed` });
+    violations.push({
+      field: 'deliveryMode',
+      message: `the ${exam.name} exam requires an accredited course: self-study is not allowed`,
+    });
   }
   if (offer.deliveryMode !== 'SELF_STUDY' && (offer.startsOn === null || offer.endsOn === null)) {
-    violations.push({ field: 'startsOn', message: 'a classroom or virtual course needs a start and an end date' });
+    violations.push({
+      field: 'startsOn',
+      message: 'a classroom or virtual course needs a start and an end date',
+    });
   }
   if (offer.startsOn !== null && offer.endsOn !== null && offer.endsOn < offer.startsOn) {
     violations.push({ field: 'endsOn', message: 'the course cannot end before it starts' });

@@ -36,14 +36,22 @@ export interface LogoLicence {
 /** A logo licence runs between two dates; an unlicensed ATO has no dates. */
 export function logoLicenceViolation(licence: LogoLicence): string | null {
   if (!licence.licensed) {
-    return licence.validFrom || licence.validUntil ? 'an ATO without a logo licence has no licence dates; leave them empty' : null;
+    return licence.validFrom || licence.validUntil
+      ? 'an ATO without a logo licence has no licence dates; leave them empty'
+      : null;
   }
   if (!licence.validFrom) return 'a logo licence needs a start date (validFrom)';
-  if (licence.validUntil && licence.validUntil < licence.validFrom) return 'the logo licence cannot end before it starts';
+  if (licence.validUntil && licence.validUntil < licence.validFrom)
+    return 'the logo licence cannot end before it starts';
   return null;
 }
 
 /** Whether the ATO may use the scheme logo on a given day. */
 export function logoLicenceActiveOn(licence: LogoLicence, day: string): boolean {
-  return licence.licensed && licence.validFrom !== null && licence.validFrom <= day && (licence.validUntil === null || day <= licence.validUntil);
+  return (
+    licence.licensed &&
+    licence.validFrom !== null &&
+    licence.validFrom <= day &&
+    (licence.validUntil === null || day <= licence.validUntil)
+  );
 }

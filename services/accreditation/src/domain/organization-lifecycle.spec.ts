@@ -48,7 +48,11 @@ describe('ATO lifecycle', () => {
 
   it('names the allowed actions when refusing', () => {
     const result = transitionAto('APPLIED', withReason('SUSPEND'));
-    expect(result).toEqual({ ok: false, code: 'CONFLICT', message: 'cannot suspend an ATO that is APPLIED; allowed now: begin assessing' });
+    expect(result).toEqual({
+      ok: false,
+      code: 'CONFLICT',
+      message: 'cannot suspend an ATO that is APPLIED; allowed now: begin assessing',
+    });
   });
 
   it('says a final status is final', () => {
@@ -60,7 +64,10 @@ describe('ATO lifecycle', () => {
 
   it.each(['REJECT', 'SUSPEND', 'WITHDRAW'] as const)('requires a reason to %s', (action) => {
     const from: AtoStatus = action === 'REJECT' ? 'UNDER_ASSESSMENT' : 'ACCREDITED';
-    expect(transitionAto(from, { action, reason: '  ', today })).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
+    expect(transitionAto(from, { action, reason: '  ', today })).toMatchObject({
+      ok: false,
+      code: 'BAD_USER_INPUT',
+    });
   });
 
   it('keeps a suspension end date after today, and only for a suspension', () => {
@@ -70,16 +77,27 @@ describe('ATO lifecycle', () => {
       reason: 'because the assessment says so',
       suspendedUntil: '2027-01-31',
     });
-    expect(transitionAto('ACCREDITED', { ...withReason('SUSPEND'), suspendedUntil: today })).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
-    expect(transitionAto('SUSPENDED', { ...withReason('REINSTATE'), suspendedUntil: '2027-01-31' })).toMatchObject({
+    expect(transitionAto('ACCREDITED', { ...withReason('SUSPEND'), suspendedUntil: today })).toMatchObject({
+      ok: false,
+      code: 'BAD_USER_INPUT',
+    });
+    expect(
+      transitionAto('SUSPENDED', { ...withReason('REINSTATE'), suspendedUntil: '2027-01-31' }),
+    ).toMatchObject({
       ok: false,
       code: 'BAD_USER_INPUT',
     });
   });
 
   it('accepts assessment and reinstatement without a reason', () => {
-    expect(transitionAto('APPLIED', { action: 'BEGIN_ASSESSMENT', today })).toMatchObject({ ok: true, reason: null });
-    expect(transitionAto('SUSPENDED', { action: 'REINSTATE', today })).toMatchObject({ ok: true, status: 'ACCREDITED' });
+    expect(transitionAto('APPLIED', { action: 'BEGIN_ASSESSMENT', today })).toMatchObject({
+      ok: true,
+      reason: null,
+    });
+    expect(transitionAto('SUSPENDED', { action: 'REINSTATE', today })).toMatchObject({
+      ok: true,
+      status: 'ACCREDITED',
+    });
   });
 });
 
@@ -95,6 +113,7 @@ describe('RCB lifecycle', () => {
   it('speaks of appointment, not accreditation', () => {
     const result = transitionRcb('APPLIED', withReason('GRANT'));
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).toBe('cannot appoint an RCB that is APPLIED; allowed now: begin assessing');
+    if (!result.ok)
+      expect(result.message).toBe('cannot appoint an RCB that is APPLIED; allowed now: begin assessing');
   });
 });

@@ -3,24 +3,33 @@
  * applied -> under assessment -> granted | rejected; granted -> suspended -> granted (reinstated);
  * granted | suspended -> withdrawn. Rejected and withdrawn are final: an organization applies anew.
  */
-export type AtoStatus = 'APPLIED' | 'UNDER_ASSESSMENT' | 'ACCREDITED' | 'REJECTED' | 'SUSPENDED' | 'WITHDRAWN';
+export type AtoStatus =
+  'APPLIED' | 'UNDER_ASSESSMENT' | 'ACCREDITED' | 'REJECTED' | 'SUSPENDED' | 'WITHDRAWN';
 export type RcbStatus = 'APPLIED' | 'UNDER_ASSESSMENT' | 'APPOINTED' | 'REJECTED' | 'SUSPENDED' | 'WITHDRAWN';
 
 export type LifecycleAction = 'BEGIN_ASSESSMENT' | 'GRANT' | 'REJECT' | 'SUSPEND' | 'REINSTATE' | 'WITHDRAW';
 
-export const LIFECYCLE_ACTIONS: readonly LifecycleAction[] = ['BEGIN_ASSESSMENT', 'GRANT', 'REJECT', 'SUSPEND', 'REINSTATE', 'WITHDRAW'];
+export const LIFECYCLE_ACTIONS: readonly LifecycleAction[] = [
+  'BEGIN_ASSESSMENT',
+  'GRANT',
+  'REJECT',
+  'SUSPEND',
+  'REINSTATE',
+  'WITHDRAW',
+];
 
 /** Statuses in the lifecycle's own words; GRANTED is ACCREDITED for an ATO and APPOINTED for an RCB. */
 type GenericStatus = 'APPLIED' | 'UNDER_ASSESSMENT' | 'GRANTED' | 'REJECTED' | 'SUSPENDED' | 'WITHDRAWN';
 
-const TRANSITIONS: Readonly<Record<LifecycleAction, { from: readonly GenericStatus[]; to: GenericStatus }>> = {
-  BEGIN_ASSESSMENT: { from: ['APPLIED'], to: 'UNDER_ASSESSMENT' },
-  GRANT: { from: ['UNDER_ASSESSMENT'], to: 'GRANTED' },
-  REJECT: { from: ['UNDER_ASSESSMENT'], to: 'REJECTED' },
-  SUSPEND: { from: ['GRANTED'], to: 'SUSPENDED' },
-  REINSTATE: { from: ['SUSPENDED'], to: 'GRANTED' },
-  WITHDRAW: { from: ['GRANTED', 'SUSPENDED'], to: 'WITHDRAWN' },
-};
+const TRANSITIONS: Readonly<Record<LifecycleAction, { from: readonly GenericStatus[]; to: GenericStatus }>> =
+  {
+    BEGIN_ASSESSMENT: { from: ['APPLIED'], to: 'UNDER_ASSESSMENT' },
+    GRANT: { from: ['UNDER_ASSESSMENT'], to: 'GRANTED' },
+    REJECT: { from: ['UNDER_ASSESSMENT'], to: 'REJECTED' },
+    SUSPEND: { from: ['GRANTED'], to: 'SUSPENDED' },
+    REINSTATE: { from: ['SUSPENDED'], to: 'GRANTED' },
+    WITHDRAW: { from: ['GRANTED', 'SUSPENDED'], to: 'WITHDRAWN' },
+  };
 
 /** Actions that change what an organization may do must say why (kept in the history and the event). */
 const REASON_REQUIRED: ReadonlySet<LifecycleAction> = new Set(['REJECT', 'SUSPEND', 'WITHDRAW']);
@@ -59,7 +68,11 @@ const RCB_VOCABULARY: Vocabulary<RcbStatus> = {
   fromGeneric: (s) => (s === 'GRANTED' ? 'APPOINTED' : s),
 };
 
-function transition<S extends string>(vocabulary: Vocabulary<S>, current: S, request: TransitionRequest): TransitionResult<S> {
+function transition<S extends string>(
+  vocabulary: Vocabulary<S>,
+  current: S,
+  request: TransitionRequest,
+): TransitionResult<S> {
   const rule = TRANSITIONS[request.action];
   const from = vocabulary.toGeneric(current);
   if (!rule.from.includes(from)) {
@@ -69,19 +82,29 @@ function transition<S extends string>(vocabulary: Vocabulary<S>, current: S, req
       code: 'CONFLICT',
       message:
         `cannot ${describe(request.action, vocabulary)} an ${vocabulary.kind} that is ${current}` +
-        (allowed.length ? `; allowed now: ${allowed.map((a) => describe(a, vocabulary)).join(', ')}` : '; its status is final'),
+        (allowed.length
+          ? `; allowed now: ${allowed.map((a) => describe(a, vocabulary)).join(', ')}`
+          : '; its status is final'),
     };
   }
   const reason = request.reason?.trim() ? request.reason.trim() : null;
   if (REASON_REQUIRED.has(request.action) && !reason) {
-    return { ok: false, code: 'BAD_USER_INPUT', message: `a reason is required to ${describe(request.action, vocabulary)} an ${vocabulary.kind}` };
+    return {
+      ok: false,
+      code: 'BAD_USER_INPUT',
+      message: `a reason is required to ${describe(request.action, vocabulary)} an ${vocabulary.kind}`,
+    };
   }
   const suspendedUntil = request.action === 'SUSPEND' ? (request.suspendedUntil ?? null) : null;
   if (request.action !== 'SUSPEND' && request.suspendedUntil) {
     return { ok: false, code: 'BAD_USER_INPUT', message: 'an end date only applies to a suspension' };
   }
   if (suspendedUntil !== null && suspendedUntil <= request.today) {
-    return { ok: false, code: 'BAD_USER_INPUT', message: `the suspension end date must be after today (${request.today})` };
+    return {
+      ok: false,
+      code: 'BAD_USER_INPUT',
+      message: `the suspension end date must be after today (${request.today})`,
+    };
   }
   return { ok: true, status: vocabulary.fromGeneric(rule.to), reason, suspendedUntil };
 }
@@ -124,5 +147,19 @@ export function allowedRcbActions(current: RcbStatus): LifecycleAction[] {
   return allowedActions(RCB_VOCABULARY, current);
 }
 
-export const ATO_STATUSES: readonly AtoStatus[] = ['APPLIED', 'UNDER_ASSESSMENT', 'ACCREDITED', 'REJECTED', 'SUSPENDED', 'WITHDRAWN'];
-export const RCB_STATUSES: readonly RcbStatus[] = ['APPLIED', 'UNDER_ASSESSMENT', 'APPOINTED', 'REJECTED', 'SUSPENDED', 'WITHDRAWN'];
+export const ATO_STATUSES: readonly AtoStatus[] = [
+  'APPLIED',
+  'UNDER_ASSESSMENT',
+  'ACCREDITED',
+  'REJECTED',
+  'SUSPENDED',
+  'WITHDRAWN',
+];
+export const RCB_STATUSES: readonly RcbStatus[] = [
+  'APPLIED',
+  'UNDER_ASSESSMENT',
+  'APPOINTED',
+  'REJECTED',
+  'SUSPENDED',
+  'WITHDRAWN',
+];

@@ -1,4 +1,9 @@
-import { trainerEligibilities, trainerEligibilityFor, type ExamLevelRule, type HeldQualification } from './trainer-eligibility';
+import {
+  trainerEligibilities,
+  trainerEligibilityFor,
+  type ExamLevelRule,
+  type HeldQualification,
+} from './trainer-eligibility';
 
 const levels: ExamLevelRule[] = [
   { code: 'FOUNDATION', name: 'Foundation', trainerEligibilityPercentage: null },
@@ -6,7 +11,12 @@ const levels: ExamLevelRule[] = [
   { code: 'AUDITOR', name: 'Auditor', trainerEligibilityPercentage: 75 },
 ];
 const [foundation, practitioner, auditor] = levels;
-const held = (examCode: HeldQualification['examCode'], percentage: number, certificateNumber: string, revoked = false): HeldQualification => ({
+const held = (
+  examCode: HeldQualification['examCode'],
+  percentage: number,
+  certificateNumber: string,
+  revoked = false,
+): HeldQualification => ({
   examCode,
   percentage,
   certificateNumber,
@@ -36,7 +46,11 @@ describe('trainer eligibility', () => {
   });
 
   it('uses the best valid certificate and ignores revoked ones', () => {
-    const result = trainerEligibilityFor(practitioner, [held('PRACTITIONER', 90, 'P-1', true), held('PRACTITIONER', 55, 'P-2'), held('PRACTITIONER', 70, 'P-3')]);
+    const result = trainerEligibilityFor(practitioner, [
+      held('PRACTITIONER', 90, 'P-1', true),
+      held('PRACTITIONER', 55, 'P-2'),
+      held('PRACTITIONER', 70, 'P-3'),
+    ]);
     expect(result).toMatchObject({ eligible: true, certificateNumber: 'P-3' });
     expect(result.reason).toBe('Practitioner certificate P-3 scored 70% (trainers need at least 66%)');
   });
@@ -49,11 +63,16 @@ describe('trainer eligibility', () => {
   });
 
   it('needs only the certificate where the level sets no score', () => {
-    expect(trainerEligibilityFor(foundation, [held('FOUNDATION', 65, 'F-1')])).toMatchObject({ eligible: true, reason: 'holds Foundation certificate F-1' });
+    expect(trainerEligibilityFor(foundation, [held('FOUNDATION', 65, 'F-1')])).toMatchObject({
+      eligible: true,
+      reason: 'holds Foundation certificate F-1',
+    });
   });
 
   it('answers for every level', () => {
-    expect(trainerEligibilities(levels, [held('PRACTITIONER', 80, 'P-1')]).map((e) => [e.examCode, e.eligible])).toEqual([
+    expect(
+      trainerEligibilities(levels, [held('PRACTITIONER', 80, 'P-1')]).map((e) => [e.examCode, e.eligible]),
+    ).toEqual([
       ['FOUNDATION', false],
       ['PRACTITIONER', true],
       ['AUDITOR', false],

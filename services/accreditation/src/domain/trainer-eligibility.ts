@@ -31,7 +31,10 @@ function formatPercent(value: number): string {
 }
 
 /** Why a trainer may or may not deliver a course of one exam level. */
-export function trainerEligibilityFor(level: ExamLevelRule, qualifications: readonly HeldQualification[]): TrainerEligibility {
+export function trainerEligibilityFor(
+  level: ExamLevelRule,
+  qualifications: readonly HeldQualification[],
+): TrainerEligibility {
   const ofLevel = qualifications.filter((q) => q.examCode === level.code);
   const valid = ofLevel.filter((q) => !q.revoked).sort((a, b) => b.percentage - a.percentage);
   const threshold = level.trainerEligibilityPercentage;
@@ -71,6 +74,9 @@ export function trainerEligibilityFor(level: ExamLevelRule, qualifications: read
   };
 }
 
-export function trainerEligibilities(levels: readonly ExamLevelRule[], qualifications: readonly HeldQualification[]): TrainerEligibility[] {
+export function trainerEligibilities(
+  levels: readonly ExamLevelRule[],
+  qualifications: readonly HeldQualification[],
+): TrainerEligibility[] {
   return levels.map((level) => trainerEligibilityFor(level, qualifications));
 }

@@ -1,6 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { CourseDeliveryMode } from '../domain/course-rules';
-import type { CertificateDeliveryFormat, CertificateRecipient, PostalAddress } from '../domain/delivery-preference';
+import type {
+  CertificateDeliveryFormat,
+  CertificateRecipient,
+  PostalAddress,
+} from '../domain/delivery-preference';
 import type { AtoStatus } from '../domain/organization-lifecycle';
 import type { ExamCode } from '../domain/trainer-eligibility';
 import type { CompanyDetails, OrganizationContact } from './organization-columns';

@@ -14,7 +14,14 @@ export class ExamLevelEntity {
   @Column({ type: 'boolean', name: 'self_study_allowed' })
   selfStudyAllowed!: boolean;
 
-  @Column({ type: 'numeric', name: 'trainer_eligibility_percentage', precision: 5, scale: 2, nullable: true, transformer: numericToNumber })
+  @Column({
+    type: 'numeric',
+    name: 'trainer_eligibility_percentage',
+    precision: 5,
+    scale: 2,
+    nullable: true,
+    transformer: numericToNumber,
+  })
   trainerEligibilityPercentage!: number | null;
 
   @Column({ type: 'integer', name: 'sort_order' })

@@ -6,7 +6,11 @@ import { numericToNumber } from './organization-columns';
 @Entity({ name: 'trainer_qualification' })
 @Index('ix_trainer_qualification_candidate', ['candidateId'])
 export class TrainerQualificationEntity {
-  @PrimaryColumn({ type: 'uuid', name: 'certificate_id', primaryKeyConstraintName: 'pk_trainer_qualification' })
+  @PrimaryColumn({
+    type: 'uuid',
+    name: 'certificate_id',
+    primaryKeyConstraintName: 'pk_trainer_qualification',
+  })
   certificateId!: string;
 
   @Column({ type: 'text', name: 'certificate_number' })

@@ -13,7 +13,12 @@ const usage = z.object({
  * Records when each credential was last used. Verifiers announce use on core NATS (at most once a
  * minute per credential each); losing one is harmless, so this is a plain subscription, not a consumer.
  */
-export function followCredentialUsage(deps: { dataSource: DataSource; nc: NatsConnection; namespace?: string; logger: Logger }): {
+export function followCredentialUsage(deps: {
+  dataSource: DataSource;
+  nc: NatsConnection;
+  namespace?: string;
+  logger: Logger;
+}): {
   stop(): Promise<void>;
   processed(): Promise<void>;
 } {
@@ -35,11 +40,15 @@ export function followCredentialUsage(deps: { dataSource: DataSource; nc: NatsCo
       pending = deps.dataSource
         .createQueryBuilder()
         .update(RcbCredentialEntity)
-        .set({ lastUsedAt: () => 'GREATEST(COALESCE(last_used_at, :usedAt::timestamptz), :usedAt::timestamptz)' })
+        .set({
+          lastUsedAt: () => 'GREATEST(COALESCE(last_used_at, :usedAt::timestamptz), :usedAt::timestamptz)',
+        })
         .where('id = :credentialId')
         .setParameters({ usedAt, credentialId })
         .execute()
-        .catch((error: unknown) => deps.logger.warn({ err: error, credentialId }, 'could not record credential usage'));
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: error, credentialId }, 'could not record credential usage'),
+        );
       await pending;
     }
   })();

@@ -36,7 +36,10 @@ export function createQualificationConsumers(deps: ConsumerDeps): EventConsumer<
           issuedAt: new Date(payload.issuedAt),
           revokedAt: null,
         })
-        .orUpdate(['certificate_number', 'candidate_id', 'holder_name', 'exam_code', 'percentage', 'issued_at'], ['certificate_id'])
+        .orUpdate(
+          ['certificate_number', 'candidate_id', 'holder_name', 'exam_code', 'percentage', 'issued_at'],
+          ['certificate_id'],
+        )
         .execute();
     },
   });
@@ -45,9 +48,14 @@ export function createQualificationConsumers(deps: ConsumerDeps): EventConsumer<
     durableName: 'accreditation-certificate-revoked',
     event: Events.CertificateRevoked,
     async handle(payload, { manager }) {
-      const result = await manager.update(TrainerQualificationEntity, { certificateId: payload.certificateId }, { revokedAt: new Date(payload.revokedAt) });
+      const result = await manager.update(
+        TrainerQualificationEntity,
+        { certificateId: payload.certificateId },
+        { revokedAt: new Date(payload.revokedAt) },
+      );
       // The two events travel on separate consumers: if the revocation overtakes the issue, retry until it lands.
-      if (!result.affected) throw new Error(`certificate ${payload.certificateId} is not known yet; retrying`);
+      if (!result.affected)
+        throw new Error(`certificate ${payload.certificateId} is not known yet; retrying`);
     },
   });
   return [issued as EventConsumer<unknown>, revoked as EventConsumer<unknown>];

@@ -46,7 +46,18 @@ export class AccreditationSchema1764000000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['rcb_status_change', 'rcb_credential', 'rcb', 'exam_language', 'exam_level', 'course', 'trainer', 'trainer_qualification', 'ato_status_change', 'ato']) {
+    for (const table of [
+      'rcb_status_change',
+      'rcb_credential',
+      'rcb',
+      'exam_language',
+      'exam_level',
+      'course',
+      'trainer',
+      'trainer_qualification',
+      'ato_status_change',
+      'ato',
+    ]) {
       await queryRunner.query(`DROP TABLE "${table}" CASCADE`);
     }
   }

@@ -59,11 +59,10 @@ export class ExamReferenceData1764000000001 implements MigrationInterface {
         [level.code, level.name, level.selfStudyAllowed, level.trainerEligibilityPercentage, index + 1],
       );
       for (const [language, displayName] of level.languages) {
-        await queryRunner.query(`INSERT INTO "exam_language" ("exam_code", "language", "display_name") VALUES ($1, $2, $3)`, [
-          level.code,
-          language,
-          displayName,
-        ]);
+        await queryRunner.query(
+          `INSERT INTO "exam_language" ("exam_code", "language", "display_name") VALUES ($1, $2, $3)`,
+          [level.code, language, displayName],
+        );
       }
     }
   }

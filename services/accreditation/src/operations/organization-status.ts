@@ -42,11 +42,22 @@ function refuse(result: Extract<TransitionResult<string>, { ok: false }>): never
 }
 
 /** Moves an ATO through its lifecycle: row locked, history written and event recorded in one transaction. */
-export async function changeAtoStatus(context: ServiceContext, atoId: string, request: StatusChangeRequest): Promise<AtoEntity> {
+export async function changeAtoStatus(
+  context: ServiceContext,
+  atoId: string,
+  request: StatusChangeRequest,
+): Promise<AtoEntity> {
   return context.dataSource.transaction(async (manager) => {
-    const ato = await manager.getRepository(AtoEntity).findOne({ where: { id: atoId }, lock: { mode: 'pessimistic_write' } });
+    const ato = await manager
+      .getRepository(AtoEntity)
+      .findOne({ where: { id: atoId }, lock: { mode: 'pessimistic_write' } });
     if (!ato) throw notFound(`No ATO with id ${atoId}`);
-    const result = transitionAto(ato.status, { action: request.action, reason: request.reason, suspendedUntil: request.suspendedUntil, today: today() });
+    const result = transitionAto(ato.status, {
+      action: request.action,
+      reason: request.reason,
+      suspendedUntil: request.suspendedUntil,
+      today: today(),
+    });
     if (!result.ok) refuse(result);
     const now = new Date();
     const previousStatus = ato.status;
@@ -94,11 +105,22 @@ export async function recordAtoStatusChange(
   );
 }
 
-export async function changeRcbStatus(context: ServiceContext, rcbId: string, request: StatusChangeRequest): Promise<RcbEntity> {
+export async function changeRcbStatus(
+  context: ServiceContext,
+  rcbId: string,
+  request: StatusChangeRequest,
+): Promise<RcbEntity> {
   return context.dataSource.transaction(async (manager) => {
-    const rcb = await manager.getRepository(RcbEntity).findOne({ where: { id: rcbId }, lock: { mode: 'pessimistic_write' } });
+    const rcb = await manager
+      .getRepository(RcbEntity)
+      .findOne({ where: { id: rcbId }, lock: { mode: 'pessimistic_write' } });
     if (!rcb) throw notFound(`No RCB with id ${rcbId}`);
-    const result = transitionRcb(rcb.status, { action: request.action, reason: request.reason, suspendedUntil: request.suspendedUntil, today: today() });
+    const result = transitionRcb(rcb.status, {
+      action: request.action,
+      reason: request.reason,
+      suspendedUntil: request.suspendedUntil,
+      today: today(),
+    });
     if (!result.ok) refuse(result);
     const now = new Date();
     const previousStatus = rcb.status;

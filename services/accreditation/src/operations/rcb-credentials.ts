@@ -30,14 +30,24 @@ export async function issueRcbCredential(
   await recordEvent(
     manager,
     Events.CredentialIssued,
-    { credentialId: credential.id, rcbId, secretHash: generated.secretHash, label, issuedAt: now.toISOString() },
+    {
+      credentialId: credential.id,
+      rcbId,
+      secretHash: generated.secretHash,
+      label,
+      issuedAt: now.toISOString(),
+    },
     { requestId: context.requestId },
   );
   return { credential, apiKey: generated.apiKey };
 }
 
 /** Marks a credential revoked and announces it: the gateway and every subgraph refuse it from then on. */
-export async function revokeRcbCredential(manager: EntityManager, context: ServiceContext, credential: RcbCredentialEntity): Promise<RcbCredentialEntity> {
+export async function revokeRcbCredential(
+  manager: EntityManager,
+  context: ServiceContext,
+  credential: RcbCredentialEntity,
+): Promise<RcbCredentialEntity> {
   const now = new Date();
   credential.revokedAt = now;
   credential.revokedBy = context.viewer.subject;
@@ -52,7 +62,11 @@ export async function revokeRcbCredential(manager: EntityManager, context: Servi
 }
 
 /** A withdrawn RCB integrates no more: all its live credentials are revoked with it. */
-export async function revokeAllRcbCredentials(manager: EntityManager, context: ServiceContext, rcbId: string): Promise<number> {
+export async function revokeAllRcbCredentials(
+  manager: EntityManager,
+  context: ServiceContext,
+  rcbId: string,
+): Promise<number> {
   const live = await manager
     .getRepository(RcbCredentialEntity)
     .createQueryBuilder('c')

@@ -4,7 +4,11 @@ import { Events, recordEvent } from '@iso20000/events';
 import { badUserInput, clampPageSize, conflict, notFound } from '@iso20000/service-kit';
 import { canSeeAto, requireOwnAto } from '../access';
 import type { ServiceContext } from '../context';
-import { deliveryPreferenceViolation, logoLicenceActiveOn, logoLicenceViolation } from '../domain/delivery-preference';
+import {
+  deliveryPreferenceViolation,
+  logoLicenceActiveOn,
+  logoLicenceViolation,
+} from '../domain/delivery-preference';
 import { ATO_STATUSES, type AtoStatus } from '../domain/organization-lifecycle';
 import { AtoStatusChangeEntity } from '../entities/ato-status-change.entity';
 import { AtoEntity } from '../entities/ato.entity';
@@ -34,7 +38,12 @@ export function containsPattern(search: string): string {
   return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-async function listAtos(context: ServiceContext, filter: AtoFilter | null | undefined, first: number, after: string | null | undefined) {
+async function listAtos(
+  context: ServiceContext,
+  filter: AtoFilter | null | undefined,
+  first: number,
+  after: string | null | undefined,
+) {
   const cursor = nameCursor(after);
   const { viewer } = context;
   const query = context.dataSource.getRepository(AtoEntity).createQueryBuilder('a');
@@ -44,18 +53,34 @@ async function listAtos(context: ServiceContext, filter: AtoFilter | null | unde
   } else if (viewer.role === 'ato_staff' && viewer.atoId) {
     // Accredited ones, plus their own in whatever status.
     const visible = statuses.filter((s) => s === 'ACCREDITED');
-    query.where(visible.length ? '(a.status = :accredited OR (a.id = :own AND a.status IN (:...statuses)))' : '(a.id = :own AND a.status IN (:...statuses))', {
-      accredited: 'ACCREDITED',
-      own: viewer.atoId,
-      statuses,
-    });
+    query.where(
+      visible.length
+        ? '(a.status = :accredited OR (a.id = :own AND a.status IN (:...statuses)))'
+        : '(a.id = :own AND a.status IN (:...statuses))',
+      {
+        accredited: 'ACCREDITED',
+        own: viewer.atoId,
+        statuses,
+      },
+    );
   } else {
-    query.where('a.status = :accredited', { accredited: statuses.includes('ACCREDITED') ? 'ACCREDITED' : '-' });
+    query.where('a.status = :accredited', {
+      accredited: statuses.includes('ACCREDITED') ? 'ACCREDITED' : '-',
+    });
   }
-  if (filter?.country) query.andWhere('a.country = :country', { country: parseInput(countryCode, filter.country, 'filter.country') });
-  if (filter?.search?.trim()) query.andWhere(`a.name ILIKE :search ESCAPE '\\'`, { search: containsPattern(filter.search.trim()) });
-  if (cursor) query.andWhere('(a.name, a.id) > (:afterName, :afterId)', { afterName: cursor[0], afterId: cursor[1] });
-  const rows = await query.orderBy('a.name', 'ASC').addOrderBy('a.id', 'ASC').limit(first + 1).getMany();
+  if (filter?.country)
+    query.andWhere('a.country = :country', {
+      country: parseInput(countryCode, filter.country, 'filter.country'),
+    });
+  if (filter?.search?.trim())
+    query.andWhere(`a.name ILIKE :search ESCAPE '\\'`, { search: containsPattern(filter.search.trim()) });
+  if (cursor)
+    query.andWhere('(a.name, a.id) > (:afterName, :afterId)', { afterName: cursor[0], afterId: cursor[1] });
+  const rows = await query
+    .orderBy('a.name', 'ASC')
+    .addOrderBy('a.id', 'ASC')
+    .limit(first + 1)
+    .getMany();
   return toConnection(rows, first, (ato) => [ato.name, ato.id]);
 }
 
@@ -66,7 +91,8 @@ function decisionNotes(notes: string | null | undefined): string | null {
 export const atoResolvers: Resolvers = {
   Query: {
     ato: (_parent, { id }, context) => findVisibleAto(context, id),
-    atos: (_parent, { filter, first, after }, context) => listAtos(context, filter, clampPageSize(first), after),
+    atos: (_parent, { filter, first, after }, context) =>
+      listAtos(context, filter, clampPageSize(first), after),
   },
   Mutation: {
     async applyForAtoAccreditation(_parent, { input }, context) {
@@ -78,7 +104,12 @@ export const atoResolvers: Resolvers = {
           name: application.name,
           country: application.country,
           companyDetails: application.companyDetails,
-          contacts: application.contacts.map((c) => ({ name: c.name, email: c.email, phone: c.phone, role: c.role })),
+          contacts: application.contacts.map((c) => ({
+            name: c.name,
+            email: c.email,
+            phone: c.phone,
+            role: c.role,
+          })),
           examLevels: application.examLevels,
           languages: application.languages,
           deliveryModes: application.deliveryModes,
@@ -107,19 +138,33 @@ export const atoResolvers: Resolvers = {
     async decideAtoApplication(_parent, { atoId, decision, notes }, context) {
       requireSchemeStaff(context.viewer);
       const why = parseInput(notesText, notes, 'notes');
-      return changeAtoStatus(context, atoId, { action: decision === 'ACCREDIT' ? 'GRANT' : 'REJECT', reason: why, notes: why });
+      return changeAtoStatus(context, atoId, {
+        action: decision === 'ACCREDIT' ? 'GRANT' : 'REJECT',
+        reason: why,
+        notes: why,
+      });
     },
     async suspendAto(_parent, { atoId, reason, until }, context) {
       requireSchemeStaff(context.viewer);
-      return changeAtoStatus(context, atoId, { action: 'SUSPEND', reason: parseInput(reasonText, reason, 'reason'), suspendedUntil: until ?? null });
+      return changeAtoStatus(context, atoId, {
+        action: 'SUSPEND',
+        reason: parseInput(reasonText, reason, 'reason'),
+        suspendedUntil: until ?? null,
+      });
     },
     async reinstateAto(_parent, { atoId, reason }, context) {
       requireSchemeStaff(context.viewer);
-      return changeAtoStatus(context, atoId, { action: 'REINSTATE', reason: reason ? parseInput(reasonText, reason, 'reason') : null });
+      return changeAtoStatus(context, atoId, {
+        action: 'REINSTATE',
+        reason: reason ? parseInput(reasonText, reason, 'reason') : null,
+      });
     },
     async withdrawAto(_parent, { atoId, reason }, context) {
       requireSchemeStaff(context.viewer);
-      return changeAtoStatus(context, atoId, { action: 'WITHDRAW', reason: parseInput(reasonText, reason, 'reason') });
+      return changeAtoStatus(context, atoId, {
+        action: 'WITHDRAW',
+        reason: parseInput(reasonText, reason, 'reason'),
+      });
     },
     async setCertificateDeliveryPreference(_parent, { atoId, input }, context) {
       requireAtoAccess(context.viewer, atoId);
@@ -127,7 +172,9 @@ export const atoResolvers: Resolvers = {
       const violation = deliveryPreferenceViolation(preference);
       if (violation) throw badUserInput(violation);
       return context.dataSource.transaction(async (manager) => {
-        const ato = await manager.getRepository(AtoEntity).findOne({ where: { id: atoId }, lock: { mode: 'pessimistic_write' } });
+        const ato = await manager
+          .getRepository(AtoEntity)
+          .findOne({ where: { id: atoId }, lock: { mode: 'pessimistic_write' } });
         if (!ato) throw notFound(`No ATO with id ${atoId}`);
         ato.deliveryFormat = preference.format;
         ato.deliveryRecipient = preference.recipient;
@@ -136,7 +183,13 @@ export const atoResolvers: Resolvers = {
         await recordEvent(
           manager,
           Events.AtoDeliveryPreferenceChanged,
-          { atoId, format: preference.format, recipient: preference.recipient, atoAddress: preference.atoAddress, changedAt: new Date().toISOString() },
+          {
+            atoId,
+            format: preference.format,
+            recipient: preference.recipient,
+            atoAddress: preference.atoAddress,
+            changedAt: new Date().toISOString(),
+          },
           { requestId: context.requestId },
         );
         return ato;
@@ -148,10 +201,14 @@ export const atoResolvers: Resolvers = {
       const violation = logoLicenceViolation(licence);
       if (violation) throw badUserInput(violation);
       return context.dataSource.transaction(async (manager) => {
-        const ato = await manager.getRepository(AtoEntity).findOne({ where: { id: atoId }, lock: { mode: 'pessimistic_write' } });
+        const ato = await manager
+          .getRepository(AtoEntity)
+          .findOne({ where: { id: atoId }, lock: { mode: 'pessimistic_write' } });
         if (!ato) throw notFound(`No ATO with id ${atoId}`);
         if (licence.licensed && ato.status !== 'ACCREDITED') {
-          throw conflict(`Only an accredited ATO may be licensed to use the scheme logo; this one is ${ato.status}`);
+          throw conflict(
+            `Only an accredited ATO may be licensed to use the scheme logo; this one is ${ato.status}`,
+          );
         }
         ato.logoLicensed = licence.licensed;
         ato.logoValidFrom = licence.validFrom;
@@ -167,7 +224,11 @@ export const atoResolvers: Resolvers = {
     website: (ato) => ato.companyDetails.website,
     // A suspended or withdrawn ATO may not use the logo, whatever its licence dates say.
     logoLicensed: (ato) =>
-      ato.status === 'ACCREDITED' && logoLicenceActiveOn({ licensed: ato.logoLicensed, validFrom: ato.logoValidFrom, validUntil: ato.logoValidUntil }, today()),
+      ato.status === 'ACCREDITED' &&
+      logoLicenceActiveOn(
+        { licensed: ato.logoLicensed, validFrom: ato.logoValidFrom, validUntil: ato.logoValidUntil },
+        today(),
+      ),
     async courses(ato, { first, after }, context) {
       const size = clampPageSize(first);
       const rows = await context.loaders.coursesOfAto(size, courseCursor(after)).load(ato.id);
@@ -195,7 +256,11 @@ export const atoResolvers: Resolvers = {
     },
     certificateDeliveryPreference(ato, _args, context) {
       requireOwnAto(context.viewer, ato.id, 'certificate delivery preference');
-      return { format: ato.deliveryFormat, recipient: ato.deliveryRecipient, atoAddress: ato.deliveryAddress };
+      return {
+        format: ato.deliveryFormat,
+        recipient: ato.deliveryRecipient,
+        atoAddress: ato.deliveryAddress,
+      };
     },
     logoLicence(ato, _args, context) {
       requireOwnAto(context.viewer, ato.id, 'logo licence');
@@ -213,10 +278,17 @@ export const atoResolvers: Resolvers = {
         .getRepository(AtoStatusChangeEntity)
         .createQueryBuilder('h')
         .where('h.ato_id = :atoId', { atoId: ato.id });
-      if (cursor) query.andWhere('(h.changed_at, h.id) > (:afterAt, :afterId)', { afterAt: cursor[0], afterId: cursor[1] });
-      const rows = await query.orderBy('h.changed_at', 'ASC').addOrderBy('h.id', 'ASC').limit(size + 1).getMany();
+      if (cursor)
+        query.andWhere('(h.changed_at, h.id) > (:afterAt, :afterId)', {
+          afterAt: cursor[0],
+          afterId: cursor[1],
+        });
+      const rows = await query
+        .orderBy('h.changed_at', 'ASC')
+        .addOrderBy('h.id', 'ASC')
+        .limit(size + 1)
+        .getMany();
       return toConnection(rows, size, (change) => [iso(change.changedAt), change.id]);
     },
   },
 };
-

@@ -16,15 +16,26 @@ type ValidCourse = ReturnType<typeof courseInput.parse>;
 
 /** The ATO a course is published for: it must exist, be accredited, and be accredited for the exam level. */
 async function lockPublishingAto(manager: EntityManager, atoId: string): Promise<AtoEntity> {
-  const ato = await manager.getRepository(AtoEntity).findOne({ where: { id: atoId }, lock: { mode: 'pessimistic_read' } });
+  const ato = await manager
+    .getRepository(AtoEntity)
+    .findOne({ where: { id: atoId }, lock: { mode: 'pessimistic_read' } });
   if (!ato) throw notFound(`No ATO with id ${atoId}`);
-  if (ato.status !== 'ACCREDITED') throw conflict(`Only an accredited ATO may publish courses; this one is ${ato.status}`);
+  if (ato.status !== 'ACCREDITED')
+    throw conflict(`Only an accredited ATO may publish courses; this one is ${ato.status}`);
   return ato;
 }
 
-async function checkCourse(context: ServiceContext, manager: EntityManager, ato: AtoEntity, course: ValidCourse): Promise<void> {
+async function checkCourse(
+  context: ServiceContext,
+  manager: EntityManager,
+  ato: AtoEntity,
+  course: ValidCourse,
+): Promise<void> {
   if (!ato.examLevels.includes(course.examCode)) {
-    throw badUserInput(`This ATO is accredited for ${ato.examLevels.join(', ')} only, not ${course.examCode}`, { field: 'input.examCode' });
+    throw badUserInput(
+      `This ATO is accredited for ${ato.examLevels.join(', ')} only, not ${course.examCode}`,
+      { field: 'input.examCode' },
+    );
   }
   const exam = (await context.loaders.examReference()).get(course.examCode);
   if (!exam) throw new Error(`exam reference data has no ${course.examCode}`);
@@ -33,18 +44,33 @@ async function checkCourse(context: ServiceContext, manager: EntityManager, ato:
   if (course.trainerId) await checkTrainer(context, manager, ato.id, course.trainerId, course.examCode);
 }
 
-async function checkTrainer(context: ServiceContext, manager: EntityManager, atoId: string, trainerId: string, examCode: ValidCourse['examCode']): Promise<void> {
+async function checkTrainer(
+  context: ServiceContext,
+  manager: EntityManager,
+  atoId: string,
+  trainerId: string,
+  examCode: ValidCourse['examCode'],
+): Promise<void> {
   const trainer = await manager.getRepository(TrainerEntity).findOneBy({ id: trainerId });
-  if (!trainer || trainer.atoId !== atoId) throw badUserInput(`No trainer ${trainerId} at this ATO; add the trainer first`, { field: 'trainerId' });
+  if (!trainer || trainer.atoId !== atoId)
+    throw badUserInput(`No trainer ${trainerId} at this ATO; add the trainer first`, { field: 'trainerId' });
   const eligibility = await eligibilityFor(context, trainer, examCode);
   if (!eligibility.eligible) {
-    throw badUserInput(`${trainer.name} may not deliver a ${examCode} course: ${eligibility.reason}`, { field: 'trainerId' });
+    throw badUserInput(`${trainer.name} may not deliver a ${examCode} course: ${eligibility.reason}`, {
+      field: 'trainerId',
+    });
   }
 }
 
-async function lockCourse(context: ServiceContext, manager: EntityManager, courseId: string): Promise<CourseEntity> {
+async function lockCourse(
+  context: ServiceContext,
+  manager: EntityManager,
+  courseId: string,
+): Promise<CourseEntity> {
   const id = parseInput(uuid, courseId, 'courseId');
-  const course = await manager.getRepository(CourseEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  const course = await manager
+    .getRepository(CourseEntity)
+    .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!course) throw notFound(`No course with id ${courseId}`);
   requireAtoAccess(context.viewer, course.atoId);
   return course;
@@ -99,7 +125,14 @@ export const courseResolvers: Resolvers = {
     async assignCourseTrainer(_parent, { courseId, trainerId }, context) {
       return context.dataSource.transaction(async (manager) => {
         const course = await lockCourse(context, manager, courseId);
-        if (trainerId) await checkTrainer(context, manager, course.atoId, parseInput(uuid, trainerId, 'trainerId'), course.examCode);
+        if (trainerId)
+          await checkTrainer(
+            context,
+            manager,
+            course.atoId,
+            parseInput(uuid, trainerId, 'trainerId'),
+            course.examCode,
+          );
         course.trainerId = trainerId ?? null;
         return manager.save(course);
       });

@@ -1,5 +1,6 @@
 import { requireRcbAccess } from '@iso20000/auth';
 import { clampPageSize, conflict, notFound } from '@iso20000/service-kit';
+import type { EntityManager } from 'typeorm';
 import { requireOwnRcb } from '../access';
 import type { ServiceContext } from '../context';
 import { RcbCredentialEntity } from '../entities/rcb-credential.entity';
@@ -10,9 +11,15 @@ import { instantCursor, iso, toConnection } from '../pagination';
 import { credentialLabel, parseInput, uuid } from '../validation';
 
 /** Loads a credential for change, checking the viewer may manage that RCB's credentials. */
-async function lockCredential(context: ServiceContext, manager: import('typeorm').EntityManager, credentialId: string): Promise<RcbCredentialEntity> {
+async function lockCredential(
+  context: ServiceContext,
+  manager: EntityManager,
+  credentialId: string,
+): Promise<RcbCredentialEntity> {
   const id = parseInput(uuid, credentialId, 'credentialId');
-  const credential = await manager.getRepository(RcbCredentialEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  const credential = await manager
+    .getRepository(RcbCredentialEntity)
+    .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   // Same answer for "absent" and "someone else's": an RCB learns nothing about others' credentials.
   if (!credential) throw notFound(`No credential with id ${credentialId}`);
   try {
@@ -21,7 +28,8 @@ async function lockCredential(context: ServiceContext, manager: import('typeorm'
     if (context.viewer.role === 'rcb_integration') throw notFound(`No credential with id ${credentialId}`);
     throw error;
   }
-  if (credential.revokedAt) throw conflict(`Credential ${credentialId} was already revoked on ${credential.revokedAt.toISOString()}`);
+  if (credential.revokedAt)
+    throw conflict(`Credential ${credentialId} was already revoked on ${credential.revokedAt.toISOString()}`);
   return credential;
 }
 
@@ -31,7 +39,9 @@ export const rcbCredentialResolvers: Resolvers = {
       requireRcbAccess(context.viewer, rcbId);
       const cleanLabel = parseInput(credentialLabel, label, 'label');
       return context.dataSource.transaction(async (manager) => {
-        const rcb = await manager.getRepository(RcbEntity).findOne({ where: { id: rcbId }, lock: { mode: 'pessimistic_read' } });
+        const rcb = await manager
+          .getRepository(RcbEntity)
+          .findOne({ where: { id: rcbId }, lock: { mode: 'pessimistic_read' } });
         if (!rcb) throw notFound(`No RCB with id ${rcbId}`);
         if (rcb.status !== 'APPOINTED' && rcb.status !== 'SUSPENDED') {
           throw conflict(`Only an appointed RCB gets integration credentials; this one is ${rcb.status}`);
@@ -48,7 +58,9 @@ export const rcbCredentialResolvers: Resolvers = {
       });
     },
     async revokeRcbCredential(_parent, { credentialId }, context) {
-      return context.dataSource.transaction(async (manager) => revokeRcbCredential(manager, context, await lockCredential(context, manager, credentialId)));
+      return context.dataSource.transaction(async (manager) =>
+        revokeRcbCredential(manager, context, await lockCredential(context, manager, credentialId)),
+      );
     },
   },
   Rcb: {
@@ -61,8 +73,16 @@ export const rcbCredentialResolvers: Resolvers = {
         .createQueryBuilder('c')
         .where('c.rcb_id = :rcbId', { rcbId: rcb.id });
       if (!includeRevoked) query.andWhere('c.revoked_at IS NULL');
-      if (cursor) query.andWhere('(c.created_at, c.id) > (:afterAt, :afterId)', { afterAt: cursor[0], afterId: cursor[1] });
-      const rows = await query.orderBy('c.created_at', 'ASC').addOrderBy('c.id', 'ASC').limit(size + 1).getMany();
+      if (cursor)
+        query.andWhere('(c.created_at, c.id) > (:afterAt, :afterId)', {
+          afterAt: cursor[0],
+          afterId: cursor[1],
+        });
+      const rows = await query
+        .orderBy('c.created_at', 'ASC')
+        .addOrderBy('c.id', 'ASC')
+        .limit(size + 1)
+        .getMany();
       return toConnection(rows, size, (credential) => [iso(credential.createdAt), credential.id]);
     },
   },

@@ -18,7 +18,12 @@ async function findVisibleRcb(context: ServiceContext, id: string): Promise<RcbE
   return rcb && canSeeRcb(context.viewer, rcb) ? rcb : null;
 }
 
-async function listRcbs(context: ServiceContext, filter: RcbFilter | null | undefined, first: number, after: string | null | undefined) {
+async function listRcbs(
+  context: ServiceContext,
+  filter: RcbFilter | null | undefined,
+  first: number,
+  after: string | null | undefined,
+) {
   const cursor = nameCursor(after);
   const { viewer } = context;
   const query = context.dataSource.getRepository(RcbEntity).createQueryBuilder('r');
@@ -27,25 +32,40 @@ async function listRcbs(context: ServiceContext, filter: RcbFilter | null | unde
     query.where('r.status IN (:...statuses)', { statuses });
   } else if (viewer.role === 'rcb_integration' && viewer.rcbId) {
     const visible = statuses.includes('APPOINTED');
-    query.where(visible ? '(r.status = :appointed OR (r.id = :own AND r.status IN (:...statuses)))' : '(r.id = :own AND r.status IN (:...statuses))', {
-      appointed: 'APPOINTED',
-      own: viewer.rcbId,
-      statuses,
-    });
+    query.where(
+      visible
+        ? '(r.status = :appointed OR (r.id = :own AND r.status IN (:...statuses)))'
+        : '(r.id = :own AND r.status IN (:...statuses))',
+      {
+        appointed: 'APPOINTED',
+        own: viewer.rcbId,
+        statuses,
+      },
+    );
   } else {
     query.where('r.status = :appointed', { appointed: statuses.includes('APPOINTED') ? 'APPOINTED' : '-' });
   }
-  if (filter?.country) query.andWhere('r.country = :country', { country: parseInput(countryCode, filter.country, 'filter.country') });
-  if (filter?.search?.trim()) query.andWhere(`r.name ILIKE :search ESCAPE '\\'`, { search: containsPattern(filter.search.trim()) });
-  if (cursor) query.andWhere('(r.name, r.id) > (:afterName, :afterId)', { afterName: cursor[0], afterId: cursor[1] });
-  const rows = await query.orderBy('r.name', 'ASC').addOrderBy('r.id', 'ASC').limit(first + 1).getMany();
+  if (filter?.country)
+    query.andWhere('r.country = :country', {
+      country: parseInput(countryCode, filter.country, 'filter.country'),
+    });
+  if (filter?.search?.trim())
+    query.andWhere(`r.name ILIKE :search ESCAPE '\\'`, { search: containsPattern(filter.search.trim()) });
+  if (cursor)
+    query.andWhere('(r.name, r.id) > (:afterName, :afterId)', { afterName: cursor[0], afterId: cursor[1] });
+  const rows = await query
+    .orderBy('r.name', 'ASC')
+    .addOrderBy('r.id', 'ASC')
+    .limit(first + 1)
+    .getMany();
   return toConnection(rows, first, (rcb) => [rcb.name, rcb.id]);
 }
 
 export const rcbResolvers: Resolvers = {
   Query: {
     rcb: (_parent, { id }, context) => findVisibleRcb(context, id),
-    rcbs: (_parent, { filter, first, after }, context) => listRcbs(context, filter, clampPageSize(first), after),
+    rcbs: (_parent, { filter, first, after }, context) =>
+      listRcbs(context, filter, clampPageSize(first), after),
   },
   Mutation: {
     async applyForRcbAppointment(_parent, { input }, context) {
@@ -75,24 +95,41 @@ export const rcbResolvers: Resolvers = {
     },
     async beginRcbAssessment(_parent, { rcbId, notes }, context) {
       requireSchemeStaff(context.viewer);
-      return changeRcbStatus(context, rcbId, { action: 'BEGIN_ASSESSMENT', notes: notes ? parseInput(notesText, notes, 'notes') : null });
+      return changeRcbStatus(context, rcbId, {
+        action: 'BEGIN_ASSESSMENT',
+        notes: notes ? parseInput(notesText, notes, 'notes') : null,
+      });
     },
     async decideRcbApplication(_parent, { rcbId, decision, notes }, context) {
       requireSchemeStaff(context.viewer);
       const why = parseInput(notesText, notes, 'notes');
-      return changeRcbStatus(context, rcbId, { action: decision === 'APPOINT' ? 'GRANT' : 'REJECT', reason: why, notes: why });
+      return changeRcbStatus(context, rcbId, {
+        action: decision === 'APPOINT' ? 'GRANT' : 'REJECT',
+        reason: why,
+        notes: why,
+      });
     },
     async suspendRcb(_parent, { rcbId, reason, until }, context) {
       requireSchemeStaff(context.viewer);
-      return changeRcbStatus(context, rcbId, { action: 'SUSPEND', reason: parseInput(reasonText, reason, 'reason'), suspendedUntil: until ?? null });
+      return changeRcbStatus(context, rcbId, {
+        action: 'SUSPEND',
+        reason: parseInput(reasonText, reason, 'reason'),
+        suspendedUntil: until ?? null,
+      });
     },
     async reinstateRcb(_parent, { rcbId, reason }, context) {
       requireSchemeStaff(context.viewer);
-      return changeRcbStatus(context, rcbId, { action: 'REINSTATE', reason: reason ? parseInput(reasonText, reason, 'reason') : null });
+      return changeRcbStatus(context, rcbId, {
+        action: 'REINSTATE',
+        reason: reason ? parseInput(reasonText, reason, 'reason') : null,
+      });
     },
     async withdrawRcb(_parent, { rcbId, reason }, context) {
       requireSchemeStaff(context.viewer);
-      return changeRcbStatus(context, rcbId, { action: 'WITHDRAW', reason: parseInput(reasonText, reason, 'reason') });
+      return changeRcbStatus(context, rcbId, {
+        action: 'WITHDRAW',
+        reason: parseInput(reasonText, reason, 'reason'),
+      });
     },
   },
   Rcb: {
@@ -134,8 +171,16 @@ export const rcbResolvers: Resolvers = {
         .getRepository(RcbStatusChangeEntity)
         .createQueryBuilder('h')
         .where('h.rcb_id = :rcbId', { rcbId: rcb.id });
-      if (cursor) query.andWhere('(h.changed_at, h.id) > (:afterAt, :afterId)', { afterAt: cursor[0], afterId: cursor[1] });
-      const rows = await query.orderBy('h.changed_at', 'ASC').addOrderBy('h.id', 'ASC').limit(size + 1).getMany();
+      if (cursor)
+        query.andWhere('(h.changed_at, h.id) > (:afterAt, :afterId)', {
+          afterAt: cursor[0],
+          afterId: cursor[1],
+        });
+      const rows = await query
+        .orderBy('h.changed_at', 'ASC')
+        .addOrderBy('h.id', 'ASC')
+        .limit(size + 1)
+        .getMany();
       return toConnection(rows, size, (change) => [iso(change.changedAt), change.id]);
     },
   },

@@ -18,9 +18,20 @@ export const trainerResolvers: Resolvers = {
       return context.dataSource.transaction(async (manager) => {
         const ato = await manager.getRepository(AtoEntity).findOneBy({ id: atoId });
         if (!ato) throw notFound(`No ATO with id ${atoId}`);
-        const existing = await manager.getRepository(TrainerEntity).findOneBy({ atoId, candidateId: valid.candidateId });
-        if (existing) throw conflict(`Candidate ${valid.candidateId} is already a trainer at this ATO (trainer ${existing.id})`);
-        const trainer = manager.create(TrainerEntity, { id: randomUUID(), atoId, candidateId: valid.candidateId, name: valid.name, addedAt: new Date() });
+        const existing = await manager
+          .getRepository(TrainerEntity)
+          .findOneBy({ atoId, candidateId: valid.candidateId });
+        if (existing)
+          throw conflict(
+            `Candidate ${valid.candidateId} is already a trainer at this ATO (trainer ${existing.id})`,
+          );
+        const trainer = manager.create(TrainerEntity, {
+          id: randomUUID(),
+          atoId,
+          candidateId: valid.candidateId,
+          name: valid.name,
+          addedAt: new Date(),
+        });
         await manager.insert(TrainerEntity, trainer);
         return trainer;
       });
@@ -28,7 +39,9 @@ export const trainerResolvers: Resolvers = {
     async removeTrainer(_parent, { trainerId }, context) {
       const id = parseInput(uuid, trainerId, 'trainerId');
       return context.dataSource.transaction(async (manager) => {
-        const trainer = await manager.getRepository(TrainerEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+        const trainer = await manager
+          .getRepository(TrainerEntity)
+          .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
         if (!trainer) throw notFound(`No trainer with id ${trainerId}`);
         requireAtoAccess(context.viewer, trainer.atoId);
         const upcoming = await manager
@@ -36,7 +49,10 @@ export const trainerResolvers: Resolvers = {
           .createQueryBuilder('c')
           .where('c.trainer_id = :id AND (c.ends_on IS NULL OR c.ends_on >= :today)', { id, today: today() })
           .getCount();
-        if (upcoming > 0) throw conflict(`${trainer.name} still delivers ${upcoming} current or upcoming course(s); assign another trainer first`);
+        if (upcoming > 0)
+          throw conflict(
+            `${trainer.name} still delivers ${upcoming} current or upcoming course(s); assign another trainer first`,
+          );
         // Past courses keep no link to a trainer who left.
         await manager.update(CourseEntity, { trainerId: id }, { trainerId: null });
         await manager.delete(TrainerEntity, { id });
@@ -49,9 +65,20 @@ export const trainerResolvers: Resolvers = {
       requireOwnAto(context.viewer, ato.id, 'trainers');
       const size = clampPageSize(first);
       const cursor = nameCursor(after);
-      const query = context.dataSource.getRepository(TrainerEntity).createQueryBuilder('t').where('t.ato_id = :atoId', { atoId: ato.id });
-      if (cursor) query.andWhere('(t.name, t.id) > (:afterName, :afterId)', { afterName: cursor[0], afterId: cursor[1] });
-      const rows = await query.orderBy('t.name', 'ASC').addOrderBy('t.id', 'ASC').limit(size + 1).getMany();
+      const query = context.dataSource
+        .getRepository(TrainerEntity)
+        .createQueryBuilder('t')
+        .where('t.ato_id = :atoId', { atoId: ato.id });
+      if (cursor)
+        query.andWhere('(t.name, t.id) > (:afterName, :afterId)', {
+          afterName: cursor[0],
+          afterId: cursor[1],
+        });
+      const rows = await query
+        .orderBy('t.name', 'ASC')
+        .addOrderBy('t.id', 'ASC')
+        .limit(size + 1)
+        .getMany();
       return toConnection(rows, size, (trainer) => [trainer.name, trainer.id]);
     },
   },

@@ -1,5 +1,5 @@
 import { clampPageSize } from '@iso20000/service-kit';
-import type { SelectQueryBuilder } from 'typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { ServiceContext } from '../context';
 import { AtoEntity } from '../entities/ato.entity';
 import { CourseEntity } from '../entities/course.entity';
@@ -26,7 +26,10 @@ interface CourseFilter {
   today: string;
 }
 
-function parseFilter(filter: TrainingProviderFilter | null | undefined): { course: CourseFilter; search: string | null } {
+function parseFilter(filter: TrainingProviderFilter | null | undefined): {
+  course: CourseFilter;
+  search: string | null;
+} {
   const course: CourseFilter = { today: today() };
   if (filter?.examCode) course.examCode = filter.examCode;
   if (filter?.country) course.country = parseInput(countryCode, filter.country, 'filter.country');
@@ -50,48 +53,72 @@ function hasCourseFilter(filter: CourseFilter): boolean {
   return Boolean(filter.examCode || filter.country || filter.language || filter.deliveryMode);
 }
 
-/**
- * The public search: accredited ATOs in name order (keyset pagination), restricted to those with a
- * matching current course when any course filter is given; then their matching courses in one statement.
- */
+/** Accredited ATOs in name order (keyset), restricted to those with a matching current course when a course filter is given. */
+export function providerQuery(
+  dataSource: DataSource,
+  filter: TrainingProviderFilter | null | undefined,
+  first: number,
+  after: string | null | undefined,
+): SelectQueryBuilder<AtoEntity> {
+  const cursor = nameCursor(after);
+  const { course, search } = parseFilter(filter);
+  const providers = dataSource
+    .getRepository(AtoEntity)
+    .createQueryBuilder('a')
+    .where('a.status = :accredited', { accredited: 'ACCREDITED' });
+  if (search) providers.andWhere(`a.name ILIKE :search ESCAPE '\\'`, { search: containsPattern(search) });
+  if (hasCourseFilter(course)) {
+    providers.andWhere(
+      `EXISTS (SELECT 1 FROM course m WHERE m.ato_id = a.id AND ${courseConditions('m', course)})`,
+      course,
+    );
+  }
+  if (cursor)
+    providers.andWhere('(a.name, a.id) > (:afterName, :afterId)', {
+      afterName: cursor[0],
+      afterId: cursor[1],
+    });
+  return providers
+    .orderBy('a.name', 'ASC')
+    .addOrderBy('a.id', 'ASC')
+    .limit(first + 1);
+}
+
+/** The matching current courses of a page of providers: a LATERAL top-N per ATO, one statement. */
+export function matchingCoursesQuery(
+  dataSource: DataSource,
+  filter: TrainingProviderFilter | null | undefined,
+  atoIds: string[],
+): SelectQueryBuilder<CourseEntity> {
+  const { course } = parseFilter(filter);
+  return dataSource
+    .getRepository(CourseEntity)
+    .createQueryBuilder('c')
+    .where(
+      `c.id IN (SELECT page.id FROM unnest(CAST(:atoIds AS uuid[])) AS owner(id) CROSS JOIN LATERAL (
+         SELECT p.id FROM course p WHERE p.ato_id = owner.id AND ${courseConditions('p', course)}
+         ORDER BY ${courseIndexOrder('p')} LIMIT :perProvider
+       ) page)`,
+      { ...course, atoIds, perProvider: COURSES_PER_PROVIDER },
+    );
+}
+
+/** The public search: a page of providers, then their matching courses (two statements whatever the page size). */
 export async function findTrainingProviders(
   context: ServiceContext,
   filter: TrainingProviderFilter | null | undefined,
   first: number,
   after: string | null | undefined,
 ) {
-  const cursor = nameCursor(after);
-  const { course, search } = parseFilter(filter);
-  const providers: SelectQueryBuilder<AtoEntity> = context.dataSource
-    .getRepository(AtoEntity)
-    .createQueryBuilder('a')
-    .where('a.status = :accredited', { accredited: 'ACCREDITED' });
-  if (search) providers.andWhere(`a.name ILIKE :search ESCAPE '\\'`, { search: containsPattern(search) });
-  if (hasCourseFilter(course)) {
-    providers.andWhere(`EXISTS (SELECT 1 FROM course m WHERE m.ato_id = a.id AND ${courseConditions('m', course)})`, course);
-  }
-  if (cursor) providers.andWhere('(a.name, a.id) > (:afterName, :afterId)', { afterName: cursor[0], afterId: cursor[1] });
-  const rows = await providers
-    .orderBy('a.name', 'ASC')
-    .addOrderBy('a.id', 'ASC')
-    .limit(first + 1)
-    .getMany();
+  const rows = await providerQuery(context.dataSource, filter, first, after).getMany();
   const page = rows.slice(0, first);
-
-  let courses: CourseEntity[] = [];
-  if (page.length) {
-    courses = await context.dataSource
-      .getRepository(CourseEntity)
-      .createQueryBuilder('c')
-      .where(
-        `c.id IN (SELECT page.id FROM unnest(CAST(:atoIds AS uuid[])) AS owner(id) CROSS JOIN LATERAL (
-           SELECT p.id FROM course p WHERE p.ato_id = owner.id AND ${courseConditions('p', course)}
-           ORDER BY ${courseIndexOrder('p')} LIMIT :perProvider
-         ) page)`,
-        { ...course, atoIds: page.map((ato) => ato.id), perProvider: COURSES_PER_PROVIDER },
-      )
-      .getMany();
-  }
+  const courses = page.length
+    ? await matchingCoursesQuery(
+        context.dataSource,
+        filter,
+        page.map((ato) => ato.id),
+      ).getMany()
+    : [];
   const edges: TrainingProviderEdgeModel[] = page.map((ato) => ({
     cursor: encodeCursor([ato.name, ato.id]),
     node: ato,
@@ -102,7 +129,8 @@ export async function findTrainingProviders(
 
 export const trainingProviderResolvers: Resolvers = {
   Query: {
-    trainingProviders: (_parent, { filter, first, after }, context) => findTrainingProviders(context, filter, clampPageSize(first), after),
+    trainingProviders: (_parent, { filter, first, after }, context) =>
+      findTrainingProviders(context, filter, clampPageSize(first), after),
     async courseExamLevels(_parent, _args, context) {
       const reference = await context.loaders.examReference();
       return [...reference.values()].map((level) => ({

@@ -37,14 +37,85 @@ function random(seed: number): () => number {
   };
 }
 
-const COUNTRIES = ['GB', 'DE', 'NL', 'FR', 'ES', 'PT', 'BR', 'JP', 'CN', 'HK', 'TW', 'US', 'CA', 'AU', 'IN', 'ZA', 'AE', 'SG', 'IE', 'IT', 'CH', 'AT', 'SE', 'PL', 'MX'];
-const FIRST = ['Apex', 'Bright', 'Clear', 'Delta', 'Evergreen', 'Frontier', 'Global', 'Harbor', 'Insight', 'Keystone', 'Lumen', 'Meridian', 'Northstar', 'Orbit', 'Pinnacle', 'Quantum', 'Summit', 'Vertex'];
-const SECOND = ['Service', 'ITSM', 'Process', 'Quality', 'Governance', 'Operations', 'Assurance', 'Digital', 'Standards', 'Excellence'];
-const THIRD = ['Academy', 'Training', 'Institute', 'Learning', 'Partners', 'Education', 'Consulting', 'College'];
+const COUNTRIES = [
+  'GB',
+  'DE',
+  'NL',
+  'FR',
+  'ES',
+  'PT',
+  'BR',
+  'JP',
+  'CN',
+  'HK',
+  'TW',
+  'US',
+  'CA',
+  'AU',
+  'IN',
+  'ZA',
+  'AE',
+  'SG',
+  'IE',
+  'IT',
+  'CH',
+  'AT',
+  'SE',
+  'PL',
+  'MX',
+];
+const FIRST = [
+  'Apex',
+  'Bright',
+  'Clear',
+  'Delta',
+  'Evergreen',
+  'Frontier',
+  'Global',
+  'Harbor',
+  'Insight',
+  'Keystone',
+  'Lumen',
+  'Meridian',
+  'Northstar',
+  'Orbit',
+  'Pinnacle',
+  'Quantum',
+  'Summit',
+  'Vertex',
+];
+const SECOND = [
+  'Service',
+  'ITSM',
+  'Process',
+  'Quality',
+  'Governance',
+  'Operations',
+  'Assurance',
+  'Digital',
+  'Standards',
+  'Excellence',
+];
+const THIRD = [
+  'Academy',
+  'Training',
+  'Institute',
+  'Learning',
+  'Partners',
+  'Education',
+  'Consulting',
+  'College',
+];
 const MODES = ['CLASSROOM', 'VIRTUAL', 'SELF_STUDY'] as const;
 const OTHER_STATUSES = ['APPLIED', 'UNDER_ASSESSMENT', 'REJECTED', 'SUSPENDED', 'WITHDRAWN'] as const;
 
-async function insertRows(dataSource: DataSource, table: string, columns: string[], rows: unknown[][], casts: Record<string, string> = {}): Promise<void> {
+async function insertRows(
+  dataSource: DataSource,
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+  casts: Record<string, string> = {},
+): Promise<void> {
   if (!rows.length) return;
   const params: unknown[] = [];
   const tuples = rows.map((row) => {
@@ -55,20 +126,29 @@ async function insertRows(dataSource: DataSource, table: string, columns: string
     });
     return `(${placeholders.join(', ')})`;
   });
-  await dataSource.query(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, params);
+  await dataSource.query(
+    `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`,
+    params,
+  );
 }
 
 function addDays(day: Date, days: number): string {
   return new Date(day.getTime() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-export async function generateProviders(dataSource: DataSource, options: GenerateProvidersOptions): Promise<{ atos: number; courses: number }> {
+export async function generateProviders(
+  dataSource: DataSource,
+  options: GenerateProvidersOptions,
+): Promise<{ atos: number; courses: number }> {
   const rand = random(options.seed ?? 20000);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(rand() * values.length)];
   const accreditedShare = options.accreditedShare ?? 0.9;
-  const languagesRows: { exam_code: string; language: string }[] = await dataSource.query(`SELECT exam_code, language FROM exam_language ORDER BY exam_code, language`);
+  const languagesRows: { exam_code: string; language: string }[] = await dataSource.query(
+    `SELECT exam_code, language FROM exam_language ORDER BY exam_code, language`,
+  );
   const languages = new Map<string, string[]>();
-  for (const row of languagesRows) languages.set(row.exam_code, [...(languages.get(row.exam_code) ?? []), row.language]);
+  for (const row of languagesRows)
+    languages.set(row.exam_code, [...(languages.get(row.exam_code) ?? []), row.language]);
   const exams = [...languages.keys()];
   const now = new Date();
 
@@ -85,18 +165,29 @@ export async function generateProviders(dataSource: DataSource, options: Generat
       const examLevels = exams.filter(() => rand() < 0.7);
       if (!examLevels.length) examLevels.push(pick(exams));
       const name = `${pick(FIRST)} ${pick(SECOND)} ${pick(THIRD)} ${i + 1}`;
-      const langs = [...new Set(examLevels.flatMap((e) => languages.get(e) ?? []).filter(() => rand() < 0.4))];
+      const langs = [
+        ...new Set(examLevels.flatMap((e) => languages.get(e) ?? []).filter(() => rand() < 0.4)),
+      ];
       if (!langs.length) langs.push('en');
       const appliedAt = new Date(now.getTime() - Math.floor(rand() * 3 * 365) * 86_400_000);
       rows.push([
         id,
         name,
         country,
-        JSON.stringify({ legalName: `${name} Ltd`, registrationNumber: null, address: [`${i + 1} Main Street`], website: null }),
-        JSON.stringify([{ name: 'Training Desk', email: `desk${i + 1}@training.example`, phone: null, role: null }]),
+        JSON.stringify({
+          legalName: `${name} Ltd`,
+          registrationNumber: null,
+          address: [`${i + 1} Main Street`],
+          website: null,
+        }),
+        JSON.stringify([
+          { name: 'Training Desk', email: `desk${i + 1}@training.example`, phone: null, role: null },
+        ]),
         examLevels,
         langs,
-        MODES.filter(() => rand() < 0.7).concat(['CLASSROOM']).filter((m, k, all) => all.indexOf(m) === k),
+        MODES.filter(() => rand() < 0.7)
+          .concat(['CLASSROOM'])
+          .filter((m, k, all) => all.indexOf(m) === k),
         status,
         status === 'SUSPENDED' || status === 'WITHDRAWN' || status === 'REJECTED' ? 'seeded' : null,
         appliedAt,
@@ -110,16 +201,42 @@ export async function generateProviders(dataSource: DataSource, options: Generat
     await insertRows(
       dataSource,
       'ato',
-      ['id', 'name', 'country', 'company_details', 'contacts', 'exam_levels', 'languages', 'delivery_modes', 'status', 'status_reason', 'applied_at', 'status_changed_at'],
+      [
+        'id',
+        'name',
+        'country',
+        'company_details',
+        'contacts',
+        'exam_levels',
+        'languages',
+        'delivery_modes',
+        'status',
+        'status_reason',
+        'applied_at',
+        'status_changed_at',
+      ],
       rows,
-      { company_details: 'jsonb', contacts: 'jsonb', exam_levels: 'text[]', languages: 'text[]', delivery_modes: 'text[]' },
+      {
+        company_details: 'jsonb',
+        contacts: 'jsonb',
+        exam_levels: 'text[]',
+        languages: 'text[]',
+        delivery_modes: 'text[]',
+      },
     );
-    await insertRows(dataSource, 'ato_status_change', ['id', 'ato_id', 'from_status', 'to_status', 'reason', 'changed_by', 'changed_at'], history);
+    await insertRows(
+      dataSource,
+      'ato_status_change',
+      ['id', 'ato_id', 'from_status', 'to_status', 'reason', 'changed_by', 'changed_at'],
+      history,
+    );
     options.onProgress?.('atos', atoIds.length, options.atos);
   }
 
   // Courses belong to accredited ATOs (others could not have published them).
-  const owners = accredited.length ? accredited : atoIds.map((id) => ({ id, country: 'GB', examLevels: exams }));
+  const owners = accredited.length
+    ? accredited
+    : atoIds.map((id) => ({ id, country: 'GB', examLevels: exams }));
   const COURSE_BATCH = 2000;
   let made = 0;
   while (made < options.courses) {
@@ -135,9 +252,36 @@ export async function generateProviders(dataSource: DataSource, options: Generat
       const offset = rand() < 0.2 ? -Math.floor(rand() * 365) - 10 : Math.floor(rand() * 365);
       const startsOn = mode === 'SELF_STUDY' ? null : addDays(now, offset);
       const endsOn = mode === 'SELF_STUDY' ? null : addDays(now, offset + 1 + Math.floor(rand() * 4));
-      rows.push([randomUUID(), owner.id, examCode, pick(languages.get(examCode)!), country, mode, startsOn, endsOn, rand() < 0.8, now]);
+      rows.push([
+        randomUUID(),
+        owner.id,
+        examCode,
+        pick(languages.get(examCode)!),
+        country,
+        mode,
+        startsOn,
+        endsOn,
+        rand() < 0.8,
+        now,
+      ]);
     }
-    await insertRows(dataSource, 'course', ['id', 'ato_id', 'exam_code', 'language', 'country', 'delivery_mode', 'starts_on', 'ends_on', 'exam_included', 'created_at'], rows);
+    await insertRows(
+      dataSource,
+      'course',
+      [
+        'id',
+        'ato_id',
+        'exam_code',
+        'language',
+        'country',
+        'delivery_mode',
+        'starts_on',
+        'ends_on',
+        'exam_included',
+        'created_at',
+      ],
+      rows,
+    );
     options.onProgress?.('courses', made, options.courses);
   }
   // VACUUM also merges the trigram index's pending list: bulk-inserted names are otherwise not indexed
@@ -178,7 +322,14 @@ async function main(): Promise<void> {
       onProgress(stage, done, total) {
         let bar = bars.get(stage);
         if (!bar) {
-          bar = new SingleBar({ format: `${stage.padEnd(8)} [{bar}] {value}/{total} {percentage}% | {eta}s left`, noTTYOutput: true, notTTYSchedule: 1000 }, Presets.shades_classic);
+          bar = new SingleBar(
+            {
+              format: `${stage.padEnd(8)} [{bar}] {value}/{total} {percentage}% | {eta}s left`,
+              noTTYOutput: true,
+              notTTYSchedule: 1000,
+            },
+            Presets.shades_classic,
+          );
           bar.start(total, 0);
           bars.set(stage, bar);
         }
@@ -186,7 +337,9 @@ async function main(): Promise<void> {
         if (done >= total) bar.stop();
       },
     });
-    process.stdout.write(`inserted ${result.atos} ATOs and ${result.courses} courses in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `inserted ${result.atos} ATOs and ${result.courses} courses in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
     if (values.bench) {
       const report = await benchmarkProviderSearch(dataSource, { iterations: Number(values.iterations) });
       process.stdout.write(formatBenchmark(report));
