@@ -1,0 +1,121 @@
+/**
+ * The load generator, run in its own process (child_process.fork) so that producing load never
+ * competes with the measuring process's event loop. Receives one LoadSpec, replies one LoadResult.
+ */
+import autocannon from 'autocannon';
+import { summarizeLatencies } from './stats';
+import { createTokenSigner } from './tokens';
+import type { LoadResult, LoadSpec, WorkerMessage, WorkerReply } from './load-spec';
+
+/** A growable array of latencies without boxing every sample. */
+class Samples {
+  private values = new Float64Array(1 << 16);
+  length = 0;
+  push(value: number) {
+    if (this.length === this.values.length) {
+      const larger = new Float64Array(this.values.length * 2);
+      larger.set(this.values);
+      this.values = larger;
+    }
+    this.values[this.length++] = value;
+  }
+  view() {
+    return this.values.subarray(0, this.length);
+  }
+}
+
+export function graphqlBodyFailed(body: string): boolean {
+  // A 2xx GraphQL response is a failure when it carries errors; cheap test before any parse.
+  return body.includes('"errors"') || !body.includes('"data"');
+}
+
+function authorizationFor(spec: LoadSpec): () => string | undefined {
+  const auth = spec.auth;
+  if (auth.kind === 'none') return () => undefined;
+  if (auth.kind === 'fixed') return () => auth.authorization;
+  const signToken = createTokenSigner(auth);
+  return () => `Bearer ${signToken(auth.claims)}`;
+}
+
+export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const authorization = authorizationFor(spec);
+  const varies = spec.body.includes('$SEQ');
+  let seq = 0;
+  let graphqlErrors = 0;
+  let firstError: string | undefined;
+  const samples = new Samples();
+
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: spec.url,
+        method: 'POST',
+        connections: spec.connections,
+        duration: spec.durationSeconds,
+        amount: spec.amount,
+        timeout: spec.timeoutSeconds ?? 30,
+        headers: { 'content-type': 'application/json' },
+        body: spec.body,
+        requests: [
+          {
+            setupRequest: (request) => {
+              seq += 1;
+              const value = authorization();
+              // A unique request id on every request, with or without a credential.
+              const headers: Record<string, string> = {
+                'content-type': 'application/json',
+                'x-request-id': `bench-${spec.runId}-${seq}`,
+              };
+              if (value) headers.authorization = value;
+              return {
+                ...request,
+                headers,
+                body: varies ? spec.body.replaceAll('$SEQ', `${spec.runId}-${seq}`) : spec.body,
+              };
+            },
+          },
+        ],
+        verifyBody: (body) => {
+          const text = String(body);
+          if (!graphqlBodyFailed(text)) return true;
+          graphqlErrors += 1;
+          firstError ??= text.slice(0, 400);
+          return false;
+        },
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        const latency = summarizeLatencies(samples.view());
+        const requests = result.requests.total;
+        resolve({
+          requests,
+          durationSeconds: result.duration,
+          // Throughput counts answered requests only: a fast error must not look like speed.
+          requestsPerSecond:
+            result.duration > 0 ? Math.max(0, requests - graphqlErrors) / result.duration : 0,
+          latency,
+          connectionErrors: result.errors,
+          timeouts: result.timeouts,
+          non2xx: result.non2xx,
+          graphqlErrors,
+          firstError,
+        });
+      },
+    );
+    instance.on('response', (_client, _statusCode, _bytes, responseTime) => samples.push(responseTime));
+  });
+}
+
+if (require.main === module && process.send) {
+  process.on('message', (message: WorkerMessage) => {
+    if (message.kind !== 'run') return;
+    runLoad(message.spec).then(
+      (result) => process.send?.({ kind: 'result', result } satisfies WorkerReply),
+      (error: unknown) =>
+        process.send?.({
+          kind: 'error',
+          message: error instanceof Error ? error.message : String(error),
+        } satisfies WorkerReply),
+    );
+  });
+}

@@ -1,0 +1,38 @@
+import type { ScenarioOutcome } from './runner';
+import { formatTable, type TableRow } from './table';
+
+const CONTENDER_NAMES = {
+  ours: 'ours (Apollo Gateway)',
+  hive: 'Hive Gateway',
+  direct: 'subgraph directly',
+} as const;
+
+/** Table rows for a suite's outcomes: one per contender, with SQL and CPU in the notes column. */
+export function tableRows(outcomes: readonly ScenarioOutcome[]): TableRow[] {
+  const rows: TableRow[] = [];
+  for (const scenario of outcomes) {
+    for (const outcome of scenario.outcomes) {
+      const notes: string[] = [];
+      if (outcome.sqlStatements !== undefined) notes.push(`SQL ${outcome.sqlStatements.toFixed(1)}/req`);
+      if (outcome.gatewayCpuShare !== undefined && Number.isFinite(outcome.gatewayCpuShare))
+        notes.push(`gateway CPU ${(outcome.gatewayCpuShare * 100).toFixed(0)}%`);
+      if (outcome.recordsPerSecond !== undefined)
+        notes.push(`${Math.round(outcome.recordsPerSecond).toLocaleString('en')} records/s`);
+      rows.push({
+        scenario: `${scenario.scenario} [${scenario.connections}c]`,
+        contender: CONTENDER_NAMES[outcome.contender],
+        result: outcome.median,
+        ratio: outcome.ratio,
+        skipped: outcome.skipped,
+        notes: notes.join(', '),
+      });
+    }
+    if (scenario.note) rows.push({ scenario: `  (${scenario.note})`, contender: '', skipped: 'note' });
+  }
+  return rows.filter((row) => row.skipped !== 'note');
+}
+
+export function formatSuite(title: string, outcomes: readonly ScenarioOutcome[]): string {
+  const notes = outcomes.filter((o) => o.note).map((o) => `  note: ${o.scenario}: ${o.note}`);
+  return [`\n== ${title} (medians) ==`, formatTable(tableRows(outcomes)), ...notes].join('\n');
+}

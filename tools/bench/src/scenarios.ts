@@ -1,0 +1,496 @@
+import type { ServiceName } from '../../dev/src/launcher';
+import { postGraphQL, queryData } from './graphql-client';
+import type { LoadAuth } from './load-spec';
+import type { BenchSystem, Log } from './system';
+import type { PersonClaims } from './tokens';
+
+export type Suite = 'gateway' | 'statistics' | 'registry';
+export const SUITES: Suite[] = ['gateway', 'statistics', 'registry'];
+export type Contender = 'ours' | 'hive' | 'direct';
+
+/** One measurable workload: the same body sent to every contender that applies. */
+export interface PreparedScenario {
+  suite: Suite;
+  name: string;
+  body: string;
+  auth: LoadAuth;
+  connections: number;
+  /** The subgraph that answers the whole query alone (contender 3), when there is one. */
+  direct?: ServiceName;
+  /** Only these contenders (default: ours, hive, and direct when set). */
+  contenders?: Contender[];
+  /** A fixed number of calls instead of a duration (bulk import of a given volume). */
+  amount?: number;
+  /** Records written per request (bulk import), for records/s. */
+  recordsPerRequest?: number;
+  note?: string;
+}
+
+export interface ScenarioContext {
+  bench: BenchSystem;
+  log: Log;
+  options: { bulkRecords: number };
+}
+
+export interface ScenarioDefinition {
+  suite: Suite;
+  name: string;
+  /** Prepared variants, or why the scenario cannot run yet. */
+  prepare(ctx: ScenarioContext): Promise<PreparedScenario[]>;
+}
+
+export class ScenarioUnavailable extends Error {}
+
+const body = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
+const jwt = (bench: BenchSystem, claims: PersonClaims): LoadAuth => ({
+  kind: 'jwt',
+  kid: bench.keys.kid,
+  privateKeyPem: bench.keys.privateKeyPem,
+  claims,
+});
+const STAFF: PersonClaims = { sub: 'bench-staff', role: 'scheme_staff', name: 'Bench Staff' };
+const ANALYST: PersonClaims = { sub: 'bench-analyst', role: 'analyst', name: 'Bench Analyst' };
+
+async function asStaff<T>(
+  ctx: ScenarioContext,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  try {
+    return await queryData<T>(ctx.bench.urls.gateway, query, variables, ctx.bench.bearer(STAFF));
+  } catch (error) {
+    throw new ScenarioUnavailable(error instanceof Error ? error.message : String(error));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures found in (or created through) the running system.
+
+async function someCertificateNumber(ctx: ScenarioContext): Promise<{ number: string; known: boolean }> {
+  try {
+    const data = await queryData<{ certificates: { edges: Array<{ node: { number: string } }> } }>(
+      ctx.bench.urls.gateway,
+      '{ certificates(first: 1) { edges { node { number } } } }',
+      {},
+      ctx.bench.bearer(STAFF),
+    );
+    const number = data.certificates.edges[0]?.node.number;
+    if (number) return { number, known: true };
+  } catch {
+    // fall through: verification of an unknown number is still the public path
+  }
+  return { number: 'F26-7K3Q-M9PA', known: false };
+}
+
+const SEARCH_NAMES = ['service', 'global', 'systems', 'digital', 'tech'];
+
+async function registrySample(ctx: ScenarioContext): Promise<{ name: string; certificateNumber: string }> {
+  for (const name of SEARCH_NAMES) {
+    const data = await queryData<{
+      certifiedOrganizations: {
+        edges: Array<{ node: { certifications: Array<{ certificateNumber: string }> } }>;
+      };
+    }>(
+      ctx.bench.urls.gateway,
+      'query S($name: String) { certifiedOrganizations(filter: { name: $name }, first: 20) { edges { node { certifications { certificateNumber } } } } }',
+      { name },
+    ).catch((error: unknown) => {
+      throw new ScenarioUnavailable(
+        `registry search failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+    const found = data.certifiedOrganizations.edges.flatMap((edge) => edge.node.certifications);
+    if (data.certifiedOrganizations.edges.length >= 10 && found[0])
+      return { name, certificateNumber: found[0].certificateNumber };
+  }
+  throw new ScenarioUnavailable(
+    'the registry holds too few public organizations: run npm run seed -- --organizations 60000 --certifications 100000 --rcbs 300',
+  );
+}
+
+async function candidateWithSittings(ctx: ScenarioContext): Promise<string> {
+  const data = await asStaff<{ sittings: { edges: Array<{ node: { candidate: { id: string } } }> } }>(
+    ctx,
+    '{ sittings(filter: { state: RELEASED }, first: 1) { edges { node { candidate { id } } } } }',
+  );
+  const id = data.sittings.edges[0]?.node.candidate.id;
+  if (!id) throw new ScenarioUnavailable('no candidate with a released sitting in the exam database yet');
+  return id;
+}
+
+let rcbKey: Promise<string> | undefined;
+/** An appointed RCB of the bench's own, with an integration API key, known to the registry. */
+function benchRcbApiKey(ctx: ScenarioContext): Promise<string> {
+  rcbKey ??= (async () => {
+    const suffix = Date.now().toString(36);
+    const applied = await asStaff<{ applyForRcbAppointment: { id: string } }>(
+      ctx,
+      `mutation Apply($input: RcbApplicationInput!) { applyForRcbAppointment(input: $input) { id } }`,
+      {
+        input: {
+          name: `Bench Certification ${suffix} Ltd`,
+          country: 'GB',
+          companyDetails: {
+            legalName: `Bench Certification ${suffix} Ltd`,
+            address: ['1 Bench Street', 'London'],
+          },
+          contacts: [{ name: 'Bench Contact', email: `bench-${suffix}@example.org` }],
+          nationalAccreditationBody: 'UKAS',
+          accreditationReference: `UKAS-${suffix}`,
+          countriesServed: ['GB'],
+        },
+      },
+    );
+    const rcbId = applied.applyForRcbAppointment.id;
+    await asStaff(ctx, 'mutation B($id: ID!) { beginRcbAssessment(rcbId: $id) { id } }', { id: rcbId });
+    await asStaff(
+      ctx,
+      'mutation D($id: ID!) { decideRcbApplication(rcbId: $id, decision: APPOINT, notes: "bench") { id } }',
+      { id: rcbId },
+    );
+    const issued = await asStaff<{ createRcbCredential: { apiKey: string } }>(
+      ctx,
+      'mutation K($id: ID!) { createRcbCredential(rcbId: $id, label: "bench") { apiKey } }',
+      { id: rcbId },
+    );
+    const authorization = `ApiKey ${issued.createRcbCredential.apiKey}`;
+    // The credential and the appointment reach the gateway and the registry over NATS within seconds.
+    const deadline = Date.now() + 30_000;
+    let last = '';
+    while (Date.now() < deadline) {
+      const answer = await postGraphQL<{
+        upsertCertifications: { rejected: number; records: Array<{ reasons: string[] }> };
+      }>(
+        ctx.bench.urls.gateway,
+        'mutation I($input: [UpsertCertificationInput!]!) { upsertCertifications(input: $input, dryRun: true) { rejected records { reasons } } }',
+        { input: bulkRecords(`probe-${suffix}`, 1) },
+        authorization,
+      );
+      const result = answer.data?.upsertCertifications;
+      if (result && result.rejected === 0) return authorization;
+      last = answer.errors?.[0]?.message ?? result?.records[0]?.reasons.join('; ') ?? `HTTP ${answer.status}`;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new ScenarioUnavailable(
+      `the bench RCB's API key was not accepted by the registry within 30 s: ${last}`,
+    );
+  })();
+  rcbKey.catch(() => (rcbKey = undefined));
+  return rcbKey;
+}
+
+const COUNTRIES = ['GB', 'DE', 'FR', 'NL', 'JP', 'BR', 'ES', 'CN'];
+/** Records of one bulk call; `$SEQ` in the numbers makes each call's records new. */
+function bulkRecords(tag: string, count: number) {
+  return Array.from({ length: count }, (_, index) => {
+    const country = COUNTRIES[index % COUNTRIES.length];
+    return {
+      certificateNumber: `BENCH-${tag}-${index}`,
+      organization: {
+        legalName: `Bench Service Organization ${tag} ${index}`,
+        country,
+        address: {
+          lines: [`${index} Service Street`],
+          city: 'Capital',
+          postalCode: `${10000 + index}`,
+          country,
+        },
+        publicListing: index % 5 !== 0,
+      },
+      scope: 'Service management system supporting the delivery of IT services to external customers',
+      sites: [],
+      cycleStart: '2025-03-01',
+      status: 'CERTIFIED',
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The suites.
+
+const VERIFY_CERTIFICATE = `query VerifyCertificate($number: String!) {
+  verifyCertificate(number: $number) { status number message holderName examCode examTitle issuedOn revokedOn }
+}`;
+
+const REGISTRY_PAGE_WITH_RCBS = `query RegistrySearch($filter: CertifiedOrganizationFilter, $first: Int) {
+  certifiedOrganizations(filter: $filter, first: $first) {
+    edges { node { id legalName country certifications { certificateNumber status expiry rcb { id name country } } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const CANDIDATE_DASHBOARD = `query CandidateDashboard {
+  me {
+    id name
+    sittings(first: 20) {
+      edges { node {
+        id state satOn language
+        exam { code name }
+        ato { name }
+        result { score maxScore percentage passed }
+        certificate { number status issuedOn }
+      } }
+    }
+    certificates(first: 10) { edges { node { number status examTitle issuedOn } } }
+  }
+}`;
+
+const BULK_IMPORT = `mutation BulkImport($input: [UpsertCertificationInput!]!) {
+  upsertCertifications(input: $input) { created updated unchanged rejected }
+}`;
+
+function bulkImportBody(records: number): string {
+  return body(BULK_IMPORT, { input: bulkRecords('$SEQ', records) });
+}
+
+const VERIFY_ORGANIZATION = `query VerifyOrganization($number: String!) {
+  verifyOrganizationCertification(certificateNumber: $number) {
+    certificateNumber valid status organizationName country rcbName standard scope cycleStart expiry
+  }
+}`;
+
+const REGISTRY_SEARCH = `query RegistrySearch($filter: CertifiedOrganizationFilter, $first: Int) {
+  certifiedOrganizations(filter: $filter, first: $first) {
+    edges { node { id legalName country certifications { certificateNumber status rcbName expiry } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const SCENARIOS: ScenarioDefinition[] = [
+  {
+    suite: 'gateway',
+    name: 'certificate verification (public)',
+    async prepare(ctx) {
+      const { number, known } = await someCertificateNumber(ctx);
+      return [
+        {
+          suite: 'gateway',
+          name: 'certificate verification (public)',
+          body: body(VERIFY_CERTIFICATE, { number }),
+          auth: { kind: 'none' },
+          connections: 32,
+          direct: 'certificate',
+          note: known ? undefined : 'no certificate issued yet: verifies an unknown number',
+        },
+      ];
+    },
+  },
+  {
+    suite: 'gateway',
+    name: 'registry search, 20 with RCB names',
+    async prepare(ctx) {
+      const { name } = await registrySample(ctx);
+      const page = (first: number): PreparedScenario => ({
+        suite: 'gateway',
+        name: `registry search, ${first} with RCB names`,
+        body: body(REGISTRY_PAGE_WITH_RCBS, { filter: { name }, first }),
+        auth: { kind: 'none' },
+        connections: 32,
+      });
+      // The page of 100 runs on ours only: it shows whether SQL per request grows with page size.
+      return [page(20), { ...page(100), contenders: ['ours'] }];
+    },
+  },
+  {
+    suite: 'gateway',
+    name: "candidate's dashboard (3 subgraphs)",
+    async prepare(ctx) {
+      const candidateId = await candidateWithSittings(ctx);
+      return [
+        {
+          suite: 'gateway',
+          name: "candidate's dashboard (3 subgraphs)",
+          body: body(CANDIDATE_DASHBOARD),
+          auth: jwt(ctx.bench, { sub: `bench-${candidateId}`, role: 'candidate', candidate_id: candidateId }),
+          connections: 32,
+        },
+      ];
+    },
+  },
+  {
+    suite: 'gateway',
+    name: 'RCB bulk import, 1,000 records',
+    async prepare(ctx) {
+      const authorization = await benchRcbApiKey(ctx);
+      return [
+        {
+          suite: 'gateway',
+          name: 'RCB bulk import, 1,000 records',
+          body: bulkImportBody(1000),
+          auth: { kind: 'fixed', authorization },
+          connections: 2,
+          direct: 'registry',
+          recordsPerRequest: 1000,
+        },
+      ];
+    },
+  },
+  // Issue 6: exam statistics for analysts, over a seeded history (npm run seed -- --sittings 1000000).
+  {
+    suite: 'statistics',
+    name: 'pass rate by ATO by month, one exam',
+    async prepare(ctx) {
+      await requireHistory(ctx);
+      const query = `query PassRateByAtoByMonth {
+        examStatistics(filter: { exams: [FOUNDATION] }, groupBy: [ATO, MONTH]) {
+          total { sittings passRate }
+          groups(first: 1000) { totalCount edges { node { key { atoId month } suppressed sittings passed passRate } } }
+        }
+      }`;
+      return [statisticsScenario(ctx, 'pass rate by ATO by month, one exam', query)];
+    },
+  },
+  {
+    suite: 'statistics',
+    name: 'whole-history score distribution',
+    async prepare(ctx) {
+      await requireHistory(ctx);
+      const query = `query WholeHistory {
+        examStatistics(groupBy: [EXAM]) {
+          total { sittings passRate meanPercentage medianPercentage stdDevPercentage distribution { fromPercentage toPercentage sittings } }
+          groups(first: 10) { edges { node { key { exam } sittings passRate distribution { fromPercentage sittings } } } }
+        }
+      }`;
+      return [statisticsScenario(ctx, 'whole-history score distribution', query)];
+    },
+  },
+  {
+    suite: 'statistics',
+    name: 'item analysis of one form (~100,000 sittings)',
+    async prepare(ctx) {
+      await requireHistory(ctx);
+      const forms = await queryData<{
+        examStatistics: {
+          groups: { edges: Array<{ node: { key: { formId: string | null }; sittings: number | null } }> };
+        };
+      }>(
+        ctx.bench.urls.gateway,
+        '{ examStatistics(groupBy: [FORM]) { groups(first: 1000) { edges { node { key { formId } sittings } } } } }',
+        {},
+        ctx.bench.bearer(ANALYST),
+      );
+      const candidates = forms.examStatistics.groups.edges
+        .map((edge) => edge.node)
+        .filter(
+          (node): node is { key: { formId: string }; sittings: number } =>
+            !!node.key.formId && !!node.sittings,
+        );
+      if (!candidates.length) throw new ScenarioUnavailable('no form has released sittings');
+      const form = candidates.reduce((best, node) =>
+        Math.abs(node.sittings - 100_000) < Math.abs(best.sittings - 100_000) ? node : best,
+      );
+      const query = `query ItemAnalysis($formId: ID!) {
+        itemAnalysis(formId: $formId) {
+          formId exam suppressed
+          form { sittings itemCount meanScore stdDevScore reliability reliabilityMethod standardErrorOfMeasurement }
+          items { itemNumber maxMarks responses pValue discrimination flags options { option share } }
+        }
+      }`;
+      return [
+        {
+          ...statisticsScenario(
+            ctx,
+            `item analysis of one form (${form.sittings.toLocaleString('en')} sittings)`,
+            query,
+          ),
+          body: body(query, { formId: form.key.formId }),
+        },
+      ];
+    },
+  },
+  // Issue 8: the registry's public verification and search, and the RCB bulk API.
+  ...[4, 32].flatMap((connections): ScenarioDefinition[] => [
+    {
+      suite: 'registry',
+      name: `public verification, ${connections} clients`,
+      async prepare(ctx) {
+        const { certificateNumber } = await registrySample(ctx);
+        return [
+          {
+            suite: 'registry',
+            name: `public verification, ${connections} clients`,
+            body: body(VERIFY_ORGANIZATION, { number: certificateNumber }),
+            auth: { kind: 'none' },
+            connections,
+            direct: 'registry',
+          },
+        ];
+      },
+    },
+    {
+      suite: 'registry',
+      name: `public search, ${connections} clients`,
+      async prepare(ctx) {
+        const { name } = await registrySample(ctx);
+        return [
+          {
+            suite: 'registry',
+            name: `public search, ${connections} clients`,
+            body: body(REGISTRY_SEARCH, { filter: { name }, first: 20 }),
+            auth: { kind: 'none' },
+            connections,
+            direct: 'registry',
+          },
+        ];
+      },
+    },
+  ]),
+  {
+    suite: 'registry',
+    name: 'bulk import through the gateway',
+    async prepare(ctx) {
+      const authorization = await benchRcbApiKey(ctx);
+      const calls = Math.max(1, Math.round(ctx.options.bulkRecords / 1000));
+      return [
+        {
+          suite: 'registry',
+          name: `bulk import of ${(calls * 1000).toLocaleString('en')} records, calls of 1,000`,
+          body: bulkImportBody(1000),
+          auth: { kind: 'fixed', authorization },
+          connections: 1,
+          amount: calls,
+          recordsPerRequest: 1000,
+          contenders: ['ours'],
+        },
+      ];
+    },
+  },
+];
+
+function statisticsScenario(ctx: ScenarioContext, name: string, query: string): PreparedScenario {
+  return {
+    suite: 'statistics',
+    name,
+    body: body(query),
+    auth: jwt(ctx.bench, ANALYST),
+    connections: 8,
+    direct: 'exam',
+  };
+}
+
+let historySize: Promise<number> | undefined;
+async function requireHistory(ctx: ScenarioContext): Promise<void> {
+  historySize ??= queryData<{ examStatistics: { total: { sittings: number | null } } }>(
+    ctx.bench.urls.gateway,
+    '{ examStatistics { total { sittings } } }',
+    {},
+    ctx.bench.bearer(ANALYST),
+  ).then(
+    (data) => data.examStatistics.total.sittings ?? 0,
+    (error: unknown) => {
+      historySize = undefined;
+      throw new ScenarioUnavailable(
+        `exam statistics query failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    },
+  );
+  const sittings = await historySize;
+  if (sittings === 0)
+    throw new ScenarioUnavailable(
+      'no released sittings in the statistics: run npm run seed -- --sittings 1000000',
+    );
+  if (sittings < 1_000_000)
+    ctx.log(
+      `  note: the statistics hold ${sittings.toLocaleString('en')} sittings; the issue's volume is 1,000,000 (npm run seed -- --sittings 1000000)`,
+    );
+}
