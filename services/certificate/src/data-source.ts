@@ -12,6 +12,7 @@ import { VerificationRateLimitEntity } from './entities/verification-rate-limit.
 import { VoidedSittingEntity } from './entities/voided-sitting.entity';
 import { CertificateTables1732600000000 } from './migrations/1732600000000-certificate-tables';
 import { HardCopyPrices1732600000001 } from './migrations/1732600000001-hard-copy-prices';
+import { CertificateListIndexes1732600000002 } from './migrations/1732600000002-certificate-list-indexes';
 
 export const entities = [
   ...eventsEntities,
@@ -26,7 +27,7 @@ export const entities = [
   VerificationRateLimitEntity,
 ];
 
-export const migrations = [EventsTables1732500000000, CertificateTables1732600000000, HardCopyPrices1732600000001];
+export const migrations = [EventsTables1732500000000, CertificateTables1732600000000, HardCopyPrices1732600000001, CertificateListIndexes1732600000002];
 
 // For the TypeORM CLI and the drift check: the service's own database.
 export default createDataSource({

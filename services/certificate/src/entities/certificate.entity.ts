@@ -16,6 +16,8 @@ export type ExamCodeValue = 'FOUNDATION' | 'PRACTITIONER' | 'AUDITOR';
 @Index('IDX_certificate_ato', ['atoId', 'createdAt'])
 @Index('IDX_certificate_status_due', ['status', 'dueOn'])
 @Index('IDX_certificate_created', ['createdAt', 'id'])
+@Index('IDX_certificate_status_created', ['status', 'createdAt', 'id'])
+@Index('IDX_certificate_exam_created', ['examCode', 'createdAt', 'id'])
 export class CertificateEntity {
   @PrimaryColumn({ type: 'uuid', name: 'id', primaryKeyConstraintName: 'PK_certificate' })
   id!: string;
