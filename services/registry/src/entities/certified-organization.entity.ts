@@ -3,7 +3,7 @@ import type { PostalAddress } from '../domain/certification-lifecycle';
 
 /**
  * An organization certified against ISO/IEC 20000-1. Listed publicly only when it consents.
- * The trigram (GIN, gin_trgm_ops) index on search_folded is created by the migration; TypeORM cannot
+ * The trigram (GiST, gist_trgm_ops) index on search_folded is created by the migration; TypeORM cannot
  * express an operator class, so it is declared here unsynchronized.
  */
 @Entity({ name: 'certified_organization' })

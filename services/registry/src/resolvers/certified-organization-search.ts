@@ -29,12 +29,15 @@ export function effectiveStatusSql(alias: string, status: CertificationStatus): 
   }
 }
 
+/** How deep a relevance-ranked name search may page. */
+export const MAX_RELEVANCE_RESULTS = 200;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The public registry. With a name, results are ranked by trigram word similarity on folded names
- * (so case, accents and small typos do not matter); without one, in name order. Keyset pagination
- * either way: the cursor holds the sort key of the last row.
+ * (so case, accents and small typos do not matter); without one, in name order with keyset
+ * pagination (the cursor holds the sort key of the last row).
  */
 export async function searchCertifiedOrganizations(
   ctx: ServiceContext,
@@ -52,45 +55,55 @@ export async function searchCertifiedOrganizations(
   if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw badUserInput('filter.country must be an ISO 3166-1 alpha-2 code such as GB');
   if (filter?.rcbId && !UUID.test(filter.rcbId)) throw badUserInput('filter.rcbId must be an RCB id (a uuid)');
 
-  const query = ctx.dataSource
-    .getRepository(CertifiedOrganizationEntity)
-    .createQueryBuilder('o')
-    .where('o.public_listing = true')
-    .setParameter('today', today);
-  if (country) query.andWhere('o.country = :country', { country });
-
-  const certificationConditions: string[] = [];
-  if (filter?.rcbId) certificationConditions.push('c.rcb_id = :rcbId');
-  if (filter?.standard) certificationConditions.push('c.standard = :standard');
-  if (filter?.status) certificationConditions.push(effectiveStatusSql('c', filter.status));
-  if (certificationConditions.length) {
-    query.andWhere(
-      `EXISTS (SELECT 1 FROM organization_certification c WHERE c.organization_id = o.id AND ${certificationConditions.join(' AND ')})`,
-      { rcbId: filter?.rcbId?.toLowerCase(), standard: filter?.standard },
-    );
-  }
+  const repository = ctx.dataSource.getRepository(CertifiedOrganizationEntity);
+  const filtered = (alias: string) => {
+    const query = repository.createQueryBuilder(alias).where(`${alias}.public_listing = true`).setParameter('today', today);
+    if (country) query.andWhere(`${alias}.country = :country`, { country });
+    const certificationConditions: string[] = [];
+    if (filter?.rcbId) certificationConditions.push('c.rcb_id = :rcbId');
+    if (filter?.standard) certificationConditions.push('c.standard = :standard');
+    if (filter?.status) certificationConditions.push(effectiveStatusSql('c', filter.status));
+    if (certificationConditions.length) {
+      query.andWhere(
+        `EXISTS (SELECT 1 FROM organization_certification c WHERE c.organization_id = ${alias}.id AND ${certificationConditions.join(' AND ')})`,
+        { rcbId: filter?.rcbId?.toLowerCase(), standard: filter?.standard },
+      );
+    }
+    return query;
+  };
 
   const after = args.after ? decodeCursor(args.after) : null;
   if (name) {
-    const score = 'word_similarity(public.registry_fold(:name), o.search_folded)';
-    query
-      .andWhere('o.search_folded %> public.registry_fold(:name)', { name })
-      .addSelect(score, 'score')
-      .orderBy('score', 'DESC')
+    // The nearest matches come straight from the GiST index (KNN on word distance, reading only as
+    // many rows as the page needs); the outer query adds the id as tiebreaker for stable keyset
+    // pages. The window bounds how deep a name search pages.
+    const best = filtered('m')
+      .select('m.id', 'id')
+      .addSelect('m.search_folded <->> public.registry_fold(:name)', 'distance')
+      .andWhere('m.search_folded %> public.registry_fold(:name)', { name })
+      .orderBy('distance')
+      .limit(MAX_RELEVANCE_RESULTS);
+    const query = repository
+      .createQueryBuilder('o')
+      .innerJoin(`(${best.getQuery()})`, 'best', 'best.id = o.id')
+      .setParameters(best.getParameters())
+      .addSelect('best.distance', 'distance')
+      .orderBy('best.distance', 'ASC')
       .addOrderBy('o.id', 'ASC');
     if (after) {
-      const [afterScore, afterId] = after;
-      if (typeof afterScore !== 'number' || typeof afterId !== 'string' || !UUID.test(afterId)) throw badCursor();
-      query.andWhere(`(${score} < CAST(:afterScore AS real) OR (${score} = CAST(:afterScore AS real) AND o.id > CAST(:afterId AS uuid)))`, {
-        afterScore,
+      const [afterDistance, afterId] = after;
+      if (typeof afterDistance !== 'number' || typeof afterId !== 'string' || !UUID.test(afterId)) throw badCursor();
+      query.where('(best.distance > CAST(:afterDistance AS real) OR (best.distance = CAST(:afterDistance AS real) AND o.id > CAST(:afterId AS uuid)))', {
+        afterDistance,
         afterId,
       });
     }
-    const { entities, raw } = await query.limit(first + 1).getRawAndEntities<{ score: number }>();
-    const scores = new Map(entities.map((entity, i) => [entity.id, Number(raw[i].score)]));
-    return connection(entities, first, (row) => encodeCursor([scores.get(row.id), row.id]));
+    const { entities, raw } = await query.limit(first + 1).getRawAndEntities<{ distance: number }>();
+    const distances = new Map(entities.map((entity, i) => [entity.id, Number(raw[i].distance)]));
+    return connection(entities, first, (row) => encodeCursor([distances.get(row.id), row.id]));
   }
 
+  const query = filtered('o');
   query.orderBy('o.sort_name', 'ASC').addOrderBy('o.id', 'ASC');
   if (after) {
     const [afterName, afterId] = after;
