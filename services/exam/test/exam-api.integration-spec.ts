@@ -76,6 +76,7 @@ describe('reference data', () => {
       `{ exams { code questionCount maxMarks passMark passPercentage durationMinutes book selfStudyAllowed prerequisite requiredAuditExperienceYears
                  trainerEligibilityPercentage trainerEligibilityScore marking resultRelease languages { tag } } }`,
     );
+    expect(data.exams.map((e) => e.code)).toEqual(['FOUNDATION', 'PRACTITIONER', 'AUDITOR']);
     const byCode = Object.fromEntries(data.exams.map((e) => [e.code, e]));
     expect(byCode.FOUNDATION).toMatchObject({ questionCount: 40, maxMarks: 40, passMark: 26, passPercentage: 65, durationMinutes: 60, book: 'CLOSED', selfStudyAllowed: true, trainerEligibilityScore: null, resultRelease: 'ON_MARKING', marking: 'ON_LOCATION_OR_CENTRAL' });
     expect(byCode.PRACTITIONER).toMatchObject({ questionCount: 4, maxMarks: 80, passMark: 40, passPercentage: 50, durationMinutes: 180, book: 'OPEN', prerequisite: 'FOUNDATION_CERTIFICATE', trainerEligibilityPercentage: 66, trainerEligibilityScore: 53, resultRelease: 'CENTRAL' });

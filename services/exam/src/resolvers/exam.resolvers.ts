@@ -8,12 +8,17 @@ import type { Resolvers } from '../generated/graphql';
 import { minorUnitDigits } from './money';
 import { paginate } from './pagination';
 
+// The scheme's own progression: Foundation, then Practitioner, then Auditor.
+const SCHEME_ORDER: readonly ExamCode[] = ['FOUNDATION', 'PRACTITIONER', 'AUDITOR'];
 const CURRENCY = /^[A-Z]{3}$/;
 const REGION = /^[A-Z][A-Z0-9_]{1,39}$/;
 
 export const examResolvers: Resolvers = {
   Query: {
-    exams: (_p, _a, ctx) => ctx.dataSource.manager.find(ExamEntity, { order: { maxMarks: 'ASC', code: 'DESC' } }),
+    exams: async (_p, _a, ctx) => {
+      const exams = await ctx.dataSource.manager.find(ExamEntity);
+      return exams.sort((a, b) => SCHEME_ORDER.indexOf(a.code) - SCHEME_ORDER.indexOf(b.code));
+    },
     exam: (_p, { code }, ctx) => ctx.loaders.exam.load(code),
     examPrices: (_p, { examCode, first, after }, ctx) => {
       const qb = ctx.dataSource.manager.createQueryBuilder(ExamPriceEntity, 'p');
