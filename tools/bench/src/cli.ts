@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { workspaceRoot } from '../../dev/src/infrastructure';
+import { workspaceRoot } from '@iso20000/tool-dev/src/infrastructure';
 import { ensureBenchData } from './data';
 import { BENCH_USAGE, BenchUsageError, parseBenchOptions, type BenchOptions } from './options';
 import { formatSuite } from './report';

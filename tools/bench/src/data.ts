@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { workspaceRoot } from '../../dev/src/infrastructure';
+import { workspaceRoot } from '@iso20000/tool-dev/src/infrastructure';
 import type { BenchOptions } from './options';
 import type { Log } from './system';
 

@@ -1,4 +1,4 @@
-import type { ServiceName } from '../../dev/src/launcher';
+import type { ServiceName } from '@iso20000/tool-dev/src/launcher';
 import { postGraphQL, queryData } from './graphql-client';
 import type { LoadAuth } from './load-spec';
 import type { BenchSystem, Log } from './system';

@@ -2,15 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { composeSupergraph } from '../../compose/src/compose';
+import { composeSupergraph } from '@iso20000/tool-compose/src/compose';
 import {
   freePort,
   SERVICES,
   startSystem,
   type RunningSystem,
   type ServiceName,
-} from '../../dev/src/launcher';
-import { workspaceRoot } from '../../dev/src/infrastructure';
+} from '@iso20000/tool-dev/src/launcher';
+import { workspaceRoot } from '@iso20000/tool-dev/src/infrastructure';
 import {
   certificateSigningKeyPem,
   createTokenSigner,
