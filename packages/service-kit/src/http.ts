@@ -68,7 +68,17 @@ export async function serveHttp<TContext extends ApolloBaseContext>(
       return send(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
     }
     const route = req.method === 'GET' ? options.routes?.[url.pathname] : undefined;
-    if (route) return send(res, 200, await route());
+    if (route) {
+      const body = await route();
+      if (body instanceof RawBody) {
+        res.writeHead(200, {
+          'content-type': body.contentType,
+          'content-length': Buffer.byteLength(body.text),
+        });
+        return void res.end(body.text);
+      }
+      return send(res, 200, body);
+    }
     if (url.pathname !== '/graphql' && url.pathname !== '/') return send(res, 404, { error: 'not found' });
     if (req.method !== 'POST' && req.method !== 'GET') {
       res.setHeader('allow', 'GET, POST');
@@ -126,6 +136,14 @@ export async function serveHttp<TContext extends ApolloBaseContext>(
       });
     },
   };
+}
+
+/** A route answer that is not JSON (e.g. a signed status list as `application/vc+jwt`). */
+export class RawBody {
+  constructor(
+    readonly contentType: string,
+    readonly text: string,
+  ) {}
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -29,6 +29,7 @@ export {
 } from './database';
 export {
   serveHttp,
+  RawBody,
   unauthenticatedContextError,
   type IncomingGraphQLRequest,
   type RunningHttpServer,

@@ -64,6 +64,10 @@ describe('serveHttp', () => {
       }),
       ready: async () => ready,
       logger,
+      routes: {
+        '/.well-known/probe.json': async () => ({ keys: [] }),
+        '/status-lists/1': async () => new RawBody('application/vc+jwt', 'eyJ.token'),
+      },
     });
   });
 
@@ -95,6 +99,14 @@ describe('serveHttp', () => {
     ready = false;
     expect((await fetch(http.url.replace('/graphql', '/ready'))).status).toBe(503);
     ready = true;
+  });
+
+  it('serves extra GET routes as JSON or with their own content type', async () => {
+    const json = await fetch(http.url.replace('/graphql', '/.well-known/probe.json'));
+    expect(await json.json()).toEqual({ keys: [] });
+    const raw = await fetch(http.url.replace('/graphql', '/status-lists/1'));
+    expect(raw.headers.get('content-type')).toBe('application/vc+jwt');
+    expect(await raw.text()).toBe('eyJ.token');
   });
 
   it('rejects a body that is not JSON with 400', async () => {
