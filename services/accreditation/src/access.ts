@@ -36,3 +36,19 @@ export function requireOwnRcb(viewer: Viewer, rcbId: string, what: string): void
 export function requireSchemeStaffField(viewer: Viewer, what: string): void {
   if (!isSchemeStaff(viewer)) throw forbidden(`Only scheme staff may see ${what}`);
 }
+
+/**
+ * Through a reference from another subgraph (a registry entry naming its RCB, a sitting naming its ATO),
+ * an organization that was once accredited or appointed stays visible by name: the referencing subgraph
+ * has already decided the viewer may see that record, and its history must not lose the name when the
+ * organization is later suspended or withdrawn. Applications that were never granted stay hidden.
+ */
+const ONCE_GRANTED = new Set(['SUSPENDED', 'WITHDRAWN']);
+
+export function canSeeReferencedAto(viewer: Viewer, ato: AtoEntity): boolean {
+  return canSeeAto(viewer, ato) || ONCE_GRANTED.has(ato.status);
+}
+
+export function canSeeReferencedRcb(viewer: Viewer, rcb: RcbEntity): boolean {
+  return canSeeRcb(viewer, rcb) || ONCE_GRANTED.has(rcb.status);
+}

@@ -67,6 +67,25 @@ describe('RCB lifecycle and visibility', () => {
     );
     expect(suspended.data).toEqual({ suspendRcb: { status: 'SUSPENDED' } });
     expect((await h.as(publicViewer, publicView, { id })).data).toEqual({ rcb: null });
+    // The registry's existing entries still name their (now suspended) RCB; an application never resolves.
+    const applicant = await h.as<{ applyForRcbAppointment: { id: string } }>(
+      publicViewer,
+      `mutation($input: RcbApplicationInput!) { applyForRcbAppointment(input: $input) { id } }`,
+      {
+        input: rcbApplication({ name: 'Never Appointed' }),
+      },
+    );
+    const references = await h.as(
+      publicViewer,
+      `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Rcb { name status } } }`,
+      {
+        reps: [id, applicant.data!.applyForRcbAppointment.id].map((rcbId) => ({
+          __typename: 'Rcb',
+          id: rcbId,
+        })),
+      },
+    );
+    expect(references.data).toEqual({ _entities: [{ name: 'Lifecycle Cert', status: 'SUSPENDED' }, null] });
     const events: { payload: { status: string; previousStatus: string | null } }[] =
       await h.db.dataSource.query(
         `SELECT payload FROM outbox_event WHERE subject = 'accreditation.rcb.status-changed' AND payload->>'rcbId' = $1 ORDER BY position`,

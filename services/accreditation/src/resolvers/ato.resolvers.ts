@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { requireAtoAccess, requireSchemeStaff } from '@iso20000/auth';
 import { Events, recordEvent } from '@iso20000/events';
 import { badUserInput, clampPageSize, conflict, notFound } from '@iso20000/service-kit';
-import { canSeeAto, requireOwnAto } from '../access';
+import { canSeeAto, canSeeReferencedAto, requireOwnAto } from '../access';
 import type { ServiceContext } from '../context';
 import {
   deliveryPreferenceViolation,
@@ -27,10 +27,14 @@ import {
   uuid,
 } from '../validation';
 
-async function findVisibleAto(context: ServiceContext, id: string): Promise<AtoEntity | null> {
+async function findVisibleAto(
+  context: ServiceContext,
+  id: string,
+  visible = canSeeAto,
+): Promise<AtoEntity | null> {
   if (!uuid.safeParse(id).success) return null;
   const ato = await context.loaders.atoById.load(id);
-  return ato && canSeeAto(context.viewer, ato) ? ato : null;
+  return ato && visible(context.viewer, ato) ? ato : null;
 }
 
 /** Escapes LIKE wildcards so a search for "50%" means the characters, not a pattern. */
@@ -219,7 +223,7 @@ export const atoResolvers: Resolvers = {
   },
   Ato: {
     async __resolveReference(reference, context) {
-      return findVisibleAto(context, reference.id);
+      return findVisibleAto(context, reference.id, canSeeReferencedAto);
     },
     website: (ato) => ato.companyDetails.website,
     // A suspended or withdrawn ATO may not use the logo, whatever its licence dates say.

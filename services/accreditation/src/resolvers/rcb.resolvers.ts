@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { requireSchemeStaff } from '@iso20000/auth';
 import { clampPageSize } from '@iso20000/service-kit';
-import { canSeeRcb, requireOwnRcb } from '../access';
+import { canSeeRcb, canSeeReferencedRcb, requireOwnRcb } from '../access';
 import type { ServiceContext } from '../context';
 import { RCB_STATUSES, type RcbStatus } from '../domain/organization-lifecycle';
 import { RcbStatusChangeEntity } from '../entities/rcb-status-change.entity';
@@ -12,10 +12,14 @@ import { instantCursor, iso, nameCursor, toConnection } from '../pagination';
 import { countryCode, notesText, parseInput, rcbApplicationInput, reasonText, uuid } from '../validation';
 import { containsPattern } from './ato.resolvers';
 
-async function findVisibleRcb(context: ServiceContext, id: string): Promise<RcbEntity | null> {
+async function findVisibleRcb(
+  context: ServiceContext,
+  id: string,
+  visible = canSeeRcb,
+): Promise<RcbEntity | null> {
   if (!uuid.safeParse(id).success) return null;
   const rcb = await context.loaders.rcbById.load(id);
-  return rcb && canSeeRcb(context.viewer, rcb) ? rcb : null;
+  return rcb && visible(context.viewer, rcb) ? rcb : null;
 }
 
 async function listRcbs(
@@ -133,7 +137,7 @@ export const rcbResolvers: Resolvers = {
     },
   },
   Rcb: {
-    __resolveReference: (reference, context) => findVisibleRcb(context, reference.id),
+    __resolveReference: (reference, context) => findVisibleRcb(context, reference.id, canSeeReferencedRcb),
     website: (rcb) => rcb.companyDetails.website,
     accreditationReference(rcb, _args, context) {
       requireOwnRcb(context.viewer, rcb.id, 'accreditation reference');
