@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { ServiceContext } from '../context';
 import { planImport, type ImportPlan, type ImportRecord, type OrganizationDetails } from '../domain/certification-import';
 import type { LifecycleStep } from '../domain/certification-lifecycle';
-import { CertificationHistoryEntity } from '../entities/certification-history.entity';
+import { type CertificationHistoryEntity } from '../entities/certification-history.entity';
 import { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
 import type { MutationResolvers, UpsertCertificationInput } from '../generated/graphql';

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testNamespace } from '@iso20000/testing';
+import { composeSupergraph } from '@iso20000/tool-compose/src/compose';
+import { startSystem, type RunningSystem } from '@iso20000/tool-dev/src/launcher';
+
+// Suspend an RCB through the gateway: accreditation records it and publishes
+// accreditation.rcb.status-changed (outbox -> JetStream); the registry consumes it and refuses that
+// RCB's next new certification, while its existing ones stay verifiable with the RCB's status shown.
+// Reinstating the RCB lets it issue again.
+
+let system: RunningSystem;
+let staff: string;
+
+beforeAll(async () => {
+  // the schemas as they are in this checkout, not whatever supergraph was last committed
+  const composed = composeSupergraph();
+  if (!composed.ok) throw new Error(`composition failed:\n${composed.errors.join('\n')}`);
+  const supergraphPath = join(mkdtempSync(join(tmpdir(), 'rcb-suspension-e2e-')), 'supergraph.graphql');
+  writeFileSync(supergraphPath, composed.supergraphSdl);
+  system = await startSystem({
+    namespace: testNamespace('e2e'),
+    extraEnv: { SUPERGRAPH_PATH: supergraphPath },
+  });
+  staff = await system.token('scheme_staff');
+}, 180_000);
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+async function ok<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+  const result = await system.query<T>(query, variables, token);
+  if (result.errors?.length) throw new Error(`${result.status}: ${JSON.stringify(result.errors)}`);
+  return result.data as T;
+}
+
+async function eventually<T>(probe: () => Promise<T | null | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const today = (days = 0) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+const ISSUE = `mutation($input: IssueCertificationInput!, $key: String!) {
+  issueCertification(input: $input, idempotencyKey: $key) { certification { id certificateNumber status rcbStatus } } }`;
+const VERIFY = `query($n: String!, $rcb: ID) { verifyOrganizationCertification(certificateNumber: $n, rcbId: $rcb) {
+  valid status organizationName rcbStatus rcb { id name } } }`;
+
+function certification(number: string) {
+  const address = { lines: ['1 Service Street'], city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' };
+  return {
+    certificateNumber: number,
+    organization: { legalName: `Registry E2E Services ${number} Ltd`, otherNames: [], country: 'GB', address, publicListing: true },
+    scope: 'The provision of managed IT services',
+    sites: [],
+    cycleStart: today(-10),
+  };
+}
+
+it('refuses a suspended RCB’s next certification, keeps its existing ones verifiable, and accepts again once reinstated', async () => {
+  // An RCB applies; scheme staff assess and appoint it and issue its integration credential.
+  const applied = await ok<{ applyForRcbAppointment: { id: string; status: string } }>(
+    `mutation($input: RcbApplicationInput!) { applyForRcbAppointment(input: $input) { id status } }`,
+    {
+      input: {
+        name: 'E2E Certification Body',
+        country: 'DE',
+        companyDetails: { legalName: 'E2E Certification GmbH', address: ['Hauptstr. 1', 'Berlin'] },
+        contacts: [{ name: 'Bert Kuhn', email: 'bert@e2e-cert.example' }],
+        nationalAccreditationBody: 'DAkkS',
+        accreditationReference: 'D-ZM-99999-01-00',
+        countriesServed: ['DE', 'GB'],
+      },
+    },
+  );
+  const rcbId = applied.applyForRcbAppointment.id;
+  await ok(`mutation($id: ID!) { beginRcbAssessment(rcbId: $id) { status } }`, { id: rcbId }, staff);
+  const appointed = await ok<{ decideRcbApplication: { status: string } }>(
+    `mutation($id: ID!) { decideRcbApplication(rcbId: $id, decision: APPOINT, notes: "meets ISO/IEC 17021-1") { status } }`,
+    { id: rcbId },
+    staff,
+  );
+  expect(appointed.decideRcbApplication.status).toBe('APPOINTED');
+  const issued = await ok<{ createRcbCredential: { apiKey: string } }>(
+    `mutation($id: ID!) { createRcbCredential(rcbId: $id, label: "e2e") { apiKey } }`,
+    { id: rcbId },
+    staff,
+  );
+  const rcb = `ApiKey ${issued.createRcbCredential.apiKey}`;
+
+  // The registry learns of the appointment (and the credential) by event; then the RCB issues.
+  const first = await eventually(async () => {
+    const result = await system.query<{ issueCertification: { certification: { certificateNumber: string; status: string } } }>(
+      ISSUE,
+      { input: certification('E2E-1'), key: randomUUID() },
+      rcb,
+    );
+    return result.data?.issueCertification?.certification;
+  }, 'the registry to accept the appointed RCB’s first certification');
+  expect(first).toMatchObject({ certificateNumber: 'E2E-1', status: 'CERTIFIED' });
+
+  const suspended = await ok<{ suspendRcb: { status: string } }>(
+    `mutation($id: ID!) { suspendRcb(rcbId: $id, reason: "scheme audit findings") { status } }`,
+    { id: rcbId },
+    staff,
+  );
+  expect(suspended.suspendRcb.status).toBe('SUSPENDED');
+
+  // The registry follows by event. Its existing certification stays visible and valid, with the
+  // RCB's status shown honestly (read-only probe, so nothing is issued while the event travels).
+  const verified = await eventually(async () => {
+    const result = await ok<{ verifyOrganizationCertification: { rcbStatus: string } }>(VERIFY, { n: 'E2E-1', rcb: rcbId });
+    return result.verifyOrganizationCertification.rcbStatus === 'SUSPENDED' ? result.verifyOrganizationCertification : null;
+  }, 'the registry to learn of the suspension');
+  expect(verified).toMatchObject({ valid: true, status: 'CERTIFIED', organizationName: 'Registry E2E Services E2E-1 Ltd' });
+
+  // The suspended RCB's next certification is refused, and nothing is written.
+  const refused = await system.query(ISSUE, { input: certification('E2E-2'), key: randomUUID() }, rcb);
+  expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
+  expect(refused.errors?.[0].message).toContain('SUSPENDED');
+  expect((await system.query<{ verifyOrganizationCertification: unknown }>(VERIFY, { n: 'E2E-2', rcb: rcbId })).data?.verifyOrganizationCertification).toBeNull();
+
+  await ok(`mutation($id: ID!) { reinstateRcb(rcbId: $id, reason: "findings closed") { status } }`, { id: rcbId }, staff);
+  const again = await eventually(async () => {
+    const result = await system.query<{ issueCertification: { certification: { status: string } } }>(
+      ISSUE,
+      { input: certification('E2E-3'), key: randomUUID() },
+      rcb,
+    );
+    return result.data?.issueCertification?.certification;
+  }, 'the reinstated RCB to issue again');
+  expect(again.status).toBe('CERTIFIED');
+});
