@@ -5,6 +5,7 @@ import {
   createLogger,
   createSubgraph,
   ensureDatabase,
+  RawBody,
   serveHttp,
   type BaseContext,
   type RunningHttpServer,
