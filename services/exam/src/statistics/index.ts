@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statisticsEntityClasses } from './entities';
 import { StatisticsTables1733200000000 } from './migrations/1733200000000-statistics-tables';
+import { StatisticsIntegerPercentages1733200000001 } from './migrations/1733200000001-statistics-integer-percentages';
 
 export { recordReleasedResult, removeReleasedResult, rebuildRollups } from './released-result/record-released-result';
 export type { ReleasedResultFact, ItemResponseFact } from './released-result/released-result-fact';
@@ -11,7 +12,7 @@ export { statisticsResolvers, requireStatisticsAccess, type StatisticsContext } 
 export { statisticsMinGroupSize } from './statistics-config';
 
 export const statisticsEntities = statisticsEntityClasses;
-export const statisticsMigrations = [StatisticsTables1733200000000];
+export const statisticsMigrations = [StatisticsTables1733200000000, StatisticsIntegerPercentages1733200000001];
 
 /** The SDL of statistics.graphql, for callers that build the subgraph from strings. */
 export const statisticsTypeDefsPath = join(__dirname, 'statistics.graphql');

@@ -36,9 +36,10 @@ export class GroupRollupEntity {
   @Column({ type: 'integer', name: 'trainer_eligible' })
   trainerEligible!: number;
 
-  @Column({ type: 'numeric', name: 'percentage_sum', precision: 14, scale: 2 })
-  percentageSum!: string;
+  /** Sums of the percentage score x 100, exact integers (a million sittings stay far below 2^63). */
+  @Column({ type: 'bigint', name: 'percentage_hundredths_sum' })
+  percentageHundredthsSum!: string;
 
-  @Column({ type: 'numeric', name: 'percentage_square_sum', precision: 20, scale: 4 })
-  percentageSquareSum!: string;
+  @Column({ type: 'bigint', name: 'percentage_hundredths_square_sum' })
+  percentageHundredthsSquareSum!: string;
 }

@@ -15,8 +15,9 @@ export class MonthlyScoreRollupEntity {
   @PrimaryColumn({ type: 'date', name: 'month' })
   month!: string;
 
-  @PrimaryColumn({ type: 'numeric', name: 'percentage', precision: 5, scale: 2 })
-  percentage!: string;
+  /** Percentage score x 100 (66.67% -> 6667): integers group, sort and compare far faster than numeric. */
+  @PrimaryColumn({ type: 'integer', name: 'percentage_hundredths' })
+  percentageHundredths!: number;
 
   @Column({ type: 'integer', name: 'sittings' })
   sittings!: number;

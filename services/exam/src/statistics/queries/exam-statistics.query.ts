@@ -25,16 +25,20 @@ export interface GroupDistributionRow {
   buckets: number[];
 }
 
-const DIMENSION_SQL: Record<StatisticsDimension, string> = {
-  EXAM: 'exam_code',
-  LANGUAGE: 'language',
-  COUNTRY: 'country',
-  ATO: `nullif(ato_key, '')`,
-  SESSION_KIND: 'session_kind',
-  FORM: 'form_id',
-  MONTH: `to_char(month, 'YYYY-MM')`,
-  QUARTER: `to_char(month, 'YYYY-"Q"Q')`,
-  YEAR: `to_char(month, 'YYYY')`,
+/**
+ * How a dimension is grouped (cheap: integers, dates, C-collated text) and how its value is shown.
+ * Grouping by the formatted value would format every rollup row; formatting the groups is enough.
+ */
+const DIMENSION_SQL: Record<StatisticsDimension, { group: string; show: (column: string) => string }> = {
+  EXAM: { group: 'exam_code COLLATE "C"', show: (c) => c },
+  LANGUAGE: { group: 'language COLLATE "C"', show: (c) => c },
+  COUNTRY: { group: 'country COLLATE "C"', show: (c) => c },
+  ATO: { group: 'ato_key COLLATE "C"', show: (c) => `nullif(${c}, '')` },
+  SESSION_KIND: { group: 'session_kind COLLATE "C"', show: (c) => c },
+  FORM: { group: 'form_id COLLATE "C"', show: (c) => c },
+  MONTH: { group: 'month', show: (c) => `to_char(${c}, 'YYYY-MM')` },
+  QUARTER: { group: `date_trunc('quarter', month)::date`, show: (c) => `to_char(${c}, 'YYYY-"Q"Q')` },
+  YEAR: { group: `date_trunc('year', month)::date`, show: (c) => `to_char(${c}, 'YYYY')` },
 };
 
 const FULL_COLUMNS: FilterColumns = {
@@ -42,7 +46,6 @@ const FULL_COLUMNS: FilterColumns = {
   language: 'language',
   country: 'country',
   ato: 'ato_key',
-  atoIsKey: true,
   sessionKind: 'session_kind',
   form: 'form_id',
   month: 'month',
@@ -56,9 +59,13 @@ function usesOnlyMonthlyDimensions(filter: StatisticsFilter, dimensions: readonl
   );
 }
 
-function keyColumns(dimensions: readonly StatisticsDimension[]): { select: string; names: string[] } {
-  const names = dimensions.map((_, i) => `d${i}`);
-  return { select: dimensions.map((d, i) => `${DIMENSION_SQL[d]} AS d${i}`).join(', '), names };
+function keyColumns(dimensions: readonly StatisticsDimension[]) {
+  const names = dimensions.map((_, i) => `g${i}`);
+  return {
+    names,
+    group: dimensions.map((d, i) => `${DIMENSION_SQL[d].group} AS g${i}`).join(', '),
+    show: dimensions.map((d, i) => `${DIMENSION_SQL[d].show(`g${i}`)} AS d${i}`).join(', '),
+  };
 }
 
 function readKey(row: Record<string, unknown>, count: number): Array<string | null> {
@@ -66,8 +73,21 @@ function readKey(row: Record<string, unknown>, count: number): Array<string | nu
 }
 
 /**
+ * Aggregations are large single statements: enough memory to hash and sort without spilling, and
+ * no JIT (compiling costs more than it saves at these sizes). Settings are local to the transaction.
+ */
+export async function withStatisticsSettings<T>(manager: EntityManager, run: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return manager.transaction('READ COMMITTED', async (tx) => {
+    await tx.query(`SET LOCAL work_mem = '64MB'`);
+    await tx.query('SET LOCAL jit = off');
+    return run(tx);
+  });
+}
+
+/**
  * Counts, pass rate, mean and standard deviation per group from the group rollup: sums only, so
- * this path serves "pass rate by ATO by month" without reading any score distribution.
+ * this path serves "pass rate by ATO by month" without reading any score distribution. Sums are
+ * integers (hundredths of a percent), exact in float8 far beyond a million sittings.
  */
 export async function queryGroupSummaries(
   manager: EntityManager,
@@ -77,19 +97,22 @@ export async function queryGroupSummaries(
   const params = new SqlParameters();
   const conditions = whereClause(filter, FULL_COLUMNS, params);
   const trainerExams = params.bind(EXAMS_WITH_TRAINER_THRESHOLD);
-  const { select, names } = keyColumns(dimensions);
+  const { names, group, show } = keyColumns(dimensions);
   const sql = `
-    SELECT ${select ? `${select},` : ''}
-      sum(sittings)::int AS sittings, sum(passed)::int AS passed, sum(trainer_eligible)::int AS trainer_eligible,
-      coalesce(sum(passed) FILTER (WHERE exam_code = ANY(${trainerExams}::text[])), 0)::int AS passed_with_threshold,
-      (sum(percentage_sum) / sum(sittings))::float8 AS mean,
-      sqrt(greatest(sum(percentage_square_sum) / sum(sittings) - (sum(percentage_sum) / sum(sittings))^2, 0))::float8 AS sd
-    FROM statistics_group_rollup
-    ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-    GROUP BY ${names.length ? names.join(', ') : '()'}
-    HAVING sum(sittings) > 0
+    WITH sums AS (
+      SELECT ${group ? `${group},` : ''}
+        sum(sittings)::float8 AS n, sum(passed)::int AS passed, sum(trainer_eligible)::int AS trainer_eligible,
+        coalesce(sum(passed) FILTER (WHERE exam_code = ANY(${trainerExams}::text[])), 0)::int AS passed_with_threshold,
+        sum(percentage_hundredths_sum::float8) AS s, sum(percentage_hundredths_square_sum::float8) AS ss
+      FROM statistics_group_rollup
+      ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+      GROUP BY ${names.length ? names.join(', ') : '()'}
+    )
+    SELECT ${show ? `${show},` : ''} n::int AS sittings, passed, trainer_eligible, passed_with_threshold,
+      s / n / 100 AS mean, sqrt(greatest(ss / n - (s / n) ^ 2, 0)) / 100 AS sd
+    FROM sums WHERE n > 0
     ${names.length ? `ORDER BY ${names.join(', ')}` : ''}`;
-  const rows: Array<Record<string, unknown>> = await manager.query(sql, params.values);
+  const rows: Array<Record<string, unknown>> = await withStatisticsSettings(manager, (tx) => tx.query(sql, params.values));
   return rows.map((row) => ({
     key: readKey(row, dimensions.length),
     sittings: Number(row.sittings),
@@ -104,8 +127,8 @@ export async function queryGroupSummaries(
 /**
  * Exact median (as percentile_cont(0.5)) and histogram per group from a score rollup: the
  * percentages of a group with their counts, a running count per group, and the one or two
- * percentages at the middle positions. The small monthly rollup is used when neither filter nor
- * grouping needs country, ATO, session kind or form.
+ * percentages at the middle positions (0-based (n-1)/2 rounded down and up). The small monthly
+ * rollup is used when neither filter nor grouping needs country, ATO, session kind or form.
  */
 export async function queryGroupDistributions(
   manager: EntityManager,
@@ -115,31 +138,29 @@ export async function queryGroupDistributions(
   const monthly = usesOnlyMonthlyDimensions(filter, dimensions);
   const params = new SqlParameters();
   const conditions = whereClause(filter, monthly ? MONTHLY_COLUMNS : FULL_COLUMNS, params);
-  const { select, names } = keyColumns(dimensions);
+  const { names, group, show } = keyColumns(dimensions);
   const partition = names.length ? `PARTITION BY ${names.join(', ')}` : '';
-  const buckets = Array.from(
-    { length: BUCKET_COUNT },
-    (_, b) => `coalesce(sum(n) FILTER (WHERE least(width_bucket(percentage, 0, 100, ${BUCKET_COUNT}), ${BUCKET_COUNT}) = ${b + 1}), 0)::int`,
-  ).join(', ');
+  // 10-point buckets on hundredths of a percent: [0,1000), ... [9000,10000]; 100% joins the last.
+  const buckets = Array.from({ length: BUCKET_COUNT }, (_, b) => `coalesce(sum(n) FILTER (WHERE bucket = ${b}), 0)::int`).join(', ');
   const sql = `
     WITH scores AS (
-      SELECT ${select ? `${select},` : ''} percentage, sum(sittings) AS n
+      SELECT ${group ? `${group},` : ''} percentage_hundredths AS p, least(percentage_hundredths / 1000, ${BUCKET_COUNT - 1}) AS bucket,
+        sum(sittings)::int AS n
       FROM ${monthly ? 'statistics_monthly_score_rollup' : 'statistics_score_rollup'}
       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-      GROUP BY ${[...names, 'percentage'].join(', ')}
-      HAVING sum(sittings) > 0
+      GROUP BY ${[...names, 'p'].join(', ')}
     ), running AS (
-      SELECT scores.*, sum(n) OVER (${partition} ORDER BY percentage) AS upto, sum(n) OVER (${partition}) AS total
-      FROM scores
+      SELECT scores.*, sum(n) OVER (${partition} ORDER BY p) AS upto, sum(n) OVER (${partition}) AS total
+      FROM scores WHERE n > 0
     )
-    SELECT ${names.length ? `${names.join(', ')},` : ''} sum(n)::int AS sittings,
-      ((min(percentage) FILTER (WHERE upto - n <= floor((total - 1) / 2.0) AND floor((total - 1) / 2.0) < upto)
-        + min(percentage) FILTER (WHERE upto - n <= ceil((total - 1) / 2.0) AND ceil((total - 1) / 2.0) < upto)) / 2)::float8 AS median,
+    SELECT ${show ? `${show},` : ''} sum(n)::int AS sittings,
+      (min(p) FILTER (WHERE upto - n <= (total - 1) / 2 AND (total - 1) / 2 < upto)
+        + min(p) FILTER (WHERE upto - n <= total / 2 AND total / 2 < upto)) / 200.0 AS median,
       ARRAY[${buckets}] AS buckets
     FROM running
     GROUP BY ${names.length ? names.join(', ') : '()'}
     HAVING sum(n) > 0`;
-  const rows: Array<Record<string, unknown>> = await manager.query(sql, params.values);
+  const rows: Array<Record<string, unknown>> = await withStatisticsSettings(manager, (tx) => tx.query(sql, params.values));
   return rows.map((row) => ({
     key: readKey(row, dimensions.length),
     sittings: Number(row.sittings),

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { StatisticsFilter } from '../domain/statistics-filter';
+import { withStatisticsSettings } from './exam-statistics.query';
 import { SqlParameters, whereClause } from './sql-filter';
 
 /** One question's statistics for all languages (language null) or one language. */
@@ -39,7 +40,7 @@ function rollupCanAnswer(filter: StatisticsFilter): boolean {
 /**
  * Item analysis of one form (or one paper in several languages: the form and its translations),
  * all in one SQL statement. Per question: n, sum x, sum x^2, sum x*T
- * (T = total score) and option counts, per language and for all languages (GROUPING SETS); per
+ * (T = total score) and option counts, per language and summed for all languages; per
  * form: n, sum T, sum T^2. From these sums (population moments):
  *   p = mean(x) / maxMarks
  *   corrected point-biserial = cov(x, T - x) / sqrt(var(x) var(T - x)),
@@ -65,7 +66,7 @@ export async function queryItemAnalysis(manager: EntityManager, formIds: readonl
       FROM statistics_item_rollup i
       JOIN statistics_form_rollup form_month ON form_month.form_id = i.form_id AND form_month.language = i.language AND form_month.month = i.month ${examFilter}
       WHERE ${itemConditions.join(' AND ')}
-      GROUP BY GROUPING SETS ((i.language, i.item_number), (i.item_number))`;
+      GROUP BY i.language, i.item_number`;
     formSums = `
       SELECT language, min(exam_code) AS exam_code, sum(sittings)::float8 AS n, sum(score_sum)::float8 AS st, sum(score_square_sum)::float8 AS stt
       FROM statistics_form_rollup WHERE ${conditions.join(' AND ')}
@@ -81,21 +82,29 @@ export async function queryItemAnalysis(manager: EntityManager, formIds: readonl
     ].join(' AND ');
     itemSums = `
       SELECT f.language, u.item_number::int AS item_number, max(u.max_marks)::int AS max_marks, count(*)::float8 AS n,
-        sum(u.marks)::float8 AS sx, sum(u.marks * u.marks)::float8 AS sxx, sum(u.marks * f.score)::float8 AS sxt,
+        sum(u.marks)::float8 AS sx, sum(u.marks * u.marks)::float8 AS sxx, sum(u.marks * f.score::float8) AS sxt,
         count(*) FILTER (WHERE u.option = 1)::int AS a, count(*) FILTER (WHERE u.option = 2)::int AS b,
         count(*) FILTER (WHERE u.option = 3)::int AS c, count(*) FILTER (WHERE u.option = 4)::int AS d,
         count(*) FILTER (WHERE u.option = 5)::int AS other, count(*) FILTER (WHERE u.option = 0)::int AS omitted
       FROM statistics_result_fact f,
         unnest(f.item_marks, f.item_max_marks, f.item_options) WITH ORDINALITY AS u(marks, max_marks, option, item_number)
       WHERE ${conditions}
-      GROUP BY GROUPING SETS ((f.language, u.item_number), (u.item_number))`;
+      GROUP BY f.language, u.item_number`;
     formSums = `
       SELECT f.language, min(f.exam_code) AS exam_code, count(*)::float8 AS n, sum(f.score)::float8 AS st, sum(f.score * f.score)::float8 AS stt
       FROM statistics_result_fact f WHERE ${conditions}
       GROUP BY GROUPING SETS ((f.language), ())`;
   }
   const sql = `
-    WITH item_sums AS (${itemSums}),
+    WITH item_sums_by_language AS (${itemSums}),
+    -- all languages together: the per-language sums add up (cheaper than GROUPING SETS over every response)
+    item_sums AS (
+      SELECT * FROM item_sums_by_language
+      UNION ALL
+      SELECT NULL, item_number, max(max_marks), sum(n), sum(sx), sum(sxx), sum(sxt), sum(a)::int, sum(b)::int, sum(c)::int, sum(d)::int,
+        sum(other)::int, sum(omitted)::int
+      FROM item_sums_by_language GROUP BY item_number
+    ),
     form_sums AS (${formSums}),
     form_moments AS (
       SELECT language, exam_code, n, st / n AS mean_t, greatest(stt / n - (st / n) ^ 2, 0) AS var_t FROM form_sums WHERE n > 0
@@ -128,7 +137,7 @@ export async function queryItemAnalysis(manager: EntityManager, formIds: readonl
     SELECT 'item', language, NULL, n::int, NULL, NULL, NULL, NULL, NULL, item_number, max_marks, p_value, discrimination, a, b, c, d, other, omitted
     FROM item_stats
     ORDER BY 1, 2 NULLS FIRST, 10`;
-  const rows: Array<Record<string, unknown>> = await manager.query(sql, params.values);
+  const rows: Array<Record<string, unknown>> = await withStatisticsSettings(manager, (tx) => tx.query(sql, params.values));
   const forms: FormStatisticsRow[] = [];
   const items: ItemStatisticsRow[] = [];
   const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

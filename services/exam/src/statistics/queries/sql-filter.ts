@@ -6,8 +6,6 @@ export interface FilterColumns {
   language: string;
   country?: string;
   ato?: string;
-  /** true when the ATO column is the rollups' ato_key ('' = no ATO) rather than a nullable id. */
-  atoIsKey?: boolean;
   sessionKind?: string;
   form?: string;
   month: string;

@@ -79,32 +79,34 @@ export async function removeReleasedResult(manager: EntityManager, sittingId: st
 // upsert; rows that drop to zero sittings are deleted so no empty group ever shows up.
 async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1): Promise<void> {
   const passed = row.passed ? sign : 0;
+  const hundredths = Math.round(Number(row.percentage) * 100);
   const trainer = row.trainer_eligible ? sign : 0;
   const atoKey = row.ato_id ?? '';
   const dims = [row.exam_code, row.language, row.country, atoKey, row.session_kind, row.form_id, row.sat_month];
 
   await manager.query(
-    `INSERT INTO statistics_score_rollup AS r (exam_code, language, country, ato_key, session_kind, form_id, month, percentage, sittings, passed, trainer_eligible)
+    `INSERT INTO statistics_score_rollup AS r (exam_code, language, country, ato_key, session_kind, form_id, month, percentage_hundredths, sittings, passed, trainer_eligible)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-     ON CONFLICT (exam_code, language, country, ato_key, session_kind, form_id, month, percentage) DO UPDATE SET
+     ON CONFLICT (exam_code, language, country, ato_key, session_kind, form_id, month, percentage_hundredths) DO UPDATE SET
        sittings = r.sittings + EXCLUDED.sittings, passed = r.passed + EXCLUDED.passed, trainer_eligible = r.trainer_eligible + EXCLUDED.trainer_eligible`,
-    [...dims, row.percentage, sign, passed, trainer],
+    [...dims, hundredths, sign, passed, trainer],
   );
   await manager.query(
-    `INSERT INTO statistics_monthly_score_rollup AS r (exam_code, language, month, percentage, sittings, passed, trainer_eligible)
+    `INSERT INTO statistics_monthly_score_rollup AS r (exam_code, language, month, percentage_hundredths, sittings, passed, trainer_eligible)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (exam_code, language, month, percentage) DO UPDATE SET
+     ON CONFLICT (exam_code, language, month, percentage_hundredths) DO UPDATE SET
        sittings = r.sittings + EXCLUDED.sittings, passed = r.passed + EXCLUDED.passed, trainer_eligible = r.trainer_eligible + EXCLUDED.trainer_eligible`,
-    [row.exam_code, row.language, row.sat_month, row.percentage, sign, passed, trainer],
+    [row.exam_code, row.language, row.sat_month, hundredths, sign, passed, trainer],
   );
   await manager.query(
     `INSERT INTO statistics_group_rollup AS r (exam_code, language, country, ato_key, session_kind, form_id, month,
-       sittings, passed, trainer_eligible, percentage_sum, percentage_square_sum)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::int, $9::int, $10::int, $8::int * $11::numeric, $8::int * $11::numeric * $11::numeric)
+       sittings, passed, trainer_eligible, percentage_hundredths_sum, percentage_hundredths_square_sum)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::int, $9::int, $10::int, $8::int * $11::bigint, $8::int * $11::bigint * $11::bigint)
      ON CONFLICT (exam_code, language, country, ato_key, session_kind, form_id, month) DO UPDATE SET
        sittings = r.sittings + EXCLUDED.sittings, passed = r.passed + EXCLUDED.passed, trainer_eligible = r.trainer_eligible + EXCLUDED.trainer_eligible,
-       percentage_sum = r.percentage_sum + EXCLUDED.percentage_sum, percentage_square_sum = r.percentage_square_sum + EXCLUDED.percentage_square_sum`,
-    [...dims, sign, passed, trainer, row.percentage],
+       percentage_hundredths_sum = r.percentage_hundredths_sum + EXCLUDED.percentage_hundredths_sum,
+       percentage_hundredths_square_sum = r.percentage_hundredths_square_sum + EXCLUDED.percentage_hundredths_square_sum`,
+    [...dims, sign, passed, trainer, hundredths],
   );
   await manager.query(
     `INSERT INTO statistics_form_rollup AS r (form_id, language, month, exam_code, sittings, score_sum, score_square_sum)
@@ -133,12 +135,12 @@ async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1
   if (sign < 0) {
     await manager.query(
       `DELETE FROM statistics_score_rollup WHERE exam_code = $1 AND language = $2 AND country = $3 AND ato_key = $4 AND session_kind = $5
-         AND form_id = $6 AND month = $7 AND percentage = $8 AND sittings = 0`,
-      [...dims, row.percentage],
+         AND form_id = $6 AND month = $7 AND percentage_hundredths = $8 AND sittings = 0`,
+      [...dims, hundredths],
     );
     await manager.query(
-      `DELETE FROM statistics_monthly_score_rollup WHERE exam_code = $1 AND language = $2 AND month = $3 AND percentage = $4 AND sittings = 0`,
-      [row.exam_code, row.language, row.sat_month, row.percentage],
+      `DELETE FROM statistics_monthly_score_rollup WHERE exam_code = $1 AND language = $2 AND month = $3 AND percentage_hundredths = $4 AND sittings = 0`,
+      [row.exam_code, row.language, row.sat_month, hundredths],
     );
     await manager.query(
       `DELETE FROM statistics_group_rollup WHERE exam_code = $1 AND language = $2 AND country = $3 AND ato_key = $4 AND session_kind = $5
@@ -163,21 +165,21 @@ export async function rebuildRollups(manager: EntityManager): Promise<void> {
     `TRUNCATE statistics_score_rollup, statistics_monthly_score_rollup, statistics_group_rollup, statistics_form_rollup, statistics_item_rollup`,
   );
   await manager.query(
-    `INSERT INTO statistics_score_rollup (exam_code, language, country, ato_key, session_kind, form_id, month, percentage, sittings, passed, trainer_eligible)
-     SELECT exam_code, language, country, coalesce(ato_id, ''), session_kind, form_id, sat_month, percentage,
+    `INSERT INTO statistics_score_rollup (exam_code, language, country, ato_key, session_kind, form_id, month, percentage_hundredths, sittings, passed, trainer_eligible)
+     SELECT exam_code, language, country, coalesce(ato_id, ''), session_kind, form_id, sat_month, (percentage * 100)::int,
        count(*), count(*) FILTER (WHERE passed), count(*) FILTER (WHERE trainer_eligible)
      FROM statistics_result_fact GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
   );
   await manager.query(
-    `INSERT INTO statistics_monthly_score_rollup (exam_code, language, month, percentage, sittings, passed, trainer_eligible)
-     SELECT exam_code, language, month, percentage, sum(sittings), sum(passed), sum(trainer_eligible)
+    `INSERT INTO statistics_monthly_score_rollup (exam_code, language, month, percentage_hundredths, sittings, passed, trainer_eligible)
+     SELECT exam_code, language, month, percentage_hundredths, sum(sittings), sum(passed), sum(trainer_eligible)
      FROM statistics_score_rollup GROUP BY 1, 2, 3, 4`,
   );
   await manager.query(
     `INSERT INTO statistics_group_rollup (exam_code, language, country, ato_key, session_kind, form_id, month,
-       sittings, passed, trainer_eligible, percentage_sum, percentage_square_sum)
+       sittings, passed, trainer_eligible, percentage_hundredths_sum, percentage_hundredths_square_sum)
      SELECT exam_code, language, country, ato_key, session_kind, form_id, month, sum(sittings), sum(passed), sum(trainer_eligible),
-       sum(sittings * percentage), sum(sittings * percentage * percentage)
+       sum(sittings::bigint * percentage_hundredths), sum(sittings::bigint * percentage_hundredths * percentage_hundredths)
      FROM statistics_score_rollup GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   );
   await manager.query(

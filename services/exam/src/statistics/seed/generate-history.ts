@@ -4,6 +4,7 @@
  *
  *   node -r @swc-node/register services/exam/src/statistics/seed/generate-history.ts \
  *     --sittings 1000000 --database-url postgres://postgres@127.0.0.1:5432/iso20000_exam [--replace] [--seed 42]
+ *   (--rebuild-only: migrate and recompute the rollups from the facts already there)
  *
  * Spread over the three exams, their languages, 45 countries, 500 ATOs (plus public sessions and
  * self-study) and 5 years. Answers come from a 3-parameter IRT model per paper (shared by its
@@ -27,6 +28,8 @@ interface Options {
   replace: boolean;
   seed: number;
   batchSize: number;
+  /** Only migrate and rebuild the rollups from the facts already there. */
+  rebuildOnly: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -36,6 +39,7 @@ function parseOptions(argv: string[]): Options {
     replace: false,
     seed: 20001,
     batchSize: 5000,
+    rebuildOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -47,6 +51,7 @@ function parseOptions(argv: string[]): Options {
     if (arg === '--sittings') options.sittings = Number(value());
     else if (arg === '--database-url') options.databaseUrl = value();
     else if (arg === '--replace') options.replace = true;
+    else if (arg === '--rebuild-only') options.rebuildOnly = true;
     else if (arg === '--seed') options.seed = Number(value());
     else if (arg === '--batch-size') options.batchSize = Number(value());
     else if (arg === '--') continue;
@@ -171,6 +176,10 @@ export async function generateHistory(options: Options): Promise<{ sittings: num
   const random = createRandom(options.seed);
   const dataSource = await openStatisticsDatabase(options.databaseUrl);
   try {
+    if (options.rebuildOnly) {
+      await dataSource.transaction((manager) => rebuildRollups(manager));
+      return { sittings: 0, seconds: (Date.now() - started) / 1000 };
+    }
     if (options.replace) {
       await dataSource.query(
         'TRUNCATE statistics_result_fact, statistics_score_rollup, statistics_monthly_score_rollup, statistics_group_rollup, statistics_form_rollup, statistics_item_rollup',

@@ -1,0 +1,116 @@
+/**
+ * In-process timing of the statistics queries through the resolvers (GraphQL execution included,
+ * no HTTP), against a seeded database:
+ *
+ *   node -r @swc-node/register services/exam/src/statistics/bench/statistics-bench.ts \
+ *     --database-url postgres://postgres@127.0.0.1:5432/iso20000_exam [--runs 15]
+ */
+import 'reflect-metadata';
+import { ApolloServer } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { createDataSource } from '@iso20000/service-kit';
+import { parse } from 'graphql';
+import { statisticsEntities, statisticsResolvers, statisticsTypeDefs, type StatisticsContext } from '../index';
+
+const SCHEMA_STUB = `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
+  enum ExamCode { FOUNDATION PRACTITIONER AUDITOR }
+  type PageInfo @shareable { hasNextPage: Boolean! endCursor: String }
+  type Query { _statisticsBenchProbe: Boolean }
+`;
+
+interface Case {
+  name: string;
+  query: string;
+  variables?: Record<string, unknown>;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const arg = (name: string, fallback: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
+  };
+  const url = arg('--database-url', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_exam');
+  const runs = Number(arg('--runs', '15'));
+  const dataSource = createDataSource({ url, entities: [...statisticsEntities], migrations: [] });
+  await dataSource.initialize();
+  const schema = buildSubgraphSchema([
+    { typeDefs: parse(SCHEMA_STUB + statisticsTypeDefs()), resolvers: statisticsResolvers as unknown as GraphQLResolverMap<StatisticsContext> },
+  ]);
+  const apollo = new ApolloServer<StatisticsContext>({ schema });
+  await apollo.start();
+  const context: StatisticsContext = { viewer: { role: 'analyst', subject: 'bench' }, dataSource };
+
+  const [{ total }]: Array<{ total: string }> = await dataSource.query('SELECT count(*)::text AS total FROM statistics_result_fact');
+  const forms: Array<{ form_id: string; n: number }> = await dataSource.query(
+    `SELECT form_id, sum(sittings)::int AS n FROM statistics_form_rollup GROUP BY form_id ORDER BY abs(sum(sittings) - 100000) LIMIT 1`,
+  );
+  const form = forms[0];
+  const countries: Array<{ country: string }> = await dataSource.query(
+    'SELECT DISTINCT country FROM statistics_result_fact WHERE form_id = $1',
+    [form.form_id],
+  );
+  const groupFields = 'key { exam atoId month } suppressed sittings passed passRate meanPercentage stdDevPercentage';
+  const distributionFields = `${groupFields} medianPercentage distribution { fromPercentage sittings }`;
+  const itemFields = `formId suppressed form { sittings reliability reliabilityMethod standardErrorOfMeasurement }
+    items { itemNumber pValue discrimination flags options { option share } }
+    languages { language suppressed items { itemNumber pValue discrimination } }`;
+  const cases: Case[] = [
+    {
+      name: 'pass rate by ATO by month, Foundation (first 100 groups)',
+      query: `{ examStatistics(filter: { exams: [FOUNDATION] }, groupBy: [ATO, MONTH]) { total { ${groupFields} } groups(first: 100) { totalCount edges { node { ${groupFields} } } } } }`,
+    },
+    {
+      name: 'same, 1000 groups per page',
+      query: `{ examStatistics(filter: { exams: [FOUNDATION] }, groupBy: [ATO, MONTH]) { groups(first: 1000) { totalCount edges { node { ${groupFields} } } } } }`,
+    },
+    {
+      name: 'same with median and histogram per group (first 100)',
+      query: `{ examStatistics(filter: { exams: [FOUNDATION] }, groupBy: [ATO, MONTH]) { groups(first: 100) { totalCount edges { node { ${distributionFields} } } } } }`,
+    },
+    {
+      name: 'whole-history distribution, all exams and per exam',
+      query: `{ examStatistics(groupBy: [EXAM]) { total { ${distributionFields} } groups { edges { node { ${distributionFields} trainerEligibilityRate } } } } }`,
+    },
+    {
+      name: 'trend by month for one exam with median and histogram',
+      query: `{ examStatistics(filter: { exams: [AUDITOR] }, groupBy: [MONTH]) { groups(first: 100) { edges { node { ${distributionFields} } } } } }`,
+    },
+    {
+      name: `item analysis, form ${form.form_id} (${form.n} sittings), from the rollups`,
+      query: `query($f: ID!) { itemAnalysis(formId: $f) { ${itemFields} } }`,
+      variables: { f: form.form_id },
+    },
+    {
+      name: `item analysis, same form filtered by its ${countries.length} countries (computed from the facts)`,
+      query: `query($f: ID!, $c: [String!]) { itemAnalysis(formId: $f, filter: { countries: $c }) { ${itemFields} } }`,
+      variables: { f: form.form_id, c: countries.map((c) => c.country) },
+    },
+  ];
+
+  process.stdout.write(`statistics bench: ${total} sittings, ${runs} runs per query after 2 warm-up runs\n`);
+  for (const c of cases) {
+    const times: number[] = [];
+    for (let i = 0; i < runs + 2; i++) {
+      const started = process.hrtime.bigint();
+      const response = await apollo.executeOperation({ query: c.query, variables: c.variables }, { contextValue: context });
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (response.body.kind !== 'single' || response.body.singleResult.errors) {
+        throw new Error(`${c.name}: ${JSON.stringify(response.body.kind === 'single' ? response.body.singleResult.errors : 'incremental')}`);
+      }
+      if (i >= 2) times.push(ms);
+    }
+    times.sort((a, b) => a - b);
+    const pick = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(0);
+    process.stdout.write(`${c.name.padEnd(95)} median ${pick(0.5).padStart(5)} ms   p95 ${pick(0.95).padStart(5)} ms\n`);
+  }
+  await apollo.stop();
+  await dataSource.destroy();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
