@@ -151,6 +151,27 @@ describe('ATO application and lifecycle', () => {
     expect(await outboxCount('accreditation.ato.status-changed')).toBe(before);
   });
 
+  it('serializes concurrent changes: of two simultaneous suspensions, one wins and one gets CONFLICT', async () => {
+    const id = await accreditedAto(h, { name: 'Raced Training' });
+    const suspend = `mutation($id: ID!) { suspendAto(atoId: $id, reason: "race") { status } }`;
+    const results = await Promise.all([
+      h.as(schemeStaff, suspend, { id }),
+      h.as(schemeStaff, suspend, { id }),
+    ]);
+    expect(results.map((r) => errorCodes(r)).sort()).toEqual([[], ['CONFLICT']]);
+    const view = await h.as<{ ato: { statusHistory: { edges: { node: { toStatus: string } }[] } } }>(
+      schemeStaff,
+      ATO_VIEW,
+      { id },
+    );
+    expect(view.data!.ato.statusHistory.edges.map((e) => e.node.toStatus)).toEqual([
+      'APPLIED',
+      'UNDER_ASSESSMENT',
+      'ACCREDITED',
+      'SUSPENDED',
+    ]);
+  });
+
   it('lets only scheme staff move the lifecycle', async () => {
     const id = await accreditedAto(h, { name: 'Guarded Training' });
     const suspend = `mutation($id: ID!) { suspendAto(atoId: $id, reason: "audit") { status } }`;
