@@ -27,7 +27,10 @@ export function createLoaders(dataSource: DataSource): RegistryLoaders {
       byId(await dataSource.getRepository(CertifiedOrganizationEntity).findBy({ id: In(uuids(ids)) }), ids),
     ),
     certificationById: new DataLoader(async (ids) =>
-      byId(await dataSource.getRepository(OrganizationCertificationEntity).findBy({ id: In(uuids(ids)) }), ids),
+      byId(
+        await dataSource.getRepository(OrganizationCertificationEntity).findBy({ id: In(uuids(ids)) }),
+        ids,
+      ),
     ),
     certificationsByOrganizationId: new DataLoader(async (ids) => {
       const rows = await dataSource
@@ -41,6 +44,8 @@ export function createLoaders(dataSource: DataSource): RegistryLoaders {
       }
       return ids.map((id) => groups.get(id) ?? []);
     }),
-    rcbById: new DataLoader(async (ids) => byId(await dataSource.getRepository(RcbEntity).findBy({ id: In(uuids(ids)) }), ids)),
+    rcbById: new DataLoader(async (ids) =>
+      byId(await dataSource.getRepository(RcbEntity).findBy({ id: In(uuids(ids)) }), ids),
+    ),
   };
 }

@@ -1,6 +1,13 @@
 import 'reflect-metadata';
 import { connectNats, ensureStreams } from '@iso20000/events';
-import { createLogger, loadConfig, onShutdown, openDataSource, runService, serveHttp } from '@iso20000/service-kit';
+import {
+  createLogger,
+  loadConfig,
+  onShutdown,
+  openDataSource,
+  runService,
+  serveHttp,
+} from '@iso20000/service-kit';
 import { entities, migrations } from './data-source';
 import { buildService, registryServiceConfig } from './server';
 
@@ -8,7 +15,13 @@ const logger = createLogger('registry');
 
 runService(logger, async () => {
   const config = loadConfig(registryServiceConfig);
-  const dataSource = await openDataSource({ url: config.DATABASE_URL, entities, migrations, logger, poolSize: 20 });
+  const dataSource = await openDataSource({
+    url: config.DATABASE_URL,
+    entities,
+    migrations,
+    logger,
+    poolSize: 20,
+  });
   onShutdown('database', () => dataSource.destroy());
   const nc = await connectNats(config.NATS_URL, 'registry');
   onShutdown('nats', () => nc.drain());

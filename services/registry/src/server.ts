@@ -62,13 +62,23 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
   let authenticator = deps.authenticator;
   let credentials: CredentialStore | null = null;
   if (!authenticator) {
-    const created = await createServiceAuthenticator({ ...config, EVENTS_NAMESPACE: namespace }, nc, logger, 'registry');
+    const created = await createServiceAuthenticator(
+      { ...config, EVENTS_NAMESPACE: namespace },
+      nc,
+      logger,
+      'registry',
+    );
     authenticator = created.authenticator;
     credentials = created.credentials;
   }
   const relay = new OutboxRelay({ dataSource, nc, namespace, logger });
   const rcbStatus = createRcbStatusConsumer({ dataSource, nc, namespace, logger });
-  const expiry = new CertificationExpiryScheduler(dataSource, logger, config.REGISTRY_EXPIRY_INTERVAL_MS, clock);
+  const expiry = new CertificationExpiryScheduler(
+    dataSource,
+    logger,
+    config.REGISTRY_EXPIRY_INTERVAL_MS,
+    clock,
+  );
 
   // Events are recorded by mutations: publish them now rather than at the next poll.
   const kickRelayAfterMutations: ApolloServerPlugin<ServiceContext> = {

@@ -16,7 +16,13 @@ interface RecordResult {
   errorCode: string | null;
   reasons: string[];
   changedFields: string[];
-  certification: { id: string; version: number; status: string; scope: string; organization: { legalName: string } } | null;
+  certification: {
+    id: string;
+    version: number;
+    status: string;
+    scope: string;
+    organization: { legalName: string };
+  } | null;
 }
 interface UpsertResult {
   dryRun: boolean;
@@ -43,7 +49,13 @@ afterAll(() => h?.close());
 function record(n: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     certificateNumber: n,
-    organization: { legalName: `Organization ${n}`, otherNames: [], country: 'DE', address: address('DE'), publicListing: true },
+    organization: {
+      legalName: `Organization ${n}`,
+      otherNames: [],
+      country: 'DE',
+      address: address('DE'),
+      publicListing: true,
+    },
     scope: 'IT service management for internal customers',
     sites: [],
     cycleStart: isoDaysFromToday(-100),
@@ -51,7 +63,11 @@ function record(n: string, overrides: Record<string, unknown> = {}): Record<stri
   };
 }
 
-async function upsert(viewer: typeof asA, input: Record<string, unknown>[], dryRun = false): Promise<UpsertResult> {
+async function upsert(
+  viewer: typeof asA,
+  input: Record<string, unknown>[],
+  dryRun = false,
+): Promise<UpsertResult> {
   const result = await h.as<{ upsertCertifications: UpsertResult }>(viewer, UPSERT, { input, dryRun });
   expect(result.errors).toBeUndefined();
   return result.data!.upsertCertifications;
@@ -72,12 +88,28 @@ describe('upsertCertifications', () => {
   const mixed = () => [
     record(`${prefix}-1`),
     record(`${prefix}-2`, { cycleStart: isoDaysFromToday(200) }),
-    record(`${prefix}-3`, { status: 'SUSPENDED', statusReason: 'nonconformity found', suspendedUntil: isoDaysFromToday(30) }),
-    record(`${prefix}-4`, { organization: { legalName: '', otherNames: [], country: 'DE', address: address('DE'), publicListing: true } }),
+    record(`${prefix}-3`, {
+      status: 'SUSPENDED',
+      statusReason: 'nonconformity found',
+      suspendedUntil: isoDaysFromToday(30),
+    }),
+    record(`${prefix}-4`, {
+      organization: {
+        legalName: '',
+        otherNames: [],
+        country: 'DE',
+        address: address('DE'),
+        publicListing: true,
+      },
+    }),
     record(`${prefix}-5`, { status: 'SUSPENDED' }),
     record(`${prefix}-1`, { scope: 'duplicate in the same call' }),
     record(`${prefix}-6`, { standard: 'ISO_IEC_20000_1_2011' }),
-    record(`${prefix}-7`, { standard: 'ISO_IEC_20000_1_2011', cycleStart: '2015-03-01', expiry: '2018-02-28' }),
+    record(`${prefix}-7`, {
+      standard: 'ISO_IEC_20000_1_2011',
+      cycleStart: '2015-03-01',
+      expiry: '2018-02-28',
+    }),
   ];
 
   it('on a dry run validates and reports per record, writing nothing', async () => {
@@ -85,7 +117,16 @@ describe('upsertCertifications', () => {
     const report = await upsert(asA, mixed(), true);
     expect(report).toMatchObject({ dryRun: true, created: 3, updated: 0, unchanged: 0, rejected: 5 });
     expect(await countFor(rcbA)).toEqual(before);
-    expect(report.records.map((r) => r.outcome)).toEqual(['CREATED', 'REJECTED', 'CREATED', 'REJECTED', 'REJECTED', 'REJECTED', 'REJECTED', 'CREATED']);
+    expect(report.records.map((r) => r.outcome)).toEqual([
+      'CREATED',
+      'REJECTED',
+      'CREATED',
+      'REJECTED',
+      'REJECTED',
+      'REJECTED',
+      'REJECTED',
+      'CREATED',
+    ]);
     expect(report.records.every((r) => r.certification === null)).toBe(true);
   });
 
@@ -110,11 +151,27 @@ describe('upsertCertifications', () => {
   });
 
   it('reports unchanged records on a re-import, and updates only what changed', async () => {
-    const again = await upsert(asA, [record(`${prefix}-1`), record(`${prefix}-3`, { status: 'SUSPENDED', statusReason: 'nonconformity found', suspendedUntil: isoDaysFromToday(30) })]);
+    const again = await upsert(asA, [
+      record(`${prefix}-1`),
+      record(`${prefix}-3`, {
+        status: 'SUSPENDED',
+        statusReason: 'nonconformity found',
+        suspendedUntil: isoDaysFromToday(30),
+      }),
+    ]);
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
 
     const changed = await upsert(asA, [
-      record(`${prefix}-1`, { scope: 'A wider scope', organization: { legalName: `Organization ${prefix}-1 GmbH`, otherNames: [], country: 'DE', address: address('DE'), publicListing: true } }),
+      record(`${prefix}-1`, {
+        scope: 'A wider scope',
+        organization: {
+          legalName: `Organization ${prefix}-1 GmbH`,
+          otherNames: [],
+          country: 'DE',
+          address: address('DE'),
+          publicListing: true,
+        },
+      }),
       record(`${prefix}-3`, { status: 'CERTIFIED' }),
     ]);
     expect(changed).toMatchObject({ updated: 2, rejected: 0 });
@@ -128,7 +185,17 @@ describe('upsertCertifications', () => {
     await upsert(asA, [record(n, { status: 'WITHDRAWN', statusReason: 'client left' })]);
     const report = await upsert(asA, [
       record(n),
-      record(`${prefix}-1`, { scope: 'A wider scope', expectedVersion: 1, organization: { legalName: `Organization ${prefix}-1 GmbH`, otherNames: [], country: 'DE', address: address('DE'), publicListing: true } }),
+      record(`${prefix}-1`, {
+        scope: 'A wider scope',
+        expectedVersion: 1,
+        organization: {
+          legalName: `Organization ${prefix}-1 GmbH`,
+          otherNames: [],
+          country: 'DE',
+          address: address('DE'),
+          publicListing: true,
+        },
+      }),
       record(`${prefix}-8`),
     ]);
     expect(report.records.map((r) => [r.outcome, r.errorCode])).toEqual([
@@ -152,7 +219,9 @@ describe('upsertCertifications', () => {
 
   it('fails the whole call, writing nothing, when a record is not well-typed GraphQL input', async () => {
     const before = await countFor(rcbA);
-    const result = await h.as(asA, UPSERT, { input: [record(`${prefix}-T1`), record(`${prefix}-T2`, { cycleStart: '2026-02-30' })] });
+    const result = await h.as(asA, UPSERT, {
+      input: [record(`${prefix}-T1`), record(`${prefix}-T2`, { cycleStart: '2026-02-30' })],
+    });
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
     expect(result.errors?.[0].message).toContain('input[1].cycleStart');
     expect(await countFor(rcbA)).toEqual(before);
@@ -161,7 +230,9 @@ describe('upsertCertifications', () => {
   it('takes at most 1,000 records per call, and only from RCB integrations', async () => {
     const tooMany = Array.from({ length: 1001 }, (_, i) => record(`X-${i}`));
     expect(errorCodes(await h.as(asA, UPSERT, { input: tooMany }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await h.as({ role: 'scheme_staff', subject: 's' }, UPSERT, { input: [record('Y-1')] }))).toEqual(['FORBIDDEN']);
+    expect(
+      errorCodes(await h.as({ role: 'scheme_staff', subject: 's' }, UPSERT, { input: [record('Y-1')] })),
+    ).toEqual(['FORBIDDEN']);
   });
 
   it('is refused record by record to a suspended RCB for new certifications', async () => {

@@ -49,7 +49,10 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 async function issue(viewer = asA, overrides: Record<string, unknown> = {}): Promise<Certification> {
-  const result = await h.as<{ issueCertification: Payload }>(viewer, ISSUE, { input: issueInput(overrides), key: key() });
+  const result = await h.as<{ issueCertification: Payload }>(viewer, ISSUE, {
+    input: issueInput(overrides),
+    key: key(),
+  });
   expect(result.errors).toBeUndefined();
   return result.data!.issueCertification.certification;
 }
@@ -77,76 +80,139 @@ const HISTORY = `query($id: ID!) { organizationCertification(id: $id) {
   id history(first: 50) { edges { node { version change status previousStatus rcb { id } previousRcb { id } actor reason changedFields effectiveOn } } } } }`;
 
 async function historyOf(viewer: typeof asA, id: string) {
-  return h.as<{ organizationCertification: { history: { edges: { node: Record<string, unknown> }[] } } | null }>(viewer, HISTORY, { id });
+  return h.as<{
+    organizationCertification: { history: { edges: { node: Record<string, unknown> }[] } } | null;
+  }>(viewer, HISTORY, { id });
 }
 
 describe('issuing', () => {
   it('issues a three-year certification, with history and a registry.certification.changed event on NATS', async () => {
     const certification = await issue();
-    expect(certification).toMatchObject({ status: 'CERTIFIED', version: 1, rcb: { id: rcbA }, rcbStatus: 'APPOINTED' });
+    expect(certification).toMatchObject({
+      status: 'CERTIFIED',
+      version: 1,
+      rcb: { id: rcbA },
+      rcbStatus: 'APPOINTED',
+    });
     expect(certification.expiry > certification.cycleStart).toBe(true);
 
     const history = await historyOf(asA, certification.id);
-    expect(history.data?.organizationCertification?.history.edges.map((e) => e.node.change)).toEqual(['ISSUED']);
+    expect(history.data?.organizationCertification?.history.edges.map((e) => e.node.change)).toEqual([
+      'ISSUED',
+    ]);
 
     const jsm = await h.nc.jetstreamManager();
     const stream = `${h.namespace.toUpperCase()}_REGISTRY`;
-    await eventually(async () => {
-      const info = await jsm.streams.info(stream);
-      return info.state.messages > 0 ? true : undefined;
-    }, 10_000, 'the outbox relay to publish');
+    await eventually(
+      async () => {
+        const info = await jsm.streams.info(stream);
+        return info.state.messages > 0 ? true : undefined;
+      },
+      10_000,
+      'the outbox relay to publish',
+    );
     const consumer = await jsm.consumers.add(stream, {
       ack_policy: AckPolicy.None,
       deliver_policy: DeliverPolicy.All,
       filter_subject: wireSubject(Events.CertificationChanged.subject, h.namespace),
     });
     const js = h.nc.jetstream();
-    const messages = await (await js.consumers.get(stream, consumer.name)).fetch({ max_messages: 100, expires: 2000 });
+    const messages = await (
+      await js.consumers.get(stream, consumer.name)
+    ).fetch({ max_messages: 100, expires: 2000 });
     const payloads: { certificationId: string; change: string }[] = [];
     for await (const message of messages) {
       payloads.push((message.json() as { payload: { certificationId: string; change: string } }).payload);
       if (message.info.pending === 0) break;
     }
-    expect(payloads).toContainEqual(expect.objectContaining({ certificationId: certification.id, change: 'ISSUED' }));
+    expect(payloads).toContainEqual(
+      expect.objectContaining({ certificationId: certification.id, change: 'ISSUED' }),
+    );
   });
 
   it('refuses a certificate number the RCB already uses, and accepts the same number from another RCB', async () => {
     const first = await issue();
-    const again = await h.as(asA, ISSUE, { input: issueInput({ certificateNumber: first.certificateNumber }), key: key() });
+    const again = await h.as(asA, ISSUE, {
+      input: issueInput({ certificateNumber: first.certificateNumber }),
+      key: key(),
+    });
     expect(errorCodes(again)).toEqual(['CONFLICT']);
-    const other = await h.as(asB, ISSUE, { input: issueInput({ certificateNumber: first.certificateNumber }), key: key() });
+    const other = await h.as(asB, ISSUE, {
+      input: issueInput({ certificateNumber: first.certificateNumber }),
+      key: key(),
+    });
     expect(other.errors).toBeUndefined();
   });
 
   it('is for RCB integrations only', async () => {
-    expect(errorCodes(await h.as(publicViewer, ISSUE, { input: issueInput(), key: key() }))).toEqual(['UNAUTHENTICATED']);
-    expect(errorCodes(await h.as(schemeStaff, ISSUE, { input: issueInput(), key: key() }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.as(publicViewer, ISSUE, { input: issueInput(), key: key() }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
+    expect(errorCodes(await h.as(schemeStaff, ISSUE, { input: issueInput(), key: key() }))).toEqual([
+      'FORBIDDEN',
+    ]);
   });
 });
 
 describe('the lifecycle through the API', () => {
   it('suspends, refuses a second suspension naming the status, reinstates, reduces and extends scope, then withdraws', async () => {
     const c = await issue();
-    const suspended = await h.as<{ suspendCertification: Payload }>(asA, SUSPEND, { id: c.id, v: 1, reason: 'major nonconformity', key: key() });
-    expect(suspended.data?.suspendCertification.certification).toMatchObject({ status: 'SUSPENDED', version: 2, statusReason: 'major nonconformity' });
+    const suspended = await h.as<{ suspendCertification: Payload }>(asA, SUSPEND, {
+      id: c.id,
+      v: 1,
+      reason: 'major nonconformity',
+      key: key(),
+    });
+    expect(suspended.data?.suspendCertification.certification).toMatchObject({
+      status: 'SUSPENDED',
+      version: 2,
+      statusReason: 'major nonconformity',
+    });
 
     const twice = await h.as(asA, SUSPEND, { id: c.id, v: 2, reason: 'again', key: key() });
     expect(errorCodes(twice)).toEqual(['CONFLICT']);
     expect(twice.errors?.[0].message).toContain('SUSPENDED');
 
-    const tooLong = await h.as(asA, SUSPEND, { id: (await issue()).id, v: 1, reason: 'x', until: isoDaysFromToday(200), key: key() });
+    const tooLong = await h.as(asA, SUSPEND, {
+      id: (await issue()).id,
+      v: 1,
+      reason: 'x',
+      until: isoDaysFromToday(200),
+      key: key(),
+    });
     expect(errorCodes(tooLong)).toEqual(['BAD_USER_INPUT']);
     expect(tooLong.errors?.[0].message).toContain('at most 6 months');
 
-    const reinstated = await h.as<{ reinstateCertification: Payload }>(asA, REINSTATE, { id: c.id, v: 2, key: key() });
-    expect(reinstated.data?.reinstateCertification.certification).toMatchObject({ status: 'CERTIFIED', version: 3, suspendedUntil: null });
+    const reinstated = await h.as<{ reinstateCertification: Payload }>(asA, REINSTATE, {
+      id: c.id,
+      v: 2,
+      key: key(),
+    });
+    expect(reinstated.data?.reinstateCertification.certification).toMatchObject({
+      status: 'CERTIFIED',
+      version: 3,
+      suspendedUntil: null,
+    });
 
-    const reduced = await h.as<{ reduceCertificationScope: { certification: { scope: string } } }>(asA, REDUCE, { id: c.id, v: 3, key: key() });
+    const reduced = await h.as<{ reduceCertificationScope: { certification: { scope: string } } }>(
+      asA,
+      REDUCE,
+      { id: c.id, v: 3, key: key() },
+    );
     expect(reduced.data?.reduceCertificationScope.certification.scope).toBe('Service desk only');
-    const extended = await h.as<{ extendCertificationScope: { certification: { scope: string } } }>(asA, EXTEND, { id: c.id, v: 4, key: key() });
+    const extended = await h.as<{ extendCertificationScope: { certification: { scope: string } } }>(
+      asA,
+      EXTEND,
+      { id: c.id, v: 4, key: key() },
+    );
     expect(extended.data?.extendCertificationScope.certification.scope).toBe('All IT services incl. cloud');
 
-    const withdrawn = await h.as<{ withdrawCertification: Payload }>(asA, WITHDRAW, { id: c.id, v: 5, reason: 'client request', key: key() });
+    const withdrawn = await h.as<{ withdrawCertification: Payload }>(asA, WITHDRAW, {
+      id: c.id,
+      v: 5,
+      reason: 'client request',
+      key: key(),
+    });
     expect(withdrawn.data?.withdrawCertification.certification.status).toBe('WITHDRAWN');
     const reinstateWithdrawn = await h.as(asA, REINSTATE, { id: c.id, v: 6, key: key() });
     expect(errorCodes(reinstateWithdrawn)).toEqual(['CONFLICT']);
@@ -171,19 +237,27 @@ describe('the lifecycle through the API', () => {
 
   it('records surveillance and recertifies into a new cycle', async () => {
     const c = await issue(asA, { cycleStart: isoDaysFromToday(-400) });
-    const audited = await h.as<{ recordSurveillanceAudit: { certification: { surveillanceAudits: { doneOn: string | null }[] } } }>(
-      asA,
-      SURVEILLANCE,
-      { id: c.id, v: 1, on: isoDaysFromToday(-40), key: key() },
+    const audited = await h.as<{
+      recordSurveillanceAudit: { certification: { surveillanceAudits: { doneOn: string | null }[] } };
+    }>(asA, SURVEILLANCE, { id: c.id, v: 1, on: isoDaysFromToday(-40), key: key() });
+    expect(audited.data?.recordSurveillanceAudit.certification.surveillanceAudits[0].doneOn).toBe(
+      isoDaysFromToday(-40),
     );
-    expect(audited.data?.recordSurveillanceAudit.certification.surveillanceAudits[0].doneOn).toBe(isoDaysFromToday(-40));
-    const recertified = await h.as<{ recertifyCertification: { certification: Certification } }>(asA, RECERTIFY, {
-      id: c.id,
-      v: 2,
-      start: isoDaysFromToday(0),
-      key: key(),
+    const recertified = await h.as<{ recertifyCertification: { certification: Certification } }>(
+      asA,
+      RECERTIFY,
+      {
+        id: c.id,
+        v: 2,
+        start: isoDaysFromToday(0),
+        key: key(),
+      },
+    );
+    expect(recertified.data?.recertifyCertification.certification).toMatchObject({
+      cycleStart: isoDaysFromToday(0),
+      version: 3,
+      status: 'CERTIFIED',
     });
-    expect(recertified.data?.recertifyCertification.certification).toMatchObject({ cycleStart: isoDaysFromToday(0), version: 3, status: 'CERTIFIED' });
   });
 });
 
@@ -201,8 +275,18 @@ describe('concurrency and retries', () => {
   it('answers a retried request with the first result and changes nothing again', async () => {
     const c = await issue();
     const k = key();
-    const first = await h.as<{ suspendCertification: Payload }>(asA, SUSPEND, { id: c.id, v: 1, reason: 'nc', key: k });
-    const retry = await h.as<{ suspendCertification: Payload }>(asA, SUSPEND, { id: c.id, v: 1, reason: 'nc', key: k });
+    const first = await h.as<{ suspendCertification: Payload }>(asA, SUSPEND, {
+      id: c.id,
+      v: 1,
+      reason: 'nc',
+      key: k,
+    });
+    const retry = await h.as<{ suspendCertification: Payload }>(asA, SUSPEND, {
+      id: c.id,
+      v: 1,
+      reason: 'nc',
+      key: k,
+    });
     expect(first.data?.suspendCertification.replayed).toBe(false);
     expect(retry.errors).toBeUndefined();
     expect(retry.data?.suspendCertification).toEqual({ ...first.data?.suspendCertification, replayed: true });
@@ -216,13 +300,16 @@ describe('concurrency and retries', () => {
   it('runs concurrent retries of one issue once', async () => {
     const input = issueInput();
     const k = key();
-    const results = await Promise.all([1, 2, 3].map(() => h.as<{ issueCertification: Payload }>(asA, ISSUE, { input, key: k })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => h.as<{ issueCertification: Payload }>(asA, ISSUE, { input, key: k })),
+    );
     expect(results.map((r) => r.errors)).toEqual([undefined, undefined, undefined]);
     expect(new Set(results.map((r) => r.data?.issueCertification.certification.id)).size).toBe(1);
     expect(results.filter((r) => r.data?.issueCertification.replayed === false)).toHaveLength(1);
-    const [{ count }] = (await h.db.dataSource.query(`SELECT count(*)::int AS count FROM organization_certification WHERE certificate_number = $1`, [
-      input.certificateNumber,
-    ])) as { count: number }[];
+    const [{ count }] = (await h.db.dataSource.query(
+      `SELECT count(*)::int AS count FROM organization_certification WHERE certificate_number = $1`,
+      [input.certificateNumber],
+    )) as { count: number }[];
     expect(count).toBe(1);
   });
 });
@@ -236,10 +323,16 @@ describe('cross-RCB access', () => {
       h.as(asB, REINSTATE, { id: c.id, v: 1, key: key() }),
       h.as(asB, REDUCE, { id: c.id, v: 1, key: key() }),
       h.as(asB, RECERTIFY, { id: c.id, v: 1, start: isoDaysFromToday(0), key: key() }),
-      h.as(asB, ISSUE, { input: { ...issueInput(), organization: null, organizationId: c.organization.id }, key: key() }),
+      h.as(asB, ISSUE, {
+        input: { ...issueInput(), organization: null, organizationId: c.organization.id },
+        key: key(),
+      }),
     ];
     for (const attempt of await Promise.all(attempts)) expect(errorCodes(attempt)).toEqual(['FORBIDDEN']);
-    const [{ version, status }] = (await h.db.dataSource.query(`SELECT version, status FROM organization_certification WHERE id = $1`, [c.id])) as {
+    const [{ version, status }] = (await h.db.dataSource.query(
+      `SELECT version, status FROM organization_certification WHERE id = $1`,
+      [c.id],
+    )) as {
       version: number;
       status: string;
     }[];
@@ -277,7 +370,9 @@ describe('transfer', () => {
       });
     }
     // the former RCB no longer changes it
-    expect(errorCodes(await h.as(asA, SUSPEND, { id: c.id, v: 2, reason: 'x', key: key() }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.as(asA, SUSPEND, { id: c.id, v: 2, reason: 'x', key: key() }))).toEqual([
+      'FORBIDDEN',
+    ]);
     // an unrelated RCB does not see the history
     expect(errorCodes(await historyOf(asC, c.id))).toEqual(['FORBIDDEN']);
   });
@@ -295,21 +390,31 @@ describe('expiry', () => {
   it('reads EXPIRED before the job runs, and the job records it with history and an event', async () => {
     const c = await issue();
     // the certification ran its course: its dates are now in the past
-    await h.db.dataSource.query(`UPDATE organization_certification SET cycle_start = $2, expiry = $3 WHERE id = $1`, [
-      c.id,
-      isoDaysFromToday(-1100),
-      isoDaysFromToday(-2),
-    ]);
+    await h.db.dataSource.query(
+      `UPDATE organization_certification SET cycle_start = $2, expiry = $3 WHERE id = $1`,
+      [c.id, isoDaysFromToday(-1100), isoDaysFromToday(-2)],
+    );
     const VERIFY = `query($n: String!, $rcb: ID) { verifyOrganizationCertification(certificateNumber: $n, rcbId: $rcb) { valid status expiry } }`;
-    const before = await h.as<{ verifyOrganizationCertification: { valid: boolean; status: string } }>(publicViewer, VERIFY, {
-      n: c.certificateNumber,
-      rcb: rcbA,
-    });
+    const before = await h.as<{ verifyOrganizationCertification: { valid: boolean; status: string } }>(
+      publicViewer,
+      VERIFY,
+      {
+        n: c.certificateNumber,
+        rcb: rcbA,
+      },
+    );
     expect(before.data?.verifyOrganizationCertification).toMatchObject({ valid: false, status: 'EXPIRED' });
-    expect(errorCodes(await h.as(asA, SUSPEND, { id: c.id, v: 1, reason: 'x', key: key() }))).toEqual(['CONFLICT']);
+    expect(errorCodes(await h.as(asA, SUSPEND, { id: c.id, v: 1, reason: 'x', key: key() }))).toEqual([
+      'CONFLICT',
+    ]);
 
-    expect(await expireDueCertifications(h.db.dataSource, isoDaysFromToday(0), { batchSize: 2 })).toBeGreaterThanOrEqual(1);
-    const [row] = (await h.db.dataSource.query(`SELECT status, version FROM organization_certification WHERE id = $1`, [c.id])) as {
+    expect(
+      await expireDueCertifications(h.db.dataSource, isoDaysFromToday(0), { batchSize: 2 }),
+    ).toBeGreaterThanOrEqual(1);
+    const [row] = (await h.db.dataSource.query(
+      `SELECT status, version FROM organization_certification WHERE id = $1`,
+      [c.id],
+    )) as {
       status: string;
       version: number;
     }[];
@@ -322,7 +427,10 @@ describe('expiry', () => {
     });
     // a second pass finds nothing more to do for it
     await expireDueCertifications(h.db.dataSource, isoDaysFromToday(0));
-    const [again] = (await h.db.dataSource.query(`SELECT version FROM organization_certification WHERE id = $1`, [c.id])) as { version: number }[];
+    const [again] = (await h.db.dataSource.query(
+      `SELECT version FROM organization_certification WHERE id = $1`,
+      [c.id],
+    )) as { version: number }[];
     expect(again.version).toBe(2);
   });
 });
@@ -334,11 +442,22 @@ describe('wasCertified', () => {
     const c = await issue(asA, { cycleStart: isoDaysFromToday(-10) });
     await h.as(asA, SUSPEND, { id: c.id, v: 1, reason: 'nc', key: key() });
     const on = async (date: string) =>
-      (await h.as<{ wasCertified: { certified: boolean; status: string | null } }>(publicViewer, WAS, { n: c.certificateNumber, rcb: rcbA, on: date }))
-        .data?.wasCertified;
-    expect(await on(isoDaysFromToday(-11))).toEqual(expect.objectContaining({ certified: false, status: null }));
-    expect(await on(isoDaysFromToday(-5))).toEqual(expect.objectContaining({ certified: true, status: 'CERTIFIED' }));
-    expect(await on(isoDaysFromToday(0))).toEqual(expect.objectContaining({ certified: false, status: 'SUSPENDED' }));
+      (
+        await h.as<{ wasCertified: { certified: boolean; status: string | null } }>(publicViewer, WAS, {
+          n: c.certificateNumber,
+          rcb: rcbA,
+          on: date,
+        })
+      ).data?.wasCertified;
+    expect(await on(isoDaysFromToday(-11))).toEqual(
+      expect.objectContaining({ certified: false, status: null }),
+    );
+    expect(await on(isoDaysFromToday(-5))).toEqual(
+      expect.objectContaining({ certified: true, status: 'CERTIFIED' }),
+    );
+    expect(await on(isoDaysFromToday(0))).toEqual(
+      expect.objectContaining({ certified: false, status: 'SUSPENDED' }),
+    );
   });
 });
 
@@ -357,8 +476,17 @@ describe('RCB status from accreditation', () => {
     expect(errorCodes(recert)).toEqual(['CONFLICT']);
 
     const VERIFY = `query($n: String!, $rcb: ID) { verifyOrganizationCertification(certificateNumber: $n, rcbId: $rcb) { valid status rcbStatus rcbName } }`;
-    const verified = await h.as<{ verifyOrganizationCertification: Record<string, unknown> }>(publicViewer, VERIFY, { n: c.certificateNumber, rcb });
-    expect(verified.data?.verifyOrganizationCertification).toEqual({ valid: true, status: 'CERTIFIED', rcbStatus: 'SUSPENDED', rcbName: 'Delta Certification' });
+    const verified = await h.as<{ verifyOrganizationCertification: Record<string, unknown> }>(
+      publicViewer,
+      VERIFY,
+      { n: c.certificateNumber, rcb },
+    );
+    expect(verified.data?.verifyOrganizationCertification).toEqual({
+      valid: true,
+      status: 'CERTIFIED',
+      rcbStatus: 'SUSPENDED',
+      rcbName: 'Delta Certification',
+    });
 
     // an RCB not (yet) known from accreditation issues nothing either
     const unknown = await h.as(rcbIntegration(randomUUID()), ISSUE, { input: issueInput(), key: key() });
@@ -366,5 +494,56 @@ describe('RCB status from accreditation', () => {
 
     await h.setRcbStatus(rcb, 'APPOINTED', 'Delta Certification');
     expect((await h.as(viewer, ISSUE, { input: issueInput(), key: key() })).errors).toBeUndefined();
+  });
+});
+
+describe('the RCB status consumer', () => {
+  it('applies a redelivered event once and never lets an older status overwrite a newer one', async () => {
+    const rcb = randomUUID();
+    const newer = new Date().toISOString();
+    const older = new Date(Date.now() - 60_000).toISOString();
+    await h.publish(Events.RcbStatusChanged, {
+      rcbId: rcb,
+      name: 'Epsilon',
+      status: 'SUSPENDED',
+      previousStatus: 'APPOINTED',
+      reason: 'audit',
+      changedAt: newer,
+    });
+    // the same event again (another id: JetStream's dedupe would drop a same-id copy before us)
+    await h.publish(Events.RcbStatusChanged, {
+      rcbId: rcb,
+      name: 'Epsilon',
+      status: 'SUSPENDED',
+      previousStatus: 'APPOINTED',
+      reason: 'audit',
+      changedAt: newer,
+    });
+    // an older event arriving late
+    const lateId = await h.publish(Events.RcbStatusChanged, {
+      rcbId: rcb,
+      name: 'Epsilon',
+      status: 'APPOINTED',
+      previousStatus: 'UNDER_ASSESSMENT',
+      reason: null,
+      changedAt: older,
+    });
+    await eventually(
+      async () => {
+        const rows = (await h.db.dataSource.query(`SELECT 1 FROM inbox_event WHERE event_id = $1`, [
+          lateId,
+        ])) as unknown[];
+        return rows.length ? true : undefined;
+      },
+      10_000,
+      'the late event to be processed',
+    );
+    const rows = (await h.db.dataSource.query(`SELECT status FROM rcb WHERE id = $1`, [rcb])) as {
+      status: string;
+    }[];
+    expect(rows).toEqual([{ status: 'SUSPENDED' }]);
+    expect(errorCodes(await h.as(rcbIntegration(rcb), ISSUE, { input: issueInput(), key: key() }))).toEqual([
+      'CONFLICT',
+    ]);
   });
 });

@@ -23,7 +23,11 @@ export interface Harness {
   namespace: string;
   service: RegistryService;
   /** Runs an operation as a viewer, in process (the identity as the gateway would forward it). */
-  as<TData = Record<string, unknown>>(viewer: Viewer, query: string, variables?: Record<string, unknown>): Promise<OperationResult<TData>>;
+  as<TData = Record<string, unknown>>(
+    viewer: Viewer,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<OperationResult<TData>>;
   /** Publishes an event of another service onto the bus, as that service's outbox relay would. */
   publish<T>(def: EventDefinition<T>, payload: T): Promise<string>;
   /** Accreditation says: this RCB is now in this status (through NATS and the consumer); waits until applied. */
@@ -59,7 +63,13 @@ export async function startHarness(): Promise<Harness> {
   const js = nc.jetstream();
   const publish = async <T>(def: EventDefinition<T>, payload: T): Promise<string> => {
     const id = randomUUID();
-    const envelope = { id, subject: def.subject, version: def.version, occurredAt: new Date().toISOString(), payload };
+    const envelope = {
+      id,
+      subject: def.subject,
+      version: def.version,
+      occurredAt: new Date().toISOString(),
+      payload,
+    };
     await js.publish(wireSubject(def.subject, namespace), JSON.stringify(envelope), { msgID: id });
     return id;
   };
@@ -69,15 +79,33 @@ export async function startHarness(): Promise<Harness> {
     namespace,
     service,
     as: (viewer, query, variables) =>
-      executeOperation(service.apollo, { query, variables }, service.contextFor({ requestId: randomUUID(), viewer, logger })),
+      executeOperation(
+        service.apollo,
+        { query, variables },
+        service.contextFor({ requestId: randomUUID(), viewer, logger }),
+      ),
     publish,
     async setRcbStatus(rcbId, status, name = `RCB ${rcbId.slice(0, 4)}`) {
       const changedAt = new Date().toISOString();
-      await publish(Events.RcbStatusChanged, { rcbId, name, status, previousStatus: null, reason: status === 'APPOINTED' ? null : 'test', changedAt });
-      await eventually(async () => {
-        const rows = (await db.dataSource.query(`SELECT status FROM rcb WHERE id = $1 AND status_changed_at = $2`, [rcbId, changedAt])) as unknown[];
-        return rows.length ? true : undefined;
-      }, 10_000, `RCB ${rcbId} to become ${status}`);
+      await publish(Events.RcbStatusChanged, {
+        rcbId,
+        name,
+        status,
+        previousStatus: null,
+        reason: status === 'APPOINTED' ? null : 'test',
+        changedAt,
+      });
+      await eventually(
+        async () => {
+          const rows = (await db.dataSource.query(
+            `SELECT status FROM rcb WHERE id = $1 AND status_changed_at = $2`,
+            [rcbId, changedAt],
+          )) as unknown[];
+          return rows.length ? true : undefined;
+        },
+        10_000,
+        `RCB ${rcbId} to become ${status}`,
+      );
     },
     async close() {
       await service.stop();
@@ -89,7 +117,11 @@ export async function startHarness(): Promise<Harness> {
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -122,7 +154,13 @@ export function address(country = 'GB') {
 export function issueInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     certificateNumber: `ITSM-${randomUUID().slice(0, 8)}`,
-    organization: { legalName: 'Acme Services Ltd', otherNames: [], country: 'GB', address: address(), publicListing: true },
+    organization: {
+      legalName: 'Acme Services Ltd',
+      otherNames: [],
+      country: 'GB',
+      address: address(),
+      publicListing: true,
+    },
     scope: 'The provision of IT services to customers',
     sites: [{ address: address(), scope: 'Service desk and operations' }],
     cycleStart: isoDaysFromToday(-30),

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { errorCodes } from '@iso20000/testing';
-import { address, isoDaysFromToday, publicViewer, rcbIntegration, schemeStaff, startHarness, type Harness } from './harness';
+import {
+  address,
+  isoDaysFromToday,
+  publicViewer,
+  rcbIntegration,
+  schemeStaff,
+  startHarness,
+  type Harness,
+} from './harness';
 
 const SEARCH = `query($filter: CertifiedOrganizationFilter, $first: Int, $after: String) {
   certifiedOrganizations(filter: $filter, first: $first, after: $after) {
@@ -16,10 +24,19 @@ interface Node {
   id: string;
   legalName: string;
   country: string;
-  certifications: { certificateNumber: string; status: string; rcb: { id: string }; rcbName: string | null; standard: string }[];
+  certifications: {
+    certificateNumber: string;
+    status: string;
+    rcb: { id: string };
+    rcbName: string | null;
+    standard: string;
+  }[];
 }
 interface SearchResult {
-  certifiedOrganizations: { edges: { cursor: string; node: Node }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  certifiedOrganizations: {
+    edges: { cursor: string; node: Node }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
 }
 
 let h: Harness;
@@ -35,28 +52,62 @@ beforeAll(async () => {
   await h.setRcbStatus(rcbA, 'APPOINTED', 'Alpha Certification');
   await h.setRcbStatus(rcbB, 'APPOINTED', 'Beta Assurance');
   const base = { scope: 'IT services', sites: [], cycleStart: isoDaysFromToday(-200) };
-  const a = await h.as<{ upsertCertifications: { created: number; rejected: number } }>(rcbIntegration(rcbA), UPSERT, {
-    input: [
-      { ...base, certificateNumber: 'A-1', organization: org('Société Générale Informatique SA', 'FR') },
-      { ...base, certificateNumber: 'A-2', organization: org('Müller IT-Services GmbH', 'DE', true, ['Mueller Digital']) },
-      { ...base, certificateNumber: 'A-3', organization: org('Secretive Systems Ltd', 'GB', false) },
-      { ...base, certificateNumber: 'A-4', organization: org('Nordisk Datadrift AS', 'NO'), status: 'SUSPENDED', statusReason: 'major nonconformity' },
-      { ...base, certificateNumber: 'A-5', organization: org('Old Edition Services Ltd', 'GB'), standard: 'ISO_IEC_20000_1_2011', cycleStart: '2016-01-01', expiry: '2018-12-31' },
-      { ...base, certificateNumber: 'A-6', organization: org('Gone Away Hosting Ltd', 'GB'), status: 'WITHDRAWN', statusReason: 'client request' },
-    ],
-  });
+  const a = await h.as<{ upsertCertifications: { created: number; rejected: number } }>(
+    rcbIntegration(rcbA),
+    UPSERT,
+    {
+      input: [
+        { ...base, certificateNumber: 'A-1', organization: org('Société Générale Informatique SA', 'FR') },
+        {
+          ...base,
+          certificateNumber: 'A-2',
+          organization: org('Müller IT-Services GmbH', 'DE', true, ['Mueller Digital']),
+        },
+        { ...base, certificateNumber: 'A-3', organization: org('Secretive Systems Ltd', 'GB', false) },
+        {
+          ...base,
+          certificateNumber: 'A-4',
+          organization: org('Nordisk Datadrift AS', 'NO'),
+          status: 'SUSPENDED',
+          statusReason: 'major nonconformity',
+        },
+        {
+          ...base,
+          certificateNumber: 'A-5',
+          organization: org('Old Edition Services Ltd', 'GB'),
+          standard: 'ISO_IEC_20000_1_2011',
+          cycleStart: '2016-01-01',
+          expiry: '2018-12-31',
+        },
+        {
+          ...base,
+          certificateNumber: 'A-6',
+          organization: org('Gone Away Hosting Ltd', 'GB'),
+          status: 'WITHDRAWN',
+          statusReason: 'client request',
+        },
+      ],
+    },
+  );
   expect(a.data?.upsertCertifications).toMatchObject({ created: 6, rejected: 0 });
   const many = Array.from({ length: 25 }, (_, i) => ({
     ...base,
     certificateNumber: `B-${i}`,
     organization: org(`Zeta Cloud Operations ${String(i).padStart(2, '0')} Ltd`, i % 2 ? 'DE' : 'GB'),
   }));
-  const b = await h.as<{ upsertCertifications: { created: number } }>(rcbIntegration(rcbB), UPSERT, { input: many });
+  const b = await h.as<{ upsertCertifications: { created: number } }>(rcbIntegration(rcbB), UPSERT, {
+    input: many,
+  });
   expect(b.data?.upsertCertifications.created).toBe(25);
 });
 afterAll(() => h?.close());
 
-async function search(filter: Record<string, unknown>, first = 20, after?: string, viewer = publicViewer): Promise<SearchResult['certifiedOrganizations']> {
+async function search(
+  filter: Record<string, unknown>,
+  first = 20,
+  after?: string,
+  viewer = publicViewer,
+): Promise<SearchResult['certifiedOrganizations']> {
   const result = await h.as<SearchResult>(viewer, SEARCH, { filter, first, after });
   expect(result.errors).toBeUndefined();
   return result.data!.certifiedOrganizations;
@@ -67,7 +118,9 @@ describe('certifiedOrganizations', () => {
   it('finds names whatever the case, the accents or a small typo', async () => {
     expect(names(await search({ name: 'societe generale' }))[0]).toBe('Société Générale Informatique SA');
     expect(names(await search({ name: 'SOCIÉTÉ GÉNÉRALE' }))[0]).toBe('Société Générale Informatique SA');
-    expect(names(await search({ name: 'Societe Generle Informatque' }))[0]).toBe('Société Générale Informatique SA');
+    expect(names(await search({ name: 'Societe Generle Informatque' }))[0]).toBe(
+      'Société Générale Informatique SA',
+    );
     expect(names(await search({ name: 'muller it services' }))[0]).toBe('Müller IT-Services GmbH');
     expect(names(await search({ name: 'mueller digital' }))[0]).toBe('Müller IT-Services GmbH');
     expect(names(await search({ name: 'Quokka Aerospace' }))).toEqual([]);
@@ -82,14 +135,24 @@ describe('certifiedOrganizations', () => {
     expect(names(await search({ country: 'FR' }))).toEqual(['Société Générale Informatique SA']);
     const byRcb = await search({ rcbId: rcbA }, 100);
     expect(names(byRcb).sort()).toEqual(
-      ['Gone Away Hosting Ltd', 'Müller IT-Services GmbH', 'Nordisk Datadrift AS', 'Old Edition Services Ltd', 'Société Générale Informatique SA'].sort(),
+      [
+        'Gone Away Hosting Ltd',
+        'Müller IT-Services GmbH',
+        'Nordisk Datadrift AS',
+        'Old Edition Services Ltd',
+        'Société Générale Informatique SA',
+      ].sort(),
     );
     expect(names(await search({ rcbId: rcbA, status: 'SUSPENDED' }))).toEqual(['Nordisk Datadrift AS']);
     expect(names(await search({ rcbId: rcbA, status: 'WITHDRAWN' }))).toEqual(['Gone Away Hosting Ltd']);
     expect(names(await search({ status: 'EXPIRED' }))).toEqual(['Old Edition Services Ltd']);
     expect(names(await search({ standard: 'ISO_IEC_20000_1_2011' }))).toEqual(['Old Edition Services Ltd']);
     const [entry] = (await search({ name: 'Old Edition' })).edges;
-    expect(entry.node.certifications[0]).toMatchObject({ status: 'EXPIRED', rcbName: 'Alpha Certification', rcb: { id: rcbA } });
+    expect(entry.node.certifications[0]).toMatchObject({
+      status: 'EXPIRED',
+      rcbName: 'Alpha Certification',
+      rcb: { id: rcbA },
+    });
   });
 
   it('pages with cursors, without gaps or repeats, by name and by relevance', async () => {
@@ -111,15 +174,21 @@ describe('certifiedOrganizations', () => {
   });
 
   it('refuses bad filters and page sizes with a clear error', async () => {
-    expect(errorCodes(await h.as(publicViewer, SEARCH, { filter: { country: 'France' } }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await h.as(publicViewer, SEARCH, { filter: { name: 'a' } }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await h.as(publicViewer, SEARCH, { filter: { country: 'France' } }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    expect(errorCodes(await h.as(publicViewer, SEARCH, { filter: { name: 'a' } }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
     expect(errorCodes(await h.as(publicViewer, SEARCH, { first: 1000 }))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await h.as(publicViewer, SEARCH, { after: 'bogus' }))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('uses the same number of SQL statements for 5 organizations as for 25 (no N+1)', async () => {
     const count = async (first: number) => {
-      const { statements, result } = await h.db.sql.measure(() => h.as<SearchResult>(publicViewer, SEARCH, { filter: { rcbId: rcbB }, first }));
+      const { statements, result } = await h.db.sql.measure(() =>
+        h.as<SearchResult>(publicViewer, SEARCH, { filter: { rcbId: rcbB }, first }),
+      );
       expect(result.data?.certifiedOrganizations.edges).toHaveLength(first);
       return statements.length;
     };
@@ -132,11 +201,31 @@ describe('certifiedOrganizations', () => {
 describe('verifyOrganizationCertification', () => {
   it('answers honestly for valid, suspended, withdrawn and expired certifications', async () => {
     const verify = async (n: string) =>
-      (await h.as<{ verifyOrganizationCertification: Record<string, unknown> | null }>(publicViewer, VERIFY, { n, rcb: rcbA })).data
-        ?.verifyOrganizationCertification;
-    expect(await verify('A-1')).toMatchObject({ valid: true, status: 'CERTIFIED', organizationName: 'Société Générale Informatique SA', country: 'FR', rcbName: 'Alpha Certification' });
-    expect(await verify('A-4')).toMatchObject({ valid: false, status: 'SUSPENDED', statusReason: 'major nonconformity', suspendedOn: isoDaysFromToday(0) });
-    expect(await verify('A-6')).toMatchObject({ valid: false, status: 'WITHDRAWN', statusReason: 'client request' });
+      (
+        await h.as<{ verifyOrganizationCertification: Record<string, unknown> | null }>(
+          publicViewer,
+          VERIFY,
+          { n, rcb: rcbA },
+        )
+      ).data?.verifyOrganizationCertification;
+    expect(await verify('A-1')).toMatchObject({
+      valid: true,
+      status: 'CERTIFIED',
+      organizationName: 'Société Générale Informatique SA',
+      country: 'FR',
+      rcbName: 'Alpha Certification',
+    });
+    expect(await verify('A-4')).toMatchObject({
+      valid: false,
+      status: 'SUSPENDED',
+      statusReason: 'major nonconformity',
+      suspendedOn: isoDaysFromToday(0),
+    });
+    expect(await verify('A-6')).toMatchObject({
+      valid: false,
+      status: 'WITHDRAWN',
+      statusReason: 'client request',
+    });
     expect(await verify('A-5')).toMatchObject({ valid: false, status: 'EXPIRED', expiry: '2018-12-31' });
     // verification works for unlisted organizations too: whoever holds the number may check it
     expect(await verify('A-3')).toMatchObject({ valid: true, organizationName: 'Secretive Systems Ltd' });
@@ -145,7 +234,15 @@ describe('verifyOrganizationCertification', () => {
 
   it('asks for the RCB when two RCBs use the same number', async () => {
     await h.as(rcbIntegration(rcbB), UPSERT, {
-      input: [{ certificateNumber: 'A-1', organization: org('Collision Ltd', 'GB'), scope: 'IT', sites: [], cycleStart: isoDaysFromToday(-10) }],
+      input: [
+        {
+          certificateNumber: 'A-1',
+          organization: org('Collision Ltd', 'GB'),
+          scope: 'IT',
+          sites: [],
+          cycleStart: isoDaysFromToday(-10),
+        },
+      ],
     });
     const ambiguous = await h.as(publicViewer, VERIFY, { n: 'A-1' });
     expect(errorCodes(ambiguous)).toEqual(['BAD_USER_INPUT']);
@@ -160,9 +257,18 @@ describe('entity references (as the gateway resolves them)', () => {
     )) as { id: string; legal_name: string }[];
     const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on CertifiedOrganization { legalName } } }`;
     const representations = ids.map((row) => ({ __typename: 'CertifiedOrganization', id: row.id }));
-    const asPublic = await h.as<{ _entities: ({ legalName: string } | null)[] }>(publicViewer, ENTITIES, { r: representations });
+    const asPublic = await h.as<{ _entities: ({ legalName: string } | null)[] }>(publicViewer, ENTITIES, {
+      r: representations,
+    });
     expect(asPublic.data?._entities).toEqual([null, { legalName: 'Société Générale Informatique SA' }]);
-    const asOwner = await h.as<{ _entities: ({ legalName: string } | null)[] }>(rcbIntegration(rcbA), ENTITIES, { r: representations });
-    expect(asOwner.data?._entities).toEqual([{ legalName: 'Secretive Systems Ltd' }, { legalName: 'Société Générale Informatique SA' }]);
+    const asOwner = await h.as<{ _entities: ({ legalName: string } | null)[] }>(
+      rcbIntegration(rcbA),
+      ENTITIES,
+      { r: representations },
+    );
+    expect(asOwner.data?._entities).toEqual([
+      { legalName: 'Secretive Systems Ltd' },
+      { legalName: 'Société Générale Informatique SA' },
+    ]);
   });
 });

@@ -37,7 +37,11 @@ async function ok<T>(query: string, variables: Record<string, unknown>, token?: 
   return result.data as T;
 }
 
-async function eventually<T>(probe: () => Promise<T | null | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T | null | undefined>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -48,7 +52,9 @@ async function eventually<T>(probe: () => Promise<T | null | undefined>, what: s
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -65,7 +71,13 @@ function certification(number: string) {
   const address = { lines: ['1 Service Street'], city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' };
   return {
     certificateNumber: number,
-    organization: { legalName: `Registry E2E Services ${number} Ltd`, otherNames: [], country: 'GB', address, publicListing: true },
+    organization: {
+      legalName: `Registry E2E Services ${number} Ltd`,
+      otherNames: [],
+      country: 'GB',
+      address,
+      publicListing: true,
+    },
     scope: 'The provision of managed IT services',
     sites: [],
     cycleStart: today(-10),
@@ -105,11 +117,9 @@ it('refuses a suspended RCB’s next certification, keeps its existing ones veri
 
   // The registry learns of the appointment (and the credential) by event; then the RCB issues.
   const first = await eventually(async () => {
-    const result = await system.query<{ issueCertification: { certification: { certificateNumber: string; status: string } } }>(
-      ISSUE,
-      { input: certification('E2E-1'), key: randomUUID() },
-      rcb,
-    );
+    const result = await system.query<{
+      issueCertification: { certification: { certificateNumber: string; status: string } };
+    }>(ISSUE, { input: certification('E2E-1'), key: randomUUID() }, rcb);
     return result.data?.issueCertification?.certification;
   }, 'the registry to accept the appointed RCB’s first certification');
   expect(first).toMatchObject({ certificateNumber: 'E2E-1', status: 'CERTIFIED' });
@@ -124,18 +134,34 @@ it('refuses a suspended RCB’s next certification, keeps its existing ones veri
   // The registry follows by event. Its existing certification stays visible and valid, with the
   // RCB's status shown honestly (read-only probe, so nothing is issued while the event travels).
   const verified = await eventually(async () => {
-    const result = await ok<{ verifyOrganizationCertification: { rcbStatus: string } }>(VERIFY, { n: 'E2E-1', rcb: rcbId });
-    return result.verifyOrganizationCertification.rcbStatus === 'SUSPENDED' ? result.verifyOrganizationCertification : null;
+    const result = await ok<{ verifyOrganizationCertification: { rcbStatus: string } }>(VERIFY, {
+      n: 'E2E-1',
+      rcb: rcbId,
+    });
+    return result.verifyOrganizationCertification.rcbStatus === 'SUSPENDED'
+      ? result.verifyOrganizationCertification
+      : null;
   }, 'the registry to learn of the suspension');
-  expect(verified).toMatchObject({ valid: true, status: 'CERTIFIED', organizationName: 'Registry E2E Services E2E-1 Ltd' });
+  expect(verified).toMatchObject({
+    valid: true,
+    status: 'CERTIFIED',
+    organizationName: 'Registry E2E Services E2E-1 Ltd',
+  });
 
   // The suspended RCB's next certification is refused, and nothing is written.
   const refused = await system.query(ISSUE, { input: certification('E2E-2'), key: randomUUID() }, rcb);
   expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
   expect(refused.errors?.[0].message).toContain('SUSPENDED');
-  expect((await system.query<{ verifyOrganizationCertification: unknown }>(VERIFY, { n: 'E2E-2', rcb: rcbId })).data?.verifyOrganizationCertification).toBeNull();
+  expect(
+    (await system.query<{ verifyOrganizationCertification: unknown }>(VERIFY, { n: 'E2E-2', rcb: rcbId }))
+      .data?.verifyOrganizationCertification,
+  ).toBeNull();
 
-  await ok(`mutation($id: ID!) { reinstateRcb(rcbId: $id, reason: "findings closed") { status } }`, { id: rcbId }, staff);
+  await ok(
+    `mutation($id: ID!) { reinstateRcb(rcbId: $id, reason: "findings closed") { status } }`,
+    { id: rcbId },
+    staff,
+  );
   const again = await eventually(async () => {
     const result = await system.query<{ issueCertification: { certification: { status: string } } }>(
       ISSUE,

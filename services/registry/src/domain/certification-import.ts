@@ -77,29 +77,54 @@ export type ImportPlan =
 
 export function checkOrganization(org: OrganizationDetails): OrganizationDetails {
   const legalName = org.legalName.trim();
-  if (!legalName || legalName.length > 300) throw new LifecycleRefusal('BAD_USER_INPUT', 'organization.legalName must be 1 to 300 characters');
-  if (org.otherNames.length > 20) throw new LifecycleRefusal('BAD_USER_INPUT', 'organization.otherNames: at most 20 names');
+  if (!legalName || legalName.length > 300)
+    throw new LifecycleRefusal('BAD_USER_INPUT', 'organization.legalName must be 1 to 300 characters');
+  if (org.otherNames.length > 20)
+    throw new LifecycleRefusal('BAD_USER_INPUT', 'organization.otherNames: at most 20 names');
   const otherNames = org.otherNames.map((name) => name.trim()).filter(Boolean);
   if (otherNames.some((name) => name.length > 300)) {
     throw new LifecycleRefusal('BAD_USER_INPUT', 'organization.otherNames: each name at most 300 characters');
   }
   if (!/^[A-Z]{2}$/.test(org.country)) {
-    throw new LifecycleRefusal('BAD_USER_INPUT', 'organization.country must be an ISO 3166-1 alpha-2 code such as GB');
+    throw new LifecycleRefusal(
+      'BAD_USER_INPUT',
+      'organization.country must be an ISO 3166-1 alpha-2 code such as GB',
+    );
   }
-  return { legalName, otherNames, country: org.country, address: checkAddress(org.address, 'organization.address'), publicListing: org.publicListing };
+  return {
+    legalName,
+    otherNames,
+    country: org.country,
+    address: checkAddress(org.address, 'organization.address'),
+    publicListing: org.publicListing,
+  };
 }
 
-function checkSurveillance(audits: SurveillanceAudit[], cycleStart: CalendarDate, expiry: CalendarDate, today: CalendarDate): SurveillanceAudit[] {
-  if (audits.length > 3) throw new LifecycleRefusal('BAD_USER_INPUT', 'at most 3 surveillance audits per cycle');
+function checkSurveillance(
+  audits: SurveillanceAudit[],
+  cycleStart: CalendarDate,
+  expiry: CalendarDate,
+  today: CalendarDate,
+): SurveillanceAudit[] {
+  if (audits.length > 3)
+    throw new LifecycleRefusal('BAD_USER_INPUT', 'at most 3 surveillance audits per cycle');
   return audits.map((audit, i) => {
-    if (!isCalendarDate(audit.dueDate)) throw new LifecycleRefusal('BAD_USER_INPUT', `surveillanceAudits[${i}].dueDate must be YYYY-MM-DD`);
+    if (!isCalendarDate(audit.dueDate))
+      throw new LifecycleRefusal('BAD_USER_INPUT', `surveillanceAudits[${i}].dueDate must be YYYY-MM-DD`);
     if (audit.dueDate <= cycleStart || audit.dueDate >= expiry) {
-      throw new LifecycleRefusal('BAD_USER_INPUT', `surveillanceAudits[${i}].dueDate ${audit.dueDate} must fall inside the cycle ${cycleStart}..${expiry}`);
+      throw new LifecycleRefusal(
+        'BAD_USER_INPUT',
+        `surveillanceAudits[${i}].dueDate ${audit.dueDate} must fall inside the cycle ${cycleStart}..${expiry}`,
+      );
     }
     if (audit.doneOn !== null) {
-      if (!isCalendarDate(audit.doneOn)) throw new LifecycleRefusal('BAD_USER_INPUT', `surveillanceAudits[${i}].doneOn must be YYYY-MM-DD`);
+      if (!isCalendarDate(audit.doneOn))
+        throw new LifecycleRefusal('BAD_USER_INPUT', `surveillanceAudits[${i}].doneOn must be YYYY-MM-DD`);
       if (audit.doneOn < cycleStart || audit.doneOn > today) {
-        throw new LifecycleRefusal('BAD_USER_INPUT', `surveillanceAudits[${i}].doneOn ${audit.doneOn} must be between the cycle start and today`);
+        throw new LifecycleRefusal(
+          'BAD_USER_INPUT',
+          `surveillanceAudits[${i}].doneOn ${audit.doneOn} must be between the cycle start and today`,
+        );
       }
     }
     return { dueDate: audit.dueDate, doneOn: audit.doneOn };
@@ -112,21 +137,37 @@ function rejected(err: unknown): ImportPlan {
 }
 
 /** Decides what one record does; never throws for a wrong record (it is REJECTED with the reason). */
-export function planImport(rcbId: string, record: ImportRecord, existing: ExistingCertification | null, ctx: StepContext): ImportPlan {
+export function planImport(
+  rcbId: string,
+  record: ImportRecord,
+  existing: ExistingCertification | null,
+  ctx: StepContext,
+): ImportPlan {
   try {
     const organization = checkOrganization(record.organization);
-    return existing ? planUpdate(record, existing, organization, ctx) : planCreate(rcbId, record, organization, ctx);
+    return existing
+      ? planUpdate(record, existing, organization, ctx)
+      : planCreate(rcbId, record, organization, ctx);
   } catch (err) {
     return rejected(err);
   }
 }
 
-function planCreate(rcbId: string, record: ImportRecord, organization: OrganizationDetails, ctx: StepContext): ImportPlan {
+function planCreate(
+  rcbId: string,
+  record: ImportRecord,
+  organization: OrganizationDetails,
+  ctx: StepContext,
+): ImportPlan {
   if (record.expectedVersion) {
-    throw new LifecycleRefusal('CONFLICT', `expectedVersion ${record.expectedVersion} given, but the RCB holds no certification ${record.certificateNumber}`);
+    throw new LifecycleRefusal(
+      'CONFLICT',
+      `expectedVersion ${record.expectedVersion} given, but the RCB holds no certification ${record.certificateNumber}`,
+    );
   }
   const status = record.status ?? 'CERTIFIED';
-  const expiry = record.expiry ?? (isCalendarDate(record.cycleStart) ? defaultExpiry(record.cycleStart) : null);
+  const expiry =
+    record.expiry ?? (isCalendarDate(record.cycleStart) ? defaultExpiry(record.cycleStart) : null);
   // Records of the past (2011 edition, already lapsed or withdrawn) are accepted for history;
   // what is live must pass the same checks as a single issue.
   const historical = status === 'WITHDRAWN' || (expiry !== null && expiry < ctx.today);
@@ -139,10 +180,20 @@ function planCreate(rcbId: string, record: ImportRecord, organization: Organizat
   const step = issue(
     { ...record, rcbId, standard: CURRENT_STANDARD, expiry },
     // history records may have expired: check the dates as of the cycle start
-    { ...ctx, today: historical && expiry ? (record.cycleStart < ctx.today ? record.cycleStart : ctx.today) : ctx.today },
+    {
+      ...ctx,
+      today:
+        historical && expiry ? (record.cycleStart < ctx.today ? record.cycleStart : ctx.today) : ctx.today,
+    },
   );
   let state: CertificationState = { ...step.state, standard: record.standard };
-  if (record.surveillanceAudits) state.surveillanceAudits = checkSurveillance(record.surveillanceAudits, state.cycleStart, state.expiry, ctx.today);
+  if (record.surveillanceAudits)
+    state.surveillanceAudits = checkSurveillance(
+      record.surveillanceAudits,
+      state.cycleStart,
+      state.expiry,
+      ctx.today,
+    );
   if (status === 'SUSPENDED') {
     state = suspend(state, { reason: record.statusReason ?? '', until: record.suspendedUntil }, ctx).state;
   } else if (status === 'WITHDRAWN') {
@@ -155,9 +206,17 @@ function sameOrganization(a: OrganizationDetails, b: OrganizationDetails): boole
   return canonicalJson(a) === canonicalJson(b);
 }
 
-function planUpdate(record: ImportRecord, existing: ExistingCertification, organization: OrganizationDetails, ctx: StepContext): ImportPlan {
+function planUpdate(
+  record: ImportRecord,
+  existing: ExistingCertification,
+  organization: OrganizationDetails,
+  ctx: StepContext,
+): ImportPlan {
   if (record.expectedVersion && record.expectedVersion !== existing.version) {
-    throw new LifecycleRefusal('CONFLICT', `stale version: expected ${record.expectedVersion}, the certification is at version ${existing.version}`);
+    throw new LifecycleRefusal(
+      'CONFLICT',
+      `stale version: expected ${record.expectedVersion}, the certification is at version ${existing.version}`,
+    );
   }
   const current = existing.state;
   const currentStatus = effectiveStatus(current, ctx.today);
@@ -165,7 +224,11 @@ function planUpdate(record: ImportRecord, existing: ExistingCertification, organ
   let step: LifecycleStep = { change: 'DETAILS_UPDATED', effectiveOn: ctx.today, state: current };
 
   if (record.cycleStart !== current.cycleStart) {
-    step = recertify(current, { cycleStart: record.cycleStart, expiry: record.expiry, scope: record.scope, sites: record.sites }, ctx);
+    step = recertify(
+      current,
+      { cycleStart: record.cycleStart, expiry: record.expiry, scope: record.scope, sites: record.sites },
+      ctx,
+    );
     step = { ...step, state: { ...step.state, standard: record.standard } };
   }
   const statusNow = effectiveStatus(step.state, ctx.today);
@@ -178,15 +241,29 @@ function planUpdate(record: ImportRecord, existing: ExistingCertification, organ
           ? withdraw(base, { reason: record.statusReason ?? '' }, ctx)
           : reinstate(base, { reason: record.statusReason }, ctx);
     step = step.change === 'DETAILS_UPDATED' ? next : { ...step, state: next.state };
-  } else if (wantedStatus === 'SUSPENDED' && record.suspendedUntil && record.suspendedUntil !== step.state.suspendedUntil) {
+  } else if (
+    wantedStatus === 'SUSPENDED' &&
+    record.suspendedUntil &&
+    record.suspendedUntil !== step.state.suspendedUntil
+  ) {
     // a suspension is not extended past its limit by re-importing it
     const limit = addMonths(step.state.suspendedOn ?? ctx.today, MAX_SUSPENSION_MONTHS);
     if (record.suspendedUntil > limit) {
-      throw new LifecycleRefusal('BAD_USER_INPUT', `a suspension lasts at most ${MAX_SUSPENSION_MONTHS} months: suspendedUntil must be on or before ${limit}`);
+      throw new LifecycleRefusal(
+        'BAD_USER_INPUT',
+        `a suspension lasts at most ${MAX_SUSPENSION_MONTHS} months: suspendedUntil must be on or before ${limit}`,
+      );
     }
     step = { ...step, state: { ...step.state, suspendedUntil: record.suspendedUntil } };
-  } else if (currentStatus === 'EXPIRED' && wantedStatus === 'CERTIFIED' && record.cycleStart === current.cycleStart) {
-    throw new LifecycleRefusal('CONFLICT', `the certification is EXPIRED since ${current.expiry}: send a new cycleStart to recertify it`);
+  } else if (
+    currentStatus === 'EXPIRED' &&
+    wantedStatus === 'CERTIFIED' &&
+    record.cycleStart === current.cycleStart
+  ) {
+    throw new LifecycleRefusal(
+      'CONFLICT',
+      `the certification is EXPIRED since ${current.expiry}: send a new cycleStart to recertify it`,
+    );
   }
 
   // Corrections of the details; they do not move the lifecycle.
@@ -198,7 +275,10 @@ function planUpdate(record: ImportRecord, existing: ExistingCertification, organ
     if (record.expiry && record.expiry !== corrected.expiry) {
       const longest = defaultExpiry(corrected.cycleStart);
       if (record.expiry <= corrected.cycleStart || record.expiry > longest) {
-        throw new LifecycleRefusal('BAD_USER_INPUT', `expiry ${record.expiry} must be after ${corrected.cycleStart} and on or before ${longest}`);
+        throw new LifecycleRefusal(
+          'BAD_USER_INPUT',
+          `expiry ${record.expiry} must be after ${corrected.cycleStart} and on or before ${longest}`,
+        );
       }
       corrected.expiry = record.expiry;
     }
@@ -208,12 +288,20 @@ function planUpdate(record: ImportRecord, existing: ExistingCertification, organ
   }
   if (record.originalIssueDate && record.originalIssueDate !== corrected.originalIssueDate) {
     if (!isCalendarDate(record.originalIssueDate) || record.originalIssueDate > corrected.cycleStart) {
-      throw new LifecycleRefusal('BAD_USER_INPUT', `originalIssueDate must be a date on or before the cycle start ${corrected.cycleStart}`);
+      throw new LifecycleRefusal(
+        'BAD_USER_INPUT',
+        `originalIssueDate must be a date on or before the cycle start ${corrected.cycleStart}`,
+      );
     }
     corrected.originalIssueDate = record.originalIssueDate;
   }
   if (record.surveillanceAudits) {
-    corrected.surveillanceAudits = checkSurveillance(record.surveillanceAudits, corrected.cycleStart, corrected.expiry, ctx.today);
+    corrected.surveillanceAudits = checkSurveillance(
+      record.surveillanceAudits,
+      corrected.cycleStart,
+      corrected.expiry,
+      ctx.today,
+    );
   } else if (step.change === 'RECERTIFIED') {
     corrected.surveillanceAudits = surveillanceSchedule(corrected.cycleStart, corrected.expiry);
   }
@@ -222,7 +310,8 @@ function planUpdate(record: ImportRecord, existing: ExistingCertification, organ
   const organizationChanged = !sameOrganization(existing.organization, organization);
   if (fields.length === 0 && !organizationChanged) return { outcome: 'UNCHANGED' };
   let change: CertificationChange = step.change;
-  if (change === 'DETAILS_UPDATED' && fields.length === 1 && fields[0] === 'surveillanceAudits') change = 'SURVEILLANCE_RECORDED';
+  if (change === 'DETAILS_UPDATED' && fields.length === 1 && fields[0] === 'surveillanceAudits')
+    change = 'SURVEILLANCE_RECORDED';
   return {
     outcome: 'UPDATED',
     step: { ...step, change, state: corrected },

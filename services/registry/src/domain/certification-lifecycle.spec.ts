@@ -19,12 +19,22 @@ import {
 
 const today = '2026-06-15';
 const appointed: StepContext = { today, rcbStatus: 'APPOINTED' };
-const site = { address: { lines: ['1 Main St'], city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' }, scope: 'Service desk' };
+const site = {
+  address: { lines: ['1 Main St'], city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' },
+  scope: 'Service desk',
+};
 
 function certified(overrides: Partial<CertificationState> = {}): CertificationState {
   return {
     ...issue(
-      { rcbId: 'rcb-a', certificateNumber: 'C-1', standard: 'ISO_IEC_20000_1_2018', scope: 'IT services', sites: [site], cycleStart: '2025-01-10' },
+      {
+        rcbId: 'rcb-a',
+        certificateNumber: 'C-1',
+        standard: 'ISO_IEC_20000_1_2018',
+        scope: 'IT services',
+        sites: [site],
+        cycleStart: '2025-01-10',
+      },
       appointed,
     ).state,
     ...overrides,
@@ -44,37 +54,74 @@ function refusal(fn: () => unknown): LifecycleRefusal {
 describe('issue', () => {
   it('starts a three-year cycle with two yearly surveillance audits', () => {
     const step = issue(
-      { rcbId: 'r', certificateNumber: 'C-1', standard: 'ISO_IEC_20000_1_2018', scope: 'IT', sites: [], cycleStart: '2025-01-10' },
+      {
+        rcbId: 'r',
+        certificateNumber: 'C-1',
+        standard: 'ISO_IEC_20000_1_2018',
+        scope: 'IT',
+        sites: [],
+        cycleStart: '2025-01-10',
+      },
       appointed,
     );
     expect(step.change).toBe('ISSUED');
-    expect(step.state).toMatchObject({ status: 'CERTIFIED', cycleStart: '2025-01-10', expiry: '2028-01-09', originalIssueDate: '2025-01-10' });
+    expect(step.state).toMatchObject({
+      status: 'CERTIFIED',
+      cycleStart: '2025-01-10',
+      expiry: '2028-01-09',
+      originalIssueDate: '2025-01-10',
+    });
     expect(step.state.surveillanceAudits).toEqual([
       { dueDate: '2026-01-10', doneOn: null },
       { dueDate: '2027-01-10', doneOn: null },
     ]);
   });
 
-  it.each(['SUSPENDED', 'WITHDRAWN', 'APPLIED', null] as const)('is refused for an RCB that is %s', (rcbStatus) => {
-    const err = refusal(() =>
-      issue({ rcbId: 'r', certificateNumber: 'C', standard: 'ISO_IEC_20000_1_2018', scope: 'IT', sites: [], cycleStart: today }, { today, rcbStatus }),
-    );
-    expect(err.code).toBe('CONFLICT');
-    expect(err.message).toContain(rcbStatus ?? 'not known');
-  });
+  it.each(['SUSPENDED', 'WITHDRAWN', 'APPLIED', null] as const)(
+    'is refused for an RCB that is %s',
+    (rcbStatus) => {
+      const err = refusal(() =>
+        issue(
+          {
+            rcbId: 'r',
+            certificateNumber: 'C',
+            standard: 'ISO_IEC_20000_1_2018',
+            scope: 'IT',
+            sites: [],
+            cycleStart: today,
+          },
+          { today, rcbStatus },
+        ),
+      );
+      expect(err.code).toBe('CONFLICT');
+      expect(err.message).toContain(rcbStatus ?? 'not known');
+    },
+  );
 
   it('refuses the 2011 edition, a cycle longer than three years and an empty scope', () => {
     const base = { rcbId: 'r', certificateNumber: 'C', scope: 'IT', sites: [], cycleStart: today };
-    expect(refusal(() => issue({ ...base, standard: 'ISO_IEC_20000_1_2011' }, appointed)).code).toBe('BAD_USER_INPUT');
-    expect(refusal(() => issue({ ...base, standard: 'ISO_IEC_20000_1_2018', expiry: '2029-06-15' }, appointed)).message).toContain('at most 3 years');
-    expect(refusal(() => issue({ ...base, standard: 'ISO_IEC_20000_1_2018', scope: '  ' }, appointed)).code).toBe('BAD_USER_INPUT');
+    expect(refusal(() => issue({ ...base, standard: 'ISO_IEC_20000_1_2011' }, appointed)).code).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(
+      refusal(() => issue({ ...base, standard: 'ISO_IEC_20000_1_2018', expiry: '2029-06-15' }, appointed))
+        .message,
+    ).toContain('at most 3 years');
+    expect(
+      refusal(() => issue({ ...base, standard: 'ISO_IEC_20000_1_2018', scope: '  ' }, appointed)).code,
+    ).toBe('BAD_USER_INPUT');
   });
 });
 
 describe('the state machine', () => {
   const states: Record<CertificationStatus, CertificationState> = {
     CERTIFIED: certified(),
-    SUSPENDED: certified({ status: 'SUSPENDED', suspendedOn: '2026-06-01', suspendedUntil: '2026-12-01', statusReason: 'nc' }),
+    SUSPENDED: certified({
+      status: 'SUSPENDED',
+      suspendedOn: '2026-06-01',
+      suspendedUntil: '2026-12-01',
+      statusReason: 'nc',
+    }),
     WITHDRAWN: certified({ status: 'WITHDRAWN', statusReason: 'gone' }),
     // lapsed more than six months ago: no longer restorable by recertification
     EXPIRED: certified({ status: 'EXPIRED', expiry: '2025-12-01' }),
@@ -99,7 +146,9 @@ describe('the state machine', () => {
     recertify: ['CERTIFIED'],
     transfer: ['CERTIFIED'],
   };
-  const cases = Object.keys(steps).flatMap((step) => (Object.keys(states) as CertificationStatus[]).map((status) => [step, status] as const));
+  const cases = Object.keys(steps).flatMap((step) =>
+    (Object.keys(states) as CertificationStatus[]).map((status) => [step, status] as const),
+  );
 
   it.each(cases)('%s from %s', (step, status) => {
     if (allowed[step].includes(status)) {
@@ -113,9 +162,15 @@ describe('the state machine', () => {
 
   it('moves to the expected status', () => {
     expect(suspend(states.CERTIFIED, { reason: 'x' }, appointed).state.status).toBe('SUSPENDED');
-    expect(reinstate(states.SUSPENDED, {}, appointed).state).toMatchObject({ status: 'CERTIFIED', suspendedOn: null, suspendedUntil: null });
+    expect(reinstate(states.SUSPENDED, {}, appointed).state).toMatchObject({
+      status: 'CERTIFIED',
+      suspendedOn: null,
+      suspendedUntil: null,
+    });
     expect(withdraw(states.SUSPENDED, { reason: 'x' }, appointed).state.status).toBe('WITHDRAWN');
-    expect(reduceScope(states.SUSPENDED, { scope: 'less', sites: [], reason: 'x' }, appointed).state.status).toBe('CERTIFIED');
+    expect(
+      reduceScope(states.SUSPENDED, { scope: 'less', sites: [], reason: 'x' }, appointed).state.status,
+    ).toBe('CERTIFIED');
     expect(extendScope(states.CERTIFIED, { scope: 'more', sites: [] }, appointed).state.scope).toBe('more');
   });
 });
@@ -123,8 +178,14 @@ describe('the state machine', () => {
 describe('suspension', () => {
   it('lasts six months by default and never longer', () => {
     const step = suspend(certified(), { reason: 'nc' }, appointed);
-    expect(step.state).toMatchObject({ suspendedOn: today, suspendedUntil: addMonths(today, 6), statusReason: 'nc' });
-    const err = refusal(() => suspend(certified(), { reason: 'nc', until: addDays(addMonths(today, 6), 1) }, appointed));
+    expect(step.state).toMatchObject({
+      suspendedOn: today,
+      suspendedUntil: addMonths(today, 6),
+      statusReason: 'nc',
+    });
+    const err = refusal(() =>
+      suspend(certified(), { reason: 'nc', until: addDays(addMonths(today, 6), 1) }, appointed),
+    );
     expect(err.code).toBe('BAD_USER_INPUT');
     expect(err.message).toContain('at most 6 months');
   });
@@ -154,9 +215,15 @@ describe('expiry', () => {
 
   it('is recorded by the job from the day after the expiry date, and not before', () => {
     const step = expire(lapsed, { today });
-    expect(step).toMatchObject({ change: 'EXPIRED', effectiveOn: '2026-06-15', state: { status: 'EXPIRED' } });
+    expect(step).toMatchObject({
+      change: 'EXPIRED',
+      effectiveOn: '2026-06-15',
+      state: { status: 'EXPIRED' },
+    });
     expect(refusal(() => expire(certified(), { today })).code).toBe('CONFLICT');
-    expect(refusal(() => expire({ ...lapsed, status: 'WITHDRAWN' }, { today })).message).toContain('WITHDRAWN');
+    expect(refusal(() => expire({ ...lapsed, status: 'WITHDRAWN' }, { today })).message).toContain(
+      'WITHDRAWN',
+    );
   });
 
   it('forbids suspending or transferring an expired certification even before the job ran', () => {
@@ -165,9 +232,14 @@ describe('expiry', () => {
   });
 
   it('may be restored by recertification within six months, not after', () => {
-    expect(recertify(lapsed, { cycleStart: today }, appointed).state).toMatchObject({ status: 'CERTIFIED', cycleStart: today });
+    expect(recertify(lapsed, { cycleStart: today }, appointed).state).toMatchObject({
+      status: 'CERTIFIED',
+      cycleStart: today,
+    });
     const late = { ...appointed, today: '2027-01-01' };
-    expect(refusal(() => recertify(lapsed, { cycleStart: '2026-12-20' }, late)).message).toContain('issue a new certification');
+    expect(refusal(() => recertify(lapsed, { cycleStart: '2026-12-20' }, late)).message).toContain(
+      'issue a new certification',
+    );
   });
 });
 
@@ -177,19 +249,31 @@ describe('surveillance and recertification', () => {
     state = recordSurveillance(state, { auditedOn: '2026-01-05' }, appointed).state;
     state = recordSurveillance(state, { auditedOn: '2026-06-01' }, appointed).state;
     expect(state.surveillanceAudits.map((a) => a.doneOn)).toEqual(['2026-01-05', '2026-06-01']);
-    expect(refusal(() => recordSurveillance(state, { auditedOn: today }, appointed)).message).toContain('recertify');
-    expect(refusal(() => recordSurveillance(certified(), { auditedOn: '2026-07-01' }, appointed)).message).toContain('future');
+    expect(refusal(() => recordSurveillance(state, { auditedOn: today }, appointed)).message).toContain(
+      'recertify',
+    );
+    expect(
+      refusal(() => recordSurveillance(certified(), { auditedOn: '2026-07-01' }, appointed)).message,
+    ).toContain('future');
   });
 
   it('starts a new cycle with new surveillance dates, keeping the original issue date', () => {
     const step = recertify(certified(), { cycleStart: '2026-06-01' }, appointed);
-    expect(step.state).toMatchObject({ cycleStart: '2026-06-01', expiry: '2029-05-31', originalIssueDate: '2025-01-10' });
+    expect(step.state).toMatchObject({
+      cycleStart: '2026-06-01',
+      expiry: '2029-05-31',
+      originalIssueDate: '2025-01-10',
+    });
     expect(step.state.surveillanceAudits[0]).toEqual({ dueDate: '2027-06-01', doneOn: null });
-    expect(refusal(() => recertify(certified(), { cycleStart: '2024-01-01' }, appointed)).code).toBe('BAD_USER_INPUT');
+    expect(refusal(() => recertify(certified(), { cycleStart: '2024-01-01' }, appointed)).code).toBe(
+      'BAD_USER_INPUT',
+    );
   });
 
   it('is refused to a suspended or withdrawn RCB', () => {
-    const err = refusal(() => recertify(certified(), { cycleStart: '2026-06-01' }, { today, rcbStatus: 'SUSPENDED' }));
+    const err = refusal(() =>
+      recertify(certified(), { cycleStart: '2026-06-01' }, { today, rcbStatus: 'SUSPENDED' }),
+    );
     expect(err.code).toBe('CONFLICT');
     expect(err.message).toContain('SUSPENDED');
   });
@@ -199,12 +283,22 @@ describe('transfer', () => {
   it('moves the certification to the accepting RCB with the cycle dates unchanged', () => {
     const before = certified();
     const step = transfer(before, { toRcbId: 'rcb-b', certificateNumber: 'B-77' }, appointed);
-    expect(step.state).toMatchObject({ rcbId: 'rcb-b', certificateNumber: 'B-77', cycleStart: before.cycleStart, expiry: before.expiry, status: 'CERTIFIED' });
+    expect(step.state).toMatchObject({
+      rcbId: 'rcb-b',
+      certificateNumber: 'B-77',
+      cycleStart: before.cycleStart,
+      expiry: before.expiry,
+      status: 'CERTIFIED',
+    });
   });
 
   it('is refused while suspended, to the same RCB, and to an RCB that is not appointed', () => {
-    expect(refusal(() => transfer(certified({ status: 'SUSPENDED' }), { toRcbId: 'b' }, appointed)).message).toContain('SUSPENDED');
+    expect(
+      refusal(() => transfer(certified({ status: 'SUSPENDED' }), { toRcbId: 'b' }, appointed)).message,
+    ).toContain('SUSPENDED');
     expect(refusal(() => transfer(certified(), { toRcbId: 'rcb-a' }, appointed)).code).toBe('CONFLICT');
-    expect(refusal(() => transfer(certified(), { toRcbId: 'b' }, { today, rcbStatus: 'WITHDRAWN' })).message).toContain('WITHDRAWN');
+    expect(
+      refusal(() => transfer(certified(), { toRcbId: 'b' }, { today, rcbStatus: 'WITHDRAWN' })).message,
+    ).toContain('WITHDRAWN');
   });
 });

@@ -91,8 +91,12 @@ export const MAX_SUSPENSION_MONTHS = 6;
 export const RESTORE_AFTER_EXPIRY_MONTHS = 6;
 
 /** A certification past its expiry date reads as EXPIRED even before the expiry job records it. */
-export function effectiveStatus(state: Pick<CertificationState, 'status' | 'expiry'>, today: CalendarDate): CertificationStatus {
-  if ((state.status === 'CERTIFIED' || state.status === 'SUSPENDED') && today > state.expiry) return 'EXPIRED';
+export function effectiveStatus(
+  state: Pick<CertificationState, 'status' | 'expiry'>,
+  today: CalendarDate,
+): CertificationStatus {
+  if ((state.status === 'CERTIFIED' || state.status === 'SUSPENDED') && today > state.expiry)
+    return 'EXPIRED';
   return state.status;
 }
 
@@ -102,7 +106,9 @@ export function defaultExpiry(cycleStart: CalendarDate): CalendarDate {
 
 /** Yearly surveillance: the first within twelve months of the decision, the second a year later. */
 export function surveillanceSchedule(cycleStart: CalendarDate, expiry: CalendarDate): SurveillanceAudit[] {
-  return [addYears(cycleStart, 1), addYears(cycleStart, 2)].filter((due) => due < expiry).map((dueDate) => ({ dueDate, doneOn: null }));
+  return [addYears(cycleStart, 1), addYears(cycleStart, 2)]
+    .filter((due) => due < expiry)
+    .map((dueDate) => ({ dueDate, doneOn: null }));
 }
 
 function requireDate(value: string, field: string): CalendarDate {
@@ -118,7 +124,8 @@ function requireText(value: string, field: string, max: number): string {
 }
 
 function requireReason(reason: string | null | undefined, step: string): string {
-  if (reason === null || reason === undefined || !reason.trim()) throw badInput(`a reason is required to ${step}`);
+  if (reason === null || reason === undefined || !reason.trim())
+    throw badInput(`a reason is required to ${step}`);
   return requireText(reason, 'reason', 2000);
 }
 
@@ -126,7 +133,9 @@ function checkCycle(cycleStart: CalendarDate, expiry: CalendarDate): void {
   if (expiry <= cycleStart) throw badInput(`expiry ${expiry} must be after the cycle start ${cycleStart}`);
   const longest = defaultExpiry(cycleStart);
   if (expiry > longest) {
-    throw badInput(`a certification cycle lasts at most ${CYCLE_YEARS} years: expiry ${expiry} is after ${longest}`);
+    throw badInput(
+      `a certification cycle lasts at most ${CYCLE_YEARS} years: expiry ${expiry} is after ${longest}`,
+    );
   }
 }
 
@@ -139,12 +148,16 @@ export function checkSites(sites: CertifiedSite[]): CertifiedSite[] {
 }
 
 export function checkAddress(address: PostalAddress, field: string): PostalAddress {
-  if (address.lines.length < 1 || address.lines.length > 5) throw badInput(`${field}.lines must have 1 to 5 lines`);
-  if (!/^[A-Z]{2}$/.test(address.country)) throw badInput(`${field}.country must be an ISO 3166-1 alpha-2 code such as GB`);
+  if (address.lines.length < 1 || address.lines.length > 5)
+    throw badInput(`${field}.lines must have 1 to 5 lines`);
+  if (!/^[A-Z]{2}$/.test(address.country))
+    throw badInput(`${field}.country must be an ISO 3166-1 alpha-2 code such as GB`);
   return {
     lines: address.lines.map((line, i) => requireText(line, `${field}.lines[${i}]`, 300)),
     city: requireText(address.city, `${field}.city`, 200),
-    postalCode: address.postalCode?.trim() ? requireText(address.postalCode, `${field}.postalCode`, 40) : null,
+    postalCode: address.postalCode?.trim()
+      ? requireText(address.postalCode, `${field}.postalCode`, 40)
+      : null,
     country: address.country,
   };
 }
@@ -182,15 +195,22 @@ export interface StepContext {
 export function issue(command: IssueCommand, ctx: StepContext): LifecycleStep {
   requireAppointed(ctx.rcbStatus, 'issue certifications');
   if (command.standard !== CURRENT_STANDARD) {
-    throw badInput(`new certifications are issued against ISO/IEC 20000-1:2018; ${command.standard} is kept for history only`);
+    throw badInput(
+      `new certifications are issued against ISO/IEC 20000-1:2018; ${command.standard} is kept for history only`,
+    );
   }
   const cycleStart = requireDate(command.cycleStart, 'cycleStart');
   const expiry = command.expiry ? requireDate(command.expiry, 'expiry') : defaultExpiry(cycleStart);
   checkCycle(cycleStart, expiry);
-  if (cycleStart > addDays(ctx.today, 90)) throw badInput(`cycleStart ${cycleStart} is more than 90 days in the future`);
-  if (expiry < ctx.today) throw badInput(`expiry ${expiry} is in the past: an expired certification cannot be issued`);
-  const originalIssueDate = command.originalIssueDate ? requireDate(command.originalIssueDate, 'originalIssueDate') : cycleStart;
-  if (originalIssueDate > cycleStart) throw badInput(`originalIssueDate ${originalIssueDate} must not be after cycleStart ${cycleStart}`);
+  if (cycleStart > addDays(ctx.today, 90))
+    throw badInput(`cycleStart ${cycleStart} is more than 90 days in the future`);
+  if (expiry < ctx.today)
+    throw badInput(`expiry ${expiry} is in the past: an expired certification cannot be issued`);
+  const originalIssueDate = command.originalIssueDate
+    ? requireDate(command.originalIssueDate, 'originalIssueDate')
+    : cycleStart;
+  if (originalIssueDate > cycleStart)
+    throw badInput(`originalIssueDate ${originalIssueDate} must not be after cycleStart ${cycleStart}`);
   return {
     change: 'ISSUED',
     // certified without interruption since the original issue (a lapse would have reset that date)
@@ -216,7 +236,9 @@ export function issue(command: IssueCommand, ctx: StepContext): LifecycleStep {
 export function checkCertificateNumber(value: string): string {
   const number = requireText(value, 'certificateNumber', 100);
   if (!/^[A-Za-z0-9][A-Za-z0-9 ./_-]*$/.test(number)) {
-    throw badInput(`certificateNumber "${number}" may contain letters, digits, space, '.', '/', '_' and '-' only`);
+    throw badInput(
+      `certificateNumber "${number}" may contain letters, digits, space, '.', '/', '_' and '-' only`,
+    );
   }
   return number;
 }
@@ -232,17 +254,31 @@ export function suspend(
   const longest = addMonths(ctx.today, MAX_SUSPENSION_MONTHS);
   const until = command.until ? requireDate(command.until, 'until') : longest;
   if (until <= ctx.today) throw badInput(`the suspension must end after today (${ctx.today}), got ${until}`);
-  if (until > longest) throw badInput(`a suspension lasts at most ${MAX_SUSPENSION_MONTHS} months: until must be on or before ${longest}`);
+  if (until > longest)
+    throw badInput(
+      `a suspension lasts at most ${MAX_SUSPENSION_MONTHS} months: until must be on or before ${longest}`,
+    );
   return {
     change: 'SUSPENDED',
     effectiveOn: ctx.today,
-    state: { ...state, status: 'SUSPENDED', statusReason: reason, suspendedOn: ctx.today, suspendedUntil: until },
+    state: {
+      ...state,
+      status: 'SUSPENDED',
+      statusReason: reason,
+      suspendedOn: ctx.today,
+      suspendedUntil: until,
+    },
   };
 }
 
-export function reinstate(state: CertificationState, command: { reason?: string | null }, ctx: StepContext): LifecycleStep {
+export function reinstate(
+  state: CertificationState,
+  command: { reason?: string | null },
+  ctx: StepContext,
+): LifecycleStep {
   const status = effectiveStatus(state, ctx.today);
-  if (status !== 'SUSPENDED') throw refuse('reinstate', status, status === 'EXPIRED' ? 'recertify it instead' : undefined);
+  if (status !== 'SUSPENDED')
+    throw refuse('reinstate', status, status === 'EXPIRED' ? 'recertify it instead' : undefined);
   if (state.suspendedUntil && ctx.today > state.suspendedUntil) {
     throw conflict(
       `cannot reinstate: the suspension ended on ${state.suspendedUntil} (at most ${MAX_SUSPENSION_MONTHS} months); withdraw the certification or reduce its scope`,
@@ -261,7 +297,11 @@ export function reinstate(state: CertificationState, command: { reason?: string 
   };
 }
 
-export function withdraw(state: CertificationState, command: { reason: string }, ctx: StepContext): LifecycleStep {
+export function withdraw(
+  state: CertificationState,
+  command: { reason: string },
+  ctx: StepContext,
+): LifecycleStep {
   const status = effectiveStatus(state, ctx.today);
   if (status !== 'CERTIFIED' && status !== 'SUSPENDED') throw refuse('withdraw', status);
   return {
@@ -322,21 +362,36 @@ export function extendScope(
   };
 }
 
-export function recordSurveillance(state: CertificationState, command: { auditedOn: CalendarDate }, ctx: StepContext): LifecycleStep {
+export function recordSurveillance(
+  state: CertificationState,
+  command: { auditedOn: CalendarDate },
+  ctx: StepContext,
+): LifecycleStep {
   const status = effectiveStatus(state, ctx.today);
   if (status !== 'CERTIFIED') throw refuse('record a surveillance audit for', status);
   const auditedOn = requireDate(command.auditedOn, 'auditedOn');
   if (auditedOn > ctx.today) throw badInput(`auditedOn ${auditedOn} is in the future`);
-  if (auditedOn < state.cycleStart) throw badInput(`auditedOn ${auditedOn} is before the current cycle started (${state.cycleStart})`);
+  if (auditedOn < state.cycleStart)
+    throw badInput(`auditedOn ${auditedOn} is before the current cycle started (${state.cycleStart})`);
   const index = state.surveillanceAudits.findIndex((audit) => audit.doneOn === null);
-  if (index < 0) throw conflict('every surveillance audit of this cycle is already recorded: recertify to start a new cycle');
-  const surveillanceAudits = state.surveillanceAudits.map((audit, i) => (i === index ? { ...audit, doneOn: auditedOn } : audit));
+  if (index < 0)
+    throw conflict(
+      'every surveillance audit of this cycle is already recorded: recertify to start a new cycle',
+    );
+  const surveillanceAudits = state.surveillanceAudits.map((audit, i) =>
+    i === index ? { ...audit, doneOn: auditedOn } : audit,
+  );
   return { change: 'SURVEILLANCE_RECORDED', effectiveOn: auditedOn, state: { ...state, surveillanceAudits } };
 }
 
 export function recertify(
   state: CertificationState,
-  command: { cycleStart: CalendarDate; expiry?: CalendarDate | null; scope?: string | null; sites?: CertifiedSite[] | null },
+  command: {
+    cycleStart: CalendarDate;
+    expiry?: CalendarDate | null;
+    scope?: string | null;
+    sites?: CertifiedSite[] | null;
+  },
   ctx: StepContext,
 ): LifecycleStep {
   const status = effectiveStatus(state, ctx.today);
@@ -344,14 +399,18 @@ export function recertify(
   if (status === 'EXPIRED') {
     const restoreBy = addMonths(state.expiry, RESTORE_AFTER_EXPIRY_MONTHS);
     if (ctx.today > restoreBy) {
-      throw conflict(`cannot recertify a certification that is EXPIRED since ${state.expiry} for more than ${RESTORE_AFTER_EXPIRY_MONTHS} months: issue a new certification`);
+      throw conflict(
+        `cannot recertify a certification that is EXPIRED since ${state.expiry} for more than ${RESTORE_AFTER_EXPIRY_MONTHS} months: issue a new certification`,
+      );
     }
   } else if (status !== 'CERTIFIED') {
     throw refuse('recertify', status);
   }
   const cycleStart = requireDate(command.cycleStart, 'cycleStart');
-  if (cycleStart <= state.cycleStart) throw badInput(`the new cycle must start after the current one (${state.cycleStart})`);
-  if (cycleStart > addDays(ctx.today, 90)) throw badInput(`cycleStart ${cycleStart} is more than 90 days in the future`);
+  if (cycleStart <= state.cycleStart)
+    throw badInput(`the new cycle must start after the current one (${state.cycleStart})`);
+  if (cycleStart > addDays(ctx.today, 90))
+    throw badInput(`cycleStart ${cycleStart} is more than 90 days in the future`);
   const expiry = command.expiry ? requireDate(command.expiry, 'expiry') : defaultExpiry(cycleStart);
   checkCycle(cycleStart, expiry);
   if (expiry < ctx.today) throw badInput(`expiry ${expiry} is in the past`);
@@ -378,7 +437,8 @@ export function recertify(
 /** The expiry job's step: only a certification past its expiry date expires. */
 export function expire(state: CertificationState, ctx: Pick<StepContext, 'today'>): LifecycleStep {
   if (state.status !== 'CERTIFIED' && state.status !== 'SUSPENDED') throw refuse('expire', state.status);
-  if (ctx.today <= state.expiry) throw conflict(`cannot expire a certification before its expiry date ${state.expiry}`);
+  if (ctx.today <= state.expiry)
+    throw conflict(`cannot expire a certification before its expiry date ${state.expiry}`);
   return {
     change: 'EXPIRED',
     effectiveOn: addDays(state.expiry, 1),
@@ -396,7 +456,12 @@ export function transfer(
   ctx: StepContext,
 ): LifecycleStep {
   const status = effectiveStatus(state, ctx.today);
-  if (status !== 'CERTIFIED') throw refuse('transfer', status, status === 'SUSPENDED' ? 'a suspended certification is not transferable' : undefined);
+  if (status !== 'CERTIFIED')
+    throw refuse(
+      'transfer',
+      status,
+      status === 'SUSPENDED' ? 'a suspended certification is not transferable' : undefined,
+    );
   if (command.toRcbId === state.rcbId) throw conflict('the certification is already held by this RCB');
   requireAppointed(ctx.rcbStatus, 'accept a transferred certification');
   return {
@@ -405,14 +470,19 @@ export function transfer(
     state: {
       ...state,
       rcbId: command.toRcbId,
-      certificateNumber: command.certificateNumber ? checkCertificateNumber(command.certificateNumber) : state.certificateNumber,
+      certificateNumber: command.certificateNumber
+        ? checkCertificateNumber(command.certificateNumber)
+        : state.certificateNumber,
       statusReason: command.reason?.trim() ? requireText(command.reason, 'reason', 2000) : null,
     },
   };
 }
 
 /** Field names whose values differ between two states (for the history's "what changed"). */
-export function changedFields(before: CertificationState, after: CertificationState): (keyof CertificationState)[] {
+export function changedFields(
+  before: CertificationState,
+  after: CertificationState,
+): (keyof CertificationState)[] {
   return (Object.keys(after) as (keyof CertificationState)[]).filter(
     (key) => canonicalJson(before[key]) !== canonicalJson(after[key]),
   );
@@ -422,7 +492,9 @@ export function changedFields(before: CertificationState, after: CertificationSt
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 }

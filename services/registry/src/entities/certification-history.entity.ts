@@ -1,5 +1,9 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
-import type { CertificationChange, CertificationState, CertificationStatus } from '../domain/certification-lifecycle';
+import type {
+  CertificationChange,
+  CertificationState,
+  CertificationStatus,
+} from '../domain/certification-lifecycle';
 import { OrganizationCertificationEntity } from './organization-certification.entity';
 
 /** One immutable entry of a certification's history: what changed, who, when, why. Never updated. */
@@ -15,7 +19,10 @@ export class CertificationHistoryEntity {
   certificationId!: string;
 
   @ManyToOne(() => OrganizationCertificationEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'certification_id', foreignKeyConstraintName: 'fk_certification_history_certification' })
+  @JoinColumn({
+    name: 'certification_id',
+    foreignKeyConstraintName: 'fk_certification_history_certification',
+  })
   certification?: OrganizationCertificationEntity;
 
   @Column({ type: 'integer', name: 'version' })

@@ -22,7 +22,10 @@ export class OrganizationCertificationEntity {
   organizationId!: string;
 
   @ManyToOne(() => CertifiedOrganizationEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'fk_organization_certification_organization' })
+  @JoinColumn({
+    name: 'organization_id',
+    foreignKeyConstraintName: 'fk_organization_certification_organization',
+  })
   organization?: CertifiedOrganizationEntity;
 
   /** The RCB holding the certification now (changes on transfer). */

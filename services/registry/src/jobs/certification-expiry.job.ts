@@ -31,7 +31,9 @@ export async function expireDueCertifications(
         .setOnLocked('skip_locked')
         .getMany();
       for (const certification of due) {
-        await saveStep(manager, certification, expire(stateOf(certification), { today }), { actor: EXPIRY_ACTOR });
+        await saveStep(manager, certification, expire(stateOf(certification), { today }), {
+          actor: EXPIRY_ACTOR,
+        });
       }
       return due.length;
     });
@@ -61,11 +63,13 @@ export class CertificationExpiryScheduler {
       // a slow pass (thousands due at once) must not overlap the next one
       if (busy) return;
       busy = true;
-      this.running = expireDueCertifications(this.dataSource, todayUtc(this.clock()), { logger: this.logger }).catch((err: unknown) =>
-        this.logger.error({ err }, 'certification expiry failed; retrying at the next interval'),
-      ).finally(() => {
-        busy = false;
-      });
+      this.running = expireDueCertifications(this.dataSource, todayUtc(this.clock()), { logger: this.logger })
+        .catch((err: unknown) =>
+          this.logger.error({ err }, 'certification expiry failed; retrying at the next interval'),
+        )
+        .finally(() => {
+          busy = false;
+        });
     };
     tick();
     this.timer = setInterval(tick, this.intervalMs);

@@ -51,12 +51,18 @@ export interface CertificationPayload {
 
 /** A refused lifecycle step, as the GraphQL error a client can act on. */
 export function asClientError(err: unknown): unknown {
-  if (err instanceof LifecycleRefusal) return new GraphQLError(err.message, { extensions: { code: err.code } });
+  if (err instanceof LifecycleRefusal)
+    return new GraphQLError(err.message, { extensions: { code: err.code } });
   return err;
 }
 
 export function toAddress(input: RegistryAddressInput): PostalAddress {
-  return { lines: input.lines, city: input.city, postalCode: input.postalCode ?? null, country: input.country.toUpperCase() };
+  return {
+    lines: input.lines,
+    city: input.city,
+    postalCode: input.postalCode ?? null,
+    country: input.country.toUpperCase(),
+  };
 }
 
 export function toSites(input: readonly CertifiedSiteInput[]): CertifiedSite[] {
@@ -74,7 +80,10 @@ export function toOrganization(input: CertifiedOrganizationInput): OrganizationD
 }
 
 /** Only an RCB integration changes certifications, and it acts for its own RCB. */
-export function requireRcbIntegration(viewer: Viewer): { rcbId: string; author: Omit<ChangeAuthor, 'requestId'> } {
+export function requireRcbIntegration(viewer: Viewer): {
+  rcbId: string;
+  author: Omit<ChangeAuthor, 'requestId'>;
+} {
   requireRole(viewer, 'rcb_integration');
   if (!viewer.rcbId) throw forbidden('This credential is not bound to an RCB');
   return { rcbId: viewer.rcbId, author: { actor: viewer.subject ?? `rcb:${viewer.rcbId}` } };
@@ -88,12 +97,18 @@ export async function rcbStatusOf(manager: EntityManager, rcbId: string): Promis
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function requireUuid(value: string, field: string): string {
-  if (!UUID.test(value)) throw badUserInput(`${field} must be an id this API issued (a uuid), got "${value}"`);
+  if (!UUID.test(value))
+    throw badUserInput(`${field} must be an id this API issued (a uuid), got "${value}"`);
   return value.toLowerCase();
 }
 
 /** Builds the organization row for new (checked) details. */
-export function organizationRow(id: string, details: OrganizationDetails, now: Date, createdAt?: Date): CertifiedOrganizationEntity {
+export function organizationRow(
+  id: string,
+  details: OrganizationDetails,
+  now: Date,
+  createdAt?: Date,
+): CertifiedOrganizationEntity {
   const org = new CertifiedOrganizationEntity();
   Object.assign(org, {
     id,
@@ -115,12 +130,19 @@ async function once(
   ctx: ServiceContext,
   operation: string,
   args: Record<string, unknown>,
-  work: (manager: EntityManager, rcbId: string, author: ChangeAuthor) => Promise<OrganizationCertificationEntity>,
+  work: (
+    manager: EntityManager,
+    rcbId: string,
+    author: ChangeAuthor,
+  ) => Promise<OrganizationCertificationEntity>,
 ): Promise<CertificationPayload> {
   const { rcbId, author } = requireRcbIntegration(ctx.viewer);
   const key = String(args.idempotencyKey ?? '');
-  if (key.length < 8 || key.length > 200) throw badUserInput('idempotencyKey must be 8 to 200 characters (a uuid is a good choice)');
-  const requestHash = createHash('sha256').update(JSON.stringify([operation, args])).digest('hex');
+  if (key.length < 8 || key.length > 200)
+    throw badUserInput('idempotencyKey must be 8 to 200 characters (a uuid is a good choice)');
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify([operation, args]))
+    .digest('hex');
   try {
     return await ctx.dataSource.transaction(async (manager) => {
       const claimed = (await manager.query(
@@ -131,12 +153,16 @@ async function once(
       if (claimed.length === 0) {
         const first = await manager.getRepository(IdempotencyRecordEntity).findOneByOrFail({ rcbId, key });
         if (first.requestHash !== requestHash) {
-          throw conflict(`idempotencyKey "${key}" was already used for a different request (${first.operation}); use a new key`);
+          throw conflict(
+            `idempotencyKey "${key}" was already used for a different request (${first.operation}); use a new key`,
+          );
         }
         return { certification: certificationFromJson(first.response), replayed: true };
       }
       const certification = await work(manager, rcbId, { ...author, requestId: ctx.requestId });
-      await manager.getRepository(IdempotencyRecordEntity).update({ rcbId, key }, { response: certification });
+      await manager
+        .getRepository(IdempotencyRecordEntity)
+        .update({ rcbId, key }, { response: certification });
       return { certification, replayed: false };
     });
   } catch (err) {
@@ -165,7 +191,7 @@ async function lockOwn(
     .findOne({ where: { id: requireUuid(id, 'id') }, lock: { mode: 'pessimistic_write' } });
   if (!certification) throw notFound(`No certification with id ${id}`);
   if (!options.allowOtherRcb && certification.rcbId !== rcbId) {
-    throw forbidden("This certification belongs to another RCB: an RCB changes only its own certifications");
+    throw forbidden('This certification belongs to another RCB: an RCB changes only its own certifications');
   }
   if (certification.version !== expectedVersion) {
     throw conflict(
@@ -179,7 +205,10 @@ async function lockOwn(
 type StepFn = (certification: OrganizationCertificationEntity, ctx: StepContext) => LifecycleStep;
 
 function lifecycleMutation(operation: string, step: StepFn, options: { needsRcbStatus?: boolean } = {}) {
-  return (ctx: ServiceContext, args: { id: string; expectedVersion: number; idempotencyKey: string } & Record<string, unknown>) =>
+  return (
+    ctx: ServiceContext,
+    args: { id: string; expectedVersion: number; idempotencyKey: string } & Record<string, unknown>,
+  ) =>
     once(ctx, operation, args, async (manager, rcbId, author) => {
       const before = await lockOwn(manager, args.id, rcbId, args.expectedVersion);
       const rcbStatus = options.needsRcbStatus ? await rcbStatusOf(manager, rcbId) : null;
@@ -203,7 +232,9 @@ export const certificationMutations: Pick<
     once(ctx, 'issueCertification', args, async (manager, rcbId, author) => {
       const { input } = args;
       if (Boolean(input.organization) === Boolean(input.organizationId)) {
-        throw badUserInput('give either organization (a new organization) or organizationId (one your RCB already certifies)');
+        throw badUserInput(
+          'give either organization (a new organization) or organizationId (one your RCB already certifies)',
+        );
       }
       const step = issue(
         {
@@ -222,32 +253,51 @@ export const certificationMutations: Pick<
       let organizationId: string;
       if (input.organizationId) {
         organizationId = requireUuid(input.organizationId, 'organizationId');
-        const held = await manager.getRepository(OrganizationCertificationEntity).existsBy({ organizationId, rcbId });
-        if (!held) throw forbidden('organizationId must be an organization your RCB already certifies; send organization details instead');
+        const held = await manager
+          .getRepository(OrganizationCertificationEntity)
+          .existsBy({ organizationId, rcbId });
+        if (!held)
+          throw forbidden(
+            'organizationId must be an organization your RCB already certifies; send organization details instead',
+          );
       } else {
         const details = checkOrganization(toOrganization(input.organization as CertifiedOrganizationInput));
         organizationId = randomUUID();
-        await manager.getRepository(CertifiedOrganizationEntity).insert(organizationRow(organizationId, details, now));
+        await manager
+          .getRepository(CertifiedOrganizationEntity)
+          .insert(organizationRow(organizationId, details, now));
       }
       const existing = await manager
         .getRepository(OrganizationCertificationEntity)
         .existsBy({ rcbId, certificateNumber: step.state.certificateNumber });
-      if (existing) throw conflict(`your RCB already has certificate number ${step.state.certificateNumber}: change it with its id, or use upsertCertifications`);
+      if (existing)
+        throw conflict(
+          `your RCB already has certificate number ${step.state.certificateNumber}: change it with its id, or use upsertCertifications`,
+        );
       const after = certificationAfter(null, step, { id: randomUUID(), organizationId }, now);
       await manager.getRepository(OrganizationCertificationEntity).insert(after);
-      await manager.getRepository(CertificationHistoryEntity).insert(historyEntry(null, after, step, author, now));
+      await manager
+        .getRepository(CertificationHistoryEntity)
+        .insert(historyEntry(null, after, step, author, now));
       await recordCertificationChanged(manager, after, step, author, now);
       return after;
     }),
 
   suspendCertification: (_parent, args, ctx) =>
-    lifecycleMutation('suspendCertification', (c, sc) => suspend(stateOf(c), { reason: args.reason, until: args.until }, sc))(ctx, args),
+    lifecycleMutation('suspendCertification', (c, sc) =>
+      suspend(stateOf(c), { reason: args.reason, until: args.until }, sc),
+    )(ctx, args),
 
   reinstateCertification: (_parent, args, ctx) =>
-    lifecycleMutation('reinstateCertification', (c, sc) => reinstate(stateOf(c), { reason: args.reason }, sc))(ctx, args),
+    lifecycleMutation('reinstateCertification', (c, sc) =>
+      reinstate(stateOf(c), { reason: args.reason }, sc),
+    )(ctx, args),
 
   withdrawCertification: (_parent, args, ctx) =>
-    lifecycleMutation('withdrawCertification', (c, sc) => withdraw(stateOf(c), { reason: args.reason }, sc))(ctx, args),
+    lifecycleMutation('withdrawCertification', (c, sc) => withdraw(stateOf(c), { reason: args.reason }, sc))(
+      ctx,
+      args,
+    ),
 
   reduceCertificationScope: (_parent, args, ctx) =>
     lifecycleMutation('reduceCertificationScope', (c, sc) =>
@@ -260,7 +310,9 @@ export const certificationMutations: Pick<
     )(ctx, args),
 
   recordSurveillanceAudit: (_parent, args, ctx) =>
-    lifecycleMutation('recordSurveillanceAudit', (c, sc) => recordSurveillance(stateOf(c), { auditedOn: args.auditedOn }, sc))(ctx, args),
+    lifecycleMutation('recordSurveillanceAudit', (c, sc) =>
+      recordSurveillance(stateOf(c), { auditedOn: args.auditedOn }, sc),
+    )(ctx, args),
 
   recertifyCertification: (_parent, args, ctx) =>
     lifecycleMutation(
@@ -268,7 +320,12 @@ export const certificationMutations: Pick<
       (c, sc) =>
         recertify(
           stateOf(c),
-          { cycleStart: args.cycleStart, expiry: args.expiry, scope: args.scope, sites: args.sites ? toSites(args.sites) : null },
+          {
+            cycleStart: args.cycleStart,
+            expiry: args.expiry,
+            scope: args.scope,
+            sites: args.sites ? toSites(args.sites) : null,
+          },
           sc,
         ),
       { needsRcbStatus: true },
@@ -286,7 +343,10 @@ export const certificationMutations: Pick<
       const taken = await manager
         .getRepository(OrganizationCertificationEntity)
         .existsBy({ rcbId, certificateNumber: step.state.certificateNumber });
-      if (taken) throw conflict(`your RCB already has certificate number ${step.state.certificateNumber}: send another certificateNumber`);
+      if (taken)
+        throw conflict(
+          `your RCB already has certificate number ${step.state.certificateNumber}: send another certificateNumber`,
+        );
       return saveStep(manager, before, step, author);
     }),
 };

@@ -13,7 +13,13 @@ export interface Connection<T> {
 export function connection<T>(rows: T[], first: number, cursorOf: (row: T) => string): Connection<T> {
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({ cursor: cursorOf(node), node }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null } };
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+    },
+  };
 }
 
 /** SQL for "a certification in this status as readers see it" (expiry counts before the job runs). */
@@ -52,12 +58,17 @@ export async function searchCertifiedOrganizations(
   }
   if (name.length > 200) throw badUserInput('filter.name must be at most 200 characters');
   const country = filter?.country?.trim().toUpperCase();
-  if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw badUserInput('filter.country must be an ISO 3166-1 alpha-2 code such as GB');
-  if (filter?.rcbId && !UUID.test(filter.rcbId)) throw badUserInput('filter.rcbId must be an RCB id (a uuid)');
+  if (country !== undefined && !/^[A-Z]{2}$/.test(country))
+    throw badUserInput('filter.country must be an ISO 3166-1 alpha-2 code such as GB');
+  if (filter?.rcbId && !UUID.test(filter.rcbId))
+    throw badUserInput('filter.rcbId must be an RCB id (a uuid)');
 
   const repository = ctx.dataSource.getRepository(CertifiedOrganizationEntity);
   const filtered = (alias: string) => {
-    const query = repository.createQueryBuilder(alias).where(`${alias}.public_listing = true`).setParameter('today', today);
+    const query = repository
+      .createQueryBuilder(alias)
+      .where(`${alias}.public_listing = true`)
+      .setParameter('today', today);
     if (country) query.andWhere(`${alias}.country = :country`, { country });
     const certificationConditions: string[] = [];
     if (filter?.rcbId) certificationConditions.push('c.rcb_id = :rcbId');
@@ -92,11 +103,15 @@ export async function searchCertifiedOrganizations(
       .addOrderBy('o.id', 'ASC');
     if (after) {
       const [afterDistance, afterId] = after;
-      if (typeof afterDistance !== 'number' || typeof afterId !== 'string' || !UUID.test(afterId)) throw badCursor();
-      query.where('(best.distance > CAST(:afterDistance AS real) OR (best.distance = CAST(:afterDistance AS real) AND o.id > CAST(:afterId AS uuid)))', {
-        afterDistance,
-        afterId,
-      });
+      if (typeof afterDistance !== 'number' || typeof afterId !== 'string' || !UUID.test(afterId))
+        throw badCursor();
+      query.where(
+        '(best.distance > CAST(:afterDistance AS real) OR (best.distance = CAST(:afterDistance AS real) AND o.id > CAST(:afterId AS uuid)))',
+        {
+          afterDistance,
+          afterId,
+        },
+      );
     }
     const { entities, raw } = await query.limit(first + 1).getRawAndEntities<{ distance: number }>();
     const distances = new Map(entities.map((entity, i) => [entity.id, Number(raw[i].distance)]));
@@ -107,7 +122,8 @@ export async function searchCertifiedOrganizations(
   query.orderBy('o.sort_name', 'ASC').addOrderBy('o.id', 'ASC');
   if (after) {
     const [afterName, afterId] = after;
-    if (typeof afterName !== 'string' || typeof afterId !== 'string' || !UUID.test(afterId)) throw badCursor();
+    if (typeof afterName !== 'string' || typeof afterId !== 'string' || !UUID.test(afterId))
+      throw badCursor();
     query.andWhere('(o.sort_name, o.id) > (:afterName, CAST(:afterId AS uuid))', { afterName, afterId });
   }
   const rows = await query.limit(first + 1).getMany();
@@ -115,5 +131,7 @@ export async function searchCertifiedOrganizations(
 }
 
 function badCursor() {
-  return badUserInput('The `after` cursor does not belong to this search; pass endCursor from the previous page of the same search.');
+  return badUserInput(
+    'The `after` cursor does not belong to this search; pass endCursor from the previous page of the same search.',
+  );
 }

@@ -2,7 +2,10 @@ import { scalarResolvers } from '@iso20000/service-kit';
 import type { ServiceContext } from '../context';
 import type { Resolvers } from '../generated/graphql';
 import { certificationMutations } from './certification-mutations';
-import { certifiedOrganizationResolvers, wasCertifiedAnswerResolvers } from './certified-organization.resolvers';
+import {
+  certifiedOrganizationResolvers,
+  wasCertifiedAnswerResolvers,
+} from './certified-organization.resolvers';
 import {
   certificationHistoryEntryResolvers,
   organizationCertificationResolvers,

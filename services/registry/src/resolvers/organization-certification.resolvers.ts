@@ -15,8 +15,10 @@ import { canSeeCertification, requireHistoryAccess } from './visibility';
 const rcbRef = (id: string) => ({ __typename: 'Rcb' as const, id });
 
 async function organizationOf(ctx: ServiceContext, certification: OrganizationCertificationEntity) {
-  const org = certification.organization ?? (await ctx.loaders.organizationById.load(certification.organizationId));
-  if (!org) throw new Error(`certification ${certification.id} has no organization ${certification.organizationId}`);
+  const org =
+    certification.organization ?? (await ctx.loaders.organizationById.load(certification.organizationId));
+  if (!org)
+    throw new Error(`certification ${certification.id} has no organization ${certification.organizationId}`);
   return org;
 }
 
@@ -27,8 +29,10 @@ export const organizationCertificationResolvers: OrganizationCertificationResolv
   },
   organization: (certification, _args, ctx) => organizationOf(ctx, certification),
   rcb: (certification) => rcbRef(certification.rcbId),
-  rcbName: async (certification, _args, ctx) => (await ctx.loaders.rcbById.load(certification.rcbId))?.name ?? null,
-  rcbStatus: async (certification, _args, ctx) => (await ctx.loaders.rcbById.load(certification.rcbId))?.status ?? null,
+  rcbName: async (certification, _args, ctx) =>
+    (await ctx.loaders.rcbById.load(certification.rcbId))?.name ?? null,
+  rcbStatus: async (certification, _args, ctx) =>
+    (await ctx.loaders.rcbById.load(certification.rcbId))?.status ?? null,
   status: (certification, _args, ctx) => effectiveStatus(certification, ctx.today),
   history: async (certification, args, ctx) => {
     await requireHistoryAccess(ctx, certification);
@@ -40,7 +44,8 @@ export const organizationCertificationResolvers: OrganizationCertificationResolv
       .orderBy('h.version', 'DESC');
     if (args.after) {
       const [afterVersion] = decodeCursor(args.after);
-      if (typeof afterVersion !== 'number') throw badUserInput('The `after` cursor is not one this history issued');
+      if (typeof afterVersion !== 'number')
+        throw badUserInput('The `after` cursor is not one this history issued');
       query.andWhere('h.version < :afterVersion', { afterVersion });
     }
     const rows = await query.limit(first + 1).getMany();
@@ -62,7 +67,9 @@ export const verificationResolvers: OrganizationCertificationVerificationResolve
   organizationName: async (certification, _args, ctx) => (await organizationOf(ctx, certification)).legalName,
   country: async (certification, _args, ctx) => (await organizationOf(ctx, certification)).country,
   rcb: (certification) => rcbRef(certification.rcbId),
-  rcbName: async (certification, _args, ctx) => (await ctx.loaders.rcbById.load(certification.rcbId))?.name ?? null,
-  rcbStatus: async (certification, _args, ctx) => (await ctx.loaders.rcbById.load(certification.rcbId))?.status ?? null,
+  rcbName: async (certification, _args, ctx) =>
+    (await ctx.loaders.rcbById.load(certification.rcbId))?.name ?? null,
+  rcbStatus: async (certification, _args, ctx) =>
+    (await ctx.loaders.rcbById.load(certification.rcbId))?.status ?? null,
   certification: (certification) => certification,
 };

@@ -4,17 +4,23 @@ import type { ServiceContext } from '../context';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
 import type { QueryResolvers } from '../generated/graphql';
 import { requireUuid } from './certification-mutations';
-import { connection, effectiveStatusSql, searchCertifiedOrganizations } from './certified-organization-search';
+import {
+  connection,
+  effectiveStatusSql,
+  searchCertifiedOrganizations,
+} from './certified-organization-search';
 import { canSeeCertification } from './visibility';
 import { wasCertified } from './was-certified';
 
 export const queryResolvers: QueryResolvers<ServiceContext> = {
-  certifiedOrganizations: (_parent, args, ctx) => searchCertifiedOrganizations(ctx, args.filter, args, ctx.today),
+  certifiedOrganizations: (_parent, args, ctx) =>
+    searchCertifiedOrganizations(ctx, args.filter, args, ctx.today),
 
   // Anyone holding a certificate number may verify it, listed or not: that is what the number is for.
   verifyOrganizationCertification: async (_parent, args, ctx) => {
     const certificateNumber = args.certificateNumber.trim();
-    if (!certificateNumber || certificateNumber.length > 100) throw badUserInput('certificateNumber must be 1 to 100 characters');
+    if (!certificateNumber || certificateNumber.length > 100)
+      throw badUserInput('certificateNumber must be 1 to 100 characters');
     const query = ctx.dataSource
       .getRepository(OrganizationCertificationEntity)
       .createQueryBuilder('c')
@@ -24,12 +30,16 @@ export const queryResolvers: QueryResolvers<ServiceContext> = {
     if (args.rcbId) query.andWhere('c.rcb_id = :rcbId', { rcbId: requireUuid(args.rcbId, 'rcbId') });
     const found = await query.getMany();
     if (found.length > 1) {
-      throw badUserInput(`certificate number ${certificateNumber} is used by ${found.length} RCBs: pass rcbId to say which`, {
-        rcbIds: found.map((c) => c.rcbId),
-      });
+      throw badUserInput(
+        `certificate number ${certificateNumber} is used by ${found.length} RCBs: pass rcbId to say which`,
+        {
+          rcbIds: found.map((c) => c.rcbId),
+        },
+      );
     }
     const certification = found[0] ?? null;
-    if (certification?.organization) ctx.loaders.organizationById.prime(certification.organizationId, certification.organization);
+    if (certification?.organization)
+      ctx.loaders.organizationById.prime(certification.organizationId, certification.organization);
     return certification;
   },
 
@@ -39,7 +49,8 @@ export const queryResolvers: QueryResolvers<ServiceContext> = {
       certification = await ctx.loaders.certificationById.load(requireUuid(args.id, 'id'));
     } else if (args.certificateNumber) {
       const rcbId = args.rcbId ?? ctx.viewer.rcbId;
-      if (!rcbId) throw badUserInput('pass rcbId with certificateNumber (certificate numbers are unique per RCB)');
+      if (!rcbId)
+        throw badUserInput('pass rcbId with certificateNumber (certificate numbers are unique per RCB)');
       certification = await ctx.dataSource
         .getRepository(OrganizationCertificationEntity)
         .findOneBy({ rcbId: requireUuid(rcbId, 'rcbId'), certificateNumber: args.certificateNumber.trim() });
@@ -63,7 +74,8 @@ export const queryResolvers: QueryResolvers<ServiceContext> = {
     if (args.status) query.andWhere(effectiveStatusSql('c', args.status));
     if (args.after) {
       const [afterNumber] = decodeCursor(args.after);
-      if (typeof afterNumber !== 'string') throw badUserInput('The `after` cursor is not one this list issued');
+      if (typeof afterNumber !== 'string')
+        throw badUserInput('The `after` cursor is not one this list issued');
       query.andWhere('c.certificate_number > :afterNumber', { afterNumber });
     }
     const rows = await query.limit(first + 1).getMany();

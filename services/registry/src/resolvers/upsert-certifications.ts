@@ -2,13 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { badUserInput } from '@iso20000/service-kit';
 import type { EntityManager } from 'typeorm';
 import type { ServiceContext } from '../context';
-import { planImport, type ImportPlan, type ImportRecord, type OrganizationDetails } from '../domain/certification-import';
+import {
+  planImport,
+  type ImportPlan,
+  type ImportRecord,
+  type OrganizationDetails,
+} from '../domain/certification-import';
 import type { LifecycleStep } from '../domain/certification-lifecycle';
 import { type CertificationHistoryEntity } from '../entities/certification-history.entity';
 import { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
 import type { MutationResolvers, UpsertCertificationInput } from '../generated/graphql';
-import { insertCertifications, insertHistory, insertOrganizations, recordCertificationEvents } from '../writes/bulk-insert';
+import {
+  insertCertifications,
+  insertHistory,
+  insertOrganizations,
+  recordCertificationEvents,
+} from '../writes/bulk-insert';
 import {
   certificationAfter,
   certificationChangedPayload,
@@ -16,7 +26,13 @@ import {
   stateOf,
   type ChangeAuthor,
 } from '../writes/certification-writes';
-import { organizationRow, rcbStatusOf, requireRcbIntegration, toOrganization, toSites } from './certification-mutations';
+import {
+  organizationRow,
+  rcbStatusOf,
+  requireRcbIntegration,
+  toOrganization,
+  toSites,
+} from './certification-mutations';
 
 export const MAX_UPSERT_RECORDS = 1000;
 
@@ -40,7 +56,9 @@ function toImportRecord(input: UpsertCertificationInput): ImportRecord {
     originalIssueDate: input.originalIssueDate,
     cycleStart: input.cycleStart,
     expiry: input.expiry,
-    surveillanceAudits: input.surveillanceAudits?.map((audit) => ({ dueDate: audit.dueDate, doneOn: audit.doneOn ?? null })) ?? null,
+    surveillanceAudits:
+      input.surveillanceAudits?.map((audit) => ({ dueDate: audit.dueDate, doneOn: audit.doneOn ?? null })) ??
+      null,
     status: input.status === 'EXPIRED' ? null : input.status,
     statusReason: input.statusReason,
     suspendedUntil: input.suspendedUntil,
@@ -49,7 +67,13 @@ function toImportRecord(input: UpsertCertificationInput): ImportRecord {
 }
 
 function organizationDetails(org: CertifiedOrganizationEntity): OrganizationDetails {
-  return { legalName: org.legalName, otherNames: org.otherNames, country: org.country, address: org.address, publicListing: org.publicListing };
+  return {
+    legalName: org.legalName,
+    otherNames: org.otherNames,
+    country: org.country,
+    address: org.address,
+    publicListing: org.publicListing,
+  };
 }
 
 interface PlannedRecord {
@@ -64,12 +88,18 @@ interface PlannedRecord {
  * change nothing, and the accepted ones are written with a handful of multi-row statements in one
  * transaction (so a server failure writes none of them).
  */
-export const upsertCertifications: MutationResolvers<ServiceContext>['upsertCertifications'] = async (_parent, args, ctx) => {
+export const upsertCertifications: MutationResolvers<ServiceContext>['upsertCertifications'] = async (
+  _parent,
+  args,
+  ctx,
+) => {
   const { rcbId, author } = requireRcbIntegration(ctx.viewer);
   const dryRun = args.dryRun ?? false;
   if (args.input.length === 0) throw badUserInput('input must hold at least one record');
   if (args.input.length > MAX_UPSERT_RECORDS) {
-    throw badUserInput(`at most ${MAX_UPSERT_RECORDS} records per call, got ${args.input.length}: split the import`);
+    throw badUserInput(
+      `at most ${MAX_UPSERT_RECORDS} records per call, got ${args.input.length}: split the import`,
+    );
   }
   const changeAuthor: ChangeAuthor = { ...author, requestId: ctx.requestId };
 
@@ -94,7 +124,13 @@ export const upsertCertifications: MutationResolvers<ServiceContext>['upsertCert
           index,
           certificateNumber,
           existing: null,
-          plan: { outcome: 'REJECTED', code: 'BAD_USER_INPUT', reasons: [`certificateNumber ${certificateNumber} appears more than once in this call (first at index ${earlier})`] },
+          plan: {
+            outcome: 'REJECTED',
+            code: 'BAD_USER_INPUT',
+            reasons: [
+              `certificateNumber ${certificateNumber} appears more than once in this call (first at index ${earlier})`,
+            ],
+          },
         };
       }
       firstIndex.set(certificateNumber, index);
@@ -103,7 +139,11 @@ export const upsertCertifications: MutationResolvers<ServiceContext>['upsertCert
           index,
           certificateNumber,
           existing: null,
-          plan: { outcome: 'REJECTED', code: 'BAD_USER_INPUT', reasons: ['status EXPIRED is not imported: it follows from the expiry date'] },
+          plan: {
+            outcome: 'REJECTED',
+            code: 'BAD_USER_INPUT',
+            reasons: ['status EXPIRED is not imported: it follows from the expiry date'],
+          },
         };
       }
       const current = existing.get(certificateNumber) ?? null;
@@ -111,15 +151,22 @@ export const upsertCertifications: MutationResolvers<ServiceContext>['upsertCert
         rcbId,
         toImportRecord(input),
         current && current.organization
-          ? { version: current.version, state: stateOf(current), organization: organizationDetails(current.organization) }
+          ? {
+              version: current.version,
+              state: stateOf(current),
+              organization: organizationDetails(current.organization),
+            }
           : null,
         { today: ctx.today, rcbStatus },
       );
       return { index, certificateNumber, existing: current, plan };
     });
 
-    const results = dryRun ? planned.map((p) => dryRunResult(p)) : await writePlanned(manager, planned, changeAuthor);
-    const count = (outcome: UpsertRecordResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
+    const results = dryRun
+      ? planned.map((p) => dryRunResult(p))
+      : await writePlanned(manager, planned, changeAuthor);
+    const count = (outcome: UpsertRecordResult['outcome']) =>
+      results.filter((r) => r.outcome === outcome).length;
     return {
       dryRun,
       created: count('CREATED'),
@@ -149,7 +196,11 @@ function dryRunResult(p: PlannedRecord): UpsertRecordResult {
   return baseResult(p);
 }
 
-async function writePlanned(manager: EntityManager, planned: PlannedRecord[], author: ChangeAuthor): Promise<UpsertRecordResult[]> {
+async function writePlanned(
+  manager: EntityManager,
+  planned: PlannedRecord[],
+  author: ChangeAuthor,
+): Promise<UpsertRecordResult[]> {
   const now = new Date();
   const newOrganizations: CertifiedOrganizationEntity[] = [];
   const newCertifications: OrganizationCertificationEntity[] = [];
@@ -170,12 +221,22 @@ async function writePlanned(manager: EntityManager, planned: PlannedRecord[], au
       result.certification = after;
     } else if (p.plan.outcome === 'UPDATED' && p.existing) {
       const before = p.existing;
-      const after = certificationAfter(before, p.plan.step, { id: before.id, organizationId: before.organizationId }, now);
+      const after = certificationAfter(
+        before,
+        p.plan.step,
+        { id: before.id, organizationId: before.organizationId },
+        now,
+      );
       await manager
         .getRepository(OrganizationCertificationEntity)
         .update({ id: before.id }, { ...p.plan.step.state, version: after.version, updatedAt: now });
       if (p.plan.organizationChanged && before.organization) {
-        const org = organizationRow(before.organizationId, p.plan.organization, now, before.organization.createdAt);
+        const org = organizationRow(
+          before.organizationId,
+          p.plan.organization,
+          now,
+          before.organization.createdAt,
+        );
         await manager.getRepository(CertifiedOrganizationEntity).update({ id: org.id }, org);
       }
       history.push(historyEntry(before, after, p.plan.step, author, now, p.plan.changedFields));

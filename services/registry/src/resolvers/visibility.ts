@@ -9,14 +9,20 @@ import type { OrganizationCertificationEntity } from '../entities/organization-c
  * number it holds); an RCB integration also sees what its RCB certifies or certified before a
  * transfer; scheme staff see everything.
  */
-export async function canSeeOrganization(ctx: ServiceContext, org: CertifiedOrganizationEntity): Promise<boolean> {
+export async function canSeeOrganization(
+  ctx: ServiceContext,
+  org: CertifiedOrganizationEntity,
+): Promise<boolean> {
   if (org.publicListing || isSchemeStaff(ctx.viewer)) return true;
   if (ctx.viewer.role !== 'rcb_integration' || !ctx.viewer.rcbId) return false;
   const certifications = await ctx.loaders.certificationsByOrganizationId.load(org.id);
   return certifications.some((c) => c.rcbId === ctx.viewer.rcbId);
 }
 
-export async function canSeeCertification(ctx: ServiceContext, certification: OrganizationCertificationEntity): Promise<boolean> {
+export async function canSeeCertification(
+  ctx: ServiceContext,
+  certification: OrganizationCertificationEntity,
+): Promise<boolean> {
   if (isSchemeStaff(ctx.viewer)) return true;
   if (ctx.viewer.role === 'rcb_integration' && certification.rcbId === ctx.viewer.rcbId) return true;
   const org = await ctx.loaders.organizationById.load(certification.organizationId);
@@ -35,7 +41,10 @@ async function heldBefore(ctx: ServiceContext, certificationId: string): Promise
 }
 
 /** History (with who changed what) is for the RCBs that held the certification and scheme staff. */
-export async function requireHistoryAccess(ctx: ServiceContext, certification: OrganizationCertificationEntity): Promise<void> {
+export async function requireHistoryAccess(
+  ctx: ServiceContext,
+  certification: OrganizationCertificationEntity,
+): Promise<void> {
   if (isSchemeStaff(ctx.viewer)) return;
   if (ctx.viewer.role === 'rcb_integration' && certification.rcbId === ctx.viewer.rcbId) return;
   if (await heldBefore(ctx, certification.id)) return;

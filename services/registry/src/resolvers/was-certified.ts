@@ -45,7 +45,8 @@ export async function wasCertified(
     // the number (and RCB) must be the one it carried on that date: a renumbered transfer does not count
     .filter((entry) => entry.certificateNumber === certificateNumber && (!rcbId || entry.rcbId === rcbId))
     .map((entry): WasCertifiedResult => {
-      const lapsed = (entry.status === 'CERTIFIED' || entry.status === 'SUSPENDED') && args.on > entry.snapshot.expiry;
+      const lapsed =
+        (entry.status === 'CERTIFIED' || entry.status === 'SUSPENDED') && args.on > entry.snapshot.expiry;
       const status: CertificationStatus = lapsed ? 'EXPIRED' : entry.status;
       return {
         certificateNumber,
@@ -60,6 +61,15 @@ export async function wasCertified(
     });
   return (
     answers.find((a) => a.certified) ??
-    answers[0] ?? { certificateNumber, on: args.on, certified: false, status: null, rcbId: null, cycleStart: null, expiry: null, certificationId: null }
+    answers[0] ?? {
+      certificateNumber,
+      on: args.on,
+      certified: false,
+      status: null,
+      rcbId: null,
+      cycleStart: null,
+      expiry: null,
+      certificationId: null,
+    }
   );
 }

@@ -22,7 +22,10 @@ import { fakeOrganization, fakeScope, randomGenerator, withTypo } from './regist
 
 const { values } = parseArgs({
   options: {
-    'database-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_registry' },
+    'database-url': {
+      type: 'string',
+      default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_registry',
+    },
     'nats-url': { type: 'string', default: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' },
     concurrency: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '10' },
@@ -56,7 +59,13 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const logger = createLogger('registry-bench', process.env.LOG_LEVEL ?? 'warn');
-  const dataSource = await openDataSource({ url: values['database-url'] as string, entities, migrations, logger, poolSize: 20 });
+  const dataSource = await openDataSource({
+    url: values['database-url'] as string,
+    entities,
+    migrations,
+    logger,
+    poolSize: 20,
+  });
   const nc = await connectNats(values['nats-url'] as string, 'registry-bench');
   const namespace = `regbench${Date.now().toString(36)}`;
   await ensureStreams(nc, namespace);
@@ -70,7 +79,14 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
   });
   // identities are given in process, as the gateway would forward them
-  const service = await buildService({ dataSource, nc, namespace, logger, config, authenticator: { authenticate: async () => PUBLIC_VIEWER } });
+  const service = await buildService({
+    dataSource,
+    nc,
+    namespace,
+    logger,
+    config,
+    authenticator: { authenticate: async () => PUBLIC_VIEWER },
+  });
   await service.start();
   const run = async (viewer: Viewer, query: string, variables: Record<string, unknown>) => {
     const response = await service.apollo.executeOperation(
@@ -86,15 +102,20 @@ async function main(): Promise<void> {
   const only = values.only?.split(',');
   const results: Record<string, unknown> = {};
   try {
-    const numbers = ((await dataSource.query(
-      `SELECT certificate_number FROM organization_certification TABLESAMPLE SYSTEM (5) LIMIT 2000`,
-    )) as { certificate_number: string }[]).map((r) => r.certificate_number);
-    const names = ((await dataSource.query(
+    const numbers = (
+      (await dataSource.query(
+        `SELECT certificate_number FROM organization_certification TABLESAMPLE SYSTEM (5) LIMIT 2000`,
+      )) as { certificate_number: string }[]
+    ).map((r) => r.certificate_number);
+    const names = (await dataSource.query(
       `SELECT legal_name, country FROM certified_organization TABLESAMPLE SYSTEM (5) WHERE public_listing LIMIT 2000`,
-    )) as { legal_name: string; country: string }[]);
+    )) as { legal_name: string; country: string }[];
     const random = randomGenerator(7);
 
-    const load = async (name: string, request: () => Promise<{ errors?: readonly unknown[] }>): Promise<Stats> => {
+    const load = async (
+      name: string,
+      request: () => Promise<{ errors?: readonly unknown[] }>,
+    ): Promise<Stats> => {
       const latencies: number[] = [];
       let errors = 0;
       for (let i = 0; i < 20; i++) await request(); // warm-up: plans, caches, pool
@@ -123,20 +144,30 @@ async function main(): Promise<void> {
     };
 
     if (!only || only.includes('verify')) {
-      results.verify = await load('verify', () => run(PUBLIC_VIEWER, VERIFY, { n: numbers[Math.floor(random() * numbers.length)] }));
+      results.verify = await load('verify', () =>
+        run(PUBLIC_VIEWER, VERIFY, { n: numbers[Math.floor(random() * numbers.length)] }),
+      );
     }
     if (!only || only.includes('search')) {
       results.search = await load('search', () => {
         const entry = names[Math.floor(random() * names.length)];
         const words = entry.legal_name.split(' ').slice(0, 2).join(' ');
         // as people type: lower case, without accents now and then, a typo now and then
-        const typed = random() < 0.3 ? withTypo(random, words) : random() < 0.5 ? words.toLowerCase() : words.normalize('NFKD').replace(/\p{M}/gu, '');
+        const typed =
+          random() < 0.3
+            ? withTypo(random, words)
+            : random() < 0.5
+              ? words.toLowerCase()
+              : words.normalize('NFKD').replace(/\p{M}/gu, '');
         const filter: Record<string, unknown> = { name: typed };
         if (random() < 0.3) filter.country = entry.country;
         return run(PUBLIC_VIEWER, SEARCH, { filter, first: 20 });
       });
       results.browse = await load('browse by country', () =>
-        run(PUBLIC_VIEWER, SEARCH, { filter: { country: names[Math.floor(random() * names.length)].country, status: 'CERTIFIED' }, first: 20 }),
+        run(PUBLIC_VIEWER, SEARCH, {
+          filter: { country: names[Math.floor(random() * names.length)].country, status: 'CERTIFIED' },
+          first: 20,
+        }),
       );
     }
     if (!only || only.includes('import')) {
@@ -146,7 +177,12 @@ async function main(): Promise<void> {
         `INSERT INTO rcb (id, name, status, status_reason, status_changed_at) VALUES ($1, 'Bench Import RCB', 'APPOINTED', NULL, now())`,
         [rcbId],
       );
-      const viewer: Viewer = { role: 'rcb_integration', subject: 'credential:bench', rcbId, credentialId: randomUUID() };
+      const viewer: Viewer = {
+        role: 'rcb_integration',
+        subject: 'credential:bench',
+        rcbId,
+        credentialId: randomUUID(),
+      };
       const today = todayUtc();
       const started = Date.now();
       let created = 0;
@@ -155,7 +191,13 @@ async function main(): Promise<void> {
           const org = fakeOrganization(random, start + k);
           return {
             certificateNumber: `BENCH-${start + k}`,
-            organization: { legalName: org.legalName, otherNames: org.otherNames, country: org.country, address: { lines: ['1 Bench Road'], city: org.city, postalCode: null, country: org.country }, publicListing: org.publicListing },
+            organization: {
+              legalName: org.legalName,
+              otherNames: org.otherNames,
+              country: org.country,
+              address: { lines: ['1 Bench Road'], city: org.city, postalCode: null, country: org.country },
+              publicListing: org.publicListing,
+            },
             scope: fakeScope(random),
             sites: [],
             cycleStart: addDays(today, -Math.floor(random() * 900)),
@@ -163,10 +205,16 @@ async function main(): Promise<void> {
         });
         const result = await run(viewer, UPSERT, { input });
         if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
-        created += (result.data as { upsertCertifications: { created: number } }).upsertCertifications.created;
+        created += (result.data as { upsertCertifications: { created: number } }).upsertCertifications
+          .created;
       }
       const secondsTaken = (Date.now() - started) / 1000;
-      results.import = { records: total, created, seconds: +secondsTaken.toFixed(1), perSecond: Math.round(total / secondsTaken) };
+      results.import = {
+        records: total,
+        created,
+        seconds: +secondsTaken.toFixed(1),
+        perSecond: Math.round(total / secondsTaken),
+      };
       process.stdout.write(`bulk import: ${JSON.stringify(results.import)}\n`);
       // leave the benchmark database as it was
       await dataSource.query(`DELETE FROM certification_history WHERE rcb_id = $1`, [rcbId]);

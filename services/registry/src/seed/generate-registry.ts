@@ -37,7 +37,10 @@ const { values } = parseArgs({
     organizations: { type: 'string', default: '60000' },
     certifications: { type: 'string', default: '100000' },
     rcbs: { type: 'string', default: '300' },
-    'database-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_registry' },
+    'database-url': {
+      type: 'string',
+      default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_registry',
+    },
     seed: { type: 'string', default: '20000' },
     'batch-size': { type: 'string', default: '2000' },
     append: { type: 'boolean', default: false },
@@ -48,8 +51,13 @@ const organizations = Number(values.organizations);
 const certifications = Number(values.certifications);
 const rcbCount = Number(values.rcbs);
 const batchSize = Number(values['batch-size']);
-if (![organizations, certifications, rcbCount, batchSize].every((n) => Number.isInteger(n) && n > 0) || certifications < organizations) {
-  process.stderr.write('--organizations, --certifications, --rcbs must be positive integers, with certifications >= organizations\n');
+if (
+  ![organizations, certifications, rcbCount, batchSize].every((n) => Number.isInteger(n) && n > 0) ||
+  certifications < organizations
+) {
+  process.stderr.write(
+    '--organizations, --certifications, --rcbs must be positive integers, with certifications >= organizations\n',
+  );
   process.exit(2);
 }
 
@@ -57,7 +65,13 @@ const SEED_ACTOR = 'system:seed';
 
 async function main(): Promise<void> {
   const logger = createLogger('registry-seed', process.env.LOG_LEVEL ?? 'warn');
-  const dataSource = await openDataSource({ url: values['database-url'] as string, entities, migrations, logger, poolSize: 2 });
+  const dataSource = await openDataSource({
+    url: values['database-url'] as string,
+    entities,
+    migrations,
+    logger,
+    poolSize: 2,
+  });
   const random = randomGenerator(Number(values.seed));
   const today = todayUtc();
   const started = Date.now();
@@ -71,7 +85,13 @@ async function main(): Promise<void> {
     const rcbs = Array.from({ length: rcbCount }, (_, i) => {
       // a few RCBs suspended or withdrawn, as happens: their certifications stay visible
       const status: RcbStatus = i % 100 === 98 ? 'SUSPENDED' : i % 100 === 99 ? 'WITHDRAWN' : 'APPOINTED';
-      return { id: rcbIdFor(i), name: rcbName(i), status, status_reason: status === 'APPOINTED' ? null : 'seeded', status_changed_at: new Date().toISOString() };
+      return {
+        id: rcbIdFor(i),
+        name: rcbName(i),
+        status,
+        status_reason: status === 'APPOINTED' ? null : 'seeded',
+        status_changed_at: new Date().toISOString(),
+      };
     });
     await dataSource.query(
       `INSERT INTO "rcb" ("id", "name", "status", "status_reason", "status_changed_at")
@@ -82,7 +102,11 @@ async function main(): Promise<void> {
     );
 
     const bar = new SingleBar(
-      { format: 'registry seed |{bar}| {percentage}% | {value}/{total} certifications | {rate}/s | ETA {eta}s', hideCursor: true },
+      {
+        format:
+          'registry seed |{bar}| {percentage}% | {value}/{total} certifications | {rate}/s | ETA {eta}s',
+        hideCursor: true,
+      },
       Presets.shades_classic,
     );
     bar.start(certifications, 0, { rate: 0 });
@@ -110,7 +134,14 @@ async function main(): Promise<void> {
             legalName: fake.legalName,
             otherNames: fake.otherNames,
             country: fake.country,
-            address: { lines: [`${1 + Math.floor(random() * 200)} ${pick(random, ['Main Street', 'Rua Augusta', 'Hauptstraße', 'Rue de la Paix'])}`], city: fake.city, postalCode: String(10000 + Math.floor(random() * 89999)), country: fake.country },
+            address: {
+              lines: [
+                `${1 + Math.floor(random() * 200)} ${pick(random, ['Main Street', 'Rua Augusta', 'Hauptstraße', 'Rue de la Paix'])}`,
+              ],
+              city: fake.city,
+              postalCode: String(10000 + Math.floor(random() * 89999)),
+              country: fake.country,
+            },
             publicListing: fake.publicListing,
             searchText: [fake.legalName, ...fake.otherNames].join(' | '),
             sortName: foldName(fake.legalName),
@@ -125,9 +156,22 @@ async function main(): Promise<void> {
           historical = random() < 0.5;
         }
         const rcbIndex = Math.floor(random() * rcbCount);
-        const { state, steps } = fakeCertification(random, rcbs[rcbIndex].id, `${rcbPrefix(rcbIndex)}-${String(++numberCounter).padStart(7, '0')}`, today, historical);
+        const { state, steps } = fakeCertification(
+          random,
+          rcbs[rcbIndex].id,
+          `${rcbPrefix(rcbIndex)}-${String(++numberCounter).padStart(7, '0')}`,
+          today,
+          historical,
+        );
         const cert = new OrganizationCertificationEntity();
-        Object.assign(cert, { id: randomUUID(), organizationId, ...state, version: steps.length, createdAt: now, updatedAt: now });
+        Object.assign(cert, {
+          id: randomUUID(),
+          organizationId,
+          ...state,
+          version: steps.length,
+          createdAt: now,
+          updatedAt: now,
+        });
         certRows.push(cert);
         steps.forEach((step, i) => {
           const entry = new CertificationHistoryEntity();
@@ -190,10 +234,20 @@ function fakeCertification(
   historical: boolean,
 ): { state: CertificationState; steps: SeedStep[] } {
   const roll = random();
-  const status: CertificationStatus = historical ? 'EXPIRED' : roll < 0.82 ? 'CERTIFIED' : roll < 0.87 ? 'SUSPENDED' : roll < 0.94 ? 'WITHDRAWN' : 'EXPIRED';
+  const status: CertificationStatus = historical
+    ? 'EXPIRED'
+    : roll < 0.82
+      ? 'CERTIFIED'
+      : roll < 0.87
+        ? 'SUSPENDED'
+        : roll < 0.94
+          ? 'WITHDRAWN'
+          : 'EXPIRED';
   // a live cycle started within the last three years; an expired one ended before today
   const cycleStart =
-    status === 'EXPIRED' ? addDays(today, -(1100 + Math.floor(random() * 2000))) : addDays(today, -Math.floor(random() * 1000));
+    status === 'EXPIRED'
+      ? addDays(today, -(1100 + Math.floor(random() * 2000)))
+      : addDays(today, -Math.floor(random() * 1000));
   const expiry = defaultExpiry(cycleStart);
   const originalIssueDate = random() < 0.4 ? addDays(cycleStart, -1095) : cycleStart;
   const audits = surveillanceSchedule(cycleStart, expiry).map((audit) => ({
@@ -212,13 +266,19 @@ function fakeCertification(
     expiry,
     surveillanceAudits: audits,
     status,
-    statusReason: status === 'SUSPENDED' ? 'Major nonconformity at surveillance audit' : status === 'WITHDRAWN' ? 'Withdrawn at the client’s request' : null,
+    statusReason:
+      status === 'SUSPENDED'
+        ? 'Major nonconformity at surveillance audit'
+        : status === 'WITHDRAWN'
+          ? 'Withdrawn at the client’s request'
+          : null,
     suspendedOn,
     suspendedUntil: suspendedOn ? addMonths(suspendedOn, 6) : null,
   };
   const steps: SeedStep[] = [{ change: 'ISSUED', status: 'CERTIFIED', effectiveOn: originalIssueDate }];
   if (status === 'SUSPENDED') steps.push({ change: 'SUSPENDED', status, effectiveOn: suspendedOn as string });
-  if (status === 'WITHDRAWN') steps.push({ change: 'WITHDRAWN', status, effectiveOn: addDays(cycleStart, Math.floor(random() * 500)) });
+  if (status === 'WITHDRAWN')
+    steps.push({ change: 'WITHDRAWN', status, effectiveOn: addDays(cycleStart, Math.floor(random() * 500)) });
   if (status === 'EXPIRED') steps.push({ change: 'EXPIRED', status, effectiveOn: addDays(expiry, 1) });
   return { state, steps };
 }

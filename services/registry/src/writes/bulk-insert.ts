@@ -10,16 +10,25 @@ import type { OrganizationCertificationEntity } from '../entities/organization-c
  * unpacks them (jsonb_to_recordset), which is several times faster than thousands of bind
  * parameters built by the ORM. Column lists mirror the entities (the migration drift check guards them).
  */
-async function insertRecordset(manager: EntityManager, table: string, columns: [string, string][], rows: object[]): Promise<void> {
+async function insertRecordset(
+  manager: EntityManager,
+  table: string,
+  columns: [string, string][],
+  rows: object[],
+): Promise<void> {
   if (rows.length === 0) return;
   const names = columns.map(([name]) => `"${name}"`).join(', ');
   const definition = columns.map(([name, type]) => `"${name}" ${type}`).join(', ');
-  await manager.query(`INSERT INTO "${table}" (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS r(${definition})`, [
-    JSON.stringify(rows),
-  ]);
+  await manager.query(
+    `INSERT INTO "${table}" (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS r(${definition})`,
+    [JSON.stringify(rows)],
+  );
 }
 
-export function insertOrganizations(manager: EntityManager, rows: CertifiedOrganizationEntity[]): Promise<void> {
+export function insertOrganizations(
+  manager: EntityManager,
+  rows: CertifiedOrganizationEntity[],
+): Promise<void> {
   return insertRecordset(
     manager,
     'certified_organization',
@@ -50,7 +59,10 @@ export function insertOrganizations(manager: EntityManager, rows: CertifiedOrgan
   );
 }
 
-export function insertCertifications(manager: EntityManager, rows: OrganizationCertificationEntity[]): Promise<void> {
+export function insertCertifications(
+  manager: EntityManager,
+  rows: OrganizationCertificationEntity[],
+): Promise<void> {
   return insertRecordset(
     manager,
     'organization_certification',
@@ -150,7 +162,8 @@ export async function recordCertificationEvents(
   payloads: PayloadOf<typeof Events.CertificationChanged>[],
   requestId: string | undefined,
 ): Promise<void> {
-  if (!manager.queryRunner?.isTransactionActive) throw new Error('recordCertificationEvents must run inside the transaction that changes state');
+  if (!manager.queryRunner?.isTransactionActive)
+    throw new Error('recordCertificationEvents must run inside the transaction that changes state');
   const def = Events.CertificationChanged;
   const occurredAt = new Date().toISOString();
   await insertRecordset(

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Events, recordEvent, type PayloadOf } from '@iso20000/events';
 import type { EntityManager } from 'typeorm';
-import { changedFields, type CertificationState, type LifecycleStep } from '../domain/certification-lifecycle';
+import {
+  changedFields,
+  type CertificationState,
+  type LifecycleStep,
+} from '../domain/certification-lifecycle';
 import { CertificationHistoryEntity } from '../entities/certification-history.entity';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
 
@@ -105,7 +109,9 @@ export async function recordCertificationChanged(
   author: ChangeAuthor,
   now: Date,
 ): Promise<void> {
-  await recordEvent(manager, Events.CertificationChanged, certificationChangedPayload(after, step, now), { requestId: author.requestId });
+  await recordEvent(manager, Events.CertificationChanged, certificationChangedPayload(after, step, now), {
+    requestId: author.requestId,
+  });
 }
 
 /**
@@ -119,13 +125,23 @@ export async function saveStep(
   author: ChangeAuthor,
 ): Promise<OrganizationCertificationEntity> {
   const now = new Date();
-  const after = certificationAfter(before, step, { id: before.id, organizationId: before.organizationId }, now);
+  const after = certificationAfter(
+    before,
+    step,
+    { id: before.id, organizationId: before.organizationId },
+    now,
+  );
   // the caller holds the row lock; the version guard is belt and braces
   const result = await manager
     .getRepository(OrganizationCertificationEntity)
-    .update({ id: before.id, version: before.version }, { ...step.state, version: after.version, updatedAt: now });
+    .update(
+      { id: before.id, version: before.version },
+      { ...step.state, version: after.version, updatedAt: now },
+    );
   if (result.affected !== 1) throw new Error(`certification ${before.id} changed under a row lock`);
-  await manager.getRepository(CertificationHistoryEntity).insert(historyEntry(before, after, step, author, now));
+  await manager
+    .getRepository(CertificationHistoryEntity)
+    .insert(historyEntry(before, after, step, author, now));
   await recordCertificationChanged(manager, after, step, author, now);
   return after;
 }
