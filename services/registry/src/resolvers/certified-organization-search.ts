@@ -36,7 +36,7 @@ export function effectiveStatusSql(alias: string, status: CertificationStatus): 
 }
 
 /** How deep a relevance-ranked name search may page. */
-export const MAX_RELEVANCE_RESULTS = 200;
+export const MAX_RELEVANCE_RESULTS = 100;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
