@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ensureInfrastructure, MissingInfrastructure, workspaceRoot } from './infrastructure';
 import { DEFAULT_PORTS, startSystem, type RunningSystem } from './launcher';
 import { portAnswers } from './infrastructure';
+import { ensureDemoData, type DemoData } from './demo-data';
 
 const colours: Record<string, string> = {
   exam: '\x1b[36m',
@@ -59,6 +60,29 @@ async function main() {
 
   const staff = await signDevToken(secret, { sub: 'demo-staff', role: 'scheme_staff', name: 'Demo Staff' });
   const analyst = await signDevToken(secret, { sub: 'demo-analyst', role: 'analyst', name: 'Demo Analyst' });
+  const candidateId = '00000000-0000-4000-8000-00000000c0de';
+  const candidate = await signDevToken(secret, {
+    sub: 'demo-candidate',
+    role: 'candidate',
+    candidate_id: candidateId,
+    name: 'Casey Candidate',
+  });
+  let demo: DemoData | undefined;
+  try {
+    demo = await ensureDemoData(system, staff, say);
+  } catch (error) {
+    say(
+      `demo data could not be created (the system still runs): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const atoStaff = demo
+    ? await signDevToken(secret, {
+        sub: 'demo-ato-staff',
+        role: 'ato_staff',
+        ato_id: demo.atoId,
+        name: 'Avery ATO',
+      })
+    : undefined;
   process.stdout.write(`
 \x1b[1mThe scheme's graph is up: ${system.gatewayUrl}\x1b[0m  (open it in a browser for Apollo Sandbox)
 
@@ -69,7 +93,15 @@ Try it:
 Demo credentials (valid 12 h; make more with: npm run token -- <role> [--candidate ID | --ato ID]):
   scheme_staff: Authorization: Bearer ${staff}
   analyst:      Authorization: Bearer ${analyst}
-
+  candidate:    Authorization: Bearer ${candidate}
+${
+  demo
+    ? `  ato_staff:    Authorization: Bearer ${atoStaff}   (ATO ${demo.atoId})
+  RCB API key:  Authorization: ApiKey ${demo.rcbApiKey}   (RCB ${demo.rcbId})
+  A public Foundation session to register for: ${demo.publicSessionId ?? '(none)'}
+`
+    : ''
+}
 Ctrl-C stops everything.
 `);
 
