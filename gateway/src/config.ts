@@ -26,6 +26,11 @@ export const gatewayConfigShape = {
   GATEWAY_MAX_TOKENS: z.coerce.number().int().positive().default(5_000),
   /** Query plans cached (MiB, approximate); sized for every distinct operation clients send. */
   GATEWAY_QUERY_PLAN_CACHE_MIB: z.coerce.number().int().positive().default(50),
+  /** Keep-alive connections to subgraphs (on by default; off only to measure what it buys). */
+  GATEWAY_SUBGRAPH_KEEP_ALIVE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   /** Gateway processes (node:cluster workers). Default: one per core in production, 1 otherwise. */
   GATEWAY_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
 };

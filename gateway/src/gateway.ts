@@ -44,10 +44,10 @@ export function defaultSupergraphPath(): string {
 }
 
 /** Keep-alive sockets to subgraphs: a new TCP connection per subgraph fetch would dominate latency. */
-export function subgraphAgent(): Agent {
+export function subgraphAgent(keepAlive = true): Agent {
   // Idle sockets are dropped after 30 s, well before the subgraphs' 65 s keep-alive timeout.
   return new Agent({
-    keepAlive: true,
+    keepAlive,
     maxSockets: 256,
     maxFreeSockets: 64,
     timeout: 30_000,
@@ -83,7 +83,7 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
     certificate: config.CERTIFICATE_URL,
     registry: config.REGISTRY_URL,
   };
-  const agent = subgraphAgent();
+  const agent = subgraphAgent(config.GATEWAY_SUBGRAPH_KEEP_ALIVE);
   const gateway = new ApolloGateway({
     supergraphSdl: sdl,
     experimental_approximateQueryPlanStoreMiB: config.GATEWAY_QUERY_PLAN_CACHE_MIB,

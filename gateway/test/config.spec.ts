@@ -12,7 +12,9 @@ describe('gateway worker count', () => {
   });
 
   it('takes GATEWAY_WORKERS over the default', () => {
-    expect(gatewayWorkerCount(loadGatewayConfig({ NODE_ENV: 'production', GATEWAY_WORKERS: '3' }), 8)).toBe(3);
+    expect(gatewayWorkerCount(loadGatewayConfig({ NODE_ENV: 'production', GATEWAY_WORKERS: '3' }), 8)).toBe(
+      3,
+    );
     expect(() => loadGatewayConfig({ GATEWAY_WORKERS: '0' })).toThrow(/GATEWAY_WORKERS/);
   });
 });

@@ -25,8 +25,9 @@ class Samples {
 }
 
 export function graphqlBodyFailed(body: string): boolean {
-  // A 2xx GraphQL response is a failure when it carries errors; cheap test before any parse.
-  return body.includes('"errors"') || !body.includes('"data"');
+  // A failure carries errors, or no data (Apollo Gateway reports a null-bubbled result as data: null
+  // with its reasons under extensions.valueCompletion); string tests, as parsing every body would cost.
+  return body.includes('"errors"') || body.includes('"valueCompletion"') || !body.includes('"data":{');
 }
 
 function authorizationFor(spec: LoadSpec): () => string | undefined {

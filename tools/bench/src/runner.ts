@@ -66,7 +66,12 @@ async function probe(url: string, scenario: PreparedScenario): Promise<string | 
       const first = answer.errors[0];
       return `${first.message}${first.extensions?.code ? ` (${first.extensions.code})` : ''}`.slice(0, 200);
     }
-    if (!answer.data) return `HTTP ${answer.status} without data`;
+    if (!answer.data) {
+      const extensions = (answer as { extensions?: { valueCompletion?: Array<{ message: string }> } })
+        .extensions;
+      const reason = extensions?.valueCompletion?.[0]?.message;
+      return `HTTP ${answer.status} without data${reason ? `: ${reason}` : ''}`;
+    }
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

@@ -118,36 +118,50 @@ async function candidateWithSittings(ctx: ScenarioContext): Promise<string> {
   return id;
 }
 
-let rcbKey: Promise<string> | undefined;
-/** An appointed RCB of the bench's own, with an integration API key, known to the registry. */
-function benchRcbApiKey(ctx: ScenarioContext): Promise<string> {
-  rcbKey ??= (async () => {
-    const suffix = Date.now().toString(36);
-    const applied = await asStaff<{ applyForRcbAppointment: { id: string } }>(
+interface BenchRcb {
+  id: string;
+  authorization: string;
+}
+const BENCH_RCB_NAME = 'Bench Certification Ltd';
+
+let benchRcbPromise: Promise<BenchRcb> | undefined;
+/**
+ * An appointed RCB of the bench's own (kept between runs), with a fresh integration API key, known
+ * to the registry. Created through accreditation's API, so every subgraph knows it.
+ */
+function benchRcb(ctx: ScenarioContext): Promise<BenchRcb> {
+  benchRcbPromise ??= (async () => {
+    const existing = await asStaff<{ rcbs: { edges: Array<{ node: { id: string; name: string } }> } }>(
       ctx,
-      `mutation Apply($input: RcbApplicationInput!) { applyForRcbAppointment(input: $input) { id } }`,
-      {
-        input: {
-          name: `Bench Certification ${suffix} Ltd`,
-          country: 'GB',
-          companyDetails: {
-            legalName: `Bench Certification ${suffix} Ltd`,
-            address: ['1 Bench Street', 'London'],
+      'query R($search: String) { rcbs(filter: { status: [APPOINTED], search: $search }, first: 20) { edges { node { id name } } } }',
+      { search: BENCH_RCB_NAME },
+    );
+    let rcbId = existing.rcbs.edges.find((edge) => edge.node.name === BENCH_RCB_NAME)?.node.id;
+    if (!rcbId) {
+      ctx.log(`  creating the bench's RCB (${BENCH_RCB_NAME}) through accreditation's API`);
+      const applied = await asStaff<{ applyForRcbAppointment: { id: string } }>(
+        ctx,
+        `mutation Apply($input: RcbApplicationInput!) { applyForRcbAppointment(input: $input) { id } }`,
+        {
+          input: {
+            name: BENCH_RCB_NAME,
+            country: 'GB',
+            companyDetails: { legalName: BENCH_RCB_NAME, address: ['1 Bench Street', 'London'] },
+            contacts: [{ name: 'Bench Contact', email: 'bench@example.org' }],
+            nationalAccreditationBody: 'UKAS',
+            accreditationReference: 'UKAS-BENCH',
+            countriesServed: ['GB'],
           },
-          contacts: [{ name: 'Bench Contact', email: `bench-${suffix}@example.org` }],
-          nationalAccreditationBody: 'UKAS',
-          accreditationReference: `UKAS-${suffix}`,
-          countriesServed: ['GB'],
         },
-      },
-    );
-    const rcbId = applied.applyForRcbAppointment.id;
-    await asStaff(ctx, 'mutation B($id: ID!) { beginRcbAssessment(rcbId: $id) { id } }', { id: rcbId });
-    await asStaff(
-      ctx,
-      'mutation D($id: ID!) { decideRcbApplication(rcbId: $id, decision: APPOINT, notes: "bench") { id } }',
-      { id: rcbId },
-    );
+      );
+      rcbId = applied.applyForRcbAppointment.id;
+      await asStaff(ctx, 'mutation B($id: ID!) { beginRcbAssessment(rcbId: $id) { id } }', { id: rcbId });
+      await asStaff(
+        ctx,
+        'mutation D($id: ID!) { decideRcbApplication(rcbId: $id, decision: APPOINT, notes: "bench") { id } }',
+        { id: rcbId },
+      );
+    }
     const issued = await asStaff<{ createRcbCredential: { apiKey: string } }>(
       ctx,
       'mutation K($id: ID!) { createRcbCredential(rcbId: $id, label: "bench") { apiKey } }',
@@ -157,17 +171,18 @@ function benchRcbApiKey(ctx: ScenarioContext): Promise<string> {
     // The credential and the appointment reach the gateway and the registry over NATS within seconds.
     const deadline = Date.now() + 30_000;
     let last = '';
+    const tag = Date.now().toString(36);
     while (Date.now() < deadline) {
       const answer = await postGraphQL<{
         upsertCertifications: { rejected: number; records: Array<{ reasons: string[] }> };
       }>(
         ctx.bench.urls.gateway,
         'mutation I($input: [UpsertCertificationInput!]!) { upsertCertifications(input: $input, dryRun: true) { rejected records { reasons } } }',
-        { input: bulkRecords(`probe-${suffix}`, 1) },
+        { input: bulkRecords(`probe-${tag}`, 1) },
         authorization,
       );
       const result = answer.data?.upsertCertifications;
-      if (result && result.rejected === 0) return authorization;
+      if (result && result.rejected === 0) return { id: rcbId, authorization };
       last = answer.errors?.[0]?.message ?? result?.records[0]?.reasons.join('; ') ?? `HTTP ${answer.status}`;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
@@ -175,8 +190,33 @@ function benchRcbApiKey(ctx: ScenarioContext): Promise<string> {
       `the bench RCB's API key was not accepted by the registry within 30 s: ${last}`,
     );
   })();
-  rcbKey.catch(() => (rcbKey = undefined));
-  return rcbKey;
+  benchRcbPromise.catch(() => (benchRcbPromise = undefined));
+  return benchRcbPromise;
+}
+
+/**
+ * Public organizations certified by the bench's RCB, imported through its API key when there are
+ * too few. (The seeded registry's RCBs are not known to accreditation yet, so their names cannot
+ * resolve across subgraphs.)
+ */
+async function benchRcbOrganizations(ctx: ScenarioContext, wanted: number): Promise<BenchRcb> {
+  const rcb = await benchRcb(ctx);
+  const page = await queryData<{ certifiedOrganizations: { edges: unknown[] } }>(
+    ctx.bench.urls.gateway,
+    'query P($rcbId: ID) { certifiedOrganizations(filter: { rcbId: $rcbId }, first: 100) { edges { cursor } } }',
+    { rcbId: rcb.id },
+  );
+  if (page.certifiedOrganizations.edges.length < wanted) {
+    ctx.log(`  importing 2,000 certifications for the bench RCB`);
+    for (let call = 0; call < 2; call += 1)
+      await queryData(
+        ctx.bench.urls.gateway,
+        BULK_IMPORT,
+        { input: bulkRecords(`seed-${Date.now().toString(36)}-${call}`, 1000) },
+        rcb.authorization,
+      );
+  }
+  return rcb;
 }
 
 const COUNTRIES = ['GB', 'DE', 'FR', 'NL', 'JP', 'BR', 'ES', 'CN'];
@@ -279,11 +319,14 @@ export const SCENARIOS: ScenarioDefinition[] = [
     suite: 'gateway',
     name: 'registry search, 20 with RCB names',
     async prepare(ctx) {
-      const { name } = await registrySample(ctx);
+      const rcb = await benchRcbOrganizations(ctx, 100);
       const page = (first: number): PreparedScenario => ({
         suite: 'gateway',
         name: `registry search, ${first} with RCB names`,
-        body: body(REGISTRY_PAGE_WITH_RCBS, { filter: { name }, first }),
+        body: body(REGISTRY_PAGE_WITH_RCBS, {
+          filter: { rcbId: rcb.id, name: 'service organization' },
+          first,
+        }),
         auth: { kind: 'none' },
         connections: 32,
       });
@@ -311,7 +354,7 @@ export const SCENARIOS: ScenarioDefinition[] = [
     suite: 'gateway',
     name: 'RCB bulk import, 1,000 records',
     async prepare(ctx) {
-      const authorization = await benchRcbApiKey(ctx);
+      const { authorization } = await benchRcb(ctx);
       return [
         {
           suite: 'gateway',
@@ -439,7 +482,7 @@ export const SCENARIOS: ScenarioDefinition[] = [
     suite: 'registry',
     name: 'bulk import through the gateway',
     async prepare(ctx) {
-      const authorization = await benchRcbApiKey(ctx);
+      const { authorization } = await benchRcb(ctx);
       const calls = Math.max(1, Math.round(ctx.options.bulkRecords / 1000));
       return [
         {

@@ -14,6 +14,8 @@ export interface TableRow {
 
 const fixed = (value: number | undefined, digits: number) =>
   value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
+/** Throughput with as many decimals as a small number needs (a bulk call takes seconds). */
+const rate = (value: number) => fixed(value, value >= 100 ? 0 : value >= 10 ? 1 : 2);
 
 /** A plain-text table, columns padded to their widest cell; numbers right-aligned. */
 export function formatTable(rows: readonly TableRow[]): string {
@@ -33,7 +35,7 @@ export function formatTable(rows: readonly TableRow[]): string {
       ? [
           row.scenario,
           row.contender,
-          fixed(row.result.requestsPerSecond, 0),
+          rate(row.result.requestsPerSecond),
           fixed(row.result.p50, 1),
           fixed(row.result.p95, 1),
           fixed(row.result.p99, 1),

@@ -33,6 +33,9 @@ describe('results table', () => {
     expect(lines[3]).toContain('4 (0.2%)');
     expect(lines[3]).toContain('0.50x');
     expect(lines[4]).toContain('skipped: query fails: boom');
+    expect(
+      formatTable([{ scenario: 'bulk', contender: 'ours', result: { ...result, requestsPerSecond: 0.734 } }]),
+    ).toContain('0.73');
     // Every row's numeric columns end at the same place.
     const ratioEnd = lines[0].indexOf('vs ours') + 'vs ours'.length;
     expect(lines[2].slice(ratioEnd - 5, ratioEnd)).toBe('1.00x');

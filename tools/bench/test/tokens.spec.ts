@@ -31,5 +31,7 @@ describe('GraphQL response check', () => {
     expect(graphqlBodyFailed('{"data":{"a":1}}')).toBe(false);
     expect(graphqlBodyFailed('{"data":null,"errors":[{"message":"x"}]}')).toBe(true);
     expect(graphqlBodyFailed('{"error":"internal"}')).toBe(true);
+    // Apollo Gateway's null-bubbled answer: no errors array, reasons under extensions.
+    expect(graphqlBodyFailed('{"data":null,"extensions":{"valueCompletion":[{"message":"x"}]}}')).toBe(true);
   });
 });
