@@ -71,20 +71,30 @@ export function suppressGroups(
   });
   if (hierarchies.length === 0) return reasons;
 
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const line of lines) {
-      for (;;) {
-        const suppressed = line.filter((i) => reasons[i] !== null);
-        if (suppressed.length === 0) break;
-        const held = suppressed.reduce((sum, i) => sum + groups[i].sittings, 0);
-        if (suppressed.length >= 2 && held >= minGroupSize) break;
-        const candidates = line.filter((i) => reasons[i] === null);
-        if (candidates.length === 0) break;
-        const smallest = candidates.reduce((a, b) => (groups[b].sittings < groups[a].sittings ? b : a));
-        reasons[smallest] = 'COMPLEMENTARY';
-        changed = true;
+  // Worklist: a line is (re)checked only when one of its groups became suppressed; each line keeps
+  // its suppressed count and sittings up to date, so a pass costs the lines touched, not all lines.
+  const linesOf: number[][] = groups.map(() => []);
+  lines.forEach((line, l) => line.forEach((i) => linesOf[i].push(l)));
+  const suppressedCount = lines.map((line) => line.filter((i) => reasons[i] !== null).length);
+  const suppressedSittings = lines.map((line) => line.reduce((sum, i) => sum + (reasons[i] !== null ? groups[i].sittings : 0), 0));
+  const pending = lines.map((_, l) => l).filter((l) => suppressedCount[l] > 0);
+  const queued = new Set(pending);
+  while (pending.length > 0) {
+    const l = pending.pop()!;
+    queued.delete(l);
+    const line = lines[l];
+    while (suppressedCount[l] > 0 && (suppressedCount[l] < 2 || suppressedSittings[l] < minGroupSize)) {
+      let smallest = -1;
+      for (const i of line) if (reasons[i] === null && (smallest < 0 || groups[i].sittings < groups[smallest].sittings)) smallest = i;
+      if (smallest < 0) break;
+      reasons[smallest] = 'COMPLEMENTARY';
+      for (const other of linesOf[smallest]) {
+        suppressedCount[other]++;
+        suppressedSittings[other] += groups[smallest].sittings;
+        if (other !== l && !queued.has(other)) {
+          queued.add(other);
+          pending.push(other);
+        }
       }
     }
   }

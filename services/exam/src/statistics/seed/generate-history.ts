@@ -17,7 +17,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource, ensureDatabase } from '@iso20000/service-kit';
-import { PRACTITIONER_ITEM_MARKS, SCHEME_EXAMS, seedForms, type SchemeExam } from '../../reference-data/scheme-reference-data';
+import { SCHEME_EXAMS, seedForms, type SchemeExam } from '../../reference-data/scheme-reference-data';
 import type { AnswerOption } from '../../domain/marking';
 import { rebuildRollups } from '../released-result/record-released-result';
 import { statisticsEntities, statisticsMigrations } from '../index';
