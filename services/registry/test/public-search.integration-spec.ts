@@ -272,3 +272,16 @@ describe('entity references (as the gateway resolves them)', () => {
     ]);
   });
 });
+
+describe('verification cost', () => {
+  it('answers in one SQL statement', async () => {
+    const { statements, result } = await h.db.sql.measure(() =>
+      h.as<{ verifyOrganizationCertification: { rcbName: string } }>(publicViewer, VERIFY, {
+        n: 'A-4',
+        rcb: rcbA,
+      }),
+    );
+    expect(result.data?.verifyOrganizationCertification.rcbName).toBe('Alpha Certification');
+    expect(statements).toHaveLength(1);
+  });
+});

@@ -6,6 +6,7 @@ import type {
   SurveillanceAudit,
 } from '../domain/certification-lifecycle';
 import { CertifiedOrganizationEntity } from './certified-organization.entity';
+import type { RcbEntity } from './rcb.entity';
 
 /** The current state of one certification; every change also writes a CertificationHistoryEntity. */
 @Entity({ name: 'organization_certification' })
@@ -79,4 +80,7 @@ export class OrganizationCertificationEntity {
 
   @Column({ type: 'timestamptz', name: 'updated_at' })
   updatedAt!: Date;
+
+  /** Not a column: the registry's copy of the RCB, when a query joined it (see verification). */
+  rcbRecord?: RcbEntity | null;
 }
