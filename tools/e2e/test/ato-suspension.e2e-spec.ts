@@ -1,64 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { testNamespace } from '@iso20000/testing';
-import { composeSupergraph } from '@iso20000/tool-compose/src/compose';
-import { startSystem, type RunningSystem } from '@iso20000/tool-dev/src/launcher';
+import { eventually, inDays, ok as okThrough, startE2eSystem, type RunningSystem } from '../src/harness';
 
 // Suspend an ATO through the gateway: accreditation records it and publishes
 // accreditation.ato.status-changed (outbox -> JetStream); the exam service consumes it and refuses
 // new registrations at that ATO's course sessions. Reinstating lets registrations in again.
 
 let system: RunningSystem;
+const ok = <T>(query: string, variables: Record<string, unknown> = {}, token?: string) =>
+  okThrough<T>(system, query, variables, token);
 let staff: string;
 
 beforeAll(async () => {
-  // the schemas as they are in this checkout, not whatever supergraph was last committed
-  const composed = composeSupergraph();
-  if (!composed.ok) throw new Error(`composition failed:\n${composed.errors.join('\n')}`);
-  const supergraphPath = join(mkdtempSync(join(tmpdir(), 'ato-suspension-e2e-')), 'supergraph.graphql');
-  writeFileSync(supergraphPath, composed.supergraphSdl);
-  system = await startSystem({
-    namespace: testNamespace('e2e'),
-    extraEnv: { SUPERGRAPH_PATH: supergraphPath },
-  });
+  system = await startE2eSystem('e2e');
   staff = await system.token('scheme_staff');
 }, 180_000);
 
 afterAll(async () => {
   await system?.stop();
 });
-
-async function ok<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const result = await system.query<T>(query, variables, token);
-  if (result.errors?.length) throw new Error(`${result.status}: ${JSON.stringify(result.errors)}`);
-  return result.data as T;
-}
-
-async function eventually<T>(
-  probe: () => Promise<T | null | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 const APPLY = `mutation($input: AtoApplicationInput!) { applyForAtoAccreditation(input: $input) { id status } }`;
 const SCHEDULE = `mutation($input: ScheduleExamSessionInput!) { scheduleExamSession(input: $input) { id } }`;

@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { testNamespace } from '@iso20000/testing';
-import { composeSupergraph } from '@iso20000/tool-compose/src/compose';
-import { startSystem, type RunningSystem } from '@iso20000/tool-dev/src/launcher';
+import { eventually, inDays, ok as okThrough, startE2eSystem, type RunningSystem } from '../src/harness';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { gunzipSync } from 'node:zlib';
 
@@ -17,17 +12,14 @@ import { gunzipSync } from 'node:zlib';
 jest.setTimeout(120_000);
 
 let system: RunningSystem;
+const ok = <T>(query: string, variables: Record<string, unknown> = {}, token?: string) =>
+  okThrough<T>(system, query, variables, token);
 let staff: string;
 
 beforeAll(async () => {
-  // the schemas as they are in this checkout, not whatever supergraph was last committed
-  const composed = composeSupergraph();
-  if (!composed.ok) throw new Error(`composition failed:\n${composed.errors.join('\n')}`);
-  const supergraphPath = join(mkdtempSync(join(tmpdir(), 'certificate-e2e-')), 'supergraph.graphql');
-  writeFileSync(supergraphPath, composed.supergraphSdl);
-  system = await startSystem({
-    namespace: testNamespace('e2ecert'),
-    extraEnv: { SUPERGRAPH_PATH: supergraphPath, VERIFY_RATE_LIMIT_BURST: '12', VERIFY_RATE_LIMIT_PER_MINUTE: '1' },
+  system = await startE2eSystem('e2ecert', {
+    VERIFY_RATE_LIMIT_BURST: '12',
+    VERIFY_RATE_LIMIT_PER_MINUTE: '1',
   });
   staff = await system.token('scheme_staff');
 }, 180_000);
@@ -36,24 +28,12 @@ afterAll(async () => {
   await system?.stop();
 }, 60_000);
 
-async function ok<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const result = await system.query<T>(query, variables, token);
-  if (result.errors?.length) throw new Error(`${result.status}: ${JSON.stringify(result.errors)}`);
-  return result.data as T;
-}
-
-async function eventually<T>(probe: () => Promise<T | null | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 /** What a relying party does offline: verify both signatures with the JWKS and read the certificate's bit. */
-async function revokedOffline(credentialJwt: string, jwks: JSONWebKeySet, statusListJwt: string): Promise<boolean> {
+async function revokedOffline(
+  credentialJwt: string,
+  jwks: JSONWebKeySet,
+  statusListJwt: string,
+): Promise<boolean> {
   const keys = createLocalJWKSet(jwks);
   const { payload: credential } = await jwtVerify(credentialJwt, keys, { typ: 'vc+jwt' });
   const { payload: statusList } = await jwtVerify(statusListJwt, keys, { typ: 'vc+jwt' });
@@ -73,8 +53,6 @@ async function published(): Promise<{ jwks: JSONWebKeySet; statusListJwt: string
   return { jwks, statusListJwt };
 }
 
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-
 const VERIFY = `query ($n: String!) { verifyCertificate(number: $n) { status number message holderName examCode issuedOn revokedOn } }`;
 const MY_CERTIFICATES = `{ me { id certificates(first: 10) { edges { node { id number status holderName examCode dueOn issuedOn credential { jwt statusListUrl } } } } } }`;
 
@@ -82,7 +60,16 @@ type MyCertificates = {
   me: {
     certificates: {
       edges: Array<{
-        node: { id: string; number: string; status: string; holderName: string; examCode: string; dueOn: string; issuedOn: string; credential: { jwt: string } };
+        node: {
+          id: string;
+          number: string;
+          status: string;
+          holderName: string;
+          examCode: string;
+          dueOn: string;
+          issuedOn: string;
+          credential: { jwt: string };
+        };
       }>;
     };
   };
@@ -92,7 +79,18 @@ type MyCertificates = {
 async function releasedFoundationPass(candidate: string): Promise<string> {
   const session = await ok<{ scheduleExamSession: { id: string } }>(
     `mutation($input: ScheduleExamSessionInput!) { scheduleExamSession(input: $input) { id } }`,
-    { input: { kind: 'PUBLIC', examCode: 'FOUNDATION', venue: 'Scheme office, London', country: 'GB', region: 'UK', startsAt: inDays(7), languages: ['en'], capacity: 25 } },
+    {
+      input: {
+        kind: 'PUBLIC',
+        examCode: 'FOUNDATION',
+        venue: 'Scheme office, London',
+        country: 'GB',
+        region: 'UK',
+        startsAt: inDays(7),
+        languages: ['en'],
+        capacity: 25,
+      },
+    },
     staff,
   );
   const registered = await ok<{ registerForExam: { id: string } }>(
@@ -101,13 +99,19 @@ async function releasedFoundationPass(candidate: string): Promise<string> {
     candidate,
   );
   const sittingId = registered.registerForExam.id;
-  await ok(`mutation($id: ID!) { recordSittingAttendance(input: { sittingId: $id, present: true }) { state } }`, { id: sittingId }, staff);
+  await ok(
+    `mutation($id: ID!) { recordSittingAttendance(input: { sittingId: $id, present: true }) { state } }`,
+    { id: sittingId },
+    staff,
+  );
   const forms = await ok<{ examForms: { edges: Array<{ node: { answerKey: { answers: string[] } } }> } }>(
     `{ examForms(examCode: FOUNDATION, language: "en") { edges { node { answerKey { answers } } } } }`,
     {},
     staff,
   );
-  const answers = forms.examForms.edges[0].node.answerKey.answers.map((answer, i) => (i < 34 ? answer : null));
+  const answers = forms.examForms.edges[0].node.answerKey.answers.map((answer, i) =>
+    i < 34 ? answer : null,
+  );
   const marked = await ok<{ markSitting: { state: string } }>(
     `mutation($input: MarkSittingInput!) { markSitting(input: $input) { state } }`,
     { input: { sittingId, answers } },
@@ -127,7 +131,11 @@ it('released pass -> certificate -> public verification -> void -> REVOKED, thro
     const data = await ok<MyCertificates>(MY_CERTIFICATES, {}, candidate);
     return data.me.certificates.edges.find((e) => e.node.status === 'ISSUED')?.node;
   }, 'the certificate in me { certificates }');
-  expect(mine).toMatchObject({ holderName: 'Margaret Hamilton', examCode: 'FOUNDATION', issuedOn: new Date().toISOString().slice(0, 10) });
+  expect(mine).toMatchObject({
+    holderName: 'Margaret Hamilton',
+    examCode: 'FOUNDATION',
+    issuedOn: new Date().toISOString().slice(0, 10),
+  });
   expect(mine.number).toMatch(/^F\d{2}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
 
   // The exam subgraph's Sitting carries the certificate contributed by this subgraph.
@@ -139,11 +147,17 @@ it('released pass -> certificate -> public verification -> void -> REVOKED, thro
   expect(sitting.sitting.certificate).toEqual({ number: mine.number });
   // Another candidate cannot see it through the sitting or directly.
   const stranger = await system.token('candidate', { candidateId: randomUUID() });
-  const foreign = await system.query(`query($id: ID!) { certificate(id: $id) { number } }`, { id: mine.id }, stranger);
+  const foreign = await system.query(
+    `query($id: ID!) { certificate(id: $id) { number } }`,
+    { id: mine.id },
+    stranger,
+  );
   expect(foreign.errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
   // Anyone verifies it without signing in, and sees only what is printed on it.
-  const valid = await ok<{ verifyCertificate: Record<string, unknown> }>(VERIFY, { n: mine.number.toLowerCase() });
+  const valid = await ok<{ verifyCertificate: Record<string, unknown> }>(VERIFY, {
+    n: mine.number.toLowerCase(),
+  });
   expect(valid.verifyCertificate).toEqual({
     status: 'VALID',
     number: mine.number,
@@ -155,22 +169,33 @@ it('released pass -> certificate -> public verification -> void -> REVOKED, thro
   });
   const mistyped = mine.number.slice(0, 5) + (mine.number[5] === 'X' ? 'Y' : 'X') + mine.number.slice(6);
   const typo = await ok<{ verifyCertificate: { status: string; message: string } }>(VERIFY, { n: mistyped });
-  expect(typo.verifyCertificate).toMatchObject({ status: 'INVALID_NUMBER', message: expect.stringContaining('typo') });
+  expect(typo.verifyCertificate).toMatchObject({
+    status: 'INVALID_NUMBER',
+    message: expect.stringContaining('typo'),
+  });
 
   // Machine verification, offline from the published JWKS and status list.
   const before = await published();
   expect(await revokedOffline(mine.credential.jwt, before.jwks, before.statusListJwt)).toBe(false);
 
   // Malpractice found later: the exam service voids the sitting; the certificate service revokes.
-  await ok(`mutation($id: ID!) { voidSitting(input: { sittingId: $id, reason: "Unauthorised notes found" }) { state } }`, { id: sittingId }, staff);
+  await ok(
+    `mutation($id: ID!) { voidSitting(input: { sittingId: $id, reason: "Unauthorised notes found" }) { state } }`,
+    { id: sittingId },
+    staff,
+  );
   const revoked = await eventually(async () => {
-    const data = await ok<{ verifyCertificate: { status: string; revokedOn: string | null } }>(VERIFY, { n: mine.number });
+    const data = await ok<{ verifyCertificate: { status: string; revokedOn: string | null } }>(VERIFY, {
+      n: mine.number,
+    });
     return data.verifyCertificate.status === 'REVOKED' ? data.verifyCertificate : null;
   }, 'verification to say REVOKED');
   expect(revoked.revokedOn).toBe(new Date().toISOString().slice(0, 10));
 
   const mineAfter = await ok<MyCertificates>(MY_CERTIFICATES, {}, candidate);
-  expect(mineAfter.me.certificates.edges.map((e) => e.node)).toContainEqual(expect.objectContaining({ number: mine.number, status: 'REVOKED' }));
+  expect(mineAfter.me.certificates.edges.map((e) => e.node)).toContainEqual(
+    expect.objectContaining({ number: mine.number, status: 'REVOKED' }),
+  );
   const after = await published();
   expect(await revokedOffline(mine.credential.jwt, after.jwks, after.statusListJwt)).toBe(true);
 });
@@ -186,7 +211,11 @@ it('public verification is rate-limited per client through the gateway (RATE_LIM
   expect(code).toBe('RATE_LIMITED');
   // A signed-in client has its own budget.
   const someone = await system.token('candidate', { candidateId: randomUUID() });
-  const own = await system.query<{ verifyCertificate: { status: string } }>(VERIFY, { n: 'F26-7K3Q-M9PA' }, someone);
+  const own = await system.query<{ verifyCertificate: { status: string } }>(
+    VERIFY,
+    { n: 'F26-7K3Q-M9PA' },
+    someone,
+  );
   expect(own.errors).toBeUndefined();
   expect(own.data?.verifyCertificate.status).toBe('NOT_FOUND');
 });

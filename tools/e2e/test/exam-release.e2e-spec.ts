@@ -1,49 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { testNamespace } from '@iso20000/testing';
-import { composeSupergraph } from '@iso20000/tool-compose/src/compose';
-import { startSystem, type RunningSystem } from '@iso20000/tool-dev/src/launcher';
+import { eventually, inDays, ok as okThrough, startE2eSystem, type RunningSystem } from '../src/harness';
 
 // register -> sit -> mark -> release through the gateway; the certificate service issues the
 // certificate from exam.sitting.released (real NATS), the exam service learns of it from
 // certificate.certificate.issued (Practitioner prerequisite), and a void revokes it.
 
 let system: RunningSystem;
+const ok = <T>(query: string, variables: Record<string, unknown> = {}, token?: string) =>
+  okThrough<T>(system, query, variables, token);
 let staff: string;
 
 beforeAll(async () => {
-  // the schemas as they are in this checkout, not whatever supergraph was last committed
-  const composed = composeSupergraph();
-  if (!composed.ok) throw new Error(`composition failed:\n${composed.errors.join('\n')}`);
-  const supergraphPath = join(mkdtempSync(join(tmpdir(), 'exam-e2e-')), 'supergraph.graphql');
-  writeFileSync(supergraphPath, composed.supergraphSdl);
-  system = await startSystem({ namespace: testNamespace('e2e'), extraEnv: { SUPERGRAPH_PATH: supergraphPath } });
+  system = await startE2eSystem('e2e');
   staff = await system.token('scheme_staff');
 }, 180_000);
 
 afterAll(async () => {
   await system?.stop();
 });
-
-async function ok<T>(query: string, variables: Record<string, unknown>, token: string): Promise<T> {
-  const result = await system.query<T>(query, variables, token);
-  if (result.errors?.length) throw new Error(`${result.status}: ${JSON.stringify(result.errors)}`);
-  return result.data as T;
-}
-
-async function eventually<T>(probe: () => Promise<T | null | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 const SCHEDULE = `mutation($input: ScheduleExamSessionInput!) { scheduleExamSession(input: $input) { id price { currency amount } } }`;
 const REGISTER = `mutation($input: RegisterForExamInput!) { registerForExam(input: $input) { id state prerequisite { status } } }`;
@@ -54,8 +28,19 @@ type Me = {
   me: {
     id: string;
     name: string;
-    sittings: { edges: Array<{ node: { id: string; state: string; exam: { code: string }; result: { score: number; passed: boolean } | null } }> };
-    certificates: { edges: Array<{ node: { number: string; status: string; examCode: string; holderName: string } }> };
+    sittings: {
+      edges: Array<{
+        node: {
+          id: string;
+          state: string;
+          exam: { code: string };
+          result: { score: number; passed: boolean } | null;
+        };
+      }>;
+    };
+    certificates: {
+      edges: Array<{ node: { number: string; status: string; examCode: string; holderName: string } }>;
+    };
   };
 };
 
@@ -63,28 +48,54 @@ it('releases a Foundation result through the gateway, the certificate appears in
   const candidateId = randomUUID();
   const candidate = await system.token('candidate', { candidateId, name: 'Grace Hopper' });
 
-  const session = await ok<{ scheduleExamSession: { id: string; price: { currency: string; amount: string } } }>(
+  const session = await ok<{
+    scheduleExamSession: { id: string; price: { currency: string; amount: string } };
+  }>(
     SCHEDULE,
-    { input: { kind: 'PUBLIC', examCode: 'FOUNDATION', venue: 'Scheme office, London', country: 'GB', region: 'UK', startsAt: inDays(7), languages: ['en'], capacity: 25 } },
+    {
+      input: {
+        kind: 'PUBLIC',
+        examCode: 'FOUNDATION',
+        venue: 'Scheme office, London',
+        country: 'GB',
+        region: 'UK',
+        startsAt: inDays(7),
+        languages: ['en'],
+        capacity: 25,
+      },
+    },
     staff,
   );
   expect(session.scheduleExamSession.price).toEqual({ currency: 'GBP', amount: '250.00' });
 
-  const registered = await ok<{ registerForExam: { id: string; state: string } }>(REGISTER, { input: { sessionId: session.scheduleExamSession.id, language: 'en' } }, candidate);
+  const registered = await ok<{ registerForExam: { id: string; state: string } }>(
+    REGISTER,
+    { input: { sessionId: session.scheduleExamSession.id, language: 'en' } },
+    candidate,
+  );
   const sittingId = registered.registerForExam.id;
   expect(registered.registerForExam.state).toBe('REGISTERED');
 
-  await ok(`mutation($id: ID!) { recordSittingAttendance(input: { sittingId: $id, present: true }) { state } }`, { id: sittingId }, staff);
+  await ok(
+    `mutation($id: ID!) { recordSittingAttendance(input: { sittingId: $id, present: true }) { state } }`,
+    { id: sittingId },
+    staff,
+  );
 
   // The candidate's answer sheet: the key of form FND-EN-A, which only scheme staff may read.
-  const forms = await ok<{ examForms: { edges: Array<{ node: { id: string; answerKey: { answers: string[] } } }> } }>(
+  const forms = await ok<{
+    examForms: { edges: Array<{ node: { id: string; answerKey: { answers: string[] } } }> };
+  }>(
     `{ examForms(examCode: FOUNDATION, language: "en") { edges { node { id answerKey { answers } } } } }`,
     {},
     staff,
   );
   const keyAnswers = forms.examForms.edges[0].node.answerKey.answers;
   const sheet = keyAnswers.map((answer, i) => (i < 31 ? answer : null));
-  expect((await system.query(`{ examForms(examCode: FOUNDATION) { edges { node { id } } } }`, {}, candidate)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  expect(
+    (await system.query(`{ examForms(examCode: FOUNDATION) { edges { node { id } } } }`, {}, candidate))
+      .errors?.[0].extensions?.code,
+  ).toBe('FORBIDDEN');
 
   const marked = await ok<{ markSitting: { state: string; result: { score: number; passed: boolean } } }>(
     `mutation($input: MarkSittingInput!) { markSitting(input: $input) { state result { score passed } } }`,
@@ -99,7 +110,9 @@ it('releases a Foundation result through the gateway, the certificate appears in
     return me.me.certificates.edges.some((e) => e.node.status === 'ISSUED') ? me : null;
   }, 'the Foundation certificate in me { certificates }');
   expect(withCertificate.me.name).toBe('Grace Hopper');
-  expect(withCertificate.me.sittings.edges.map((e) => e.node)).toEqual([{ id: sittingId, state: 'RELEASED', exam: { code: 'FOUNDATION' }, result: { score: 31, passed: true } }]);
+  expect(withCertificate.me.sittings.edges.map((e) => e.node)).toEqual([
+    { id: sittingId, state: 'RELEASED', exam: { code: 'FOUNDATION' }, result: { score: 31, passed: true } },
+  ]);
   const certificate = withCertificate.me.certificates.edges[0].node;
   expect(certificate).toMatchObject({ status: 'ISSUED', examCode: 'FOUNDATION', holderName: 'Grace Hopper' });
 
@@ -107,20 +120,41 @@ it('releases a Foundation result through the gateway, the certificate appears in
   // Practitioner prerequisite is satisfied without staff verification.
   const practitioner = await ok<{ scheduleExamSession: { id: string } }>(
     SCHEDULE,
-    { input: { kind: 'PUBLIC', examCode: 'PRACTITIONER', venue: 'Scheme office, London', country: 'GB', region: 'UK', startsAt: inDays(30), languages: ['en'], capacity: 25 } },
+    {
+      input: {
+        kind: 'PUBLIC',
+        examCode: 'PRACTITIONER',
+        venue: 'Scheme office, London',
+        country: 'GB',
+        region: 'UK',
+        startsAt: inDays(30),
+        languages: ['en'],
+        capacity: 25,
+      },
+    },
     staff,
   );
   const practitionerRegistration = await eventually(async () => {
-    const result = await system.query<{ registerForExam: { prerequisite: { status: string } } }>(REGISTER, { input: { sessionId: practitioner.scheduleExamSession.id, language: 'en' } }, candidate);
+    const result = await system.query<{ registerForExam: { prerequisite: { status: string } } }>(
+      REGISTER,
+      { input: { sessionId: practitioner.scheduleExamSession.id, language: 'en' } },
+      candidate,
+    );
     return result.errors?.length ? null : result.data;
   }, 'the Practitioner prerequisite to be known');
   expect(practitionerRegistration?.registerForExam.prerequisite.status).toBe('VERIFIED');
 
   // Malpractice found later: voiding the released sitting revokes its certificate.
-  await ok(`mutation($id: ID!) { voidSitting(input: { sittingId: $id, reason: "Impersonation at the exam" }) { state } }`, { id: sittingId }, staff);
+  await ok(
+    `mutation($id: ID!) { voidSitting(input: { sittingId: $id, reason: "Impersonation at the exam" }) { state } }`,
+    { id: sittingId },
+    staff,
+  );
   const revoked = await eventually(async () => {
     const me = await ok<Me>(MY_CERTIFICATES, {}, candidate);
-    return me.me.certificates.edges.find((e) => e.node.number === certificate.number && e.node.status === 'REVOKED');
+    return me.me.certificates.edges.find(
+      (e) => e.node.number === certificate.number && e.node.status === 'REVOKED',
+    );
   }, 'the certificate to be revoked');
   expect(revoked.node.status).toBe('REVOKED');
 });
@@ -130,37 +164,86 @@ it('never shows an unreleased Practitioner score to the candidate through the ga
   const candidate = await system.token('candidate', { candidateId, name: 'Alan Turing' });
   const session = await ok<{ scheduleExamSession: { id: string } }>(
     SCHEDULE,
-    { input: { kind: 'PUBLIC', examCode: 'PRACTITIONER', venue: 'Public library, Leeds', country: 'GB', region: 'UK', startsAt: inDays(14), languages: ['en'], capacity: 10 } },
+    {
+      input: {
+        kind: 'PUBLIC',
+        examCode: 'PRACTITIONER',
+        venue: 'Public library, Leeds',
+        country: 'GB',
+        region: 'UK',
+        startsAt: inDays(14),
+        languages: ['en'],
+        capacity: 10,
+      },
+    },
     staff,
   );
   const registered = await ok<{ registerForExam: { id: string; prerequisite: { status: string } } }>(
     REGISTER,
-    { input: { sessionId: session.scheduleExamSession.id, language: 'en', bcsFoundationCertificateNumber: 'BCS-ISO20K-778812' } },
+    {
+      input: {
+        sessionId: session.scheduleExamSession.id,
+        language: 'en',
+        bcsFoundationCertificateNumber: 'BCS-ISO20K-778812',
+      },
+    },
     candidate,
   );
   const sittingId = registered.registerForExam.id;
   expect(registered.registerForExam.prerequisite.status).toBe('PENDING');
-  await ok(`mutation($id: ID!) { decideSittingPrerequisite(input: { sittingId: $id, approved: true, note: "BCS register checked" }) { id } }`, { id: sittingId }, staff);
-  await ok(`mutation($id: ID!) { recordSittingAttendance(input: { sittingId: $id, present: true }) { state } }`, { id: sittingId }, staff);
+  await ok(
+    `mutation($id: ID!) { decideSittingPrerequisite(input: { sittingId: $id, approved: true, note: "BCS register checked" }) { id } }`,
+    { id: sittingId },
+    staff,
+  );
+  await ok(
+    `mutation($id: ID!) { recordSittingAttendance(input: { sittingId: $id, present: true }) { state } }`,
+    { id: sittingId },
+    staff,
+  );
 
-  const forms = await ok<{ examForms: { edges: Array<{ node: { answerKey: { questions: Array<{ items: Array<{ key: string }> }> } } }> } }>(
+  const forms = await ok<{
+    examForms: {
+      edges: Array<{ node: { answerKey: { questions: Array<{ items: Array<{ key: string }> }> } } }>;
+    };
+  }>(
     `{ examForms(examCode: PRACTITIONER, language: "en") { edges { node { answerKey { questions { items { key } } } } } } }`,
     {},
     staff,
   );
   const questions = forms.examForms.edges[0].node.answerKey.questions.map((q) => q.items.map((i) => i.key));
-  await ok(`mutation($input: MarkSittingInput!) { markSitting(input: $input) { state } }`, { input: { sittingId, questions } }, staff);
+  await ok(
+    `mutation($input: MarkSittingInput!) { markSitting(input: $input) { state } }`,
+    { input: { sittingId, questions } },
+    staff,
+  );
 
-  const hidden = await ok<{ sitting: { state: string; result: null } }>(`query($id: ID!) { sitting(id: $id) { state result { score } } }`, { id: sittingId }, candidate);
+  const hidden = await ok<{ sitting: { state: string; result: null } }>(
+    `query($id: ID!) { sitting(id: $id) { state result { score } } }`,
+    { id: sittingId },
+    candidate,
+  );
   expect(hidden.sitting).toEqual({ state: 'MARKED', result: null });
   const analyst = await system.token('analyst');
-  expect((await system.query(`query($id: ID!) { sitting(id: $id) { id } }`, { id: sittingId }, analyst)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  expect(
+    (await system.query(`query($id: ID!) { sitting(id: $id) { id } }`, { id: sittingId }, analyst))
+      .errors?.[0].extensions?.code,
+  ).toBe('FORBIDDEN');
 
-  await ok(`mutation($id: ID!) { releaseSessionResults(sessionId: $id) { releasedCount } }`, { id: session.scheduleExamSession.id }, staff);
-  const shown = await ok<{ sitting: { state: string; result: { score: number; trainerEligible: boolean; releasedTo: string } } }>(
+  await ok(
+    `mutation($id: ID!) { releaseSessionResults(sessionId: $id) { releasedCount } }`,
+    { id: session.scheduleExamSession.id },
+    staff,
+  );
+  const shown = await ok<{
+    sitting: { state: string; result: { score: number; trainerEligible: boolean; releasedTo: string } };
+  }>(
     `query($id: ID!) { sitting(id: $id) { state result { score trainerEligible releasedTo } } }`,
     { id: sittingId },
     candidate,
   );
-  expect(shown.sitting).toEqual({ state: 'RELEASED', result: { score: 80, trainerEligible: true, releasedTo: 'CANDIDATE' } });
+  expect(shown.sitting).toEqual({
+    state: 'RELEASED',
+    result: { score: 80, trainerEligible: true, releasedTo: 'CANDIDATE' },
+  });
 });
