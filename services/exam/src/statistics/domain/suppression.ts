@@ -16,8 +16,17 @@
  *    A line of a single group is exempt: its marginal is the same population, suppressed there.
  *
  * Subtraction within a line then yields only the sum of at least two suppressed groups holding at
- * least k sittings together, never one small group. What this cannot stop on its own is
- * differencing across freely chosen filters (e.g. two overlapping period filters); see the report.
+ * least k sittings together, never one small group.
+ *
+ * Also: a suppressed group shows no number at all (counts, rates, mean, median, sd, histogram).
+ * The trainer-eligibility count and rate of a published group are hidden when the passes they are
+ * a share of are fewer than k. Item analysis applies the same rule with the form as the total and
+ * its languages as the one dimension. Sizes count sittings: the fact carries no candidate, so a
+ * candidate who resat counts twice.
+ *
+ * What cell suppression cannot stop on its own is differencing across freely chosen filters
+ * (e.g. the same ATO over Jan-Jun and over Jan-May): filters are limited to whole months, but a
+ * complete defence would need noise (differential privacy) or query auditing.
  */
 
 export type SuppressionReason = 'SMALL_GROUP' | 'COMPLEMENTARY';

@@ -22,7 +22,7 @@ import type { AnswerOption } from '../../domain/marking';
 import { rebuildRollups } from '../released-result/record-released-result';
 import { statisticsEntities, statisticsMigrations } from '../index';
 
-interface Options {
+export interface GenerateHistoryOptions {
   sittings: number;
   databaseUrl: string;
   replace: boolean;
@@ -32,8 +32,8 @@ interface Options {
   rebuildOnly: boolean;
 }
 
-function parseOptions(argv: string[]): Options {
-  const options: Options = {
+export function parseGenerateHistoryOptions(argv: string[]): GenerateHistoryOptions {
+  const options: GenerateHistoryOptions = {
     sittings: 1_000_000,
     databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_exam',
     replace: false,
@@ -171,7 +171,8 @@ interface Ato {
   size: number;
 }
 
-export async function generateHistory(options: Options): Promise<{ sittings: number; seconds: number }> {
+/** Also callable from tools/seed: `generateHistory(parseGenerateHistoryOptions(['--sittings', '1000000']))`. */
+export async function generateHistory(options: GenerateHistoryOptions): Promise<{ sittings: number; seconds: number }> {
   const started = Date.now();
   const random = createRandom(options.seed);
   const dataSource = await openStatisticsDatabase(options.databaseUrl);
@@ -309,7 +310,7 @@ async function openStatisticsDatabase(url: string): Promise<DataSource> {
 }
 
 if (require.main === module) {
-  generateHistory(parseOptions(process.argv.slice(2)))
+  generateHistory(parseGenerateHistoryOptions(process.argv.slice(2)))
     .then(({ sittings, seconds }) => {
       process.stdout.write(`${sittings} sittings written in ${seconds.toFixed(1)} s\n`);
     })
