@@ -22,6 +22,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const uuids = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));
 
 export function createLoaders(dataSource: DataSource): RegistryLoaders {
+  const rcbById: RegistryLoaders['rcbById'] = new DataLoader(async (ids) =>
+    byId(await dataSource.getRepository(RcbEntity).findBy({ id: In(uuids(ids)) }), ids),
+  );
   return {
     organizationById: new DataLoader(async (ids) =>
       byId(await dataSource.getRepository(CertifiedOrganizationEntity).findBy({ id: In(uuids(ids)) }), ids),
@@ -32,20 +35,25 @@ export function createLoaders(dataSource: DataSource): RegistryLoaders {
         ids,
       ),
     ),
+    // The RCBs come in the same statement: the public list always shows the RCB's name.
     certificationsByOrganizationId: new DataLoader(async (ids) => {
       const rows = await dataSource
         .getRepository(OrganizationCertificationEntity)
-        .find({ where: { organizationId: In(uuids(ids)) }, order: { cycleStart: 'DESC', id: 'ASC' } });
+        .createQueryBuilder('c')
+        .leftJoinAndMapOne('c.rcbRecord', RcbEntity, 'r', 'r.id = c.rcb_id')
+        .where('c.organization_id = ANY(:ids)', { ids: uuids(ids) })
+        .orderBy('c.cycle_start', 'DESC')
+        .addOrderBy('c.id', 'ASC')
+        .getMany();
       const groups = new Map<string, OrganizationCertificationEntity[]>();
       for (const row of rows) {
+        rcbById.prime(row.rcbId, row.rcbRecord ?? null);
         const group = groups.get(row.organizationId);
         if (group) group.push(row);
         else groups.set(row.organizationId, [row]);
       }
       return ids.map((id) => groups.get(id) ?? []);
     }),
-    rcbById: new DataLoader(async (ids) =>
-      byId(await dataSource.getRepository(RcbEntity).findBy({ id: In(uuids(ids)) }), ids),
-    ),
+    rcbById,
   };
 }
