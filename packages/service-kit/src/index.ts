@@ -49,3 +49,9 @@ export { onShutdown, runService, shutdown } from './shutdown';
 export { encodeCursor, decodeCursor, clampPageSize, type PageArgs } from './pagination';
 export { createServiceAuthenticator } from './authentication';
 export { runSubgraph, type BuiltService, type SubgraphMain } from './run-subgraph';
+export {
+  assembleService,
+  type AssembleServiceOptions,
+  type AssembledService,
+  type BackgroundWorker,
+} from './assemble-service';

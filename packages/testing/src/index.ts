@@ -8,3 +8,10 @@ export {
   TEST_AUTH_SECRET,
   type OperationResult,
 } from './graphql';
+export {
+  startServiceHarness,
+  eventually,
+  type ServiceHarness,
+  type ServiceHarnessOptions,
+  type TestableService,
+} from './service-harness';

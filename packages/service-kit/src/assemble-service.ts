@@ -1,0 +1,105 @@
+import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import type { CredentialStore } from '@iso20000/auth';
+import { OutboxRelay } from '@iso20000/events';
+import type { DocumentNode } from 'graphql';
+import type { NatsConnection } from 'nats';
+import type { DataSource } from 'typeorm';
+import { createServiceAuthenticator } from './authentication';
+import type { BaseServiceConfig } from './config';
+import type { IncomingGraphQLRequest } from './http';
+import type { Logger } from './logger';
+import { baseContextFactory, createSubgraph, type Authenticates, type BaseContext } from './subgraph';
+
+/** Something that runs beside the API: an event consumer, a follower, a scheduled job. */
+export interface BackgroundWorker {
+  start(): Promise<void> | void;
+  stop(): Promise<void>;
+}
+
+export interface AssembleServiceOptions<TContext extends BaseContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: object;
+  dataSource: DataSource;
+  nc: NatsConnection;
+  namespace?: string;
+  logger: Logger;
+  config: BaseServiceConfig;
+  /** Tests may pass their own; otherwise JWTs + RCB credentials replicated from accreditation's events. */
+  authenticator?: Authenticates;
+  /** The service's context from the verified base context (loaders, data source...). */
+  contextFor(base: BaseContext): TContext;
+  /** Started after Apollo and the outbox relay, stopped before them. */
+  workers?: (relay: OutboxRelay) => BackgroundWorker[];
+  plugins?: ApolloServerPlugin<TContext>[];
+}
+
+export interface AssembledService<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  context(request: IncomingGraphQLRequest): Promise<TContext>;
+  contextFor(base: BaseContext): TContext;
+  relay: OutboxRelay;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The parts every subgraph has in the same arrangement: authentication, the subgraph server, the
+ * outbox relay (kicked after each mutation so events leave at once rather than at the next poll),
+ * and background workers, started and stopped in order.
+ */
+export async function assembleService<TContext extends BaseContext>(
+  options: AssembleServiceOptions<TContext>,
+): Promise<AssembledService<TContext>> {
+  const { dataSource, nc, logger, config } = options;
+  const namespace = options.namespace ?? config.EVENTS_NAMESPACE;
+  let authenticator = options.authenticator;
+  let credentials: CredentialStore | undefined;
+  if (!authenticator) {
+    const created = await createServiceAuthenticator(
+      { ...config, EVENTS_NAMESPACE: namespace },
+      nc,
+      logger,
+      options.name,
+    );
+    authenticator = created.authenticator;
+    credentials = created.credentials;
+  }
+  const relay = new OutboxRelay({ dataSource, nc, namespace, logger });
+  const kickRelayAfterMutations: ApolloServerPlugin<TContext> = {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation }) {
+          if (operation?.operation === 'mutation') relay.kick();
+        },
+      };
+    },
+  };
+  const apollo = createSubgraph<TContext>({
+    name: options.name,
+    typeDefs: options.typeDefs,
+    resolvers: options.resolvers,
+    logger,
+    production: config.NODE_ENV === 'production',
+    plugins: [kickRelayAfterMutations, ...(options.plugins ?? [])] as ApolloServerPlugin<never>[],
+  });
+  const baseContext = baseContextFactory(authenticator, logger);
+  const workers = options.workers?.(relay) ?? [];
+  return {
+    apollo,
+    relay,
+    contextFor: options.contextFor,
+    context: async (request) => options.contextFor(await baseContext(request)),
+    async start() {
+      await apollo.start();
+      relay.start();
+      for (const worker of workers) await worker.start();
+    },
+    async stop() {
+      for (const worker of [...workers].reverse()) await worker.stop();
+      await relay.stop();
+      await credentials?.close();
+      await apollo.stop();
+    },
+  };
+}
