@@ -177,6 +177,14 @@ describe('upsertCertifications', () => {
     expect(changed).toMatchObject({ updated: 2, rejected: 0 });
     expect(changed.records[0].changedFields).toEqual(expect.arrayContaining(['scope', 'organization']));
     expect(changed.records[0].certification).toMatchObject({ version: 2, scope: 'A wider scope' });
+    // the organization row was rewritten too (and its folded search text by the trigger)
+    expect(changed.records[0].certification?.organization.legalName).toBe(`Organization ${prefix}-1 GmbH`);
+    const [folded] = (await h.db.dataSource.query(
+      `SELECT o.search_folded FROM certified_organization o JOIN organization_certification c ON c.organization_id = o.id
+       WHERE c.rcb_id = $1 AND c.certificate_number = $2`,
+      [rcbA, `${prefix}-1`],
+    )) as { search_folded: string }[];
+    expect(folded.search_folded).toBe(`organization ${prefix.toLowerCase()}-1 gmbh`);
     expect(changed.records[1].certification).toMatchObject({ version: 2, status: 'CERTIFIED' });
   });
 

@@ -10,7 +10,7 @@ import {
 } from '../domain/certification-import';
 import type { LifecycleStep } from '../domain/certification-lifecycle';
 import { type CertificationHistoryEntity } from '../entities/certification-history.entity';
-import { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
+import { type CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
 import type { MutationResolvers, UpsertCertificationInput } from '../generated/graphql';
 import {
@@ -18,6 +18,8 @@ import {
   insertHistory,
   insertOrganizations,
   recordCertificationEvents,
+  updateCertifications,
+  updateOrganizations,
 } from '../writes/bulk-insert';
 import {
   certificationAfter,
@@ -204,6 +206,8 @@ async function writePlanned(
   const now = new Date();
   const newOrganizations: CertifiedOrganizationEntity[] = [];
   const newCertifications: OrganizationCertificationEntity[] = [];
+  const updatedCertifications: OrganizationCertificationEntity[] = [];
+  const updatedOrganizations: CertifiedOrganizationEntity[] = [];
   const history: CertificationHistoryEntity[] = [];
   const changed: { after: OrganizationCertificationEntity; step: LifecycleStep }[] = [];
   const results: UpsertRecordResult[] = [];
@@ -227,17 +231,11 @@ async function writePlanned(
         { id: before.id, organizationId: before.organizationId },
         now,
       );
-      await manager
-        .getRepository(OrganizationCertificationEntity)
-        .update({ id: before.id }, { ...p.plan.step.state, version: after.version, updatedAt: now });
+      updatedCertifications.push(after);
       if (p.plan.organizationChanged && before.organization) {
-        const org = organizationRow(
-          before.organizationId,
-          p.plan.organization,
-          now,
-          before.organization.createdAt,
+        updatedOrganizations.push(
+          organizationRow(before.organizationId, p.plan.organization, now, before.organization.createdAt),
         );
-        await manager.getRepository(CertifiedOrganizationEntity).update({ id: org.id }, org);
       }
       history.push(historyEntry(before, after, p.plan.step, author, now, p.plan.changedFields));
       changed.push({ after, step: p.plan.step });
@@ -248,6 +246,8 @@ async function writePlanned(
   // organizations first: certifications reference them, history references certifications
   await insertOrganizations(manager, newOrganizations);
   await insertCertifications(manager, newCertifications);
+  await updateOrganizations(manager, updatedOrganizations);
+  await updateCertifications(manager, updatedCertifications);
   await insertHistory(manager, history);
   await recordCertificationEvents(
     manager,
