@@ -84,6 +84,9 @@ const median = (values: number[]) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
+/** Milliseconds for the progress line; a run without answers has none (NaN arrives as null over IPC). */
+const ms = (value: number | null) =>
+  typeof value === 'number' && Number.isFinite(value) ? value.toFixed(1) : '-';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class BenchRunner {
@@ -139,10 +142,16 @@ export class BenchRunner {
 
     if (scenario.amount === undefined && this.options.warmupSeconds > 0) {
       for (const outcome of live) {
-        this.log(`  warming up ${outcome.contender} (${this.options.warmupSeconds} s)`);
-        await runLoadInWorker(spec(outcome.url, { durationSeconds: this.options.warmupSeconds }));
+        if (scenario.warmupRequests) {
+          this.log(`  warming up ${outcome.contender} (${scenario.warmupRequests} requests)`);
+          await runLoadInWorker(spec(outcome.url, { amount: scenario.warmupRequests, timeoutSeconds: 120 }));
+        } else {
+          this.log(`  warming up ${outcome.contender} (${this.options.warmupSeconds} s)`);
+          await runLoadInWorker(spec(outcome.url, { durationSeconds: this.options.warmupSeconds }));
+        }
       }
     }
+    const durationSeconds = Math.max(this.options.durationSeconds, scenario.minDurationSeconds ?? 0);
     const repeats = scenario.amount === undefined ? this.options.repeats : 1;
     for (let round = 0; round < repeats; round += 1) {
       // Alternate the order each round, so no contender always runs on a warmer (or hotter) machine.
@@ -153,7 +162,7 @@ export class BenchRunner {
             spec(
               outcome.url,
               scenario.amount === undefined
-                ? { durationSeconds: this.options.durationSeconds }
+                ? { durationSeconds, timeoutSeconds: 120 }
                 : { amount: scenario.amount, timeoutSeconds: 120 },
             ),
           ),
@@ -165,7 +174,7 @@ export class BenchRunner {
           gw && measured.cpuShare ? `, gateway CPU ${(measured.cpuShare[gw] * 100).toFixed(0)}%` : '';
         this.log(
           `  ${outcome.contender.padEnd(6)} run ${round + 1}/${repeats}: ${measured.requestsPerSecond.toFixed(0)} req/s, ` +
-            `p50 ${measured.latency.p50.toFixed(1)} ms, p95 ${measured.latency.p95.toFixed(1)} ms, p99 ${measured.latency.p99.toFixed(1)} ms, ` +
+            `p50 ${ms(measured.latency.p50)} ms, p95 ${ms(measured.latency.p95)} ms, p99 ${ms(measured.latency.p99)} ms, ` +
             `errors ${measured.errors}${sql}${cpu}${measured.firstError ? ` (first: ${measured.firstError.slice(0, 160)})` : ''}`,
         );
       }
