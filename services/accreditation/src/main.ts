@@ -1,39 +1,12 @@
 import 'reflect-metadata';
-import { connectNats, ensureStreams } from '@iso20000/events';
-import {
-  createLogger,
-  loadConfig,
-  onShutdown,
-  openDataSource,
-  runService,
-  serveHttp,
-} from '@iso20000/service-kit';
+import { runSubgraph } from '@iso20000/service-kit';
 import { entities, migrations } from './data-source';
 import { accreditationServiceConfig, buildService } from './server';
 
-const logger = createLogger('accreditation');
-
-runService(logger, async () => {
-  const config = loadConfig(accreditationServiceConfig);
-  const dataSource = await openDataSource({ url: config.DATABASE_URL, entities, migrations, logger });
-  onShutdown('database', () => dataSource.destroy());
-  const nc = await connectNats(config.NATS_URL, 'accreditation');
-  onShutdown('nats', () => nc.drain());
-  await ensureStreams(nc, config.EVENTS_NAMESPACE);
-
-  const service = await buildService({ dataSource, nc, namespace: config.EVENTS_NAMESPACE, logger, config });
-  await service.start();
-  onShutdown('accreditation service', () => service.stop());
-
-  const http = await serveHttp({
-    port: config.PORT,
-    apollo: service.apollo,
-    context: service.context,
-    logger,
-    ready: async () => {
-      await dataSource.query('SELECT 1');
-      return !nc.isClosed();
-    },
-  });
-  onShutdown('http', () => http.close());
+runSubgraph({
+  name: 'accreditation',
+  configShape: accreditationServiceConfig,
+  entities,
+  migrations,
+  build: buildService,
 });

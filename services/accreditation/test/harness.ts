@@ -1,37 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { PUBLIC_VIEWER, type Viewer } from '@iso20000/auth';
-import { ensureStreams, removeStreams, wireSubject, type EventDefinition } from '@iso20000/events';
-import { createLogger } from '@iso20000/service-kit';
-import {
-  connectTestNats,
-  createTestDatabase,
-  executeOperation,
-  TEST_AUTH_SECRET,
-  testNamespace,
-  type OperationResult,
-  type TestDatabase,
-} from '@iso20000/testing';
-import type { NatsConnection } from 'nats';
+import { loadConfig } from '@iso20000/service-kit';
+import { startServiceHarness, type ServiceHarness } from '@iso20000/testing';
+import type { ServiceContext } from '../src/context';
 import { entities, migrations } from '../src/data-source';
 import { accreditationServiceConfig, buildService, type AccreditationService } from '../src/server';
-import { loadConfig } from '@iso20000/service-kit';
+
+export { eventually } from '@iso20000/testing';
 
 /** One test file's accreditation service: its own database and events namespace, real PostgreSQL and NATS. */
-export interface Harness {
-  db: TestDatabase;
-  nc: NatsConnection;
-  namespace: string;
-  service: AccreditationService;
-  /** Runs an operation as a viewer, in process (the identity is given, as the gateway would forward it). */
-  as<TData = Record<string, unknown>>(
-    viewer: Viewer,
-    query: string,
-    variables?: Record<string, unknown>,
-  ): Promise<OperationResult<TData>>;
-  /** Publishes an event of another service onto the bus, as that service's outbox relay would. */
-  publish<T>(def: EventDefinition<T>, payload: T): Promise<string>;
-  close(): Promise<void>;
-}
+export type Harness = ServiceHarness<AccreditationService>;
 
 export const schemeStaff: Viewer = { role: 'scheme_staff', subject: 'staff-1', name: 'Sam Scheme' };
 export const publicViewer: Viewer = PUBLIC_VIEWER;
@@ -52,72 +30,14 @@ export const candidate = (candidateId: string): Viewer => ({
   candidateId,
 });
 
-export async function startHarness(): Promise<Harness> {
-  const namespace = testNamespace('acc');
-  const db = await createTestDatabase('accreditation', { entities, migrations });
-  const nc = await connectTestNats();
-  await ensureStreams(nc, namespace);
-  const logger = createLogger('accreditation-test', process.env.LOG_LEVEL ?? 'silent');
-  const config = loadConfig(accreditationServiceConfig, {
-    NODE_ENV: 'test',
-    PORT: '0',
-    DATABASE_URL: db.url,
-    EVENTS_NAMESPACE: namespace,
-    AUTH_DEV_SECRET: TEST_AUTH_SECRET,
+export function startHarness(): Promise<Harness> {
+  return startServiceHarness<ServiceContext, AccreditationService>({
+    service: 'accreditation',
+    entities,
+    migrations,
+    build: async ({ env, ...deps }) =>
+      buildService({ ...deps, config: loadConfig(accreditationServiceConfig, env) }),
   });
-  const service = await buildService({ dataSource: db.dataSource, nc, namespace, logger, config });
-  await service.start();
-  const js = nc.jetstream();
-  return {
-    db,
-    nc,
-    namespace,
-    service,
-    as: (viewer, query, variables) =>
-      executeOperation(
-        service.apollo,
-        { query, variables },
-        service.contextFor({ requestId: randomUUID(), viewer, logger }),
-      ),
-    async publish(def, payload) {
-      const id = randomUUID();
-      const envelope = {
-        id,
-        subject: def.subject,
-        version: def.version,
-        occurredAt: new Date().toISOString(),
-        payload,
-      };
-      await js.publish(wireSubject(def.subject, namespace), JSON.stringify(envelope), { msgID: id });
-      return id;
-    },
-    async close() {
-      await service.stop();
-      await removeStreams(nc, namespace).catch(() => undefined);
-      await nc.drain();
-      await db.dispose();
-    },
-  };
-}
-
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
 }
 
 export const APPLY_ATO = `
