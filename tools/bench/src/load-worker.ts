@@ -52,8 +52,8 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         url: spec.url,
         method: 'POST',
         connections: spec.connections,
-        duration: spec.durationSeconds,
-        amount: spec.amount,
+        // autocannon rejects a duration key that is present but undefined.
+        ...(spec.amount !== undefined ? { amount: spec.amount } : { duration: spec.durationSeconds }),
         timeout: spec.timeoutSeconds ?? 30,
         headers: { 'content-type': 'application/json' },
         body: spec.body,
