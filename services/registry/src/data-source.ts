@@ -7,6 +7,7 @@ import { IdempotencyRecordEntity } from './entities/idempotency-record.entity';
 import { OrganizationCertificationEntity } from './entities/organization-certification.entity';
 import { RcbEntity } from './entities/rcb.entity';
 import { RegistryTables1732600000000 } from './migrations/1732600000000-registry-tables';
+import { RegistrySearchFolded1732600000001 } from './migrations/1732600000001-registry-search-folded';
 
 export const entities = [
   ...eventsEntities,
@@ -17,7 +18,11 @@ export const entities = [
   IdempotencyRecordEntity,
 ];
 
-export const migrations = [EventsTables1732500000000, RegistryTables1732600000000];
+export const migrations = [
+  EventsTables1732500000000,
+  RegistryTables1732600000000,
+  RegistrySearchFolded1732600000001,
+];
 
 /** For the TypeORM CLI and the schema-drift check. */
 export default createDataSource({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Events, wireSubject } from '@iso20000/events';
 import { errorCodes } from '@iso20000/testing';
 import { AckPolicy, DeliverPolicy } from 'nats';
-import { expireDueCertifications } from '../src/jobs/certification-expiry.job';
+import { expireDueCertifications, forgetOldIdempotencyKeys } from '../src/jobs/certification-expiry.job';
 import {
   CERTIFICATION_FIELDS,
   ISSUE,
@@ -295,6 +295,23 @@ describe('concurrency and retries', () => {
     const misuse = await h.as(asA, WITHDRAW, { id: c.id, v: 2, reason: 'other request', key: k });
     expect(errorCodes(misuse)).toEqual(['CONFLICT']);
     expect(misuse.errors?.[0].message).toContain('idempotencyKey');
+  });
+
+  it('forgets idempotency keys after the retention period, not before', async () => {
+    const c = await issue();
+    const recent = key();
+    await h.as(asA, SUSPEND, { id: c.id, v: 1, reason: 'nc', key: recent });
+    const old = key();
+    await h.db.dataSource.query(
+      `INSERT INTO idempotency_record (rcb_id, key, operation, request_hash, response, created_at)
+       VALUES ($1, $2, 'suspendCertification', 'x', 'null'::jsonb, now() - interval '8 days')`,
+      [rcbA, old],
+    );
+    expect(await forgetOldIdempotencyKeys(h.db.dataSource, new Date())).toBeGreaterThanOrEqual(1);
+    const left = (await h.db.dataSource.query(`SELECT key FROM idempotency_record WHERE key = ANY($1)`, [
+      [recent, old],
+    ])) as { key: string }[];
+    expect(left.map((r) => r.key)).toEqual([recent]);
   });
 
   it('runs concurrent retries of one issue once', async () => {

@@ -44,7 +44,19 @@ export async function expireDueCertifications(
   return total;
 }
 
-/** Runs the expiry job every intervalMs (and once at start); stop() waits for a running pass. */
+/** How long an idempotency key is remembered: far longer than any client keeps retrying. */
+export const IDEMPOTENCY_RETENTION_DAYS = 7;
+
+/** Forgets idempotency keys older than the retention period; returns how many. */
+export async function forgetOldIdempotencyKeys(dataSource: DataSource, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_DAYS * 86_400_000);
+  const [, deleted] = (await dataSource.query(`DELETE FROM "idempotency_record" WHERE "created_at" < $1`, [
+    cutoff,
+  ])) as [unknown, number];
+  return deleted;
+}
+
+/** Runs the expiry job (and forgets old idempotency keys) every intervalMs (and once at start); stop() waits for a running pass. */
 export class CertificationExpiryScheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
@@ -63,7 +75,9 @@ export class CertificationExpiryScheduler {
       // a slow pass (thousands due at once) must not overlap the next one
       if (busy) return;
       busy = true;
-      this.running = expireDueCertifications(this.dataSource, todayUtc(this.clock()), { logger: this.logger })
+      const now = this.clock();
+      this.running = expireDueCertifications(this.dataSource, todayUtc(now), { logger: this.logger })
+        .then(() => forgetOldIdempotencyKeys(this.dataSource, now))
         .catch((err: unknown) =>
           this.logger.error({ err }, 'certification expiry failed; retrying at the next interval'),
         )

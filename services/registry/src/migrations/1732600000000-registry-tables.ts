@@ -2,8 +2,8 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
  * The registry's tables. The column and index statements are those TypeORM derives from the
- * entities (the schema-drift check compares them); the extensions, registry_fold(), the trigger that
- * fills search_folded and the trigram index are the parts TypeORM cannot express.
+ * entities (the schema-drift check compares them); the extensions, registry_fold() and the trigram
+ * index are the parts TypeORM cannot express.
  */
 export class RegistryTables1732600000000 implements MigrationInterface {
   name = 'RegistryTables1732600000000';
@@ -19,7 +19,7 @@ export class RegistryTables1732600000000 implements MigrationInterface {
         `AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, value)) $$`,
     );
     await queryRunner.query(
-      `CREATE TABLE "certified_organization" ("id" uuid NOT NULL, "legal_name" text NOT NULL, "other_names" jsonb NOT NULL, "country" text NOT NULL, "address" jsonb NOT NULL, "public_listing" boolean NOT NULL, "search_text" text NOT NULL, "search_folded" text NOT NULL, "sort_name" text NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "pk_certified_organization" PRIMARY KEY ("id"))`,
+      `CREATE TABLE "certified_organization" ("id" uuid NOT NULL, "legal_name" text NOT NULL, "other_names" jsonb NOT NULL, "country" text NOT NULL, "address" jsonb NOT NULL, "public_listing" boolean NOT NULL, "search_text" text NOT NULL, "sort_name" text NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "pk_certified_organization" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(
       `CREATE INDEX "ix_certified_organization_country" ON "certified_organization" ("country", "sort_name", "id")`,
@@ -63,20 +63,8 @@ export class RegistryTables1732600000000 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE "certification_history" ADD CONSTRAINT "fk_certification_history_certification" FOREIGN KEY ("certification_id") REFERENCES "organization_certification"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
     );
-    // Folded once when the names are written, not per row at query time: unaccent() per row made
-    // a search re-check thousands of rows at ~50 µs each.
     await queryRunner.query(
-      `CREATE FUNCTION public.registry_fold_search_text() RETURNS trigger LANGUAGE plpgsql AS $$ ` +
-        `BEGIN NEW.search_folded := public.registry_fold(NEW.search_text); RETURN NEW; END $$`,
-    );
-    await queryRunner.query(
-      `CREATE TRIGGER "certified_organization_fold_search_text" BEFORE INSERT OR UPDATE OF "search_text" ON "certified_organization" ` +
-        `FOR EACH ROW EXECUTE FUNCTION public.registry_fold_search_text()`,
-    );
-    // GiST rather than GIN: it also serves ORDER BY distance (<->>), so the best 20 matches are read
-    // straight from the index instead of ranking every match of a common word.
-    await queryRunner.query(
-      `CREATE INDEX "ix_certified_organization_search_trgm" ON "certified_organization" USING gist ("search_folded" gist_trgm_ops)`,
+      `CREATE INDEX "ix_certified_organization_search_trgm" ON "certified_organization" USING gin (public.registry_fold("search_text") gin_trgm_ops)`,
     );
   }
 
@@ -86,7 +74,6 @@ export class RegistryTables1732600000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "organization_certification"`);
     await queryRunner.query(`DROP TABLE "certified_organization"`);
     await queryRunner.query(`DROP TABLE "rcb"`);
-    await queryRunner.query(`DROP FUNCTION public.registry_fold_search_text()`);
     await queryRunner.query(`DROP FUNCTION public.registry_fold(text)`);
   }
 }
