@@ -57,4 +57,34 @@ describe('small-group suppression', () => {
     // column AUDITOR has no suppressed cell; row x and column FOUNDATION have a single cell
     expect(reasons).toEqual(['SMALL_GROUP', null, null]);
   });
+
+  it('leaves no line of a random ATO x month table with one suppressed group or fewer than k suppressed sittings', () => {
+    let state = 12345;
+    const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const gs: SuppressibleGroup[] = [];
+    for (let a = 0; a < 60; a++) for (let m = 1; m <= 24; m++) {
+      if (random() < 0.2) continue; // not every ATO sits every month
+      gs.push({ key: [`ato-${a}`, `${2024 + Math.floor((m - 1) / 12)}-${String(((m - 1) % 12) + 1).padStart(2, '0')}`], sittings: Math.floor(random() * 30) + 1 });
+    }
+    const reasons = suppressGroups(gs, ['none', 'month'], k, total(gs));
+    expect(reasons.filter((r) => r === 'SMALL_GROUP').length).toBe(gs.filter((g) => g.sittings < k).length);
+    // every line an analyst can total by another query: per ATO (all months, each quarter, each year) and per month
+    const lines = new Map<string, number[]>();
+    const add = (key: string, i: number) => lines.set(key, [...(lines.get(key) ?? []), i]);
+    gs.forEach((g, i) => {
+      const [ato, month] = g.key as [string, string];
+      const quarter = `${month.slice(0, 4)}-Q${Math.floor((Number(month.slice(5)) - 1) / 3) + 1}`;
+      add(`ato ${ato}`, i);
+      add(`ato ${ato} ${quarter}`, i);
+      add(`ato ${ato} ${month.slice(0, 4)}`, i);
+      add(`month ${month}`, i);
+    });
+    for (const line of lines.values()) {
+      if (line.length < 2) continue;
+      const hidden = line.filter((i) => reasons[i] !== null);
+      if (hidden.length === 0 || hidden.length === line.length) continue;
+      expect(hidden.length).toBeGreaterThanOrEqual(2);
+      expect(hidden.reduce((s, i) => s + gs[i].sittings, 0)).toBeGreaterThanOrEqual(k);
+    }
+  });
 });

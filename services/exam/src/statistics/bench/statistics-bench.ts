@@ -3,13 +3,19 @@
  * no HTTP), against a seeded database:
  *
  *   node -r @swc-node/register services/exam/src/statistics/bench/statistics-bench.ts \
- *     --database-url postgres://postgres@127.0.0.1:5432/iso20000_exam [--runs 15]
+ *     --database-url postgres://postgres@127.0.0.1:5432/iso20000_exam [--runs 15] [--cpu]
+ *
+ * Besides wall time it reports CPU time (this process + the PostgreSQL backends serving it, read
+ * from /proc), which does not grow when other work shares the machine. With --cpu, parallel query
+ * is switched off so every CPU millisecond is counted (parallel workers exit before they can be
+ * read): the serial CPU time is then an upper bound for the wall time on an idle core.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import 'reflect-metadata';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { createDataSource } from '@iso20000/service-kit';
+import { DataSource } from 'typeorm';
 import { parse } from 'graphql';
 import { statisticsEntities, statisticsResolvers, statisticsTypeDefs, type StatisticsContext } from '../index';
 
@@ -34,7 +40,14 @@ async function main(): Promise<void> {
   };
   const url = arg('--database-url', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_exam');
   const runs = Number(arg('--runs', '15'));
-  const dataSource = createDataSource({ url, entities: [...statisticsEntities], migrations: [] });
+  const cpuMode = argv.includes('--cpu');
+  const database = new URL(url).pathname.slice(1);
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    entities: [...statisticsEntities],
+    extra: cpuMode ? { options: '-c max_parallel_workers_per_gather=0' } : {},
+  });
   await dataSource.initialize();
   const schema = buildSubgraphSchema([
     { typeDefs: parse(SCHEMA_STUB + statisticsTypeDefs()), resolvers: statisticsResolvers as unknown as GraphQLResolverMap<StatisticsContext> },
@@ -90,24 +103,52 @@ async function main(): Promise<void> {
     },
   ];
 
-  process.stdout.write(`statistics bench: ${total} sittings, ${runs} runs per query after 2 warm-up runs\n`);
+  process.stdout.write(
+    `statistics bench: ${total} sittings, ${runs} runs per query after 2 warm-up runs${cpuMode ? ', parallel query off' : ''}\n`,
+  );
   for (const c of cases) {
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < runs + 2; i++) {
+      const cpuBefore = process.cpuUsage();
+      const pgBefore = backendCpuMs(database);
       const started = process.hrtime.bigint();
       const response = await apollo.executeOperation({ query: c.query, variables: c.variables }, { contextValue: context });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (response.body.kind !== 'single' || response.body.singleResult.errors) {
         throw new Error(`${c.name}: ${JSON.stringify(response.body.kind === 'single' ? response.body.singleResult.errors : 'incremental')}`);
       }
-      if (i >= 2) times.push(ms);
+      const nodeCpu = process.cpuUsage(cpuBefore);
+      if (i >= 2) {
+        times.push(ms);
+        cpu.push((nodeCpu.user + nodeCpu.system) / 1000 + backendCpuMs(database) - pgBefore);
+      }
     }
-    times.sort((a, b) => a - b);
-    const pick = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(0);
-    process.stdout.write(`${c.name.padEnd(95)} median ${pick(0.5).padStart(5)} ms   p95 ${pick(0.95).padStart(5)} ms\n`);
+    const pick = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))].toFixed(0);
+    process.stdout.write(
+      `${c.name.padEnd(95)} wall median ${pick(times, 0.5).padStart(5)} ms  p95 ${pick(times, 0.95).padStart(5)} ms | cpu median ${pick(cpu, 0.5).padStart(5)} ms\n`,
+    );
   }
   await apollo.stop();
   await dataSource.destroy();
+}
+
+/** CPU time (ms) used so far by the PostgreSQL backends connected to this database (Linux /proc, local server). */
+function backendCpuMs(database: string): number {
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmdline.startsWith('postgres:') || !cmdline.includes(` ${database} `)) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / ticksPerMs; // utime, stime
+    } catch {
+      // the process ended between listing and reading
+    }
+  }
+  return total;
 }
 
 main().catch((error: unknown) => {

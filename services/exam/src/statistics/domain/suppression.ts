@@ -60,23 +60,46 @@ export function suppressGroups(
   );
   if (!reasons.some((r) => r !== null) || reasons.every((r) => r !== null)) return reasons;
 
-  // Lines are fixed by the keys: build them once, as lists of group indexes.
-  const lines: number[][] = [];
-  hierarchies.forEach((hierarchy, d) => {
-    const partitions: Array<Map<string, number[]>> = [new Map()];
-    const extra = new Map<string, Map<string, number[]>>();
-    groups.forEach((g, i) => {
-      const rest = g.key.map((v, j) => (j === d ? '' : (v ?? '\u0000null'))).join('\u0001');
-      push(partitions[0], rest, i);
-      for (const coarser of coarserValues(g.key[d], hierarchy)) {
-        const kind = coarser.slice(0, 2);
-        if (!extra.has(kind)) extra.set(kind, new Map());
-        push(extra.get(kind)!, `${rest}\u0002${coarser}`, i);
-      }
+  // Lines are fixed by the keys: build them once, as lists of group indexes. Values are interned
+  // as small integers per dimension, so a line's key is a number (mixed radix), not a string.
+  const ids = hierarchies.map((hierarchy, d) => {
+    const intern = new Map<string | null, number>();
+    const coarse = new Map<string, number>();
+    const values = groups.map((g) => {
+      const v = g.key[d];
+      let id = intern.get(v);
+      if (id === undefined) intern.set(v, (id = intern.size));
+      return id;
     });
-    for (const partition of [...partitions, ...extra.values()]) {
-      for (const line of partition.values()) if (line.length > 1) lines.push(line);
-    }
+    // quarter / year of each group's month (or year of its quarter), also interned
+    const coarser = groups.map((g) =>
+      coarserValues(g.key[d], hierarchy).map((c) => {
+        let id = coarse.get(c);
+        if (id === undefined) coarse.set(c, (id = coarse.size));
+        return id;
+      }),
+    );
+    return { values, radix: intern.size + coarse.size + 1, coarser };
+  });
+  const lines: number[][] = [];
+  hierarchies.forEach((_, d) => {
+    const partitions = new Map<number, Map<number | string, number[]>>();
+    groups.forEach((_g, i) => {
+      // key of the other dimensions; fits a double exactly while the radix product stays below 2^53
+      let rest: number | string = 0;
+      let exact = true;
+      let scale = 1;
+      for (let j = 0; j < ids.length; j++) {
+        if (j === d) continue;
+        rest = (rest as number) + ids[j].values[i] * scale;
+        scale *= ids[j].radix;
+        if (scale > Number.MAX_SAFE_INTEGER) exact = false;
+      }
+      if (!exact) rest = ids.map((x, j) => (j === d ? '' : x.values[i])).join(',');
+      push(partitions, -1, rest, i);
+      for (const c of ids[d].coarser[i]) push(partitions, c, rest, i);
+    });
+    for (const partition of partitions.values()) for (const line of partition.values()) if (line.length > 1) lines.push(line);
   });
   if (hierarchies.length === 0) return reasons;
 
@@ -110,8 +133,10 @@ export function suppressGroups(
   return reasons;
 }
 
-function push(map: Map<string, number[]>, key: string, index: number): void {
-  const list = map.get(key);
+function push(partitions: Map<number, Map<number | string, number[]>>, coarser: number, key: number | string, index: number): void {
+  let partition = partitions.get(coarser);
+  if (!partition) partitions.set(coarser, (partition = new Map()));
+  const list = partition.get(key);
   if (list) list.push(index);
-  else map.set(key, [index]);
+  else partition.set(key, [index]);
 }

@@ -97,7 +97,10 @@ export async function queryGroupSummaries(
   const params = new SqlParameters();
   const conditions = whereClause(filter, FULL_COLUMNS, params);
   const trainerExams = params.bind(EXAMS_WITH_TRAINER_THRESHOLD);
-  const { names, group, show } = keyColumns(dimensions);
+  const { names, group } = keyColumns(dimensions);
+  // One JSON row instead of one row per group: parsing tens of thousands of rows field by field in
+  // Node costs more than the aggregation itself; JSON.parse of one text is several times cheaper.
+  const keyJson = dimensions.map((d, i) => DIMENSION_SQL[d].show(`g${i}`)).join(', ');
   const sql = `
     WITH sums AS (
       SELECT ${group ? `${group},` : ''}
@@ -108,19 +111,19 @@ export async function queryGroupSummaries(
       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
       GROUP BY ${names.length ? names.join(', ') : '()'}
     )
-    SELECT ${show ? `${show},` : ''} n::int AS sittings, passed, trainer_eligible, passed_with_threshold,
-      s / n / 100 AS mean, sqrt(greatest(ss / n - (s / n) ^ 2, 0)) / 100 AS sd
-    FROM sums WHERE n > 0
-    ${names.length ? `ORDER BY ${names.join(', ')}` : ''}`;
-  const rows: Array<Record<string, unknown>> = await withStatisticsSettings(manager, (tx) => tx.query(sql, params.values));
-  return rows.map((row) => ({
-    key: readKey(row, dimensions.length),
-    sittings: Number(row.sittings),
-    passed: Number(row.passed),
-    trainerEligible: Number(row.trainer_eligible),
-    passedWithTrainerThreshold: Number(row.passed_with_threshold),
-    meanPercentage: Number(row.mean),
-    stdDevPercentage: Number(row.sd),
+    SELECT coalesce(json_agg(json_build_array(json_build_array(${keyJson}), n::int, passed, trainer_eligible, passed_with_threshold,
+      s / n / 100, sqrt(greatest(ss / n - (s / n) ^ 2, 0)) / 100)${names.length ? ` ORDER BY ${names.join(', ')}` : ''}), '[]')::text AS groups
+    FROM sums WHERE n > 0`;
+  const [{ groups }]: Array<{ groups: string }> = await withStatisticsSettings(manager, (tx) => tx.query(sql, params.values));
+  const rows = JSON.parse(groups) as Array<[Array<string | null>, number, number, number, number, number, number]>;
+  return rows.map(([key, sittings, passed, trainerEligible, passedWithTrainerThreshold, meanPercentage, stdDevPercentage]) => ({
+    key: key.map((v) => (v === null ? null : String(v))),
+    sittings,
+    passed,
+    trainerEligible,
+    passedWithTrainerThreshold,
+    meanPercentage,
+    stdDevPercentage,
   }));
 }
 
