@@ -564,3 +564,35 @@ describe('the RCB status consumer', () => {
     ]);
   });
 });
+
+describe('rcbCertifications', () => {
+  it('lists only the RCB’s own certifications, by effective status, page by page', async () => {
+    const rcb = randomUUID();
+    const viewer = rcbIntegration(rcb);
+    await h.setRcbStatus(rcb, 'APPOINTED');
+    const issued = [];
+    for (let i = 0; i < 3; i++) issued.push(await issue(viewer, { certificateNumber: `OWN-${i}` }));
+    await h.as(viewer, SUSPEND, { id: issued[1].id, v: 1, reason: 'nc', key: key() });
+    const LIST = `query($status: OrganizationCertificationStatus, $after: String) {
+      rcbCertifications(status: $status, first: 2, after: $after) { edges { node { certificateNumber status } } pageInfo { hasNextPage endCursor } } }`;
+    type Page = {
+      rcbCertifications: {
+        edges: { node: { certificateNumber: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
+    };
+    const first = await h.as<Page>(viewer, LIST, {});
+    expect(first.data?.rcbCertifications.edges.map((e) => e.node.certificateNumber)).toEqual([
+      'OWN-0',
+      'OWN-1',
+    ]);
+    expect(first.data?.rcbCertifications.pageInfo.hasNextPage).toBe(true);
+    const second = await h.as<Page>(viewer, LIST, {
+      after: first.data?.rcbCertifications.pageInfo.endCursor,
+    });
+    expect(second.data?.rcbCertifications.edges.map((e) => e.node.certificateNumber)).toEqual(['OWN-2']);
+    const suspended = await h.as<Page>(viewer, LIST, { status: 'SUSPENDED' });
+    expect(suspended.data?.rcbCertifications.edges.map((e) => e.node.certificateNumber)).toEqual(['OWN-1']);
+    expect(errorCodes(await h.as(publicViewer, LIST, {}))).toEqual(['UNAUTHENTICATED']);
+  });
+});
