@@ -1,26 +1,25 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
-import type { CredentialStore } from '@iso20000/auth';
-import { OutboxRelay } from '@iso20000/events';
 import {
-  baseContextFactory,
-  createServiceAuthenticator,
-  createSubgraph,
+  assembleService,
+  type AssembledService,
   type Authenticates,
+  type BackgroundWorker,
   type BaseContext,
-  type IncomingGraphQLRequest,
   type Logger,
 } from '@iso20000/service-kit';
-import type { ApolloServer } from '@apollo/server';
+import type { OutboxRelay } from '@iso20000/events';
 import { parse } from 'graphql';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
-import type { CertificateConfig } from './config';
+import type { z } from 'zod';
+import type { certificateConfigShape } from './config';
 import type { ServiceContext } from './context';
 import { publicUrls } from './credentials/credential-documents';
 import { loadSigningKey, type CertificateIssuer } from './credentials/issuer';
 import { jwksOf } from './credentials/signing-key';
+import { parseHolidayList } from './domain/business-days';
 import { createCertificateConsumers } from './events/certificate-consumers';
 import { createLoaders } from './loaders';
 import { resolvers } from './resolvers';
@@ -35,36 +34,26 @@ export interface CertificateServiceDeps {
   nc: NatsConnection;
   namespace?: string;
   logger: Logger;
-  config: CertificateConfig;
+  /** The variables as loaded (loadCertificateConfig's result fits too; holidays are parsed here). */
+  config: z.infer<z.ZodObject<typeof certificateConfigShape>>;
   /** Tests may pass their own; otherwise JWTs + RCB credentials replicated from accreditation. */
   authenticator?: Authenticates;
   /** How often certificates left pending are retried and idle rate-limit buckets forgotten (default 60 s). */
   sweepIntervalMs?: number;
 }
 
-export interface CertificateService {
-  apollo: ApolloServer<ServiceContext>;
-  context: (request: IncomingGraphQLRequest) => Promise<ServiceContext>;
+export interface CertificateService extends Omit<AssembledService<ServiceContext>, 'contextFor'> {
   /** The context for an already identified viewer (in-process tests use it like the gateway would). */
   contextFor(base: BaseContext, headers?: IncomingHttpHeaders): ServiceContext;
   issuer: CertificateIssuer;
   /** Extra GET routes for serveHttp: the JWKS and the status lists, where relying parties expect them. */
   routes: Record<string, () => Promise<unknown>>;
-  /** Starts Apollo, the outbox relay, the event consumers and the pending-issuance sweep. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
+/** Apollo, the outbox relay, the event consumers and the pending-issuance sweep. */
 export async function buildService(deps: CertificateServiceDeps): Promise<CertificateService> {
   const { dataSource, nc, logger, config } = deps;
   const namespace = deps.namespace ?? config.EVENTS_NAMESPACE;
-  let authenticator = deps.authenticator;
-  let credentials: CredentialStore | null = null;
-  if (!authenticator) {
-    const created = await createServiceAuthenticator({ ...config, EVENTS_NAMESPACE: namespace }, nc, logger, 'certificate');
-    authenticator = created.authenticator;
-    credentials = created.credentials;
-  }
   const issuer: CertificateIssuer = {
     key: await loadSigningKey(
       dataSource,
@@ -72,38 +61,12 @@ export async function buildService(deps: CertificateServiceDeps): Promise<Certif
       logger,
     ),
     profile: { baseUrl: config.CERTIFICATE_PUBLIC_BASE_URL, name: config.CERTIFICATE_ISSUER_NAME },
-    calendar: { holidays: config.publicHolidays },
+    calendar: { holidays: parseHolidayList(config.CERTIFICATE_PUBLIC_HOLIDAYS) },
   };
   const rateLimiter = new PostgresRateLimiter(dataSource, {
     burst: config.VERIFY_RATE_LIMIT_BURST,
     perMinute: config.VERIFY_RATE_LIMIT_PER_MINUTE,
   });
-  const relay = new OutboxRelay({ dataSource, nc, namespace, logger });
-  const consumers = createCertificateConsumers({ dataSource, nc, namespace, logger, issuer });
-  const apollo = createSubgraph<ServiceContext>({
-    name: 'certificate',
-    typeDefs,
-    resolvers,
-    logger,
-    production: config.NODE_ENV === 'production',
-  });
-  const baseContext = baseContextFactory(authenticator, logger);
-
-  // Routes at the paths the credentials name (publicUrls), relative to this service.
-  const urls = publicUrls(issuer.profile);
-  const routes: Record<string, () => Promise<unknown>> = {
-    [new URL(urls.jwks).pathname]: async () => jwksOf(issuer.key),
-    // serveHttp sends JSON: the status list's compact JWS goes out as a JSON string.
-    [new URL(urls.statusList(1)).pathname]: async () => (await signedStatusList(dataSource, issuer, 1)).jwt,
-  };
-
-  let sweep: NodeJS.Timeout | null = null;
-  const sweepOnce = async () => {
-    await issueStillPendingCertificates(dataSource, issuer, logger);
-    await rateLimiter.forgetIdleClients().catch((err: unknown) => logger.warn({ err }, 'could not forget idle rate-limit buckets'));
-    relay.kick();
-  };
-
   const contextFor = (base: BaseContext, headers: IncomingHttpHeaders = {}): ServiceContext => ({
     ...base,
     dataSource,
@@ -113,25 +76,72 @@ export async function buildService(deps: CertificateServiceDeps): Promise<Certif
     rateLimitKey: rateLimitClientKey(base.viewer, headers),
   });
 
+  const assembled = await assembleService<ServiceContext>({
+    ...deps,
+    name: 'certificate',
+    typeDefs,
+    resolvers,
+    contextFor,
+    workers: (relay) => [
+      ...createCertificateConsumers({ dataSource, nc, namespace, logger, issuer }),
+      pendingIssuanceSweep({
+        dataSource,
+        issuer,
+        rateLimiter,
+        logger,
+        relay,
+        intervalMs: deps.sweepIntervalMs,
+      }),
+    ],
+  });
+
+  // Routes at the paths the credentials name (publicUrls), relative to this service.
+  const urls = publicUrls(issuer.profile);
+  const routes: Record<string, () => Promise<unknown>> = {
+    [new URL(urls.jwks).pathname]: async () => jwksOf(issuer.key),
+    // serveHttp sends JSON: the status list's compact JWS goes out as a JSON string.
+    [new URL(urls.statusList(1)).pathname]: async () => (await signedStatusList(dataSource, issuer, 1)).jwt,
+  };
+
   return {
-    apollo,
+    ...assembled,
     issuer,
     routes,
     contextFor,
-    context: async (request) => contextFor(await baseContext(request), request.headers),
-    async start() {
-      await apollo.start();
-      relay.start();
-      for (const consumer of consumers) await consumer.start();
-      sweep = setInterval(() => void sweepOnce(), deps.sweepIntervalMs ?? 60_000);
+    // The rate-limit key needs the forwarded client address, which the base context does not carry.
+    context: async (request) => {
+      const context = await assembled.context(request);
+      return { ...context, rateLimitKey: rateLimitClientKey(context.viewer, request.headers) };
+    },
+  };
+}
+
+/** Retries certificates left pending and forgets idle rate-limit buckets, on a timer. */
+function pendingIssuanceSweep(deps: {
+  dataSource: DataSource;
+  issuer: CertificateIssuer;
+  rateLimiter: PostgresRateLimiter;
+  logger: Logger;
+  relay: OutboxRelay;
+  intervalMs?: number;
+}): BackgroundWorker {
+  const { dataSource, issuer, rateLimiter, logger, relay } = deps;
+  let sweep: NodeJS.Timeout | null = null;
+  const sweepOnce = async () => {
+    await issueStillPendingCertificates(dataSource, issuer, logger);
+    await rateLimiter
+      .forgetIdleClients()
+      .catch((err: unknown) => logger.warn({ err }, 'could not forget idle rate-limit buckets'));
+    relay.kick();
+  };
+  return {
+    start() {
+      sweep = setInterval(() => void sweepOnce(), deps.intervalMs ?? 60_000);
       sweep.unref();
     },
     async stop() {
       if (sweep) clearInterval(sweep);
-      for (const consumer of consumers) await consumer.stop();
-      await relay.stop();
-      await credentials?.close();
-      await apollo.stop();
+      sweep = null;
     },
   };
 }

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Viewer } from '@iso20000/auth';
-import { ensureStreams, type Events, removeStreams, wireSubject, type EventDefinition, type PayloadOf } from '@iso20000/events';
+import { type Events, wireSubject, type EventDefinition, type PayloadOf } from '@iso20000/events';
 import { createLogger } from '@iso20000/service-kit';
-import { connectTestNats, createTestDatabase, executeOperation, testNamespace, type OperationResult, type TestDatabase } from '@iso20000/testing';
-import type { NatsConnection } from 'nats';
+import {
+  eventually,
+  executeOperation,
+  startServiceHarness,
+  type OperationResult,
+  type ServiceHarness,
+} from '@iso20000/testing';
 import { loadCertificateConfig } from '../src/config';
+import type { ServiceContext } from '../src/context';
 import { entities, migrations } from '../src/data-source';
 import { buildService, type CertificateService } from '../src/server';
 import { recordReleasedPass } from '../src/use-cases/issue-certificate';
@@ -16,11 +22,7 @@ export const logger = createLogger('certificate-test', 'silent');
 // Per-project testTimeout is ignored when Jest runs several projects; these tests talk to PostgreSQL and NATS.
 jest.setTimeout(30_000);
 
-export interface CertificateHarness {
-  db: TestDatabase;
-  nc: NatsConnection;
-  namespace: string;
-  service: CertificateService;
+export interface CertificateHarness extends Omit<ServiceHarness<CertificateService>, 'publish'> {
   run<T = Record<string, unknown>>(
     viewer: Viewer,
     query: string,
@@ -28,9 +30,18 @@ export interface CertificateHarness {
     headers?: IncomingHttpHeaders,
   ): Promise<OperationResult<T>>;
   /** Like run, but fails the test on any GraphQL error. */
-  ok<T = Record<string, unknown>>(viewer: Viewer, query: string, variables?: Record<string, unknown>): Promise<T>;
+  ok<T = Record<string, unknown>>(
+    viewer: Viewer,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<T>;
   /** Publishes an event as its producer's outbox relay would (envelope, namespace, Nats-Msg-Id). */
-  publish<D extends EventDefinition<unknown>>(def: D, payload: PayloadOf<D>, id?: string, msgId?: string): Promise<string>;
+  publish<D extends EventDefinition<unknown>>(
+    def: D,
+    payload: PayloadOf<D>,
+    id?: string,
+    msgId?: string,
+  ): Promise<string>;
   /** Issues a certificate directly (as the release consumer does), for API tests without NATS. */
   issue(overrides?: Partial<Release>): Promise<CertificateEntity>;
   close(): Promise<void>;
@@ -72,43 +83,57 @@ export const testEnv = (url: string, extra: Record<string, string> = {}) => ({
 });
 
 /** A fresh database, a private events namespace and the subgraph built as main.ts builds it. */
-export async function startCertificateHarness(options: { startBackground?: boolean } = {}): Promise<CertificateHarness> {
-  const db = await createTestDatabase('certificate', { entities, migrations });
-  const nc = await connectTestNats();
-  const namespace = testNamespace('cert');
-  await ensureStreams(nc, namespace);
-  const config = loadCertificateConfig(testEnv(db.url));
-  const service = await buildService({
-    dataSource: db.dataSource,
-    nc,
-    namespace,
-    logger,
-    config,
-    authenticator: { authenticate: async () => ({ role: 'public', subject: null }) },
-    sweepIntervalMs: 3_600_000,
+export async function startCertificateHarness(
+  options: { startBackground?: boolean } = {},
+): Promise<CertificateHarness> {
+  const background = options.startBackground === true;
+  const h = await startServiceHarness<ServiceContext, CertificateService>({
+    service: 'certificate',
+    entities,
+    migrations,
+    start: background,
+    build: ({ env, ...deps }) =>
+      buildService({
+        ...deps,
+        config: loadCertificateConfig(testEnv(env.DATABASE_URL)),
+        authenticator: { authenticate: async () => ({ role: 'public', subject: null }) },
+        sweepIntervalMs: 3_600_000,
+      }),
   });
-  if (options.startBackground) await service.start();
-  else await service.apollo.start();
+  const { db, service } = h;
+  // API tests run Apollo alone: no consumers, relay or sweep.
+  if (!background) await service.apollo.start();
 
-  const run = async <T>(viewer: Viewer, query: string, variables?: Record<string, unknown>, headers?: IncomingHttpHeaders) => {
-    const context = service.contextFor({ requestId: randomUUID(), viewer, logger }, headers);
-    return executeOperation<never, T>(service.apollo as never, { query, variables }, context as never);
-  };
-  const js = nc.jetstream();
+  const run = async <T>(
+    viewer: Viewer,
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: IncomingHttpHeaders,
+  ) =>
+    executeOperation<ServiceContext, T>(
+      service.apollo,
+      { query, variables },
+      service.contextFor({ requestId: randomUUID(), viewer, logger }, headers),
+    );
+  const js = h.nc.jetstream();
   return {
-    db,
-    nc,
-    namespace,
-    service,
+    ...h,
     run,
     ok: async <T>(viewer: Viewer, query: string, variables?: Record<string, unknown>) => {
       const result = await run<T>(viewer, query, variables);
       if (result.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
       return result.data as T;
     },
+    // Its own ids: tests redeliver one event id under another Nats-Msg-Id to reach the inbox check.
     async publish(def, payload, id = randomUUID(), msgId = id) {
-      const envelope = { id, subject: def.subject, version: def.version, occurredAt: new Date().toISOString(), payload };
-      await js.publish(wireSubject(def.subject, namespace), JSON.stringify(envelope), { msgID: msgId });
+      const envelope = {
+        id,
+        subject: def.subject,
+        version: def.version,
+        occurredAt: new Date().toISOString(),
+        payload,
+      };
+      await js.publish(wireSubject(def.subject, h.namespace), JSON.stringify(envelope), { msgID: msgId });
       return id;
     },
     async issue(overrides = {}) {
@@ -119,25 +144,20 @@ export async function startCertificateHarness(options: { startBackground?: boole
       return certificate;
     },
     close: async () => {
-      if (options.startBackground) await service.stop();
-      else await service.apollo.stop();
-      await removeStreams(nc, namespace).catch(() => undefined);
-      await nc.drain();
-      await db.dispose();
+      if (!background) await service.apollo.stop();
+      await h.close();
     },
   };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** eventually, for probes that answer null or false while not there yet. */
+export function waitFor<T>(
+  probe: () => Promise<T | null | undefined | false>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  return eventually(async () => (await probe()) || undefined, timeoutMs, what);
 }
-
 export const staff: Viewer = { role: 'scheme_staff', subject: 'staff-ines' };
 export const publicViewer: Viewer = { role: 'public', subject: null };
 export const analyst: Viewer = { role: 'analyst', subject: 'analyst-otto' };
