@@ -19,7 +19,8 @@ export function canSeeCertificate(viewer: Viewer, certificate: CertificateEntity
 /** The public learns only the verification answer; other roles without access get FORBIDDEN. */
 export function requireCertificateAccess(viewer: Viewer, certificate: CertificateEntity): void {
   if (canSeeCertificate(viewer, certificate)) return;
-  if (viewer.role === 'public') throw unauthenticated('Sign in to see certificates; anyone can verify one with verifyCertificate.');
+  if (viewer.role === 'public')
+    throw unauthenticated('Sign in to see certificates; anyone can verify one with verifyCertificate.');
   throw forbidden('Only the holder, staff of their ATO or scheme staff may see this certificate');
 }
 

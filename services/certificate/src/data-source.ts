@@ -27,7 +27,12 @@ export const entities = [
   VerificationRateLimitEntity,
 ];
 
-export const migrations = [EventsTables1732500000000, CertificateTables1732600000000, HardCopyPrices1732600000001, CertificateListIndexes1732600000002];
+export const migrations = [
+  EventsTables1732500000000,
+  CertificateTables1732600000000,
+  HardCopyPrices1732600000001,
+  CertificateListIndexes1732600000002,
+];
 
 // For the TypeORM CLI and the drift check: the service's own database.
 export default createDataSource({

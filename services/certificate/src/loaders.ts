@@ -43,19 +43,30 @@ export function createLoaders(dataSource: DataSource) {
     certificatesByCandidateId: new DataLoader<string, CertificateEntity[]>(async (ids) =>
       groupedBy(
         ids,
-        prime(await certificates.find({ where: { candidateId: In([...ids]) }, order: { createdAt: 'DESC', id: 'DESC' } })),
+        prime(
+          await certificates.find({
+            where: { candidateId: In([...ids]) },
+            order: { createdAt: 'DESC', id: 'DESC' },
+          }),
+        ),
         (c) => c.candidateId,
       ),
     ),
     versionsByCertificateId: new DataLoader<string, CertificateVersionEntity[]>(async (ids) =>
       groupedBy(
         ids,
-        await dataSource.getRepository(CertificateVersionEntity).find({ where: { certificateId: In([...ids]) }, order: { version: 'ASC' } }),
+        await dataSource
+          .getRepository(CertificateVersionEntity)
+          .find({ where: { certificateId: In([...ids]) }, order: { version: 'ASC' } }),
         (v) => v.certificateId,
       ),
     ),
     badgeByCertificateId: new DataLoader<string, BadgeEntity | null>(async (ids) =>
-      byKey(ids, await dataSource.getRepository(BadgeEntity).findBy({ certificateId: In([...ids]) }), (b) => b.certificateId),
+      byKey(
+        ids,
+        await dataSource.getRepository(BadgeEntity).findBy({ certificateId: In([...ids]) }),
+        (b) => b.certificateId,
+      ),
     ),
     badgeById: new DataLoader<string, BadgeEntity | null>(async (ids) =>
       byKey(ids, await dataSource.getRepository(BadgeEntity).findBy({ id: In([...ids]) }), (b) => b.id),

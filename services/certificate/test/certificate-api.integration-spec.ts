@@ -31,7 +31,10 @@ const CERTIFICATE = `query ($id: ID!) { certificate(id: $id) { id number status 
 
 /** Another valid-looking number: same prefix, different body, correct check character. */
 function unusedNumber(): string {
-  const body = `F26${'7K3QM9P'.split('').map(() => NUMBER_ALPHABET[Math.floor(Math.random() * 32)]).join('')}`;
+  const body = `F26${'7K3QM9P'
+    .split('')
+    .map(() => NUMBER_ALPHABET[Math.floor(Math.random() * 32)])
+    .join('')}`;
   const n = body + checkCharacter(body);
   return `${n.slice(0, 3)}-${n.slice(3, 7)}-${n.slice(7)}`;
 }
@@ -45,7 +48,12 @@ function typo(number: string): string {
 describe('public verification', () => {
   it('VALID with only what is printed on the certificate', async () => {
     const certificate = await h.issue({ candidateName: 'Grace Hopper', examCode: 'PRACTITIONER' });
-    const { data } = await h.run(publicViewer, VERIFY, { n: certificate.number.toLowerCase() }, { 'x-forwarded-for': '203.0.113.1' });
+    const { data } = await h.run(
+      publicViewer,
+      VERIFY,
+      { n: certificate.number.toLowerCase() },
+      { 'x-forwarded-for': '203.0.113.1' },
+    );
     expect(data?.verifyCertificate).toEqual({
       status: 'VALID',
       number: certificate.number,
@@ -64,9 +72,16 @@ describe('public verification', () => {
     const missing = await h.run(publicViewer, VERIFY, { n: unusedNumber() }, headers);
     expect(missing.data?.verifyCertificate).toMatchObject({ status: 'NOT_FOUND', holderName: null });
     const mistyped = await h.run(publicViewer, VERIFY, { n: typo(certificate.number) }, headers);
-    expect(mistyped.data?.verifyCertificate).toMatchObject({ status: 'INVALID_NUMBER', holderName: null, message: expect.stringContaining('typo') });
+    expect(mistyped.data?.verifyCertificate).toMatchObject({
+      status: 'INVALID_NUMBER',
+      holderName: null,
+      message: expect.stringContaining('typo'),
+    });
     const garbage = await h.run(publicViewer, VERIFY, { n: 'hello' }, headers);
-    expect(garbage.data?.verifyCertificate).toMatchObject({ status: 'INVALID_NUMBER', message: expect.stringContaining('looks like') });
+    expect(garbage.data?.verifyCertificate).toMatchObject({
+      status: 'INVALID_NUMBER',
+      message: expect.stringContaining('looks like'),
+    });
   });
 
   it('is rate-limited per client: the sixth call within a minute is RATE_LIMITED, other clients are unaffected', async () => {
@@ -80,9 +95,19 @@ describe('public verification', () => {
     expect(errorCodes(limited)).toEqual(['RATE_LIMITED']);
     expect(limited.errors?.[0].extensions?.retryAfterSeconds).toBeGreaterThan(0);
     // the gateway's own entry (last) counts, not one a client prepended
-    const spoofed = await h.run(publicViewer, VERIFY, { n: certificate.number }, { 'x-forwarded-for': '10.9.9.9, 198.51.100.7' });
+    const spoofed = await h.run(
+      publicViewer,
+      VERIFY,
+      { n: certificate.number },
+      { 'x-forwarded-for': '10.9.9.9, 198.51.100.7' },
+    );
     expect(errorCodes(spoofed)).toEqual(['RATE_LIMITED']);
-    const other = await h.run(publicViewer, VERIFY, { n: certificate.number }, { 'x-forwarded-for': '198.51.100.8' });
+    const other = await h.run(
+      publicViewer,
+      VERIFY,
+      { n: certificate.number },
+      { 'x-forwarded-for': '198.51.100.8' },
+    );
     expect(other.errors).toBeUndefined();
     const signedIn = await h.run(candidateViewer(randomUUID()), VERIFY, { n: certificate.number }, client);
     expect(signedIn.errors).toBeUndefined();
@@ -99,38 +124,58 @@ describe('who sees what', () => {
       expect(errors).toBeUndefined();
       expect(data?.certificate).toMatchObject({ number: certificate.number });
     }
-    expect(errorCodes(await h.run(candidateViewer(randomUUID()), CERTIFICATE, { id: certificate.id }))).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await h.run(atoStaff(randomUUID()), CERTIFICATE, { id: certificate.id }))).toEqual(['FORBIDDEN']);
+    expect(
+      errorCodes(await h.run(candidateViewer(randomUUID()), CERTIFICATE, { id: certificate.id })),
+    ).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.run(atoStaff(randomUUID()), CERTIFICATE, { id: certificate.id }))).toEqual([
+      'FORBIDDEN',
+    ]);
     expect(errorCodes(await h.run(analyst, CERTIFICATE, { id: certificate.id }))).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await h.run(publicViewer, CERTIFICATE, { id: certificate.id }))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await h.run(publicViewer, CERTIFICATE, { id: certificate.id }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
   });
 
-  it("Candidate.certificates: ATO staff see only those earned through their ATO; Sitting.certificate is null for others", async () => {
+  it('Candidate.certificates: ATO staff see only those earned through their ATO; Sitting.certificate is null for others', async () => {
     const candidateId = randomUUID();
     const atoId = randomUUID();
     const viaAto = await h.issue({ candidateId, atoId });
     const selfStudy = await h.issue({ candidateId, atoId: null, examCode: 'PRACTITIONER' });
     const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Candidate { certificates { edges { node { number } } } } } }`;
     const numbers = async (viewer: Parameters<CertificateHarness['run']>[0]) => {
-      const data = await h.ok<{ _entities: { certificates: { edges: { node: { number: string } }[] } }[] }>(viewer, query, {
-        r: [{ __typename: 'Candidate', id: candidateId }],
-      });
+      const data = await h.ok<{ _entities: { certificates: { edges: { node: { number: string } }[] } }[] }>(
+        viewer,
+        query,
+        {
+          r: [{ __typename: 'Candidate', id: candidateId }],
+        },
+      );
       return data._entities[0].certificates.edges.map((e) => e.node.number).sort();
     };
     expect(await numbers(candidateViewer(candidateId))).toEqual([viaAto.number, selfStudy.number].sort());
     expect(await numbers(staff)).toEqual([viaAto.number, selfStudy.number].sort());
     expect(await numbers(atoStaff(atoId))).toEqual([viaAto.number]);
-    const other = await h.run(candidateViewer(randomUUID()), query, { r: [{ __typename: 'Candidate', id: candidateId }] });
+    const other = await h.run(candidateViewer(randomUUID()), query, {
+      r: [{ __typename: 'Candidate', id: candidateId }],
+    });
     expect(errorCodes(other)).toEqual(['FORBIDDEN']);
 
     const sitting = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Sitting { certificate { number } } } }`;
-    const own = await h.ok<{ _entities: { certificate: { number: string } | null }[] }>(candidateViewer(candidateId), sitting, {
-      r: [{ __typename: 'Sitting', id: viaAto.sittingId }],
-    });
+    const own = await h.ok<{ _entities: { certificate: { number: string } | null }[] }>(
+      candidateViewer(candidateId),
+      sitting,
+      {
+        r: [{ __typename: 'Sitting', id: viaAto.sittingId }],
+      },
+    );
     expect(own._entities[0].certificate).toEqual({ number: viaAto.number });
-    const foreign = await h.ok<{ _entities: { certificate: null }[] }>(candidateViewer(randomUUID()), sitting, {
-      r: [{ __typename: 'Sitting', id: viaAto.sittingId }],
-    });
+    const foreign = await h.ok<{ _entities: { certificate: null }[] }>(
+      candidateViewer(randomUUID()),
+      sitting,
+      {
+        r: [{ __typename: 'Sitting', id: viaAto.sittingId }],
+      },
+    );
     expect(foreign._entities[0].certificate).toBeNull();
   });
 
@@ -147,7 +192,9 @@ describe('who sees what', () => {
       expect.objectContaining({ id: certificate.id }),
       expect.objectContaining({ id: certificate.id }),
     ]);
-    const hidden = await h.ok<{ _entities: unknown[] }>(candidateViewer(randomUUID()), query, { r: [{ __typename: 'Certificate', id: certificate.id }] });
+    const hidden = await h.ok<{ _entities: unknown[] }>(candidateViewer(randomUUID()), query, {
+      r: [{ __typename: 'Certificate', id: certificate.id }],
+    });
     expect(hidden._entities).toEqual([null]);
   });
 });
@@ -155,32 +202,44 @@ describe('who sees what', () => {
 describe('signed credential', () => {
   it('verifies against the published JWKS and its status list; fails after tampering', async () => {
     const certificate = await h.issue({ candidateName: 'Katherine Johnson' });
-    const data = await h.ok<{ certificate: { credential: { jwt: string; document: { credentialSubject: { identifier: { identityHash: string }[] } }; statusListUrl: string } } }>(
-      staff,
-      CERTIFICATE,
-      { id: certificate.id },
-    );
+    const data = await h.ok<{
+      certificate: {
+        credential: {
+          jwt: string;
+          document: { credentialSubject: { identifier: { identityHash: string }[] } };
+          statusListUrl: string;
+        };
+      };
+    }>(staff, CERTIFICATE, { id: certificate.id });
     const { jwt, document, statusListUrl } = data.certificate.credential;
     expect(document.credentialSubject.identifier[0].identityHash).toBe('Katherine Johnson');
     expect(statusListUrl).toBe('https://certificates.example.org/status-lists/1');
 
-    const published = await h.ok<{ certificateIssuerKeys: { keys: unknown[] }; certificateStatusList: { jwt: string; id: string } }>(
-      publicViewer,
-      `{ certificateIssuerKeys certificateStatusList { id jwt } }`,
-    );
+    const published = await h.ok<{
+      certificateIssuerKeys: { keys: unknown[] };
+      certificateStatusList: { jwt: string; id: string };
+    }>(publicViewer, `{ certificateIssuerKeys certificateStatusList { id jwt } }`);
     const jwks = published.certificateIssuerKeys as Parameters<typeof verifyCertificateOffline>[1]['jwks'];
     expect(published.certificateStatusList.id).toBe(statusListUrl);
-    await expect(verifyCertificateOffline(jwt, { jwks, statusListJwt: published.certificateStatusList.jwt })).resolves.toMatchObject({ revoked: false });
+    await expect(
+      verifyCertificateOffline(jwt, { jwks, statusListJwt: published.certificateStatusList.jwt }),
+    ).resolves.toMatchObject({ revoked: false });
 
     const [header, payload, signature] = jwt.split('.');
-    const forged = Buffer.from(Buffer.from(payload, 'base64url').toString('utf8').replace('Katherine Johnson', 'Mallory Forger')).toString('base64url');
-    await expect(verifySignedCredential([header, forged, signature].join('.'), jwks)).rejects.toThrow('does not verify');
+    const forged = Buffer.from(
+      Buffer.from(payload, 'base64url').toString('utf8').replace('Katherine Johnson', 'Mallory Forger'),
+    ).toString('base64url');
+    await expect(verifySignedCredential([header, forged, signature].join('.'), jwks)).rejects.toThrow(
+      'does not verify',
+    );
   });
 
   it('the development key is generated once and survives a restart', async () => {
     const again = await loadSigningKey(h.db.dataSource, { production: false }, logger);
     expect(again.kid).toBe(h.service.issuer.key.kid);
-    await expect(loadSigningKey(h.db.dataSource, { production: true }, logger)).rejects.toThrow('CERTIFICATE_SIGNING_KEY');
+    await expect(loadSigningKey(h.db.dataSource, { production: true }, logger)).rejects.toThrow(
+      'CERTIFICATE_SIGNING_KEY',
+    );
   });
 });
 
@@ -188,70 +247,146 @@ describe('scheme staff', () => {
   it('correct the holder name: same number, next version, history kept, new credential signed with the new name', async () => {
     const certificate = await h.issue({ candidateName: 'Jon Smtih' });
     const mutation = `mutation ($i: CorrectCertificateHolderNameInput!) { correctCertificateHolderName(input: $i) { number holderName version } }`;
-    const input = { certificateId: certificate.id, holderName: 'Jon Smith', reason: 'Typo in surname reported by the candidate' };
-    expect(errorCodes(await h.run(candidateViewer(certificate.candidateId), mutation, { i: input }))).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await h.run(staff, mutation, { i: { ...input, holderName: '  ' } }))).toEqual(['BAD_USER_INPUT']);
+    const input = {
+      certificateId: certificate.id,
+      holderName: 'Jon Smith',
+      reason: 'Typo in surname reported by the candidate',
+    };
+    expect(errorCodes(await h.run(candidateViewer(certificate.candidateId), mutation, { i: input }))).toEqual(
+      ['FORBIDDEN'],
+    );
+    expect(errorCodes(await h.run(staff, mutation, { i: { ...input, holderName: '  ' } }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
     const corrected = await h.ok<{ correctCertificateHolderName: unknown }>(staff, mutation, { i: input });
-    expect(corrected.correctCertificateHolderName).toEqual({ number: certificate.number, holderName: 'Jon Smith', version: 2 });
+    expect(corrected.correctCertificateHolderName).toEqual({
+      number: certificate.number,
+      holderName: 'Jon Smith',
+      version: 2,
+    });
 
-    const data = await h.ok<{ certificate: { versions: unknown[]; credential: { jwt: string } } }>(staff, CERTIFICATE, { id: certificate.id });
+    const data = await h.ok<{ certificate: { versions: unknown[]; credential: { jwt: string } } }>(
+      staff,
+      CERTIFICATE,
+      { id: certificate.id },
+    );
     expect(data.certificate.versions).toEqual([
       { version: 1, holderName: 'Jon Smtih', reason: null },
       { version: 2, holderName: 'Jon Smith', reason: 'Typo in surname reported by the candidate' },
     ]);
-    const credential = await verifySignedCredential(data.certificate.credential.jwt, jwksOf(h.service.issuer.key));
+    const credential = await verifySignedCredential(
+      data.certificate.credential.jwt,
+      jwksOf(h.service.issuer.key),
+    );
     expect(JSON.stringify(credential)).toContain('Jon Smith');
-    const verification = await h.run(publicViewer, VERIFY, { n: certificate.number }, { 'x-forwarded-for': '192.0.2.50' });
+    const verification = await h.run(
+      publicViewer,
+      VERIFY,
+      { n: certificate.number },
+      { 'x-forwarded-for': '192.0.2.50' },
+    );
     expect(verification.data?.verifyCertificate).toMatchObject({ status: 'VALID', holderName: 'Jon Smith' });
   });
 
   it('revoke with a reason: verification, badge page and status list say REVOKED; a second revocation is a CONFLICT', async () => {
     const certificate = await h.issue();
     const holder = candidateViewer(certificate.candidateId);
-    const claimed = await h.ok<{ claimCertificateBadge: { id: string } }>(holder, `mutation ($c: ID!) { claimCertificateBadge(certificateId: $c) { id } }`, {
-      c: certificate.id,
-    });
+    const claimed = await h.ok<{ claimCertificateBadge: { id: string } }>(
+      holder,
+      `mutation ($c: ID!) { claimCertificateBadge(certificateId: $c) { id } }`,
+      {
+        c: certificate.id,
+      },
+    );
     const revoke = `mutation ($i: RevokeCertificateInput!) { revokeCertificate(input: $i) { status revocation { revokedOn reason } } }`;
-    expect(errorCodes(await h.run(holder, revoke, { i: { certificateId: certificate.id, reason: 'x' } }))).toEqual(['FORBIDDEN']);
-    const revoked = await h.ok<{ revokeCertificate: unknown }>(staff, revoke, { i: { certificateId: certificate.id, reason: 'Exam paper leaked' } });
+    expect(
+      errorCodes(await h.run(holder, revoke, { i: { certificateId: certificate.id, reason: 'x' } })),
+    ).toEqual(['FORBIDDEN']);
+    const revoked = await h.ok<{ revokeCertificate: unknown }>(staff, revoke, {
+      i: { certificateId: certificate.id, reason: 'Exam paper leaked' },
+    });
     const today = new Date().toISOString().slice(0, 10);
-    expect(revoked.revokeCertificate).toEqual({ status: 'REVOKED', revocation: { revokedOn: today, reason: 'Exam paper leaked' } });
-    expect(errorCodes(await h.run(staff, revoke, { i: { certificateId: certificate.id, reason: 'again' } }))).toEqual(['CONFLICT']);
+    expect(revoked.revokeCertificate).toEqual({
+      status: 'REVOKED',
+      revocation: { revokedOn: today, reason: 'Exam paper leaked' },
+    });
+    expect(
+      errorCodes(await h.run(staff, revoke, { i: { certificateId: certificate.id, reason: 'again' } })),
+    ).toEqual(['CONFLICT']);
 
-    const verification = await h.run(publicViewer, VERIFY, { n: certificate.number }, { 'x-forwarded-for': '192.0.2.51' });
+    const verification = await h.run(
+      publicViewer,
+      VERIFY,
+      { n: certificate.number },
+      { 'x-forwarded-for': '192.0.2.51' },
+    );
     expect(verification.data?.verifyCertificate).toMatchObject({ status: 'REVOKED', revokedOn: today });
-    const page = await h.ok<{ certificateBadge: { verification: { status: string }; credentialJwt: string | null } }>(
+    const page = await h.ok<{
+      certificateBadge: { verification: { status: string }; credentialJwt: string | null };
+    }>(
       publicViewer,
       `query ($id: ID!) { certificateBadge(id: $id) { verification { status } credentialJwt } }`,
       { id: claimed.claimCertificateBadge.id },
     );
     expect(page.certificateBadge).toEqual({ verification: { status: 'REVOKED' }, credentialJwt: null });
 
-    const list = await h.ok<{ certificateStatusList: { jwt: string } }>(publicViewer, `{ certificateStatusList(list: 1) { jwt } }`);
-    const jwt = ((await h.db.dataSource.query(`SELECT "credential_jwt" FROM "certificate_version" WHERE "certificate_id" = $1`, [certificate.id])) as {
-      credential_jwt: string;
-    }[])[0].credential_jwt;
+    const list = await h.ok<{ certificateStatusList: { jwt: string } }>(
+      publicViewer,
+      `{ certificateStatusList(list: 1) { jwt } }`,
+    );
+    const jwt = (
+      (await h.db.dataSource.query(
+        `SELECT "credential_jwt" FROM "certificate_version" WHERE "certificate_id" = $1`,
+        [certificate.id],
+      )) as {
+        credential_jwt: string;
+      }[]
+    )[0].credential_jwt;
     await expect(
-      verifyCertificateOffline(jwt, { jwks: jwksOf(h.service.issuer.key), statusListJwt: list.certificateStatusList.jwt }),
+      verifyCertificateOffline(jwt, {
+        jwks: jwksOf(h.service.issuer.key),
+        statusListJwt: list.certificateStatusList.jwt,
+      }),
     ).resolves.toMatchObject({ revoked: true });
   });
 
   it('see certificates pending past their due date; the sweep issues them', async () => {
     // A key that cannot sign (an X25519 key) makes issuing fail: the release stays recorded as PENDING.
-    const brokenIssuer = { ...h.service.issuer, key: { ...(await fromPrivateKey(generateKeyPairSync('ed25519').privateKey)), privateKey: generateKeyPairSync('x25519').privateKey } };
+    const brokenIssuer = {
+      ...h.service.issuer,
+      key: {
+        ...(await fromPrivateKey(generateKeyPairSync('ed25519').privateKey)),
+        privateKey: generateKeyPairSync('x25519').privateKey,
+      },
+    };
     const released = release({ releasedAt: '2026-01-02T10:00:00Z' });
-    const pending = await h.db.dataSource.transaction((manager) => recordReleasedPass(manager, released, brokenIssuer, logger));
+    const pending = await h.db.dataSource.transaction((manager) =>
+      recordReleasedPass(manager, released, brokenIssuer, logger),
+    );
     expect(pending).toMatchObject({ status: 'PENDING', dueOn: '2026-01-06' });
 
     const overdue = `{ overdueCertificates(first: 100) { edges { node { id status dueOn } } } }`;
     expect(errorCodes(await h.run(atoStaff(randomUUID()), overdue))).toEqual(['FORBIDDEN']);
     const listed = await h.ok<{ overdueCertificates: { edges: { node: { id: string } }[] } }>(staff, overdue);
-    expect(listed.overdueCertificates.edges.map((e) => e.node)).toContainEqual({ id: pending!.id, status: 'PENDING', dueOn: '2026-01-06' });
-    const verification = await h.run(publicViewer, VERIFY, { n: pending!.number }, { 'x-forwarded-for': '192.0.2.52' });
+    expect(listed.overdueCertificates.edges.map((e) => e.node)).toContainEqual({
+      id: pending!.id,
+      status: 'PENDING',
+      dueOn: '2026-01-06',
+    });
+    const verification = await h.run(
+      publicViewer,
+      VERIFY,
+      { n: pending!.number },
+      { 'x-forwarded-for': '192.0.2.52' },
+    );
     expect(verification.data?.verifyCertificate).toMatchObject({ status: 'NOT_FOUND' });
 
-    expect(await issueStillPendingCertificates(h.db.dataSource, h.service.issuer, logger)).toBeGreaterThanOrEqual(1);
-    expect(await h.db.dataSource.getRepository(CertificateEntity).findOneBy({ id: pending!.id })).toMatchObject({ status: 'ISSUED', version: 1 });
+    expect(
+      await issueStillPendingCertificates(h.db.dataSource, h.service.issuer, logger),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      await h.db.dataSource.getRepository(CertificateEntity).findOneBy({ id: pending!.id }),
+    ).toMatchObject({ status: 'ISSUED', version: 1 });
     const after = await h.ok<{ overdueCertificates: { edges: { node: { id: string } }[] } }>(staff, overdue);
     expect(after.overdueCertificates.edges.map((e) => e.node.id)).not.toContain(pending!.id);
   });
@@ -263,7 +398,9 @@ describe('badge', () => {
     const claim = `mutation ($c: ID!) { claimCertificateBadge(certificateId: $c) { id pageUrl embeds { html emailSignatureHtml cvLink cvText } credential { jwt } } }`;
     expect(errorCodes(await h.run(staff, claim, { c: certificate.id }))).toEqual(['FORBIDDEN']);
     const holder = candidateViewer(certificate.candidateId);
-    const first = await h.ok<{ claimCertificateBadge: { id: string; pageUrl: string; embeds: Record<string, string> } }>(holder, claim, { c: certificate.id });
+    const first = await h.ok<{
+      claimCertificateBadge: { id: string; pageUrl: string; embeds: Record<string, string> };
+    }>(holder, claim, { c: certificate.id });
     const again = await h.ok<{ claimCertificateBadge: { id: string } }>(holder, claim, { c: certificate.id });
     expect(again.claimCertificateBadge.id).toBe(first.claimCertificateBadge.id);
     const badge = first.claimCertificateBadge;
@@ -272,55 +409,115 @@ describe('badge', () => {
     expect(badge.embeds.html).not.toContain('<b>'); // the holder's name is escaped
     expect(badge.embeds.cvLink).toBe(`https://certificates.example.org/verify/${certificate.number}`);
 
-    const page = await h.ok<{ certificateBadge: { verification: { status: string; holderName: string }; credentialJwt: string } }>(
+    const page = await h.ok<{
+      certificateBadge: { verification: { status: string; holderName: string }; credentialJwt: string };
+    }>(
       publicViewer,
       `query ($id: ID!) { certificateBadge(id: $id) { verification { status holderName } credentialJwt } }`,
       { id: badge.id },
     );
-    expect(page.certificateBadge.verification).toEqual({ status: 'VALID', holderName: 'Ada <b>Lovelace</b>' });
+    expect(page.certificateBadge.verification).toEqual({
+      status: 'VALID',
+      holderName: 'Ada <b>Lovelace</b>',
+    });
     expect(page.certificateBadge.credentialJwt).toMatch(/^ey/);
   });
 });
 
 describe('hard copies', () => {
-  const address = { recipientName: 'Ada Lovelace', lines: ['12 St James Square'], city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
+  const address = {
+    recipientName: 'Ada Lovelace',
+    lines: ['12 St James Square'],
+    city: 'London',
+    postalCode: 'SW1Y 4JH',
+    country: 'GB',
+  };
   const ORDER = `mutation ($i: OrderCertificateHardCopyInput!) { orderCertificateHardCopy(input: $i) { id status kind price { amount currency } paidBy } }`;
 
   it('order (GBP 12.00) -> paid -> printed -> dispatched with tracking; then a replacement for a lost copy', async () => {
     const certificate = await h.issue();
     const holder = candidateViewer(certificate.candidateId);
-    const bad = await h.run(holder, ORDER, { i: { certificateId: certificate.id, shippingAddress: { ...address, postalCode: '12345' } } });
+    const bad = await h.run(holder, ORDER, {
+      i: { certificateId: certificate.id, shippingAddress: { ...address, postalCode: '12345' } },
+    });
     expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
     expect(bad.errors?.[0].message).toContain('postalCode');
-    expect(errorCodes(await h.run(candidateViewer(randomUUID()), ORDER, { i: { certificateId: certificate.id, shippingAddress: address } }))).toEqual([
-      'FORBIDDEN',
-    ]);
-    const ordered = await h.ok<{ orderCertificateHardCopy: { id: string } }>(holder, ORDER, { i: { certificateId: certificate.id, shippingAddress: address } });
-    expect(ordered.orderCertificateHardCopy).toMatchObject({ status: 'PENDING_PAYMENT', kind: 'ORIGINAL', price: { amount: '12.00', currency: 'GBP' }, paidBy: 'CANDIDATE' });
+    expect(
+      errorCodes(
+        await h.run(candidateViewer(randomUUID()), ORDER, {
+          i: { certificateId: certificate.id, shippingAddress: address },
+        }),
+      ),
+    ).toEqual(['FORBIDDEN']);
+    const ordered = await h.ok<{ orderCertificateHardCopy: { id: string } }>(holder, ORDER, {
+      i: { certificateId: certificate.id, shippingAddress: address },
+    });
+    expect(ordered.orderCertificateHardCopy).toMatchObject({
+      status: 'PENDING_PAYMENT',
+      kind: 'ORIGINAL',
+      price: { amount: '12.00', currency: 'GBP' },
+      paidBy: 'CANDIDATE',
+    });
     const orderId = ordered.orderCertificateHardCopy.id;
-    expect(errorCodes(await h.run(holder, ORDER, { i: { certificateId: certificate.id, shippingAddress: address } }))).toEqual(['CONFLICT']);
+    expect(
+      errorCodes(
+        await h.run(holder, ORDER, { i: { certificateId: certificate.id, shippingAddress: address } }),
+      ),
+    ).toEqual(['CONFLICT']);
 
     const step = async (mutation: string, variables: Record<string, unknown>) =>
-      h.ok<Record<string, { status: string; trackingReference: string | null }>>(staff, mutation, { id: orderId, ...variables });
-    expect(errorCodes(await h.run(staff, `mutation ($id: ID!) { markHardCopyPrinted(orderId: $id) { status } }`, { id: orderId }))).toEqual(['CONFLICT']);
-    expect(errorCodes(await h.run(holder, `mutation ($id: ID!) { recordHardCopyPayment(orderId: $id, paymentReference: "x") { status } }`, { id: orderId }))).toEqual([
-      'FORBIDDEN',
-    ]);
-    await step(`mutation ($id: ID!, $p: String!) { recordHardCopyPayment(orderId: $id, paymentReference: $p) { status trackingReference } }`, { p: 'PAY-123' });
+      h.ok<Record<string, { status: string; trackingReference: string | null }>>(staff, mutation, {
+        id: orderId,
+        ...variables,
+      });
+    expect(
+      errorCodes(
+        await h.run(staff, `mutation ($id: ID!) { markHardCopyPrinted(orderId: $id) { status } }`, {
+          id: orderId,
+        }),
+      ),
+    ).toEqual(['CONFLICT']);
+    expect(
+      errorCodes(
+        await h.run(
+          holder,
+          `mutation ($id: ID!) { recordHardCopyPayment(orderId: $id, paymentReference: "x") { status } }`,
+          { id: orderId },
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
+    await step(
+      `mutation ($id: ID!, $p: String!) { recordHardCopyPayment(orderId: $id, paymentReference: $p) { status trackingReference } }`,
+      { p: 'PAY-123' },
+    );
     await step(`mutation ($id: ID!) { markHardCopyPrinted(orderId: $id) { status trackingReference } }`, {});
     const dispatched = await step(
       `mutation ($id: ID!, $t: String!) { markHardCopyDispatched(orderId: $id, trackingReference: $t) { status trackingReference } }`,
       { t: 'RM123456789GB' },
     );
-    expect(dispatched.markHardCopyDispatched).toEqual({ status: 'DISPATCHED', trackingReference: 'RM123456789GB' });
+    expect(dispatched.markHardCopyDispatched).toEqual({
+      status: 'DISPATCHED',
+      trackingReference: 'RM123456789GB',
+    });
 
-    expect(errorCodes(await h.run(holder, ORDER, { i: { certificateId: certificate.id, shippingAddress: address } }))).toEqual(['CONFLICT']);
+    expect(
+      errorCodes(
+        await h.run(holder, ORDER, { i: { certificateId: certificate.id, shippingAddress: address } }),
+      ),
+    ).toEqual(['CONFLICT']);
     const replacement = await h.ok<{ orderCertificateHardCopy: unknown }>(holder, ORDER, {
       i: { certificateId: certificate.id, kind: 'REPLACEMENT', shippingAddress: address },
     });
-    expect(replacement.orderCertificateHardCopy).toMatchObject({ kind: 'REPLACEMENT', status: 'PENDING_PAYMENT', price: { amount: '12.00', currency: 'GBP' } });
+    expect(replacement.orderCertificateHardCopy).toMatchObject({
+      kind: 'REPLACEMENT',
+      status: 'PENDING_PAYMENT',
+      price: { amount: '12.00', currency: 'GBP' },
+    });
 
-    const orders = await h.ok<{ hardCopyOrders: { edges: { node: { kind: string } }[] } }>(holder, `{ hardCopyOrders { edges { node { kind status } } } }`);
+    const orders = await h.ok<{ hardCopyOrders: { edges: { node: { kind: string } }[] } }>(
+      holder,
+      `{ hardCopyOrders { edges { node { kind status } } } }`,
+    );
     expect(orders.hardCopyOrders.edges.map((e) => e.node)).toEqual([
       { kind: 'REPLACEMENT', status: 'PENDING_PAYMENT' },
       { kind: 'ORIGINAL', status: 'DISPATCHED' },
@@ -331,14 +528,30 @@ describe('hard copies', () => {
     const certificate = await h.issue();
     const holder = candidateViewer(certificate.candidateId);
     const cancel = `mutation ($id: ID!) { cancelHardCopyOrder(orderId: $id, reason: "Changed my mind") { status cancellationReason } }`;
-    const first = await h.ok<{ orderCertificateHardCopy: { id: string } }>(holder, ORDER, { i: { certificateId: certificate.id, shippingAddress: address } });
-    expect((await h.ok<{ cancelHardCopyOrder: unknown }>(holder, cancel, { id: first.orderCertificateHardCopy.id })).cancelHardCopyOrder).toEqual({
+    const first = await h.ok<{ orderCertificateHardCopy: { id: string } }>(holder, ORDER, {
+      i: { certificateId: certificate.id, shippingAddress: address },
+    });
+    expect(
+      (
+        await h.ok<{ cancelHardCopyOrder: unknown }>(holder, cancel, {
+          id: first.orderCertificateHardCopy.id,
+        })
+      ).cancelHardCopyOrder,
+    ).toEqual({
       status: 'CANCELLED',
       cancellationReason: 'Changed my mind',
     });
-    const second = await h.ok<{ orderCertificateHardCopy: { id: string } }>(holder, ORDER, { i: { certificateId: certificate.id, shippingAddress: address } });
-    await h.ok(staff, `mutation ($id: ID!) { recordHardCopyPayment(orderId: $id, paymentReference: "PAY-9") { status } }`, { id: second.orderCertificateHardCopy.id });
-    expect(errorCodes(await h.run(holder, cancel, { id: second.orderCertificateHardCopy.id }))).toEqual(['FORBIDDEN']);
+    const second = await h.ok<{ orderCertificateHardCopy: { id: string } }>(holder, ORDER, {
+      i: { certificateId: certificate.id, shippingAddress: address },
+    });
+    await h.ok(
+      staff,
+      `mutation ($id: ID!) { recordHardCopyPayment(orderId: $id, paymentReference: "PAY-9") { status } }`,
+      { id: second.orderCertificateHardCopy.id },
+    );
+    expect(errorCodes(await h.run(holder, cancel, { id: second.orderCertificateHardCopy.id }))).toEqual([
+      'FORBIDDEN',
+    ]);
   });
 });
 
@@ -348,13 +561,22 @@ describe('lists', () => {
     for (let i = 0; i < 12; i++) {
       const certificate = await h.issue({ atoId });
       if (i % 2 === 0) {
-        await h.ok(candidateViewer(certificate.candidateId), `mutation ($c: ID!) { claimCertificateBadge(certificateId: $c) { id } }`, { c: certificate.id });
+        await h.ok(
+          candidateViewer(certificate.candidateId),
+          `mutation ($c: ID!) { claimCertificateBadge(certificateId: $c) { id } }`,
+          { c: certificate.id },
+        );
       }
     }
     const query = `query ($f: Int!, $a: String) { certificates(filter: { atoId: "${atoId}" }, first: $f, after: $a) {
       edges { node { number credential { statusListIndex } badge { id embeds { cvLink } } versions { version } hardCopyOrders { edges { node { id } } } } }
       pageInfo { hasNextPage endCursor } } }`;
-    type Page = { certificates: { edges: { node: { number: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    type Page = {
+      certificates: {
+        edges: { node: { number: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
+    };
     const small = await h.db.sql.measure(() => h.ok<Page>(staff, query, { f: 3 }));
     const large = await h.db.sql.measure(() => h.ok<Page>(staff, query, { f: 12 }));
     expect(large.result.certificates.edges).toHaveLength(12);
@@ -362,12 +584,26 @@ describe('lists', () => {
 
     const next = await h.ok<Page>(staff, query, { f: 3, a: small.result.certificates.pageInfo.endCursor });
     const firstSix = large.result.certificates.edges.slice(0, 6).map((e) => e.node.number);
-    expect([...small.result.certificates.edges, ...next.certificates.edges].map((e) => e.node.number)).toEqual(firstSix);
+    expect(
+      [...small.result.certificates.edges, ...next.certificates.edges].map((e) => e.node.number),
+    ).toEqual(firstSix);
 
-    const ato = await h.ok<Page>(atoStaff(atoId), `{ certificates(first: 100) { edges { node { number } } pageInfo { hasNextPage endCursor } } }`);
+    const ato = await h.ok<Page>(
+      atoStaff(atoId),
+      `{ certificates(first: 100) { edges { node { number } } pageInfo { hasNextPage endCursor } } }`,
+    );
     expect(ato.certificates.edges).toHaveLength(12);
-    expect(errorCodes(await h.run(atoStaff(atoId), `{ certificates(filter: { atoId: "${randomUUID()}" }) { edges { cursor } } }`))).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await h.run(staff, `{ certificates(first: 500) { edges { cursor } } }`))).toEqual(['BAD_USER_INPUT']);
+    expect(
+      errorCodes(
+        await h.run(
+          atoStaff(atoId),
+          `{ certificates(filter: { atoId: "${randomUUID()}" }) { edges { cursor } } }`,
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.run(staff, `{ certificates(first: 500) { edges { cursor } } }`))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
   });
 });
 

@@ -6,7 +6,14 @@ import { jwksOf } from '../src/credentials/signing-key';
 import { CertificateEntity } from '../src/entities/certificate.entity';
 import { HardCopyOrderEntity } from '../src/entities/hard-copy-order.entity';
 import { signedStatusList } from '../src/use-cases/status-lists';
-import { candidateViewer, publicViewer, release, startCertificateHarness, waitFor, type CertificateHarness } from './certificate-test-harness';
+import {
+  candidateViewer,
+  publicViewer,
+  release,
+  startCertificateHarness,
+  waitFor,
+  type CertificateHarness,
+} from './certificate-test-harness';
 
 let h: CertificateHarness;
 beforeAll(async () => {
@@ -14,12 +21,13 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const certificateOf = (sittingId: string) => h.db.dataSource.getRepository(CertificateEntity).findOneBy({ sittingId });
+const certificateOf = (sittingId: string) =>
+  h.db.dataSource.getRepository(CertificateEntity).findOneBy({ sittingId });
 const outbox = async (subject: string, certificateId: string) =>
-  (await h.db.dataSource.query(`SELECT "payload" FROM "outbox_event" WHERE "subject" = $1 AND "payload"->>'certificateId' = $2`, [
-    subject,
-    certificateId,
-  ])) as { payload: Record<string, unknown> }[];
+  (await h.db.dataSource.query(
+    `SELECT "payload" FROM "outbox_event" WHERE "subject" = $1 AND "payload"->>'certificateId' = $2`,
+    [subject, certificateId],
+  )) as { payload: Record<string, unknown> }[];
 
 const CANDIDATE_CERTIFICATES = `
   query ($representations: [_Any!]!) {
@@ -42,13 +50,18 @@ describe('issuance on exam.sitting.released', () => {
     // Friday 27 Nov + 2 business days = Tuesday 1 Dec
     expect(certificate.dueOn).toBe('2026-12-01');
 
-    const data = await h.ok<{ _entities: { certificates: { edges: { node: Record<string, unknown> }[] } }[] }>(
-      candidateViewer(released.candidateId),
-      CANDIDATE_CERTIFICATES,
-      { representations: [{ __typename: 'Candidate', id: released.candidateId }] },
-    );
+    const data = await h.ok<{
+      _entities: { certificates: { edges: { node: Record<string, unknown> }[] } }[];
+    }>(candidateViewer(released.candidateId), CANDIDATE_CERTIFICATES, {
+      representations: [{ __typename: 'Candidate', id: released.candidateId }],
+    });
     expect(data._entities[0].certificates.edges.map((e) => e.node)).toEqual([
-      expect.objectContaining({ number: certificate.number, status: 'ISSUED', holderName: 'Ada Lovelace', examCode: 'FOUNDATION' }),
+      expect.objectContaining({
+        number: certificate.number,
+        status: 'ISSUED',
+        holderName: 'Ada Lovelace',
+        examCode: 'FOUNDATION',
+      }),
     ]);
 
     // The relay publishes the issued event to JetStream with the catalogue's payload.
@@ -77,12 +90,22 @@ describe('issuance on exam.sitting.released', () => {
     // same sitting again as a new event (only the one-certificate-per-sitting rule catches that).
     await h.publish(Events.ExamSittingReleased, released, eventId, randomUUID());
     await h.publish(Events.ExamSittingReleased, { ...released, candidateName: 'Someone Else' });
-    const marker = await h.publish(Events.ExamSittingReleased, release({ passed: false, trainerEligible: false }));
+    const marker = await h.publish(
+      Events.ExamSittingReleased,
+      release({ passed: false, trainerEligible: false }),
+    );
     await waitFor(
-      async () => ((await h.db.dataSource.query(`SELECT 1 FROM "inbox_event" WHERE "event_id" = $1`, [marker])) as unknown[]).length > 0,
+      async () =>
+        (
+          (await h.db.dataSource.query(`SELECT 1 FROM "inbox_event" WHERE "event_id" = $1`, [
+            marker,
+          ])) as unknown[]
+        ).length > 0,
       'the later releases to be handled',
     );
-    const all = await h.db.dataSource.getRepository(CertificateEntity).findBy({ sittingId: released.sittingId });
+    const all = await h.db.dataSource
+      .getRepository(CertificateEntity)
+      .findBy({ sittingId: released.sittingId });
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({ id: first.id, holderName: 'Ada Lovelace' });
     expect(await outbox('certificate.certificate.issued', first.id)).toHaveLength(1);
@@ -92,7 +115,12 @@ describe('issuance on exam.sitting.released', () => {
     const failed = release({ passed: false, score: 10, percentage: 25 });
     const id = await h.publish(Events.ExamSittingReleased, failed);
     await waitFor(
-      async () => ((await h.db.dataSource.query(`SELECT 1 FROM "inbox_event" WHERE "event_id" = $1`, [id])) as unknown[]).length > 0,
+      async () =>
+        (
+          (await h.db.dataSource.query(`SELECT 1 FROM "inbox_event" WHERE "event_id" = $1`, [
+            id,
+          ])) as unknown[]
+        ).length > 0,
       'the release to be handled',
     );
     expect(await certificateOf(failed.sittingId)).toBeNull();
@@ -107,10 +135,19 @@ describe('revocation on exam.sitting.voided', () => {
       const c = await certificateOf(released.sittingId);
       return c?.status === 'ISSUED' ? c : null;
     }, 'the certificate');
-    const { rows: [version] } = { rows: (await h.db.dataSource.query(`SELECT "credential_jwt" FROM "certificate_version" WHERE "certificate_id" = $1`, [issued.id])) as { credential_jwt: string }[] };
+    const {
+      rows: [version],
+    } = {
+      rows: (await h.db.dataSource.query(
+        `SELECT "credential_jwt" FROM "certificate_version" WHERE "certificate_id" = $1`,
+        [issued.id],
+      )) as { credential_jwt: string }[],
+    };
     const jwks = jwksOf(h.service.issuer.key);
     const before = await signedStatusList(h.db.dataSource, h.service.issuer, 1);
-    await expect(verifyCertificateOffline(version.credential_jwt, { jwks, statusListJwt: before.jwt })).resolves.toMatchObject({ revoked: false });
+    await expect(
+      verifyCertificateOffline(version.credential_jwt, { jwks, statusListJwt: before.jwt }),
+    ).resolves.toMatchObject({ revoked: false });
 
     await h.publish(Events.ExamSittingVoided, {
       sittingId: released.sittingId,
@@ -119,21 +156,34 @@ describe('revocation on exam.sitting.voided', () => {
       reason: 'Malpractice found on review',
       voidedAt: '2026-12-02T09:00:00Z',
     });
-    await waitFor(async () => (await certificateOf(released.sittingId))?.status === 'REVOKED', 'the revocation');
+    await waitFor(
+      async () => (await certificateOf(released.sittingId))?.status === 'REVOKED',
+      'the revocation',
+    );
 
     const verification = await h.ok<{ verifyCertificate: Record<string, unknown> }>(
       publicViewer,
       `query ($n: String!) { verifyCertificate(number: $n) { status revokedOn holderName } }`,
       { n: issued.number },
     );
-    expect(verification.verifyCertificate).toEqual({ status: 'REVOKED', revokedOn: '2026-12-02', holderName: 'Ada Lovelace' });
+    expect(verification.verifyCertificate).toEqual({
+      status: 'REVOKED',
+      revokedOn: '2026-12-02',
+      holderName: 'Ada Lovelace',
+    });
 
     const after = await signedStatusList(h.db.dataSource, h.service.issuer, 1);
-    await expect(verifyCertificateOffline(version.credential_jwt, { jwks, statusListJwt: after.jwt })).resolves.toMatchObject({ revoked: true });
+    await expect(
+      verifyCertificateOffline(version.credential_jwt, { jwks, statusListJwt: after.jwt }),
+    ).resolves.toMatchObject({ revoked: true });
 
     const revoked = await outbox('certificate.certificate.revoked', issued.id);
     expect(revoked).toHaveLength(1);
-    expect(revoked[0].payload).toMatchObject({ number: issued.number, reason: 'Sitting voided: Malpractice found on review', revokedAt: '2026-12-02T09:00:00.000Z' });
+    expect(revoked[0].payload).toMatchObject({
+      number: issued.number,
+      reason: 'Sitting voided: Malpractice found on review',
+      revokedAt: '2026-12-02T09:00:00.000Z',
+    });
   });
 
   it('a void handled before its release stops the certificate from being issued', async () => {
@@ -146,12 +196,22 @@ describe('revocation on exam.sitting.voided', () => {
       voidedAt: new Date().toISOString(),
     });
     await waitFor(
-      async () => ((await h.db.dataSource.query(`SELECT 1 FROM "voided_sitting" WHERE "sitting_id" = $1`, [released.sittingId])) as unknown[]).length > 0,
+      async () =>
+        (
+          (await h.db.dataSource.query(`SELECT 1 FROM "voided_sitting" WHERE "sitting_id" = $1`, [
+            released.sittingId,
+          ])) as unknown[]
+        ).length > 0,
       'the void',
     );
     const id = await h.publish(Events.ExamSittingReleased, released);
     await waitFor(
-      async () => ((await h.db.dataSource.query(`SELECT 1 FROM "inbox_event" WHERE "event_id" = $1`, [id])) as unknown[]).length > 0,
+      async () =>
+        (
+          (await h.db.dataSource.query(`SELECT 1 FROM "inbox_event" WHERE "event_id" = $1`, [
+            id,
+          ])) as unknown[]
+        ).length > 0,
       'the release to be handled',
     );
     expect(await certificateOf(released.sittingId)).toBeNull();
@@ -159,9 +219,20 @@ describe('revocation on exam.sitting.voided', () => {
 });
 
 describe('ATO delivery preference', () => {
-  const atoAddress = { recipientName: 'Exams Office, Acme Training', lines: ['1 Market Street'], city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' };
+  const atoAddress = {
+    recipientName: 'Exams Office, Acme Training',
+    lines: ['1 Market Street'],
+    city: 'Leeds',
+    postalCode: 'LS1 1AA',
+    country: 'GB',
+  };
 
-  async function preference(atoId: string, format: 'ELECTRONIC_ONLY' | 'PAPER_AND_ELECTRONIC', recipient: 'CANDIDATE' | 'ATO', changedAt: string) {
+  async function preference(
+    atoId: string,
+    format: 'ELECTRONIC_ONLY' | 'PAPER_AND_ELECTRONIC',
+    recipient: 'CANDIDATE' | 'ATO',
+    changedAt: string,
+  ) {
     const id = await h.publish(Events.AtoDeliveryPreferenceChanged, {
       atoId,
       format,
@@ -170,7 +241,12 @@ describe('ATO delivery preference', () => {
       changedAt,
     });
     await waitFor(
-      async () => ((await h.db.dataSource.query(`SELECT 1 FROM "inbox_event" WHERE "event_id" = $1`, [id])) as unknown[]).length > 0,
+      async () =>
+        (
+          (await h.db.dataSource.query(`SELECT 1 FROM "inbox_event" WHERE "event_id" = $1`, [
+            id,
+          ])) as unknown[]
+        ).length > 0,
       'the preference',
     );
   }
@@ -179,7 +255,12 @@ describe('ATO delivery preference', () => {
     const released = release({ atoId });
     await h.publish(Events.ExamSittingReleased, released);
     const certificate = await waitFor(() => certificateOf(released.sittingId), 'the certificate');
-    return { certificate, orders: await h.db.dataSource.getRepository(HardCopyOrderEntity).findBy({ certificateId: certificate.id }) };
+    return {
+      certificate,
+      orders: await h.db.dataSource
+        .getRepository(HardCopyOrderEntity)
+        .findBy({ certificateId: certificate.id }),
+    };
   }
 
   it('paper via the ATO: the print order is created paid, addressed to the ATO', async () => {
@@ -187,7 +268,13 @@ describe('ATO delivery preference', () => {
     await preference(atoId, 'PAPER_AND_ELECTRONIC', 'ATO', '2026-11-01T00:00:00Z');
     const { orders } = await ordersAfterRelease(atoId);
     expect(orders).toEqual([
-      expect.objectContaining({ origin: 'ATO_DELIVERY_PREFERENCE', recipient: 'ATO', status: 'PAID', paidBy: 'ATO', shippingAddress: atoAddress }),
+      expect.objectContaining({
+        origin: 'ATO_DELIVERY_PREFERENCE',
+        recipient: 'ATO',
+        status: 'PAID',
+        paidBy: 'ATO',
+        shippingAddress: atoAddress,
+      }),
     ]);
   });
 
@@ -196,14 +283,30 @@ describe('ATO delivery preference', () => {
     await preference(atoId, 'PAPER_AND_ELECTRONIC', 'CANDIDATE', '2026-11-10T00:00:00Z');
     await preference(atoId, 'ELECTRONIC_ONLY', 'CANDIDATE', '2026-11-01T00:00:00Z'); // arrives late, is older
     const { certificate, orders } = await ordersAfterRelease(atoId);
-    expect(orders).toEqual([expect.objectContaining({ recipient: 'CANDIDATE', status: 'AWAITING_ADDRESS', shippingAddress: null })]);
+    expect(orders).toEqual([
+      expect.objectContaining({ recipient: 'CANDIDATE', status: 'AWAITING_ADDRESS', shippingAddress: null }),
+    ]);
 
-    const provided = await h.ok<{ provideHardCopyShippingAddress: { status: string; shippingAddress: { postalCode: string } } }>(
+    const provided = await h.ok<{
+      provideHardCopyShippingAddress: { status: string; shippingAddress: { postalCode: string } };
+    }>(
       candidateViewer(certificate.candidateId),
       `mutation ($id: ID!, $a: HardCopyShippingAddressInput!) { provideHardCopyShippingAddress(orderId: $id, shippingAddress: $a) { status shippingAddress { postalCode } } }`,
-      { id: orders[0].id, a: { recipientName: 'Ada Lovelace', lines: ['2 Baker Street'], city: 'London', postalCode: 'nw1 6xe', country: 'GB' } },
+      {
+        id: orders[0].id,
+        a: {
+          recipientName: 'Ada Lovelace',
+          lines: ['2 Baker Street'],
+          city: 'London',
+          postalCode: 'nw1 6xe',
+          country: 'GB',
+        },
+      },
     );
-    expect(provided.provideHardCopyShippingAddress).toEqual({ status: 'PAID', shippingAddress: { postalCode: 'NW1 6XE' } });
+    expect(provided.provideHardCopyShippingAddress).toEqual({
+      status: 'PAID',
+      shippingAddress: { postalCode: 'NW1 6XE' },
+    });
   });
 
   it('electronic only: no print order', async () => {

@@ -17,8 +17,10 @@ export const EXAM_TITLES: Record<ExamCode, string> = {
 };
 
 const EXAM_DESCRIPTIONS: Record<ExamCode, string> = {
-  FOUNDATION: 'Understands the requirements of ISO/IEC 20000-1 for a service management system and the need for continual improvement.',
-  PRACTITIONER: 'Can advise organizations on implementing a service management system and on achieving conformance to ISO/IEC 20000-1.',
+  FOUNDATION:
+    'Understands the requirements of ISO/IEC 20000-1 for a service management system and the need for continual improvement.',
+  PRACTITIONER:
+    'Can advise organizations on implementing a service management system and on achieving conformance to ISO/IEC 20000-1.',
   AUDITOR: 'Can audit organizations for conformity with ISO/IEC 20000-1 and identify improvements.',
 };
 
@@ -58,7 +60,10 @@ export function buildCertificateCredential(issuer: IssuerProfile, facts: Certifi
   const urls = publicUrls(issuer);
   const title = EXAM_TITLES[facts.examCode];
   return {
-    '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+    '@context': [
+      'https://www.w3.org/ns/credentials/v2',
+      'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+    ],
     id: urls.certificate(facts.number),
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     issuer: { id: urls.issuerId, type: ['Profile'], name: issuer.name },
@@ -68,7 +73,9 @@ export function buildCertificateCredential(issuer: IssuerProfile, facts: Certifi
     credentialSubject: {
       type: ['AchievementSubject'],
       // Holder identified by name, unhashed: exactly what the printed certificate shows.
-      identifier: [{ type: 'IdentityObject', identityType: 'name', hashed: false, identityHash: facts.holderName }],
+      identifier: [
+        { type: 'IdentityObject', identityType: 'name', hashed: false, identityHash: facts.holderName },
+      ],
       achievement: {
         id: urls.achievement(facts.examCode),
         type: ['Achievement'],
@@ -91,7 +98,12 @@ export function buildCertificateCredential(issuer: IssuerProfile, facts: Certifi
   };
 }
 
-export function buildStatusListCredential(issuer: IssuerProfile, encodedList: string, validFrom: Date, list: number): JsonObject {
+export function buildStatusListCredential(
+  issuer: IssuerProfile,
+  encodedList: string,
+  validFrom: Date,
+  list: number,
+): JsonObject {
   const urls = publicUrls(issuer);
   const id = urls.statusList(list);
   return {

@@ -29,10 +29,15 @@ export async function loadSigningKey(
     `INSERT INTO "issuer_signing_key" ("id", "private_jwk", "created_at") VALUES ($1, $2::jsonb, now()) ON CONFLICT ("id") DO NOTHING`,
     [DEVELOPMENT_KEY_ID, JSON.stringify(generateSigningKeyJwk())],
   );
-  const rows = (await dataSource.query(`SELECT "private_jwk" FROM "issuer_signing_key" WHERE "id" = $1`, [DEVELOPMENT_KEY_ID])) as {
+  const rows = (await dataSource.query(`SELECT "private_jwk" FROM "issuer_signing_key" WHERE "id" = $1`, [
+    DEVELOPMENT_KEY_ID,
+  ])) as {
     private_jwk: Record<string, unknown>;
   }[];
   const key = await parseSigningKey(JSON.stringify(rows[0].private_jwk));
-  logger.warn({ kid: key.kid }, 'using the development signing key kept in the database; set CERTIFICATE_SIGNING_KEY in production');
+  logger.warn(
+    { kid: key.kid },
+    'using the development signing key kept in the database; set CERTIFICATE_SIGNING_KEY in production',
+  );
   return key;
 }

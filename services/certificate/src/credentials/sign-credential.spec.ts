@@ -1,10 +1,27 @@
-import { buildCertificateCredential, buildStatusListCredential, type IssuerProfile } from './credential-documents';
-import { CredentialVerificationError, signCredential, verifyCertificateOffline, verifySignedCredential } from './sign-credential';
+import {
+  buildCertificateCredential,
+  buildStatusListCredential,
+  type IssuerProfile,
+} from './credential-documents';
+import {
+  CredentialVerificationError,
+  signCredential,
+  verifyCertificateOffline,
+  verifySignedCredential,
+} from './sign-credential';
 import { fromPrivateKey, generateSigningKeyJwk, jwksOf, parseSigningKey } from './signing-key';
-import { encodeStatusList, decodeStatusList, isRevokedInStatusList, STATUS_LIST_LENGTH } from '../domain/status-list';
+import {
+  encodeStatusList,
+  decodeStatusList,
+  isRevokedInStatusList,
+  STATUS_LIST_LENGTH,
+} from '../domain/status-list';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 
-const issuer: IssuerProfile = { baseUrl: 'https://certificates.example.org', name: 'ISO/IEC 20000 Certification Scheme' };
+const issuer: IssuerProfile = {
+  baseUrl: 'https://certificates.example.org',
+  name: 'ISO/IEC 20000 Certification Scheme',
+};
 const facts = {
   number: 'F26-7K3Q-M9PA',
   holderName: 'Ada Lovelace',
@@ -28,7 +45,10 @@ describe('signed certificate credentials', () => {
   it('verify against the published JWKS, offline', async () => {
     const key = await parseSigningKey(JSON.stringify(generateSigningKeyJwk()));
     const jwt = await signCredential(buildCertificateCredential(issuer, facts), key);
-    const statusListJwt = await signCredential(buildStatusListCredential(issuer, encodeStatusList([]), new Date(), 1), key);
+    const statusListJwt = await signCredential(
+      buildStatusListCredential(issuer, encodeStatusList([]), new Date(), 1),
+      key,
+    );
     const result = await verifyCertificateOffline(jwt, { jwks: jwksOf(key), statusListJwt });
     expect(result.revoked).toBe(false);
     expect(result.credential.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);
@@ -42,7 +62,9 @@ describe('signed certificate credentials', () => {
       const subject = p.credentialSubject as { identifier: { identityHash: string }[] };
       subject.identifier[0].identityHash = 'Mallory';
     });
-    await expect(verifySignedCredential(forged, jwksOf(key))).rejects.toBeInstanceOf(CredentialVerificationError);
+    await expect(verifySignedCredential(forged, jwksOf(key))).rejects.toBeInstanceOf(
+      CredentialVerificationError,
+    );
   });
 
   it('fail against another issuer key', async () => {
@@ -55,19 +77,32 @@ describe('signed certificate credentials', () => {
   it('read as revoked once the status list has its bit', async () => {
     const key = await parseSigningKey(JSON.stringify(generateSigningKeyJwk()));
     const jwt = await signCredential(buildCertificateCredential(issuer, facts), key);
-    const statusListJwt = await signCredential(buildStatusListCredential(issuer, encodeStatusList([7, 42]), new Date(), 1), key);
-    await expect(verifyCertificateOffline(jwt, { jwks: jwksOf(key), statusListJwt })).resolves.toMatchObject({ revoked: true });
+    const statusListJwt = await signCredential(
+      buildStatusListCredential(issuer, encodeStatusList([7, 42]), new Date(), 1),
+      key,
+    );
+    await expect(verifyCertificateOffline(jwt, { jwks: jwksOf(key), statusListJwt })).resolves.toMatchObject({
+      revoked: true,
+    });
     // A status list whose bit was flipped back by someone else does not verify.
     const forgedList = tamper(statusListJwt, (p) => {
       (p.credentialSubject as { encodedList: string }).encodedList = encodeStatusList([7]);
     });
-    await expect(verifyCertificateOffline(jwt, { jwks: jwksOf(key), statusListJwt: forgedList })).rejects.toThrow('does not verify');
+    await expect(
+      verifyCertificateOffline(jwt, { jwks: jwksOf(key), statusListJwt: forgedList }),
+    ).rejects.toThrow('does not verify');
   });
 
   it('accept a PKCS#8 PEM key and refuse a non-Ed25519 key', async () => {
-    const pem = createPrivateKey({ key: generateSigningKeyJwk(), format: 'jwk' }).export({ format: 'pem', type: 'pkcs8' }).toString();
-    await expect(parseSigningKey(pem)).resolves.toMatchObject({ publicJwk: { kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' } });
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const pem = createPrivateKey({ key: generateSigningKeyJwk(), format: 'jwk' })
+      .export({ format: 'pem', type: 'pkcs8' })
+      .toString();
+    await expect(parseSigningKey(pem)).resolves.toMatchObject({
+      publicJwk: { kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' },
+    });
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
     await expect(parseSigningKey(rsa)).rejects.toThrow('Ed25519');
   });
 });

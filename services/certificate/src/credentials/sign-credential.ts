@@ -19,7 +19,10 @@ export class CredentialVerificationError extends Error {
 /** Checks a credential JWT's signature against a JWKS and returns its payload. */
 export async function verifySignedCredential(jwt: string, jwks: Jwks): Promise<JsonObject> {
   try {
-    const { payload } = await jwtVerify(jwt, createLocalJWKSet(jwks), { typ: CREDENTIAL_JWT_TYPE, algorithms: ['EdDSA'] });
+    const { payload } = await jwtVerify(jwt, createLocalJWKSet(jwks), {
+      typ: CREDENTIAL_JWT_TYPE,
+      algorithms: ['EdDSA'],
+    });
     return payload as JsonObject;
   } catch (err) {
     throw new CredentialVerificationError(`credential signature does not verify: ${(err as Error).message}`);
@@ -46,7 +49,9 @@ export async function verifyCertificateOffline(
   }
   const statusList = await verifySignedCredential(published.statusListJwt, published.jwks);
   if (statusList.id !== status.statusListCredential) {
-    throw new CredentialVerificationError(`status list ${String(statusList.id)} is not the credential's ${String(status.statusListCredential)}`);
+    throw new CredentialVerificationError(
+      `status list ${String(statusList.id)} is not the credential's ${String(status.statusListCredential)}`,
+    );
   }
   const subject = statusList.credentialSubject as JsonObject;
   if (subject.statusPurpose !== 'revocation' || typeof subject.encodedList !== 'string') {

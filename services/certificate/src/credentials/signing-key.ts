@@ -1,4 +1,10 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 
 /** The issuer's Ed25519 key: signs certificate credentials and the status list. */
@@ -31,7 +37,9 @@ export async function parseSigningKey(value: string): Promise<IssuerSigningKey> 
       ? createPrivateKey({ key: JSON.parse(trimmed) as JsonWebKey, format: 'jwk' })
       : createPrivateKey({ key: trimmed, format: 'pem' });
   } catch (err) {
-    throw new Error(`CERTIFICATE_SIGNING_KEY is neither a private JWK nor a PKCS#8 PEM: ${(err as Error).message}`);
+    throw new Error(
+      `CERTIFICATE_SIGNING_KEY is neither a private JWK nor a PKCS#8 PEM: ${(err as Error).message}`,
+    );
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') {
     throw new Error(`CERTIFICATE_SIGNING_KEY must be an Ed25519 key, got ${privateKey.asymmetricKeyType}`);
@@ -41,9 +49,14 @@ export async function parseSigningKey(value: string): Promise<IssuerSigningKey> 
 
 export async function fromPrivateKey(privateKey: KeyObject): Promise<IssuerSigningKey> {
   const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') throw new Error('not an Ed25519 key');
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string')
+    throw new Error('not an Ed25519 key');
   const kid = await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: jwk.x });
-  return { kid, privateKey, publicJwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid, alg: 'EdDSA', use: 'sig' } };
+  return {
+    kid,
+    privateKey,
+    publicJwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid, alg: 'EdDSA', use: 'sig' },
+  };
 }
 
 /** A fresh key, as a private JWK (what development persists so credentials survive restarts). */

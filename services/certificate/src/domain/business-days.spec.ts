@@ -1,4 +1,10 @@
-import { addBusinessDays, isBusinessDay, isIssuanceOverdue, issuanceDueOn, parseHolidayList } from './business-days';
+import {
+  addBusinessDays,
+  isBusinessDay,
+  isIssuanceOverdue,
+  issuanceDueOn,
+  parseHolidayList,
+} from './business-days';
 
 const noHolidays = { holidays: new Set<string>() };
 

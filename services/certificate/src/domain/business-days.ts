@@ -41,7 +41,8 @@ function nextDay(date: string): string {
  * next business day, like a release late on a Friday: Friday + 2 = Tuesday, Saturday + 2 = Tuesday.
  */
 export function addBusinessDays(date: string, days: number, calendar: BusinessCalendar): string {
-  if (!Number.isInteger(days) || days < 0) throw new RangeError(`business days must be a whole number >= 0, got ${days}`);
+  if (!Number.isInteger(days) || days < 0)
+    throw new RangeError(`business days must be a whole number >= 0, got ${days}`);
   let current = date;
   parseCalendarDate(current);
   let remaining = days;

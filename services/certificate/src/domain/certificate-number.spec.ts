@@ -1,4 +1,9 @@
-import { checkCharacter, generateCertificateNumber, NUMBER_ALPHABET, parseCertificateNumber } from './certificate-number';
+import {
+  checkCharacter,
+  generateCertificateNumber,
+  NUMBER_ALPHABET,
+  parseCertificateNumber,
+} from './certificate-number';
 
 function sequence(values: number[]): (max: number) => number {
   let i = 0;
@@ -15,9 +20,15 @@ describe('certificate numbers', () => {
   it('accept their own check character, however a person types them', () => {
     const number = generateCertificateNumber('AUDITOR', 2026, sequence([0, 1, 24, 7, 31, 18, 3]));
     expect(parseCertificateNumber(number)).toEqual({ ok: true, number });
-    expect(parseCertificateNumber(` ${number.toLowerCase().replace(/-/g, ' ')} `)).toEqual({ ok: true, number });
+    expect(parseCertificateNumber(` ${number.toLowerCase().replace(/-/g, ' ')} `)).toEqual({
+      ok: true,
+      number,
+    });
     // O read as 0, I and L as 1
-    expect(parseCertificateNumber(number.replace(/0/g, 'O').replace(/1/g, 'l'))).toEqual({ ok: true, number });
+    expect(parseCertificateNumber(number.replace(/0/g, 'O').replace(/1/g, 'l'))).toEqual({
+      ok: true,
+      number,
+    });
   });
 
   it('catch every single mistyped character', () => {

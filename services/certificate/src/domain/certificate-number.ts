@@ -68,19 +68,14 @@ export function generateCertificateNumber(
 }
 
 export type ParsedCertificateNumber =
-  | { ok: true; number: string }
-  | { ok: false; problem: 'FORMAT' | 'CHECK_CHARACTER'; message: string };
+  { ok: true; number: string } | { ok: false; problem: 'FORMAT' | 'CHECK_CHARACTER'; message: string };
 
 /**
  * Reads a number as a person typed it: case, spaces and dashes do not matter, O means 0 and
  * I or L mean 1. Returns the canonical form, or what is wrong in words a person can act on.
  */
 export function parseCertificateNumber(input: string): ParsedCertificateNumber {
-  const normalized = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const normalized = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   const shapeOk =
     normalized.length === NORMALIZED_LENGTH &&
     /^[FPA]\d{2}$/.test(normalized.slice(0, 3)) &&

@@ -2,13 +2,19 @@ import { checkHardCopyOrderAllowed, transitionHardCopyOrder } from './hard-copy-
 
 describe('hard copy orders', () => {
   it('move pending payment -> paid -> printed -> dispatched', () => {
-    expect(transitionHardCopyOrder('PENDING_PAYMENT', 'RECORD_PAYMENT')).toEqual({ ok: true, status: 'PAID' });
+    expect(transitionHardCopyOrder('PENDING_PAYMENT', 'RECORD_PAYMENT')).toEqual({
+      ok: true,
+      status: 'PAID',
+    });
     expect(transitionHardCopyOrder('PAID', 'MARK_PRINTED')).toEqual({ ok: true, status: 'PRINTED' });
     expect(transitionHardCopyOrder('PRINTED', 'MARK_DISPATCHED')).toEqual({ ok: true, status: 'DISPATCHED' });
   });
 
   it('an ATO-paid order waits for an address, then is paid', () => {
-    expect(transitionHardCopyOrder('AWAITING_ADDRESS', 'PROVIDE_ADDRESS')).toEqual({ ok: true, status: 'PAID' });
+    expect(transitionHardCopyOrder('AWAITING_ADDRESS', 'PROVIDE_ADDRESS')).toEqual({
+      ok: true,
+      status: 'PAID',
+    });
   });
 
   it('can be cancelled until printed, not after', () => {
@@ -30,6 +36,8 @@ describe('hard copy orders', () => {
     expect(checkHardCopyOrderAllowed('ORIGINAL', ['DISPATCHED'])).toContain('REPLACEMENT');
     expect(checkHardCopyOrderAllowed('REPLACEMENT', [])).toContain('nothing to replace');
     expect(checkHardCopyOrderAllowed('REPLACEMENT', ['DISPATCHED'])).toBeNull();
-    expect(checkHardCopyOrderAllowed('REPLACEMENT', ['DISPATCHED', 'PENDING_PAYMENT'])).toContain('already on its way');
+    expect(checkHardCopyOrderAllowed('REPLACEMENT', ['DISPATCHED', 'PENDING_PAYMENT'])).toContain(
+      'already on its way',
+    );
   });
 });

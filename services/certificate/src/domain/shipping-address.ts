@@ -7,10 +7,25 @@ export interface ShippingAddress {
   country: string;
 }
 
-export type AddressCheck = { ok: true; address: ShippingAddress } | { ok: false; field: string; message: string };
+export type AddressCheck =
+  { ok: true; address: ShippingAddress } | { ok: false; field: string; message: string };
 
 // Countries with no postal code system in common use; everywhere else the post needs one.
-const WITHOUT_POSTAL_CODES = new Set(['AE', 'AG', 'AO', 'BS', 'BZ', 'FJ', 'GH', 'HK', 'MO', 'QA', 'TZ', 'UG', 'ZW']);
+const WITHOUT_POSTAL_CODES = new Set([
+  'AE',
+  'AG',
+  'AO',
+  'BS',
+  'BZ',
+  'FJ',
+  'GH',
+  'HK',
+  'MO',
+  'QA',
+  'TZ',
+  'UG',
+  'ZW',
+]);
 
 // Formats for the countries that send most candidates; others only need a non-empty code.
 const POSTAL_CODE_FORMATS: Record<string, { pattern: RegExp; example: string }> = {
@@ -35,10 +50,15 @@ function isKnownCountry(code: string): boolean {
   return regionNames.of(code) !== code;
 }
 
-function text(value: string, field: string, max: number): { ok: true; value: string } | { ok: false; field: string; message: string } {
+function text(
+  value: string,
+  field: string,
+  max: number,
+): { ok: true; value: string } | { ok: false; field: string; message: string } {
   const trimmed = value.trim();
   if (!trimmed) return { ok: false, field, message: `${field} must not be empty` };
-  if (trimmed.length > max) return { ok: false, field, message: `${field} must be at most ${max} characters` };
+  if (trimmed.length > max)
+    return { ok: false, field, message: `${field} must be at most ${max} characters` };
   return { ok: true, value: trimmed };
 }
 
@@ -47,7 +67,11 @@ export function validateShippingAddress(input: ShippingAddress): AddressCheck {
   const recipientName = text(input.recipientName, 'recipientName', 300);
   if (!recipientName.ok) return recipientName;
   if (input.lines.length < 1 || input.lines.length > 5) {
-    return { ok: false, field: 'lines', message: 'lines must hold 1 to 5 address lines (street and number first)' };
+    return {
+      ok: false,
+      field: 'lines',
+      message: 'lines must hold 1 to 5 address lines (street and number first)',
+    };
   }
   const lines: string[] = [];
   for (const [i, line] of input.lines.entries()) {
@@ -59,14 +83,23 @@ export function validateShippingAddress(input: ShippingAddress): AddressCheck {
   if (!city.ok) return city;
   const country = input.country.trim().toUpperCase();
   if (!isKnownCountry(country)) {
-    return { ok: false, field: 'country', message: `country must be an ISO 3166-1 alpha-2 code such as GB or NL, got "${input.country}"` };
+    return {
+      ok: false,
+      field: 'country',
+      message: `country must be an ISO 3166-1 alpha-2 code such as GB or NL, got "${input.country}"`,
+    };
   }
   const postalCode = input.postalCode?.trim().toUpperCase() || null;
   if (postalCode === null && !WITHOUT_POSTAL_CODES.has(country)) {
-    return { ok: false, field: 'postalCode', message: `postalCode is required for addresses in ${regionNames.of(country)}` };
+    return {
+      ok: false,
+      field: 'postalCode',
+      message: `postalCode is required for addresses in ${regionNames.of(country)}`,
+    };
   }
   if (postalCode !== null) {
-    if (postalCode.length > 40) return { ok: false, field: 'postalCode', message: 'postalCode must be at most 40 characters' };
+    if (postalCode.length > 40)
+      return { ok: false, field: 'postalCode', message: 'postalCode must be at most 40 characters' };
     const format = POSTAL_CODE_FORMATS[country];
     if (format && !format.pattern.test(postalCode)) {
       return {
@@ -76,5 +109,8 @@ export function validateShippingAddress(input: ShippingAddress): AddressCheck {
       };
     }
   }
-  return { ok: true, address: { recipientName: recipientName.value, lines, city: city.value, postalCode, country } };
+  return {
+    ok: true,
+    address: { recipientName: recipientName.value, lines, city: city.value, postalCode, country },
+  };
 }

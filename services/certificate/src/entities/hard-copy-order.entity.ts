@@ -1,5 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { HardCopyKind, HardCopyOrderStatus, HardCopyOrigin, HardCopyRecipient } from '../domain/hard-copy-order';
+import type {
+  HardCopyKind,
+  HardCopyOrderStatus,
+  HardCopyOrigin,
+  HardCopyRecipient,
+} from '../domain/hard-copy-order';
 import type { ShippingAddress } from '../domain/shipping-address';
 
 @Entity({ name: 'hard_copy_order' })

@@ -25,8 +25,12 @@ export class CertificateTables1732600000000 implements MigrationInterface {
       `CREATE TABLE "hard_copy_order" ("id" uuid NOT NULL, "certificate_id" uuid NOT NULL, "kind" text NOT NULL, "origin" text NOT NULL, "recipient" text NOT NULL, "status" text NOT NULL, "shipping_address" jsonb, "price_amount_minor" integer NOT NULL, "price_currency" text NOT NULL, "paid_by" text NOT NULL, "payment_reference" text, "tracking_reference" text, "cancellation_reason" text, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, "paid_at" TIMESTAMP WITH TIME ZONE, "printed_at" TIMESTAMP WITH TIME ZONE, "dispatched_at" TIMESTAMP WITH TIME ZONE, "cancelled_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_hard_copy_order" PRIMARY KEY ("id"))`,
     );
     await q.query(`CREATE INDEX "IDX_hard_copy_order_created" ON "hard_copy_order" ("created_at", "id")`);
-    await q.query(`CREATE INDEX "IDX_hard_copy_order_status" ON "hard_copy_order" ("status", "created_at", "id")`);
-    await q.query(`CREATE INDEX "IDX_hard_copy_order_certificate" ON "hard_copy_order" ("certificate_id", "created_at")`);
+    await q.query(
+      `CREATE INDEX "IDX_hard_copy_order_status" ON "hard_copy_order" ("status", "created_at", "id")`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_hard_copy_order_certificate" ON "hard_copy_order" ("certificate_id", "created_at")`,
+    );
     await q.query(
       `CREATE TABLE "hard_copy_price" ("kind" text NOT NULL, "amount_minor" integer NOT NULL, "currency" text NOT NULL, CONSTRAINT "PK_hard_copy_price" PRIMARY KEY ("kind"))`,
     );

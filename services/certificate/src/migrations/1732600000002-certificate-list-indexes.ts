@@ -5,8 +5,12 @@ export class CertificateListIndexes1732600000002 implements MigrationInterface {
   name = 'CertificateListIndexes1732600000002';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE INDEX "IDX_certificate_status_created" ON "certificate" ("status", "created_at", "id")`);
-    await q.query(`CREATE INDEX "IDX_certificate_exam_created" ON "certificate" ("exam_code", "created_at", "id")`);
+    await q.query(
+      `CREATE INDEX "IDX_certificate_status_created" ON "certificate" ("status", "created_at", "id")`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_certificate_exam_created" ON "certificate" ("exam_code", "created_at", "id")`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

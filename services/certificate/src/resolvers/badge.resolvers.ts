@@ -27,14 +27,18 @@ export const badgeResolvers: Resolvers = {
       if (!certificate) throw notFound(`No certificate ${certificateId}`);
       requireHolder(context.viewer, certificate);
       if (certificate.status !== 'ISSUED') {
-        throw conflict(`Certificate ${certificate.number} is ${certificate.status}; a badge can be claimed for an issued certificate only.`);
+        throw conflict(
+          `Certificate ${certificate.number} is ${certificate.status}; a badge can be claimed for an issued certificate only.`,
+        );
       }
       // Claiming twice (a double click) returns the badge already claimed.
       await context.dataSource.query(
         `INSERT INTO "badge" ("id", "certificate_id", "claimed_at") VALUES ($1, $2, now()) ON CONFLICT ("certificate_id") DO NOTHING`,
         [randomUUID(), certificate.id],
       );
-      const badge = await context.dataSource.getRepository(BadgeEntity).findOneByOrFail({ certificateId: certificate.id });
+      const badge = await context.dataSource
+        .getRepository(BadgeEntity)
+        .findOneByOrFail({ certificateId: certificate.id });
       return { badge, certificate };
     },
   },

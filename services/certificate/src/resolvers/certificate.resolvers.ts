@@ -19,7 +19,10 @@ import type { CredentialParent } from './parents';
 
 const day = (instant: Date | null) => (instant ? toCalendarDate(instant) : null);
 
-async function visibleCertificate(context: ServiceContext, certificate: CertificateEntity | null): Promise<CertificateEntity | null> {
+async function visibleCertificate(
+  context: ServiceContext,
+  certificate: CertificateEntity | null,
+): Promise<CertificateEntity | null> {
   if (!certificate) return null;
   requireCertificateAccess(context.viewer, certificate);
   return certificate;
@@ -33,7 +36,10 @@ async function loadForStaff(context: ServiceContext, id: string): Promise<Certif
 }
 
 /** The signed credential of the certificate's current version (null while pending). */
-export async function currentCredential(context: ServiceContext, certificate: CertificateEntity): Promise<CredentialParent | null> {
+export async function currentCredential(
+  context: ServiceContext,
+  certificate: CertificateEntity,
+): Promise<CredentialParent | null> {
   if (certificate.version === 0) return null;
   const versions = await context.loaders.versionsByCertificateId.load(certificate.id);
   const current = versions.find((v) => v.version === certificate.version);
@@ -47,9 +53,12 @@ export const certificateResolvers: Resolvers = {
     async verifyCertificate(_parent, { number }, context) {
       const decision = await context.rateLimiter.take(context.rateLimitKey);
       if (!decision.allowed) {
-        throw rateLimited(`Too many verifications from this client; try again in ${decision.retryAfterSeconds} seconds.`, {
-          retryAfterSeconds: decision.retryAfterSeconds,
-        });
+        throw rateLimited(
+          `Too many verifications from this client; try again in ${decision.retryAfterSeconds} seconds.`,
+          {
+            retryAfterSeconds: decision.retryAfterSeconds,
+          },
+        );
       }
       return verifyCertificateNumber(number, (n) => context.loaders.certificateByNumber.load(n));
     },
@@ -71,11 +80,13 @@ export const certificateResolvers: Resolvers = {
       const size = clampPageSize(first, MAX_PAGE_SIZE);
       let atoId = filter?.atoId ?? null;
       if (viewer.role === 'ato_staff') {
-        if (atoId !== null && atoId !== viewer.atoId) throw forbidden("ATO staff see only their own ATO's certificates");
+        if (atoId !== null && atoId !== viewer.atoId)
+          throw forbidden("ATO staff see only their own ATO's certificates");
         atoId = viewer.atoId ?? null;
         if (!atoId) throw forbidden('This ATO staff account names no ATO');
       }
-      if (atoId !== null && !isUuid(atoId)) throw badUserInput(`filter.atoId ${atoId} is not an ATO id`, { field: 'filter.atoId' });
+      if (atoId !== null && !isUuid(atoId))
+        throw badUserInput(`filter.atoId ${atoId} is not an ATO id`, { field: 'filter.atoId' });
       const query = context.dataSource
         .getRepository(CertificateEntity)
         .createQueryBuilder('c')
@@ -113,7 +124,9 @@ export const certificateResolvers: Resolvers = {
     async certificateStatusList(_parent, { list }, context) {
       const number = list ?? 1;
       if (!Number.isInteger(number) || number < 1 || number > MAX_STATUS_LISTS) {
-        throw badUserInput(`list must be a status list number from 1 to ${MAX_STATUS_LISTS}`, { field: 'list' });
+        throw badUserInput(`list must be a status list number from 1 to ${MAX_STATUS_LISTS}`, {
+          field: 'list',
+        });
       }
       return signedStatusList(context.dataSource, context.issuer, number);
     },
@@ -125,7 +138,14 @@ export const certificateResolvers: Resolvers = {
       const holderName = requireText(input.holderName, 'holderName', 300);
       const reason = requireText(input.reason, 'reason', 2000);
       return context.dataSource.transaction((manager) =>
-        correctHolderName(manager, certificate.id, holderName, reason, context.viewer.subject, context.issuer),
+        correctHolderName(
+          manager,
+          certificate.id,
+          holderName,
+          reason,
+          context.viewer.subject,
+          context.issuer,
+        ),
       );
     },
 
@@ -133,7 +153,10 @@ export const certificateResolvers: Resolvers = {
       const certificate = await loadForStaff(context, input.certificateId);
       const reason = requireText(input.reason, 'reason', 2000);
       return context.dataSource.transaction((manager) =>
-        revokeCertificate(manager, certificate.id, reason, new Date(), { requestId: context.requestId, alreadyRevoked: 'conflict' }),
+        revokeCertificate(manager, certificate.id, reason, new Date(), {
+          requestId: context.requestId,
+          alreadyRevoked: 'conflict',
+        }),
       );
     },
   },
@@ -143,7 +166,9 @@ export const certificateResolvers: Resolvers = {
       const ref = reference as { id?: string; number?: string };
       let certificate: CertificateEntity | null = null;
       if (ref.id !== undefined) {
-        certificate = isUuid(ref.id) ? await context.loaders.certificateById.load(ref.id.toLowerCase()) : null;
+        certificate = isUuid(ref.id)
+          ? await context.loaders.certificateById.load(ref.id.toLowerCase())
+          : null;
       } else if (ref.number !== undefined) {
         const parsed = parseCertificateNumber(ref.number);
         certificate = parsed.ok ? await context.loaders.certificateByNumber.load(parsed.number) : null;
@@ -159,10 +184,15 @@ export const certificateResolvers: Resolvers = {
     versions: (certificate, _args, context) => context.loaders.versionsByCertificateId.load(certificate.id),
     revocation: (certificate) =>
       certificate.revokedAt
-        ? { revokedAt: certificate.revokedAt, revokedOn: toCalendarDate(certificate.revokedAt), reason: certificate.revocationReason ?? '' }
+        ? {
+            revokedAt: certificate.revokedAt,
+            revokedOn: toCalendarDate(certificate.revokedAt),
+            reason: certificate.revocationReason ?? '',
+          }
         : null,
     credential: (certificate, _args, context) => currentCredential(context, certificate),
-    verificationUrl: (certificate, _args, context) => publicUrls(context.issuer.profile).verification(certificate.number),
+    verificationUrl: (certificate, _args, context) =>
+      publicUrls(context.issuer.profile).verification(certificate.number),
     async badge(certificate, _args, context) {
       const badge = await context.loaders.badgeByCertificateId.load(certificate.id);
       return badge ? { badge, certificate } : null;
@@ -185,9 +215,11 @@ export const certificateResolvers: Resolvers = {
       const { viewer } = context;
       requireRole(viewer, 'candidate', 'ato_staff', 'scheme_staff');
       if (viewer.role === 'candidate' && viewer.candidateId !== candidate.id) {
-        throw forbidden("Candidates see only their own certificates");
+        throw forbidden('Candidates see only their own certificates');
       }
-      const all = isUuid(candidate.id) ? await context.loaders.certificatesByCandidateId.load(candidate.id.toLowerCase()) : [];
+      const all = isUuid(candidate.id)
+        ? await context.loaders.certificatesByCandidateId.load(candidate.id.toLowerCase())
+        : [];
       // ATO staff: only the certificates earned through their ATO.
       const visible = isSchemeStaff(viewer) ? all : all.filter((c) => canSeeCertificate(viewer, c));
       return pageInMemory(visible, args);

@@ -18,18 +18,31 @@ function shippingAddressFrom(input: HardCopyShippingAddressInput): ShippingAddre
     postalCode: input.postalCode ?? null,
     country: input.country,
   });
-  if (!checked.ok) throw badUserInput(`shippingAddress.${checked.field}: ${checked.message}`, { field: `shippingAddress.${checked.field}` });
+  if (!checked.ok)
+    throw badUserInput(`shippingAddress.${checked.field}: ${checked.message}`, {
+      field: `shippingAddress.${checked.field}`,
+    });
   return checked.address;
 }
 
-async function loadOrder(context: ServiceContext, orderId: string): Promise<{ order: HardCopyOrderEntity; certificate: CertificateEntity }> {
-  const order = await context.dataSource.getRepository(HardCopyOrderEntity).findOneBy({ id: requireId(orderId, 'hard copy order') });
+async function loadOrder(
+  context: ServiceContext,
+  orderId: string,
+): Promise<{ order: HardCopyOrderEntity; certificate: CertificateEntity }> {
+  const order = await context.dataSource
+    .getRepository(HardCopyOrderEntity)
+    .findOneBy({ id: requireId(orderId, 'hard copy order') });
   const certificate = order ? await context.loaders.certificateById.load(order.certificateId) : null;
   if (!order || !certificate) throw notFound(`No hard copy order ${orderId}`);
   return { order, certificate };
 }
 
-async function staffChange(context: ServiceContext, orderId: string, change: Parameters<typeof changeHardCopyOrder>[2], fields: Partial<HardCopyOrderEntity> = {}) {
+async function staffChange(
+  context: ServiceContext,
+  orderId: string,
+  change: Parameters<typeof changeHardCopyOrder>[2],
+  fields: Partial<HardCopyOrderEntity> = {},
+) {
   requireSchemeStaff(context.viewer);
   const id = requireId(orderId, 'hard copy order');
   return context.dataSource.transaction((manager) => changeHardCopyOrder(manager, id, change, fields));
@@ -49,10 +62,14 @@ export const hardCopyOrderResolvers: Resolvers = {
         .limit(size + 1);
       if (viewer.role === 'ato_staff') {
         if (!viewer.atoId) throw forbidden('This ATO staff account names no ATO');
-        query.innerJoin('certificate', 'c', 'c.id = o.certificate_id AND c.ato_id = :atoId', { atoId: viewer.atoId });
+        query.innerJoin('certificate', 'c', 'c.id = o.certificate_id AND c.ato_id = :atoId', {
+          atoId: viewer.atoId,
+        });
       } else if (viewer.role === 'candidate') {
         if (!viewer.candidateId) throw forbidden('This candidate account names no candidate');
-        query.innerJoin('certificate', 'c', 'c.id = o.certificate_id AND c.candidate_id = :candidateId', { candidateId: viewer.candidateId });
+        query.innerJoin('certificate', 'c', 'c.id = o.certificate_id AND c.candidate_id = :candidateId', {
+          candidateId: viewer.candidateId,
+        });
       }
       if (status) query.andWhere('o.status = :status', { status });
       const cursor = keysetAfter(after);
@@ -63,28 +80,39 @@ export const hardCopyOrderResolvers: Resolvers = {
 
   Mutation: {
     async orderCertificateHardCopy(_parent, { input }, context) {
-      const certificate = await context.loaders.certificateById.load(requireId(input.certificateId, 'certificate'));
+      const certificate = await context.loaders.certificateById.load(
+        requireId(input.certificateId, 'certificate'),
+      );
       if (!certificate) throw notFound(`No certificate ${input.certificateId}`);
       requireHolder(context.viewer, certificate);
       const address = shippingAddressFrom(input.shippingAddress);
-      return context.dataSource.transaction((manager) => orderHardCopy(manager, certificate, input.kind ?? 'ORIGINAL', address));
+      return context.dataSource.transaction((manager) =>
+        orderHardCopy(manager, certificate, input.kind ?? 'ORIGINAL', address),
+      );
     },
 
     async provideHardCopyShippingAddress(_parent, { orderId, shippingAddress }, context) {
       const { order, certificate } = await loadOrder(context, orderId);
       requireHolder(context.viewer, certificate);
-      if (order.recipient !== 'CANDIDATE') throw forbidden('This copy is sent to the ATO; its address comes from the ATO');
+      if (order.recipient !== 'CANDIDATE')
+        throw forbidden('This copy is sent to the ATO; its address comes from the ATO');
       const address = shippingAddressFrom(shippingAddress);
-      return context.dataSource.transaction((manager) => changeHardCopyOrder(manager, order.id, 'PROVIDE_ADDRESS', { shippingAddress: address }));
+      return context.dataSource.transaction((manager) =>
+        changeHardCopyOrder(manager, order.id, 'PROVIDE_ADDRESS', { shippingAddress: address }),
+      );
     },
 
     recordHardCopyPayment: (_parent, { orderId, paymentReference }, context) =>
-      staffChange(context, orderId, 'RECORD_PAYMENT', { paymentReference: requireText(paymentReference, 'paymentReference', 200) }),
+      staffChange(context, orderId, 'RECORD_PAYMENT', {
+        paymentReference: requireText(paymentReference, 'paymentReference', 200),
+      }),
 
     markHardCopyPrinted: (_parent, { orderId }, context) => staffChange(context, orderId, 'MARK_PRINTED'),
 
     markHardCopyDispatched: (_parent, { orderId, trackingReference }, context) =>
-      staffChange(context, orderId, 'MARK_DISPATCHED', { trackingReference: requireText(trackingReference, 'trackingReference', 200) }),
+      staffChange(context, orderId, 'MARK_DISPATCHED', {
+        trackingReference: requireText(trackingReference, 'trackingReference', 200),
+      }),
 
     async cancelHardCopyOrder(_parent, { orderId, reason }, context) {
       const { viewer } = context;
@@ -100,7 +128,9 @@ export const hardCopyOrderResolvers: Resolvers = {
           }
         };
       }
-      return context.dataSource.transaction((manager) => changeHardCopyOrder(manager, order.id, 'CANCEL', { cancellationReason }, guard));
+      return context.dataSource.transaction((manager) =>
+        changeHardCopyOrder(manager, order.id, 'CANCEL', { cancellationReason }, guard),
+      );
     },
   },
 

@@ -35,7 +35,11 @@ export const resolvers: Resolvers = {
   ...scalarResolvers,
   JSON: JSONScalar,
   Query: { ...certificateResolvers.Query, ...badgeResolvers.Query, ...hardCopyOrderResolvers.Query },
-  Mutation: { ...certificateResolvers.Mutation, ...badgeResolvers.Mutation, ...hardCopyOrderResolvers.Mutation },
+  Mutation: {
+    ...certificateResolvers.Mutation,
+    ...badgeResolvers.Mutation,
+    ...hardCopyOrderResolvers.Mutation,
+  },
   Certificate: certificateResolvers.Certificate,
   CertificateCredential: certificateResolvers.CertificateCredential,
   Candidate: certificateResolvers.Candidate,

@@ -1,4 +1,10 @@
-import { badUserInput, clampPageSize, decodeCursor, encodeCursor, type PageArgs } from '@iso20000/service-kit';
+import {
+  badUserInput,
+  clampPageSize,
+  decodeCursor,
+  encodeCursor,
+  type PageArgs,
+} from '@iso20000/service-kit';
 
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];

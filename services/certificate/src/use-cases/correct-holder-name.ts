@@ -16,10 +16,15 @@ export async function correctHolderName(
   correctedBy: string | null,
   issuer: CertificateIssuer,
 ): Promise<CertificateEntity> {
-  const certificate = await manager.findOne(CertificateEntity, { where: { id: certificateId }, lock: { mode: 'pessimistic_write' } });
+  const certificate = await manager.findOne(CertificateEntity, {
+    where: { id: certificateId },
+    lock: { mode: 'pessimistic_write' },
+  });
   if (!certificate) throw new Error(`certificate ${certificateId} vanished`);
   if (certificate.status !== 'ISSUED') {
-    throw conflict(`Certificate ${certificate.number} is ${certificate.status}; only an issued certificate can be reissued.`);
+    throw conflict(
+      `Certificate ${certificate.number} is ${certificate.status}; only an issued certificate can be reissued.`,
+    );
   }
   if (certificate.holderName === holderName) {
     throw conflict(`The certificate already shows the name "${holderName}"; nothing to correct.`);

@@ -19,7 +19,11 @@ async function priceOf(manager: EntityManager, kind: HardCopyKind): Promise<Hard
   return price;
 }
 
-function newOrder(certificate: CertificateEntity, price: HardCopyPriceEntity, fields: Partial<HardCopyOrderEntity>): HardCopyOrderEntity {
+function newOrder(
+  certificate: CertificateEntity,
+  price: HardCopyPriceEntity,
+  fields: Partial<HardCopyOrderEntity>,
+): HardCopyOrderEntity {
   return Object.assign(new HardCopyOrderEntity(), {
     id: randomUUID(),
     certificateId: certificate.id,
@@ -47,7 +51,10 @@ function newOrder(certificate: CertificateEntity, price: HardCopyPriceEntity, fi
  * The ATO asked for paper and electronic: the paper copy is ordered with the certificate, paid by
  * the ATO's course. Sent to the ATO (its address is known) or to the candidate (who gives theirs).
  */
-export async function createAutomaticHardCopyOrder(manager: EntityManager, certificate: CertificateEntity): Promise<HardCopyOrderEntity | null> {
+export async function createAutomaticHardCopyOrder(
+  manager: EntityManager,
+  certificate: CertificateEntity,
+): Promise<HardCopyOrderEntity | null> {
   if (!certificate.atoId) return null;
   const preference = await manager.findOneBy(AtoDeliveryPreferenceEntity, { atoId: certificate.atoId });
   if (!preference || preference.format !== 'PAPER_AND_ELECTRONIC') return null;
@@ -74,12 +81,20 @@ export async function orderHardCopy(
   shippingAddress: ShippingAddress,
 ): Promise<HardCopyOrderEntity> {
   if (certificate.status !== 'ISSUED') {
-    throw conflict(`Certificate ${certificate.number} is ${certificate.status}; only an issued certificate can be printed.`);
+    throw conflict(
+      `Certificate ${certificate.number} is ${certificate.status}; only an issued certificate can be printed.`,
+    );
   }
   // Lock the certificate row: two simultaneous orders must not both pass the check below.
   await manager.query(`SELECT 1 FROM "certificate" WHERE "id" = $1 FOR UPDATE`, [certificate.id]);
-  const existing = await manager.find(HardCopyOrderEntity, { where: { certificateId: certificate.id }, select: { status: true } });
-  const refusal = checkHardCopyOrderAllowed(kind, existing.map((o) => o.status));
+  const existing = await manager.find(HardCopyOrderEntity, {
+    where: { certificateId: certificate.id },
+    select: { status: true },
+  });
+  const refusal = checkHardCopyOrderAllowed(
+    kind,
+    existing.map((o) => o.status),
+  );
   if (refusal) throw conflict(refusal);
   const order = newOrder(certificate, await priceOf(manager, kind), { shippingAddress });
   await manager.insert(HardCopyOrderEntity, order);
@@ -95,25 +110,33 @@ export async function changeHardCopyOrder(
   /** Checks the locked order before the change (e.g. what its holder may still do); throws to refuse. */
   guard?: (order: HardCopyOrderEntity) => void,
 ): Promise<HardCopyOrderEntity> {
-  const order = await manager.findOne(HardCopyOrderEntity, { where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+  const order = await manager.findOne(HardCopyOrderEntity, {
+    where: { id: orderId },
+    lock: { mode: 'pessimistic_write' },
+  });
   if (!order) throw notFound(`No hard copy order ${orderId}`);
   guard?.(order);
   const next = transitionHardCopyOrder(order.status, action);
   if (!next.ok) throw conflict(next.message);
   const now = new Date();
-  const timestamps: Partial<HardCopyOrderEntity> = {
-    PAID: { paidAt: now },
-    PRINTED: { printedAt: now },
-    DISPATCHED: { dispatchedAt: now },
-    CANCELLED: { cancelledAt: now },
-  }[next.status as 'PAID' | 'PRINTED' | 'DISPATCHED' | 'CANCELLED'] ?? {};
+  const timestamps: Partial<HardCopyOrderEntity> =
+    {
+      PAID: { paidAt: now },
+      PRINTED: { printedAt: now },
+      DISPATCHED: { dispatchedAt: now },
+      CANCELLED: { cancelledAt: now },
+    }[next.status as 'PAID' | 'PRINTED' | 'DISPATCHED' | 'CANCELLED'] ?? {};
   Object.assign(order, changes, timestamps, { status: next.status });
   await manager.save(HardCopyOrderEntity, order);
   return order;
 }
 
 /** A revoked certificate is not printed: cancel its orders that have not been printed yet. */
-export async function cancelUnprintedOrders(manager: EntityManager, certificateId: string, reason: string): Promise<void> {
+export async function cancelUnprintedOrders(
+  manager: EntityManager,
+  certificateId: string,
+  reason: string,
+): Promise<void> {
   await manager.query(
     `UPDATE "hard_copy_order" SET "status" = 'CANCELLED', "cancelled_at" = now(), "cancellation_reason" = $2
      WHERE "certificate_id" = $1 AND "status" IN ('AWAITING_ADDRESS', 'PENDING_PAYMENT', 'PAID')`,

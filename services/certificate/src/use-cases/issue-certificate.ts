@@ -15,7 +15,11 @@ import { createAutomaticHardCopyOrder } from './hard-copy-orders';
 
 export type SittingReleased = PayloadOf<typeof Events.ExamSittingReleased>;
 
-async function unusedCertificateNumber(manager: EntityManager, examCode: CertificateEntity['examCode'], year: number): Promise<string> {
+async function unusedCertificateNumber(
+  manager: EntityManager,
+  examCode: CertificateEntity['examCode'],
+  year: number,
+): Promise<string> {
   // 32^7 random numbers per exam and year: a collision is rare, but the unique constraint would
   // fail the whole issuance, so look first.
   for (let attempt = 0; attempt < 10; attempt++) {
@@ -39,7 +43,10 @@ export async function recordReleasedPass(
   if (!release.passed) return null;
   const existing = await manager.findOneBy(CertificateEntity, { sittingId: release.sittingId });
   if (existing) {
-    logger.info({ certificateId: existing.id, sittingId: release.sittingId }, 'sitting already has a certificate; release ignored');
+    logger.info(
+      { certificateId: existing.id, sittingId: release.sittingId },
+      'sitting already has a certificate; release ignored',
+    );
     return existing;
   }
   if (await manager.existsBy(VoidedSittingEntity, { sittingId: release.sittingId })) {
@@ -47,7 +54,9 @@ export async function recordReleasedPass(
     return null;
   }
   const releasedAt = new Date(release.releasedAt);
-  const [{ index }] = (await manager.query(`SELECT nextval('certificate_status_list_index_seq')::int AS "index"`)) as { index: number }[];
+  const [{ index }] = (await manager.query(
+    `SELECT nextval('certificate_status_list_index_seq')::int AS "index"`,
+  )) as { index: number }[];
   const certificate = manager.create(CertificateEntity, {
     id: randomUUID(),
     number: await unusedCertificateNumber(manager, release.examCode, releasedAt.getUTCFullYear()),
@@ -142,22 +151,28 @@ export async function issuePendingCertificate(
 }
 
 /** Retries certificates left pending (e.g. signing failed); each in its own transaction. */
-export async function issueStillPendingCertificates(dataSource: DataSource, issuer: CertificateIssuer, logger: Logger): Promise<number> {
+export async function issueStillPendingCertificates(
+  dataSource: DataSource,
+  issuer: CertificateIssuer,
+  logger: Logger,
+): Promise<number> {
   let issued = 0;
   for (;;) {
-    const done = await dataSource.transaction(async (manager) => {
-      // SKIP LOCKED: several instances sweep without waiting for each other.
-      const rows = (await manager.query(
-        `SELECT "id" FROM "certificate" WHERE "status" = 'PENDING' ORDER BY "due_on", "id" LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      )) as { id: string }[];
-      if (rows.length === 0) return true;
-      const certificate = await manager.findOneByOrFail(CertificateEntity, { id: rows[0].id });
-      await issuePendingCertificate(manager, certificate, issuer);
-      return false;
-    }).catch((err: unknown) => {
-      logger.error({ err }, 'sweep of pending certificates failed');
-      return true;
-    });
+    const done = await dataSource
+      .transaction(async (manager) => {
+        // SKIP LOCKED: several instances sweep without waiting for each other.
+        const rows = (await manager.query(
+          `SELECT "id" FROM "certificate" WHERE "status" = 'PENDING' ORDER BY "due_on", "id" LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        )) as { id: string }[];
+        if (rows.length === 0) return true;
+        const certificate = await manager.findOneByOrFail(CertificateEntity, { id: rows[0].id });
+        await issuePendingCertificate(manager, certificate, issuer);
+        return false;
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'sweep of pending certificates failed');
+        return true;
+      });
     if (done) return issued;
     issued++;
   }

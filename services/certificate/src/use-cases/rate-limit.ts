@@ -44,12 +44,17 @@ export class PostgresRateLimiter implements RateLimiter {
       `SELECT EXTRACT(EPOCH FROM ("theoretical_arrival_at" - now()))::float8 AS "ahead" FROM "verification_rate_limit" WHERE "client_key" = $1`,
       [clientKey],
     )) as { ahead: number }[];
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((row?.ahead ?? 0) - this.toleranceSeconds)) };
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((row?.ahead ?? 0) - this.toleranceSeconds)),
+    };
   }
 
   /** Forgets buckets that have been full for an hour. */
   async forgetIdleClients(): Promise<void> {
-    await this.dataSource.query(`DELETE FROM "verification_rate_limit" WHERE "theoretical_arrival_at" < now() - interval '1 hour'`);
+    await this.dataSource.query(
+      `DELETE FROM "verification_rate_limit" WHERE "theoretical_arrival_at" < now() - interval '1 hour'`,
+    );
   }
 }
 

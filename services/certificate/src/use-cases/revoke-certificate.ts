@@ -15,18 +15,27 @@ export async function revokeCertificate(
   revokedAt: Date,
   options: { requestId?: string; alreadyRevoked: 'ignore' | 'conflict' },
 ): Promise<CertificateEntity> {
-  const certificate = await manager.findOne(CertificateEntity, { where: { id: certificateId }, lock: { mode: 'pessimistic_write' } });
+  const certificate = await manager.findOne(CertificateEntity, {
+    where: { id: certificateId },
+    lock: { mode: 'pessimistic_write' },
+  });
   if (!certificate) throw new Error(`certificate ${certificateId} vanished`);
   if (certificate.status === 'REVOKED') {
     if (options.alreadyRevoked === 'conflict') {
-      throw conflict(`Certificate ${certificate.number} was already revoked on ${certificate.revokedAt?.toISOString().slice(0, 10)}.`);
+      throw conflict(
+        `Certificate ${certificate.number} was already revoked on ${certificate.revokedAt?.toISOString().slice(0, 10)}.`,
+      );
     }
     return certificate;
   }
   certificate.status = 'REVOKED';
   certificate.revokedAt = revokedAt;
   certificate.revocationReason = reason;
-  await manager.update(CertificateEntity, { id: certificate.id }, { status: 'REVOKED', revokedAt, revocationReason: reason });
+  await manager.update(
+    CertificateEntity,
+    { id: certificate.id },
+    { status: 'REVOKED', revokedAt, revocationReason: reason },
+  );
   await cancelUnprintedOrders(manager, certificate.id, `Certificate revoked: ${reason}`);
   await recordEvent(
     manager,

@@ -6,7 +6,10 @@ import { encodeStatusList, STATUS_LIST_LENGTH } from '../domain/status-list';
 
 /** Certificates are spread over lists of 131,072 entries: list n holds indexes (n-1)*L .. n*L-1. */
 export function statusListEntry(globalIndex: number): { statusList: number; statusListIndex: number } {
-  return { statusList: Math.floor(globalIndex / STATUS_LIST_LENGTH) + 1, statusListIndex: globalIndex % STATUS_LIST_LENGTH };
+  return {
+    statusList: Math.floor(globalIndex / STATUS_LIST_LENGTH) + 1,
+    statusListIndex: globalIndex % STATUS_LIST_LENGTH,
+  };
 }
 
 export interface SignedStatusList {
@@ -16,7 +19,11 @@ export interface SignedStatusList {
 }
 
 /** The current revocation status list, signed now (cheap: one indexed query and one Ed25519 signature). */
-export async function signedStatusList(dataSource: DataSource, issuer: CertificateIssuer, list: number): Promise<SignedStatusList> {
+export async function signedStatusList(
+  dataSource: DataSource,
+  issuer: CertificateIssuer,
+  list: number,
+): Promise<SignedStatusList> {
   const from = (list - 1) * STATUS_LIST_LENGTH;
   const rows = (await dataSource.query(
     `SELECT "status_list_index" AS "index" FROM "certificate" WHERE "status" = 'REVOKED' AND "status_list_index" >= $1 AND "status_list_index" < $2`,
@@ -28,5 +35,9 @@ export async function signedStatusList(dataSource: DataSource, issuer: Certifica
     new Date(),
     list,
   );
-  return { id: publicUrls(issuer.profile).statusList(list), jwt: await signCredential(document, issuer.key), document };
+  return {
+    id: publicUrls(issuer.profile).statusList(list),
+    jwt: await signCredential(document, issuer.key),
+    document,
+  };
 }

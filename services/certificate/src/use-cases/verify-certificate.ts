@@ -36,7 +36,8 @@ export async function verifyCertificateNumber(
   findIssued: (number: string) => Promise<CertificateEntity | null>,
 ): Promise<CertificateVerification> {
   const parsed = parseCertificateNumber(input);
-  if (!parsed.ok) return { status: 'INVALID_NUMBER', number: input.trim().slice(0, 64), message: parsed.message };
+  if (!parsed.ok)
+    return { status: 'INVALID_NUMBER', number: input.trim().slice(0, 64), message: parsed.message };
   const certificate = await findIssued(parsed.number);
   // A pending certificate is not issued yet: for the public it does not exist.
   if (!certificate || certificate.status === 'PENDING') {
