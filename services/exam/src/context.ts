@@ -5,10 +5,8 @@ import { createLoaders, type ExamLoaders } from './loaders';
 export interface ServiceContext extends BaseContext {
   dataSource: DataSource;
   loaders: ExamLoaders;
-  /** Wakes the outbox relay after a commit that recorded events, so they leave at once. */
-  eventsRecorded: () => void;
 }
 
-export function createServiceContext(base: BaseContext, dataSource: DataSource, eventsRecorded: () => void = () => undefined): ServiceContext {
-  return { ...base, dataSource, loaders: createLoaders(dataSource), eventsRecorded };
+export function createServiceContext(base: BaseContext, dataSource: DataSource): ServiceContext {
+  return { ...base, dataSource, loaders: createLoaders(dataSource) };
 }

@@ -1,17 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CredentialStore } from '@iso20000/auth';
-import { OutboxRelay } from '@iso20000/events';
 import {
-  baseContextFactory,
+  assembleService,
   baseServiceConfig,
-  createServiceAuthenticator,
-  createSubgraph,
+  type AssembledService,
   type Authenticates,
-  type IncomingGraphQLRequest,
   type Logger,
 } from '@iso20000/service-kit';
-import type { ApolloServer } from '@apollo/server';
 import { parse } from 'graphql';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
@@ -43,48 +38,18 @@ export interface ExamServiceDeps {
   authenticator?: Authenticates;
 }
 
-export interface ExamService {
-  apollo: ApolloServer<ServiceContext>;
-  context: (request: IncomingGraphQLRequest) => Promise<ServiceContext>;
-  /** Starts Apollo, the outbox relay and the event consumers. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
+/** Apollo, the outbox relay and the event consumers. */
+export type ExamService = AssembledService<ServiceContext>;
 
 export async function buildService(deps: ExamServiceDeps): Promise<ExamService> {
-  const { dataSource, nc, logger, config } = deps;
-  const namespace = deps.namespace ?? config.EVENTS_NAMESPACE;
-  let authenticator = deps.authenticator;
-  let credentials: CredentialStore | null = null;
-  if (!authenticator) {
-    const created = await createServiceAuthenticator({ ...config, EVENTS_NAMESPACE: namespace }, nc, logger, 'exam');
-    authenticator = created.authenticator;
-    credentials = created.credentials;
-  }
-  const relay = new OutboxRelay({ dataSource, nc, namespace, logger });
-  const consumers = createExamConsumers({ dataSource, nc, namespace, logger });
-  const apollo = createSubgraph<ServiceContext>({
+  const { dataSource, nc, logger } = deps;
+  const namespace = deps.namespace ?? deps.config.EVENTS_NAMESPACE;
+  return assembleService<ServiceContext>({
+    ...deps,
     name: 'exam',
     typeDefs: parse(loadTypeDefs()),
     resolvers: mergeResolvers(resolvers, statisticsResolvers),
-    logger,
-    production: config.NODE_ENV === 'production',
+    contextFor: (base) => createServiceContext(base, dataSource),
+    workers: () => createExamConsumers({ dataSource, nc, namespace, logger }),
   });
-  const baseContext = baseContextFactory(authenticator, logger);
-
-  return {
-    apollo,
-    context: async (request) => createServiceContext(await baseContext(request), dataSource, () => relay.kick()),
-    async start() {
-      await apollo.start();
-      relay.start();
-      for (const consumer of consumers) await consumer.start();
-    },
-    async stop() {
-      for (const consumer of consumers) await consumer.stop();
-      await relay.stop();
-      await credentials?.close();
-      await apollo.stop();
-    },
-  };
 }

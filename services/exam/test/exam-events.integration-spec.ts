@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Events, wireSubject, type EventDefinition } from '@iso20000/events';
+import { Events, wireSubject } from '@iso20000/events';
 import { AckPolicy, DeliverPolicy, type JsMsg } from 'nats';
-import { errorCodes } from '@iso20000/testing';
+import { errorCodes, eventually } from '@iso20000/testing';
 import { seedForms } from '../src/reference-data/scheme-reference-data';
 import type { MultipleChoiceKey } from '../src/domain/marking';
 import { ATTEND, candidate, inDays, MARK, REGISTER, SCHEDULE, staff, startExamHarness, type ExamHarness } from './exam-test-harness';
@@ -12,28 +12,11 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-/** Publishes an event as its producer's outbox relay would (envelope, Nats-Msg-Id). */
-async function publish<T>(def: EventDefinition<T>, payload: T): Promise<void> {
-  const id = randomUUID();
-  const envelope = { id, subject: def.subject, version: def.version, occurredAt: new Date().toISOString(), payload };
-  await h.nc.jetstream().publish(wireSubject(def.subject, h.namespace), JSON.stringify(envelope), { msgID: id });
-}
-
-async function eventually<T>(probe: () => Promise<T | null | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 it('learns ATO accreditation from accreditation events, and stops taking registrations when the ATO is suspended', async () => {
   const atoId = randomUUID();
   const changedAt = new Date(Date.now() - 60_000).toISOString();
-  await publish(Events.AtoStatusChanged, { atoId, name: 'Service Academy', country: 'GB', status: 'ACCREDITED', previousStatus: 'UNDER_ASSESSMENT', reason: null, changedAt });
-  await eventually(async () => (await h.db.dataSource.query(`SELECT status FROM ato_statuses WHERE ato_id = $1`, [atoId]))[0], 'ATO status');
+  await h.publish(Events.AtoStatusChanged, { atoId, name: 'Service Academy', country: 'GB', status: 'ACCREDITED', previousStatus: 'UNDER_ASSESSMENT', reason: null, changedAt });
+  await eventually(async () => (await h.db.dataSource.query(`SELECT status FROM ato_statuses WHERE ato_id = $1`, [atoId]))[0], 10_000, 'ATO status');
 
   const scheduled = await h.ok<{ scheduleExamSession: { id: string } }>(staff, SCHEDULE, {
     input: { kind: 'ATO_COURSE', examCode: 'FOUNDATION', atoId, venue: 'Academy room 2', country: 'GB', startsAt: inDays(3), languages: ['en'], capacity: 10 },
@@ -41,10 +24,10 @@ it('learns ATO accreditation from accreditation events, and stops taking registr
   const sessionId = scheduled.scheduleExamSession.id;
   await h.ok(candidate(), REGISTER, { input: { sessionId, language: 'en' } });
 
-  await publish(Events.AtoStatusChanged, { atoId, name: 'Service Academy', country: 'GB', status: 'SUSPENDED', previousStatus: 'ACCREDITED', reason: 'Audit findings', changedAt: new Date().toISOString() });
+  await h.publish(Events.AtoStatusChanged, { atoId, name: 'Service Academy', country: 'GB', status: 'SUSPENDED', previousStatus: 'ACCREDITED', reason: 'Audit findings', changedAt: new Date().toISOString() });
   // an older event arriving late must not undo the suspension
-  await publish(Events.AtoStatusChanged, { atoId, name: 'Service Academy', country: 'GB', status: 'ACCREDITED', previousStatus: 'UNDER_ASSESSMENT', reason: null, changedAt: new Date(Date.now() - 120_000).toISOString() });
-  await eventually(async () => (await h.db.dataSource.query(`SELECT 1 FROM ato_statuses WHERE ato_id = $1 AND status = 'SUSPENDED'`, [atoId]))[0], 'suspension');
+  await h.publish(Events.AtoStatusChanged, { atoId, name: 'Service Academy', country: 'GB', status: 'ACCREDITED', previousStatus: 'UNDER_ASSESSMENT', reason: null, changedAt: new Date(Date.now() - 120_000).toISOString() });
+  await eventually(async () => (await h.db.dataSource.query(`SELECT 1 FROM ato_statuses WHERE ato_id = $1 AND status = 'SUSPENDED'`, [atoId]))[0], 10_000, 'suspension');
   await new Promise((resolve) => setTimeout(resolve, 500));
   expect(errorCodes(await h.run(candidate(), REGISTER, { input: { sessionId, language: 'en' } }))).toEqual(['FORBIDDEN']);
 });
@@ -69,9 +52,9 @@ it('accepts a Foundation certificate announced by the certificate service as the
     percentage: 80,
     trainerEligible: false,
   };
-  await publish(Events.CertificateIssued, event);
-  await publish(Events.CertificateIssued, event); // redelivery-like duplicate (other envelope id): still one qualification
-  await eventually(async () => (await h.db.dataSource.query(`SELECT 1 FROM candidate_qualifications WHERE candidate_id = $1`, [person.candidateId]))[0], 'qualification');
+  await h.publish(Events.CertificateIssued, event);
+  await h.publish(Events.CertificateIssued, event); // redelivery-like duplicate (other envelope id): still one qualification
+  await eventually(async () => (await h.db.dataSource.query(`SELECT 1 FROM candidate_qualifications WHERE candidate_id = $1`, [person.candidateId]))[0], 10_000, 'qualification');
   const reg = await h.ok<{ registerForExam: { prerequisite: { status: string } } }>(person, REGISTER, { input: { sessionId, language: 'en' } });
   expect(reg.registerForExam.prerequisite.status).toBe('VERIFIED');
   expect(Number((await h.db.dataSource.query(`SELECT count(*) AS n FROM candidate_qualifications WHERE candidate_id = $1`, [person.candidateId]))[0].n)).toBe(1);
@@ -93,7 +76,7 @@ it('publishes exam.sitting.released on NATS when a Foundation result is marked',
   await h.ok(staff, MARK, { input: { sittingId, answers: key.map((a, i) => (i < 35 ? a : null)) } });
 
   const consumer = await js.consumers.get(stream, 'test-released');
-  const msg = await eventually<JsMsg>(async () => consumer.next({ expires: 1000 }), 'released event');
+  const msg = await eventually<JsMsg>(async () => (await consumer.next({ expires: 1000 })) ?? undefined, 10_000, 'released event');
   msg.ack();
   const envelope = JSON.parse(msg.string()) as { subject: string; payload: Record<string, unknown> };
   expect(envelope.subject).toBe('exam.sitting.released');

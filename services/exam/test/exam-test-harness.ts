@@ -1,73 +1,50 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@iso20000/auth';
-import { ensureStreams, removeStreams } from '@iso20000/events';
-import { createLogger } from '@iso20000/service-kit';
-import { connectTestNats, createTestDatabase, executeOperation, testNamespace, type OperationResult, type TestDatabase } from '@iso20000/testing';
-import type { NatsConnection } from 'nats';
-import { createServiceContext } from '../src/context';
+import { loadConfig } from '@iso20000/service-kit';
+import { startServiceHarness, type OperationResult, type ServiceHarness } from '@iso20000/testing';
+import type { ServiceContext } from '../src/context';
 import { entities, migrations } from '../src/data-source';
-import { buildService, type ExamService } from '../src/server';
+import { buildService, examServiceConfig, type ExamService } from '../src/server';
 
 export const SECRET = 'exam-test-secret-exam-test-secret-0123456789';
 
-export interface ExamHarness {
-  db: TestDatabase;
-  nc: NatsConnection;
-  namespace: string;
-  service: ExamService;
+export interface ExamHarness extends ServiceHarness<ExamService> {
   run<T = Record<string, unknown>>(viewer: Viewer, query: string, variables?: Record<string, unknown>): Promise<OperationResult<T>>;
   /** Like run, but fails the test on any GraphQL error. */
   ok<T = Record<string, unknown>>(viewer: Viewer, query: string, variables?: Record<string, unknown>): Promise<T>;
   /** Records an ATO's accreditation status as the accreditation consumer would. */
   setAtoStatus(atoId: string, status: string): Promise<void>;
-  close(): Promise<void>;
 }
 
 /** A fresh exam database, a private events namespace and the subgraph built as main.ts builds it. */
 export async function startExamHarness(options: { startBackground?: boolean } = {}): Promise<ExamHarness> {
-  const db = await createTestDatabase('exam', { entities, migrations: migrations as never });
-  const nc = await connectTestNats();
-  const namespace = testNamespace('exam');
-  await ensureStreams(nc, namespace);
-  const logger = createLogger('exam-test', 'silent');
-  const service = await buildService({
-    dataSource: db.dataSource,
-    nc,
-    namespace,
-    logger,
-    config: { NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: 0, DATABASE_URL: db.url, NATS_URL: 'nats://127.0.0.1:4222', AUTH_DEV_SECRET: SECRET },
-    authenticator: { authenticate: async () => ({ role: 'public', subject: null }) },
+  const background = options.startBackground === true;
+  const h = await startServiceHarness<ServiceContext, ExamService>({
+    service: 'exam',
+    entities,
+    migrations,
+    start: background,
+    build: ({ env, ...deps }) =>
+      buildService({
+        ...deps,
+        config: loadConfig(examServiceConfig, { ...env, AUTH_DEV_SECRET: SECRET }),
+        authenticator: { authenticate: async () => ({ role: 'public', subject: null }) },
+      }),
   });
-  if (options.startBackground) await service.start();
-
-  const run = async <T>(viewer: Viewer, query: string, variables?: Record<string, unknown>) => {
-    const context = createServiceContext({ requestId: randomUUID(), viewer, logger }, db.dataSource);
-    return executeOperation<never, T>(service.apollo as never, { query, variables }, context as never);
-  };
   return {
-    db,
-    nc,
-    namespace,
-    service,
-    run,
+    ...h,
+    run: (viewer, query, variables) => h.as(viewer, query, variables),
     ok: async <T>(viewer: Viewer, query: string, variables?: Record<string, unknown>) => {
-      const result = await run<T>(viewer, query, variables);
+      const result = await h.as<T>(viewer, query, variables);
       if (result.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
       return result.data as T;
     },
     setAtoStatus: async (atoId, status) => {
-      await db.dataSource.query(
+      await h.db.dataSource.query(
         `INSERT INTO "ato_statuses" ("ato_id", "name", "country", "status", "changed_at") VALUES ($1, 'Test ATO', 'GB', $2, now())
          ON CONFLICT ("ato_id") DO UPDATE SET "status" = EXCLUDED."status", "changed_at" = now()`,
         [atoId, status],
       );
-    },
-    close: async () => {
-      if (options.startBackground) await service.stop();
-      else await service.apollo.stop();
-      await removeStreams(nc, namespace).catch(() => undefined);
-      await nc.drain();
-      await db.dispose();
     },
   };
 }

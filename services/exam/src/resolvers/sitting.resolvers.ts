@@ -86,7 +86,7 @@ export const sittingResolvers: Resolvers = {
         candidateId = parseId(input.candidateId, 'candidateId');
       }
       if (input.auditExperience && !Number.isInteger(input.auditExperience.years)) throw badUserInput('auditExperience.years is a whole number of years');
-      const sitting = await asClientErrors(() =>
+      return asClientErrors(() =>
         registerForExam(
           ctx.dataSource,
           {
@@ -101,7 +101,6 @@ export const sittingResolvers: Resolvers = {
           viewer,
         ),
       );
-      return sitting;
     },
     decideSittingPrerequisite: async (_p, { input }, ctx) => {
       requireSchemeStaff(ctx.viewer);
@@ -116,29 +115,22 @@ export const sittingResolvers: Resolvers = {
     markSitting: async (_p, { input }, ctx) => {
       requireRole(ctx.viewer, 'scheme_staff', 'ato_staff');
       const sheet = answerSheet(input);
-      const sitting = await asClientErrors(() =>
+      return asClientErrors(() =>
         markSitting(ctx.dataSource, { sittingId: parseId(input.sittingId, 'sittingId'), formId: input.formId ? parseId(input.formId, 'formId') : null, sheet }, ctx.viewer, ctx.requestId),
       );
-      ctx.eventsRecorded();
-      return sitting;
     },
     releaseSittingResult: async (_p, { sittingId }, ctx) => {
       requireSchemeStaff(ctx.viewer);
-      const sitting = await asClientErrors(() => releaseSittingResult(ctx.dataSource, parseId(sittingId, 'sittingId'), ctx.viewer, ctx.requestId));
-      ctx.eventsRecorded();
-      return sitting;
+      return asClientErrors(() => releaseSittingResult(ctx.dataSource, parseId(sittingId, 'sittingId'), ctx.viewer, ctx.requestId));
     },
     releaseSessionResults: async (_p, { sessionId }, ctx) => {
       requireSchemeStaff(ctx.viewer);
       const released = await asClientErrors(() => releaseSessionResults(ctx.dataSource, parseId(sessionId, 'sessionId'), ctx.viewer, ctx.requestId));
-      ctx.eventsRecorded();
       return { released };
     },
     voidSitting: async (_p, { input }, ctx) => {
       requireSchemeStaff(ctx.viewer);
-      const sitting = await asClientErrors(() => voidSitting(ctx.dataSource, { sittingId: parseId(input.sittingId, 'sittingId'), reason: input.reason }, ctx.viewer, ctx.requestId));
-      ctx.eventsRecorded();
-      return sitting;
+      return asClientErrors(() => voidSitting(ctx.dataSource, { sittingId: parseId(input.sittingId, 'sittingId'), reason: input.reason }, ctx.viewer, ctx.requestId));
     },
   },
   ReleaseSessionResultsPayload: {
