@@ -84,3 +84,26 @@ export function cpuShares(before: CpuSample, after: CpuSample): Record<string, n
   const total = Object.values(deltas).reduce((sum, value) => sum + value, 0);
   return Object.fromEntries(Object.entries(deltas).map(([name, ticks]) => [name, total ? ticks / total : 0]));
 }
+
+/** Clock ticks per second of /proc's utime and stime (USER_HZ, 100 on Linux). */
+export const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU milliseconds each process tree spent per request between two samples: unlike shares, this
+ * hardly moves when other work on the machine slows everything down.
+ */
+export function cpuMillisPerRequest(
+  before: CpuSample,
+  after: CpuSample,
+  requests: number,
+  ticksPerSecond = TICKS_PER_SECOND,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.keys(after).map((name) => [
+      name,
+      requests > 0
+        ? (Math.max(0, after[name] - (before[name] ?? 0)) * 1000) / ticksPerSecond / requests
+        : Number.NaN,
+    ]),
+  );
+}

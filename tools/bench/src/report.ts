@@ -15,7 +15,15 @@ export function tableRows(outcomes: readonly ScenarioOutcome[]): TableRow[] {
       const notes: string[] = [];
       if (outcome.sqlStatements !== undefined) notes.push(`SQL ${outcome.sqlStatements.toFixed(1)}/req`);
       if (outcome.gatewayCpuShare !== undefined && Number.isFinite(outcome.gatewayCpuShare))
-        notes.push(`gateway CPU ${(outcome.gatewayCpuShare * 100).toFixed(0)}%`);
+        notes.push(
+          `gateway CPU ${(outcome.gatewayCpuShare * 100).toFixed(0)}%${
+            outcome.gatewayCpuMs !== undefined && Number.isFinite(outcome.gatewayCpuMs)
+              ? ` ${outcome.gatewayCpuMs.toFixed(2)} ms/req`
+              : ''
+          }`,
+        );
+      if (outcome.subgraphsCpuMs !== undefined && Number.isFinite(outcome.subgraphsCpuMs))
+        notes.push(`subgraphs ${outcome.subgraphsCpuMs.toFixed(2)} ms/req`);
       if (outcome.recordsPerSecond !== undefined)
         notes.push(`${Math.round(outcome.recordsPerSecond).toLocaleString('en')} records/s`);
       rows.push({

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cpuShares, sampleCpu } from './cpu';
+import { cpuMillisPerRequest, cpuShares, sampleCpu } from './cpu';
 import { postGraphQL } from './graphql-client';
 import { runLoadInWorker } from './load';
 import type { LoadAuth, LoadResult, LoadSpec } from './load-spec';
@@ -15,6 +15,14 @@ export interface RunOptions {
   repeats: number;
 }
 
+type Measured = RunMeasurement & {
+  sql?: SqlPerRequest;
+  cpuShare?: Record<string, number>;
+  /** CPU milliseconds per request, per process tree. */
+  cpuMs?: Record<string, number>;
+  firstError?: string;
+};
+
 export interface ContenderOutcome {
   contender: Contender;
   url: string;
@@ -28,6 +36,9 @@ export interface ContenderOutcome {
   sqlStatements?: number;
   /** Median share of the gateway process tree in (gateway + subgraphs) CPU time. */
   gatewayCpuShare?: number;
+  /** Median CPU milliseconds the gateway (or, for direct, the subgraphs) spent per request. */
+  gatewayCpuMs?: number;
+  subgraphsCpuMs?: number;
   recordsPerSecond?: number;
 }
 
@@ -203,12 +214,7 @@ export class BenchRunner {
     };
   }
 
-  private async measure(
-    contender: Contender,
-    load: () => Promise<LoadResult>,
-  ): Promise<
-    RunMeasurement & { sql?: SqlPerRequest; cpuShare?: Record<string, number>; firstError?: string }
-  > {
+  private async measure(contender: Contender, load: () => Promise<LoadResult>): Promise<Measured> {
     const gw = GATEWAY_PROCESS[contender];
     const processes = Object.fromEntries(
       Object.entries(this.bench.pids).filter(([name]) => SERVICES.includes(name) || name === gw),
@@ -240,6 +246,7 @@ export class BenchRunner {
       firstError: result.firstError,
       sql,
       cpuShare: cpuShares(cpuBefore, cpuAfter),
+      cpuMs: cpuMillisPerRequest(cpuBefore, cpuAfter, result.requests),
     };
   }
 }

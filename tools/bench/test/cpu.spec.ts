@@ -1,4 +1,4 @@
-import { cpuShares, parseProcStat, treeTicks } from '../src/cpu';
+import { cpuMillisPerRequest, cpuShares, parseProcStat, treeTicks } from '../src/cpu';
 
 describe('CPU share from /proc', () => {
   it('reads utime + stime, even when the command name holds spaces and parentheses', () => {
@@ -29,5 +29,12 @@ describe('CPU share from /proc', () => {
     expect(shares.exam).toBeCloseTo(1 / 3);
     expect(shares.registry).toBe(0);
     expect(cpuShares({ a: 1 }, { a: 1 })).toEqual({ a: 0 });
+  });
+
+  it('gives CPU milliseconds per request from ticks of 10 ms', () => {
+    const perRequest = cpuMillisPerRequest({ gateway: 100, exam: 0 }, { gateway: 400, exam: 50 }, 1000);
+    expect(perRequest.gateway).toBeCloseTo(3);
+    expect(perRequest.exam).toBeCloseTo(0.5);
+    expect(cpuMillisPerRequest({ a: 0 }, { a: 10 }, 0).a).toBeNaN();
   });
 });
