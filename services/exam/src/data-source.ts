@@ -31,7 +31,12 @@ export const examEntities = [
 // The statistics feature (src/statistics, issue 6) keeps its read model in this database too.
 export const entities = [...eventsEntities, ...examEntities, ...statisticsEntities];
 
-export const migrations = [EventsTables1732500000000, ExamTables1733100000000, ExamReferenceData1733100000001, ...statisticsMigrations];
+export const migrations = [
+  EventsTables1732500000000,
+  ExamTables1733100000000,
+  ExamReferenceData1733100000001,
+  ...statisticsMigrations,
+];
 
 /** For the TypeORM CLI and the drift check: DATABASE_URL names the exam database. */
 export default createDataSource({

@@ -38,11 +38,21 @@ function grouped<V>(keys: readonly string[], rows: V[], keyOf: (row: V) => strin
 export function createLoaders(dataSource: DataSource): ExamLoaders {
   const m = dataSource.manager;
   return {
-    exam: new DataLoader(async (codes) => byKey(codes, await m.findBy(ExamEntity, { code: In([...codes]) }), (e) => e.code)),
-    form: new DataLoader(async (ids) => byKey(ids, await m.findBy(ExamFormEntity, { id: In([...ids]) }), (f) => f.id)),
-    candidate: new DataLoader(async (ids) => byKey(ids, await m.findBy(CandidateEntity, { id: In([...ids]) }), (c) => c.id)),
-    session: new DataLoader(async (ids) => byKey(ids, await m.findBy(ExamSessionEntity, { id: In([...ids]) }), (s) => s.id)),
-    sitting: new DataLoader(async (ids) => byKey(ids, await m.findBy(SittingEntity, { id: In([...ids]) }), (s) => s.id)),
+    exam: new DataLoader(async (codes) =>
+      byKey(codes, await m.findBy(ExamEntity, { code: In([...codes]) }), (e) => e.code),
+    ),
+    form: new DataLoader(async (ids) =>
+      byKey(ids, await m.findBy(ExamFormEntity, { id: In([...ids]) }), (f) => f.id),
+    ),
+    candidate: new DataLoader(async (ids) =>
+      byKey(ids, await m.findBy(CandidateEntity, { id: In([...ids]) }), (c) => c.id),
+    ),
+    session: new DataLoader(async (ids) =>
+      byKey(ids, await m.findBy(ExamSessionEntity, { id: In([...ids]) }), (s) => s.id),
+    ),
+    sitting: new DataLoader(async (ids) =>
+      byKey(ids, await m.findBy(SittingEntity, { id: In([...ids]) }), (s) => s.id),
+    ),
     seatsTaken: new DataLoader(async (sessionIds) => {
       const rows: Array<{ session_id: string; taken: string }> = await m.query(
         `SELECT "session_id", count(*) AS "taken" FROM "sittings" WHERE "session_id" = ANY($1::uuid[]) AND "state" = ANY($2::text[]) GROUP BY "session_id"`,
@@ -52,10 +62,24 @@ export function createLoaders(dataSource: DataSource): ExamLoaders {
       return sessionIds.map((id) => taken.get(id) ?? 0);
     }),
     history: new DataLoader(async (ids) =>
-      grouped(ids, await m.find(SittingTransitionEntity, { where: { sittingId: In([...ids]) }, order: { occurredAt: 'ASC', id: 'ASC' } }), (t) => t.sittingId),
+      grouped(
+        ids,
+        await m.find(SittingTransitionEntity, {
+          where: { sittingId: In([...ids]) },
+          order: { occurredAt: 'ASC', id: 'ASC' },
+        }),
+        (t) => t.sittingId,
+      ),
     ),
     itemResponses: new DataLoader(async (ids) =>
-      grouped(ids, await m.find(ItemResponseEntity, { where: { sittingId: In([...ids]) }, order: { itemNumber: 'ASC' } }), (r) => r.sittingId),
+      grouped(
+        ids,
+        await m.find(ItemResponseEntity, {
+          where: { sittingId: In([...ids]) },
+          order: { itemNumber: 'ASC' },
+        }),
+        (r) => r.sittingId,
+      ),
     ),
     atoHasCandidate: new DataLoader(async (keys) => {
       const pairs = keys.map((k) => k.split(':'));

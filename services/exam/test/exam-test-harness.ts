@@ -9,9 +9,17 @@ import { buildService, examServiceConfig, type ExamService } from '../src/server
 export const SECRET = 'exam-test-secret-exam-test-secret-0123456789';
 
 export interface ExamHarness extends ServiceHarness<ExamService> {
-  run<T = Record<string, unknown>>(viewer: Viewer, query: string, variables?: Record<string, unknown>): Promise<OperationResult<T>>;
+  run<T = Record<string, unknown>>(
+    viewer: Viewer,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<OperationResult<T>>;
   /** Like run, but fails the test on any GraphQL error. */
-  ok<T = Record<string, unknown>>(viewer: Viewer, query: string, variables?: Record<string, unknown>): Promise<T>;
+  ok<T = Record<string, unknown>>(
+    viewer: Viewer,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<T>;
   /** Records an ATO's accreditation status as the accreditation consumer would. */
   setAtoStatus(atoId: string, status: string): Promise<void>;
 }
@@ -66,24 +74,98 @@ export function inDays(days: number): string {
 
 export const SCHEDULE = /* GraphQL */ `
   mutation Schedule($input: ScheduleExamSessionInput!) {
-    scheduleExamSession(input: $input) { id kind venue languages capacity seatsTaken price { currency amountMinor amount } ato { id } exam { code } }
+    scheduleExamSession(input: $input) {
+      id
+      kind
+      venue
+      languages
+      capacity
+      seatsTaken
+      price {
+        currency
+        amountMinor
+        amount
+      }
+      ato {
+        id
+      }
+      exam {
+        code
+      }
+    }
   }
 `;
 export const REGISTER = /* GraphQL */ `
   mutation Register($input: RegisterForExamInput!) {
-    registerForExam(input: $input) { id state route language prerequisite { status } ato { id } price { currency amount } candidate { id name } }
+    registerForExam(input: $input) {
+      id
+      state
+      route
+      language
+      prerequisite {
+        status
+      }
+      ato {
+        id
+      }
+      price {
+        currency
+        amount
+      }
+      candidate {
+        id
+        name
+      }
+    }
   }
 `;
 export const ATTEND = /* GraphQL */ `
-  mutation Attend($input: RecordSittingAttendanceInput!) { recordSittingAttendance(input: $input) { id state } }
+  mutation Attend($input: RecordSittingAttendanceInput!) {
+    recordSittingAttendance(input: $input) {
+      id
+      state
+    }
+  }
 `;
 export const MARK = /* GraphQL */ `
   mutation Mark($input: MarkSittingInput!) {
-    markSitting(input: $input) { id state result { score maxScore percentage passed trainerEligible releasedTo releasedAt } }
+    markSitting(input: $input) {
+      id
+      state
+      result {
+        score
+        maxScore
+        percentage
+        passed
+        trainerEligible
+        releasedTo
+        releasedAt
+      }
+    }
   }
 `;
 export const SITTING = /* GraphQL */ `
   query Sitting($id: ID!) {
-    sitting(id: $id) { id state voidReason result { score maxScore percentage passed trainerEligible releasedTo } history { fromState toState actorRole actorSubject reason occurredAt } }
+    sitting(id: $id) {
+      id
+      state
+      voidReason
+      result {
+        score
+        maxScore
+        percentage
+        passed
+        trainerEligible
+        releasedTo
+      }
+      history {
+        fromState
+        toState
+        actorRole
+        actorSubject
+        reason
+        occurredAt
+      }
+    }
   }
 `;

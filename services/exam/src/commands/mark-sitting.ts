@@ -19,30 +19,57 @@ export interface MarkSittingCommand {
  * Foundation may be marked on location by the invigilating ATO; the others only centrally.
  * Foundation results are released on marking, in the same transaction.
  */
-export async function markSitting(dataSource: DataSource, cmd: MarkSittingCommand, actor: Viewer, requestId?: string): Promise<SittingEntity> {
+export async function markSitting(
+  dataSource: DataSource,
+  cmd: MarkSittingCommand,
+  actor: Viewer,
+  requestId?: string,
+): Promise<SittingEntity> {
   return dataSource.transaction(async (manager) => {
     const sitting = await lockSitting(manager, cmd.sittingId);
     const exam = await loadExam(manager, sitting.examCode);
     if (actor.role !== 'scheme_staff') {
       const session = await loadSession(manager, sitting.sessionId);
-      const invigilatingAto = actor.role === 'ato_staff' && session.kind === 'ATO_COURSE' && session.atoId === actor.atoId;
-      if (!invigilatingAto) throw new ExamRuleViolation('FORBIDDEN', 'only scheme staff, or the ATO invigilating the session, may mark this sitting');
+      const invigilatingAto =
+        actor.role === 'ato_staff' && session.kind === 'ATO_COURSE' && session.atoId === actor.atoId;
+      if (!invigilatingAto)
+        throw new ExamRuleViolation(
+          'FORBIDDEN',
+          'only scheme staff, or the ATO invigilating the session, may mark this sitting',
+        );
       if (exam.marking !== 'ON_LOCATION_OR_CENTRAL') {
-        throw new ExamRuleViolation('FORBIDDEN', `${exam.code} answer sheets are marked centrally by scheme staff, not on location`);
+        throw new ExamRuleViolation(
+          'FORBIDDEN',
+          `${exam.code} answer sheets are marked centrally by scheme staff, not on location`,
+        );
       }
     }
     if (sitting.state !== 'SAT') {
-      throw new ExamRuleViolation('CONFLICT', `only a sat sitting can be marked; this one is ${sitting.state.toLowerCase()}`);
+      throw new ExamRuleViolation(
+        'CONFLICT',
+        `only a sat sitting can be marked; this one is ${sitting.state.toLowerCase()}`,
+      );
     }
 
     const form = cmd.formId
       ? await manager.findOneBy(ExamFormEntity, { id: cmd.formId })
-      : await manager.findOne(ExamFormEntity, { where: { examCode: exam.code, language: sitting.language, active: true }, order: { code: 'ASC' } });
+      : await manager.findOne(ExamFormEntity, {
+          where: { examCode: exam.code, language: sitting.language, active: true },
+          order: { code: 'ASC' },
+        });
     if (!form) {
-      throw new ExamRuleViolation(cmd.formId ? 'NOT_FOUND' : 'CONFLICT', cmd.formId ? `no exam form ${cmd.formId}` : `no active ${exam.code} form in ${sitting.language}; name the form (formId)`);
+      throw new ExamRuleViolation(
+        cmd.formId ? 'NOT_FOUND' : 'CONFLICT',
+        cmd.formId
+          ? `no exam form ${cmd.formId}`
+          : `no active ${exam.code} form in ${sitting.language}; name the form (formId)`,
+      );
     }
     if (form.examCode !== exam.code || form.language !== sitting.language) {
-      throw new ExamRuleViolation('BAD_USER_INPUT', `form ${form.code} is a ${form.examCode} paper in ${form.language}; this sitting is ${exam.code} in ${sitting.language}`);
+      throw new ExamRuleViolation(
+        'BAD_USER_INPUT',
+        `form ${form.code} is a ${form.examCode} paper in ${form.language}; this sitting is ${exam.code} in ${sitting.language}`,
+      );
     }
 
     const marked = markAnswerSheet(exam, form.answerKey, cmd.sheet);
@@ -57,7 +84,14 @@ export async function markSitting(dataSource: DataSource, cmd: MarkSittingComman
     await manager.update(
       SittingEntity,
       { id: sitting.id },
-      { formId: form.id, score: marked.score, maxScore: marked.maxScore, percentage: marked.percentage, passed: marked.passed, trainerEligible: marked.trainerEligible },
+      {
+        formId: form.id,
+        score: marked.score,
+        maxScore: marked.maxScore,
+        percentage: marked.percentage,
+        passed: marked.passed,
+        trainerEligible: marked.trainerEligible,
+      },
     );
     await manager.insert(
       ItemResponseEntity,

@@ -25,34 +25,68 @@ export interface RegisterForExamCommand {
  * Takes a registration after every check, in one transaction that locks the session row: two
  * candidates racing for the last seat cannot both get it, and a failed check writes nothing.
  */
-export async function registerForExam(dataSource: DataSource, cmd: RegisterForExamCommand, actor: Viewer, now = new Date()): Promise<SittingEntity> {
+export async function registerForExam(
+  dataSource: DataSource,
+  cmd: RegisterForExamCommand,
+  actor: Viewer,
+  now = new Date(),
+): Promise<SittingEntity> {
   return dataSource.transaction(async (manager) => {
-    const session = await manager.findOne(ExamSessionEntity, { where: { id: cmd.sessionId }, lock: { mode: 'pessimistic_write' } });
+    const session = await manager.findOne(ExamSessionEntity, {
+      where: { id: cmd.sessionId },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!session) throw new ExamRuleViolation('NOT_FOUND', `no exam session ${cmd.sessionId}`);
     if (actor.role === 'ato_staff' && (session.kind !== 'ATO_COURSE' || session.atoId !== actor.atoId)) {
-      throw new ExamRuleViolation('FORBIDDEN', "ATO staff register candidates for their own ATO's course sessions only");
+      throw new ExamRuleViolation(
+        'FORBIDDEN',
+        "ATO staff register candidates for their own ATO's course sessions only",
+      );
     }
     if (session.startsAt.getTime() <= now.getTime()) {
-      throw new ExamRuleViolation('CONFLICT', `registration for this session closed when it started (${session.startsAt.toISOString()})`);
+      throw new ExamRuleViolation(
+        'CONFLICT',
+        `registration for this session closed when it started (${session.startsAt.toISOString()})`,
+      );
     }
     const exam = await loadExam(manager, session.examCode);
 
     const candidate = await manager.findOneBy(CandidateEntity, { id: cmd.candidateId });
     const name = cmd.candidateName?.trim() ?? '';
     if (!candidate && name.length === 0) {
-      throw new ExamRuleViolation('BAD_USER_INPUT', 'this candidate registers for the first time: give their name (candidateName) as it should appear on the certificate');
+      throw new ExamRuleViolation(
+        'BAD_USER_INPUT',
+        'this candidate registers for the first time: give their name (candidateName) as it should appear on the certificate',
+      );
     }
 
     const atoIds = [session.atoId, cmd.courseAtoId].filter((id): id is string => id !== null);
     const atoStatuses = atoIds.length ? await manager.findBy(AtoStatusEntity, { atoId: In(atoIds) }) : [];
-    const alreadyRegistered = await manager.existsBy(SittingEntity, { sessionId: session.id, candidateId: cmd.candidateId, state: Not('CANCELLED') });
-    const seatsTaken = await manager.countBy(SittingEntity, { sessionId: session.id, state: In([...SEAT_HOLDING_STATES]) });
-    const holdsSchemeFoundation = await manager.existsBy(CandidateQualificationEntity, { candidateId: cmd.candidateId, examCode: 'FOUNDATION', revokedAt: IsNull() });
+    const alreadyRegistered = await manager.existsBy(SittingEntity, {
+      sessionId: session.id,
+      candidateId: cmd.candidateId,
+      state: Not('CANCELLED'),
+    });
+    const seatsTaken = await manager.countBy(SittingEntity, {
+      sessionId: session.id,
+      state: In([...SEAT_HOLDING_STATES]),
+    });
+    const holdsSchemeFoundation = await manager.existsBy(CandidateQualificationEntity, {
+      candidateId: cmd.candidateId,
+      examCode: 'FOUNDATION',
+      revokedAt: IsNull(),
+    });
 
     const decision = decideRegistration({
       exam,
       language: cmd.language,
-      session: { kind: session.kind, atoId: session.atoId, languages: session.languages, capacity: session.capacity, seatsTaken },
+      session: {
+        kind: session.kind,
+        atoId: session.atoId,
+        languages: session.languages,
+        capacity: session.capacity,
+        seatsTaken,
+      },
       atoStatuses: new Map(atoStatuses.map((a) => [a.atoId, a.status])),
       courseAtoId: cmd.courseAtoId,
       alreadyRegistered,
@@ -73,9 +107,14 @@ export async function registerForExam(dataSource: DataSource, cmd: RegisterForEx
       state: 'REGISTERED',
       satOn: session.startsAt.toISOString().slice(0, 10),
       prerequisiteStatus: decision.prerequisiteStatus,
-      bcsFoundationCertificateNumber: exam.prerequisite === 'FOUNDATION_CERTIFICATE' && decision.prerequisiteStatus === 'PENDING' ? cmd.bcsFoundationCertificateNumber?.trim() ?? null : null,
-      auditExperienceYears: exam.prerequisite === 'AUDIT_EXPERIENCE' ? cmd.auditExperience?.years ?? null : null,
-      auditExperienceEvidence: exam.prerequisite === 'AUDIT_EXPERIENCE' ? cmd.auditExperience?.evidence.trim() ?? null : null,
+      bcsFoundationCertificateNumber:
+        exam.prerequisite === 'FOUNDATION_CERTIFICATE' && decision.prerequisiteStatus === 'PENDING'
+          ? (cmd.bcsFoundationCertificateNumber?.trim() ?? null)
+          : null,
+      auditExperienceYears:
+        exam.prerequisite === 'AUDIT_EXPERIENCE' ? (cmd.auditExperience?.years ?? null) : null,
+      auditExperienceEvidence:
+        exam.prerequisite === 'AUDIT_EXPERIENCE' ? (cmd.auditExperience?.evidence.trim() ?? null) : null,
       prerequisiteDecidedBy: null,
       prerequisiteDecidedAt: null,
       prerequisiteDecisionNote: null,

@@ -21,7 +21,14 @@ export async function releaseMarkedSitting(
   requestId: string | undefined,
   now = new Date(),
 ): Promise<void> {
-  if (sitting.score === null || sitting.maxScore === null || sitting.percentage === null || sitting.passed === null || sitting.trainerEligible === null || sitting.formId === null) {
+  if (
+    sitting.score === null ||
+    sitting.maxScore === null ||
+    sitting.percentage === null ||
+    sitting.passed === null ||
+    sitting.trainerEligible === null ||
+    sitting.formId === null
+  ) {
     throw new ExamRuleViolation('CONFLICT', 'the sitting has no marked result to release');
   }
   await moveSitting(manager, sitting, 'RELEASED', actor);
@@ -54,7 +61,10 @@ export async function releaseMarkedSitting(
     },
     { requestId },
   );
-  const responses = await manager.find(ItemResponseEntity, { where: { sittingId: sitting.id }, order: { itemNumber: 'ASC' } });
+  const responses = await manager.find(ItemResponseEntity, {
+    where: { sittingId: sitting.id },
+    order: { itemNumber: 'ASC' },
+  });
   await recordReleasedResult(manager, {
     sittingId: sitting.id,
     examCode: sitting.examCode,
@@ -70,15 +80,29 @@ export async function releaseMarkedSitting(
     percentage: sitting.percentage,
     passed: sitting.passed,
     trainerEligible: sitting.trainerEligible,
-    itemResponses: responses.map((r) => ({ itemNumber: r.itemNumber, chosenOption: r.chosenOption, correct: r.correct, marks: r.marks, maxMarks: r.maxMarks })),
+    itemResponses: responses.map((r) => ({
+      itemNumber: r.itemNumber,
+      chosenOption: r.chosenOption,
+      correct: r.correct,
+      marks: r.marks,
+      maxMarks: r.maxMarks,
+    })),
   });
 }
 
-export async function releaseSittingResult(dataSource: DataSource, sittingId: string, actor: Viewer, requestId?: string): Promise<SittingEntity> {
+export async function releaseSittingResult(
+  dataSource: DataSource,
+  sittingId: string,
+  actor: Viewer,
+  requestId?: string,
+): Promise<SittingEntity> {
   return dataSource.transaction(async (manager) => {
     const sitting = await lockSitting(manager, sittingId);
     if (sitting.state !== 'MARKED') {
-      throw new ExamRuleViolation('CONFLICT', `only a marked sitting can be released; this one is ${sitting.state.toLowerCase()}`);
+      throw new ExamRuleViolation(
+        'CONFLICT',
+        `only a marked sitting can be released; this one is ${sitting.state.toLowerCase()}`,
+      );
     }
     await releaseMarkedSitting(manager, sitting, await loadExam(manager, sitting.examCode), actor, requestId);
     return sitting;
@@ -86,7 +110,12 @@ export async function releaseSittingResult(dataSource: DataSource, sittingId: st
 }
 
 /** Releases every marked sitting of a session in one transaction (batch release after central marking). */
-export async function releaseSessionResults(dataSource: DataSource, sessionId: string, actor: Viewer, requestId?: string): Promise<SittingEntity[]> {
+export async function releaseSessionResults(
+  dataSource: DataSource,
+  sessionId: string,
+  actor: Viewer,
+  requestId?: string,
+): Promise<SittingEntity[]> {
   return dataSource.transaction(async (manager) => {
     const session = await loadSession(manager, sessionId);
     const exam = await loadExam(manager, session.examCode);

@@ -10,7 +10,10 @@ import { SittingEntity } from '../entities/sitting.entity';
 
 /** Locks the sitting row for the rest of the transaction, so two staff cannot move it at once. */
 export async function lockSitting(manager: EntityManager, sittingId: string): Promise<SittingEntity> {
-  const sitting = await manager.findOne(SittingEntity, { where: { id: sittingId }, lock: { mode: 'pessimistic_write' } });
+  const sitting = await manager.findOne(SittingEntity, {
+    where: { id: sittingId },
+    lock: { mode: 'pessimistic_write' },
+  });
   if (!sitting) throw new ExamRuleViolation('NOT_FOUND', `no sitting ${sittingId}`);
   return sitting;
 }
@@ -49,7 +52,13 @@ export async function recordTransition(
 }
 
 /** Moves a sitting if the lifecycle allows it, recording who moved it and when. */
-export async function moveSitting(manager: EntityManager, sitting: SittingEntity, to: SittingState, actor: Viewer, reason: string | null = null): Promise<void> {
+export async function moveSitting(
+  manager: EntityManager,
+  sitting: SittingEntity,
+  to: SittingState,
+  actor: Viewer,
+  reason: string | null = null,
+): Promise<void> {
   const from = sitting.state;
   assertTransition(from, to);
   sitting.state = to;

@@ -42,7 +42,9 @@ export function percentageOf(score: number, maxMarks: number): number {
 }
 
 /** The lowest score that makes a candidate trainer eligible (66% of 80 -> 53), or null. */
-export function trainerEligibilityScore(exam: Pick<ExamRules, 'trainerEligibilityPercentage' | 'maxMarks'>): number | null {
+export function trainerEligibilityScore(
+  exam: Pick<ExamRules, 'trainerEligibilityPercentage' | 'maxMarks'>,
+): number | null {
   if (exam.trainerEligibilityPercentage === null) return null;
   return Math.ceil((exam.trainerEligibilityPercentage * exam.maxMarks) / 100);
 }

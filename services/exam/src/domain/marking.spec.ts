@@ -1,7 +1,12 @@
 import { SCHEME_EXAMS, seedAnswerKey } from '../reference-data/scheme-reference-data';
 import { ExamRuleViolation } from './exam-rule-violation';
 import { gradeScore, trainerEligibilityScore } from './exam-rules';
-import { markAnswerSheet, type AnswerOption, type ComplexMultipleChoiceKey, type MultipleChoiceKey } from './marking';
+import {
+  markAnswerSheet,
+  type AnswerOption,
+  type ComplexMultipleChoiceKey,
+  type MultipleChoiceKey,
+} from './marking';
 
 const exam = (code: string) => {
   const found = SCHEME_EXAMS.find((e) => e.code === code);
@@ -23,13 +28,28 @@ describe('multiple-choice marking (Foundation, Auditor)', () => {
   const key = seedAnswerKey(foundation, 'TEST-MC') as MultipleChoiceKey;
 
   it('gives one mark per correct answer and none for wrong or blank ones', () => {
-    const marked = markAnswerSheet(foundation, key, { format: 'MULTIPLE_CHOICE', answers: mcSheet(key, 30, 4) });
+    const marked = markAnswerSheet(foundation, key, {
+      format: 'MULTIPLE_CHOICE',
+      answers: mcSheet(key, 30, 4),
+    });
     expect(marked.score).toBe(30);
     expect(marked.maxScore).toBe(40);
     expect(marked.percentage).toBe(75);
     expect(marked.itemResponses).toHaveLength(40);
-    expect(marked.itemResponses[0]).toEqual({ itemNumber: 1, questionNumber: 1, chosenOption: key.answers[0], correct: true, marks: 1, maxMarks: 1 });
-    expect(marked.itemResponses[31]).toMatchObject({ itemNumber: 32, chosenOption: null, correct: false, marks: 0 });
+    expect(marked.itemResponses[0]).toEqual({
+      itemNumber: 1,
+      questionNumber: 1,
+      chosenOption: key.answers[0],
+      correct: true,
+      marks: 1,
+      maxMarks: 1,
+    });
+    expect(marked.itemResponses[31]).toMatchObject({
+      itemNumber: 32,
+      chosenOption: null,
+      correct: false,
+      marks: 0,
+    });
     expect(marked.itemResponses[39]).toMatchObject({ chosenOption: wrong(key.answers[39]), correct: false });
   });
 
@@ -56,8 +76,12 @@ describe('multiple-choice marking (Foundation, Auditor)', () => {
   });
 
   it('rejects a sheet of the wrong length or shape', () => {
-    expect(() => markAnswerSheet(foundation, key, { format: 'MULTIPLE_CHOICE', answers: mcSheet(key, 10).slice(0, 39) })).toThrow(ExamRuleViolation);
-    expect(() => markAnswerSheet(foundation, key, { format: 'COMPLEX_MULTIPLE_CHOICE', questions: [] })).toThrow(/sheet of 40 answers/);
+    expect(() =>
+      markAnswerSheet(foundation, key, { format: 'MULTIPLE_CHOICE', answers: mcSheet(key, 10).slice(0, 39) }),
+    ).toThrow(ExamRuleViolation);
+    expect(() =>
+      markAnswerSheet(foundation, key, { format: 'COMPLEX_MULTIPLE_CHOICE', questions: [] }),
+    ).toThrow(/sheet of 40 answers/);
   });
 });
 
@@ -81,17 +105,34 @@ describe('complex multiple-choice marking (Practitioner)', () => {
   it('marks four questions of 20 marks from their sub-items', () => {
     expect(key.questions).toHaveLength(4);
     key.questions.forEach((q) => expect(q.items.reduce((s, i) => s + i.marks, 0)).toBe(20));
-    const perfect = markAnswerSheet(practitioner, key, { format: 'COMPLEX_MULTIPLE_CHOICE', questions: key.questions.map((q) => q.items.map((i) => i.key)) });
-    expect(perfect).toMatchObject({ score: 80, maxScore: 80, percentage: 100, passed: true, trainerEligible: true });
+    const perfect = markAnswerSheet(practitioner, key, {
+      format: 'COMPLEX_MULTIPLE_CHOICE',
+      questions: key.questions.map((q) => q.items.map((i) => i.key)),
+    });
+    expect(perfect).toMatchObject({
+      score: 80,
+      maxScore: 80,
+      percentage: 100,
+      passed: true,
+      trainerEligible: true,
+    });
     expect(perfect.itemResponses).toHaveLength(32);
-    expect(perfect.itemResponses[8]).toMatchObject({ itemNumber: 9, questionNumber: 2, marks: 1, maxMarks: 1 });
+    expect(perfect.itemResponses[8]).toMatchObject({
+      itemNumber: 9,
+      questionNumber: 2,
+      marks: 1,
+      maxMarks: 1,
+    });
   });
 
   it('gives a sub-item its marks only when its answer matches the key', () => {
     const answers = key.questions.map((q) => q.items.map((i) => i.key) as Array<AnswerOption | null>);
     answers[0][7] = wrong(key.questions[0].items[7].key); // 4 marks lost
     answers[3][4] = null; // 3 marks lost
-    const marked = markAnswerSheet(practitioner, key, { format: 'COMPLEX_MULTIPLE_CHOICE', questions: answers });
+    const marked = markAnswerSheet(practitioner, key, {
+      format: 'COMPLEX_MULTIPLE_CHOICE',
+      questions: answers,
+    });
     expect(marked.score).toBe(73);
     expect(marked.itemResponses.filter((r) => !r.correct).map((r) => r.itemNumber)).toEqual([8, 29]);
   });
@@ -102,7 +143,10 @@ describe('complex multiple-choice marking (Practitioner)', () => {
     [52, true, false],
     [53, true, true],
   ])('scores %i/80 -> passed %s, trainer eligible %s', (score, passed, eligible) => {
-    const marked = markAnswerSheet(practitioner, key, { format: 'COMPLEX_MULTIPLE_CHOICE', questions: sheetScoring(score) });
+    const marked = markAnswerSheet(practitioner, key, {
+      format: 'COMPLEX_MULTIPLE_CHOICE',
+      questions: sheetScoring(score),
+    });
     expect(marked.score).toBe(score);
     expect(marked.passed).toBe(passed);
     expect(marked.trainerEligible).toBe(eligible);
@@ -117,6 +161,8 @@ describe('complex multiple-choice marking (Practitioner)', () => {
   it('rejects a question with the wrong number of sub-item answers', () => {
     const answers = sheetScoring(50);
     answers[2] = answers[2].slice(0, 7);
-    expect(() => markAnswerSheet(practitioner, key, { format: 'COMPLEX_MULTIPLE_CHOICE', questions: answers })).toThrow(/question 3 has 8 sub-items/);
+    expect(() =>
+      markAnswerSheet(practitioner, key, { format: 'COMPLEX_MULTIPLE_CHOICE', questions: answers }),
+    ).toThrow(/question 3 has 8 sub-items/);
   });
 });

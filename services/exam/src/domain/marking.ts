@@ -49,17 +49,26 @@ export function assertKeyFitsExam(exam: ExamRules, key: AnswerKey): void {
   }
   if (key.format === 'MULTIPLE_CHOICE') {
     if (key.answers.length !== exam.questionCount) {
-      throw new ExamRuleViolation('BAD_USER_INPUT', `a ${exam.code} key needs ${exam.questionCount} answers, got ${key.answers.length}`);
+      throw new ExamRuleViolation(
+        'BAD_USER_INPUT',
+        `a ${exam.code} key needs ${exam.questionCount} answers, got ${key.answers.length}`,
+      );
     }
     return;
   }
   if (key.questions.length !== exam.questionCount) {
-    throw new ExamRuleViolation('BAD_USER_INPUT', `a ${exam.code} key needs ${exam.questionCount} questions, got ${key.questions.length}`);
+    throw new ExamRuleViolation(
+      'BAD_USER_INPUT',
+      `a ${exam.code} key needs ${exam.questionCount} questions, got ${key.questions.length}`,
+    );
   }
   key.questions.forEach((q, i) => {
     const marks = q.items.reduce((sum, item) => sum + item.marks, 0);
     if (marks !== exam.marksPerQuestion) {
-      throw new ExamRuleViolation('BAD_USER_INPUT', `question ${i + 1} carries ${marks} marks; each ${exam.code} question carries ${exam.marksPerQuestion}`);
+      throw new ExamRuleViolation(
+        'BAD_USER_INPUT',
+        `question ${i + 1} carries ${marks} marks; each ${exam.code} question carries ${exam.marksPerQuestion}`,
+      );
     }
   });
 }
@@ -72,29 +81,51 @@ export function markAnswerSheet(exam: ExamRules, key: AnswerKey, sheet: AnswerSh
   assertKeyFitsExam(exam, key);
   if (key.format === 'MULTIPLE_CHOICE') {
     if (sheet.format !== 'MULTIPLE_CHOICE') {
-      throw new ExamRuleViolation('BAD_USER_INPUT', `${exam.code} is marked from a sheet of ${exam.questionCount} answers (answers), not from questions`);
+      throw new ExamRuleViolation(
+        'BAD_USER_INPUT',
+        `${exam.code} is marked from a sheet of ${exam.questionCount} answers (answers), not from questions`,
+      );
     }
     if (sheet.answers.length !== key.answers.length) {
-      throw new ExamRuleViolation('BAD_USER_INPUT', `the ${exam.code} answer sheet has ${key.answers.length} answers (null for a blank), got ${sheet.answers.length}`);
+      throw new ExamRuleViolation(
+        'BAD_USER_INPUT',
+        `the ${exam.code} answer sheet has ${key.answers.length} answers (null for a blank), got ${sheet.answers.length}`,
+      );
     }
     const itemResponses = key.answers.map((correctOption, i): ItemResponse => {
       const chosen = sheet.answers[i] ?? null;
       const correct = chosen === correctOption;
-      return { itemNumber: i + 1, questionNumber: i + 1, chosenOption: chosen, correct, marks: correct ? 1 : 0, maxMarks: 1 };
+      return {
+        itemNumber: i + 1,
+        questionNumber: i + 1,
+        chosenOption: chosen,
+        correct,
+        marks: correct ? 1 : 0,
+        maxMarks: 1,
+      };
     });
     return withGrade(exam, itemResponses);
   }
   if (sheet.format !== 'COMPLEX_MULTIPLE_CHOICE') {
-    throw new ExamRuleViolation('BAD_USER_INPUT', `${exam.code} is marked from ${exam.questionCount} questions of sub-item answers (questions), not from a flat answer list`);
+    throw new ExamRuleViolation(
+      'BAD_USER_INPUT',
+      `${exam.code} is marked from ${exam.questionCount} questions of sub-item answers (questions), not from a flat answer list`,
+    );
   }
   if (sheet.questions.length !== key.questions.length) {
-    throw new ExamRuleViolation('BAD_USER_INPUT', `the ${exam.code} answer sheet has ${key.questions.length} questions, got ${sheet.questions.length}`);
+    throw new ExamRuleViolation(
+      'BAD_USER_INPUT',
+      `the ${exam.code} answer sheet has ${key.questions.length} questions, got ${sheet.questions.length}`,
+    );
   }
   const itemResponses: ItemResponse[] = [];
   key.questions.forEach((question, q) => {
     const answers = sheet.questions[q];
     if (answers.length !== question.items.length) {
-      throw new ExamRuleViolation('BAD_USER_INPUT', `question ${q + 1} has ${question.items.length} sub-items, got ${answers.length} answers`);
+      throw new ExamRuleViolation(
+        'BAD_USER_INPUT',
+        `question ${q + 1} has ${question.items.length} sub-items, got ${answers.length} answers`,
+      );
     }
     question.items.forEach((item, i) => {
       const chosen = answers[i] ?? null;

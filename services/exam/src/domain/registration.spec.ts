@@ -32,7 +32,11 @@ const violation = (r: RegistrationRequest) => {
 
 describe('registration', () => {
   it('takes a Foundation self-study registration with no prerequisite', () => {
-    expect(decideRegistration(request())).toEqual({ route: 'SELF_STUDY', atoId: null, prerequisiteStatus: 'NOT_REQUIRED' });
+    expect(decideRegistration(request())).toEqual({
+      route: 'SELF_STUDY',
+      atoId: null,
+      prerequisiteStatus: 'NOT_REQUIRED',
+    });
   });
 
   it('refuses a language the exam does not offer, naming the ones it does', () => {
@@ -46,23 +50,42 @@ describe('registration', () => {
   });
 
   it('refuses a full session and a double registration', () => {
-    expect(violation(request({ session: { kind: 'PUBLIC', atoId: null, languages: ['en'], capacity: 2, seatsTaken: 2 } })).code).toBe('CONFLICT');
+    expect(
+      violation(
+        request({ session: { kind: 'PUBLIC', atoId: null, languages: ['en'], capacity: 2, seatsTaken: 2 } }),
+      ).code,
+    ).toBe('CONFLICT');
     expect(violation(request({ alreadyRegistered: true })).message).toMatch(/already registered/);
   });
 
   it('refuses an ATO course session of an ATO that is not (or no longer) accredited', () => {
-    const session = { kind: 'ATO_COURSE' as const, atoId: ATO, languages: ['en'], capacity: 5, seatsTaken: 0 };
+    const session = {
+      kind: 'ATO_COURSE' as const,
+      atoId: ATO,
+      languages: ['en'],
+      capacity: 5,
+      seatsTaken: 0,
+    };
     expect(decideRegistration(request({ session }))).toMatchObject({ route: 'ATO_COURSE', atoId: ATO });
-    expect(violation(request({ session, atoStatuses: new Map([[ATO, 'SUSPENDED']]) })).code).toBe('FORBIDDEN');
+    expect(violation(request({ session, atoStatuses: new Map([[ATO, 'SUSPENDED']]) })).code).toBe(
+      'FORBIDDEN',
+    );
     expect(violation(request({ session, atoStatuses: new Map() })).message).toMatch(/unknown/);
   });
 
   describe('Practitioner', () => {
     it('accepts a Foundation certificate of this scheme at once', () => {
-      expect(decideRegistration(request({ examCode: 'PRACTITIONER', holdsSchemeFoundation: true })).prerequisiteStatus).toBe('VERIFIED');
+      expect(
+        decideRegistration(request({ examCode: 'PRACTITIONER', holdsSchemeFoundation: true }))
+          .prerequisiteStatus,
+      ).toBe('VERIFIED');
     });
     it('lets a BCS Foundation certificate number wait for staff verification', () => {
-      expect(decideRegistration(request({ examCode: 'PRACTITIONER', bcsFoundationCertificateNumber: 'BCS-123456' })).prerequisiteStatus).toBe('PENDING');
+      expect(
+        decideRegistration(
+          request({ examCode: 'PRACTITIONER', bcsFoundationCertificateNumber: 'BCS-123456' }),
+        ).prerequisiteStatus,
+      ).toBe('PENDING');
     });
     it('refuses a candidate with neither', () => {
       const v = violation(request({ examCode: 'PRACTITIONER', bcsFoundationCertificateNumber: '  ' }));
@@ -75,10 +98,14 @@ describe('registration', () => {
     const experience = { years: 3, evidence: 'Lead auditor, ISO 27001 audits 2021-2024' };
     const course = { kind: 'ATO_COURSE' as const, atoId: ATO, languages: ['en'], capacity: 5, seatsTaken: 0 };
     it('takes three declared years with evidence in an accredited course, pending staff approval', () => {
-      expect(decideRegistration(request({ examCode: 'AUDITOR', session: course, auditExperience: experience }))).toEqual({ route: 'ATO_COURSE', atoId: ATO, prerequisiteStatus: 'PENDING' });
+      expect(
+        decideRegistration(request({ examCode: 'AUDITOR', session: course, auditExperience: experience })),
+      ).toEqual({ route: 'ATO_COURSE', atoId: ATO, prerequisiteStatus: 'PENDING' });
     });
     it('accepts a public session when the candidate attended an accredited course', () => {
-      expect(decideRegistration(request({ examCode: 'AUDITOR', courseAtoId: ATO, auditExperience: experience }))).toMatchObject({ route: 'PUBLIC', atoId: ATO });
+      expect(
+        decideRegistration(request({ examCode: 'AUDITOR', courseAtoId: ATO, auditExperience: experience })),
+      ).toMatchObject({ route: 'PUBLIC', atoId: ATO });
     });
     it('refuses self-study', () => {
       const v = violation(request({ examCode: 'AUDITOR', auditExperience: experience }));
@@ -86,8 +113,16 @@ describe('registration', () => {
       expect(v.message).toMatch(/accredited course/);
     });
     it('refuses fewer than three years, or no evidence, or no declaration', () => {
-      expect(violation(request({ examCode: 'AUDITOR', session: course, auditExperience: { years: 2.5, evidence: 'x' } })).message).toMatch(/at least 3 years/);
-      expect(violation(request({ examCode: 'AUDITOR', session: course, auditExperience: { years: 4, evidence: ' ' } })).message).toMatch(/evidence/);
+      expect(
+        violation(
+          request({ examCode: 'AUDITOR', session: course, auditExperience: { years: 2.5, evidence: 'x' } }),
+        ).message,
+      ).toMatch(/at least 3 years/);
+      expect(
+        violation(
+          request({ examCode: 'AUDITOR', session: course, auditExperience: { years: 4, evidence: ' ' } }),
+        ).message,
+      ).toMatch(/evidence/);
       expect(violation(request({ examCode: 'AUDITOR', session: course })).code).toBe('BAD_USER_INPUT');
     });
   });
@@ -101,11 +136,14 @@ describe('sitting lifecycle', () => {
     expect(canTransition('REGISTERED', 'ABSENT')).toBe(true);
   });
   it('can void at any live point, even after release, but not twice', () => {
-    for (const s of ['REGISTERED', 'SAT', 'ABSENT', 'MARKED', 'RELEASED'] as const) expect(canTransition(s, 'VOIDED')).toBe(true);
+    for (const s of ['REGISTERED', 'SAT', 'ABSENT', 'MARKED', 'RELEASED'] as const)
+      expect(canTransition(s, 'VOIDED')).toBe(true);
     expect(() => assertTransition('VOIDED', 'VOIDED')).toThrow(/voided is final/);
   });
   it('rejects skipping steps with a message that says what is possible', () => {
-    expect(() => assertTransition('REGISTERED', 'MARKED')).toThrow('a registered sitting cannot become marked; from registered it can only become sat or absent or cancelled or voided');
+    expect(() => assertTransition('REGISTERED', 'MARKED')).toThrow(
+      'a registered sitting cannot become marked; from registered it can only become sat or absent or cancelled or voided',
+    );
     expect(() => assertTransition('ABSENT', 'MARKED')).toThrow(/cannot become marked/);
   });
 });

@@ -52,14 +52,20 @@ export function decideRegistration(r: RegistrationRequest): RegistrationDecision
     );
   }
   if (!session.languages.includes(r.language)) {
-    throw new ExamRuleViolation('BAD_USER_INPUT', `this session has papers in ${session.languages.join(', ')} only, not "${r.language}"`);
+    throw new ExamRuleViolation(
+      'BAD_USER_INPUT',
+      `this session has papers in ${session.languages.join(', ')} only, not "${r.language}"`,
+    );
   }
 
   let route: StudyRoute;
   let atoId: string | null;
   if (session.kind === 'ATO_COURSE') {
     if (r.courseAtoId !== null && r.courseAtoId !== session.atoId) {
-      throw new ExamRuleViolation('BAD_USER_INPUT', 'an ATO course session belongs to its own ATO; leave courseAtoId empty');
+      throw new ExamRuleViolation(
+        'BAD_USER_INPUT',
+        'an ATO course session belongs to its own ATO; leave courseAtoId empty',
+      );
     }
     route = 'ATO_COURSE';
     atoId = session.atoId;
@@ -89,7 +95,10 @@ export function decideRegistration(r: RegistrationRequest): RegistrationDecision
     throw new ExamRuleViolation('CONFLICT', 'the candidate is already registered for this session');
   }
   if (session.seatsTaken >= session.capacity) {
-    throw new ExamRuleViolation('CONFLICT', `the session is full (${session.capacity} seats); choose another session`);
+    throw new ExamRuleViolation(
+      'CONFLICT',
+      `the session is full (${session.capacity} seats); choose another session`,
+    );
   }
   return { route, atoId, prerequisiteStatus };
 }
@@ -112,13 +121,22 @@ function checkPrerequisite(r: RegistrationRequest): PrerequisiteStatus {
       const required = exam.requiredAuditExperienceYears ?? 0;
       const declared = r.auditExperience;
       if (declared === null) {
-        throw new ExamRuleViolation('BAD_USER_INPUT', `${exam.code} requires ${required} years of audit experience in an IT environment: declare it (auditExperience) with evidence`);
+        throw new ExamRuleViolation(
+          'BAD_USER_INPUT',
+          `${exam.code} requires ${required} years of audit experience in an IT environment: declare it (auditExperience) with evidence`,
+        );
       }
       if (!(declared.years >= required)) {
-        throw new ExamRuleViolation('BAD_USER_INPUT', `${exam.code} requires at least ${required} years of IT audit experience; ${declared.years} declared`);
+        throw new ExamRuleViolation(
+          'BAD_USER_INPUT',
+          `${exam.code} requires at least ${required} years of IT audit experience; ${declared.years} declared`,
+        );
       }
       if (declared.evidence.trim().length === 0) {
-        throw new ExamRuleViolation('BAD_USER_INPUT', 'describe the evidence of your audit experience (auditExperience.evidence) for staff to check');
+        throw new ExamRuleViolation(
+          'BAD_USER_INPUT',
+          'describe the evidence of your audit experience (auditExperience.evidence) for staff to check',
+        );
       }
       return 'PENDING';
     }

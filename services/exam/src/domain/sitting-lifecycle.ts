@@ -4,7 +4,15 @@ import { ExamRuleViolation } from './exam-rule-violation';
  * registered -> sat | absent; sat -> marked -> released. Voiding (malpractice) is possible from
  * any live state, even after release. A registration that fails its prerequisite check is cancelled.
  */
-export const SITTING_STATES = ['REGISTERED', 'SAT', 'ABSENT', 'MARKED', 'RELEASED', 'VOIDED', 'CANCELLED'] as const;
+export const SITTING_STATES = [
+  'REGISTERED',
+  'SAT',
+  'ABSENT',
+  'MARKED',
+  'RELEASED',
+  'VOIDED',
+  'CANCELLED',
+] as const;
 export type SittingState = (typeof SITTING_STATES)[number];
 
 const NEXT: Record<SittingState, readonly SittingState[]> = {
@@ -27,10 +35,18 @@ export function assertTransition(from: SittingState, to: SittingState): void {
     throw new ExamRuleViolation(
       'CONFLICT',
       `a ${from.toLowerCase()} sitting cannot become ${to.toLowerCase()}` +
-        (allowed.length ? `; from ${from.toLowerCase()} it can only become ${allowed.map((s) => s.toLowerCase()).join(' or ')}` : `; ${from.toLowerCase()} is final`),
+        (allowed.length
+          ? `; from ${from.toLowerCase()} it can only become ${allowed.map((s) => s.toLowerCase()).join(' or ')}`
+          : `; ${from.toLowerCase()} is final`),
     );
   }
 }
 
 /** States in which a sitting holds a seat of its session (and blocks a second registration). */
-export const SEAT_HOLDING_STATES: readonly SittingState[] = ['REGISTERED', 'SAT', 'ABSENT', 'MARKED', 'RELEASED'];
+export const SEAT_HOLDING_STATES: readonly SittingState[] = [
+  'REGISTERED',
+  'SAT',
+  'ABSENT',
+  'MARKED',
+  'RELEASED',
+];

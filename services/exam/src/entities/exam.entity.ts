@@ -1,5 +1,13 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ExamCode, ExamFormat, ExamLanguage, ExamMarking, ExamPrerequisite, ExamRelease, ExamRules } from '../domain/exam-rules';
+import type {
+  ExamCode,
+  ExamFormat,
+  ExamLanguage,
+  ExamMarking,
+  ExamPrerequisite,
+  ExamRelease,
+  ExamRules,
+} from '../domain/exam-rules';
 
 /** One of the scheme's three exams; rows come from the reference-data migration. */
 @Entity({ name: 'exams' })

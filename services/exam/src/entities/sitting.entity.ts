@@ -11,7 +11,10 @@ import type { SittingState } from '../domain/sitting-lifecycle';
 @Index('idx_sittings_ato', ['atoId', 'registeredAt', 'id'])
 @Index('idx_sittings_prerequisite', ['prerequisiteStatus', 'registeredAt', 'id'])
 // A candidate holds at most one live seat per session; a cancelled registration frees it.
-@Index('uq_sittings_session_candidate', ['sessionId', 'candidateId'], { unique: true, where: `"state" <> 'CANCELLED'` })
+@Index('uq_sittings_session_candidate', ['sessionId', 'candidateId'], {
+  unique: true,
+  where: `"state" <> 'CANCELLED'`,
+})
 export class SittingEntity {
   @PrimaryColumn({ type: 'uuid', name: 'id' })
   id!: string;

@@ -14,7 +14,9 @@ export interface ConsumerDeps {
  * What the exam service learns from others, asynchronously (never by calling them during a
  * registration): which ATOs are accredited, and which candidates hold a Foundation certificate.
  */
-export function createExamConsumers(deps: ConsumerDeps): Array<{ start(): Promise<void>; stop(): Promise<void> }> {
+export function createExamConsumers(
+  deps: ConsumerDeps,
+): Array<{ start(): Promise<void>; stop(): Promise<void> }> {
   const base = { dataSource: deps.dataSource, nc: deps.nc, namespace: deps.namespace, logger: deps.logger };
   return [
     new EventConsumer({
@@ -49,7 +51,10 @@ export function createExamConsumers(deps: ConsumerDeps): Array<{ start(): Promis
       durableName: 'exam-certificate-revoked',
       event: Events.CertificateRevoked,
       handle: async (p, { manager }) => {
-        await manager.query(`UPDATE "candidate_qualifications" SET "revoked_at" = $2 WHERE "certificate_id" = $1 AND "revoked_at" IS NULL`, [p.certificateId, p.revokedAt]);
+        await manager.query(
+          `UPDATE "candidate_qualifications" SET "revoked_at" = $2 WHERE "certificate_id" = $1 AND "revoked_at" IS NULL`,
+          [p.certificateId, p.revokedAt],
+        );
       },
     }),
   ];

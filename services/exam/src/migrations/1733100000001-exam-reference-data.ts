@@ -16,9 +16,24 @@ export class ExamReferenceData1733100000001 implements MigrationInterface {
            "self_study_allowed", "marking", "release", "trainer_eligibility_percentage", "languages")
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb)`,
         [
-          e.code, e.name, e.format, e.questionCount, e.marksPerQuestion, e.maxMarks, e.passMark,
-          e.durationMinutes, e.book, e.bookNote, e.prerequisite, e.requiredAuditExperienceYears, e.recommended,
-          e.selfStudyAllowed, e.marking, e.release, e.trainerEligibilityPercentage, JSON.stringify(e.languages),
+          e.code,
+          e.name,
+          e.format,
+          e.questionCount,
+          e.marksPerQuestion,
+          e.maxMarks,
+          e.passMark,
+          e.durationMinutes,
+          e.book,
+          e.bookNote,
+          e.prerequisite,
+          e.requiredAuditExperienceYears,
+          e.recommended,
+          e.selfStudyAllowed,
+          e.marking,
+          e.release,
+          e.trainerEligibilityPercentage,
+          JSON.stringify(e.languages),
         ],
       );
     }

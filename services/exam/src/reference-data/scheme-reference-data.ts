@@ -124,11 +124,17 @@ export function seedAnswerKey(exam: SchemeExam, formCode: string): AnswerKey {
   }
   return {
     format: 'COMPLEX_MULTIPLE_CHOICE',
-    questions: Array.from({ length: exam.questionCount }, () => ({ items: PRACTITIONER_ITEM_MARKS.map((marks) => ({ key: next(), marks })) })),
+    questions: Array.from({ length: exam.questionCount }, () => ({
+      items: PRACTITIONER_ITEM_MARKS.map((marks) => ({ key: next(), marks })),
+    })),
   };
 }
 
-const FORM_PREFIX: Record<SchemeExam['code'], string> = { FOUNDATION: 'FND', PRACTITIONER: 'PRA', AUDITOR: 'AUD' };
+const FORM_PREFIX: Record<SchemeExam['code'], string> = {
+  FOUNDATION: 'FND',
+  PRACTITIONER: 'PRA',
+  AUDITOR: 'AUD',
+};
 
 /** Form A of every exam in every language; ids are stable so tests and seeds can name them. */
 export function seedForms(): SeedForm[] {
@@ -137,7 +143,13 @@ export function seedForms(): SeedForm[] {
     exam.languages.forEach((language, l) => {
       const code = `${FORM_PREFIX[exam.code]}-${language.tag.toUpperCase()}-A`;
       const id = `00000000-0000-4000-8000-0000000${String(e + 1).padStart(2, '0')}${String(l + 1).padStart(3, '0')}`;
-      forms.push({ id, examCode: exam.code, language: language.tag, code, answerKey: seedAnswerKey(exam, code) });
+      forms.push({
+        id,
+        examCode: exam.code,
+        language: language.tag,
+        code,
+        answerKey: seedAnswerKey(exam, code),
+      });
     });
   });
   return forms;
@@ -152,11 +164,46 @@ export interface SeedPrice {
 }
 
 export const SEED_PRICES: readonly SeedPrice[] = [
-  { region: 'UK', regionName: 'United Kingdom', currency: 'GBP', amounts: { FOUNDATION: 25000, PRACTITIONER: 35000, AUDITOR: 35000 } },
-  { region: 'EUROPE', regionName: 'Europe', currency: 'EUR', amounts: { FOUNDATION: 29500, PRACTITIONER: 41000, AUDITOR: 41000 } },
-  { region: 'NORTH_AMERICA', regionName: 'North America', currency: 'USD', amounts: { FOUNDATION: 31500, PRACTITIONER: 44000, AUDITOR: 44000 } },
-  { region: 'JAPAN', regionName: 'Japan', currency: 'JPY', amounts: { FOUNDATION: 45000, PRACTITIONER: 63000, AUDITOR: 63000 } },
-  { region: 'CHINA', regionName: 'China', currency: 'CNY', amounts: { FOUNDATION: 220000, PRACTITIONER: 310000, AUDITOR: 310000 } },
-  { region: 'BRAZIL', regionName: 'Brazil', currency: 'BRL', amounts: { FOUNDATION: 150000, PRACTITIONER: 210000, AUDITOR: 210000 } },
-  { region: 'REST_OF_WORLD', regionName: 'Rest of the world', currency: 'USD', amounts: { FOUNDATION: 29500, PRACTITIONER: 41000, AUDITOR: 41000 } },
+  {
+    region: 'UK',
+    regionName: 'United Kingdom',
+    currency: 'GBP',
+    amounts: { FOUNDATION: 25000, PRACTITIONER: 35000, AUDITOR: 35000 },
+  },
+  {
+    region: 'EUROPE',
+    regionName: 'Europe',
+    currency: 'EUR',
+    amounts: { FOUNDATION: 29500, PRACTITIONER: 41000, AUDITOR: 41000 },
+  },
+  {
+    region: 'NORTH_AMERICA',
+    regionName: 'North America',
+    currency: 'USD',
+    amounts: { FOUNDATION: 31500, PRACTITIONER: 44000, AUDITOR: 44000 },
+  },
+  {
+    region: 'JAPAN',
+    regionName: 'Japan',
+    currency: 'JPY',
+    amounts: { FOUNDATION: 45000, PRACTITIONER: 63000, AUDITOR: 63000 },
+  },
+  {
+    region: 'CHINA',
+    regionName: 'China',
+    currency: 'CNY',
+    amounts: { FOUNDATION: 220000, PRACTITIONER: 310000, AUDITOR: 310000 },
+  },
+  {
+    region: 'BRAZIL',
+    regionName: 'Brazil',
+    currency: 'BRL',
+    amounts: { FOUNDATION: 150000, PRACTITIONER: 210000, AUDITOR: 210000 },
+  },
+  {
+    region: 'REST_OF_WORLD',
+    regionName: 'Rest of the world',
+    currency: 'USD',
+    amounts: { FOUNDATION: 29500, PRACTITIONER: 41000, AUDITOR: 41000 },
+  },
 ];

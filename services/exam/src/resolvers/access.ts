@@ -7,22 +7,30 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids are uuids; anything else is the client's mistake, said before it reaches SQL. */
 export function parseId(value: string, field: string): string {
-  if (!UUID.test(value)) throw badUserInput(`${field} must be an id issued by this API (a uuid), got "${value}"`);
+  if (!UUID.test(value))
+    throw badUserInput(`${field} must be an id issued by this API (a uuid), got "${value}"`);
   return value.toLowerCase();
 }
 
 /** A candidate their own sittings, ATO staff their ATO's candidates', scheme staff all; analysts none. */
-export function canSeeSitting(viewer: Viewer, sitting: Pick<SittingEntity, 'candidateId' | 'atoId'>): boolean {
+export function canSeeSitting(
+  viewer: Viewer,
+  sitting: Pick<SittingEntity, 'candidateId' | 'atoId'>,
+): boolean {
   if (isSchemeStaff(viewer)) return true;
   if (viewer.role === 'candidate') return viewer.candidateId === sitting.candidateId;
   if (viewer.role === 'ato_staff') return sitting.atoId !== null && viewer.atoId === sitting.atoId;
   return false;
 }
 
-export function assertCanSeeSitting(viewer: Viewer, sitting: Pick<SittingEntity, 'candidateId' | 'atoId'>): void {
+export function assertCanSeeSitting(
+  viewer: Viewer,
+  sitting: Pick<SittingEntity, 'candidateId' | 'atoId'>,
+): void {
   if (canSeeSitting(viewer, sitting)) return;
   requireAuthenticated(viewer);
-  if (viewer.role === 'analyst') throw forbidden('Analysts see exam statistics only, never an individual sitting');
+  if (viewer.role === 'analyst')
+    throw forbidden('Analysts see exam statistics only, never an individual sitting');
   throw forbidden('Only the candidate, their ATO or scheme staff may see this sitting');
 }
 
@@ -43,7 +51,10 @@ export async function asClientErrors<T>(command: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof ExamRuleViolation) throw clientError(error.code, error.message);
     // two registrations of one candidate racing past the check meet the unique index instead
-    if ((error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'uq_sittings_session_candidate') {
+    if (
+      (error as { code?: string; constraint?: string }).code === '23505' &&
+      (error as { constraint?: string }).constraint === 'uq_sittings_session_candidate'
+    ) {
       throw clientError('CONFLICT', 'the candidate is already registered for this session');
     }
     throw error;

@@ -16,7 +16,12 @@ import { SITTING_ORDER } from './sitting-order';
 
 const COUNTRY = /^[A-Z]{2}$/;
 const SESSION_ORDER: KeysetColumn<ExamSessionEntity>[] = [
-  { sql: '"x"."starts_at"', cast: 'timestamptz', orderBy: 'x.startsAt', value: (s) => s.startsAt.toISOString() },
+  {
+    sql: '"x"."starts_at"',
+    cast: 'timestamptz',
+    orderBy: 'x.startsAt',
+    value: (s) => s.startsAt.toISOString(),
+  },
   { sql: '"x"."id"', cast: 'uuid', orderBy: 'x.id', value: (s) => s.id },
 ];
 
@@ -41,16 +46,21 @@ export const examSessionResolvers: Resolvers = {
       const languages = [...new Set(input.languages.map((l) => l.trim()))];
       if (!venue) throw badUserInput('give the venue (venue)');
       if (!COUNTRY.test(country)) throw badUserInput('country must be an ISO 3166-1 alpha-2 code such as GB');
-      if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 10_000) throw badUserInput('capacity must be a whole number of seats between 1 and 10000');
+      if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 10_000)
+        throw badUserInput('capacity must be a whole number of seats between 1 and 10000');
       const startsAt = new Date(input.startsAt);
-      if (startsAt.getTime() <= Date.now()) throw badUserInput('a session is scheduled in the future (startsAt)');
-      if (languages.length === 0) throw badUserInput('name at least one language papers are available in (languages)');
+      if (startsAt.getTime() <= Date.now())
+        throw badUserInput('a session is scheduled in the future (startsAt)');
+      if (languages.length === 0)
+        throw badUserInput('name at least one language papers are available in (languages)');
 
       return ctx.dataSource.transaction(async (manager) => {
         const exam = await manager.findOneByOrFail(ExamEntity, { code: input.examCode });
         const unoffered = languages.filter((l) => !offersLanguage(exam, l));
         if (unoffered.length) {
-          throw badUserInput(`${exam.code} is not offered in ${unoffered.join(', ')}; choose from ${exam.languages.map((l) => l.tag).join(', ')}`);
+          throw badUserInput(
+            `${exam.code} is not offered in ${unoffered.join(', ')}; choose from ${exam.languages.map((l) => l.tag).join(', ')}`,
+          );
         }
         let atoId: string | null = null;
         let region: string | null = null;
@@ -58,19 +68,35 @@ export const examSessionResolvers: Resolvers = {
         if (input.kind === 'ATO_COURSE') {
           if (!input.atoId) throw badUserInput('an ATO course session names its ATO (atoId)');
           atoId = parseId(input.atoId, 'atoId');
-          if (viewer.role === 'ato_staff' && viewer.atoId !== atoId) throw forbidden('ATO staff schedule sessions for their own ATO only');
-          if (input.price || input.region) throw badUserInput('an ATO course includes the exam fee: leave region and price empty');
+          if (viewer.role === 'ato_staff' && viewer.atoId !== atoId)
+            throw forbidden('ATO staff schedule sessions for their own ATO only');
+          if (input.price || input.region)
+            throw badUserInput('an ATO course includes the exam fee: leave region and price empty');
           const ato = await manager.findOneBy(AtoStatusEntity, { atoId });
-          if (ato?.status !== 'ACCREDITED') throw conflict(`ATO ${atoId} is not accredited (${(ato?.status ?? 'unknown').toLowerCase()}); only accredited ATOs run exam sessions`);
+          if (ato?.status !== 'ACCREDITED')
+            throw conflict(
+              `ATO ${atoId} is not accredited (${(ato?.status ?? 'unknown').toLowerCase()}); only accredited ATOs run exam sessions`,
+            );
         } else {
-          if (viewer.role !== 'scheme_staff') throw forbidden('public sessions are run by the scheme owner: scheme staff only');
+          if (viewer.role !== 'scheme_staff')
+            throw forbidden('public sessions are run by the scheme owner: scheme staff only');
           if (input.atoId) throw badUserInput('a public session belongs to no ATO: leave atoId empty');
-          if (!input.region) throw badUserInput('a public session needs its price region (region), see examPrices');
+          if (!input.region)
+            throw badUserInput('a public session needs its price region (region), see examPrices');
           region = input.region.trim().toUpperCase();
           const regional = await manager.findOneBy(ExamPriceEntity, { examCode: exam.code, region });
-          if (!regional) throw badUserInput(`no ${exam.code} price for region ${region}; set one with setExamPrice or choose a priced region`);
-          price = input.price ? { currency: input.price.currency.trim().toUpperCase(), amountMinor: input.price.amountMinor } : { currency: regional.currency, amountMinor: regional.amountMinor };
-          if (!/^[A-Z]{3}$/.test(price.currency) || !Number.isInteger(price.amountMinor) || price.amountMinor <= 0) {
+          if (!regional)
+            throw badUserInput(
+              `no ${exam.code} price for region ${region}; set one with setExamPrice or choose a priced region`,
+            );
+          price = input.price
+            ? { currency: input.price.currency.trim().toUpperCase(), amountMinor: input.price.amountMinor }
+            : { currency: regional.currency, amountMinor: regional.amountMinor };
+          if (
+            !/^[A-Z]{3}$/.test(price.currency) ||
+            !Number.isInteger(price.amountMinor) ||
+            price.amountMinor <= 0
+          ) {
             throw badUserInput('price needs an ISO 4217 currency and a positive amount in minor units');
           }
         }
@@ -107,9 +133,10 @@ export const examSessionResolvers: Resolvers = {
       if (viewer.role === 'ato_staff' && (session.atoId === null || viewer.atoId !== session.atoId)) {
         throw forbidden("ATO staff see their own sessions' sittings only");
       }
-      const qb = ctx.dataSource.manager.createQueryBuilder(SittingEntity, 's').where('s.sessionId = :sessionId', { sessionId: session.id });
+      const qb = ctx.dataSource.manager
+        .createQueryBuilder(SittingEntity, 's')
+        .where('s.sessionId = :sessionId', { sessionId: session.id });
       return paginate(qb, SITTING_ORDER, { first, after });
     },
   },
 };
-

@@ -35,9 +35,14 @@ export const examResolvers: Resolvers = {
     examForms: (_p, { examCode, language, first, after }, ctx) => {
       // the answer keys are the scheme's most guarded data
       requireSchemeStaff(ctx.viewer);
-      const qb = ctx.dataSource.manager.createQueryBuilder(ExamFormEntity, 'f').where('f.examCode = :examCode', { examCode });
+      const qb = ctx.dataSource.manager
+        .createQueryBuilder(ExamFormEntity, 'f')
+        .where('f.examCode = :examCode', { examCode });
       if (language) qb.andWhere('f.language = :language', { language });
-      return paginate(qb, [{ sql: '"f"."code"', cast: 'text', orderBy: 'f.code', value: (f) => f.code }], { first, after });
+      return paginate(qb, [{ sql: '"f"."code"', cast: 'text', orderBy: 'f.code', value: (f) => f.code }], {
+        first,
+        after,
+      });
     },
   },
   Mutation: {
@@ -45,13 +50,19 @@ export const examResolvers: Resolvers = {
       requireSchemeStaff(ctx.viewer);
       const region = input.region.trim().toUpperCase();
       const currency = input.price.currency.trim().toUpperCase();
-      if (!REGION.test(region)) throw badUserInput('region must be an upper-case code such as UK or NORTH_AMERICA');
+      if (!REGION.test(region))
+        throw badUserInput('region must be an upper-case code such as UK or NORTH_AMERICA');
       if (!CURRENCY.test(currency)) throw badUserInput('currency must be an ISO 4217 code such as GBP');
       if (!Number.isInteger(input.price.amountMinor) || input.price.amountMinor <= 0) {
-        throw badUserInput(`price.amountMinor is in minor units (${minorUnitDigits(currency)} decimals for ${currency}) and must be a positive whole number`);
+        throw badUserInput(
+          `price.amountMinor is in minor units (${minorUnitDigits(currency)} decimals for ${currency}) and must be a positive whole number`,
+        );
       }
       return ctx.dataSource.transaction(async (manager) => {
-        const existing = await manager.findOne(ExamPriceEntity, { where: { examCode: input.examCode, region }, lock: { mode: 'pessimistic_write' } });
+        const existing = await manager.findOne(ExamPriceEntity, {
+          where: { examCode: input.examCode, region },
+          lock: { mode: 'pessimistic_write' },
+        });
         const regionName = input.regionName?.trim() || existing?.regionName;
         if (!regionName) throw badUserInput(`${region} is a new region: give its name (regionName)`);
         const price = manager.create(ExamPriceEntity, {
@@ -88,6 +99,11 @@ export const examResolvers: Resolvers = {
   ExamAnswerKey: {
     answers: (key) => (key.format === 'MULTIPLE_CHOICE' ? key.answers : null),
     questions: (key) =>
-      key.format === 'COMPLEX_MULTIPLE_CHOICE' ? key.questions.map((q, i) => ({ number: i + 1, items: q.items.map((item) => ({ key: item.key, marks: item.marks })) })) : null,
+      key.format === 'COMPLEX_MULTIPLE_CHOICE'
+        ? key.questions.map((q, i) => ({
+            number: i + 1,
+            items: q.items.map((item) => ({ key: item.key, marks: item.marks })),
+          }))
+        : null,
   },
 };

@@ -19,6 +19,11 @@ export function mergeResolvers(...maps: object[]): ResolverMap {
   return merged;
 }
 
-const examServiceResolvers: Resolvers[] = [examResolvers, examSessionResolvers, sittingResolvers, candidateResolvers];
+const examServiceResolvers: Resolvers[] = [
+  examResolvers,
+  examSessionResolvers,
+  sittingResolvers,
+  candidateResolvers,
+];
 
 export const resolvers = mergeResolvers(scalarResolvers, moneyResolvers, ...examServiceResolvers);
