@@ -182,7 +182,9 @@ export class BenchRunner {
         const sql = measured.sql ? `, SQL ${measured.sql.statements.toFixed(1)}/req` : '';
         const gw = GATEWAY_PROCESS[outcome.contender];
         const cpu =
-          gw && measured.cpuShare ? `, gateway CPU ${(measured.cpuShare[gw] * 100).toFixed(0)}%` : '';
+          gw && measured.cpuShare && measured.cpuMs
+            ? `, gateway CPU ${(measured.cpuShare[gw] * 100).toFixed(0)}% (${measured.cpuMs[gw].toFixed(2)} ms/req)`
+            : '';
         this.log(
           `  ${outcome.contender.padEnd(6)} run ${round + 1}/${repeats}: ${measured.requestsPerSecond.toFixed(0)} req/s, ` +
             `p50 ${ms(measured.latency.p50)} ms, p95 ${ms(measured.latency.p95)} ms, p99 ${ms(measured.latency.p99)} ms, ` +
@@ -198,6 +200,12 @@ export class BenchRunner {
       outcome.gatewayCpuShare = gw
         ? median(outcome.runs.map((run) => run.cpuShare?.[gw] ?? Number.NaN))
         : undefined;
+      outcome.gatewayCpuMs = gw
+        ? median(outcome.runs.map((run) => run.cpuMs?.[gw] ?? Number.NaN))
+        : undefined;
+      outcome.subgraphsCpuMs = median(
+        outcome.runs.map((run) => SERVICES.reduce((sum, name) => sum + (run.cpuMs?.[name] ?? 0), 0)),
+      );
       if (scenario.recordsPerRequest)
         outcome.recordsPerSecond = outcome.median.requestsPerSecond * scenario.recordsPerRequest;
     }
