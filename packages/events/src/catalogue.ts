@@ -43,7 +43,9 @@ const SUBJECT_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*){2}$/;
 
 export function defineEvent<T>(subject: string, version: number, schema: z.ZodType<T>): EventDefinition<T> {
   if (!SUBJECT_PATTERN.test(subject)) {
-    throw new Error(`event subject "${subject}" must be <service>.<aggregate>.<event> in lower-case kebab words`);
+    throw new Error(
+      `event subject "${subject}" must be <service>.<aggregate>.<event> in lower-case kebab words`,
+    );
   }
   if (!Number.isInteger(version) || version < 1) {
     throw new Error(`event ${subject}: version must be a positive integer, got ${version}`);
@@ -70,7 +72,13 @@ export function parseEventEnvelope<T>(def: EventDefinition<T>, value: unknown): 
   if (subject !== def.subject || version !== def.version) {
     throw new InvalidEventError(def.subject, def.version, `envelope carries ${subject} v${version}`);
   }
-  const parsed: EventEnvelope<T> = { id, subject, version, occurredAt, payload: parseEventPayload(def, payload) };
+  const parsed: EventEnvelope<T> = {
+    id,
+    subject,
+    version,
+    occurredAt,
+    payload: parseEventPayload(def, payload),
+  };
   if (requestId !== undefined) parsed.requestId = requestId;
   return parsed;
 }
@@ -98,10 +106,24 @@ const language = z.string().trim().min(2).max(35);
 export const ExamCode = z.enum(['FOUNDATION', 'PRACTITIONER', 'AUDITOR']);
 export type ExamCode = z.infer<typeof ExamCode>;
 
-export const AtoStatus = z.enum(['APPLIED', 'UNDER_ASSESSMENT', 'ACCREDITED', 'REJECTED', 'SUSPENDED', 'WITHDRAWN']);
+export const AtoStatus = z.enum([
+  'APPLIED',
+  'UNDER_ASSESSMENT',
+  'ACCREDITED',
+  'REJECTED',
+  'SUSPENDED',
+  'WITHDRAWN',
+]);
 export type AtoStatus = z.infer<typeof AtoStatus>;
 
-export const RcbStatus = z.enum(['APPLIED', 'UNDER_ASSESSMENT', 'APPOINTED', 'REJECTED', 'SUSPENDED', 'WITHDRAWN']);
+export const RcbStatus = z.enum([
+  'APPLIED',
+  'UNDER_ASSESSMENT',
+  'APPOINTED',
+  'REJECTED',
+  'SUSPENDED',
+  'WITHDRAWN',
+]);
 export type RcbStatus = z.infer<typeof RcbStatus>;
 
 export const CertificateDeliveryFormat = z.enum(['ELECTRONIC_ONLY', 'PAPER_AND_ELECTRONIC']);
@@ -142,7 +164,10 @@ const sittingReleased = z
     releasedAt: instant,
   })
   .refine((p) => p.score <= p.maxScore, { message: 'score exceeds maxScore', path: ['score'] })
-  .refine((p) => p.passed || !p.trainerEligible, { message: 'a failed sitting cannot make a trainer eligible', path: ['trainerEligible'] });
+  .refine((p) => p.passed || !p.trainerEligible, {
+    message: 'a failed sitting cannot make a trainer eligible',
+    path: ['trainerEligible'],
+  });
 
 export const Events = {
   /** A sitting's result was released to the candidate (pass or fail). A pass leads to a certificate. */
@@ -231,10 +256,13 @@ export const Events = {
         atoAddress: PostalAddress.nullable(),
         changedAt: instant,
       })
-      .refine((p) => !(p.format === 'PAPER_AND_ELECTRONIC' && p.recipient === 'ATO') || p.atoAddress !== null, {
-        message: 'paper certificates sent via the ATO need the ATO address',
-        path: ['atoAddress'],
-      }),
+      .refine(
+        (p) => !(p.format === 'PAPER_AND_ELECTRONIC' && p.recipient === 'ATO') || p.atoAddress !== null,
+        {
+          message: 'paper certificates sent via the ATO need the ATO address',
+          path: ['atoAddress'],
+        },
+      ),
   ),
 
   /** An RCB integration credential was issued; only the hash of its secret travels. */

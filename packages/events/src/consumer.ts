@@ -124,11 +124,18 @@ export class EventConsumer<T> implements EventConsumerControl {
    * the iterator instead, so that run() recreates the consumer (and resumes from the stream).
    */
   private async watchForLoss(messages: ConsumerMessages): Promise<void> {
-    const lost: string[] = [ConsumerEvents.ConsumerDeleted, ConsumerEvents.ConsumerNotFound, ConsumerEvents.StreamNotFound];
+    const lost: string[] = [
+      ConsumerEvents.ConsumerDeleted,
+      ConsumerEvents.ConsumerNotFound,
+      ConsumerEvents.StreamNotFound,
+    ];
     try {
       for await (const status of await messages.status()) {
         if (lost.includes(status.type)) {
-          this.options.logger.warn({ consumer: this.options.durableName, status: status.type }, 'event consumer lost; recreating');
+          this.options.logger.warn(
+            { consumer: this.options.durableName, status: status.type },
+            'event consumer lost; recreating',
+          );
           messages.stop();
           return;
         }
@@ -143,7 +150,11 @@ export class EventConsumer<T> implements EventConsumerControl {
     const { durableName } = this.options;
     // The server's own max_deliver stays unlimited: this class decides when to dead-letter, so that a
     // crash during the last attempt leads to one more attempt rather than a silently dropped event.
-    const updatable = { ack_wait: nanos(this.ackWaitMs), max_deliver: -1, max_ack_pending: Math.max(this.batchSize * 5, 100) };
+    const updatable = {
+      ack_wait: nanos(this.ackWaitMs),
+      max_deliver: -1,
+      max_ack_pending: Math.max(this.batchSize * 5, 100),
+    };
     try {
       const info = await jsm.consumers.info(this.streamName, durableName);
       if (info.config.filter_subject !== this.filterSubject) {
@@ -232,7 +243,11 @@ export class EventConsumer<T> implements EventConsumerControl {
       return;
     }
 
-    const eventLogger = logger.child({ consumer: durableName, eventId: envelope.id, subject: envelope.subject });
+    const eventLogger = logger.child({
+      consumer: durableName,
+      eventId: envelope.id,
+      subject: envelope.subject,
+    });
     try {
       await this.options.dataSource.transaction(async (manager) => {
         const inserted = (await manager.query(
@@ -259,9 +274,17 @@ export class EventConsumer<T> implements EventConsumerControl {
     msg.ack();
   }
 
-  private async deadLetter(msg: JsMsg, payload: unknown, eventId: string | null, cause: unknown): Promise<void> {
+  private async deadLetter(
+    msg: JsMsg,
+    payload: unknown,
+    eventId: string | null,
+    cause: unknown,
+  ): Promise<void> {
     const { durableName, logger } = this.options;
-    const error = truncate(cause instanceof Error && cause.stack ? cause.stack : describeError(cause), MAX_ERROR_LENGTH);
+    const error = truncate(
+      cause instanceof Error && cause.stack ? cause.stack : describeError(cause),
+      MAX_ERROR_LENGTH,
+    );
     const deadLetter = {
       id: randomUUID(),
       consumer: durableName,
@@ -296,7 +319,10 @@ export class EventConsumer<T> implements EventConsumerControl {
           deadLetter.failedAt,
         ],
       );
-      logger.error({ consumer: durableName, eventId, subject: msg.subject, deliveries: deadLetter.deliveries, error }, 'event dead-lettered');
+      logger.error(
+        { consumer: durableName, eventId, subject: msg.subject, deliveries: deadLetter.deliveries, error },
+        'event dead-lettered',
+      );
       msg.term();
     } catch (err) {
       logger.error({ err, consumer: durableName, eventId }, 'could not dead-letter event; will retry');

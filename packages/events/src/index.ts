@@ -26,8 +26,20 @@ export {
   deadLetterStreamName,
   DUPLICATE_WINDOW_MS,
 } from './streams';
-export { recordEvent, OutboxRelay, type RecordEventOptions, type OutboxRelayOptions, type Backoff } from './outbox';
-export { EventConsumer, type EventConsumerControl, type EventConsumerOptions, type EventHandlerContext } from './consumer';
+export {
+  recordEvent,
+  recordEvents,
+  OutboxRelay,
+  type RecordEventOptions,
+  type OutboxRelayOptions,
+  type Backoff,
+} from './outbox';
+export {
+  EventConsumer,
+  type EventConsumerControl,
+  type EventConsumerOptions,
+  type EventHandlerContext,
+} from './consumer';
 export { OutboxEvent } from './entities/outbox-event.entity';
 export { InboxEvent } from './entities/inbox-event.entity';
 export { DeadLetterEvent } from './entities/dead-letter-event.entity';

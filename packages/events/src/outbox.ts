@@ -34,9 +34,65 @@ export async function recordEvent<T>(
   await manager.query(
     `INSERT INTO "outbox_event" ("id", "subject", "version", "payload", "request_id", "created_at") ` +
       `VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
-    [envelope.id, envelope.subject, envelope.version, JSON.stringify(envelope.payload), options.requestId ?? null, envelope.occurredAt],
+    [
+      envelope.id,
+      envelope.subject,
+      envelope.version,
+      JSON.stringify(envelope.payload),
+      options.requestId ?? null,
+      envelope.occurredAt,
+    ],
   );
   return envelope;
+}
+
+/**
+ * recordEvent for many events of one kind (bulk imports): each payload validated the same way, all
+ * rows written by one statement, in order, inside the caller's transaction.
+ */
+export async function recordEvents<T>(
+  manager: EntityManager,
+  def: EventDefinition<T>,
+  payloads: readonly T[],
+  options: RecordEventOptions = {},
+): Promise<EventEnvelope<T>[]> {
+  if (!manager.queryRunner?.isTransactionActive) {
+    throw new Error(`recordEvents(${def.subject}) must run inside the transaction that changes state`);
+  }
+  if (payloads.length === 0) return [];
+  const occurredAt = new Date().toISOString();
+  const envelopes = payloads.map((payload): EventEnvelope<T> => {
+    const envelope: EventEnvelope<T> = {
+      id: randomUUID(),
+      subject: def.subject,
+      version: def.version,
+      occurredAt,
+      payload: parseEventPayload(def, payload),
+    };
+    if (options.requestId !== undefined) envelope.requestId = options.requestId;
+    return envelope;
+  });
+  // The rows travel as one jsonb parameter (far faster than thousands of bind parameters) and are
+  // inserted in array order, so their outbox positions keep the order given.
+  await manager.query(
+    `INSERT INTO "outbox_event" ("id", "subject", "version", "payload", "request_id", "created_at") ` +
+      `SELECT r."id", r."subject", r."version", r."payload", r."request_id", r."created_at" ` +
+      `FROM jsonb_to_recordset($1::jsonb) AS r("id" uuid, "subject" text, "version" integer, ` +
+      `"payload" jsonb, "request_id" text, "created_at" timestamptz)`,
+    [
+      JSON.stringify(
+        envelopes.map((e) => ({
+          id: e.id,
+          subject: e.subject,
+          version: e.version,
+          payload: e.payload,
+          request_id: options.requestId ?? null,
+          created_at: e.occurredAt,
+        })),
+      ),
+    ],
+  );
+  return envelopes;
 }
 
 export interface Backoff {
@@ -189,7 +245,9 @@ export class OutboxRelay {
     )) as unknown[];
     if (due.length === 0) return { published: 0 };
     return this.options.dataSource.transaction(async (manager) => {
-      const [lock] = (await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS "locked"`, [RELAY_LOCK_KEY])) as {
+      const [lock] = (await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS "locked"`, [
+        RELAY_LOCK_KEY,
+      ])) as {
         locked: boolean;
       }[];
       if (!lock.locked) return { published: 0 };
@@ -216,7 +274,10 @@ export class OutboxRelay {
         const delay = backoffDelay(this.backoff, failures);
         retryInMs = retryInMs === undefined ? delay : Math.min(retryInMs, delay);
         const error = describeError(result.reason);
-        this.options.logger.warn({ eventId: row.id, subject: row.subject, attempts: failures, error }, 'outbox relay: publish failed');
+        this.options.logger.warn(
+          { eventId: row.id, subject: row.subject, attempts: failures, error },
+          'outbox relay: publish failed',
+        );
         await manager.query(
           `UPDATE "outbox_event" SET "attempts" = "attempts" + 1, "last_error" = $2, ` +
             `"next_attempt_at" = now() + $3 * interval '1 millisecond' WHERE "id" = $1`,
@@ -224,7 +285,9 @@ export class OutboxRelay {
         );
       }
       if (publishedIds.length > 0) {
-        await manager.query(`UPDATE "outbox_event" SET "published_at" = now() WHERE "id" = ANY($1::uuid[])`, [publishedIds]);
+        await manager.query(`UPDATE "outbox_event" SET "published_at" = now() WHERE "id" = ANY($1::uuid[])`, [
+          publishedIds,
+        ]);
         this.options.logger.debug({ count: publishedIds.length }, 'outbox relay: published');
       }
       return { published: publishedIds.length, retryInMs };

@@ -29,7 +29,9 @@ const NAMESPACE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export function normalizeNamespace(namespace: string | undefined | null): string | undefined {
   if (namespace === undefined || namespace === null || namespace === '') return undefined;
   if (!NAMESPACE_PATTERN.test(namespace)) {
-    throw new Error(`events namespace "${namespace}" must be letters, digits, '_' or '-' (one subject token)`);
+    throw new Error(
+      `events namespace "${namespace}" must be letters, digits, '_' or '-' (one subject token)`,
+    );
   }
   const lower = namespace.toLowerCase();
   if ((PRODUCERS as readonly string[]).includes(lower) || lower === DEAD_LETTER_TOKEN) {
@@ -96,7 +98,11 @@ export function streamConfigs(namespace?: string): Partial<StreamConfig>[] {
  * Connects to NATS and keeps reconnecting forever: a NATS outage must delay events, not stop the
  * service. `url` may list several servers separated by commas.
  */
-export async function connectNats(url: string, name: string, options: ConnectionOptions = {}): Promise<NatsConnection> {
+export async function connectNats(
+  url: string,
+  name: string,
+  options: ConnectionOptions = {},
+): Promise<NatsConnection> {
   return connect({
     servers: url.split(',').map((s) => s.trim()),
     name,

@@ -38,32 +38,51 @@ describe('event catalogue', () => {
 
   it('rejects a score above the maximum and a failed sitting that makes a trainer eligible', () => {
     const released = validPayloads().ExamSittingReleased;
-    expect(() => parseEventPayload(Events.ExamSittingReleased, { ...released, score: 81 })).toThrow(/score exceeds maxScore/);
-    expect(() => parseEventPayload(Events.ExamSittingReleased, { ...released, passed: false, trainerEligible: true })).toThrow(
-      /trainer eligible/,
+    expect(() => parseEventPayload(Events.ExamSittingReleased, { ...released, score: 81 })).toThrow(
+      /score exceeds maxScore/,
     );
+    expect(() =>
+      parseEventPayload(Events.ExamSittingReleased, { ...released, passed: false, trainerEligible: true }),
+    ).toThrow(/trainer eligible/);
   });
 
   it('rejects missing fields, wrong dates and non-uuid ids', () => {
     const { satOn: _omitted, ...withoutDate } = validPayloads().ExamSittingReleased;
     expect(() => parseEventPayload(Events.ExamSittingReleased, withoutDate as never)).toThrow(/satOn/);
-    expect(() => parseEventPayload(Events.ExamSittingReleased, { ...validPayloads().ExamSittingReleased, satOn: '02/11/2026' })).toThrow(
-      /satOn/,
-    );
-    expect(() => parseEventPayload(Events.CredentialRevoked, { ...validPayloads().CredentialRevoked, rcbId: '42' })).toThrow(/rcbId/);
+    expect(() =>
+      parseEventPayload(Events.ExamSittingReleased, {
+        ...validPayloads().ExamSittingReleased,
+        satOn: '02/11/2026',
+      }),
+    ).toThrow(/satOn/);
+    expect(() =>
+      parseEventPayload(Events.CredentialRevoked, { ...validPayloads().CredentialRevoked, rcbId: '42' }),
+    ).toThrow(/rcbId/);
   });
 
   it('requires the ATO address for paper certificates sent via the ATO', () => {
     const pref = validPayloads().AtoDeliveryPreferenceChanged;
-    expect(() => parseEventPayload(Events.AtoDeliveryPreferenceChanged, { ...pref, atoAddress: null })).toThrow(/atoAddress/);
-    expect(parseEventPayload(Events.AtoDeliveryPreferenceChanged, { ...pref, recipient: 'CANDIDATE', atoAddress: null }).atoAddress).toBeNull();
+    expect(() =>
+      parseEventPayload(Events.AtoDeliveryPreferenceChanged, { ...pref, atoAddress: null }),
+    ).toThrow(/atoAddress/);
+    expect(
+      parseEventPayload(Events.AtoDeliveryPreferenceChanged, {
+        ...pref,
+        recipient: 'CANDIDATE',
+        atoAddress: null,
+      }).atoAddress,
+    ).toBeNull();
   });
 
   it('rejects an ATO status outside the lifecycle, and an RCB that is "accredited" rather than appointed', () => {
     const ato = validPayloads().AtoStatusChanged;
-    expect(() => parseEventPayload(Events.AtoStatusChanged, { ...ato, status: 'APPOINTED' } as never)).toThrow(/status/);
+    expect(() =>
+      parseEventPayload(Events.AtoStatusChanged, { ...ato, status: 'APPOINTED' } as never),
+    ).toThrow(/status/);
     const rcb = validPayloads().RcbStatusChanged;
-    expect(() => parseEventPayload(Events.RcbStatusChanged, { ...rcb, status: 'ACCREDITED' } as never)).toThrow(/status/);
+    expect(() =>
+      parseEventPayload(Events.RcbStatusChanged, { ...rcb, status: 'ACCREDITED' } as never),
+    ).toThrow(/status/);
   });
 
   it('strips fields the catalogue does not know', () => {
@@ -84,8 +103,12 @@ describe('event catalogue', () => {
     expect(parseEventEnvelope(Events.CertificateIssued, envelope)).toEqual(envelope);
     expect(() => parseEventEnvelope(Events.CertificateIssued, { ...envelope, version: 2 })).toThrow(/v2/);
     expect(() => parseEventEnvelope(Events.CertificateRevoked, envelope)).toThrow(InvalidEventError);
-    expect(() => parseEventEnvelope(Events.CertificateIssued, { ...envelope, id: 'not-a-uuid' })).toThrow(/id/);
-    expect(() => parseEventEnvelope(Events.CertificateIssued, { ...envelope, payload: { ...payload, number: '' } })).toThrow(/number/);
+    expect(() => parseEventEnvelope(Events.CertificateIssued, { ...envelope, id: 'not-a-uuid' })).toThrow(
+      /id/,
+    );
+    expect(() =>
+      parseEventEnvelope(Events.CertificateIssued, { ...envelope, payload: { ...payload, number: '' } }),
+    ).toThrow(/number/);
   });
 
   it('refuses badly formed definitions', () => {

@@ -39,7 +39,9 @@ describe('idempotent event consumers', () => {
   beforeAll(async () => {
     db = await createTestDatabase({ entities: eventsEntities, migrations: [EventsTables1732500000000] });
     // the consumer's effect in these tests: one row per handled event
-    await db.dataSource.query(`CREATE TABLE "effect" ("event_id" uuid NOT NULL, "consumer" text NOT NULL, "note" text)`);
+    await db.dataSource.query(
+      `CREATE TABLE "effect" ("event_id" uuid NOT NULL, "consumer" text NOT NULL, "note" text)`,
+    );
     nc = await connectNats(TEST_NATS_URL, 'events-consumer-test');
     js = nc.jetstream();
     jsm = await nc.jetstreamManager();
@@ -57,7 +59,13 @@ describe('idempotent event consumers', () => {
   });
 
   function envelopeFor<T>(def: EventDefinition<T>, payload: T): EventEnvelope<T> {
-    return { id: randomUUID(), subject: def.subject, version: def.version, occurredAt: new Date().toISOString(), payload };
+    return {
+      id: randomUUID(),
+      subject: def.subject,
+      version: def.version,
+      occurredAt: new Date().toISOString(),
+      payload,
+    };
   }
 
   async function publishRaw(subject: string, body: string, msgID = randomUUID()): Promise<void> {
@@ -99,11 +107,18 @@ describe('idempotent event consumers', () => {
   }
 
   const effectsOf = async (eventId: string) =>
-    Number((await db.dataSource.query(`SELECT count(*) AS n FROM "effect" WHERE "event_id" = $1`, [eventId]))[0].n);
+    Number(
+      (await db.dataSource.query(`SELECT count(*) AS n FROM "effect" WHERE "event_id" = $1`, [eventId]))[0].n,
+    );
 
-  const recordEffect = (durableName: string) => async (_payload: unknown, { manager, envelope }: EventHandlerContext<unknown>) => {
-    await manager.query(`INSERT INTO "effect" ("event_id", "consumer") VALUES ($1, $2)`, [envelope.id, durableName]);
-  };
+  const recordEffect =
+    (durableName: string) =>
+    async (_payload: unknown, { manager, envelope }: EventHandlerContext<unknown>) => {
+      await manager.query(`INSERT INTO "effect" ("event_id", "consumer") VALUES ($1, $2)`, [
+        envelope.id,
+        durableName,
+      ]);
+    };
 
   it('delivers an event recorded in the outbox to its handler, with envelope and payload', async () => {
     const payload = validPayloads().CertificateIssued;
@@ -115,7 +130,9 @@ describe('idempotent event consumers', () => {
     const relay = new OutboxRelay({ dataSource: db.dataSource, nc, namespace, logger, pollIntervalMs: 20 });
     running.push(relay);
     relay.start();
-    const recorded = await db.dataSource.transaction((m) => recordEvent(m, Events.CertificateIssued, payload, { requestId: 'req-42' }));
+    const recorded = await db.dataSource.transaction((m) =>
+      recordEvent(m, Events.CertificateIssued, payload, { requestId: 'req-42' }),
+    );
     relay.kick();
     await eventually(async () => ((await effectsOf(recorded.id)) === 1 ? true : undefined));
     expect(seen).toEqual([recorded]);
@@ -135,7 +152,9 @@ describe('idempotent event consumers', () => {
     await drained(Events.ExamSittingReleased, durable);
     expect(await effectsOf(envelope.id)).toBe(1);
     expect(calls).toEqual([envelope.id]);
-    const inbox = await db.dataSource.query(`SELECT consumer FROM inbox_event WHERE event_id = $1`, [envelope.id]);
+    const inbox = await db.dataSource.query(`SELECT consumer FROM inbox_event WHERE event_id = $1`, [
+      envelope.id,
+    ]);
     expect(inbox).toEqual([{ consumer: durable }]);
   });
 
@@ -171,8 +190,17 @@ describe('idempotent event consumers', () => {
       3,
     );
     await publishRaw(envelope.subject, JSON.stringify(envelope));
-    const deadLetter = await eventually(() => db.dataSource.getRepository(DeadLetterEvent).findOneBy({ consumer: durable }).then((d) => d ?? undefined));
-    expect(deadLetter).toMatchObject({ eventId: envelope.id, subject: wireSubject(envelope.subject, namespace), deliveries: 3 });
+    const deadLetter = await eventually(() =>
+      db.dataSource
+        .getRepository(DeadLetterEvent)
+        .findOneBy({ consumer: durable })
+        .then((d) => d ?? undefined),
+    );
+    expect(deadLetter).toMatchObject({
+      eventId: envelope.id,
+      subject: wireSubject(envelope.subject, namespace),
+      deliveries: 3,
+    });
     expect(deadLetter.error).toContain('certificate number sequence exhausted');
     expect(deadLetter.payload).toEqual(envelope);
 
@@ -180,14 +208,19 @@ describe('idempotent event consumers', () => {
     await drained(Events.CertificateRevoked, durable);
     await sleep(300);
     expect(attempts).toBe(3);
-    expect(await db.dataSource.query(`SELECT 1 FROM inbox_event WHERE event_id = $1`, [envelope.id])).toEqual([]);
+    expect(await db.dataSource.query(`SELECT 1 FROM inbox_event WHERE event_id = $1`, [envelope.id])).toEqual(
+      [],
+    );
 
     // and visible on the bus, on dlq.<durableName>
     const message = await jsm.streams.getMessage(deadLetterStreamName(namespace), {
       last_by_subj: deadLetterSubject(durable, namespace),
     });
     expect(message.header.get('Dead-Letter-Error')).toContain('certificate number sequence exhausted');
-    expect(message.json<{ eventId: string; deliveries: number }>()).toMatchObject({ eventId: envelope.id, deliveries: 3 });
+    expect(message.json<{ eventId: string; deliveries: number }>()).toMatchObject({
+      eventId: envelope.id,
+      deliveries: 3,
+    });
   });
 
   it('dead-letters an invalid event at once, without calling the handler', async () => {
@@ -196,21 +229,34 @@ describe('idempotent event consumers', () => {
     await startConsumer(durable, Events.RcbStatusChanged, async () => {
       calls++;
     });
-    const invalid = envelopeFor(Events.RcbStatusChanged, { ...validPayloads().RcbStatusChanged, status: 'ACCREDITED' as never });
+    const invalid = envelopeFor(Events.RcbStatusChanged, {
+      ...validPayloads().RcbStatusChanged,
+      status: 'ACCREDITED' as never,
+    });
     await publishRaw(invalid.subject, JSON.stringify(invalid));
     await publishRaw(invalid.subject, 'not json at all');
     const valid = envelopeFor(Events.RcbStatusChanged, validPayloads().RcbStatusChanged);
     await publishRaw(valid.subject, JSON.stringify(valid));
     // a later version on the same subject is for its own consumers: neither handled nor dead-lettered
-    const nextVersion = { ...envelopeFor(Events.RcbStatusChanged, validPayloads().RcbStatusChanged), version: 2, payload: { rcb: 'v2 shape' } };
+    const nextVersion = {
+      ...envelopeFor(Events.RcbStatusChanged, validPayloads().RcbStatusChanged),
+      version: 2,
+      payload: { rcb: 'v2 shape' },
+    };
     await publishRaw(nextVersion.subject, JSON.stringify(nextVersion));
 
     await drained(Events.RcbStatusChanged, durable);
-    const deadLetters = await db.dataSource.getRepository(DeadLetterEvent).find({ where: { consumer: durable }, order: { failedAt: 'ASC' } });
+    const deadLetters = await db.dataSource
+      .getRepository(DeadLetterEvent)
+      .find({ where: { consumer: durable }, order: { failedAt: 'ASC' } });
     expect(deadLetters).toHaveLength(2);
     expect(deadLetters[0]).toMatchObject({ eventId: invalid.id, deliveries: 1 });
     expect(deadLetters[0].error).toMatch(/status/);
-    expect(deadLetters[1]).toMatchObject({ eventId: null, deliveries: 1, payload: { raw: 'not json at all' } });
+    expect(deadLetters[1]).toMatchObject({
+      eventId: null,
+      deliveries: 1,
+      payload: { raw: 'not json at all' },
+    });
     expect(calls).toBe(1);
   });
 
@@ -243,7 +289,11 @@ describe('idempotent event consumers', () => {
     await jsm.consumers.delete(streamNameFor(Events.AtoStatusChanged.subject, namespace), durable);
     const envelope = envelopeFor(Events.AtoStatusChanged, validPayloads().AtoStatusChanged);
     await publishRaw(envelope.subject, JSON.stringify(envelope));
-    await eventually(async () => (handled.includes(envelope.id) ? true : undefined), 15_000, 'the event after the consumer was recreated');
+    await eventually(
+      async () => (handled.includes(envelope.id) ? true : undefined),
+      15_000,
+      'the event after the consumer was recreated',
+    );
     expect(handled).toEqual([envelope.id]);
   });
 });

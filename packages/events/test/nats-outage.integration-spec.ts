@@ -74,27 +74,41 @@ describe('a NATS outage', () => {
   it('delays an event recorded while NATS is down, and delivers it exactly once when NATS is back', async () => {
     await consumer.start();
     relay.start();
-    const before = await db.dataSource.transaction((m) => recordEvent(m, Events.ExamSittingReleased, released()));
+    const before = await db.dataSource.transaction((m) =>
+      recordEvent(m, Events.ExamSittingReleased, released()),
+    );
     await eventually(async () => (handled.includes(before.id) ? true : undefined), 10_000, 'the first event');
 
     await server.halt();
-    const during = await db.dataSource.transaction((m) => recordEvent(m, Events.ExamSittingReleased, released()));
-    const failed = await eventually(async () => {
-      const row = await outboxRow(during.id);
-      return row.attempts >= 2 ? row : undefined;
-    }, 10_000, 'failed publish attempts');
+    const during = await db.dataSource.transaction((m) =>
+      recordEvent(m, Events.ExamSittingReleased, released()),
+    );
+    const failed = await eventually(
+      async () => {
+        const row = await outboxRow(during.id);
+        return row.attempts >= 2 ? row : undefined;
+      },
+      10_000,
+      'failed publish attempts',
+    );
     expect(failed.publishedAt).toBeNull();
     expect(failed.lastError).not.toBeNull();
     expect(handled).not.toContain(during.id);
 
     await server.resume();
-    await eventually(async () => (handled.includes(during.id) ? true : undefined), 20_000, 'the delayed event');
+    await eventually(
+      async () => (handled.includes(during.id) ? true : undefined),
+      20_000,
+      'the delayed event',
+    );
     expect((await outboxRow(during.id)).publishedAt).toBeInstanceOf(Date);
 
     // once in the stream (dedupe on Nats-Msg-Id absorbs a publish whose ack was lost) and once handled
     const jsm = await nc.jetstreamManager();
     const stream = streamNameFor(Events.ExamSittingReleased.subject, namespace);
-    const info = await jsm.streams.info(stream, { subjects_filter: wireSubject(Events.ExamSittingReleased.subject, namespace) });
+    const info = await jsm.streams.info(stream, {
+      subjects_filter: wireSubject(Events.ExamSittingReleased.subject, namespace),
+    });
     expect(info.state.messages).toBe(2);
     expect(handled.filter((id) => id === during.id)).toHaveLength(1);
     expect(handled.filter((id) => id === before.id)).toHaveLength(1);

@@ -71,7 +71,13 @@ export function validPayloads(): { [K in keyof typeof Events]: PayloadOf<(typeof
       atoId: randomUUID(),
       format: 'PAPER_AND_ELECTRONIC',
       recipient: 'ATO',
-      atoAddress: { recipientName: 'Service Academy Ltd', lines: ['1 High Street'], city: 'Reading', postalCode: 'RG1 1AA', country: 'GB' },
+      atoAddress: {
+        recipientName: 'Service Academy Ltd',
+        lines: ['1 High Street'],
+        city: 'Reading',
+        postalCode: 'RG1 1AA',
+        country: 'GB',
+      },
       changedAt: now(),
     },
     CredentialIssued: {

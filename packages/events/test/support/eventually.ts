@@ -1,5 +1,9 @@
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<R>(probe: () => Promise<R | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<R> {
+export async function eventually<R>(
+  probe: () => Promise<R | undefined>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<R> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -10,7 +14,9 @@ export async function eventually<R>(probe: () => Promise<R | undefined>, timeout
       last = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -62,9 +62,13 @@ export class LocalNatsServer {
 
   async resume(): Promise<void> {
     if (this.process) return;
-    const child = spawn(NATS_SERVER, ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir], {
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      NATS_SERVER,
+      ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir],
+      {
+        stdio: 'ignore',
+      },
+    );
     this.process = child;
     const deadline = Date.now() + 10_000;
     while (!(await canConnect(this.port))) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Events, recordEvents } from '@iso20000/events';
 import { badUserInput } from '@iso20000/service-kit';
 import type { EntityManager } from 'typeorm';
 import type { ServiceContext } from '../context';
@@ -17,7 +18,6 @@ import {
   insertCertifications,
   insertHistory,
   insertOrganizations,
-  recordCertificationEvents,
   updateCertifications,
   updateOrganizations,
 } from '../writes/bulk-insert';
@@ -249,10 +249,11 @@ async function writePlanned(
   await updateOrganizations(manager, updatedOrganizations);
   await updateCertifications(manager, updatedCertifications);
   await insertHistory(manager, history);
-  await recordCertificationEvents(
+  await recordEvents(
     manager,
+    Events.CertificationChanged,
     changed.map(({ after, step }) => certificationChangedPayload(after, step, now)),
-    author.requestId,
+    { requestId: author.requestId },
   );
   return results;
 }

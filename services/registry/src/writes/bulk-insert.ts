@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { Events, parseEventPayload, type PayloadOf } from '@iso20000/events';
 import type { EntityManager } from 'typeorm';
 import type { CertificationHistoryEntity } from '../entities/certification-history.entity';
 import type { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
@@ -191,42 +189,6 @@ export function insertHistory(manager: EntityManager, rows: CertificationHistory
       actor: h.actor,
       request_id: h.requestId,
       recorded_at: h.recordedAt,
-    })),
-  );
-}
-
-/**
- * The bulk twin of @iso20000/events' recordEvent (which writes one row per call): same validation
- * (the catalogue's schema), same outbox columns, one statement for the whole batch. Must run in
- * the transaction that changes the state.
- */
-export async function recordCertificationEvents(
-  manager: EntityManager,
-  payloads: PayloadOf<typeof Events.CertificationChanged>[],
-  requestId: string | undefined,
-): Promise<void> {
-  if (!manager.queryRunner?.isTransactionActive)
-    throw new Error('recordCertificationEvents must run inside the transaction that changes state');
-  const def = Events.CertificationChanged;
-  const occurredAt = new Date().toISOString();
-  await insertRecordset(
-    manager,
-    'outbox_event',
-    [
-      ['id', 'uuid'],
-      ['subject', 'text'],
-      ['version', 'integer'],
-      ['payload', 'jsonb'],
-      ['request_id', 'text'],
-      ['created_at', 'timestamptz'],
-    ],
-    payloads.map((payload) => ({
-      id: randomUUID(),
-      subject: def.subject,
-      version: def.version,
-      payload: parseEventPayload(def, payload),
-      request_id: requestId ?? null,
-      created_at: occurredAt,
     })),
   );
 }
