@@ -27,9 +27,7 @@ export interface ContenderOutcome {
   contender: Contender;
   url: string;
   skipped?: string;
-  runs: Array<
-    RunMeasurement & { sql?: SqlPerRequest; cpuShare?: Record<string, number>; firstError?: string }
-  >;
+  runs: Measured[];
   median?: MedianMeasurement;
   ratio?: number;
   /** Median per-request SQL statements over the runs. */
