@@ -7,7 +7,7 @@ import type {
 } from '../domain/delivery-preference';
 import type { AtoStatus } from '../domain/organization-lifecycle';
 import type { ExamCode } from '../domain/trainer-eligibility';
-import type { CompanyDetails, OrganizationContact } from './organization-columns';
+import { OrganizationColumns } from './organization-columns';
 
 /** An Accredited Training Organization, from its application onwards. */
 @Entity({ name: 'ato' })
@@ -16,22 +16,9 @@ import type { CompanyDetails, OrganizationContact } from './organization-columns
 @Index('ix_ato_country_status', ['country', 'status'])
 // Name search (ILIKE '%...%'): trigram GIN index created by the migration; TypeORM cannot describe it.
 @Index('ix_ato_name_trgm', { synchronize: false })
-export class AtoEntity {
+export class AtoEntity extends OrganizationColumns<AtoStatus> {
   @PrimaryColumn({ type: 'uuid', name: 'id', primaryKeyConstraintName: 'pk_ato' })
   id!: string;
-
-  @Column({ type: 'text', name: 'name' })
-  name!: string;
-
-  /** ISO 3166-1 alpha-2. */
-  @Column({ type: 'text', name: 'country' })
-  country!: string;
-
-  @Column({ type: 'jsonb', name: 'company_details' })
-  companyDetails!: CompanyDetails;
-
-  @Column({ type: 'jsonb', name: 'contacts' })
-  contacts!: OrganizationContact[];
 
   @Column({ type: 'text', name: 'exam_levels', array: true })
   examLevels!: ExamCode[];
@@ -41,24 +28,6 @@ export class AtoEntity {
 
   @Column({ type: 'text', name: 'delivery_modes', array: true })
   deliveryModes!: CourseDeliveryMode[];
-
-  @Column({ type: 'text', name: 'status' })
-  status!: AtoStatus;
-
-  @Column({ type: 'text', name: 'status_reason', nullable: true })
-  statusReason!: string | null;
-
-  @Column({ type: 'date', name: 'suspended_until', nullable: true })
-  suspendedUntil!: string | null;
-
-  @Column({ type: 'text', name: 'assessment_notes', nullable: true })
-  assessmentNotes!: string | null;
-
-  @Column({ type: 'timestamptz', name: 'applied_at' })
-  appliedAt!: Date;
-
-  @Column({ type: 'timestamptz', name: 'status_changed_at' })
-  statusChangedAt!: Date;
 
   @Column({ type: 'text', name: 'delivery_format', default: 'ELECTRONIC_ONLY' })
   deliveryFormat!: CertificateDeliveryFormat;

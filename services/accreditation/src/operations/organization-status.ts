@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Events, recordEvent } from '@iso20000/events';
-import { badUserInput, conflict, notFound } from '@iso20000/service-kit';
-import type { EntityManager } from 'typeorm';
+import { badUserInput, conflict } from '@iso20000/service-kit';
+import type { EntityManager, EntityTarget } from 'typeorm';
 import type { ServiceContext } from '../context';
 import {
   transitionAto,
@@ -9,13 +9,16 @@ import {
   type AtoStatus,
   type LifecycleAction,
   type RcbStatus,
+  type TransitionRequest,
   type TransitionResult,
 } from '../domain/organization-lifecycle';
 import { AtoStatusChangeEntity } from '../entities/ato-status-change.entity';
 import { AtoEntity } from '../entities/ato.entity';
 import { RcbStatusChangeEntity } from '../entities/rcb-status-change.entity';
+import type { OrganizationColumns, OrganizationStatusChangeColumns } from '../entities/organization-columns';
 import { RcbEntity } from '../entities/rcb.entity';
 import { today } from '../validation';
+import { lockedRow } from './row-lock';
 import { revokeAllRcbCredentials } from './rcb-credentials';
 
 export interface StatusChangeRequest {
@@ -41,18 +44,34 @@ function refuse(result: Extract<TransitionResult<string>, { ok: false }>): never
   throw result.code === 'CONFLICT' ? conflict(result.message) : badUserInput(result.message);
 }
 
-/** Moves an ATO through its lifecycle: row locked, history written and event recorded in one transaction. */
-export async function changeAtoStatus(
+type Organization<S extends string> = OrganizationColumns<S> & { id: string };
+
+/** What differs between moving an ATO and moving an RCB: its table, its lifecycle words, its history. */
+interface OrganizationKind<S extends string, O extends Organization<S>> {
+  label: 'ATO' | 'RCB';
+  entity: EntityTarget<O>;
+  transition(current: S, request: TransitionRequest): TransitionResult<S>;
+  recordChange(
+    manager: EntityManager,
+    context: ServiceContext,
+    organization: O,
+    previousStatus: S | null,
+    at: Date,
+  ): Promise<void>;
+  /** Consequences in the same transaction (an RCB's credentials go when it is withdrawn). */
+  afterChange?(manager: EntityManager, context: ServiceContext, organization: O): Promise<void>;
+}
+
+/** Moves an organization through its lifecycle: row locked, history written and event recorded in one transaction. */
+async function changeOrganizationStatus<S extends string, O extends Organization<S>>(
+  kind: OrganizationKind<S, O>,
   context: ServiceContext,
-  atoId: string,
+  id: string,
   request: StatusChangeRequest,
-): Promise<AtoEntity> {
+): Promise<O> {
   return context.dataSource.transaction(async (manager) => {
-    const ato = await manager
-      .getRepository(AtoEntity)
-      .findOne({ where: { id: atoId }, lock: { mode: 'pessimistic_write' } });
-    if (!ato) throw notFound(`No ATO with id ${atoId}`);
-    const result = transitionAto(ato.status, {
+    const organization = await lockedRow(manager, kind.entity, id, kind.label);
+    const result = kind.transition(organization.status, {
       action: request.action,
       reason: request.reason,
       suspendedUntil: request.suspendedUntil,
@@ -60,16 +79,35 @@ export async function changeAtoStatus(
     });
     if (!result.ok) refuse(result);
     const now = new Date();
-    const previousStatus = ato.status;
-    ato.status = result.status;
-    ato.statusReason = result.reason;
-    ato.suspendedUntil = result.suspendedUntil;
-    ato.statusChangedAt = now;
-    ato.assessmentNotes = appendNotes(ato.assessmentNotes, request.notes, now);
-    await manager.save(ato);
-    await recordAtoStatusChange(manager, context, ato, previousStatus, now);
-    return ato;
+    const previousStatus = organization.status;
+    organization.status = result.status;
+    organization.statusReason = result.reason;
+    organization.suspendedUntil = result.suspendedUntil;
+    organization.statusChangedAt = now;
+    organization.assessmentNotes = appendNotes(organization.assessmentNotes, request.notes, now);
+    await manager.save(organization);
+    await kind.recordChange(manager, context, organization, previousStatus, now);
+    await kind.afterChange?.(manager, context, organization);
+    return organization;
   });
+}
+
+/** The history row's columns, the same for both kinds (each adds its own reference). */
+function historyRow<S extends string>(
+  context: ServiceContext,
+  organization: Organization<S>,
+  previousStatus: S | null,
+  at: Date,
+): OrganizationStatusChangeColumns<S> & { id: string } {
+  return {
+    id: randomUUID(),
+    fromStatus: previousStatus,
+    toStatus: organization.status,
+    reason: organization.statusReason,
+    suspendedUntil: organization.suspendedUntil,
+    changedBy: context.viewer.subject,
+    changedAt: at,
+  };
 }
 
 export async function recordAtoStatusChange(
@@ -80,14 +118,8 @@ export async function recordAtoStatusChange(
   at: Date,
 ): Promise<void> {
   await manager.insert(AtoStatusChangeEntity, {
-    id: randomUUID(),
+    ...historyRow(context, ato, previousStatus, at),
     atoId: ato.id,
-    fromStatus: previousStatus,
-    toStatus: ato.status,
-    reason: ato.statusReason,
-    suspendedUntil: ato.suspendedUntil,
-    changedBy: context.viewer.subject,
-    changedAt: at,
   });
   await recordEvent(
     manager,
@@ -105,37 +137,6 @@ export async function recordAtoStatusChange(
   );
 }
 
-export async function changeRcbStatus(
-  context: ServiceContext,
-  rcbId: string,
-  request: StatusChangeRequest,
-): Promise<RcbEntity> {
-  return context.dataSource.transaction(async (manager) => {
-    const rcb = await manager
-      .getRepository(RcbEntity)
-      .findOne({ where: { id: rcbId }, lock: { mode: 'pessimistic_write' } });
-    if (!rcb) throw notFound(`No RCB with id ${rcbId}`);
-    const result = transitionRcb(rcb.status, {
-      action: request.action,
-      reason: request.reason,
-      suspendedUntil: request.suspendedUntil,
-      today: today(),
-    });
-    if (!result.ok) refuse(result);
-    const now = new Date();
-    const previousStatus = rcb.status;
-    rcb.status = result.status;
-    rcb.statusReason = result.reason;
-    rcb.suspendedUntil = result.suspendedUntil;
-    rcb.statusChangedAt = now;
-    rcb.assessmentNotes = appendNotes(rcb.assessmentNotes, request.notes, now);
-    await manager.save(rcb);
-    await recordRcbStatusChange(manager, context, rcb, previousStatus, now);
-    if (rcb.status === 'WITHDRAWN') await revokeAllRcbCredentials(manager, context, rcb.id);
-    return rcb;
-  });
-}
-
 export async function recordRcbStatusChange(
   manager: EntityManager,
   context: ServiceContext,
@@ -144,14 +145,8 @@ export async function recordRcbStatusChange(
   at: Date,
 ): Promise<void> {
   await manager.insert(RcbStatusChangeEntity, {
-    id: randomUUID(),
+    ...historyRow(context, rcb, previousStatus, at),
     rcbId: rcb.id,
-    fromStatus: previousStatus,
-    toStatus: rcb.status,
-    reason: rcb.statusReason,
-    suspendedUntil: rcb.suspendedUntil,
-    changedBy: context.viewer.subject,
-    changedAt: at,
   });
   await recordEvent(
     manager,
@@ -166,4 +161,37 @@ export async function recordRcbStatusChange(
     },
     { requestId: context.requestId },
   );
+}
+
+const ATO_KIND: OrganizationKind<AtoStatus, AtoEntity> = {
+  label: 'ATO',
+  entity: AtoEntity,
+  transition: transitionAto,
+  recordChange: recordAtoStatusChange,
+};
+
+const RCB_KIND: OrganizationKind<RcbStatus, RcbEntity> = {
+  label: 'RCB',
+  entity: RcbEntity,
+  transition: transitionRcb,
+  recordChange: recordRcbStatusChange,
+  afterChange: async (manager, context, rcb) => {
+    if (rcb.status === 'WITHDRAWN') await revokeAllRcbCredentials(manager, context, rcb.id);
+  },
+};
+
+export function changeAtoStatus(
+  context: ServiceContext,
+  atoId: string,
+  request: StatusChangeRequest,
+): Promise<AtoEntity> {
+  return changeOrganizationStatus(ATO_KIND, context, atoId, request);
+}
+
+export function changeRcbStatus(
+  context: ServiceContext,
+  rcbId: string,
+  request: StatusChangeRequest,
+): Promise<RcbEntity> {
+  return changeOrganizationStatus(RCB_KIND, context, rcbId, request);
 }

@@ -10,6 +10,7 @@ import { CourseEntity } from '../entities/course.entity';
 import { TrainerEntity } from '../entities/trainer.entity';
 import type { CourseInput, Resolvers } from '../generated/graphql';
 import { eligibilityFor } from '../operations/trainer-eligibility';
+import { lockedRow } from '../operations/row-lock';
 import { courseInput, parseInput, uuid } from '../validation';
 
 type ValidCourse = ReturnType<typeof courseInput.parse>;
@@ -68,10 +69,7 @@ async function lockCourse(
   courseId: string,
 ): Promise<CourseEntity> {
   const id = parseInput(uuid, courseId, 'courseId');
-  const course = await manager
-    .getRepository(CourseEntity)
-    .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  if (!course) throw notFound(`No course with id ${courseId}`);
+  const course = await lockedRow(manager, CourseEntity, id, 'course');
   requireAtoAccess(context.viewer, course.atoId);
   return course;
 }

@@ -7,6 +7,7 @@ import { RcbCredentialEntity } from '../entities/rcb-credential.entity';
 import { RcbEntity } from '../entities/rcb.entity';
 import type { Resolvers } from '../generated/graphql';
 import { issueRcbCredential, revokeRcbCredential } from '../operations/rcb-credentials';
+import { lockedRow } from '../operations/row-lock';
 import { instantCursor, iso, toConnection } from '../pagination';
 import { credentialLabel, parseInput, uuid } from '../validation';
 
@@ -17,11 +18,8 @@ async function lockCredential(
   credentialId: string,
 ): Promise<RcbCredentialEntity> {
   const id = parseInput(uuid, credentialId, 'credentialId');
-  const credential = await manager
-    .getRepository(RcbCredentialEntity)
-    .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   // Same answer for "absent" and "someone else's": an RCB learns nothing about others' credentials.
-  if (!credential) throw notFound(`No credential with id ${credentialId}`);
+  const credential = await lockedRow(manager, RcbCredentialEntity, id, 'credential');
   try {
     requireRcbAccess(context.viewer, credential.rcbId);
   } catch (error) {

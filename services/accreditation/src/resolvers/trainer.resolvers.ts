@@ -7,6 +7,7 @@ import { CourseEntity } from '../entities/course.entity';
 import { TrainerEntity } from '../entities/trainer.entity';
 import type { Resolvers } from '../generated/graphql';
 import { eligibilityOf } from '../operations/trainer-eligibility';
+import { lockedRow } from '../operations/row-lock';
 import { nameCursor, toConnection } from '../pagination';
 import { parseInput, today, trainerInput, uuid } from '../validation';
 
@@ -39,10 +40,7 @@ export const trainerResolvers: Resolvers = {
     async removeTrainer(_parent, { trainerId }, context) {
       const id = parseInput(uuid, trainerId, 'trainerId');
       return context.dataSource.transaction(async (manager) => {
-        const trainer = await manager
-          .getRepository(TrainerEntity)
-          .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-        if (!trainer) throw notFound(`No trainer with id ${trainerId}`);
+        const trainer = await lockedRow(manager, TrainerEntity, id, 'trainer');
         requireAtoAccess(context.viewer, trainer.atoId);
         const upcoming = await manager
           .getRepository(CourseEntity)

@@ -7,7 +7,7 @@ import type { Resolvers, TrainingProviderFilter } from '../generated/graphql';
 import { sortCourses } from '../loaders';
 import { courseIndexOrder, encodeCursor, nameCursor } from '../pagination';
 import { countryCode, languageTag, parseInput, today } from '../validation';
-import { containsPattern } from './ato.resolvers';
+import { containsPattern } from './organization';
 
 export interface TrainingProviderEdgeModel {
   cursor: string;
