@@ -59,7 +59,14 @@ async function main(options: BenchOptions): Promise<void> {
       const suiteResults: ScenarioOutcome[] = [];
       for (const definition of SCENARIOS.filter((s) => s.suite === suite)) {
         if (interrupted) return;
-        if (options.only && !definition.name.toLowerCase().includes(options.only.toLowerCase())) continue;
+        if (
+          options.only &&
+          !options.only
+            .toLowerCase()
+            .split(',')
+            .some((part) => definition.name.toLowerCase().includes(part.trim()))
+        )
+          continue;
         log(`\n- ${definition.name} (${elapsed()})`);
         let prepared: PreparedScenario[];
         try {

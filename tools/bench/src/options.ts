@@ -30,7 +30,7 @@ export const BENCH_USAGE = `npm run bench -- [options]
   --workers N         processes for our gateway and for Hive alike (default: cores)
   --node-env E        production (default) or development
   --gateway-env K=V   extra environment for our gateway (repeatable), for tuning experiments
-  --only TEXT         only scenarios whose name contains TEXT
+  --only A,B          only scenarios whose name contains A or B
   --no-hive           leave Hive Gateway out
   --no-seed           never seed; scenarios without data are skipped
   --sittings N        exam history to seed for the statistics suite when absent (default 1000000)
