@@ -29,6 +29,18 @@ const outbox = async (subject: string, certificateId: string) =>
     [subject, certificateId],
   )) as { payload: Record<string, unknown> }[];
 
+/** Waits until the consumers have handled an event: its inbox row is written in the handler's transaction. */
+const handled = (eventId: string, what: string) =>
+  waitFor(
+    async () =>
+      (
+        (await h.db.dataSource.query(`SELECT 1 FROM "inbox_event" WHERE "event_id" = $1`, [
+          eventId,
+        ])) as unknown[]
+      ).length > 0,
+    what,
+  );
+
 const CANDIDATE_CERTIFICATES = `
   query ($representations: [_Any!]!) {
     _entities(representations: $representations) {
@@ -94,15 +106,7 @@ describe('issuance on exam.sitting.released', () => {
       Events.ExamSittingReleased,
       release({ passed: false, trainerEligible: false }),
     );
-    await waitFor(
-      async () =>
-        (
-          (await h.db.dataSource.query(`SELECT 1 FROM "inbox_event" WHERE "event_id" = $1`, [
-            marker,
-          ])) as unknown[]
-        ).length > 0,
-      'the later releases to be handled',
-    );
+    await handled(marker, 'the later releases to be handled');
     const all = await h.db.dataSource
       .getRepository(CertificateEntity)
       .findBy({ sittingId: released.sittingId });
@@ -114,15 +118,7 @@ describe('issuance on exam.sitting.released', () => {
   it('issues nothing for a failed sitting', async () => {
     const failed = release({ passed: false, score: 10, percentage: 25 });
     const id = await h.publish(Events.ExamSittingReleased, failed);
-    await waitFor(
-      async () =>
-        (
-          (await h.db.dataSource.query(`SELECT 1 FROM "inbox_event" WHERE "event_id" = $1`, [
-            id,
-          ])) as unknown[]
-        ).length > 0,
-      'the release to be handled',
-    );
+    await handled(id, 'the release to be handled');
     expect(await certificateOf(failed.sittingId)).toBeNull();
   });
 });
@@ -205,15 +201,7 @@ describe('revocation on exam.sitting.voided', () => {
       'the void',
     );
     const id = await h.publish(Events.ExamSittingReleased, released);
-    await waitFor(
-      async () =>
-        (
-          (await h.db.dataSource.query(`SELECT 1 FROM "inbox_event" WHERE "event_id" = $1`, [
-            id,
-          ])) as unknown[]
-        ).length > 0,
-      'the release to be handled',
-    );
+    await handled(id, 'the release to be handled');
     expect(await certificateOf(released.sittingId)).toBeNull();
   });
 });
@@ -240,15 +228,7 @@ describe('ATO delivery preference', () => {
       atoAddress: recipient === 'ATO' ? atoAddress : null,
       changedAt,
     });
-    await waitFor(
-      async () =>
-        (
-          (await h.db.dataSource.query(`SELECT 1 FROM "inbox_event" WHERE "event_id" = $1`, [
-            id,
-          ])) as unknown[]
-        ).length > 0,
-      'the preference',
-    );
+    await handled(id, 'the preference');
   }
 
   async function ordersAfterRelease(atoId: string) {
