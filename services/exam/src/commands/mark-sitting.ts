@@ -73,26 +73,16 @@ export async function markSitting(
     }
 
     const marked = markAnswerSheet(exam, form.answerKey, cmd.sheet);
-    Object.assign(sitting, {
+    const result = {
       formId: form.id,
       score: marked.score,
       maxScore: marked.maxScore,
       percentage: marked.percentage,
       passed: marked.passed,
       trainerEligible: marked.trainerEligible,
-    });
-    await manager.update(
-      SittingEntity,
-      { id: sitting.id },
-      {
-        formId: form.id,
-        score: marked.score,
-        maxScore: marked.maxScore,
-        percentage: marked.percentage,
-        passed: marked.passed,
-        trainerEligible: marked.trainerEligible,
-      },
-    );
+    };
+    Object.assign(sitting, result);
+    await manager.update(SittingEntity, { id: sitting.id }, result);
     await manager.insert(
       ItemResponseEntity,
       marked.itemResponses.map((r) => ({ sittingId: sitting.id, ...r })),
