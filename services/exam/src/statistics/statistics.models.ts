@@ -1,14 +1,26 @@
+import DataLoader from 'dataloader';
 import type { EntityManager } from 'typeorm';
 import { toCsv } from './domain/csv';
 import { itemFlags, type ItemFlag } from './domain/item-flags';
 import type { StatisticsDimension, StatisticsFilter } from './domain/statistics-filter';
-import { suppressGroups, type DimensionHierarchy, type SuppressionReason } from './domain/suppression';
+import {
+  coarserValues,
+  suppressGroups,
+  suppressionReasonOf,
+  suppressTable,
+  type DimensionHierarchy,
+  type SuppressionReason,
+} from './domain/suppression';
 import {
   BUCKET_COUNT,
   queryGroupDistributions,
-  queryGroupSummaries,
+  queryGroupTable,
+  summaryOf,
+  totalOf,
   type GroupDistributionRow,
-  type GroupSummaryRow,
+  type GroupKeys,
+  type GroupSummary,
+  type GroupTable,
 } from './queries/exam-statistics.query';
 import type { FormStatisticsRow, ItemAnalysisRows, ItemStatisticsRow } from './queries/item-analysis.query';
 
@@ -46,8 +58,10 @@ export interface ScoreBucketModel {
 export class ExamStatisticsGroupModel {
   constructor(
     readonly result: ExamStatisticsResultModel,
+    /** Position in the result's groups (key order); -1 for the total. */
+    readonly index: number,
     readonly keyValues: ReadonlyArray<string | null>,
-    private readonly summary: GroupSummaryRow,
+    private readonly summary: GroupSummary,
     readonly suppressionReason: SuppressionReason | null,
   ) {}
 
@@ -107,70 +121,130 @@ export class ExamStatisticsGroupModel {
   }
   async medianPercentage(): Promise<number | null> {
     if (this.suppressed) return null;
-    return (await this.result.distributionOf(this.keyValues))?.medianPercentage ?? null;
+    return (await this.result.distributionOf(this.index))?.medianPercentage ?? null;
   }
   async distribution(): Promise<ScoreBucketModel[] | null> {
     if (this.suppressed) return null;
-    const row = await this.result.distributionOf(this.keyValues);
+    const row = await this.result.distributionOf(this.index);
     if (!row) return null;
     const width = 100 / BUCKET_COUNT;
     return row.buckets.map((sittings, b) => ({ fromPercentage: b * width, toPercentage: (b + 1) * width, sittings }));
   }
 }
 
+/** The groups of a result after suppression: columns plus one byte per group for the reason. */
+export interface ComputedGroups {
+  table: GroupTable;
+  reasons: Uint8Array;
+  total: ExamStatisticsGroupModel;
+}
+
 const keyId = (key: ReadonlyArray<string | null>): string => JSON.stringify(key);
 
 /**
  * A grouped statistics request. Sums (counts, rates, mean, sd) and distributions (median,
- * histogram) come from different rollups and are each queried once, only when a selected field
- * needs them; suppression depends on counts only, so both agree on what is hidden.
+ * histogram) come from different rollups; suppression depends on counts only, so both agree on
+ * what is hidden. Sums are read once for every group (suppression needs whole lines), but group
+ * objects are made only for the page returned, and distributions are read only for the published
+ * groups whose median or histogram is selected (batched per request).
  */
 export class ExamStatisticsResultModel {
-  private summaries?: Promise<{ total: ExamStatisticsGroupModel; groups: ExamStatisticsGroupModel[] }>;
-  private distributions?: Promise<Map<string, GroupDistributionRow>>;
+  private summaries?: Promise<ComputedGroups>;
+  private readonly distributions: DataLoader<number, GroupDistributionRow | undefined>;
 
   constructor(
     private readonly manager: EntityManager,
     readonly filter: StatisticsFilter,
     readonly dimensions: StatisticsDimension[],
     readonly minGroupSize: number,
-  ) {}
+  ) {
+    this.distributions = new DataLoader((indexes) => this.loadDistributions(indexes), { maxBatchSize: 5000 });
+  }
 
   get groupBy(): StatisticsDimension[] {
     return this.dimensions;
   }
 
-  computed(): Promise<{ total: ExamStatisticsGroupModel; groups: ExamStatisticsGroupModel[] }> {
+  computed(): Promise<ComputedGroups> {
     this.summaries ??= (async () => {
-      const [totalRows, groupRows] = await Promise.all([
-        queryGroupSummaries(this.manager, this.filter, []),
-        this.dimensions.length ? queryGroupSummaries(this.manager, this.filter, this.dimensions) : Promise.resolve([]),
-      ]);
-      const totalRow: GroupSummaryRow = totalRows[0] ?? {
-        key: [], sittings: 0, passed: 0, trainerEligible: 0, passedWithTrainerThreshold: 0, meanPercentage: 0, stdDevPercentage: 0,
-      };
-      const reasons = suppressGroups(groupRows, this.dimensions.map((d) => HIERARCHY[d]), this.minGroupSize, totalRow.sittings);
-      return {
-        total: new ExamStatisticsGroupModel(this, [], totalRow, totalRow.sittings < this.minGroupSize ? 'SMALL_GROUP' : null),
-        groups: groupRows.map((row, i) => new ExamStatisticsGroupModel(this, row.key, row, reasons[i])),
-      };
+      const table = await queryGroupTable(this.manager, this.filter, this.dimensions);
+      const totalSummary = totalOf(table);
+      // Without a grouping the one row is the total itself, and there are no groups.
+      const groupCount = this.dimensions.length ? table.size : 0;
+      const reasons = suppressTable(
+        {
+          size: groupCount,
+          dimensions: this.dimensions.map((d, i) => ({
+            valueIds: table.valueIds[i],
+            valueCount: table.values[i].length,
+            coarser: HIERARCHY[d] === 'none' ? null : table.values[i].map((v) => coarserValues(v, HIERARCHY[d])),
+          })),
+          sittings: table.sittings,
+        },
+        this.minGroupSize,
+        totalSummary.sittings,
+      );
+      const total = new ExamStatisticsGroupModel(this, -1, [], totalSummary, totalSummary.sittings < this.minGroupSize ? 'SMALL_GROUP' : null);
+      return { table: groupCount ? table : { ...table, size: 0 }, reasons, total };
     })();
     return this.summaries;
   }
 
-  async distributionOf(key: ReadonlyArray<string | null>): Promise<GroupDistributionRow | undefined> {
-    this.distributions ??= (async () => {
-      const [total, groups] = await Promise.all([
-        queryGroupDistributions(this.manager, this.filter, []),
-        this.dimensions.length ? queryGroupDistributions(this.manager, this.filter, this.dimensions) : Promise.resolve([]),
-      ]);
-      return new Map([...total, ...groups].map((row) => [keyId(row.key), row]));
-    })();
-    return (await this.distributions).get(keyId(key));
+  /** Number of groups (suppressed ones included). */
+  async groupCount(): Promise<number> {
+    return (await this.computed()).table.size;
+  }
+
+  /** Groups [offset, offset + count) in key order. */
+  async page(offset: number, count: number): Promise<ExamStatisticsGroupModel[]> {
+    const { table, reasons } = await this.computed();
+    const page: ExamStatisticsGroupModel[] = [];
+    for (let i = offset; i < Math.min(offset + count, table.size); i++) page.push(this.groupAt(table, reasons, i));
+    return page;
+  }
+
+  private groupAt(table: GroupTable, reasons: Uint8Array, i: number): ExamStatisticsGroupModel {
+    const key = table.values.map((values, d) => values[table.valueIds[d][i]]);
+    return new ExamStatisticsGroupModel(this, i, key, summaryOf(table, i), suppressionReasonOf(reasons[i]));
+  }
+
+  distributionOf(index: number): Promise<GroupDistributionRow | undefined> {
+    return this.distributions.load(index);
+  }
+
+  /** The total (-1) and the groups asked for in one tick: one query each, the groups' restricted to their keys. */
+  private async loadDistributions(indexes: readonly number[]): Promise<Array<GroupDistributionRow | undefined>> {
+    const { table } = await this.computed();
+    const groups = indexes.filter((i) => i >= 0);
+    const only: GroupKeys = this.dimensions.map((_, d) => groups.map((i) => table.storedValues[d][table.valueIds[d][i]]));
+    const [total, rows] = await Promise.all([
+      groups.length < indexes.length ? queryGroupDistributions(this.manager, this.filter, []) : Promise.resolve([]),
+      groups.length ? queryGroupDistributions(this.manager, this.filter, this.dimensions, only) : Promise.resolve([]),
+    ]);
+    const byKey = new Map(rows.map((row) => [keyId(row.key), row]));
+    return indexes.map((i) =>
+      i < 0 ? total[0] : byKey.get(keyId(table.values.map((values, d) => values[table.valueIds[d][i]]))),
+    );
+  }
+
+  /** Every group's distribution in one query (the CSV export), primed into the per-group loader. */
+  private async loadAllDistributions(): Promise<void> {
+    const { table } = await this.computed();
+    const [total, rows] = await Promise.all([
+      queryGroupDistributions(this.manager, this.filter, []),
+      this.dimensions.length ? queryGroupDistributions(this.manager, this.filter, this.dimensions) : Promise.resolve([]),
+    ]);
+    const byKey = new Map(rows.map((row) => [keyId(row.key), row]));
+    this.distributions.prime(-1, total[0]);
+    for (let i = 0; i < table.size; i++) {
+      this.distributions.prime(i, byKey.get(keyId(table.values.map((values, d) => values[table.valueIds[d][i]]))));
+    }
   }
 
   async csv(): Promise<string> {
-    const { total, groups } = await this.computed();
+    await this.loadAllDistributions();
+    const { table, total } = await this.computed();
+    const groups = await this.page(0, table.size);
     const bucketHeaders = Array.from({ length: BUCKET_COUNT }, (_, b) => `pct_${b * 10}_${b === BUCKET_COUNT - 1 ? 100 : (b + 1) * 10}`);
     const header = [
       ...this.dimensions.map((d) => d.toLowerCase()),

@@ -90,13 +90,12 @@ export const statisticsResolvers = {
         }
         offset = position + 1;
       }
-      const { groups } = await parent.computed();
-      const page = groups.slice(offset, offset + first);
+      const [count, page] = await Promise.all([parent.groupCount(), parent.page(offset, first)]);
       const edges = page.map((node, i) => ({ cursor: encodeCursor([offset + i]), node }));
       return {
         edges,
-        pageInfo: { hasNextPage: offset + first < groups.length, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
-        totalCount: groups.length,
+        pageInfo: { hasNextPage: offset + first < count, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+        totalCount: count,
       };
     },
     csv(parent: ExamStatisticsResultModel): Promise<string> {

@@ -3,7 +3,7 @@
  * no HTTP), against a seeded database:
  *
  *   node -r @swc-node/register services/exam/src/statistics/bench/statistics-bench.ts \
- *     --database-url postgres://postgres@127.0.0.1:5432/iso20000_exam [--runs 15] [--cpu]
+ *     --database-url postgres://postgres@127.0.0.1:5432/iso20000_exam [--runs 15] [--cpu] [--only <part of a case name>]
  *
  * Besides wall time it reports CPU time (this process + the PostgreSQL backends serving it, read
  * from /proc), which does not grow when other work shares the machine. With --cpu, parallel query
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   const url = arg('--database-url', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_exam');
   const runs = Number(arg('--runs', '15'));
   const cpuMode = argv.includes('--cpu');
+  const only = arg('--only', '');
   const database = new URL(url).pathname.slice(1);
   const dataSource = new DataSource({
     type: 'postgres',
@@ -106,9 +107,11 @@ async function main(): Promise<void> {
   process.stdout.write(
     `statistics bench: ${total} sittings, ${runs} runs per query after 2 warm-up runs${cpuMode ? ', parallel query off' : ''}\n`,
   );
-  for (const c of cases) {
+  for (const c of cases.filter((x) => x.name.includes(only))) {
     const times: number[] = [];
     const cpu: number[] = [];
+    const nodeCpuMs: number[] = [];
+    const pgCpuMs: number[] = [];
     for (let i = 0; i < runs + 2; i++) {
       const cpuBefore = process.cpuUsage();
       const pgBefore = backendCpuMs(database);
@@ -121,12 +124,16 @@ async function main(): Promise<void> {
       const nodeCpu = process.cpuUsage(cpuBefore);
       if (i >= 2) {
         times.push(ms);
-        cpu.push((nodeCpu.user + nodeCpu.system) / 1000 + backendCpuMs(database) - pgBefore);
+        const nodeMs = (nodeCpu.user + nodeCpu.system) / 1000;
+        const pgMs = backendCpuMs(database) - pgBefore;
+        nodeCpuMs.push(nodeMs);
+        pgCpuMs.push(pgMs);
+        cpu.push(nodeMs + pgMs);
       }
     }
     const pick = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))].toFixed(0);
     process.stdout.write(
-      `${c.name.padEnd(95)} wall median ${pick(times, 0.5).padStart(5)} ms  p95 ${pick(times, 0.95).padStart(5)} ms | cpu median ${pick(cpu, 0.5).padStart(5)} ms\n`,
+      `${c.name.padEnd(95)} wall median ${pick(times, 0.5).padStart(5)} ms  p95 ${pick(times, 0.95).padStart(5)} ms | cpu median ${pick(cpu, 0.5).padStart(5)} ms (node ${pick(nodeCpuMs, 0.5)}, postgres ${pick(pgCpuMs, 0.5)})\n`,
     );
   }
   await apollo.stop();
@@ -135,15 +142,14 @@ async function main(): Promise<void> {
 
 /** CPU time (ms) used so far by the PostgreSQL backends connected to this database (Linux /proc, local server). */
 function backendCpuMs(database: string): number {
-  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
   let total = 0;
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       if (!cmdline.startsWith('postgres:') || !cmdline.includes(` ${database} `)) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / ticksPerMs; // utime, stime
+      // nanoseconds on a CPU (schedstat), finer than the 10 ms ticks of /proc/<pid>/stat
+      total += Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
     } catch {
       // the process ended between listing and reading
     }

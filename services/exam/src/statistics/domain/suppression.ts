@@ -31,6 +31,15 @@
 
 export type SuppressionReason = 'SMALL_GROUP' | 'COMPLEMENTARY';
 
+/** Reason codes of suppressTable (a typed array: one byte per group). */
+export const PUBLISHED = 0;
+export const SMALL_GROUP = 1;
+export const COMPLEMENTARY = 2;
+
+export function suppressionReasonOf(code: number): SuppressionReason | null {
+  return code === SMALL_GROUP ? 'SMALL_GROUP' : code === COMPLEMENTARY ? 'COMPLEMENTARY' : null;
+}
+
 export interface SuppressibleGroup {
   /** The group's value per grouping dimension, in the order of `dimensions`. */
   key: ReadonlyArray<string | null>;
@@ -41,7 +50,7 @@ export interface SuppressibleGroup {
 export type DimensionHierarchy = 'none' | 'month' | 'quarter';
 
 /** Values: month 'YYYY-MM', quarter 'YYYY-Qn'. */
-function coarserValues(value: string | null, hierarchy: DimensionHierarchy): string[] {
+export function coarserValues(value: string | null, hierarchy: DimensionHierarchy): string[] {
   if (value === null || hierarchy === 'none') return [];
   const year = value.slice(0, 4);
   if (hierarchy === 'quarter') return [`Y:${year}`];
@@ -49,82 +58,79 @@ function coarserValues(value: string | null, hierarchy: DimensionHierarchy): str
   return [`Q:${year}-Q${quarter}`, `Y:${year}`];
 }
 
-export function suppressGroups(
-  groups: ReadonlyArray<SuppressibleGroup>,
-  hierarchies: ReadonlyArray<DimensionHierarchy>,
-  minGroupSize: number,
-  totalSittings: number,
-): Array<SuppressionReason | null> {
-  const reasons: Array<SuppressionReason | null> = groups.map((g) =>
-    g.sittings < minGroupSize || totalSittings < minGroupSize ? 'SMALL_GROUP' : null,
-  );
-  if (!reasons.some((r) => r !== null) || reasons.every((r) => r !== null)) return reasons;
+/** One grouping dimension of a table of groups, with its values interned as small integers. */
+export interface SuppressionDimension {
+  /** The value of every group as an id in 0..valueCount-1 (only equality matters). */
+  valueIds: Int32Array;
+  valueCount: number;
+  /** Per value id, the coarser values it rolls up to (quarter / year of a month, year of a quarter). */
+  coarser: ReadonlyArray<ReadonlyArray<string>> | null;
+}
 
-  // Lines are fixed by the keys: build them once, as lists of group indexes. Values are interned
-  // as small integers per dimension, so a line's key is a number (mixed radix), not a string.
-  const ids = hierarchies.map((hierarchy, d) => {
-    const intern = new Map<string | null, number>();
-    const coarse = new Map<string, number>();
-    const values = groups.map((g) => {
-      const v = g.key[d];
-      let id = intern.get(v);
-      if (id === undefined) intern.set(v, (id = intern.size));
-      return id;
-    });
-    // quarter / year of each group's month (or year of its quarter), also interned
-    const coarser = groups.map((g) =>
-      coarserValues(g.key[d], hierarchy).map((c) => {
-        let id = coarse.get(c);
-        if (id === undefined) coarse.set(c, (id = coarse.size));
-        return id;
-      }),
-    );
-    return { values, radix: intern.size + coarse.size + 1, coarser };
-  });
-  const lines: number[][] = [];
-  hierarchies.forEach((_, d) => {
-    const partitions = new Map<number, Map<number | string, number[]>>();
-    groups.forEach((_g, i) => {
-      // key of the other dimensions; fits a double exactly while the radix product stays below 2^53
-      let rest: number | string = 0;
-      let exact = true;
-      let scale = 1;
-      for (let j = 0; j < ids.length; j++) {
-        if (j === d) continue;
-        rest = (rest as number) + ids[j].values[i] * scale;
-        scale *= ids[j].radix;
-        if (scale > Number.MAX_SAFE_INTEGER) exact = false;
-      }
-      if (!exact) rest = ids.map((x, j) => (j === d ? '' : x.values[i])).join(',');
-      push(partitions, -1, rest, i);
-      for (const c of ids[d].coarser[i]) push(partitions, c, rest, i);
-    });
-    for (const partition of partitions.values()) for (const line of partition.values()) if (line.length > 1) lines.push(line);
-  });
-  if (hierarchies.length === 0) return reasons;
+/** Groups as columns: no object per group, so tens of thousands of groups cost a few milliseconds. */
+export interface SuppressionTable {
+  size: number;
+  dimensions: readonly SuppressionDimension[];
+  sittings: ArrayLike<number>;
+}
+
+/**
+ * The rule above on a table of groups, in the groups' order (key order): one byte per group,
+ * PUBLISHED, SMALL_GROUP or COMPLEMENTARY. Integers and typed arrays only.
+ */
+export function suppressTable(table: SuppressionTable, minGroupSize: number, totalSittings: number): Uint8Array {
+  const n = table.size;
+  const { sittings } = table;
+  const reasons = new Uint8Array(n);
+  let hidden = 0;
+  for (let i = 0; i < n; i++) {
+    if (sittings[i] < minGroupSize || totalSittings < minGroupSize) {
+      reasons[i] = SMALL_GROUP;
+      hidden++;
+    }
+  }
+  if (hidden === 0 || hidden === n || table.dimensions.length === 0) return reasons;
+
+  const lines = buildLines(table);
+  const { lineStart, members, groupLineStart, groupLines } = lines;
+  const lineCount = lineStart.length - 1;
 
   // Worklist: a line is (re)checked only when one of its groups became suppressed; each line keeps
   // its suppressed count and sittings up to date, so a pass costs the lines touched, not all lines.
-  const linesOf: number[][] = groups.map(() => []);
-  lines.forEach((line, l) => line.forEach((i) => linesOf[i].push(l)));
-  const suppressedCount = lines.map((line) => line.filter((i) => reasons[i] !== null).length);
-  const suppressedSittings = lines.map((line) => line.reduce((sum, i) => sum + (reasons[i] !== null ? groups[i].sittings : 0), 0));
-  const pending = lines.map((_, l) => l).filter((l) => suppressedCount[l] > 0);
-  const queued = new Set(pending);
+  const suppressedCount = new Int32Array(lineCount);
+  const suppressedSittings = new Float64Array(lineCount);
+  const pending: number[] = [];
+  const queued = new Uint8Array(lineCount);
+  for (let l = 0; l < lineCount; l++) {
+    for (let m = lineStart[l]; m < lineStart[l + 1]; m++) {
+      const i = members[m];
+      if (reasons[i] !== PUBLISHED) {
+        suppressedCount[l]++;
+        suppressedSittings[l] += sittings[i];
+      }
+    }
+    if (suppressedCount[l] > 0) {
+      pending.push(l);
+      queued[l] = 1;
+    }
+  }
   while (pending.length > 0) {
     const l = pending.pop()!;
-    queued.delete(l);
-    const line = lines[l];
+    queued[l] = 0;
     while (suppressedCount[l] > 0 && (suppressedCount[l] < 2 || suppressedSittings[l] < minGroupSize)) {
       let smallest = -1;
-      for (const i of line) if (reasons[i] === null && (smallest < 0 || groups[i].sittings < groups[smallest].sittings)) smallest = i;
+      for (let m = lineStart[l]; m < lineStart[l + 1]; m++) {
+        const i = members[m];
+        if (reasons[i] === PUBLISHED && (smallest < 0 || sittings[i] < sittings[smallest])) smallest = i;
+      }
       if (smallest < 0) break;
-      reasons[smallest] = 'COMPLEMENTARY';
-      for (const other of linesOf[smallest]) {
+      reasons[smallest] = COMPLEMENTARY;
+      for (let g = groupLineStart[smallest]; g < groupLineStart[smallest + 1]; g++) {
+        const other = groupLines[g];
         suppressedCount[other]++;
-        suppressedSittings[other] += groups[smallest].sittings;
-        if (other !== l && !queued.has(other)) {
-          queued.add(other);
+        suppressedSittings[other] += sittings[smallest];
+        if (other !== l && !queued[other]) {
+          queued[other] = 1;
           pending.push(other);
         }
       }
@@ -133,10 +139,157 @@ export function suppressGroups(
   return reasons;
 }
 
-function push(partitions: Map<number, Map<number | string, number[]>>, coarser: number, key: number | string, index: number): void {
-  let partition = partitions.get(coarser);
-  if (!partition) partitions.set(coarser, (partition = new Map()));
-  const list = partition.get(key);
-  if (list) list.push(index);
-  else partition.set(key, [index]);
+/**
+ * The lines of a table (see the rule), as compressed lists: members of line l are
+ * members[lineStart[l] .. lineStart[l+1]), in group order; lines of group i are
+ * groupLines[groupLineStart[i] .. groupLineStart[i+1]), ascending. Lines are ordered by dimension,
+ * then by partition (all values first, then each coarser value in order of first appearance), then
+ * by first appearance; lines of a single group are left out.
+ */
+function buildLines(table: SuppressionTable) {
+  const n = table.size;
+  const dims = table.dimensions;
+  // Every (group, line) membership, in the order lines are met.
+  let memberTemp = new Int32Array(n * dims.length * 3);
+  let memberGroup = new Int32Array(n * dims.length * 3);
+  let memberships = 0;
+  // Temporary line ids by first appearance; `order` lists them dimension by dimension, by partition.
+  const order: number[] = [];
+  let tempCount = 0;
+  const rest = new Float64Array(n);
+
+  dims.forEach((dim, d) => {
+    // partition 0: the whole dimension; 1 + c: coarser value c (ids by first appearance)
+    const coarseIds: Array<Int32Array | undefined> = new Array(dim.valueCount);
+    const coarseIntern = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const v = dim.valueIds[i];
+      if (coarseIds[v] !== undefined) continue;
+      const names = dim.coarser?.[v] ?? [];
+      const ids = new Int32Array(names.length);
+      names.forEach((name, c) => {
+        let id = coarseIntern.get(name);
+        if (id === undefined) coarseIntern.set(name, (id = coarseIntern.size));
+        ids[c] = id;
+      });
+      coarseIds[v] = ids;
+    }
+    const partitions = 1 + coarseIntern.size;
+    // The key of the other dimensions (mixed radix of their value ids): exact in a double here.
+    let restRadix = 1;
+    for (let j = 0; j < dims.length; j++) if (j !== d) restRadix *= dims[j].valueCount;
+    const exact = restRadix * partitions < Number.MAX_SAFE_INTEGER;
+    rest.fill(0);
+    for (let j = 0; j < dims.length; j++) {
+      if (j === d) continue;
+      const ids = dims[j].valueIds;
+      const radix = dims[j].valueCount;
+      for (let i = 0; i < n; i++) rest[i] = rest[i] * radix + ids[i];
+    }
+    // Line id per (rest, partition): a flat table when the key space is small, else a map.
+    const keySpace = restRadix * partitions;
+    const flat = exact && keySpace <= Math.max(1 << 16, 8 * n) ? new Int32Array(keySpace).fill(-1) : null;
+    const map = new Map<number | string, number>();
+    const first = tempCount;
+    const tempPartition: number[] = [];
+    const lineFor = (i: number, partition: number): number => {
+      if (flat) {
+        const key = rest[i] * partitions + partition;
+        let temp = flat[key];
+        if (temp < 0) {
+          flat[key] = temp = tempCount++;
+          tempPartition.push(partition);
+        }
+        return temp;
+      }
+      const key = exact
+        ? rest[i] * partitions + partition
+        : `${dims.map((x, j) => (j === d ? '' : x.valueIds[i])).join(',')}|${partition}`;
+      let temp = map.get(key);
+      if (temp === undefined) {
+        map.set(key, (temp = tempCount++));
+        tempPartition.push(partition);
+      }
+      return temp;
+    };
+    for (let i = 0; i < n; i++) {
+      const coarse = coarseIds[dim.valueIds[i]]!;
+      for (let c = -1; c < coarse.length; c++) {
+        if (memberships === memberTemp.length) {
+          memberTemp = grow(memberTemp);
+          memberGroup = grow(memberGroup);
+        }
+        memberTemp[memberships] = lineFor(i, c < 0 ? 0 : 1 + coarse[c]);
+        memberGroup[memberships] = i;
+        memberships++;
+      }
+    }
+    // this dimension's lines by partition, then first appearance (a stable counting sort)
+    const start = new Int32Array(partitions + 1);
+    for (const p of tempPartition) start[p + 1]++;
+    for (let p = 0; p < partitions; p++) start[p + 1] += start[p];
+    const sorted = new Int32Array(tempPartition.length);
+    tempPartition.forEach((p, t) => (sorted[start[p]++] = first + t));
+    for (const t of sorted) order.push(t);
+  });
+
+  const size = new Int32Array(tempCount);
+  for (let m = 0; m < memberships; m++) size[memberTemp[m]]++;
+  const finalOf = new Int32Array(tempCount).fill(-1);
+  let lineCount = 0;
+  for (const t of order) if (size[t] > 1) finalOf[t] = lineCount++;
+
+  const lineStart = new Int32Array(lineCount + 1);
+  for (const t of order) if (finalOf[t] >= 0) lineStart[finalOf[t] + 1] = size[t];
+  for (let l = 0; l < lineCount; l++) lineStart[l + 1] += lineStart[l];
+  const fill = lineStart.slice(0, lineCount);
+  const members = new Int32Array(lineStart[lineCount]);
+  const groupLineCount = new Int32Array(n);
+  for (let m = 0; m < memberships; m++) {
+    const l = finalOf[memberTemp[m]];
+    if (l < 0) continue;
+    members[fill[l]++] = memberGroup[m];
+    groupLineCount[memberGroup[m]]++;
+  }
+  const groupLineStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) groupLineStart[i + 1] = groupLineStart[i] + groupLineCount[i];
+  const groupFill = groupLineStart.slice(0, n);
+  const groupLines = new Int32Array(groupLineStart[n]);
+  for (let l = 0; l < lineCount; l++) {
+    for (let m = lineStart[l]; m < lineStart[l + 1]; m++) groupLines[groupFill[members[m]]++] = l;
+  }
+  return { lineStart, members, groupLineStart, groupLines };
+}
+
+function grow(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(Math.max(16, array.length * 2));
+  bigger.set(array);
+  return bigger;
+}
+
+/** The same rule for groups given as objects (item analysis, tests): interns the keys and runs suppressTable. */
+export function suppressGroups(
+  groups: ReadonlyArray<SuppressibleGroup>,
+  hierarchies: ReadonlyArray<DimensionHierarchy>,
+  minGroupSize: number,
+  totalSittings: number,
+): Array<SuppressionReason | null> {
+  const dimensions = hierarchies.map((hierarchy, d): SuppressionDimension => {
+    const intern = new Map<string | null, number>();
+    const coarser: string[][] = [];
+    const valueIds = new Int32Array(groups.length);
+    groups.forEach((g, i) => {
+      const value = g.key[d] ?? null;
+      let id = intern.get(value);
+      if (id === undefined) {
+        intern.set(value, (id = intern.size));
+        coarser.push(coarserValues(value, hierarchy));
+      }
+      valueIds[i] = id;
+    });
+    return { valueIds, valueCount: intern.size, coarser };
+  });
+  const sittings = Float64Array.from(groups, (g) => g.sittings);
+  const codes = suppressTable({ size: groups.length, dimensions, sittings }, minGroupSize, totalSittings);
+  return Array.from(codes, suppressionReasonOf);
 }

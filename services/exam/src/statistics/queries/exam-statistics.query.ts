@@ -5,17 +5,8 @@ import { SqlParameters, whereClause, type FilterColumns } from './sql-filter';
 
 export const BUCKET_COUNT = 10;
 
-/** Additive numbers of one group (or of the total, with an empty key). */
-export interface GroupSummaryRow {
-  key: Array<string | null>;
-  sittings: number;
-  passed: number;
-  trainerEligible: number;
-  /** Passes of exams that have a trainer threshold: the trainer-eligibility rate's denominator. */
-  passedWithTrainerThreshold: number;
-  meanPercentage: number;
-  stdDevPercentage: number;
-}
+/** Keys of some groups, per dimension, as the rollups store them (GroupTable.storedValues). */
+export type GroupKeys = string[][];
 
 export interface GroupDistributionRow {
   key: Array<string | null>;
@@ -74,53 +65,207 @@ function keyColumns(dimensions: readonly StatisticsDimension[]) {
  */
 export async function withStatisticsSettings<T>(manager: EntityManager, run: (manager: EntityManager) => Promise<T>): Promise<T> {
   return manager.transaction('READ COMMITTED', async (tx) => {
-    await tx.query(`SET LOCAL work_mem = '64MB'`);
-    await tx.query('SET LOCAL jit = off');
+    await tx.query(`SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`); // one round trip (simple protocol, no parameters)
     return run(tx);
   });
 }
 
 /**
- * Counts, pass rate, mean and standard deviation per group from the group rollup: sums only, so
- * this path serves "pass rate by ATO by month" without reading any score distribution. Sums are
- * integers (hundredths of a percent), exact in float8 far beyond a million sittings.
+ * The groups of one request as columns (typed arrays), in key order: what suppression and paging
+ * need for every group, without an object per group. Values are interned per dimension: group i has
+ * value `values[d][valueIds[d][i]]`.
  */
-export async function queryGroupSummaries(
+export interface GroupTable {
+  dimensions: readonly StatisticsDimension[];
+  size: number;
+  /** Per dimension, its distinct values in key order, as shown (null: no ATO). */
+  values: Array<Array<string | null>>;
+  /** The same values as the rollups store them (ATO '' for none, periods as 'YYYY-MM-DD'). */
+  storedValues: string[][];
+  valueIds: Int32Array[];
+  sittings: Float64Array;
+  passed: Float64Array;
+  trainerEligible: Float64Array;
+  /** Passes of exams that have a trainer threshold: the trainer-eligibility rate's denominator. */
+  passedWithTrainerThreshold: Float64Array;
+  /** Sums of the percentage score in hundredths, and of its square: exact integers in a double. */
+  percentageSum: Float64Array;
+  percentageSquareSum: Float64Array;
+}
+
+/** Additive numbers of one group (or of the total), with mean and standard deviation. */
+export interface GroupSummary {
+  sittings: number;
+  passed: number;
+  trainerEligible: number;
+  passedWithTrainerThreshold: number;
+  meanPercentage: number;
+  stdDevPercentage: number;
+}
+
+export function summaryOf(table: GroupTable, i: number): GroupSummary {
+  return summaryFromSums(
+    table.sittings[i], table.passed[i], table.trainerEligible[i], table.passedWithTrainerThreshold[i], table.percentageSum[i], table.percentageSquareSum[i],
+  );
+}
+
+/** The sums of every group: the total of the request (groups partition the filtered sittings). */
+export function totalOf(table: GroupTable): GroupSummary {
+  const sum = (xs: Float64Array) => xs.reduce((s, x) => s + x, 0);
+  return summaryFromSums(
+    sum(table.sittings), sum(table.passed), sum(table.trainerEligible), sum(table.passedWithTrainerThreshold), sum(table.percentageSum), sum(table.percentageSquareSum),
+  );
+}
+
+function summaryFromSums(n: number, passed: number, trainerEligible: number, passedWithTrainerThreshold: number, s: number, ss: number): GroupSummary {
+  const mean = n > 0 ? s / n : 0;
+  return {
+    sittings: n,
+    passed,
+    trainerEligible,
+    passedWithTrainerThreshold,
+    meanPercentage: mean / 100,
+    stdDevPercentage: n > 0 ? Math.sqrt(Math.max(ss / n - mean ** 2, 0)) / 100 : 0,
+  };
+}
+
+const TIME_DIMENSIONS: ReadonlySet<StatisticsDimension> = new Set(['MONTH', 'QUARTER', 'YEAR']);
+
+/** A period's first day 'YYYY-MM-DD' as shown: 'YYYY-MM', 'YYYY-Qn' or 'YYYY'. */
+function showTime(dimension: StatisticsDimension, day: string): string {
+  if (dimension === 'YEAR') return day.slice(0, 4);
+  if (dimension === 'QUARTER') return `${day.slice(0, 4)}-Q${Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1}`;
+  return day.slice(0, 7);
+}
+
+/** Comma-separated integers (PostgreSQL string_agg output) into a typed array, without a string per number. */
+function parseIntegers(text: string | null, size: number): Float64Array {
+  const out = new Float64Array(size);
+  if (!text) return out;
+  let k = 0;
+  let value = 0;
+  let negative = false;
+  for (let p = 0; p < text.length; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 44) {
+      out[k++] = negative ? -value : value;
+      value = 0;
+      negative = false;
+    } else if (c === 45) negative = true;
+    else value = value * 10 + (c - 48);
+  }
+  out[k] = negative ? -value : value;
+  return out;
+}
+
+/**
+ * Positions of the groups in key order, given each group's value ranks per dimension (distinct
+ * groups, so the mixed-radix number of the ranks is unique per group).
+ */
+function keyOrder(ranks: readonly Float64Array[], radixes: readonly number[], size: number): Int32Array {
+  const order = new Int32Array(size);
+  const radix = radixes.reduce((p, r) => p * Math.max(r, 1), 1);
+  const composite = new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    let key = 0;
+    for (let d = 0; d < ranks.length; d++) key = key * radixes[d] + ranks[d][i];
+    composite[i] = key;
+  }
+  if (radix <= 4 * size + 1024) {
+    // dense keys (the usual case: most combinations occur): place each group in its slot
+    const slot = new Int32Array(radix).fill(-1);
+    for (let i = 0; i < size; i++) slot[composite[i]] = i;
+    let k = 0;
+    for (let c = 0; c < radix; c++) if (slot[c] >= 0) order[k++] = slot[c];
+  } else if (radix * size < Number.MAX_SAFE_INTEGER) {
+    // key and position in one double: a numeric sort without a comparator
+    const packed = new Float64Array(size);
+    for (let i = 0; i < size; i++) packed[i] = composite[i] * size + i;
+    packed.sort();
+    for (let k = 0; k < size; k++) order[k] = packed[k] % size;
+  } else {
+    const positions = Array.from({ length: size }, (_, i) => i);
+    positions.sort((a, b) => {
+      for (let d = 0; d < ranks.length; d++) if (ranks[d][a] !== ranks[d][b]) return ranks[d][a] - ranks[d][b];
+      return 0;
+    });
+    order.set(positions);
+  }
+  return order;
+}
+
+/**
+ * Counts, pass rate, mean and standard deviation of every group from the group rollup: sums only,
+ * so this path serves "pass rate by ATO by month" without reading any score distribution.
+ *
+ * PostgreSQL aggregates and returns ONE row of columns: per dimension its distinct values in key
+ * order ("C" collation, dates) and each group's rank in them, and per sum a comma-separated list;
+ * Node parses the integers straight into typed arrays and puts the groups in key order by their
+ * ranks. Tens of thousands of groups as rows or JSON objects cost several times the aggregation
+ * to format and parse, and each ordered aggregate would sort on its own.
+ */
+export async function queryGroupTable(
   manager: EntityManager,
   filter: StatisticsFilter,
   dimensions: readonly StatisticsDimension[],
-): Promise<GroupSummaryRow[]> {
+): Promise<GroupTable> {
   const params = new SqlParameters();
   const conditions = whereClause(filter, FULL_COLUMNS, params);
   const trainerExams = params.bind(EXAMS_WITH_TRAINER_THRESHOLD);
   const { names, group } = keyColumns(dimensions);
-  // One JSON row instead of one row per group: parsing tens of thousands of rows field by field in
-  // Node costs more than the aggregation itself; JSON.parse of one text is several times cheaper.
-  const keyJson = dimensions.map((d, i) => DIMENSION_SQL[d].show(`g${i}`)).join(', ');
+  const dictionaries = dimensions.map(
+    (d, i) =>
+      `d${i} AS (SELECT g AS g${i}, (row_number() OVER (ORDER BY g${TIME_DIMENSIONS.has(d) ? '' : ' COLLATE "C"'}))::int - 1 AS r${i} FROM (SELECT DISTINCT g${i} AS g FROM sums) v)`,
+  );
+  const dictionaryValues = dimensions.map((d, i) =>
+    TIME_DIMENSIONS.has(d)
+      ? `(SELECT json_agg(to_char(g${i}, 'YYYY-MM-DD') ORDER BY r${i}) FROM d${i})::text AS v${i}`
+      : `(SELECT json_agg(g${i} ORDER BY r${i}) FROM d${i})::text AS v${i}`,
+  );
   const sql = `
     WITH sums AS (
       SELECT ${group ? `${group},` : ''}
-        sum(sittings)::float8 AS n, sum(passed)::int AS passed, sum(trainer_eligible)::int AS trainer_eligible,
+        sum(sittings)::int AS n, sum(passed)::int AS passed, sum(trainer_eligible)::int AS trainer_eligible,
         coalesce(sum(passed) FILTER (WHERE exam_code = ANY(${trainerExams}::text[])), 0)::int AS passed_with_threshold,
-        sum(percentage_hundredths_sum::float8) AS s, sum(percentage_hundredths_square_sum::float8) AS ss
+        sum(percentage_hundredths_sum::float8)::int8 AS s, sum(percentage_hundredths_square_sum::float8)::int8 AS ss
       FROM statistics_group_rollup
       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
       GROUP BY ${names.length ? names.join(', ') : '()'}
-    )
-    SELECT coalesce(json_agg(json_build_array(json_build_array(${keyJson}), n::int, passed, trainer_eligible, passed_with_threshold,
-      s / n / 100, sqrt(greatest(ss / n - (s / n) ^ 2, 0)) / 100)${names.length ? ` ORDER BY ${names.join(', ')}` : ''}), '[]')::text AS groups
-    FROM sums WHERE n > 0`;
-  const [{ groups }]: Array<{ groups: string }> = await withStatisticsSettings(manager, (tx) => tx.query(sql, params.values));
-  const rows = JSON.parse(groups) as Array<[Array<string | null>, number, number, number, number, number, number]>;
-  return rows.map(([key, sittings, passed, trainerEligible, passedWithTrainerThreshold, meanPercentage, stdDevPercentage]) => ({
-    key: key.map((v) => (v === null ? null : String(v))),
-    sittings,
-    passed,
-    trainerEligible,
-    passedWithTrainerThreshold,
-    meanPercentage,
-    stdDevPercentage,
-  }));
+      HAVING sum(sittings) > 0
+    )${dictionaries.map((d) => `, ${d}`).join('')}
+    SELECT count(*)::int AS size, ${dictionaryValues.map((v) => `${v},`).join(' ')}
+      ${dimensions.map((_, i) => `string_agg(r${i}::text, ',') AS k${i},`).join(' ')}
+      string_agg(n::text, ',') AS n, string_agg(passed::text, ',') AS passed, string_agg(trainer_eligible::text, ',') AS trainer_eligible,
+      string_agg(passed_with_threshold::text, ',') AS passed_with_threshold, string_agg(s::text, ',') AS s, string_agg(ss::text, ',') AS ss
+    FROM sums ${dimensions.map((_, i) => `JOIN d${i} USING (g${i})`).join(' ')}`;
+  const [row]: Array<Record<string, string | number | null>> = await withStatisticsSettings(manager, (tx) => tx.query(sql, params.values));
+  const size = Number(row.size);
+  const column = (name: string) => parseIntegers(row[name] as string | null, size);
+
+  const storedValues = dimensions.map((_, d) => (size ? (JSON.parse(row[`v${d}`] as string) as string[]) : []));
+  const values = dimensions.map((dimension, d) =>
+    storedValues[d].map((v) => (TIME_DIMENSIONS.has(dimension) ? showTime(dimension, v) : dimension === 'ATO' && v === '' ? null : v)),
+  );
+  const ranks = dimensions.map((_, d) => column(`k${d}`));
+  const order = keyOrder(ranks, values.map((v) => v.length), size);
+  const permute = (xs: Float64Array): Float64Array => {
+    const out = new Float64Array(size);
+    for (let i = 0; i < size; i++) out[i] = xs[order[i]];
+    return out;
+  };
+  return {
+    dimensions,
+    size,
+    values,
+    storedValues,
+    valueIds: ranks.map((r) => Int32Array.from(permute(r))),
+    sittings: permute(column('n')),
+    passed: permute(column('passed')),
+    trainerEligible: permute(column('trainer_eligible')),
+    passedWithTrainerThreshold: permute(column('passed_with_threshold')),
+    percentageSum: permute(column('s')),
+    percentageSquareSum: permute(column('ss')),
+  };
 }
 
 /**
@@ -133,11 +278,21 @@ export async function queryGroupDistributions(
   manager: EntityManager,
   filter: StatisticsFilter,
   dimensions: readonly StatisticsDimension[],
+  only?: GroupKeys,
 ): Promise<GroupDistributionRow[]> {
   const monthly = usesOnlyMonthlyDimensions(filter, dimensions);
   const params = new SqlParameters();
   const conditions = whereClause(filter, monthly ? MONTHLY_COLUMNS : FULL_COLUMNS, params);
   const { names, group } = keyColumns(dimensions);
+  if (only && dimensions.length) {
+    // Only the groups asked for (a page): the rows of other groups are filtered out before the
+    // per-score grouping and the running counts, which are the expensive part.
+    const columns = dimensions.map((d, i) => `${params.bind(only[i])}::${TIME_DIMENSIONS.has(d) ? 'date' : 'text'}[]`);
+    const aliases = dimensions.map((_, i) => `k${i}`);
+    conditions.push(
+      `(${dimensions.map((d) => DIMENSION_SQL[d].group).join(', ')}) IN (SELECT ${aliases.join(', ')} FROM unnest(${columns.join(', ')}) AS k(${aliases.join(', ')}))`,
+    );
+  }
   const partition = names.length ? `PARTITION BY ${names.join(', ')}` : '';
   const keyJson = dimensions.map((d, i) => DIMENSION_SQL[d].show(`g${i}`)).join(', ');
   // 10-point buckets on hundredths of a percent: [0,1000), ... [9000,10000]; 100% joins the last.
