@@ -27,8 +27,12 @@ export interface AssembleServiceOptions<TContext extends BaseContext> {
   config: BaseServiceConfig;
   /** Tests may pass their own; otherwise JWTs + RCB credentials replicated from accreditation's events. */
   authenticator?: Authenticates;
-  /** The service's context from the verified base context (loaders, data source...). */
-  contextFor(base: BaseContext): TContext;
+  /**
+   * The service's context from the verified base context (loaders, data source...). `request` is
+   * there for what only the HTTP request knows (e.g. the forwarded client address); tests and
+   * in-process callers pass none.
+   */
+  contextFor(base: BaseContext, request?: IncomingGraphQLRequest): TContext;
   /** Started after Apollo and the outbox relay, stopped before them. */
   workers?: (relay: OutboxRelay) => BackgroundWorker[];
   plugins?: ApolloServerPlugin<TContext>[];
@@ -37,7 +41,7 @@ export interface AssembleServiceOptions<TContext extends BaseContext> {
 export interface AssembledService<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   context(request: IncomingGraphQLRequest): Promise<TContext>;
-  contextFor(base: BaseContext): TContext;
+  contextFor(base: BaseContext, request?: IncomingGraphQLRequest): TContext;
   relay: OutboxRelay;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -89,7 +93,7 @@ export async function assembleService<TContext extends BaseContext>(
     apollo,
     relay,
     contextFor: options.contextFor,
-    context: async (request) => options.contextFor(await baseContext(request)),
+    context: async (request) => options.contextFor(await baseContext(request), request),
     async start() {
       await apollo.start();
       relay.start();

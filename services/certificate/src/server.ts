@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import {
   assembleService,
@@ -7,6 +6,7 @@ import {
   type Authenticates,
   type BackgroundWorker,
   type BaseContext,
+  type IncomingGraphQLRequest,
   type Logger,
 } from '@iso20000/service-kit';
 import type { OutboxRelay } from '@iso20000/events';
@@ -42,9 +42,7 @@ export interface CertificateServiceDeps {
   sweepIntervalMs?: number;
 }
 
-export interface CertificateService extends Omit<AssembledService<ServiceContext>, 'contextFor'> {
-  /** The context for an already identified viewer (in-process tests use it like the gateway would). */
-  contextFor(base: BaseContext, headers?: IncomingHttpHeaders): ServiceContext;
+export interface CertificateService extends AssembledService<ServiceContext> {
   issuer: CertificateIssuer;
   /** Extra GET routes for serveHttp: the JWKS and the status lists, where relying parties expect them. */
   routes: Record<string, () => Promise<unknown>>;
@@ -67,13 +65,14 @@ export async function buildService(deps: CertificateServiceDeps): Promise<Certif
     burst: config.VERIFY_RATE_LIMIT_BURST,
     perMinute: config.VERIFY_RATE_LIMIT_PER_MINUTE,
   });
-  const contextFor = (base: BaseContext, headers: IncomingHttpHeaders = {}): ServiceContext => ({
+  // The rate-limit key needs the forwarded client address, which only the HTTP request carries.
+  const contextFor = (base: BaseContext, request?: IncomingGraphQLRequest): ServiceContext => ({
     ...base,
     dataSource,
     loaders: createLoaders(dataSource),
     issuer,
     rateLimiter,
-    rateLimitKey: rateLimitClientKey(base.viewer, headers),
+    rateLimitKey: rateLimitClientKey(base.viewer, request?.headers ?? {}),
   });
 
   const assembled = await assembleService<ServiceContext>({
@@ -107,12 +106,6 @@ export async function buildService(deps: CertificateServiceDeps): Promise<Certif
     ...assembled,
     issuer,
     routes,
-    contextFor,
-    // The rate-limit key needs the forwarded client address, which the base context does not carry.
-    context: async (request) => {
-      const context = await assembled.context(request);
-      return { ...context, rateLimitKey: rateLimitClientKey(context.viewer, request.headers) };
-    },
   };
 }
 

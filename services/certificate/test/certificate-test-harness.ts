@@ -113,7 +113,10 @@ export async function startCertificateHarness(
     executeOperation<ServiceContext, T>(
       service.apollo,
       { query, variables },
-      service.contextFor({ requestId: randomUUID(), viewer, logger }, headers),
+      service.contextFor(
+        { requestId: randomUUID(), viewer, logger },
+        { headers: headers ?? {}, remoteAddress: undefined },
+      ),
     );
   const js = h.nc.jetstream();
   return {
