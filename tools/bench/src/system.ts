@@ -11,6 +11,7 @@ import {
   type ServiceName,
 } from '@iso20000/tool-dev/src/launcher';
 import { workspaceRoot } from '@iso20000/tool-dev/src/infrastructure';
+import { migrateBenchDatabases } from './migrate';
 import {
   certificateSigningKeyPem,
   createTokenSigner,
@@ -109,6 +110,8 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
   };
   const recent = () => logs.slice(-40).join('\n');
 
+  log("migrating the bench databases (each service alone, without the launcher's 60 s limit)");
+  await migrateBenchDatabases(options, log);
   log(
     `starting the four services and our gateway (NODE_ENV=${options.nodeEnv}, ${options.workers} gateway worker(s))`,
   );
