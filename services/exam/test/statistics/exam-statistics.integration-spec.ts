@@ -178,7 +178,10 @@ describe('exam statistics against hand-made results', () => {
 
   it('keeps the rollups equal to a rebuild from the facts through records and removals', async () => {
     const snapshot = async () => {
-      const tables = ['statistics_score_rollup', 'statistics_monthly_score_rollup', 'statistics_group_rollup', 'statistics_form_rollup', 'statistics_item_rollup'];
+      const tables = [
+        'statistics_score_rollup', 'statistics_monthly_score_rollup', 'statistics_group_rollup', 'statistics_form_rollup', 'statistics_item_rollup',
+        'statistics_form_country_rollup', 'statistics_item_country_rollup',
+      ];
       const out: Record<string, unknown[]> = {};
       for (const t of tables) out[t] = await server.database.dataSource.query(`SELECT * FROM ${t} ORDER BY ${t}::text`);
       return out;

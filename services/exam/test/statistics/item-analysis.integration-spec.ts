@@ -1,4 +1,4 @@
-import { recordReleasedResult, type ReleasedResultFact } from '../../src/statistics';
+import { rebuildRollups, recordReleasedResult, removeReleasedResult, type ReleasedResultFact } from '../../src/statistics';
 import { fact, mean, pearson, seeded, variance, withItems } from './statistics-fixtures';
 import { ANALYST, startStatisticsTestServer, type StatisticsTestServer } from './statistics-test-server';
 
@@ -157,7 +157,7 @@ describe('item analysis against hand-made responses', () => {
     expect(analysis.items[2].flags).toContain('NEGATIVE_DISCRIMINATION');
   });
 
-  it('computes from the facts when the filter needs country, with the same definitions', async () => {
+  it('filters by country (from the rollups) and by ATO or session kind (from the facts), with the same definitions', async () => {
     const gb = await analyse('P-EN', { filter: { countries: ['GB'] } });
     const ref = reference(en.filter((_, i) => i % 2 === 1), [1, 1, 1, 1, 1, 1]);
     expect(gb.form!.sittings).toBe(12);
@@ -166,11 +166,26 @@ describe('item analysis against hand-made responses', () => {
       expect(item.pValue).toBeCloseTo(ref.items[i].pValue, 10);
       if (ref.items[i].discrimination !== null) expect(item.discrimination).toBeCloseTo(ref.items[i].discrimination!, 8);
     });
-    // the rollup path (period filter) and the fact path (all countries) agree on the same sittings
+    // the rollup path (period, countries) and the fact path (ATO, session kind) agree on the same sittings
     const viaRollup = await analyse('P-EN', { filter: { fromMonth: '2025-01', toMonth: '2025-02' } });
-    const viaFacts = await analyse('P-EN', { filter: { countries: ['GB', 'IE'] } });
-    expect(viaFacts.form!.reliability).toBeCloseTo(viaRollup.form!.reliability!, 10);
-    viaFacts.items.forEach((item, i) => expect(item.discrimination).toBeCloseTo(viaRollup.items[i].discrimination!, 10));
+    const viaCountries = await analyse('P-EN', { filter: { countries: ['GB', 'IE'] } });
+    const viaAto = await analyse('P-EN', { filter: { atoIds: ['ato-1'] } });
+    const viaSessionKind = await analyse('P-EN', { filter: { sessionKinds: ['ATO_COURSE'], countries: ['GB', 'IE'] } });
+    for (const other of [viaCountries, viaAto, viaSessionKind]) {
+      expect(other.form!.sittings).toBe(24);
+      expect(other.form!.reliability).toBeCloseTo(viaRollup.form!.reliability!, 10);
+      other.items.forEach((item, i) => {
+        expect(item.discrimination).toBeCloseTo(viaRollup.items[i].discrimination!, 10);
+        expect(item.options).toEqual(viaRollup.items[i].options.map((o) => ({ option: o.option, share: expect.closeTo(o.share, 12) })));
+      });
+    }
+    // an ATO without sittings of this form: nothing to show
+    const otherAto = await analyse('P-EN', { filter: { atoIds: ['ato-2'] } });
+    expect(otherAto).toMatchObject({ suppressed: true, form: null, items: [] });
+    // the country filter from the rollups matches the facts on one country (GB through the fact path too)
+    const gbFacts = await analyse('P-EN', { filter: { countries: ['GB'], sessionKinds: ['ATO_COURSE'] } });
+    expect(gbFacts.form).toEqual(gb.form);
+    gbFacts.items.forEach((item, i) => expect(item.pValue).toBeCloseTo(gb.items[i].pValue, 12));
   });
 
   it("uses Cronbach's alpha for polytomous items", async () => {
@@ -206,6 +221,26 @@ describe('item analysis against hand-made responses', () => {
     expect(lines[1]).toMatch(/^ALL,FORM,false,10,/);
     expect(lines[2]).toMatch(/^ALL,1,false,10,1,0.8,0.514/);
     expect(lines).toHaveLength(1 + 2 * 5); // header, then (form + 4 items) for ALL and for en
+  });
+
+  it('keeps the item rollups (with and without country) equal to a rebuild from the facts', async () => {
+    const ds = server.database.dataSource;
+    const tables = ['statistics_form_rollup', 'statistics_item_rollup', 'statistics_form_country_rollup', 'statistics_item_country_rollup'];
+    const snapshot = async () => {
+      const out: Record<string, unknown[]> = {};
+      for (const t of tables) out[t] = await ds.query(`SELECT * FROM ${t} ORDER BY ${t}::text`);
+      return out;
+    };
+    const incremental = await snapshot();
+    expect(incremental.statistics_item_country_rollup.length).toBeGreaterThan(incremental.statistics_item_rollup.length);
+    await ds.transaction((m) => rebuildRollups(m));
+    expect(await snapshot()).toEqual(incremental);
+    // a sitting in a new country, recorded and removed again: its cells disappear without a trace
+    const extra = withItems(fact('AUDITOR', 0, { formId: 'P-EN', country: 'FR', satOn: '2025-01-11' }), en[0]);
+    await ds.transaction((m) => recordReleasedResult(m, extra));
+    expect((await analyse('P-EN', { filter: { countries: ['FR', 'GB', 'IE'] } })).form!.sittings).toBe(25);
+    await ds.transaction((m) => removeReleasedResult(m, extra.sittingId));
+    expect(await snapshot()).toEqual(incremental);
   });
 
   it('rejects translations of another exam', async () => {

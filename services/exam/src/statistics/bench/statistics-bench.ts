@@ -66,6 +66,10 @@ async function main(): Promise<void> {
     'SELECT DISTINCT country FROM statistics_result_fact WHERE form_id = $1',
     [form.form_id],
   );
+  const atos: Array<{ ato_id: string; n: number }> = await dataSource.query(
+    'SELECT ato_id, count(*)::int AS n FROM statistics_result_fact WHERE form_id = $1 AND ato_id IS NOT NULL GROUP BY ato_id ORDER BY n DESC LIMIT 1',
+    [form.form_id],
+  );
   const groupFields = 'key { exam atoId month } suppressed sittings passed passRate meanPercentage stdDevPercentage';
   const distributionFields = `${groupFields} medianPercentage distribution { fromPercentage sittings }`;
   const itemFields = `formId suppressed form { sittings reliability reliabilityMethod standardErrorOfMeasurement }
@@ -98,9 +102,19 @@ async function main(): Promise<void> {
       variables: { f: form.form_id },
     },
     {
-      name: `item analysis, same form filtered by its ${countries.length} countries (computed from the facts)`,
+      name: `item analysis, same form filtered by its ${countries.length} countries (per-country rollups)`,
       query: `query($f: ID!, $c: [String!]) { itemAnalysis(formId: $f, filter: { countries: $c }) { ${itemFields} } }`,
       variables: { f: form.form_id, c: countries.map((c) => c.country) },
+    },
+    {
+      name: `item analysis, same form filtered by its largest ATO (${atos[0]?.n ?? 0} sittings, facts by index)`,
+      query: `query($f: ID!, $a: [ID!]) { itemAnalysis(formId: $f, filter: { atoIds: $a }) { ${itemFields} } }`,
+      variables: { f: form.form_id, a: atos.map((a) => a.ato_id) },
+    },
+    {
+      name: `item analysis, same form, public sessions only (facts)`,
+      query: `query($f: ID!) { itemAnalysis(formId: $f, filter: { sessionKinds: [PUBLIC] }) { ${itemFields} } }`,
+      variables: { f: form.form_id },
     },
   ];
 

@@ -1,11 +1,22 @@
+import { FormCountryRollupEntity } from './form-country-rollup.entity';
 import { FormRollupEntity } from './form-rollup.entity';
 import { GroupRollupEntity } from './group-rollup.entity';
+import { ItemCountryRollupEntity } from './item-country-rollup.entity';
 import { ItemRollupEntity } from './item-rollup.entity';
 import { MonthlyScoreRollupEntity } from './monthly-score-rollup.entity';
 import { ResultFactEntity } from './result-fact.entity';
 import { ScoreRollupEntity } from './score-rollup.entity';
 
-export { FormRollupEntity, GroupRollupEntity, ItemRollupEntity, MonthlyScoreRollupEntity, ResultFactEntity, ScoreRollupEntity };
+export {
+  FormCountryRollupEntity,
+  FormRollupEntity,
+  GroupRollupEntity,
+  ItemCountryRollupEntity,
+  ItemRollupEntity,
+  MonthlyScoreRollupEntity,
+  ResultFactEntity,
+  ScoreRollupEntity,
+};
 
 export const statisticsEntityClasses = [
   ResultFactEntity,
@@ -14,4 +25,6 @@ export const statisticsEntityClasses = [
   GroupRollupEntity,
   FormRollupEntity,
   ItemRollupEntity,
+  FormCountryRollupEntity,
+  ItemCountryRollupEntity,
 ];

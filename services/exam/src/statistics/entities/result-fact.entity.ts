@@ -8,6 +8,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Entity({ name: 'statistics_result_fact' })
 @Index('ix_statistics_result_fact_form_month', ['formId', 'satMonth'])
 @Index('ix_statistics_result_fact_exam_month', ['examCode', 'satMonth'])
+// item analysis filtered by ATO reads only that ATO's sittings of the form
+@Index('ix_statistics_result_fact_form_ato', ['formId', 'atoId'])
 export class ResultFactEntity {
   @PrimaryColumn({ type: 'text', name: 'sitting_id' })
   sittingId!: string;

@@ -32,9 +32,13 @@ export interface ItemAnalysisRows {
   items: ItemStatisticsRow[];
 }
 
-/** Filters the per-form rollups can answer; anything else is computed from the facts' item arrays. */
+/**
+ * Filters the per-form rollups can answer: by form, language and month, and the same per country
+ * when the filter names countries. ATO and session-kind filters are computed from the facts' item
+ * arrays (an ATO's sittings through the (form, ATO) index).
+ */
 function rollupCanAnswer(filter: StatisticsFilter): boolean {
-  return !filter.countries && !filter.atoIds && !filter.sessionKinds;
+  return !filter.atoIds && !filter.sessionKinds;
 }
 
 /**
@@ -54,22 +58,37 @@ export async function queryItemAnalysis(manager: EntityManager, formIds: readonl
   let itemSums: string;
   let formSums: string;
   if (rollupCanAnswer(filter)) {
-    const conditions = [`form_id = ANY(${form}::text[])`, ...whereClause(filter, { exam: 'exam_code', language: 'language', month: 'month', form: 'form_id' }, params)];
-    const examFilter = filter.exams ? `AND form_month.exam_code = ANY(${params.bind(filter.exams)}::text[])` : '';
-    // Item rows carry no exam code: restrict them to the form-months that pass the exam filter.
-    const itemConditions = [`i.form_id = ANY(${form}::text[])`, ...whereClause({ ...filter, exams: undefined }, { exam: 'exam_code', language: 'i.language', month: 'i.month', form: 'i.form_id' }, params)];
+    // the country-less rollups are ~40 times smaller: the per-country ones only when needed
+    const byCountry = filter.countries !== undefined;
+    const formRollup = byCountry ? 'statistics_form_country_rollup' : 'statistics_form_rollup';
+    const itemRollup = byCountry ? 'statistics_item_country_rollup' : 'statistics_item_rollup';
+    const conditions = [
+      `form_id = ANY(${form}::text[])`,
+      ...whereClause(filter, { exam: 'exam_code', language: 'language', country: byCountry ? 'country' : undefined, month: 'month', form: 'form_id' }, params),
+    ];
+    // Item rows carry no exam code; a form belongs to one exam, so the exam filter is a filter on forms.
+    const examFilter = filter.exams
+      ? `AND i.form_id IN (SELECT form_id FROM ${formRollup} WHERE form_id = ANY(${form}::text[]) AND exam_code = ANY(${params.bind(filter.exams)}::text[]))`
+      : '';
+    const itemConditions = [
+      `i.form_id = ANY(${form}::text[])`,
+      ...whereClause(
+        { ...filter, exams: undefined },
+        { exam: 'exam_code', language: 'i.language', country: byCountry ? 'i.country' : undefined, month: 'i.month', form: 'i.form_id' },
+        params,
+      ),
+    ];
     itemSums = `
       SELECT i.language, i.item_number, max(i.max_marks)::int AS max_marks, sum(i.responses)::float8 AS n, sum(i.marks_sum)::float8 AS sx,
-        sum(i.marks_square_sum)::float8 AS sxx, sum(i.marks_total_sum)::float8 AS sxt,
+        sum(i.marks_square_sum)::float8 AS sxx, sum(i.marks_total_sum::float8) AS sxt,
         sum(i.chose_a)::int AS a, sum(i.chose_b)::int AS b, sum(i.chose_c)::int AS c, sum(i.chose_d)::int AS d,
         sum(i.chose_other)::int AS other, sum(i.omitted)::int AS omitted
-      FROM statistics_item_rollup i
-      JOIN statistics_form_rollup form_month ON form_month.form_id = i.form_id AND form_month.language = i.language AND form_month.month = i.month ${examFilter}
-      WHERE ${itemConditions.join(' AND ')}
+      FROM ${itemRollup} i
+      WHERE ${itemConditions.join(' AND ')} ${examFilter}
       GROUP BY i.language, i.item_number`;
     formSums = `
       SELECT language, min(exam_code) AS exam_code, sum(sittings)::float8 AS n, sum(score_sum)::float8 AS st, sum(score_square_sum)::float8 AS stt
-      FROM statistics_form_rollup WHERE ${conditions.join(' AND ')}
+      FROM ${formRollup} WHERE ${conditions.join(' AND ')}
       GROUP BY GROUPING SETS ((language), ())`;
   } else {
     const conditions = [

@@ -108,28 +108,33 @@ async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1
        percentage_hundredths_square_sum = r.percentage_hundredths_square_sum + EXCLUDED.percentage_hundredths_square_sum`,
     [...dims, sign, passed, trainer, hundredths],
   );
-  await manager.query(
-    `INSERT INTO statistics_form_rollup AS r (form_id, language, month, exam_code, sittings, score_sum, score_square_sum)
-     VALUES ($1, $2, $3, $4, $5::int, $5::int * $6::numeric, $5::int * $6::numeric * $6::numeric)
-     ON CONFLICT (form_id, language, month) DO UPDATE SET
-       sittings = r.sittings + EXCLUDED.sittings, score_sum = r.score_sum + EXCLUDED.score_sum, score_square_sum = r.score_square_sum + EXCLUDED.score_square_sum`,
-    [row.form_id, row.language, row.sat_month, row.exam_code, sign, row.score],
-  );
-  if (row.item_marks.length > 0) {
+  // The form and item sums twice: per (form, language, month), and per country too (item analysis
+  // filtered by country); both tables have the same columns but the country.
+  for (const byCountry of [false, true]) {
+    const suffix = byCountry ? '_country' : '';
+    const country = byCountry ? 'country, ' : '';
     await manager.query(
-      `INSERT INTO statistics_item_rollup AS r (form_id, language, month, item_number, max_marks, responses, marks_sum, marks_square_sum,
+      `INSERT INTO statistics_form${suffix}_rollup AS r (form_id, language, ${country}month, exam_code, sittings, score_sum, score_square_sum)
+       VALUES ($1, $2, ${byCountry ? '$7, ' : ''}$3, $4, $5::int, $5::int * $6::numeric, $5::int * $6::numeric * $6::numeric)
+       ON CONFLICT (form_id, language, ${country}month) DO UPDATE SET
+         sittings = r.sittings + EXCLUDED.sittings, score_sum = r.score_sum + EXCLUDED.score_sum, score_square_sum = r.score_square_sum + EXCLUDED.score_square_sum`,
+      [row.form_id, row.language, row.sat_month, row.exam_code, sign, row.score, ...(byCountry ? [row.country] : [])],
+    );
+    if (row.item_marks.length === 0) continue;
+    await manager.query(
+      `INSERT INTO statistics_item${suffix}_rollup AS r (form_id, language, ${country}month, item_number, max_marks, responses, marks_sum, marks_square_sum,
          marks_total_sum, chose_a, chose_b, chose_c, chose_d, chose_other, omitted)
-       SELECT $1::text, $2::text, $3::date, u.item_number, u.max_marks, $4::int, $4::int * u.marks, $4::int * u.marks * u.marks, $4::int * u.marks * $5::numeric,
+       SELECT $1::text, $2::text, ${byCountry ? '$9::text, ' : ''}$3::date, u.item_number, u.max_marks, $4::int, $4::int * u.marks, $4::int * u.marks * u.marks, $4::int * u.marks * $5::numeric,
          $4::int * (u.option = 1)::int, $4::int * (u.option = 2)::int, $4::int * (u.option = 3)::int, $4::int * (u.option = 4)::int,
          $4::int * (u.option = 5)::int, $4::int * (u.option = 0)::int
        FROM unnest($6::smallint[], $7::smallint[], $8::smallint[]) WITH ORDINALITY AS u(marks, max_marks, option, item_number)
        ORDER BY u.item_number
-       ON CONFLICT (form_id, language, month, item_number) DO UPDATE SET
+       ON CONFLICT (form_id, language, ${country}month, item_number) DO UPDATE SET
          max_marks = EXCLUDED.max_marks, responses = r.responses + EXCLUDED.responses, marks_sum = r.marks_sum + EXCLUDED.marks_sum,
          marks_square_sum = r.marks_square_sum + EXCLUDED.marks_square_sum, marks_total_sum = r.marks_total_sum + EXCLUDED.marks_total_sum,
          chose_a = r.chose_a + EXCLUDED.chose_a, chose_b = r.chose_b + EXCLUDED.chose_b, chose_c = r.chose_c + EXCLUDED.chose_c,
          chose_d = r.chose_d + EXCLUDED.chose_d, chose_other = r.chose_other + EXCLUDED.chose_other, omitted = r.omitted + EXCLUDED.omitted`,
-      [row.form_id, row.language, row.sat_month, sign, row.score, row.item_marks, row.item_max_marks, row.item_options],
+      [row.form_id, row.language, row.sat_month, sign, row.score, row.item_marks, row.item_max_marks, row.item_options, ...(byCountry ? [row.country] : [])],
     );
   }
   if (sign < 0) {
@@ -147,12 +152,13 @@ async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1
          AND form_id = $6 AND month = $7 AND sittings = 0`,
       dims,
     );
-    await manager.query(`DELETE FROM statistics_form_rollup WHERE form_id = $1 AND language = $2 AND month = $3 AND sittings = 0`, [
-      row.form_id, row.language, row.sat_month,
-    ]);
-    await manager.query(`DELETE FROM statistics_item_rollup WHERE form_id = $1 AND language = $2 AND month = $3 AND responses = 0`, [
-      row.form_id, row.language, row.sat_month,
-    ]);
+    for (const byCountry of [false, true]) {
+      const suffix = byCountry ? '_country' : '';
+      const where = `form_id = $1 AND language = $2 AND month = $3${byCountry ? ' AND country = $4' : ''}`;
+      const key = [row.form_id, row.language, row.sat_month, ...(byCountry ? [row.country] : [])];
+      await manager.query(`DELETE FROM statistics_form${suffix}_rollup WHERE ${where} AND sittings = 0`, key);
+      await manager.query(`DELETE FROM statistics_item${suffix}_rollup WHERE ${where} AND responses = 0`, key);
+    }
   }
 }
 
@@ -162,7 +168,8 @@ async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1
  */
 export async function rebuildRollups(manager: EntityManager): Promise<void> {
   await manager.query(
-    `TRUNCATE statistics_score_rollup, statistics_monthly_score_rollup, statistics_group_rollup, statistics_form_rollup, statistics_item_rollup`,
+    `TRUNCATE statistics_score_rollup, statistics_monthly_score_rollup, statistics_group_rollup, statistics_form_rollup, statistics_item_rollup,
+       statistics_form_country_rollup, statistics_item_country_rollup`,
   );
   await manager.query(
     `INSERT INTO statistics_score_rollup (exam_code, language, country, ato_key, session_kind, form_id, month, percentage_hundredths, sittings, passed, trainer_eligible)
@@ -182,19 +189,32 @@ export async function rebuildRollups(manager: EntityManager): Promise<void> {
        sum(sittings::bigint * percentage_hundredths), sum(sittings::bigint * percentage_hundredths * percentage_hundredths)
      FROM statistics_score_rollup GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   );
+  // per country from the facts, then without country by summing over the countries (exact: integer and numeric sums)
   await manager.query(
-    `INSERT INTO statistics_form_rollup (form_id, language, month, exam_code, sittings, score_sum, score_square_sum)
-     SELECT form_id, language, sat_month, min(exam_code), count(*), sum(score), sum(score * score)
-     FROM statistics_result_fact GROUP BY 1, 2, 3`,
+    `INSERT INTO statistics_form_country_rollup (form_id, language, country, month, exam_code, sittings, score_sum, score_square_sum)
+     SELECT form_id, language, country, sat_month, min(exam_code), count(*), sum(score), sum(score * score)
+     FROM statistics_result_fact GROUP BY 1, 2, 3, 4`,
   );
   await manager.query(
-    `INSERT INTO statistics_item_rollup (form_id, language, month, item_number, max_marks, responses, marks_sum, marks_square_sum,
+    `INSERT INTO statistics_item_country_rollup (form_id, language, country, month, item_number, max_marks, responses, marks_sum, marks_square_sum,
        marks_total_sum, chose_a, chose_b, chose_c, chose_d, chose_other, omitted)
-     SELECT f.form_id, f.language, f.sat_month, u.item_number, max(u.max_marks), count(*), sum(u.marks), sum(u.marks * u.marks),
+     SELECT f.form_id, f.language, f.country, f.sat_month, u.item_number, max(u.max_marks), count(*), sum(u.marks), sum(u.marks * u.marks),
        sum(u.marks * f.score), count(*) FILTER (WHERE u.option = 1), count(*) FILTER (WHERE u.option = 2), count(*) FILTER (WHERE u.option = 3),
        count(*) FILTER (WHERE u.option = 4), count(*) FILTER (WHERE u.option = 5), count(*) FILTER (WHERE u.option = 0)
      FROM statistics_result_fact f,
        unnest(f.item_marks, f.item_max_marks, f.item_options) WITH ORDINALITY AS u(marks, max_marks, option, item_number)
-     GROUP BY 1, 2, 3, 4`,
+     GROUP BY 1, 2, 3, 4, 5`,
+  );
+  await manager.query(
+    `INSERT INTO statistics_form_rollup (form_id, language, month, exam_code, sittings, score_sum, score_square_sum)
+     SELECT form_id, language, month, min(exam_code), sum(sittings), sum(score_sum), sum(score_square_sum)
+     FROM statistics_form_country_rollup GROUP BY 1, 2, 3`,
+  );
+  await manager.query(
+    `INSERT INTO statistics_item_rollup (form_id, language, month, item_number, max_marks, responses, marks_sum, marks_square_sum,
+       marks_total_sum, chose_a, chose_b, chose_c, chose_d, chose_other, omitted)
+     SELECT form_id, language, month, item_number, max(max_marks), sum(responses), sum(marks_sum), sum(marks_square_sum), sum(marks_total_sum),
+       sum(chose_a), sum(chose_b), sum(chose_c), sum(chose_d), sum(chose_other), sum(omitted)
+     FROM statistics_item_country_rollup GROUP BY 1, 2, 3, 4`,
   );
 }
