@@ -4,12 +4,8 @@ import type { DataSource } from 'typeorm';
 import { parseDimensions, parseStatisticsFilter, type StatisticsFilter } from './domain/statistics-filter';
 import { queryItemAnalysis } from './queries/item-analysis.query';
 import { statisticsMinGroupSize } from './statistics-config';
-import {
-  buildItemAnalysis,
-  ExamStatisticsResultModel,
-  type ExamStatisticsGroupModel,
-  type ItemAnalysisModel,
-} from './statistics.models';
+import type { Resolvers } from '../generated/graphql';
+import { buildItemAnalysis, ExamStatisticsResultModel } from './statistics.models';
 
 /** What the statistics resolvers need from the exam subgraph's context (ServiceContext has both). */
 export interface StatisticsContext {
@@ -17,21 +13,8 @@ export interface StatisticsContext {
   dataSource: DataSource;
 }
 
-export interface ExamStatisticsArgs {
-  filter?: unknown;
-  groupBy?: ReadonlyArray<string> | null;
-}
-
-export interface ItemAnalysisArgs {
-  formId: string;
-  filter?: unknown;
-  translationFormIds?: ReadonlyArray<string> | null;
-}
-
-export interface GroupsArgs {
-  first?: number | null;
-  after?: string | null;
-}
+/** The statistics types' resolvers, typed by the exam subgraph's generated resolver types (codegen mappers name the models). */
+export type StatisticsResolvers = Required<Pick<Resolvers<StatisticsContext>, 'Query' | 'ExamStatisticsResult' | 'ExamStatisticsGroup'>>;
 
 /**
  * Aggregates only, for analysts and scheme staff. Every other role, the public included, gets
@@ -50,9 +33,9 @@ function validFilter(input: unknown): StatisticsFilter {
 
 const MAX_GROUPS_PAGE = 1000;
 
-export const statisticsResolvers = {
+export const statisticsResolvers: StatisticsResolvers = {
   Query: {
-    examStatistics(_parent: unknown, args: ExamStatisticsArgs, context: StatisticsContext): ExamStatisticsResultModel {
+    examStatistics(_parent, args, context) {
       requireStatisticsAccess(context.viewer);
       const filter = validFilter(args.filter);
       const dims = parseDimensions(args.groupBy);
@@ -60,7 +43,7 @@ export const statisticsResolvers = {
       return new ExamStatisticsResultModel(context.dataSource.manager, filter, dims.dimensions, statisticsMinGroupSize());
     },
 
-    async itemAnalysis(_parent: unknown, args: ItemAnalysisArgs, context: StatisticsContext): Promise<ItemAnalysisModel> {
+    async itemAnalysis(_parent, args, context) {
       requireStatisticsAccess(context.viewer);
       const filter = validFilter(args.filter);
       if (!args.formId) throw badUserInput('formId: name the exam form to analyse');
@@ -77,10 +60,10 @@ export const statisticsResolvers = {
   },
 
   ExamStatisticsResult: {
-    async total(parent: ExamStatisticsResultModel): Promise<ExamStatisticsGroupModel> {
+    async total(parent) {
       return (await parent.computed()).total;
     },
-    async groups(parent: ExamStatisticsResultModel, args: GroupsArgs) {
+    async groups(parent, args) {
       const first = clampPageSize(args.first, MAX_GROUPS_PAGE, 100);
       let offset = 0;
       if (args.after) {
@@ -98,16 +81,16 @@ export const statisticsResolvers = {
         totalCount: count,
       };
     },
-    csv(parent: ExamStatisticsResultModel): Promise<string> {
+    csv(parent) {
       return parent.csv();
     },
   },
 
   ExamStatisticsGroup: {
-    medianPercentage(parent: ExamStatisticsGroupModel): Promise<number | null> {
+    medianPercentage(parent) {
       return parent.medianPercentage();
     },
-    distribution(parent: ExamStatisticsGroupModel) {
+    distribution(parent) {
       return parent.distribution();
     },
   },
