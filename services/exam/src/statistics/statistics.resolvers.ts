@@ -1,7 +1,9 @@
 import type { Viewer } from '@iso20000/auth';
 import { badUserInput, clampPageSize, decodeCursor, encodeCursor, forbidden } from '@iso20000/service-kit';
+import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { parseDimensions, parseStatisticsFilter, type StatisticsFilter } from './domain/statistics-filter';
+import { ALL_SUM_COLUMNS, type SumColumns } from './queries/exam-statistics.query';
 import { queryItemAnalysis } from './queries/item-analysis.query';
 import { statisticsMinGroupSize } from './statistics-config';
 import type { Resolvers } from '../generated/graphql';
@@ -33,14 +35,49 @@ function validFilter(input: unknown): StatisticsFilter {
 
 const MAX_GROUPS_PAGE = 1000;
 
+/** Every field name selected under the examStatistics field (through fragments too); structure is ignored. */
+function selectedFieldNames(info: GraphQLResolveInfo): Set<string> {
+  const names = new Set<string>();
+  const visit = (selections: readonly SelectionNode[], seen: Set<string>): void => {
+    for (const selection of selections) {
+      if (selection.kind === Kind.FIELD) {
+        names.add(selection.name.value);
+        if (selection.selectionSet) visit(selection.selectionSet.selections, seen);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        visit(selection.selectionSet.selections, seen);
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = info.fragments[selection.name.value];
+        if (fragment) visit(fragment.selectionSet.selections, seen);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) if (node.selectionSet) visit(node.selectionSet.selections, new Set());
+  return names;
+}
+
+/**
+ * The sums the selected fields need; the CSV needs all. A field name anywhere below counts, so
+ * this can only read more than needed, never less (a getter would throw rather than guess).
+ */
+function sumColumnsFor(info: GraphQLResolveInfo): SumColumns {
+  const fields = selectedFieldNames(info);
+  if (fields.has('csv')) return ALL_SUM_COLUMNS;
+  const columns = new Set<'passed' | 'trainer' | 'moments'>();
+  if (fields.has('passed') || fields.has('passRate')) columns.add('passed');
+  if (fields.has('trainerEligible') || fields.has('trainerEligibilityRate')) columns.add('trainer');
+  if (fields.has('meanPercentage') || fields.has('stdDevPercentage')) columns.add('moments');
+  return columns;
+}
+
 export const statisticsResolvers: StatisticsResolvers = {
   Query: {
-    examStatistics(_parent, args, context) {
+    examStatistics(_parent, args, context, info) {
       requireStatisticsAccess(context.viewer);
       const filter = validFilter(args.filter);
       const dims = parseDimensions(args.groupBy);
       if ('error' in dims) throw badUserInput(dims.error);
-      return new ExamStatisticsResultModel(context.dataSource.manager, filter, dims.dimensions, statisticsMinGroupSize());
+      return new ExamStatisticsResultModel(context.dataSource.manager, filter, dims.dimensions, statisticsMinGroupSize(), sumColumnsFor(info));
     },
 
     async itemAnalysis(_parent, args, context) {

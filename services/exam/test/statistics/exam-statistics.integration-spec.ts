@@ -129,6 +129,31 @@ describe('exam statistics against hand-made results', () => {
     expectGroupMatches(result.total, all);
   });
 
+  it('reads only the sums the selected fields need, with the same numbers (fragments included)', async () => {
+    const full = await stats({ groupBy: ['ATO'] });
+    const partial = await server.run<{
+      examStatistics: { total: Partial<Group>; groups: { edges: Array<{ node: Partial<Group> }> } };
+    }>(
+      ANALYST,
+      `query { examStatistics(groupBy: [ATO]) { total { ...Total } groups(first: 1000) { edges { node { ... on ExamStatisticsGroup { key { atoId } suppressed sittings passRate } } } } } }
+       fragment Total on ExamStatisticsGroup { sittings meanPercentage stdDevPercentage trainerEligibilityRate }`,
+    );
+    expect(partial.errors).toBeUndefined();
+    const { total, groups } = partial.data!.examStatistics;
+    expect(total).toEqual({
+      sittings: full.total.sittings, meanPercentage: full.total.meanPercentage, stdDevPercentage: full.total.stdDevPercentage,
+      trainerEligibilityRate: full.total.trainerEligibilityRate,
+    });
+    expect(groups.edges.map((e) => e.node)).toEqual(
+      full.groups.edges.map(({ node }) => ({ key: { atoId: node.key.atoId }, suppressed: node.suppressed, sittings: node.sittings, passRate: node.passRate })),
+    );
+    const sittingsOnly = await server.run<{ examStatistics: { groups: { edges: Array<{ node: { sittings: number | null } }> } } }>(
+      ANALYST,
+      `{ examStatistics(groupBy: [ATO]) { groups { edges { node { sittings } } } } }`,
+    );
+    expect(sittingsOnly.data!.examStatistics.groups.edges.map((e) => e.node.sittings)).toEqual(full.groups.edges.map((e) => e.node.sittings));
+  });
+
   it('uses the configured minimum group size', async () => {
     process.env.STATISTICS_MIN_GROUP_SIZE = '13';
     const result = await stats({ groupBy: ['EXAM'] });

@@ -85,6 +85,11 @@ async function main(): Promise<void> {
       query: `{ examStatistics(filter: { exams: [FOUNDATION] }, groupBy: [ATO, MONTH]) { groups(first: 1000) { totalCount edges { node { ${groupFields} } } } } }`,
     },
     {
+      // the gateway bench's query (tools/bench, suite statistics): counts and pass rate only
+      name: 'same, fields of the gateway bench (sittings, passed, pass rate), 1000 groups',
+      query: `{ examStatistics(filter: { exams: [FOUNDATION] }, groupBy: [ATO, MONTH]) { total { sittings passRate } groups(first: 1000) { totalCount edges { node { key { atoId month } suppressed sittings passed passRate } } } } }`,
+    },
+    {
       name: 'same with median and histogram per group (first 100)',
       query: `{ examStatistics(filter: { exams: [FOUNDATION] }, groupBy: [ATO, MONTH]) { groups(first: 100) { totalCount edges { node { ${distributionFields} } } } } }`,
     },

@@ -71,9 +71,16 @@ export async function withStatisticsSettings<T>(manager: EntityManager, run: (ma
 }
 
 /**
+ * Which sums a request reads besides the sittings (which suppression always needs): each costs a
+ * list of tens of thousands of numbers to format, send and parse, so only the selected ones.
+ */
+export type SumColumns = ReadonlySet<'passed' | 'trainer' | 'moments'>;
+export const ALL_SUM_COLUMNS: SumColumns = new Set(['passed', 'trainer', 'moments']);
+
+/**
  * The groups of one request as columns (typed arrays), in key order: what suppression and paging
  * need for every group, without an object per group. Values are interned per dimension: group i has
- * value `values[d][valueIds[d][i]]`.
+ * value `values[d][valueIds[d][i]]`. A sum not read for this request is null.
  */
 export interface GroupTable {
   dimensions: readonly StatisticsDimension[];
@@ -84,49 +91,48 @@ export interface GroupTable {
   storedValues: string[][];
   valueIds: Int32Array[];
   sittings: Float64Array;
-  passed: Float64Array;
-  trainerEligible: Float64Array;
+  passed: Float64Array | null;
+  trainerEligible: Float64Array | null;
   /** Passes of exams that have a trainer threshold: the trainer-eligibility rate's denominator. */
-  passedWithTrainerThreshold: Float64Array;
+  passedWithTrainerThreshold: Float64Array | null;
   /** Sums of the percentage score in hundredths, and of its square: exact integers in a double. */
-  percentageSum: Float64Array;
-  percentageSquareSum: Float64Array;
+  percentageSum: Float64Array | null;
+  percentageSquareSum: Float64Array | null;
 }
 
-/** Additive numbers of one group (or of the total), with mean and standard deviation. */
+/** Additive numbers of one group (or of the total), with mean and standard deviation; undefined when not read. */
 export interface GroupSummary {
   sittings: number;
-  passed: number;
-  trainerEligible: number;
-  passedWithTrainerThreshold: number;
-  meanPercentage: number;
-  stdDevPercentage: number;
+  passed?: number;
+  trainerEligible?: number;
+  passedWithTrainerThreshold?: number;
+  meanPercentage?: number;
+  stdDevPercentage?: number;
 }
 
 export function summaryOf(table: GroupTable, i: number): GroupSummary {
+  const at = (xs: Float64Array | null) => (xs ? xs[i] : undefined);
   return summaryFromSums(
-    table.sittings[i], table.passed[i], table.trainerEligible[i], table.passedWithTrainerThreshold[i], table.percentageSum[i], table.percentageSquareSum[i],
+    table.sittings[i], at(table.passed), at(table.trainerEligible), at(table.passedWithTrainerThreshold), at(table.percentageSum), at(table.percentageSquareSum),
   );
 }
 
 /** The sums of every group: the total of the request (groups partition the filtered sittings). */
 export function totalOf(table: GroupTable): GroupSummary {
-  const sum = (xs: Float64Array) => xs.reduce((s, x) => s + x, 0);
+  const sum = (xs: Float64Array | null) => xs?.reduce((s, x) => s + x, 0);
   return summaryFromSums(
-    sum(table.sittings), sum(table.passed), sum(table.trainerEligible), sum(table.passedWithTrainerThreshold), sum(table.percentageSum), sum(table.percentageSquareSum),
+    sum(table.sittings)!, sum(table.passed), sum(table.trainerEligible), sum(table.passedWithTrainerThreshold), sum(table.percentageSum), sum(table.percentageSquareSum),
   );
 }
 
-function summaryFromSums(n: number, passed: number, trainerEligible: number, passedWithTrainerThreshold: number, s: number, ss: number): GroupSummary {
-  const mean = n > 0 ? s / n : 0;
-  return {
-    sittings: n,
-    passed,
-    trainerEligible,
-    passedWithTrainerThreshold,
-    meanPercentage: mean / 100,
-    stdDevPercentage: n > 0 ? Math.sqrt(Math.max(ss / n - mean ** 2, 0)) / 100 : 0,
-  };
+function summaryFromSums(n: number, passed?: number, trainerEligible?: number, passedWithTrainerThreshold?: number, s?: number, ss?: number): GroupSummary {
+  const summary: GroupSummary = { sittings: n, passed, trainerEligible, passedWithTrainerThreshold };
+  if (s !== undefined && ss !== undefined) {
+    const mean = n > 0 ? s / n : 0;
+    summary.meanPercentage = mean / 100;
+    summary.stdDevPercentage = n > 0 ? Math.sqrt(Math.max(ss / n - mean ** 2, 0)) / 100 : 0;
+  }
+  return summary;
 }
 
 const TIME_DIMENSIONS: ReadonlySet<StatisticsDimension> = new Set(['MONTH', 'QUARTER', 'YEAR']);
@@ -208,10 +214,20 @@ export async function queryGroupTable(
   manager: EntityManager,
   filter: StatisticsFilter,
   dimensions: readonly StatisticsDimension[],
+  columns: SumColumns = ALL_SUM_COLUMNS,
 ): Promise<GroupTable> {
   const params = new SqlParameters();
   const conditions = whereClause(filter, FULL_COLUMNS, params);
-  const trainerExams = params.bind(EXAMS_WITH_TRAINER_THRESHOLD);
+  const sums: Array<[name: string, sql: string]> = [['n', 'sum(sittings)::int']];
+  if (columns.has('passed')) sums.push(['passed', 'sum(passed)::int']);
+  if (columns.has('trainer')) {
+    sums.push(['trainer_eligible', 'sum(trainer_eligible)::int']);
+    const trainerExams = params.bind(EXAMS_WITH_TRAINER_THRESHOLD);
+    sums.push(['passed_with_threshold', `coalesce(sum(passed) FILTER (WHERE exam_code = ANY(${trainerExams}::text[])), 0)::int`]);
+  }
+  if (columns.has('moments')) {
+    sums.push(['s', 'sum(percentage_hundredths_sum::float8)::int8'], ['ss', 'sum(percentage_hundredths_square_sum::float8)::int8']);
+  }
   const { names, group } = keyColumns(dimensions);
   const dictionaries = dimensions.map(
     (d, i) =>
@@ -224,10 +240,7 @@ export async function queryGroupTable(
   );
   const sql = `
     WITH sums AS (
-      SELECT ${group ? `${group},` : ''}
-        sum(sittings)::int AS n, sum(passed)::int AS passed, sum(trainer_eligible)::int AS trainer_eligible,
-        coalesce(sum(passed) FILTER (WHERE exam_code = ANY(${trainerExams}::text[])), 0)::int AS passed_with_threshold,
-        sum(percentage_hundredths_sum::float8)::int8 AS s, sum(percentage_hundredths_square_sum::float8)::int8 AS ss
+      SELECT ${group ? `${group},` : ''} ${sums.map(([name, sql]) => `${sql} AS ${name}`).join(', ')}
       FROM statistics_group_rollup
       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
       GROUP BY ${names.length ? names.join(', ') : '()'}
@@ -235,8 +248,7 @@ export async function queryGroupTable(
     )${dictionaries.map((d) => `, ${d}`).join('')}
     SELECT count(*)::int AS size, ${dictionaryValues.map((v) => `${v},`).join(' ')}
       ${dimensions.map((_, i) => `string_agg(r${i}::text, ',') AS k${i},`).join(' ')}
-      string_agg(n::text, ',') AS n, string_agg(passed::text, ',') AS passed, string_agg(trainer_eligible::text, ',') AS trainer_eligible,
-      string_agg(passed_with_threshold::text, ',') AS passed_with_threshold, string_agg(s::text, ',') AS s, string_agg(ss::text, ',') AS ss
+      ${sums.map(([name]) => `string_agg(${name}::text, ',') AS ${name}`).join(', ')}
     FROM sums ${dimensions.map((_, i) => `JOIN d${i} USING (g${i})`).join(' ')}`;
   const [row]: Array<Record<string, string | number | null>> = await withStatisticsSettings(manager, (tx) => tx.query(sql, params.values));
   const size = Number(row.size);
@@ -253,6 +265,7 @@ export async function queryGroupTable(
     for (let i = 0; i < size; i++) out[i] = xs[order[i]];
     return out;
   };
+  const optional = (name: string) => (sums.some(([n]) => n === name) ? permute(column(name)) : null);
   return {
     dimensions,
     size,
@@ -260,11 +273,11 @@ export async function queryGroupTable(
     storedValues,
     valueIds: ranks.map((r) => Int32Array.from(permute(r))),
     sittings: permute(column('n')),
-    passed: permute(column('passed')),
-    trainerEligible: permute(column('trainer_eligible')),
-    passedWithTrainerThreshold: permute(column('passed_with_threshold')),
-    percentageSum: permute(column('s')),
-    percentageSquareSum: permute(column('ss')),
+    passed: optional('passed'),
+    trainerEligible: optional('trainer_eligible'),
+    passedWithTrainerThreshold: optional('passed_with_threshold'),
+    percentageSum: optional('s'),
+    percentageSquareSum: optional('ss'),
   };
 }
 
