@@ -26,6 +26,8 @@ export interface SubgraphMain<S extends z.ZodRawShape, TContext extends BaseCont
   configShape?: S;
   entities: DataSourceOptions['entities'];
   migrations: DataSourceOptions['migrations'];
+  /** PostgreSQL connections (default 10); more for services that take bulk writes beside reads. */
+  poolSize?: number;
   build(deps: {
     dataSource: DataSource;
     nc: NatsConnection;
@@ -51,6 +53,7 @@ export function runSubgraph<S extends z.ZodRawShape, TContext extends BaseContex
       entities: main.entities,
       migrations: main.migrations,
       logger,
+      poolSize: main.poolSize,
     });
     onShutdown('database', () => dataSource.destroy());
     const nc = await connectNats(config.NATS_URL, main.name);

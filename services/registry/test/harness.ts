@@ -1,38 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { PUBLIC_VIEWER, type Viewer } from '@iso20000/auth';
-import { ensureStreams, Events, removeStreams, wireSubject, type EventDefinition } from '@iso20000/events';
-import { createLogger, loadConfig } from '@iso20000/service-kit';
-import {
-  connectTestNats,
-  createTestDatabase,
-  executeOperation,
-  TEST_AUTH_SECRET,
-  testNamespace,
-  type OperationResult,
-  type TestDatabase,
-} from '@iso20000/testing';
-import type { NatsConnection } from 'nats';
+import { Events } from '@iso20000/events';
+import { loadConfig } from '@iso20000/service-kit';
+import { eventually, startServiceHarness, type ServiceHarness } from '@iso20000/testing';
+import type { ServiceContext } from '../src/context';
 import { entities, migrations } from '../src/data-source';
 import type { RcbStatus } from '../src/domain/certification-lifecycle';
 import { buildService, registryServiceConfig, type RegistryService } from '../src/server';
 
 /** One test file's registry service: its own database and events namespace, real PostgreSQL and NATS. */
-export interface Harness {
-  db: TestDatabase;
-  nc: NatsConnection;
-  namespace: string;
-  service: RegistryService;
-  /** Runs an operation as a viewer, in process (the identity as the gateway would forward it). */
-  as<TData = Record<string, unknown>>(
-    viewer: Viewer,
-    query: string,
-    variables?: Record<string, unknown>,
-  ): Promise<OperationResult<TData>>;
-  /** Publishes an event of another service onto the bus, as that service's outbox relay would. */
-  publish<T>(def: EventDefinition<T>, payload: T): Promise<string>;
+export interface Harness extends ServiceHarness<RegistryService> {
   /** Accreditation says: this RCB is now in this status (through NATS and the consumer); waits until applied. */
   setRcbStatus(rcbId: string, status: RcbStatus, name?: string): Promise<void>;
-  close(): Promise<void>;
 }
 
 export const schemeStaff: Viewer = { role: 'scheme_staff', subject: 'staff-1', name: 'Sam Scheme' };
@@ -45,49 +24,22 @@ export const rcbIntegration = (rcbId: string): Viewer => ({
 });
 
 export async function startHarness(): Promise<Harness> {
-  const namespace = testNamespace('reg');
-  const db = await createTestDatabase('registry', { entities, migrations });
-  const nc = await connectTestNats();
-  await ensureStreams(nc, namespace);
-  const logger = createLogger('registry-test', process.env.LOG_LEVEL ?? 'silent');
-  const config = loadConfig(registryServiceConfig, {
-    NODE_ENV: 'test',
-    PORT: '0',
-    DATABASE_URL: db.url,
-    EVENTS_NAMESPACE: namespace,
-    AUTH_DEV_SECRET: TEST_AUTH_SECRET,
-    REGISTRY_EXPIRY_INTERVAL_MS: '3600000',
+  const h = await startServiceHarness<ServiceContext, RegistryService>({
+    service: 'registry',
+    entities,
+    migrations,
+    build: ({ env, ...deps }) =>
+      buildService({
+        ...deps,
+        // The expiry job is driven by the tests themselves, not by the clock.
+        config: loadConfig(registryServiceConfig, { ...env, REGISTRY_EXPIRY_INTERVAL_MS: '3600000' }),
+      }),
   });
-  const service = await buildService({ dataSource: db.dataSource, nc, namespace, logger, config });
-  await service.start();
-  const js = nc.jetstream();
-  const publish = async <T>(def: EventDefinition<T>, payload: T): Promise<string> => {
-    const id = randomUUID();
-    const envelope = {
-      id,
-      subject: def.subject,
-      version: def.version,
-      occurredAt: new Date().toISOString(),
-      payload,
-    };
-    await js.publish(wireSubject(def.subject, namespace), JSON.stringify(envelope), { msgID: id });
-    return id;
-  };
   return {
-    db,
-    nc,
-    namespace,
-    service,
-    as: (viewer, query, variables) =>
-      executeOperation(
-        service.apollo,
-        { query, variables },
-        service.contextFor({ requestId: randomUUID(), viewer, logger }),
-      ),
-    publish,
+    ...h,
     async setRcbStatus(rcbId, status, name = `RCB ${rcbId.slice(0, 4)}`) {
       const changedAt = new Date().toISOString();
-      await publish(Events.RcbStatusChanged, {
+      await h.publish(Events.RcbStatusChanged, {
         rcbId,
         name,
         status,
@@ -97,7 +49,7 @@ export async function startHarness(): Promise<Harness> {
       });
       await eventually(
         async () => {
-          const rows = (await db.dataSource.query(
+          const rows = (await h.db.dataSource.query(
             `SELECT status FROM rcb WHERE id = $1 AND status_changed_at = $2`,
             [rcbId, changedAt],
           )) as unknown[];
@@ -107,34 +59,10 @@ export async function startHarness(): Promise<Harness> {
         `RCB ${rcbId} to become ${status}`,
       );
     },
-    async close() {
-      await service.stop();
-      await removeStreams(nc, namespace).catch(() => undefined);
-      await nc.drain();
-      await db.dispose();
-    },
   };
 }
 
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-}
+export { eventually };
 
 export const CERTIFICATION_FIELDS = `
   id certificateNumber version status statusReason cycleStart expiry originalIssueDate standard scope
