@@ -35,6 +35,11 @@ export interface SystemOptions {
   /** Fixed ports (npm start) or free ones chosen here (tests, the default). */
   ports?: 'default' | 'free';
   nodeEnv?: 'development' | 'test' | 'production';
+  /**
+   * How long a process may take to become ready. Migrations run at start, and on a seeded database
+   * (a million sittings) a migration can take minutes; a process that exits is reported at once.
+   */
+  readyTimeoutMs?: number;
   /** Where each line of every process goes, prefixed with its name. Default: kept, shown on failure. */
   onLog?: (name: string, line: string) => void;
   extraEnv?: Record<string, string>;
@@ -98,6 +103,7 @@ async function waitReady(
 /** Starts the four services and then the gateway as child processes, each waited on until ready. */
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const authSecret = options.authSecret ?? TEST_AUTH_SECRET;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 600_000;
   const children: Array<{ name: string; child: ChildProcess }> = [];
   const logs: string[] = [];
   const recent = () => logs.slice(-60).join('\n');
@@ -183,7 +189,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
           PORT: String(ports[name]),
           DATABASE_URL: databaseUrlFor(serverUrl, `${prefix}_${name}`),
         });
-        return waitReady(name, urls[name].replace('/graphql', '/ready'), child, recent, 60_000);
+        return waitReady(name, urls[name].replace('/graphql', '/ready'), child, recent, readyTimeoutMs);
       }),
     );
     const gateway = launch('gateway', join(workspaceRoot, 'gateway', 'src', 'main.ts'), {
@@ -193,7 +199,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       CERTIFICATE_URL: urls.certificate,
       REGISTRY_URL: urls.registry,
     });
-    await waitReady('gateway', urls.gateway.replace('/graphql', '/ready'), gateway, recent, 60_000);
+    await waitReady('gateway', urls.gateway.replace('/graphql', '/ready'), gateway, recent, readyTimeoutMs);
   } catch (error) {
     await stopAndClean();
     throw error;
