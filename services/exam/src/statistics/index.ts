@@ -6,14 +6,20 @@ import { statisticsEntityClasses } from './entities';
 import { StatisticsTables1733200000000 } from './migrations/1733200000000-statistics-tables';
 import { StatisticsIntegerPercentages1733200000001 } from './migrations/1733200000001-statistics-integer-percentages';
 import { StatisticsCountryItemRollups1733200000002 } from './migrations/1733200000002-statistics-country-item-rollups';
+import { StatisticsRollupVersion1733200000003 } from './migrations/1733200000003-statistics-rollup-version';
 
-export { recordReleasedResult, removeReleasedResult, rebuildRollups } from './released-result/record-released-result';
+export { bumpRollupVersion, recordReleasedResult, removeReleasedResult, rebuildRollups } from './released-result/record-released-result';
 export type { ReleasedResultFact, ItemResponseFact } from './released-result/released-result-fact';
 export { statisticsResolvers, requireStatisticsAccess, type StatisticsContext } from './statistics.resolvers';
 export { statisticsMinGroupSize } from './statistics-config';
 
 export const statisticsEntities = statisticsEntityClasses;
-export const statisticsMigrations = [StatisticsTables1733200000000, StatisticsIntegerPercentages1733200000001, StatisticsCountryItemRollups1733200000002];
+export const statisticsMigrations = [
+  StatisticsTables1733200000000,
+  StatisticsIntegerPercentages1733200000001,
+  StatisticsCountryItemRollups1733200000002,
+  StatisticsRollupVersion1733200000003,
+];
 
 /** The SDL of statistics.graphql, for callers that build the subgraph from strings. */
 export const statisticsTypeDefsPath = join(__dirname, 'statistics.graphql');

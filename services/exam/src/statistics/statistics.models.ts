@@ -24,6 +24,7 @@ import {
   type GroupTable,
   type SumColumns,
 } from './queries/exam-statistics.query';
+import { cachedGroupTable, rememberGroupTable, rollupVersion, type ComputedGroupTable } from './queries/group-table-cache';
 import type { FormStatisticsRow, ItemAnalysisRows, ItemStatisticsRow } from './queries/item-analysis.query';
 
 const HIERARCHY: Record<StatisticsDimension, DimensionHierarchy> = {
@@ -178,27 +179,36 @@ export class ExamStatisticsResultModel {
 
   computed(): Promise<ComputedGroups> {
     this.summaries ??= (async () => {
-      const table = await queryGroupTable(this.manager, this.filter, this.dimensions, this.columns);
-      const totalSummary = totalOf(table);
-      // Without a grouping the one row is the total itself, and there are no groups.
-      const groupCount = this.dimensions.length ? table.size : 0;
-      const reasons = suppressTable(
-        {
-          size: groupCount,
-          dimensions: this.dimensions.map((d, i) => ({
-            valueIds: table.valueIds[i],
-            valueCount: table.values[i].length,
-            coarser: HIERARCHY[d] === 'none' ? null : table.values[i].map((v) => coarserValues(v, HIERARCHY[d])),
-          })),
-          sittings: table.sittings,
-        },
-        this.minGroupSize,
-        totalSummary.sittings,
-      );
-      const total = new ExamStatisticsGroupModel(this, -1, [], totalSummary, totalSummary.sittings < this.minGroupSize ? 'SMALL_GROUP' : null);
-      return { table: groupCount ? table : { ...table, size: 0 }, reasons, total };
+      const key = JSON.stringify([this.filter, this.dimensions, this.minGroupSize, [...this.columns].sort()]);
+      const version = await rollupVersion(this.manager);
+      const computed = cachedGroupTable(this.manager, key, version) ?? (await this.computeGroups());
+      rememberGroupTable(this.manager, key, version, computed);
+      const { table, reasons, total } = computed;
+      return { table, reasons, total: new ExamStatisticsGroupModel(this, -1, [], total, total.sittings < this.minGroupSize ? 'SMALL_GROUP' : null) };
     })();
     return this.summaries;
+  }
+
+  /** Sums of every group from the rollup, the total, and suppression over all groups. */
+  private async computeGroups(): Promise<ComputedGroupTable> {
+    const table = await queryGroupTable(this.manager, this.filter, this.dimensions, this.columns);
+    const total = totalOf(table);
+    // Without a grouping the one row is the total itself, and there are no groups.
+    const groupCount = this.dimensions.length ? table.size : 0;
+    const reasons = suppressTable(
+      {
+        size: groupCount,
+        dimensions: this.dimensions.map((d, i) => ({
+          valueIds: table.valueIds[i],
+          valueCount: table.values[i].length,
+          coarser: HIERARCHY[d] === 'none' ? null : table.values[i].map((v) => coarserValues(v, HIERARCHY[d])),
+        })),
+        sittings: table.sittings,
+      },
+      this.minGroupSize,
+      total.sittings,
+    );
+    return { table: groupCount ? table : { ...table, size: 0 }, reasons, total };
   }
 
   /** Number of groups (suppressed ones included). */

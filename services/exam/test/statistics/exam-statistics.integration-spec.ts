@@ -1,5 +1,13 @@
 import { errorCodes } from '@iso20000/testing';
-import { rebuildRollups, recordReleasedResult, removeReleasedResult, type ReleasedResultFact } from '../../src/statistics';
+import { DataSource } from 'typeorm';
+import {
+  bumpRollupVersion,
+  rebuildRollups,
+  recordReleasedResult,
+  removeReleasedResult,
+  statisticsEntities,
+  type ReleasedResultFact,
+} from '../../src/statistics';
 import { fact, mean, median, seeded, variance } from './statistics-fixtures';
 import { ANALYST, startStatisticsTestServer, type StatisticsTestServer } from './statistics-test-server';
 
@@ -193,6 +201,39 @@ describe('exam statistics against hand-made results', () => {
     const ato2 = lines.find((l) => l.startsWith('ato-2,'));
     expect(ato2).toBe(`ato-2,true,SMALL_GROUP${','.repeat(18)}`);
     expect(lines).toHaveLength(2 + 4);
+  });
+
+  it('serves a repeated request from the cache until the rollups version in PostgreSQL changes', async () => {
+    const ds = server.database.dataSource;
+    const first = await stats({ groupBy: ['EXAM'] });
+    // a change that does not go through recordReleasedResult (no version bump) is not seen: proof of the cache
+    await ds.query(`UPDATE statistics_group_rollup SET sittings = sittings + 1000 WHERE exam_code = 'AUDITOR'`);
+    try {
+      expect(await stats({ groupBy: ['EXAM'] })).toEqual(first);
+      await ds.transaction((m) => bumpRollupVersion(m));
+      const after = await stats({ groupBy: ['EXAM'] });
+      expect(after.total.sittings).toBe(all.length + 1000);
+    } finally {
+      await ds.query(`UPDATE statistics_group_rollup SET sittings = sittings - 1000 WHERE exam_code = 'AUDITOR'`);
+      await ds.transaction((m) => bumpRollupVersion(m));
+    }
+    expectGroupMatches((await stats({ groupBy: ['EXAM'] })).total, all);
+  });
+
+  it('never serves a result made stale by a release in another process', async () => {
+    // another process: its own DataSource (pool, and cache) on the same database
+    const other = new DataSource({ type: 'postgres', url: server.database.url, entities: [...statisticsEntities] });
+    await other.initialize();
+    try {
+      expectGroupMatches((await stats({ groupBy: ['ATO'] })).total, all); // cached here
+      const extra = fact('FOUNDATION', 33, { atoId: 'ato-3' });
+      await other.transaction((m) => recordReleasedResult(m, extra));
+      expectGroupMatches((await stats({ groupBy: ['ATO'] })).total, [...all, extra]);
+      await other.transaction((m) => removeReleasedResult(m, extra.sittingId));
+      expectGroupMatches((await stats({ groupBy: ['ATO'] })).total, all);
+    } finally {
+      await other.destroy();
+    }
   });
 
   it('rejects a filter it cannot answer with BAD_USER_INPUT', async () => {

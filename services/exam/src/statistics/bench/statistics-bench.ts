@@ -3,7 +3,10 @@
  * no HTTP), against a seeded database:
  *
  *   node -r @swc-node/register services/exam/src/statistics/bench/statistics-bench.ts \
- *     --database-url postgres://postgres@127.0.0.1:5432/iso20000_exam [--runs 15] [--cpu] [--only <part of a case name>]
+ *     --database-url postgres://postgres@127.0.0.1:5432/iso20000_exam [--runs 15] [--cpu] [--warm] [--only <part of a case name>]
+ *
+ * Cold by default: before every run the rollups' version is bumped (as a release would), so the
+ * result cache cannot answer; --warm leaves it alone, so repeated requests are cache hits.
  *
  * Besides wall time it reports CPU time (this process + the PostgreSQL backends serving it, read
  * from /proc), which does not grow when other work shares the machine. With --cpu, parallel query
@@ -17,7 +20,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { DataSource } from 'typeorm';
 import { parse } from 'graphql';
-import { statisticsEntities, statisticsResolvers, statisticsTypeDefs, type StatisticsContext } from '../index';
+import { bumpRollupVersion, statisticsEntities, statisticsResolvers, statisticsTypeDefs, type StatisticsContext } from '../index';
 
 const SCHEMA_STUB = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
@@ -42,6 +45,8 @@ async function main(): Promise<void> {
   const runs = Number(arg('--runs', '15'));
   const cpuMode = argv.includes('--cpu');
   const only = arg('--only', '');
+  // cold: the rollups' version is bumped before every run, so no result comes from the cache
+  const warm = argv.includes('--warm');
   const database = new URL(url).pathname.slice(1);
   const dataSource = new DataSource({
     type: 'postgres',
@@ -124,7 +129,9 @@ async function main(): Promise<void> {
   ];
 
   process.stdout.write(
-    `statistics bench: ${total} sittings, ${runs} runs per query after 2 warm-up runs${cpuMode ? ', parallel query off' : ''}\n`,
+    `statistics bench: ${total} sittings, ${runs} runs per query after 2 warm-up runs${cpuMode ? ', parallel query off' : ''}, ${
+      warm ? 'WARM (repeated requests may come from the result cache)' : 'COLD (rollups version bumped before every run: no cached result)'
+    }\n`,
   );
   for (const c of cases.filter((x) => x.name.includes(only))) {
     const times: number[] = [];
@@ -132,6 +139,7 @@ async function main(): Promise<void> {
     const nodeCpuMs: number[] = [];
     const pgCpuMs: number[] = [];
     for (let i = 0; i < runs + 2; i++) {
+      if (!warm) await dataSource.transaction((m) => bumpRollupVersion(m));
       const cpuBefore = process.cpuUsage();
       const pgBefore = backendCpuMs(database);
       const started = process.hrtime.bigint();

@@ -5,6 +5,7 @@ import { ItemCountryRollupEntity } from './item-country-rollup.entity';
 import { ItemRollupEntity } from './item-rollup.entity';
 import { MonthlyScoreRollupEntity } from './monthly-score-rollup.entity';
 import { ResultFactEntity } from './result-fact.entity';
+import { RollupVersionEntity } from './rollup-version.entity';
 import { ScoreRollupEntity } from './score-rollup.entity';
 
 export {
@@ -15,6 +16,7 @@ export {
   ItemRollupEntity,
   MonthlyScoreRollupEntity,
   ResultFactEntity,
+  RollupVersionEntity,
   ScoreRollupEntity,
 };
 
@@ -27,4 +29,5 @@ export const statisticsEntityClasses = [
   ItemRollupEntity,
   FormCountryRollupEntity,
   ItemCountryRollupEntity,
+  RollupVersionEntity,
 ];

@@ -78,6 +78,7 @@ export async function removeReleasedResult(manager: EntityManager, sittingId: st
 // Every rollup is a sum, so recording adds the fact and removing adds its negation with the same
 // upsert; rows that drop to zero sittings are deleted so no empty group ever shows up.
 async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1): Promise<void> {
+  await bumpRollupVersion(manager);
   const passed = row.passed ? sign : 0;
   const hundredths = Math.round(Number(row.percentage) * 100);
   const trainer = row.trainer_eligible ? sign : 0;
@@ -163,10 +164,20 @@ async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1
 }
 
 /**
+ * Counts a change of the rollups for result caches (statistics-cache.ts), in the caller's
+ * transaction: it commits or rolls back with the change. One slot per connection, so concurrent
+ * release transactions rarely wait for each other's row lock.
+ */
+export async function bumpRollupVersion(manager: EntityManager): Promise<void> {
+  await manager.query(`UPDATE statistics_rollup_version SET version = version + 1 WHERE slot = pg_backend_pid() % 16`);
+}
+
+/**
  * Recomputes every rollup from the facts (after a bulk load, or to repair). Same sums as the
  * incremental path; a test checks that both agree.
  */
 export async function rebuildRollups(manager: EntityManager): Promise<void> {
+  await bumpRollupVersion(manager);
   await manager.query(
     `TRUNCATE statistics_score_rollup, statistics_monthly_score_rollup, statistics_group_rollup, statistics_form_rollup, statistics_item_rollup,
        statistics_form_country_rollup, statistics_item_country_rollup`,
