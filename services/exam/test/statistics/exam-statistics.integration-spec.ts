@@ -162,6 +162,28 @@ describe('exam statistics against hand-made results', () => {
     expect(sittingsOnly.data!.examStatistics.groups.edges.map((e) => e.node.sittings)).toEqual(full.groups.edges.map((e) => e.node.sittings));
   });
 
+  it('pages through the groups with the same numbers, medians and histograms read for each page', async () => {
+    const full = await stats({ groupBy: ['LANGUAGE', 'MONTH'] });
+    const pages: Group[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 10; i++) {
+      const result: { data?: { examStatistics: { groups: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: Group }> } } } } =
+        await server.run(
+          ANALYST,
+          `query($after: String) { examStatistics(groupBy: [LANGUAGE, MONTH]) { groups(first: 2, after: $after) {
+            totalCount pageInfo { hasNextPage endCursor } edges { node { ${GROUP_FIELDS} } } } } }`,
+          { after },
+        );
+      const groups = result.data!.examStatistics.groups;
+      expect(groups.totalCount).toBe(full.groups.totalCount);
+      pages.push(...groups.edges.map((e) => e.node));
+      if (!groups.pageInfo.hasNextPage) break;
+      after = groups.pageInfo.endCursor;
+    }
+    expect(pages).toEqual(full.groups.edges.map((e) => e.node));
+    expect(pages.some((g) => !g.suppressed && g.medianPercentage !== null)).toBe(true);
+  });
+
   it('uses the configured minimum group size', async () => {
     process.env.STATISTICS_MIN_GROUP_SIZE = '13';
     const result = await stats({ groupBy: ['EXAM'] });
