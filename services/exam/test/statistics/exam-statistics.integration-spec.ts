@@ -1,4 +1,4 @@
-import { errorCodes } from '@iso20000/testing';
+import { errorCodes, type OperationResult } from '@iso20000/testing';
 import { DataSource } from 'typeorm';
 import {
   bumpRollupVersion,
@@ -167,14 +167,14 @@ describe('exam statistics against hand-made results', () => {
     const pages: Group[] = [];
     let after: string | null = null;
     for (let i = 0; i < 10; i++) {
-      const result: { data?: { examStatistics: { groups: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: Group }> } } } } =
-        await server.run(
-          ANALYST,
-          `query($after: String) { examStatistics(groupBy: [LANGUAGE, MONTH]) { groups(first: 2, after: $after) {
-            totalCount pageInfo { hasNextPage endCursor } edges { node { ${GROUP_FIELDS} } } } } }`,
-          { after },
-        );
-      const groups = result.data!.examStatistics.groups;
+      type Page = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: Group }> };
+      const result: OperationResult<{ examStatistics: { groups: Page } }> = await server.run<{ examStatistics: { groups: Page } }>(
+        ANALYST,
+        `query($after: String) { examStatistics(groupBy: [LANGUAGE, MONTH]) { groups(first: 2, after: $after) {
+          totalCount pageInfo { hasNextPage endCursor } edges { node { ${GROUP_FIELDS} } } } } }`,
+        { after },
+      );
+      const groups: Page = result.data!.examStatistics.groups;
       expect(groups.totalCount).toBe(full.groups.totalCount);
       pages.push(...groups.edges.map((e) => e.node));
       if (!groups.pageInfo.hasNextPage) break;
