@@ -188,6 +188,14 @@ describe('item analysis against hand-made responses', () => {
     gbFacts.items.forEach((item, i) => expect(item.pValue).toBeCloseTo(gb.items[i].pValue, 12));
   });
 
+  it('applies an exam filter to the form (its own exam: everything; another exam: nothing)', async () => {
+    const all = await analyse('KNOWN');
+    expect(await analyse('KNOWN', { filter: { exams: ['AUDITOR'] } })).toEqual(all);
+    expect(await analyse('KNOWN', { filter: { exams: ['AUDITOR'], countries: ['GB'] } })).toEqual(all);
+    expect(await analyse('KNOWN', { filter: { exams: ['FOUNDATION'] } })).toMatchObject({ suppressed: true, form: null, items: [], languages: [] });
+    expect(await analyse('KNOWN', { filter: { exams: ['FOUNDATION'], countries: ['GB'] } })).toMatchObject({ suppressed: true, form: null, items: [] });
+  });
+
   it("uses Cronbach's alpha for polytomous items", async () => {
     const analysis = await analyse('POLY');
     const ref = reference(poly, polyMax);
