@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity, PrimaryColumn } from 'typeorm';
+import { ItemRollupSums } from './item-rollup-sums';
 
 /**
  * Per question sums per exam form, language and month. Everything an item analysis needs is
@@ -6,7 +7,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * is exact without reading the facts.
  */
 @Entity({ name: 'statistics_item_rollup' })
-export class ItemRollupEntity {
+export class ItemRollupEntity extends ItemRollupSums {
   @PrimaryColumn({ type: 'text', name: 'form_id' })
   formId!: string;
 
@@ -18,38 +19,4 @@ export class ItemRollupEntity {
 
   @PrimaryColumn({ type: 'smallint', name: 'item_number' })
   itemNumber!: number;
-
-  @Column({ type: 'smallint', name: 'max_marks' })
-  maxMarks!: number;
-
-  @Column({ type: 'integer', name: 'responses' })
-  responses!: number;
-
-  @Column({ type: 'bigint', name: 'marks_sum' })
-  marksSum!: string;
-
-  @Column({ type: 'bigint', name: 'marks_square_sum' })
-  marksSquareSum!: string;
-
-  /** Sum over sittings of item marks x total score. */
-  @Column({ type: 'numeric', name: 'marks_total_sum', precision: 20, scale: 2 })
-  marksTotalSum!: string;
-
-  @Column({ type: 'integer', name: 'chose_a' })
-  choseA!: number;
-
-  @Column({ type: 'integer', name: 'chose_b' })
-  choseB!: number;
-
-  @Column({ type: 'integer', name: 'chose_c' })
-  choseC!: number;
-
-  @Column({ type: 'integer', name: 'chose_d' })
-  choseD!: number;
-
-  @Column({ type: 'integer', name: 'chose_other' })
-  choseOther!: number;
-
-  @Column({ type: 'integer', name: 'omitted' })
-  omitted!: number;
 }
