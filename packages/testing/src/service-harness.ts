@@ -48,7 +48,7 @@ export interface ServiceHarnessOptions<TService> {
     logger: Logger;
     env: Record<string, string>;
   }): Promise<TService>;
-  /** Start consumers and relays (default true); false for pure API tests. */
+  /** Start consumers and relays (default true); false for pure API tests (only the subgraph server runs). */
   start?: boolean;
 }
 
@@ -77,6 +77,7 @@ export async function startServiceHarness<
   };
   const service = await options.build({ dataSource: db.dataSource, nc, namespace, logger, env });
   if (options.start !== false) await service.start();
+  else await service.apollo.start();
   const js = nc.jetstream();
   return {
     db,
@@ -104,6 +105,7 @@ export async function startServiceHarness<
     },
     async close() {
       if (options.start !== false) await service.stop();
+      else await service.apollo.stop();
       await removeStreams(nc, namespace).catch(() => undefined);
       await nc.drain();
       await db.dispose();

@@ -101,8 +101,6 @@ export async function startCertificateHarness(
       }),
   });
   const { db, service } = h;
-  // API tests run Apollo alone: no consumers, relay or sweep.
-  if (!background) await service.apollo.start();
 
   const run = async <T>(
     viewer: Viewer,
@@ -146,10 +144,7 @@ export async function startCertificateHarness(
       if (!certificate) throw new Error('no certificate issued');
       return certificate;
     },
-    close: async () => {
-      if (!background) await service.apollo.stop();
-      await h.close();
-    },
+    close: h.close,
   };
 }
 
