@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkSupergraph, committedSupergraphPath, composeSupergraph, workspaceRoot } from '../src/compose';
@@ -12,8 +12,8 @@ describe('supergraph composition check', () => {
     for (const service of ['exam', 'accreditation', 'certificate', 'registry']) {
       cpSync(join(workspaceRoot, 'services', service, 'src'), join(root, 'services', service, 'src'), {
         recursive: true,
-        filter: (source) =>
-          !source.includes('node_modules') && (!source.includes('.') || source.endsWith('.graphql')),
+        // Folders and schemas only, judged by the entry itself: the checkout's own path may hold dots.
+        filter: (source) => source.endsWith('.graphql') || statSync(source).isDirectory(),
       });
     }
     cpSync(committedSupergraphPath, join(root, 'gateway', 'supergraph.graphql'));

