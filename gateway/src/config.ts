@@ -31,6 +31,14 @@ export const gatewayConfigShape = {
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
+  /**
+   * Operations one subgraph answers exactly as written go straight to it, skipping plan execution
+   * (on by default; off only to measure what it buys).
+   */
+  GATEWAY_SUBGRAPH_ROUTES: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   /** Gateway processes (node:cluster workers). Default: one per core in production, 1 otherwise. */
   GATEWAY_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
 };

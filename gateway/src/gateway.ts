@@ -1,11 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Agent } from 'node:http';
 import { join } from 'node:path';
-import {
-  ApolloGateway,
-  RemoteGraphQLDataSource,
-  type GraphQLDataSourceProcessOptions,
-} from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type BaseContext as ApolloBaseContext } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
@@ -18,15 +13,17 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Viewer } from '@iso20000/auth';
 import {
   maskInternalError,
-  REQUEST_ID_HEADER,
   type Authenticates,
+  type HttpShortcut,
   type IncomingGraphQLRequest,
   type Logger,
   requestIdFrom,
   unauthenticatedContextError,
 } from '@iso20000/service-kit';
-import fetch from 'node-fetch';
 import type { GatewayConfig } from './config';
+import { SubgraphClient, SubgraphDataSource } from './subgraph-client';
+import { SubgraphRouteTable } from './subgraph-routes';
+import { subgraphShortcut } from './subgraph-shortcut';
 
 export interface GatewayContext extends ApolloBaseContext {
   requestId: string;
@@ -41,30 +38,6 @@ export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 export function defaultSupergraphPath(): string {
   return join(__dirname, '..', 'supergraph.graphql');
-}
-
-/** Keep-alive sockets to subgraphs: a new TCP connection per subgraph fetch would dominate latency. */
-export function subgraphAgent(keepAlive = true): Agent {
-  // Idle sockets are dropped after 30 s, well before the subgraphs' 65 s keep-alive timeout.
-  return new Agent({
-    keepAlive,
-    maxSockets: 256,
-    maxFreeSockets: 64,
-    timeout: 30_000,
-    scheduling: 'lifo',
-  });
-}
-
-class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (!request.http) return;
-    const headers = request.http.headers;
-    if ('authorization' in context && context.authorization)
-      headers.set('authorization', context.authorization);
-    if ('requestId' in context && context.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
-    if ('clientAddress' in context && context.clientAddress)
-      headers.set('x-forwarded-for', context.clientAddress);
-  }
 }
 
 export interface BuildGatewayOptions {
@@ -83,16 +56,20 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
     certificate: config.CERTIFICATE_URL,
     registry: config.REGISTRY_URL,
   };
-  const agent = subgraphAgent(config.GATEWAY_SUBGRAPH_KEEP_ALIVE);
+  const client = new SubgraphClient(config.GATEWAY_SUBGRAPH_KEEP_ALIVE);
+  const routes = config.GATEWAY_SUBGRAPH_ROUTES ? SubgraphRouteTable.fromSupergraph(sdl) : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: sdl,
     experimental_approximateQueryPlanStoreMiB: config.GATEWAY_QUERY_PLAN_CACHE_MIB,
-    buildService: ({ name, url }) =>
-      new ForwardingDataSource({
-        url: urls[name as SubgraphName] ?? url,
-        fetcher: ((input: string, init: Record<string, unknown>) =>
-          fetch(input, { ...init, agent })) as never,
-      }),
+    buildService: ({ name, url }) => new SubgraphDataSource(urls[name as SubgraphName] ?? url ?? '', client),
+    // Every plan teaches the route table whether its operation can go to one subgraph as written.
+    experimental_didResolveQueryPlan: routes
+      ? ({ queryPlan, requestContext }) => {
+          const { query, operationName } = requestContext.request;
+          if (query && requestContext.document)
+            routes.learn(query, operationName ?? undefined, queryPlan, requestContext.document);
+        }
+      : undefined,
     logger,
   });
 
@@ -137,13 +114,19 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
     return { requestId, viewer, authorization, clientAddress: request.remoteAddress };
   };
 
+  const shortcut: HttpShortcut | undefined = routes
+    ? subgraphShortcut({ routes, client, urls, authenticator, logger, production })
+    : undefined;
+
   return {
     apollo,
     context,
-    agent,
+    /** Pass to serveHttp: answers single-subgraph operations without executing their plan. */
+    shortcut,
+    routes,
     stop: async () => {
       await apollo.stop();
-      agent.destroy();
+      await client.close();
     },
   };
 }

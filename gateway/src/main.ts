@@ -35,6 +35,7 @@ runService(logger, async () => {
     port: config.PORT,
     apollo: gateway.apollo,
     context: gateway.context,
+    shortcut: gateway.shortcut,
     ready: async () => !nc.isClosed(),
     logger,
   });

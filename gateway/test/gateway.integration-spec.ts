@@ -19,6 +19,7 @@ const logger = createLogger('gateway-test', 'silent');
 const candidateSdl = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
   type Query { candidate(id: ID!): Candidate, whoami: String, boom: String }
+  type Mutation { bump: Int! }
   type Candidate @key(fields: "id") { id: ID! name: String! friend: Candidate }
 `;
 const certificateSdl = `
@@ -29,7 +30,11 @@ const certificateSdl = `
 describe('gateway', () => {
   const servers: RunningHttpServer[] = [];
   let gatewayHttp: RunningHttpServer;
+  let gateway: ReturnType<typeof buildGateway>;
   const seenHeaders: Array<Record<string, string | string[] | undefined>> = [];
+  // What the subgraphs received: the client's own body on a single-subgraph route, a planned fetch otherwise.
+  const seenBodies: Array<{ query?: string; operationName?: string }> = [];
+  let bumps = 0;
 
   async function subgraph(typeDefs: string, resolvers: object): Promise<RunningHttpServer> {
     const apollo = createSubgraph<BaseContext>({
@@ -48,6 +53,10 @@ describe('gateway', () => {
         seenHeaders.push(request.headers);
         return { requestId: String(request.headers['x-request-id']), viewer: PUBLIC_VIEWER, logger };
       },
+      shortcut: async ({ body }) => {
+        seenBodies.push(body as { query?: string; operationName?: string });
+        return false;
+      },
       logger,
     });
     servers.push(http);
@@ -64,6 +73,7 @@ describe('gateway', () => {
           throw new Error('connection string postgres://secret@db');
         },
       },
+      Mutation: { bump: () => (bumps += 1) },
       Candidate: {
         __resolveReference: (ref: { id: string }) => candidate(ref.id),
         friend: (c: { id: string }) => candidate(`${c.id}x`),
@@ -87,7 +97,7 @@ describe('gateway', () => {
       GATEWAY_MAX_DEPTH: '6',
       GATEWAY_MAX_ALIASES: '3',
     });
-    const gateway = buildGateway({
+    gateway = buildGateway({
       config,
       authenticator: createAuthenticator({ devSecret: TEST_AUTH_SECRET }),
       logger,
@@ -99,6 +109,7 @@ describe('gateway', () => {
       host: '127.0.0.1',
       apollo: gateway.apollo,
       context: gateway.context,
+      shortcut: gateway.shortcut,
       logger,
     });
     servers.push(gatewayHttp);
@@ -108,11 +119,15 @@ describe('gateway', () => {
     for (const server of servers.reverse()) await server.close();
   });
 
-  const post = async (query: string, headers: Record<string, string> = {}) => {
+  const post = async (
+    query: string,
+    headers: Record<string, string> = {},
+    extra: { operationName?: string; variables?: Record<string, unknown> } = {},
+  ) => {
     const response = await fetch(gatewayHttp.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query }),
+      body: JSON.stringify({ query, ...extra }),
     });
     return {
       status: response.status,
@@ -158,5 +173,72 @@ describe('gateway', () => {
   it('masks internal subgraph errors in production', async () => {
     const { body } = await post('{ boom }');
     expect(JSON.stringify(body)).not.toContain('postgres://secret');
+  });
+
+  describe('single-subgraph routes', () => {
+    const query = 'query Who($id: ID!) { candidate(id: $id) { id name } }';
+    const variables = { id: 'c7' };
+
+    it('plans an operation once, then sends it to its subgraph as written, with the same answer', async () => {
+      const planned = await post(query, {}, { operationName: 'Who', variables });
+      expect(seenBodies.at(-1)?.operationName).toBe('Who__exam__0');
+      const routed = await post(query, {}, { operationName: 'Who', variables });
+      expect(seenBodies.at(-1)).toEqual({ query, operationName: 'Who', variables });
+      expect(routed).toEqual(planned);
+      expect(routed.body).toEqual({ data: { candidate: { id: 'c7', name: 'Candidate c7' } } });
+    });
+
+    it('never routes an operation that spans subgraphs', async () => {
+      const spanning = '{ candidate(id: "c9") { name certificateCount } }';
+      await post(spanning);
+      const { body } = await post(spanning);
+      expect(body).toEqual({ data: { candidate: { name: 'Candidate c9', certificateCount: 2 } } });
+      expect(seenBodies.some((seen) => seen.query === spanning)).toBe(false);
+      expect(gateway.routes?.lookup(spanning, undefined)).toBeNull();
+    });
+
+    it('forwards the credential and request id, and still refuses a bad credential with 401', async () => {
+      const token = await tokenFor({ role: 'analyst', subject: 'a2' });
+      await post('{ whoami }');
+      seenHeaders.length = 0;
+      await post('{ whoami }', { authorization: `Bearer ${token}`, 'x-request-id': 'req-routed-42' });
+      expect(seenBodies.at(-1)?.query).toBe('{ whoami }');
+      expect(seenHeaders.at(-1)?.authorization).toBe(`Bearer ${token}`);
+      expect(seenHeaders.at(-1)?.['x-request-id']).toBe('req-routed-42');
+      const { status, body } = await post('{ whoami }', { authorization: 'Bearer not.a.jwt' });
+      expect(status).toBe(401);
+      expect(body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('masks internal errors on the routed path too', async () => {
+      await post('{ boom }');
+      const { body } = await post('{ boom }');
+      expect(seenBodies.at(-1)?.query).toBe('{ boom }');
+      expect(JSON.stringify(body)).not.toContain('postgres://secret');
+      expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    });
+
+    it('runs a routed mutation exactly once per request', async () => {
+      const before = bumps;
+      const first = await post('mutation { bump }');
+      const second = await post('mutation { bump }');
+      expect(seenBodies.at(-1)?.query).toBe('mutation { bump }');
+      expect([first.body.data, second.body.data]).toEqual([{ bump: before + 1 }, { bump: before + 2 }]);
+      expect(bumps).toBe(before + 2);
+    });
+
+    it('answers variable errors as the planned path does', async () => {
+      const named = 'query Named($id: ID!) { candidate(id: $id) { name } }';
+      // Refused before planning, so not learned: this answer is the planned path's.
+      const planned = await post(named, {}, { operationName: 'Named', variables: {} });
+      await post(named, {}, { operationName: 'Named', variables: { id: 'c1' } });
+      const routed = await post(named, {}, { operationName: 'Named', variables: {} });
+      expect(seenBodies.at(-1)).toEqual({ query: named, operationName: 'Named', variables: {} });
+      expect(routed.status).toBe(planned.status);
+      expect(routed.body.errors?.[0]).toMatchObject({
+        message: planned.body.errors?.[0].message,
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+    });
   });
 });

@@ -31,6 +31,7 @@ export {
   serveHttp,
   RawBody,
   unauthenticatedContextError,
+  type HttpShortcut,
   type IncomingGraphQLRequest,
   type RunningHttpServer,
   type ServeHttpOptions,
