@@ -23,7 +23,8 @@ export const SEED_USAGE = `npm run seed -- [options]
 
   --sittings N                 exam statistics history (released results), e.g. 1000000
   --organizations N --certifications N --rcbs N
-                               registry volume (replaces the registry's rows unless --append)
+                               registry volume (replaces the registry's rows unless --append); the
+                               RCBs are appointed in accreditation too
   --atos N --courses N         training providers and their courses
   --database-url URL           PostgreSQL server (default: DATABASE_URL, else postgres://postgres@127.0.0.1:5432)
   --database-prefix NAME       databases are <NAME>_<service> (default: iso20000, as npm start)
@@ -93,7 +94,9 @@ export function planSeed(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   };
   const any = Object.values(counts).some((value) => value !== undefined);
   const wants = {
-    accreditation: !any || counts.atos !== undefined || counts.courses !== undefined,
+    // Accreditation appoints the registry's seeded RCBs too, so the registry's `rcb` references resolve.
+    accreditation:
+      !any || counts.atos !== undefined || counts.courses !== undefined || counts.rcbs !== undefined,
     registry:
       !any ||
       counts.organizations !== undefined ||
@@ -109,8 +112,10 @@ export function planSeed(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       service: 'accreditation',
       file: GENERATORS.accreditation,
       args: [
-        ...flag('atos', counts.atos),
-        ...flag('courses', counts.courses),
+        // Asked only for RCBs: no training providers.
+        ...flag('atos', counts.atos ?? (counts.rcbs !== undefined && counts.courses === undefined ? '0' : undefined)),
+        ...flag('courses', counts.courses ?? (counts.rcbs !== undefined && counts.atos === undefined ? '0' : undefined)),
+        ...flag('rcbs', counts.rcbs),
         ...(values.replace ? ['--reset'] : []),
       ],
       env: { DATABASE_URL: databaseUrl },

@@ -11,6 +11,13 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
+import {
+  randomGenerator,
+  seededRcbCountry,
+  seededRcbId,
+  seededRcbName,
+  seededRcbStatus,
+} from '@iso20000/seed-kit';
 import { createLogger, openDataSource } from '@iso20000/service-kit';
 import type { DataSource } from 'typeorm';
 import { entities, migrations } from '../data-source';
@@ -23,18 +30,6 @@ export interface GenerateProvidersOptions {
   accreditedShare?: number;
   seed?: number;
   onProgress?: (stage: 'atos' | 'courses', done: number, total: number) => void;
-}
-
-/** mulberry32: small, fast, repeatable. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const COUNTRIES = [
@@ -140,7 +135,7 @@ export async function generateProviders(
   dataSource: DataSource,
   options: GenerateProvidersOptions,
 ): Promise<{ atos: number; courses: number }> {
-  const rand = random(options.seed ?? 20000);
+  const rand = randomGenerator(options.seed ?? 20000);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(rand() * values.length)];
   const accreditedShare = options.accreditedShare ?? 0.9;
   const languagesRows: { exam_code: string; language: string }[] = await dataSource.query(
@@ -291,11 +286,67 @@ export async function generateProviders(
   return { atos: atoIds.length, courses: made };
 }
 
+/**
+ * Appoints the scheme's seeded RCBs (ids and names shared with the registry's seed, so the
+ * registry's certifications name an RCB accreditation knows). Existing ones are left as they are.
+ */
+export async function generateRcbs(dataSource: DataSource, count: number): Promise<number> {
+  if (count < 1) return 0;
+  const appointedAt = new Date(Date.now() - 2 * 365 * 86_400_000);
+  const rcbs = Array.from({ length: count }, (_, i) => {
+    const status = seededRcbStatus(i);
+    return {
+      id: seededRcbId(i),
+      name: seededRcbName(i),
+      country: seededRcbCountry(i),
+      company_details: {
+        legalName: seededRcbName(i),
+        registrationNumber: null,
+        address: [`${i + 1} Audit Street`],
+        website: null,
+      },
+      contacts: [{ name: 'Certification Desk', email: `rcb${i + 1}@rcb.example`, phone: null, role: null }],
+      national_accreditation_body: 'UKAS',
+      accreditation_reference: `NAB-${String(i + 1).padStart(4, '0')}`,
+      countries_served: [seededRcbCountry(i)],
+      status,
+      status_reason: status === 'APPOINTED' ? null : 'seeded',
+    };
+  });
+  const inserted: { id: string; status: string }[] = await dataSource.query(
+    `INSERT INTO "rcb" ("id", "name", "country", "company_details", "contacts", "national_accreditation_body",
+       "accreditation_reference", "countries_served", "status", "status_reason", "applied_at", "status_changed_at")
+     SELECT r.id, r.name, r.country, r.company_details, r.contacts, r.national_accreditation_body,
+            r.accreditation_reference, r.countries_served, r.status, r.status_reason, $2, $2
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, name text, country text, company_details jsonb,
+            contacts jsonb, national_accreditation_body text, accreditation_reference text,
+            countries_served text[], status text, status_reason text)
+     ON CONFLICT ("id") DO NOTHING
+     RETURNING "id", "status"`,
+    [JSON.stringify(rcbs), appointedAt],
+  );
+  const history = inserted.flatMap(({ id, status }) => [
+    [randomUUID(), id, null, 'APPLIED', null, 'seed', appointedAt],
+    [randomUUID(), id, 'APPLIED', 'APPOINTED', null, 'seed', appointedAt],
+    ...(status === 'APPOINTED' ? [] : [[randomUUID(), id, 'APPOINTED', status, 'seeded', 'seed', appointedAt]]),
+  ]);
+  for (let start = 0; start < history.length; start += 1000)
+    await insertRows(
+      dataSource,
+      'rcb_status_change',
+      ['id', 'rcb_id', 'from_status', 'to_status', 'reason', 'changed_by', 'changed_at'],
+      history.slice(start, start + 1000),
+    );
+  return inserted.length;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       atos: { type: 'string', default: '5000' },
       courses: { type: 'string', default: '50000' },
+      // The registry's seed defaults to 300 RCBs: the same ones, appointed here.
+      rcbs: { type: 'string', default: '300' },
       reset: { type: 'boolean', default: false },
       bench: { type: 'boolean', default: false },
       iterations: { type: 'string', default: '200' },
@@ -303,8 +354,9 @@ async function main(): Promise<void> {
   });
   const atos = Number(values.atos);
   const courses = Number(values.courses);
-  if (!Number.isInteger(atos) || atos < 1 || !Number.isInteger(courses) || courses < 0) {
-    throw new Error('--atos must be a positive integer and --courses a non-negative integer');
+  const rcbs = Number(values.rcbs);
+  if (![atos, courses, rcbs].every((n) => Number.isInteger(n) && n >= 0) || (atos === 0 && courses > 0)) {
+    throw new Error('--atos, --courses and --rcbs must be whole numbers, and courses need ATOs');
   }
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_accreditation';
   const logger = createLogger('accreditation-seed', process.env.LOG_LEVEL ?? 'warn');
@@ -315,6 +367,8 @@ async function main(): Promise<void> {
       await dataSource.query('TRUNCATE "course", "trainer", "ato_status_change", "ato" CASCADE');
     }
     const started = Date.now();
+    const appointed = await generateRcbs(dataSource, rcbs);
+    if (rcbs > 0) process.stdout.write(`seeded RCBs: ${appointed} new of ${rcbs}\n`);
     const bars = new Map<string, SingleBar>();
     const result = await generateProviders(dataSource, {
       atos,

@@ -7,7 +7,8 @@ import { createLogger, loadConfig, openDataSource } from '@iso20000/service-kit'
 import { entities, migrations } from '../data-source';
 import { addDays, todayUtc } from '../domain/calendar-date';
 import { buildService, registryServiceConfig } from '../server';
-import { fakeOrganization, fakeScope, randomGenerator, withTypo } from './registry-fixtures';
+import { randomGenerator } from '@iso20000/seed-kit';
+import { fakeOrganization, fakeScope, withTypo } from './registry-fixtures';
 
 /**
  * Measures the registry subgraph in process (no HTTP, no gateway): public verification and search

@@ -18,7 +18,8 @@ import { CertificationHistoryEntity } from '../entities/certification-history.en
 import { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
 import { insertCertifications, insertHistory, insertOrganizations } from '../writes/bulk-insert';
-import { fakeOrganization, fakeScope, pick, randomGenerator, rcbIdFor, rcbName } from './registry-fixtures';
+import { pick, randomGenerator, seededRcbId, seededRcbName, seededRcbStatus } from '@iso20000/seed-kit';
+import { fakeOrganization, fakeScope } from './registry-fixtures';
 
 /**
  * Fills a registry database with realistic volume: organizations, certifications of every status
@@ -27,7 +28,7 @@ import { fakeOrganization, fakeScope, pick, randomGenerator, rcbIdFor, rcbName }
  *   node -r @swc-node/register services/registry/src/seed/generate-registry.ts \
  *     --organizations 60000 --certifications 100000 --rcbs 300 [--database-url ...] [--seed 1] [--append]
  *
- * RCB ids are stable (rcbIdFor(i)), so accreditation's seed can appoint the same RCBs. The registry's
+ * RCB ids and names come from @iso20000/seed-kit, so accreditation's seed (--rcbs) appoints the same RCBs. The registry's
  * copy of their status is written directly here (normally it comes from accreditation's events).
  * Seeded rows publish no events: they are history, not news.
  */
@@ -83,11 +84,10 @@ async function main(): Promise<void> {
     }
 
     const rcbs = Array.from({ length: rcbCount }, (_, i) => {
-      // a few RCBs suspended or withdrawn, as happens: their certifications stay visible
-      const status: RcbStatus = i % 100 === 98 ? 'SUSPENDED' : i % 100 === 99 ? 'WITHDRAWN' : 'APPOINTED';
+      const status: RcbStatus = seededRcbStatus(i);
       return {
-        id: rcbIdFor(i),
-        name: rcbName(i),
+        id: seededRcbId(i),
+        name: seededRcbName(i),
         status,
         status_reason: status === 'APPOINTED' ? null : 'seeded',
         status_changed_at: new Date().toISOString(),

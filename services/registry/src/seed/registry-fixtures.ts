@@ -1,36 +1,9 @@
-import { createHash } from 'node:crypto';
+import { pick } from '@iso20000/seed-kit';
 
 /**
  * Deterministic, realistic-looking registry data for the seed tool and the benchmark: the same seed
  * gives the same organizations, names (with accents, as the real registry has) and RCB ids.
  */
-
-/** mulberry32: small, fast, good enough for fixtures. */
-export function randomGenerator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)];
-}
-
-/** A stable uuid per name (sha1, version 5 layout): the seed of accreditation can produce the same RCB ids. */
-export function stableUuid(name: string): string {
-  const hex = createHash('sha1').update(name).digest('hex');
-  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-export function rcbIdFor(index: number): string {
-  return stableUuid(`iso20000-rcb-${index}`);
-}
 
 const COUNTRIES = [
   { code: 'GB', suffixes: ['Ltd', 'PLC', 'Limited'], cities: ['London', 'Leeds', 'Manchester', 'Bristol'] },
@@ -162,10 +135,6 @@ export function fakeOrganization(random: () => number, index: number): FakeOrgan
 
 export function fakeScope(random: () => number): string {
   return pick(random, SCOPES);
-}
-
-export function rcbName(index: number): string {
-  return `${FIRST[index % FIRST.length]} ${['Certification', 'Assurance', 'Registrar', 'Quality', 'Audit'][index % 5]} ${1 + Math.floor(index / 40)} Ltd`;
 }
 
 /** A typo as people make them: one letter dropped, doubled or swapped (for search benchmarks and tests). */

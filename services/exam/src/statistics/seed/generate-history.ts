@@ -21,6 +21,7 @@ import { SCHEME_EXAMS, seedForms, type SchemeExam } from '../../reference-data/s
 import type { AnswerOption } from '../../domain/marking';
 import { rebuildRollups } from '../released-result/record-released-result';
 import { statisticsEntities, statisticsMigrations } from '../index';
+import { randomGenerator } from '@iso20000/seed-kit';
 
 export interface GenerateHistoryOptions {
   sittings: number;
@@ -59,18 +60,6 @@ export function parseGenerateHistoryOptions(argv: string[]): GenerateHistoryOpti
   }
   if (!Number.isInteger(options.sittings) || options.sittings < 1) throw new Error('--sittings must be a positive integer');
   return options;
-}
-
-/** mulberry32: small, fast, seedable, so a seed reproduces the same history. */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Random = () => number;
@@ -174,7 +163,7 @@ interface Ato {
 /** Also callable from tools/seed: `generateHistory(parseGenerateHistoryOptions(['--sittings', '1000000']))`. */
 export async function generateHistory(options: GenerateHistoryOptions): Promise<{ sittings: number; seconds: number }> {
   const started = Date.now();
-  const random = createRandom(options.seed);
+  const random = randomGenerator(options.seed);
   const dataSource = await openStatisticsDatabase(options.databaseUrl);
   try {
     if (options.rebuildOnly) {

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'seed-kit',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
