@@ -115,7 +115,7 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
   };
 
   const shortcut: HttpShortcut | undefined = routes
-    ? subgraphShortcut({ routes, client, urls, authenticator, logger, production })
+    ? subgraphShortcut({ routes, client, urls, context, logger, production })
     : undefined;
 
   return {

@@ -20,24 +20,36 @@ export interface SubgraphResponse {
  */
 export class SubgraphClient {
   private readonly pools = new Map<string, Pool>();
+  /** Each subgraph URL parsed once: this is on every request's path. */
+  private readonly targets = new Map<string, { pool: Pool; path: string }>();
 
   constructor(private readonly keepAlive = true) {}
 
-  async post(url: string, headers: Record<string, string>, body: string | Buffer): Promise<SubgraphResponse> {
-    const target = new URL(url);
-    let pool = this.pools.get(target.origin);
-    if (!pool) {
-      pool = new Pool(target.origin, {
-        connections: 256,
-        pipelining: 1,
-        keepAliveTimeout: 30_000,
-        keepAliveMaxTimeout: 30_000,
-      });
-      this.pools.set(target.origin, pool);
+  private target(url: string): { pool: Pool; path: string } {
+    let target = this.targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      let pool = this.pools.get(parsed.origin);
+      if (!pool) {
+        pool = new Pool(parsed.origin, {
+          connections: 256,
+          pipelining: 1,
+          keepAliveTimeout: 30_000,
+          keepAliveMaxTimeout: 30_000,
+        });
+        this.pools.set(parsed.origin, pool);
+      }
+      target = { pool, path: parsed.pathname + parsed.search };
+      this.targets.set(url, target);
     }
+    return target;
+  }
+
+  async post(url: string, headers: Record<string, string>, body: string | Buffer): Promise<SubgraphResponse> {
+    const { pool, path } = this.target(url);
     const response = await pool.request({
       method: 'POST',
-      path: target.pathname + target.search,
+      path,
       headers,
       body,
       reset: !this.keepAlive,
@@ -53,6 +65,7 @@ export class SubgraphClient {
   async close(): Promise<void> {
     await Promise.all([...this.pools.values()].map((pool) => pool.close()));
     this.pools.clear();
+    this.targets.clear();
   }
 }
 

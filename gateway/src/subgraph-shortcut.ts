@@ -1,6 +1,7 @@
-import type { Authenticates, HttpShortcut, Logger } from '@iso20000/service-kit';
-import { maskInternalError, requestIdFrom } from '@iso20000/service-kit';
+import type { HttpShortcut, IncomingGraphQLRequest, Logger } from '@iso20000/service-kit';
+import { maskInternalError } from '@iso20000/service-kit';
 import type { GraphQLFormattedError } from 'graphql';
+import type { GatewayContext } from './gateway';
 import { forwardedHeaders, headerValue, type SubgraphClient } from './subgraph-client';
 import type { SubgraphRouteTable } from './subgraph-routes';
 
@@ -8,7 +9,8 @@ export interface SubgraphShortcutOptions {
   routes: SubgraphRouteTable;
   client: SubgraphClient;
   urls: Readonly<Record<string, string>>;
-  authenticator: Authenticates;
+  /** The gateway's own context factory: the same authentication, request id and client address. */
+  context: (request: IncomingGraphQLRequest) => Promise<GatewayContext>;
   logger: Logger;
   production: boolean;
 }
@@ -31,26 +33,20 @@ const DATA_FIRST = Buffer.from('{"data":');
  * Apollo Server.
  */
 export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut {
-  const { routes, client, urls, authenticator, logger, production } = options;
+  const { routes, client, urls, context, logger, production } = options;
   return async ({ req, res, body, raw }) => {
     if (req.method !== 'POST' || !isOperationRequest(body)) return false;
     if (!req.headers['content-type']?.startsWith('application/json')) return false;
     const route = routes.lookup(body.query, body.operationName ?? undefined);
     const url = route ? urls[route.subgraph] : undefined;
     if (!route || !url) return false;
-    const authorization = req.headers.authorization;
-    if (authorization !== undefined) {
-      try {
-        await authenticator.authenticate(authorization);
-      } catch {
-        return false; // Apollo Server's context refuses it with the usual 401.
-      }
+    let requestContext: GatewayContext;
+    try {
+      requestContext = await context({ headers: req.headers, remoteAddress: req.socket.remoteAddress });
+    } catch {
+      return false; // a bad credential: Apollo Server's context refuses it with the usual 401.
     }
-    const headers = forwardedHeaders({
-      authorization,
-      requestId: requestIdFrom(req.headers),
-      clientAddress: req.socket.remoteAddress,
-    });
+    const headers = forwardedHeaders(requestContext);
     if (req.headers.accept) headers.accept = req.headers.accept;
 
     let answer;

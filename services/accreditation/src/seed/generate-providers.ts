@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import {
+  pick as pickWith,
   randomGenerator,
   seededRcbCountry,
   seededRcbId,
@@ -136,7 +137,7 @@ export async function generateProviders(
   options: GenerateProvidersOptions,
 ): Promise<{ atos: number; courses: number }> {
   const rand = randomGenerator(options.seed ?? 20000);
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(rand() * values.length)];
+  const pick = <T>(values: readonly T[]): T => pickWith(rand, values);
   const accreditedShare = options.accreditedShare ?? 0.9;
   const languagesRows: { exam_code: string; language: string }[] = await dataSource.query(
     `SELECT exam_code, language FROM exam_language ORDER BY exam_code, language`,

@@ -2,7 +2,8 @@ import { pick } from '@iso20000/seed-kit';
 
 /**
  * Deterministic, realistic-looking registry data for the seed tool and the benchmark: the same seed
- * gives the same organizations, names (with accents, as the real registry has) and RCB ids.
+ * gives the same organizations and names (with accents, as the real registry has). The seeded RCBs
+ * are in @iso20000/seed-kit, shared with accreditation's seed.
  */
 
 const COUNTRIES = [
