@@ -1,0 +1,12 @@
+import { DEFAULT_PORTS, PROCESSES, SUBGRAPH_SERVICES, streamOf } from '../src';
+
+describe('topology', () => {
+  it('gives every process its own port', () => {
+    const ports = PROCESSES.map((name) => DEFAULT_PORTS[name]);
+    expect(new Set(ports).size).toBe(PROCESSES.length);
+  });
+
+  it('names one stream per subgraph service', () => {
+    expect(SUBGRAPH_SERVICES.map(streamOf)).toEqual(['EXAM', 'ACCREDITATION', 'CERTIFICATE', 'REGISTRY']);
+  });
+});
