@@ -117,6 +117,8 @@ export type CertificateBadgePage = {
   __typename?: 'CertificateBadgePage';
   /** The signed credential, for machine verification (null once revoked). */
   credentialJwt?: Maybe<Scalars['String']['output']>;
+  /** The snippets to copy onto a web page, an e-mail signature or a CV. */
+  embeds: CertificateBadgeEmbeds;
   id: Scalars['ID']['output'];
   pageUrl: Scalars['String']['output'];
   verification: CertificateVerification;
@@ -711,6 +713,7 @@ export type CertificateBadgeEmbedsResolvers<ContextType = ServiceContext, Parent
 
 export type CertificateBadgePageResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificateBadgePage'] = ResolversParentTypes['CertificateBadgePage']> = ResolversObject<{
   credentialJwt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  embeds?: Resolver<ResolversTypes['CertificateBadgeEmbeds'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   pageUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   verification?: Resolver<ResolversTypes['CertificateVerification'], ParentType, ContextType>;

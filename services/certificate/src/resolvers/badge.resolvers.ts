@@ -8,6 +8,8 @@ import type { Resolvers } from '../generated/graphql';
 import { verificationOf } from '../use-cases/verify-certificate';
 import { currentCredential } from './certificate.resolvers';
 import { isUuid, requireId } from './input';
+import type { BadgeParent } from './parents';
+import type { ServiceContext } from '../context';
 
 export const badgeResolvers: Resolvers = {
   Query: {
@@ -53,17 +55,7 @@ export const badgeResolvers: Resolvers = {
       if (!credential) throw new Error(`certificate ${certificate.id} has a badge but no credential`);
       return credential;
     },
-    embeds({ badge, certificate }, _args, context) {
-      const urls = publicUrls(context.issuer.profile);
-      return badgeEmbeds({
-        badgePageUrl: urls.badgePage(badge.id),
-        verificationUrl: urls.verification(certificate.number),
-        imageUrl: urls.badgeImage(certificate.examCode),
-        title: EXAM_TITLES[certificate.examCode],
-        holderName: certificate.holderName,
-        number: certificate.number,
-      });
-    },
+    embeds: (parent, _args, context) => embedsOf(parent, context),
   },
 
   CertificateBadgePage: {
@@ -74,5 +66,18 @@ export const badgeResolvers: Resolvers = {
       if (certificate.status !== 'ISSUED') return null;
       return (await currentCredential(context, certificate))?.jwt ?? null;
     },
+    embeds: (parent, _args, context) => embedsOf(parent, context),
   },
 };
+
+function embedsOf({ badge, certificate }: BadgeParent, context: ServiceContext) {
+  const urls = publicUrls(context.issuer.profile);
+  return badgeEmbeds({
+    badgePageUrl: urls.badgePage(badge.id),
+    verificationUrl: urls.verification(certificate.number),
+    imageUrl: urls.badgeImage(certificate.examCode),
+    title: EXAM_TITLES[certificate.examCode],
+    holderName: certificate.holderName,
+    number: certificate.number,
+  });
+}

@@ -79,6 +79,15 @@ export type CertificationStandard =
   /** ISO/IEC 20000-1:2018: every new certification */
   | 'ISO_IEC_20000_1_2018';
 
+/** A change of a certification's status, as the public registry shows it */
+export type CertificationStatusChange = {
+  __typename?: 'CertificationStatusChange';
+  change: CertificationChange;
+  effectiveOn: Scalars['Date']['output'];
+  previousStatus?: Maybe<OrganizationCertificationStatus>;
+  status: OrganizationCertificationStatus;
+};
+
 /** An organization certified against ISO/IEC 20000-1 by an RCB. */
 export type CertifiedOrganization = {
   __typename?: 'CertifiedOrganization';
@@ -291,6 +300,8 @@ export type OrganizationCertification = {
   sites: Array<CertifiedSite>;
   standard: CertificationStandard;
   status: OrganizationCertificationStatus;
+  /** Public: how its status changed (issued, suspended, reinstated, withdrawn, expired, recertified), newest first, at most 100; not who changed it */
+  statusChanges: Array<CertificationStatusChange>;
   /** Why it was suspended or withdrawn */
   statusReason?: Maybe<Scalars['String']['output']>;
   surveillanceAudits: Array<SurveillanceAudit>;
@@ -633,6 +644,7 @@ export type ResolversTypes = ResolversObject<{
   CertificationHistoryEntry: ResolverTypeWrapper<CertificationHistoryEntity>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CertificationStandard: CertificationStandard;
+  CertificationStatusChange: ResolverTypeWrapper<CertificationStatusChange>;
   CertifiedOrganization: ResolverTypeWrapper<CertifiedOrganizationEntity>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -674,6 +686,7 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   CertificationHistoryEntry: CertificationHistoryEntity;
   Int: Scalars['Int']['output'];
+  CertificationStatusChange: CertificationStatusChange;
   CertifiedOrganization: CertifiedOrganizationEntity;
   ID: Scalars['ID']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -731,6 +744,13 @@ export type CertificationHistoryEntryResolvers<ContextType = ServiceContext, Par
   scope?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrganizationCertificationStatus'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CertificationStatusChangeResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationStatusChange'] = ResolversParentTypes['CertificationStatusChange']> = ResolversObject<{
+  change?: Resolver<ResolversTypes['CertificationChange'], ParentType, ContextType>;
+  effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  previousStatus?: Resolver<Maybe<ResolversTypes['OrganizationCertificationStatus']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrganizationCertificationStatus'], ParentType, ContextType>;
 }>;
 
 export type CertifiedOrganizationResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertifiedOrganization'] = ResolversParentTypes['CertifiedOrganization'], FederationReferenceType extends FederationReferenceTypes['CertifiedOrganization'] = FederationReferenceTypes['CertifiedOrganization']> = ResolversObject<{
@@ -796,6 +816,7 @@ export type OrganizationCertificationResolvers<ContextType = ServiceContext, Par
   sites?: Resolver<Array<ResolversTypes['CertifiedSite']>, ParentType, ContextType>;
   standard?: Resolver<ResolversTypes['CertificationStandard'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrganizationCertificationStatus'], ParentType, ContextType>;
+  statusChanges?: Resolver<Array<ResolversTypes['CertificationStatusChange']>, ParentType, ContextType>;
   statusReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   surveillanceAudits?: Resolver<Array<ResolversTypes['SurveillanceAudit']>, ParentType, ContextType>;
   suspendedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -901,6 +922,7 @@ export type Resolvers<ContextType = ServiceContext> = ResolversObject<{
   CertificationHistoryConnection?: CertificationHistoryConnectionResolvers<ContextType>;
   CertificationHistoryEdge?: CertificationHistoryEdgeResolvers<ContextType>;
   CertificationHistoryEntry?: CertificationHistoryEntryResolvers<ContextType>;
+  CertificationStatusChange?: CertificationStatusChangeResolvers<ContextType>;
   CertifiedOrganization?: CertifiedOrganizationResolvers<ContextType>;
   CertifiedOrganizationConnection?: CertifiedOrganizationConnectionResolvers<ContextType>;
   CertifiedOrganizationEdge?: CertifiedOrganizationEdgeResolvers<ContextType>;

@@ -22,6 +22,9 @@ async function organizationOf(ctx: ServiceContext, certification: OrganizationCe
   return org;
 }
 
+/** The history entries that change (or restart) a certification's status. */
+const STATUS_CHANGES = ['ISSUED', 'SUSPENDED', 'REINSTATED', 'WITHDRAWN', 'EXPIRED', 'RECERTIFIED'];
+
 export const organizationCertificationResolvers: OrganizationCertificationResolvers<ServiceContext> = {
   __resolveReference: async (reference, ctx) => {
     const certification = await ctx.loaders.certificationById.load(reference.id);
@@ -51,6 +54,16 @@ export const organizationCertificationResolvers: OrganizationCertificationResolv
     const rows = await query.limit(first + 1).getMany();
     return connection(rows, first, (row) => encodeCursor([row.version]));
   },
+  // The public part of the history: status only, never the actor or the RCB's notes.
+  statusChanges: (certification, _args, ctx) =>
+    ctx.dataSource
+      .getRepository(CertificationHistoryEntity)
+      .createQueryBuilder('h')
+      .where('h.certification_id = :id', { id: certification.id })
+      .andWhere('h.change IN (:...changes)', { changes: STATUS_CHANGES })
+      .orderBy('h.version', 'DESC')
+      .limit(100)
+      .getMany(),
 };
 
 export const certificationHistoryEntryResolvers: CertificationHistoryEntryResolvers<ServiceContext> = {
