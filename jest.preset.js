@@ -2,6 +2,8 @@
 // jose is ESM-only, so it is transformed like our own code.
 module.exports = {
   testEnvironment: 'node',
+  // Workspace packages export dist/ to plain node; tests run their TypeScript sources.
+  testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', '@iso20000/source'] },
   transform: {
     '^.+\\.(t|j|mj)s$': [
       '@swc/jest',

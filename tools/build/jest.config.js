@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'tool-build',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

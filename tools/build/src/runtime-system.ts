@@ -1,0 +1,213 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { SignJWT, exportJWK } from 'jose';
+
+/** The subgraphs as the runtime image holds them: services with a dist/main.js and their own database. */
+export function runtimeServices(root: string): string[] {
+  return readdirSync(join(root, 'services'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .filter((name) => {
+      try {
+        const built = readdirSync(join(root, 'services', name, 'dist'));
+        return built.includes('main.js') && built.includes('data-source.js');
+      } catch {
+        return false;
+      }
+    })
+    .sort();
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A local identity provider: an RS256 key whose public half is served as a JWKS document. */
+export interface LocalIdentityProvider {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  token(claims: Record<string, unknown>): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startLocalIdentityProvider(): Promise<LocalIdentityProvider> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'runtime-test', alg: 'RS256', use: 'sig' };
+  const server: Server = createServer((request, response) => {
+    response.writeHead(request.url === '/jwks.json' ? 200 : 404, { 'content-type': 'application/json' });
+    response.end(request.url === '/jwks.json' ? JSON.stringify({ keys: [jwk] }) : '{}');
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${port}/`;
+  const audience = 'iso20000-runtime-test';
+  return {
+    jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
+    issuer,
+    audience,
+    token: (claims) => signToken(privateKey, claims, issuer, audience),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+const signToken = (key: KeyObject, claims: Record<string, unknown>, issuer: string, audience: string) =>
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: 'runtime-test' })
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(key);
+
+/** A fresh Ed25519 private JWK, as an operator would put in CERTIFICATE_SIGNING_KEY. */
+export function generateSigningKey(): string {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return JSON.stringify(privateKey.export({ format: 'jwk' }));
+}
+
+export interface RuntimeSystemOptions {
+  /** The runtime folder (layout + production node_modules). */
+  root: string;
+  /** How each process starts: plain node on dist (production) or the register hook on src (dev). */
+  command: (project: string) => string[];
+  serverUrl: string;
+  natsUrl: string;
+  namespace: string;
+  identity: LocalIdentityProvider;
+  nodeEnv?: 'production' | 'development';
+  extraEnv?: Record<string, string>;
+}
+
+export interface RuntimeSystem {
+  gatewayUrl: string;
+  /** Milliseconds from spawn to a 200 from /ready, per process. */
+  readyAfterMs: Record<string, number>;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+const databaseUrl = (serverUrl: string, database: string) => {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+};
+
+/**
+ * Starts every subgraph, then the gateway, as a production host would: from the runtime folder,
+ * with an environment holding only what the process is given (no NODE_OPTIONS, no -r hooks).
+ */
+export async function startRuntimeSystem(options: RuntimeSystemOptions): Promise<RuntimeSystem> {
+  const services = runtimeServices(options.root);
+  const children: Array<{ name: string; child: ChildProcess }> = [];
+  const lines: string[] = [];
+  const readyAfterMs: Record<string, number> = {};
+  const ports: Record<string, number> = {};
+  for (const name of [...services, 'gateway']) ports[name] = await freePort();
+  const baseEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    NODE_ENV: options.nodeEnv ?? 'production',
+    LOG_LEVEL: 'info',
+    NATS_URL: options.natsUrl,
+    EVENTS_NAMESPACE: options.namespace,
+    AUTH_JWKS_URL: options.identity.jwksUrl,
+    AUTH_ISSUER: options.identity.issuer,
+    AUTH_AUDIENCE: options.identity.audience,
+    ...options.extraEnv,
+  };
+
+  const launch = async (name: string, project: string, env: Record<string, string>) => {
+    const started = performance.now();
+    const [command, ...args] = options.command(project);
+    const child = spawn(command, args, {
+      cwd: options.root,
+      env: { ...baseEnv, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push({ name, child });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.on('data', (chunk: Buffer) => {
+        for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(`[${name}] ${line}`);
+        if (lines.length > 4000) lines.splice(0, 2000);
+      });
+    }
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${recent()}`);
+      try {
+        if ((await fetch(`http://127.0.0.1:${ports[name]}/ready`)).ok) {
+          readyAfterMs[name] = Math.round(performance.now() - started);
+          return;
+        }
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`${name} not ready within 120 s:\n${recent()}`);
+  };
+  const recent = () => lines.slice(-80).join('\n');
+
+  const stopChild = (child: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  const stop = async () => {
+    await Promise.all(children.filter((c) => c.name === 'gateway').map((c) => stopChild(c.child)));
+    await Promise.all(children.filter((c) => c.name !== 'gateway').map((c) => stopChild(c.child)));
+    const client = new Client({ connectionString: databaseUrl(options.serverUrl, 'postgres') });
+    await client.connect();
+    try {
+      for (const name of services)
+        await client.query(`DROP DATABASE IF EXISTS "${options.namespace}_${name}" WITH (FORCE)`);
+    } finally {
+      await client.end();
+    }
+  };
+
+  try {
+    // One at a time, so each cold start is measured without the others competing for the CPU.
+    for (const name of services) {
+      await launch(name, `services/${name}`, {
+        PORT: String(ports[name]),
+        DATABASE_URL: databaseUrl(options.serverUrl, `${options.namespace}_${name}`),
+        ...(name === 'certificate'
+          ? {
+              CERTIFICATE_SIGNING_KEY: generateSigningKey(),
+              CERTIFICATE_PUBLIC_BASE_URL: `http://127.0.0.1:${ports[name]}`,
+            }
+          : {}),
+      });
+    }
+    await launch('gateway', 'gateway', {
+      PORT: String(ports.gateway),
+      GATEWAY_WORKERS: '1',
+      ...Object.fromEntries(
+        services.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[name]}/graphql`]),
+      ),
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`, readyAfterMs, logs: recent, stop };
+}
