@@ -8,6 +8,7 @@ import { createServiceAuthenticator } from './authentication';
 import type { BaseServiceConfig } from './config';
 import type { IncomingGraphQLRequest } from './http';
 import type { Logger } from './logger';
+import type { UniqueViolationMessages } from './refusal';
 import { baseContextFactory, createSubgraph, type Authenticates, type BaseContext } from './subgraph';
 
 /** Something that runs beside the API: an event consumer, a follower, a scheduled job. */
@@ -36,6 +37,8 @@ export interface AssembleServiceOptions<TContext extends BaseContext> {
   /** Started after Apollo and the outbox relay, stopped before them. */
   workers?: (relay: OutboxRelay) => BackgroundWorker[];
   plugins?: ApolloServerPlugin<TContext>[];
+  /** The service's unique constraints and the CONFLICT message each means to a client. */
+  uniqueViolations?: UniqueViolationMessages;
 }
 
 export interface AssembledService<TContext extends BaseContext> {
@@ -86,6 +89,7 @@ export async function assembleService<TContext extends BaseContext>(
     logger,
     production: config.NODE_ENV === 'production',
     plugins: [kickRelayAfterMutations, ...(options.plugins ?? [])] as ApolloServerPlugin<never>[],
+    uniqueViolations: options.uniqueViolations,
   });
   const baseContext = baseContextFactory(authenticator, logger);
   const workers = options.workers?.(relay) ?? [];

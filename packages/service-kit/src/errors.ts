@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { DomainRefusal, uniqueViolationOf, type UniqueViolationMessages } from './refusal';
 
 export type ErrorCode =
   'BAD_USER_INPUT' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED' | 'RATE_LIMITED';
@@ -40,4 +41,25 @@ const clientCodes = new Set<string>([
 /** True for errors the client caused and can act on; everything else is masked in production. */
 export function isClientError(code: unknown): boolean {
   return typeof code === 'string' && clientCodes.has(code);
+}
+
+/**
+ * A refusal as the client error it means: a DomainRefusal keeps its code, message and details; a
+ * unique violation is CONFLICT (with the service's message for a named constraint); a GraphQLError
+ * is returned as it is; anything else is not a client error (null).
+ */
+export function toClientError(
+  error: unknown,
+  uniqueViolations: UniqueViolationMessages = {},
+): GraphQLError | null {
+  if (error instanceof GraphQLError) return error;
+  if (error instanceof DomainRefusal) return clientError(error.code, error.message, error.details);
+  const violation = uniqueViolationOf(error);
+  if (violation) {
+    const message =
+      (violation.constraint && uniqueViolations[violation.constraint]) ??
+      'This conflicts with a record that already exists; read it again and retry.';
+    return clientError('CONFLICT', message);
+  }
+  return null;
 }

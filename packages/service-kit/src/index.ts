@@ -16,8 +16,37 @@ export {
   unauthenticated,
   rateLimited,
   isClientError,
+  toClientError,
   type ErrorCode,
 } from './errors';
+export {
+  DomainRefusal,
+  refuse,
+  uniqueViolationOf,
+  type RefusalCode,
+  type UniqueViolationMessages,
+} from './refusal';
+export { isUuid, parseId, knownIds } from './ids';
+export {
+  TEXT_LIMITS,
+  parseText,
+  parseOptionalText,
+  isCountryCode,
+  parseCountryCode,
+  allCountryCodes,
+  type TextRule,
+} from './input';
+export {
+  toConnection,
+  paginate,
+  pageInMemory,
+  decodeCursorAs,
+  type Connection,
+  type KeysetColumn,
+  type CursorPart,
+  type PageSize,
+} from './connection';
+export { IntervalWorker, type IntervalWorkerOptions } from './interval-worker';
 export {
   ensureDatabase,
   createDataSource,

@@ -1,4 +1,4 @@
-import { badUserInput } from './errors';
+import { refuse } from './refusal';
 
 export interface PageArgs {
   first?: number | null;
@@ -17,14 +17,16 @@ export function decodeCursor(cursor: string): unknown[] {
   } catch {
     // fall through to the client error below
   }
-  throw badUserInput('The `after` cursor is not one this API issued; pass endCursor from a previous page.');
+  throw refuse.badInput(
+    'The `after` cursor is not one this API issued; pass endCursor from a previous page.',
+  );
 }
 
 /** `first` between 1 and max (default 20); anything else is a clear client error. */
 export function clampPageSize(first: number | null | undefined, max = 100, fallback = 20): number {
   if (first === null || first === undefined) return fallback;
   if (!Number.isInteger(first) || first < 1 || first > max) {
-    throw badUserInput(`first must be between 1 and ${max}, got ${first}`);
+    throw refuse.badInput(`first must be between 1 and ${max}, got ${first}`);
   }
   return first;
 }

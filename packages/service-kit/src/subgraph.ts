@@ -8,7 +8,8 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { Viewer } from '@iso20000/auth';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { unauthenticatedContextError, type IncomingGraphQLRequest } from './http';
-import { isClientError } from './errors';
+import { isClientError, toClientError } from './errors';
+import type { UniqueViolationMessages } from './refusal';
 import type { Logger } from './logger';
 import { requestIdFrom } from './request-id';
 
@@ -27,6 +28,8 @@ export interface SubgraphOptions {
   logger: Logger;
   production: boolean;
   plugins?: ApolloServerPlugin<never>[];
+  /** The service's unique constraints and the CONFLICT message each means to a client. */
+  uniqueViolations?: UniqueViolationMessages;
 }
 
 /** buildSubgraphSchema + ApolloServer with the house defaults: masked internal errors in production. */
@@ -48,8 +51,33 @@ export function createSubgraph<TContext extends BaseContext>(
       ...((options.plugins ?? []) as ApolloServerPlugin<TContext>[]),
     ],
     formatError: (formatted, error) =>
-      maskInternalError(formatted, error, options.logger, options.production),
+      maskInternalError(
+        refusalAsClientError(formatted, error, options.uniqueViolations),
+        error,
+        options.logger,
+        options.production,
+      ),
   });
+}
+
+/**
+ * The one place where a DomainRefusal, or a unique violation the service has named, becomes a
+ * client error: the refusal's code and details in `extensions`, its message as the message.
+ */
+function refusalAsClientError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  uniqueViolations: UniqueViolationMessages | undefined,
+): GraphQLFormattedError {
+  const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  const client = toClientError(original, uniqueViolations);
+  if (!client || client === original) return formatted;
+  const { stacktrace } = formatted.extensions ?? {};
+  return {
+    ...formatted,
+    message: client.message,
+    extensions: { ...client.extensions, ...(stacktrace ? { stacktrace } : {}) },
+  };
 }
 
 export function maskInternalError(

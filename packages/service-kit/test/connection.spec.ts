@@ -1,0 +1,32 @@
+import { decodeCursorAs, DomainRefusal, encodeCursor, pageInMemory, toConnection } from '../src';
+
+describe('connections', () => {
+  const items = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id }));
+
+  it('says there is a next page exactly when a row beyond the page was fetched', () => {
+    expect(toConnection(items.slice(0, 3), 2, (i) => [i.id]).pageInfo.hasNextPage).toBe(true);
+    expect(toConnection(items.slice(0, 2), 2, (i) => [i.id]).pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('pages an in-memory list to the end without losing or repeating an item', () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page = pageInMemory(items, { first: 2, after });
+      seen.push(...page.edges.map((e) => e.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('reads a typed cursor and refuses one of another list', () => {
+    const id = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
+    const cursor = encodeCursor(['2026-12-01T10:00:00.000Z', id]);
+    expect(decodeCursorAs(cursor, ['instant', 'uuid'])).toEqual(['2026-12-01T10:00:00.000Z', id]);
+    expect(decodeCursorAs(null, ['instant', 'uuid'])).toBeNull();
+    expect(() => decodeCursorAs(cursor, ['uuid', 'uuid'])).toThrow(DomainRefusal);
+    expect(() => decodeCursorAs(encodeCursor(['x']), ['date'])).toThrow(DomainRefusal);
+    expect(() => decodeCursorAs('not-a-cursor', ['string'])).toThrow(DomainRefusal);
+  });
+});
