@@ -341,7 +341,7 @@ function itemModel(row: ItemStatisticsRow): ItemStatisticsModel {
     pValue: row.pValue,
     discrimination: row.discrimination,
     options: row.optionCounts.map((count, i) => ({ option: OPTION_NAMES[i], share: row.responses ? count / row.responses : 0 })),
-    flags: itemFlags(row.pValue, row.discrimination),
+    flags: itemFlags(row.exact.pValue, row.exact.discrimination),
   };
 }
 

@@ -43,6 +43,12 @@ interface Analysis {
 //   p = .8 .6 .4 .2; sum pq = .8; var(T) = 2; KR-20 = 4/3 (1 - .8/2) = 0.8; SEM = sqrt(2) sqrt(.2) = 0.6325
 //   item 1 vs rest (3 2 1 0 0): cov = .24, var x = .16, var rest = 1.36, r = .24 / sqrt(.16 * 1.36) = 0.5145
 // Each candidate appears twice (10 sittings, the minimum group size): population statistics do not change.
+// Question 1 of this paper has a corrected point-biserial of exactly zero (cov(x, T - x) = 0); the
+// float formula gives -2.5e-16 for it.
+const ZERO_DISCRIMINATION = [
+  [1, 0, 0, 0], [1, 1, 1, 0], [0, 0, 0, 0], [1, 1, 1, 0], [1, 1, 0, 1], [1, 0, 0, 1],
+  [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 0, 1], [1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 1, 1],
+];
 const KNOWN = [
   [1, 1, 1, 1],
   [1, 1, 1, 0],
@@ -105,6 +111,7 @@ describe('item analysis against hand-made responses', () => {
       ...jaFacts,
       ...poly.map((m) => withItems(fact('PRACTITIONER', 0, { formId: 'POLY' }), m, polyMax)),
       ...KNOWN.map((m) => withItems(fact('AUDITOR', 0, { formId: 'SMALL' }), m)),
+      ...ZERO_DISCRIMINATION.map((m) => withItems(fact('AUDITOR', 0, { formId: 'ZERO' }), m)),
       ...[...KNOWN, ...KNOWN].map((m) => withItems(fact('AUDITOR', 0, { formId: 'SMALL-EN' }), m)),
       ...KNOWN.slice(0, 4).map((m) => withItems(fact('AUDITOR', 0, { formId: 'SMALL-DE', language: 'de' }), m)),
     ]);
@@ -249,6 +256,16 @@ describe('item analysis against hand-made responses', () => {
     expect((await analyse('P-EN', { filter: { countries: ['FR', 'GB', 'IE'] } })).form!.sittings).toBe(25);
     await ds.transaction((m) => removeReleasedResult(m, extra.sittingId));
     expect(await snapshot()).toEqual(incremental);
+  });
+
+  it('decides flags without float noise: a question whose discrimination is exactly zero is not negative', async () => {
+    // from the rollups (no filter) and from the facts (ATO filter): the same exact answer
+    for (const filter of [undefined, { atoIds: ['ato-1'] }]) {
+      const analysis = await analyse('ZERO', { filter });
+      expect(analysis.items[0].discrimination).toBe(0);
+      expect(analysis.items[0].flags).toEqual(['WEAK_DISCRIMINATION']);
+      expect(analysis.items[0].pValue).toBe(0.5);
+    }
   });
 
   it('rejects translations of another exam', async () => {

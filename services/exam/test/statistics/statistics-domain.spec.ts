@@ -1,5 +1,5 @@
 import { toCsv } from '../../src/statistics/domain/csv';
-import { itemFlags } from '../../src/statistics/domain/item-flags';
+import { correlationOf, itemFlags, ratioOf } from '../../src/statistics/domain/item-flags';
 import { parseDimensions, parseStatisticsFilter } from '../../src/statistics/domain/statistics-filter';
 import { statisticsMinGroupSize } from '../../src/statistics/statistics-config';
 
@@ -11,6 +11,46 @@ describe('item flags', () => {
     expect(itemFlags(0.6, -0.2)).toEqual(['WEAK_DISCRIMINATION', 'NEGATIVE_DISCRIMINATION']);
     expect(itemFlags(0.2, 0.2)).toEqual([]);
     expect(itemFlags(0.5, null)).toEqual([]);
+  });
+
+  it('decides on exact values: a discrimination of exactly zero is weak, not negative', () => {
+    // 12 sittings whose question 1 has cov(x, T - x) = 0 exactly; the float formula gives -2.5e-16
+    const marks = [
+      [1, 0, 0, 0], [1, 1, 1, 0], [0, 0, 0, 0], [1, 1, 1, 0], [1, 1, 0, 1], [1, 0, 0, 1],
+      [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 0, 1], [1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 1, 1],
+    ];
+    const n = marks.length;
+    const xs = marks.map((m) => m[0]);
+    const totals = marks.map((m) => m.reduce((s, x) => s + x, 0));
+    const sum = (v: number[]) => v.reduce((s, x) => s + x, 0);
+    const [sx, sxx, st, stt] = [sum(xs), sum(xs.map((x) => x * x)), sum(totals), sum(totals.map((t) => t * t))];
+    const sxt = sum(xs.map((x, i) => x * totals[i]));
+    const floatVarX = sxx / n - (sx / n) ** 2;
+    const floatCov = sxt / n - (sx / n) * (st / n);
+    const floatVarT = stt / n - (st / n) ** 2;
+    const floatDiscrimination = (floatCov - floatVarX) / Math.sqrt(floatVarX * (floatVarT - 2 * floatCov + floatVarX));
+    expect(floatDiscrimination).toBeLessThan(0); // the noise this guards against
+    expect(itemFlags(0.5, floatDiscrimination)).toContain('NEGATIVE_DISCRIMINATION');
+
+    const vx = n * sxx - sx * sx;
+    const cxt = n * sxt - sx * st;
+    const vt = n * stt - st * st;
+    const exact = correlationOf(String(cxt - vx), String(vx * (vt - 2 * cxt + vx)));
+    expect(exact.numerator).toBe(0n);
+    expect(itemFlags(ratioOf(String(sx), String(n)), exact)).toEqual(['WEAK_DISCRIMINATION']);
+  });
+
+  it('puts values exactly on a threshold on the unflagged side, whatever their decimals', () => {
+    expect(itemFlags(ratioOf('2', '10'), correlationOf('1.00', '25.0000'))).toEqual([]); // p = 0.2, r = 0.2
+    expect(itemFlags(ratioOf('19', '20'), correlationOf('-0.01', '1'))).toEqual([
+      'WEAK_DISCRIMINATION',
+      'NEGATIVE_DISCRIMINATION',
+    ]);
+    expect(itemFlags(ratioOf('199', '1000'), correlationOf('199', '1000000'))).toEqual([
+      'TOO_HARD',
+      'WEAK_DISCRIMINATION',
+    ]);
+    expect(itemFlags(ratioOf('951', '1000'), null)).toEqual(['TOO_EASY']);
   });
 });
 

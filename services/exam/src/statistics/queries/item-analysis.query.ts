@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { correlationOf, ratioOf, type ExactCorrelation, type Ratio } from '../domain/item-flags';
 import type { StatisticsFilter } from '../domain/statistics-filter';
 import { withStatisticsSettings } from './exam-statistics.query';
 import { SqlParameters, whereClause } from './sql-filter';
@@ -11,6 +12,8 @@ export interface ItemStatisticsRow {
   responses: number;
   pValue: number;
   discrimination: number | null;
+  /** The same, exactly: what flags are decided on. */
+  exact: { pValue: Ratio; discrimination: ExactCorrelation | null };
   /** Counts: A, B, C, D, any other answer, omitted. */
   optionCounts: [number, number, number, number, number, number];
 }
@@ -51,6 +54,8 @@ function rollupCanAnswer(filter: StatisticsFilter): boolean {
  *     with cov(x, T - x) = cov(x, T) - var(x) and var(T - x) = var(T) - 2 cov(x, T) + var(x)
  *   KR-20 / alpha = k / (k - 1) * (1 - sum var(x_i) / var(T))   (var(x_i) = p q for 0/1 items)
  *   SEM = sd(T) * sqrt(1 - reliability)
+ * The sums and moments stay exact (numeric) in SQL; p and the discrimination come back also as
+ * exact fractions, on which the item flags are decided.
  */
 export async function queryItemAnalysis(manager: EntityManager, formIds: readonly string[], filter: StatisticsFilter): Promise<ItemAnalysisRows> {
   const params = new SqlParameters();
@@ -79,15 +84,15 @@ export async function queryItemAnalysis(manager: EntityManager, formIds: readonl
       ),
     ];
     itemSums = `
-      SELECT i.language, i.item_number, max(i.max_marks)::int AS max_marks, sum(i.responses)::float8 AS n, sum(i.marks_sum)::float8 AS sx,
-        sum(i.marks_square_sum)::float8 AS sxx, sum(i.marks_total_sum::float8) AS sxt,
+      SELECT i.language, i.item_number, max(i.max_marks)::int AS max_marks, sum(i.responses)::numeric AS n, sum(i.marks_sum)::numeric AS sx,
+        sum(i.marks_square_sum)::numeric AS sxx, sum(i.marks_total_sum)::numeric AS sxt,
         sum(i.chose_a)::int AS a, sum(i.chose_b)::int AS b, sum(i.chose_c)::int AS c, sum(i.chose_d)::int AS d,
         sum(i.chose_other)::int AS other, sum(i.omitted)::int AS omitted
       FROM ${itemRollup} i
       WHERE ${itemConditions.join(' AND ')} ${examFilter}
       GROUP BY i.language, i.item_number`;
     formSums = `
-      SELECT language, min(exam_code) AS exam_code, sum(sittings)::float8 AS n, sum(score_sum)::float8 AS st, sum(score_square_sum)::float8 AS stt
+      SELECT language, min(exam_code) AS exam_code, sum(sittings)::numeric AS n, sum(score_sum)::numeric AS st, sum(score_square_sum)::numeric AS stt
       FROM ${formRollup} WHERE ${conditions.join(' AND ')}
       GROUP BY GROUPING SETS ((language), ())`;
   } else {
@@ -100,8 +105,8 @@ export async function queryItemAnalysis(manager: EntityManager, formIds: readonl
       ),
     ].join(' AND ');
     itemSums = `
-      SELECT f.language, u.item_number::int AS item_number, max(u.max_marks)::int AS max_marks, count(*)::float8 AS n,
-        sum(u.marks)::float8 AS sx, sum(u.marks * u.marks)::float8 AS sxx, sum(u.marks * f.score::float8) AS sxt,
+      SELECT f.language, u.item_number::int AS item_number, max(u.max_marks)::int AS max_marks, count(*)::numeric AS n,
+        sum(u.marks)::numeric AS sx, sum(u.marks * u.marks)::numeric AS sxx, sum(u.marks * f.score)::numeric AS sxt,
         count(*) FILTER (WHERE u.option = 1)::int AS a, count(*) FILTER (WHERE u.option = 2)::int AS b,
         count(*) FILTER (WHERE u.option = 3)::int AS c, count(*) FILTER (WHERE u.option = 4)::int AS d,
         count(*) FILTER (WHERE u.option = 5)::int AS other, count(*) FILTER (WHERE u.option = 0)::int AS omitted
@@ -110,7 +115,7 @@ export async function queryItemAnalysis(manager: EntityManager, formIds: readonl
       WHERE ${conditions}
       GROUP BY f.language, u.item_number`;
     formSums = `
-      SELECT f.language, min(f.exam_code) AS exam_code, count(*)::float8 AS n, sum(f.score)::float8 AS st, sum(f.score * f.score)::float8 AS stt
+      SELECT f.language, min(f.exam_code) AS exam_code, count(*)::numeric AS n, sum(f.score)::numeric AS st, sum(f.score * f.score)::numeric AS stt
       FROM statistics_result_fact f WHERE ${conditions}
       GROUP BY GROUPING SETS ((f.language), ())`;
   }
@@ -124,39 +129,45 @@ export async function queryItemAnalysis(manager: EntityManager, formIds: readonl
         sum(other)::int, sum(omitted)::int
       FROM item_sums_by_language GROUP BY item_number
     ),
-    form_sums AS (${formSums}),
-    form_moments AS (
-      SELECT language, exam_code, n, st / n AS mean_t, greatest(stt / n - (st / n) ^ 2, 0) AS var_t FROM form_sums WHERE n > 0
-    ),
+    form_sums AS (SELECT * FROM (${formSums}) f WHERE n > 0),
+    -- Moments times n^2 (n^4 for products), on the exact numeric sums: a statistic that is exactly
+    -- zero stays zero, and every sign and threshold is decided before any rounding.
     item_moments AS (
-      SELECT i.*, fm.var_t,
-        greatest(i.sxx / i.n - (i.sx / i.n) ^ 2, 0) AS var_x,
-        i.sxt / i.n - (i.sx / i.n) * fm.mean_t AS cov_xt
-      FROM item_sums i JOIN form_moments fm ON fm.language IS NOT DISTINCT FROM i.language
+      SELECT i.*, f.n * f.stt - f.st * f.st AS vt,
+        i.n * i.sxx - i.sx * i.sx AS vx,
+        i.n * i.sxt - i.sx * f.st AS cxt
+      FROM item_sums i JOIN form_sums f ON f.language IS NOT DISTINCT FROM i.language
     ),
     item_stats AS (
-      SELECT language, item_number, max_marks, n, a, b, c, d, other, omitted, var_x,
-        sx / (n * max_marks) AS p_value,
-        CASE WHEN var_x > 0 AND var_t - 2 * cov_xt + var_x > 1e-12
-          THEN (cov_xt - var_x) / sqrt(var_x * (var_t - 2 * cov_xt + var_x)) END AS discrimination
+      SELECT language, item_number, max_marks, n, a, b, c, d, other, omitted, vx,
+        sx AS p_numerator, n * max_marks AS p_denominator,
+        -- corrected point-biserial: cov(x, T - x) / sqrt(var(x) var(T - x))
+        CASE WHEN vx > 0 AND vt - 2 * cxt + vx > 0 THEN cxt - vx END AS d_numerator,
+        CASE WHEN vx > 0 AND vt - 2 * cxt + vx > 0 THEN vx * (vt - 2 * cxt + vx) END AS d_radicand
       FROM item_moments
     ),
     form_stats AS (
-      SELECT fm.language, fm.exam_code, fm.n, fm.mean_t, fm.var_t, count(s.item_number) AS k, sum(s.var_x) AS sum_var_x,
-        coalesce(bool_and(s.max_marks = 1), true) AS dichotomous
-      FROM form_moments fm LEFT JOIN item_stats s ON s.language IS NOT DISTINCT FROM fm.language
-      GROUP BY fm.language, fm.exam_code, fm.n, fm.mean_t, fm.var_t
+      SELECT f.language, f.exam_code, f.n, f.st, f.n * f.stt - f.st * f.st AS vt, count(s.item_number) AS k,
+        sum(s.vx) AS sum_vx, coalesce(bool_and(s.max_marks = 1), true) AS dichotomous
+      FROM form_sums f LEFT JOIN item_stats s ON s.language IS NOT DISTINCT FROM f.language
+      GROUP BY f.language, f.exam_code, f.n, f.st, f.stt
     )
-    SELECT 'form' AS record, language, exam_code, n::int AS n, mean_t AS mean, sqrt(var_t) AS sd, k::int AS k, dichotomous,
-      CASE WHEN k > 1 AND var_t > 0 THEN (k::float8 / (k - 1)) * (1 - sum_var_x / var_t) END AS reliability,
-      NULL::int AS item_number, NULL::int AS max_marks, NULL::float8 AS p_value, NULL::float8 AS discrimination,
+    SELECT 'form' AS record, language, exam_code, n::int AS n, st::float8 / n::float8 AS mean, sqrt(vt::float8) / n::float8 AS sd,
+      k::int AS k, dichotomous,
+      -- KR-20 / alpha = k (var(T) - sum var(x)) / ((k - 1) var(T)), one division of exact values
+      CASE WHEN k > 1 AND vt > 0 THEN (k * (vt - sum_vx))::float8 / ((k - 1) * vt)::float8 END AS reliability,
+      NULL::int AS item_number, NULL::int AS max_marks, NULL::text AS p_numerator, NULL::text AS p_denominator,
+      NULL::text AS d_numerator, NULL::text AS d_radicand,
       NULL::int AS a, NULL::int AS b, NULL::int AS c, NULL::int AS d, NULL::int AS other, NULL::int AS omitted
     FROM form_stats
     UNION ALL
-    SELECT 'item', language, NULL, n::int, NULL, NULL, NULL, NULL, NULL, item_number, max_marks, p_value, discrimination, a, b, c, d, other, omitted
+    SELECT 'item', language, NULL, n::int, NULL, NULL, NULL, NULL, NULL, item_number, max_marks, p_numerator::text, p_denominator::text,
+      d_numerator::text, d_radicand::text, a, b, c, d, other, omitted
     FROM item_stats
     ORDER BY 1, 2 NULLS FIRST, 10`;
-  const rows: Array<Record<string, unknown>> = await withStatisticsSettings(manager, (tx) => tx.query(sql, params.values));
+  const rows: Array<Record<string, unknown>> = await withStatisticsSettings(manager, (tx) =>
+    tx.query(sql, params.values),
+  );
   const forms: FormStatisticsRow[] = [];
   const items: ItemStatisticsRow[] = [];
   const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -174,17 +185,32 @@ export async function queryItemAnalysis(manager: EntityManager, formIds: readonl
         stdDevScore: sd,
         dichotomous: Boolean(row.dichotomous),
         reliability,
-        standardErrorOfMeasurement: reliability === null || reliability > 1 ? null : sd * Math.sqrt(1 - reliability),
+        standardErrorOfMeasurement:
+          reliability === null || reliability > 1 ? null : sd * Math.sqrt(1 - reliability),
       });
     } else {
+      const pValue = ratioOf(String(row.p_numerator), String(row.p_denominator));
+      const discrimination =
+        row.d_numerator === null ? null : correlationOf(String(row.d_numerator), String(row.d_radicand));
       items.push({
         language,
         itemNumber: Number(row.item_number),
         maxMarks: Number(row.max_marks),
         responses: Number(row.n),
-        pValue: Number(row.p_value),
-        discrimination: num(row.discrimination),
-        optionCounts: [Number(row.a), Number(row.b), Number(row.c), Number(row.d), Number(row.other), Number(row.omitted)],
+        pValue: Number(pValue.numerator) / Number(pValue.denominator),
+        discrimination:
+          discrimination === null
+            ? null
+            : Number(discrimination.numerator) / Math.sqrt(Number(discrimination.radicand)),
+        exact: { pValue, discrimination },
+        optionCounts: [
+          Number(row.a),
+          Number(row.b),
+          Number(row.c),
+          Number(row.d),
+          Number(row.other),
+          Number(row.omitted),
+        ],
       });
     }
   }
