@@ -10,6 +10,7 @@ import { ExamSessionEntity } from './entities/exam-session.entity';
 import { ExamEntity } from './entities/exam.entity';
 import { ExamTables1733100000000 } from './migrations/1733100000000-exam-tables';
 import { ExamReferenceData1733100000001 } from './migrations/1733100000001-exam-reference-data';
+import { CountryCodeFindings1733300000000 } from './migrations/1733300000000-country-code-findings';
 import { ItemResponseEntity } from './entities/item-response.entity';
 import { SittingTransitionEntity } from './entities/sitting-transition.entity';
 import { SittingEntity } from './entities/sitting.entity';
@@ -28,7 +29,7 @@ export const examEntities = [
   ItemResponseEntity,
 ];
 
-// The statistics feature (src/statistics, issue 6) keeps its read model in this database too.
+// The statistics feature (src/statistics) keeps its read model in this database too.
 export const entities = [...eventsEntities, ...examEntities, ...statisticsEntities];
 
 export const migrations = [
@@ -36,6 +37,7 @@ export const migrations = [
   ExamTables1733100000000,
   ExamReferenceData1733100000001,
   ...statisticsMigrations,
+  CountryCodeFindings1733300000000,
 ];
 
 /** For the TypeORM CLI and the drift check: DATABASE_URL names the exam database. */
