@@ -1,0 +1,66 @@
+import { Agent, request } from 'undici';
+import type { Logger } from '@iso20000/service-kit';
+
+/** What went wrong asking the gateway, with the GraphQL error code a page maps to a status. */
+export class GatewayError extends Error {
+  constructor(
+    message: string,
+    /** extensions.code of the first GraphQL error, or UNAVAILABLE when the gateway did not answer. */
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+  }
+}
+
+export interface GatewayClient {
+  query<TData>(query: string, variables: Record<string, unknown>, requestId: string): Promise<TData>;
+  close(): Promise<void>;
+}
+
+interface GraphQLResponse<TData> {
+  data?: TData | null;
+  errors?: Array<{ message: string; extensions?: { code?: unknown } }>;
+}
+
+/** A public client of the gateway (no credentials): keep-alive connections, a timeout per request. */
+export function createGatewayClient(options: {
+  url: string;
+  timeoutMs: number;
+  logger: Logger;
+}): GatewayClient {
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+  return {
+    async query<TData>(query: string, variables: Record<string, unknown>, requestId: string) {
+      let status: number;
+      let body: GraphQLResponse<TData>;
+      try {
+        const response = await request(options.url, {
+          method: 'POST',
+          dispatcher,
+          headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+          body: JSON.stringify({ query, variables }),
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
+        });
+        status = response.statusCode;
+        body = (await response.body.json()) as GraphQLResponse<TData>;
+      } catch (error) {
+        options.logger.warn({ err: error, requestId }, 'gateway did not answer');
+        throw new GatewayError('the gateway did not answer', 'UNAVAILABLE');
+      }
+      const first = body.errors?.[0];
+      if (first) {
+        const code =
+          typeof first.extensions?.code === 'string' ? first.extensions.code : 'INTERNAL_SERVER_ERROR';
+        if (!['BAD_USER_INPUT', 'NOT_FOUND', 'RATE_LIMITED'].includes(code)) {
+          options.logger.error({ requestId, status, errors: body.errors }, 'gateway answered with errors');
+        }
+        throw new GatewayError(first.message, code);
+      }
+      if (!body.data) throw new GatewayError(`the gateway answered ${status} without data`, 'UNAVAILABLE');
+      return body.data;
+    },
+    close: () => dispatcher.close(),
+  };
+}

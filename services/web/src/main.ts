@@ -1,0 +1,28 @@
+import { createLogger, onShutdown, runService } from '@iso20000/service-kit';
+import { loadWebConfig } from './config';
+import { createGatewayClient } from './gateway-client';
+import { createWebServer } from './server';
+
+const logger = createLogger('web', process.env.LOG_LEVEL);
+
+runService(logger, async () => {
+  const config = loadWebConfig();
+  const gateway = createGatewayClient({
+    url: config.GATEWAY_URL,
+    timeoutMs: config.GATEWAY_TIMEOUT_MS,
+    logger,
+  });
+  const server = createWebServer({ config, gateway, logger });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, resolve);
+  });
+  onShutdown('web', async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await gateway.close();
+  });
+  logger.info(
+    { port: config.PORT, gateway: config.GATEWAY_URL, publicBaseUrl: config.publicBaseUrl },
+    'web listening',
+  );
+});
