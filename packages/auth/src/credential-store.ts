@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { ConsumerEvents, type Consumer, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
-import { z } from 'zod';
+import {
+  Events,
+  parseEventEnvelope,
+  streamNameFor,
+  wireSubject,
+  type EventDefinition,
+} from '@iso20000/events';
 import { authenticationUnavailable } from './auth-errors';
 import type { AuthLogger } from './auth-logger';
 import type { CredentialVerifier } from './authenticator';
 import { parseApiKey, secretMatchesHash } from './rcb-credential';
 
-export const CREDENTIAL_ISSUED = 'accreditation.credential.issued';
-export const CREDENTIAL_REVOKED = 'accreditation.credential.revoked';
-export const CREDENTIAL_USED = 'accreditation.credential.used';
+// Kept for callers that named the subjects; the definitions live in the events catalogue.
+export const CREDENTIAL_ISSUED = Events.CredentialIssued.subject;
+export const CREDENTIAL_REVOKED = Events.CredentialRevoked.subject;
+export const CREDENTIAL_USED = Events.CredentialUsed.subject;
 
 export interface CredentialStoreOptions {
   nc: NatsConnection;
@@ -31,36 +38,13 @@ export interface CredentialStore extends CredentialVerifier {
   close(): Promise<void>;
 }
 
-const credentialId = z
-  .guid()
-  .transform((id) => id.toLowerCase());
-const envelopeSchema = z.object({
-  id: z.string().min(1),
-  subject: z.string(),
-  version: z.number().int(),
-  occurredAt: z.string(),
-  requestId: z.string().optional(),
-  payload: z.unknown(),
-});
-const issuedSchema = z.object({
-  credentialId,
-  rcbId: z.string().min(1),
-  secretHash: z
-    .string()
-    .regex(/^[0-9a-fA-F]{64}$/)
-    .transform((hash) => hash.toLowerCase()),
-  label: z.string().nullable().optional(),
-  issuedAt: z.string(),
-});
-const revokedSchema = z.object({ credentialId, rcbId: z.string().min(1), revokedAt: z.string() });
-
 interface KnownCredential {
   rcbId: string;
   secretHash: string;
 }
 
 export function accreditationStreamName(namespace?: string): string {
-  return namespace ? `${namespace.toUpperCase().replace(/[^A-Z0-9_-]/g, '_')}_ACCREDITATION` : 'ACCREDITATION';
+  return streamNameFor(Events.CredentialIssued.subject, namespace);
 }
 
 /**
@@ -72,11 +56,10 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
   const usageIntervalMs = options.usageIntervalMs ?? 60_000;
   const readyTimeoutMs = options.readyTimeoutMs ?? 5_000;
   const retryIntervalMs = options.retryIntervalMs ?? 1_000;
-  const prefix = namespace ? `${namespace}.` : '';
   const streamName = accreditationStreamName(namespace);
-  const issuedSubject = prefix + CREDENTIAL_ISSUED;
-  const revokedSubject = prefix + CREDENTIAL_REVOKED;
-  const usedSubject = prefix + CREDENTIAL_USED;
+  const issuedSubject = wireSubject(Events.CredentialIssued.subject, namespace);
+  const revokedSubject = wireSubject(Events.CredentialRevoked.subject, namespace);
+  const usedSubject = wireSubject(Events.CredentialUsed.subject, namespace);
 
   const active = new Map<string, KnownCredential>();
   // Sticky: an id once revoked stays revoked, even if an issued event for it were replayed later.
@@ -89,7 +72,10 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
     markReady = () => {
       if (isReady) return;
       isReady = true;
-      logger.info({ stream: streamName, credentials: active.size, revoked: revoked.size }, 'credential store caught up');
+      logger.info(
+        { stream: streamName, credentials: active.size, revoked: revoked.size },
+        'credential store caught up',
+      );
       resolve();
     };
   });
@@ -113,37 +99,33 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
     });
   }
 
-  function readEnvelope(message: JsMsg): z.infer<typeof envelopeSchema> | undefined {
+  /** The payload of a credential event as the catalogue defines it, or undefined (logged) if it is not one. */
+  function readEvent<T>(def: EventDefinition<T>, message: JsMsg): T | undefined {
     try {
-      return envelopeSchema.parse(JSON.parse(decoder.decode(message.data)));
+      return parseEventEnvelope(def, JSON.parse(decoder.decode(message.data))).payload;
     } catch (error) {
-      logger.error({ err: error, subject: message.subject, seq: message.seq }, 'skipping a credential event that is not a valid envelope');
+      logger.error(
+        { err: error, subject: message.subject, seq: message.seq },
+        `skipping an invalid ${def.subject} event`,
+      );
       return undefined;
     }
   }
 
   function applyIssued(message: JsMsg): void {
-    const envelope = readEnvelope(message);
-    if (!envelope) return;
-    const parsed = issuedSchema.safeParse(envelope.payload);
-    if (!parsed.success) {
-      logger.error({ err: parsed.error, eventId: envelope.id, seq: message.seq }, 'skipping an invalid credential.issued event');
-      return;
-    }
-    const { credentialId: id, rcbId, secretHash } = parsed.data;
-    if (!revoked.has(id)) active.set(id, { rcbId, secretHash });
+    const issued = readEvent(Events.CredentialIssued, message);
+    if (!issued) return;
+    const id = issued.credentialId.toLowerCase();
+    if (!revoked.has(id))
+      active.set(id, { rcbId: issued.rcbId, secretHash: issued.secretHash.toLowerCase() });
   }
 
   function applyRevoked(message: JsMsg): void {
-    const envelope = readEnvelope(message);
-    if (!envelope) return;
-    const parsed = revokedSchema.safeParse(envelope.payload);
-    if (!parsed.success) {
-      logger.error({ err: parsed.error, eventId: envelope.id, seq: message.seq }, 'skipping an invalid credential.revoked event');
-      return;
-    }
-    revoked.add(parsed.data.credentialId);
-    active.delete(parsed.data.credentialId);
+    const revocation = readEvent(Events.CredentialRevoked, message);
+    if (!revocation) return;
+    const id = revocation.credentialId.toLowerCase();
+    revoked.add(id);
+    active.delete(id);
   }
 
   async function openConsumer(subject: string): Promise<Consumer | undefined> {
@@ -151,12 +133,17 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
       try {
         return await nc.jetstream().consumers.get(streamName, {
           filterSubjects: subject,
-          ...(options.name ? { name_prefix: `${options.name.replace(/[^A-Za-z0-9_-]/g, '_')}_credentials_` } : {}),
+          ...(options.name
+            ? { name_prefix: `${options.name.replace(/[^A-Za-z0-9_-]/g, '_')}_credentials_` }
+            : {}),
         });
       } catch (error) {
         // Accreditation (or ensureStreams) creates the stream; until then, wait rather than create it with our guess of its config.
         if (!waitingLogged) {
-          logger.warn({ err: error, stream: streamName }, 'credential stream not available yet; API keys are refused until it is');
+          logger.warn(
+            { err: error, stream: streamName },
+            'credential stream not available yet; API keys are refused until it is',
+          );
           waitingLogged = true;
         }
         await sleep(retryIntervalMs);
@@ -168,15 +155,25 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
   async function watchStatus(source: ConsumerMessages): Promise<void> {
     for await (const status of await source.status()) {
       if (status.type === ConsumerEvents.StreamNotFound || status.type === ConsumerEvents.HeartbeatsMissed) {
-        logger.warn({ stream: streamName, status: status.type, data: status.data }, 'credential stream interrupted; retrying');
+        logger.warn(
+          { stream: streamName, status: status.type, data: status.data },
+          'credential stream interrupted; retrying',
+        );
       } else {
-        logger.debug({ stream: streamName, status: status.type, data: status.data }, 'credential consumer status');
+        logger.debug(
+          { stream: streamName, status: status.type, data: status.data },
+          'credential consumer status',
+        );
       }
     }
   }
 
   /** Replays one subject from the start and keeps following it; resolves `caughtUp` once the replay is done. */
-  async function follow(subject: string, apply: (message: JsMsg) => void, caughtUp: () => void): Promise<void> {
+  async function follow(
+    subject: string,
+    apply: (message: JsMsg) => void,
+    caughtUp: () => void,
+  ): Promise<void> {
     const follower: (typeof followers)[number] = {};
     followers.push(follower);
     const consumer = await openConsumer(subject);
@@ -188,7 +185,9 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
       messages.stop();
       return;
     }
-    watchStatus(messages).catch((error: unknown) => logger.debug({ err: error }, 'credential status watch ended'));
+    watchStatus(messages).catch((error: unknown) =>
+      logger.debug({ err: error }, 'credential status watch ended'),
+    );
     // num_pending when the consumer was created: nothing to replay means caught up already.
     const info = await consumer.info(true);
     if (info.num_pending === 0) caughtUp();
@@ -213,7 +212,8 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
       if (issuedCaughtUp) markReady();
     }),
   ]).catch((error: unknown) => {
-    if (!closed) logger.error({ err: error, stream: streamName }, 'credential store stopped following the stream');
+    if (!closed)
+      logger.error({ err: error, stream: streamName }, 'credential store stopped following the stream');
   });
 
   async function waitUntilReady(): Promise<void> {
@@ -224,7 +224,8 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
     });
     const outcome = await Promise.race([readyPromise, timeout]);
     clearTimeout(timer);
-    if (outcome === 'timeout') throw authenticationUnavailable('API keys cannot be checked yet; try again shortly');
+    if (outcome === 'timeout')
+      throw authenticationUnavailable('API keys cannot be checked yet; try again shortly');
   }
 
   function publishUsage(id: string): void {
@@ -233,7 +234,13 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
     if (last !== undefined && now - last < usageIntervalMs) return;
     lastUsagePublished.set(id, now);
     const usedAt = new Date(now).toISOString();
-    const envelope = { id: randomUUID(), subject: CREDENTIAL_USED, version: 1, occurredAt: usedAt, payload: { credentialId: id, usedAt } };
+    const envelope = {
+      id: randomUUID(),
+      subject: Events.CredentialUsed.subject,
+      version: Events.CredentialUsed.version,
+      occurredAt: usedAt,
+      payload: { credentialId: id, usedAt },
+    };
     try {
       nc.publish(usedSubject, encoder.encode(JSON.stringify(envelope)));
     } catch (error) {

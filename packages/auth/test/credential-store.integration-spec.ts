@@ -27,8 +27,14 @@ function recordingLogger(): AuthLogger & { entries: LogEntry[] } {
 const silent: AuthLogger = pino({ level: 'silent' });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** RCB ids are uuids on the bus, as accreditation issues them. */
+const rcbIdOf = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, withinMs: number): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  withinMs: number,
+): Promise<T> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     const value = await probe();
@@ -71,17 +77,33 @@ describe('credential store (NATS JetStream)', () => {
   }
 
   function revoke(ns: string, credential: RcbCredential, rcbId: string) {
-    return publish(ns, 'accreditation.credential.revoked', { credentialId: credential.id, rcbId, revokedAt: new Date().toISOString() });
+    return publish(ns, 'accreditation.credential.revoked', {
+      credentialId: credential.id,
+      rcbId,
+      revokedAt: new Date().toISOString(),
+    });
   }
 
-  async function openStore(ns: string, overrides: Partial<Parameters<typeof createCredentialStore>[0]> = {}): Promise<CredentialStore> {
-    const store = await createCredentialStore({ nc, namespace: ns, logger: silent, name: 'auth-test', ...overrides });
+  async function openStore(
+    ns: string,
+    overrides: Partial<Parameters<typeof createCredentialStore>[0]> = {},
+  ): Promise<CredentialStore> {
+    const store = await createCredentialStore({
+      nc,
+      namespace: ns,
+      logger: silent,
+      name: 'auth-test',
+      ...overrides,
+    });
     stores.push(store);
     return store;
   }
 
   beforeAll(async () => {
-    nc = await connect({ servers: process.env.NATS_URL ?? '127.0.0.1:4222', name: 'auth-credential-store-test' });
+    nc = await connect({
+      servers: process.env.NATS_URL ?? '127.0.0.1:4222',
+      name: 'auth-credential-store-test',
+    });
   });
 
   afterEach(async () => {
@@ -102,24 +124,36 @@ describe('credential store (NATS JetStream)', () => {
     const store = await openStore(ns);
     await store.ready();
 
-    await issue(ns, kept, 'rcb-1');
-    await issue(ns, revoked, 'rcb-2');
-    await expect(eventually(() => store.verify(revoked.apiKey), (v) => v !== null, 1_000)).resolves.toEqual({
+    await issue(ns, kept, rcbIdOf(1));
+    await issue(ns, revoked, rcbIdOf(2));
+    await expect(
+      eventually(
+        () => store.verify(revoked.apiKey),
+        (v) => v !== null,
+        1_000,
+      ),
+    ).resolves.toEqual({
       credentialId: revoked.id,
-      rcbId: 'rcb-2',
+      rcbId: rcbIdOf(2),
     });
-    await expect(store.verify(kept.apiKey)).resolves.toEqual({ credentialId: kept.id, rcbId: 'rcb-1' });
+    await expect(store.verify(kept.apiKey)).resolves.toEqual({ credentialId: kept.id, rcbId: rcbIdOf(1) });
 
     const revokedAt = Date.now();
-    await revoke(ns, revoked, 'rcb-2');
-    await expect(eventually(() => store.verify(revoked.apiKey), (v) => v === null, 1_000)).resolves.toBeNull();
+    await revoke(ns, revoked, rcbIdOf(2));
+    await expect(
+      eventually(
+        () => store.verify(revoked.apiKey),
+        (v) => v === null,
+        1_000,
+      ),
+    ).resolves.toBeNull();
     expect(Date.now() - revokedAt).toBeLessThan(1_000);
-    await expect(store.verify(kept.apiKey)).resolves.toEqual({ credentialId: kept.id, rcbId: 'rcb-1' });
+    await expect(store.verify(kept.apiKey)).resolves.toEqual({ credentialId: kept.id, rcbId: rcbIdOf(1) });
 
     // A process started later replays the whole stream: right answers as soon as it is ready, no polling.
     const later = await openStore(ns, { name: 'later' });
     await later.ready();
-    await expect(later.verify(kept.apiKey)).resolves.toEqual({ credentialId: kept.id, rcbId: 'rcb-1' });
+    await expect(later.verify(kept.apiKey)).resolves.toEqual({ credentialId: kept.id, rcbId: rcbIdOf(1) });
     await expect(later.verify(revoked.apiKey)).resolves.toBeNull();
   });
 
@@ -128,11 +162,14 @@ describe('credential store (NATS JetStream)', () => {
     await createStream(ns, stream);
     const credential = generateRcbCredential();
     const stranger = generateRcbCredential();
-    await issue(ns, credential, 'rcb-1');
+    await issue(ns, credential, rcbIdOf(1));
     const store = await openStore(ns);
     await store.ready();
 
-    await expect(store.verify(credential.apiKey)).resolves.toEqual({ credentialId: credential.id, rcbId: 'rcb-1' });
+    await expect(store.verify(credential.apiKey)).resolves.toEqual({
+      credentialId: credential.id,
+      rcbId: rcbIdOf(1),
+    });
     const wrongSecret = `rcbk_${credential.id.replace(/-/g, '')}_${stranger.secret}`;
     await expect(store.verify(wrongSecret)).resolves.toBeNull();
     await expect(store.verify(stranger.apiKey)).resolves.toBeNull();
@@ -144,8 +181,8 @@ describe('credential store (NATS JetStream)', () => {
     await createStream(ns, stream);
     const a = generateRcbCredential();
     const b = generateRcbCredential();
-    await issue(ns, a, 'rcb-1');
-    await issue(ns, b, 'rcb-1');
+    await issue(ns, a, rcbIdOf(1));
+    await issue(ns, b, rcbIdOf(1));
     const usages: unknown[] = [];
     const sub: Subscription = nc.subscribe(`${ns}.accreditation.credential.used`, {
       callback: (_err, msg) => usages.push(JSON.parse(new TextDecoder().decode(msg.data))),
@@ -159,19 +196,31 @@ describe('credential store (NATS JetStream)', () => {
     await store.verify(b.apiKey);
     await store.verify(`rcbk_${b.id.replace(/-/g, '')}_${a.secret}`); // failed verification: not a use
     await nc.flush();
-    await eventually(async () => usages.length, (n) => n >= 2, 1_000);
+    await eventually(
+      async () => usages.length,
+      (n) => n >= 2,
+      1_000,
+    );
     await sleep(100);
     expect(usages).toHaveLength(2);
     expect(usages).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ subject: 'accreditation.credential.used', version: 1, payload: { credentialId: a.id, usedAt: expect.any(String) } }),
+        expect.objectContaining({
+          subject: 'accreditation.credential.used',
+          version: 1,
+          payload: { credentialId: a.id, usedAt: expect.any(String) },
+        }),
         expect.objectContaining({ payload: { credentialId: b.id, usedAt: expect.any(String) } }),
       ]),
     );
 
     await sleep(350);
     await store.verify(a.apiKey);
-    await eventually(async () => usages.length, (n) => n >= 3, 1_000);
+    await eventually(
+      async () => usages.length,
+      (n) => n >= 3,
+      1_000,
+    );
     expect(usages).toHaveLength(3);
     sub.unsubscribe();
   });
@@ -191,11 +240,17 @@ describe('credential store (NATS JetStream)', () => {
     expect(logger.entries.filter((e) => e.level === 'warn')).toHaveLength(1);
 
     await createStream(ns, stream);
-    await issue(ns, credential, 'rcb-9');
+    await issue(ns, credential, rcbIdOf(9));
     await store.ready();
-    await expect(eventually(() => store.verify(credential.apiKey), (v) => v !== null, 2_000)).resolves.toEqual({
+    await expect(
+      eventually(
+        () => store.verify(credential.apiKey),
+        (v) => v !== null,
+        2_000,
+      ),
+    ).resolves.toEqual({
       credentialId: credential.id,
-      rcbId: 'rcb-9',
+      rcbId: rcbIdOf(9),
     });
   });
 
@@ -205,13 +260,21 @@ describe('credential store (NATS JetStream)', () => {
     const logger = recordingLogger();
     const credential = generateRcbCredential();
     await nc.jetstream().publish(`${ns}.accreditation.credential.issued`, 'not json');
-    await publish(ns, 'accreditation.credential.issued', { credentialId: 'not-a-uuid', rcbId: 'rcb-1', secretHash: 'x', issuedAt: 'now' });
-    await publish(ns, 'accreditation.rcb.appointed', { rcbId: 'rcb-1' });
-    await issue(ns, credential, 'rcb-1');
+    await publish(ns, 'accreditation.credential.issued', {
+      credentialId: 'not-a-uuid',
+      rcbId: rcbIdOf(1),
+      secretHash: 'x',
+      issuedAt: 'now',
+    });
+    await publish(ns, 'accreditation.rcb.appointed', { rcbId: rcbIdOf(1) });
+    await issue(ns, credential, rcbIdOf(1));
     const store = await openStore(ns, { logger });
     await store.ready();
 
-    await expect(store.verify(credential.apiKey)).resolves.toEqual({ credentialId: credential.id, rcbId: 'rcb-1' });
+    await expect(store.verify(credential.apiKey)).resolves.toEqual({
+      credentialId: credential.id,
+      rcbId: rcbIdOf(1),
+    });
     expect(logger.entries.filter((e) => e.level === 'error')).toHaveLength(2);
   });
 
@@ -222,15 +285,33 @@ describe('credential store (NATS JetStream)', () => {
     const sentinel = generateRcbCredential();
     const store = await openStore(ns);
     await store.ready();
-    await issue(ns, credential, 'rcb-1');
-    await expect(eventually(() => store.verify(credential.apiKey), (v) => v !== null, 1_000)).resolves.not.toBeNull();
-    await revoke(ns, credential, 'rcb-1');
-    await expect(eventually(() => store.verify(credential.apiKey), (v) => v === null, 1_000)).resolves.toBeNull();
+    await issue(ns, credential, rcbIdOf(1));
+    await expect(
+      eventually(
+        () => store.verify(credential.apiKey),
+        (v) => v !== null,
+        1_000,
+      ),
+    ).resolves.not.toBeNull();
+    await revoke(ns, credential, rcbIdOf(1));
+    await expect(
+      eventually(
+        () => store.verify(credential.apiKey),
+        (v) => v === null,
+        1_000,
+      ),
+    ).resolves.toBeNull();
 
-    await issue(ns, credential, 'rcb-1');
+    await issue(ns, credential, rcbIdOf(1));
     // Issued events are applied in stream order: once the sentinel is known, the re-issue has been seen.
-    await issue(ns, sentinel, 'rcb-1');
-    await expect(eventually(() => store.verify(sentinel.apiKey), (v) => v !== null, 1_000)).resolves.not.toBeNull();
+    await issue(ns, sentinel, rcbIdOf(1));
+    await expect(
+      eventually(
+        () => store.verify(sentinel.apiKey),
+        (v) => v !== null,
+        1_000,
+      ),
+    ).resolves.not.toBeNull();
     await expect(store.verify(credential.apiKey)).resolves.toBeNull();
 
     const later = await openStore(ns, { name: 'later' });
@@ -243,7 +324,7 @@ describe('credential store (NATS JetStream)', () => {
     const { ns, stream } = namespace();
     await createStream(ns, stream);
     const credential = generateRcbCredential();
-    await issue(ns, credential, 'rcb-5');
+    await issue(ns, credential, rcbIdOf(5));
     const store = await openStore(ns);
     await store.ready();
     const auth = createAuthenticator({ devSecret: 'unused-in-this-test', credentials: store });
@@ -251,16 +332,18 @@ describe('credential store (NATS JetStream)', () => {
     await expect(auth.authenticate(`ApiKey ${credential.apiKey}`)).resolves.toEqual({
       role: 'rcb_integration',
       subject: `credential:${credential.id}`,
-      rcbId: 'rcb-5',
+      rcbId: rcbIdOf(5),
       credentialId: credential.id,
     });
 
-    await revoke(ns, credential, 'rcb-5');
+    await revoke(ns, credential, rcbIdOf(5));
     const outcome = await eventually(
-      () => auth.authenticate(`ApiKey ${credential.apiKey}`).then(
-        () => 'admitted',
-        (error: unknown) => (error instanceof GraphQLError ? `${error.extensions.code}: ${error.message}` : String(error)),
-      ),
+      () =>
+        auth.authenticate(`ApiKey ${credential.apiKey}`).then(
+          () => 'admitted',
+          (error: unknown) =>
+            error instanceof GraphQLError ? `${error.extensions.code}: ${error.message}` : String(error),
+        ),
       (value) => value !== 'admitted',
       1_000,
     );

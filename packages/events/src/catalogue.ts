@@ -272,7 +272,8 @@ export const Events = {
     z.object({
       credentialId: id,
       rcbId: id,
-      secretHash: z.string().min(16).max(512),
+      /** sha256 hex of the secret (the verifier compares hashes, never secrets). */
+      secretHash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected the sha256 hex of the secret'),
       label: z.string().trim().min(1).max(200).nullable(),
       issuedAt: instant,
     }),
@@ -283,6 +284,16 @@ export const Events = {
     'accreditation.credential.revoked',
     1,
     z.object({ credentialId: id, rcbId: id, revokedAt: instant }),
+  ),
+
+  /**
+   * A verifier accepted an RCB integration credential (at most one per credential per minute and
+   * process). Published on core NATS: losing one only makes `lastUsedAt` a little older.
+   */
+  CredentialUsed: defineEvent(
+    'accreditation.credential.used',
+    1,
+    z.object({ credentialId: id, usedAt: instant }),
   ),
 
   /** A certification in the public registry changed (issued, surveillance, suspension, transfer...). */

@@ -24,15 +24,19 @@ export interface EventHandlerContext<T> {
   logger: Logger;
 }
 
-export interface EventConsumerOptions<T> {
+/** What a handler whose effect is outside the database gets: no transaction to write with. */
+export interface ExternalEffectContext<T> {
+  envelope: EventEnvelope<T>;
+  logger: Logger;
+}
+
+interface CommonConsumerOptions {
   dataSource: DataSource;
   nc: NatsConnection;
   namespace?: string;
   logger: Logger;
   /** Durable consumer name, unique per service and purpose, e.g. `certificate-issue-on-release`. */
   durableName: string;
-  event: EventDefinition<T>;
-  handle: (payload: T, context: EventHandlerContext<T>) => Promise<void>;
   /** Failed deliveries before the message goes to the dead letter (default 5). */
   maxDeliver?: number;
   /** Redelivery delays after a failed delivery (default 1 s doubling up to 60 s). */
@@ -42,6 +46,26 @@ export interface EventConsumerOptions<T> {
   /** Messages buffered per pull (default 20). */
   batchSize?: number;
 }
+
+/** The default: the effect is written with the handler's transaction, together with the inbox row. */
+export interface InTransactionConsumerOptions<T> extends CommonConsumerOptions {
+  event: EventDefinition<T>;
+  effect?: 'in-transaction';
+  handle: (payload: T, context: EventHandlerContext<T>) => Promise<void>;
+}
+
+/**
+ * For effects outside the database (a cache, a push to clients, a call to another system): the inbox
+ * is checked before and written after the effect succeeds, so a crash in between repeats the effect
+ * once more. The effect must therefore be idempotent on `envelope.id`.
+ */
+export interface ExternalEffectConsumerOptions<T> extends CommonConsumerOptions {
+  event: EventDefinition<T>;
+  effect: 'outside-database';
+  handle: (payload: T, context: ExternalEffectContext<T>) => Promise<void>;
+}
+
+export type EventConsumerOptions<T> = InTransactionConsumerOptions<T> | ExternalEffectConsumerOptions<T>;
 
 /** What a service needs to run its consumers, whatever their event type: `EventConsumerControl[]`. */
 export interface EventConsumerControl {
@@ -249,18 +273,7 @@ export class EventConsumer<T> implements EventConsumerControl {
       subject: envelope.subject,
     });
     try {
-      await this.options.dataSource.transaction(async (manager) => {
-        const inserted = (await manager.query(
-          `INSERT INTO "inbox_event" ("consumer", "event_id") VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING "event_id"`,
-          [durableName, envelope.id],
-        )) as unknown[];
-        if (inserted.length === 0) {
-          // the server redelivered (or the producer published twice) an event already handled
-          eventLogger.debug('event already processed; skipped');
-          return;
-        }
-        await this.options.handle(envelope.payload, { manager, envelope, logger: eventLogger });
-      });
+      await this.handleOnce(envelope, eventLogger);
     } catch (err) {
       if (deliveries >= this.maxDeliver) {
         await this.deadLetter(msg, raw, envelope.id, err);
@@ -272,6 +285,34 @@ export class EventConsumer<T> implements EventConsumerControl {
       return;
     }
     msg.ack();
+  }
+
+  private async handleOnce(envelope: EventEnvelope<T>, eventLogger: Logger): Promise<void> {
+    const { durableName, dataSource } = this.options;
+    const recordInInbox = `INSERT INTO "inbox_event" ("consumer", "event_id") VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING "event_id"`;
+    if (this.options.effect === 'outside-database') {
+      const seen = (await dataSource.query(
+        `SELECT 1 FROM "inbox_event" WHERE "consumer" = $1 AND "event_id" = $2`,
+        [durableName, envelope.id],
+      )) as unknown[];
+      if (seen.length > 0) {
+        eventLogger.debug('event already processed; skipped');
+        return;
+      }
+      await this.options.handle(envelope.payload, { envelope, logger: eventLogger });
+      await dataSource.query(recordInInbox, [durableName, envelope.id]);
+      return;
+    }
+    const { handle } = this.options;
+    await dataSource.transaction(async (manager) => {
+      const inserted = (await manager.query(recordInInbox, [durableName, envelope.id])) as unknown[];
+      if (inserted.length === 0) {
+        // the server redelivered (or the producer published twice) an event already handled
+        eventLogger.debug('event already processed; skipped');
+        return;
+      }
+      await handle(envelope.payload, { manager, envelope, logger: eventLogger });
+    });
   }
 
   private async deadLetter(

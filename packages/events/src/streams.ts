@@ -9,10 +9,11 @@ import {
   type NatsConnection,
   type StreamConfig,
 } from 'nats';
+import { SUBGRAPH_SERVICES, streamOf, type SubgraphServiceName } from '@iso20000/topology';
 
 /** The services that publish events; each owns one stream named after it. */
-export const PRODUCERS = ['exam', 'accreditation', 'certificate', 'registry'] as const;
-export type Producer = (typeof PRODUCERS)[number];
+export const PRODUCERS = SUBGRAPH_SERVICES;
+export type Producer = SubgraphServiceName;
 
 const DEAD_LETTER_TOKEN = 'dlq';
 const DEAD_LETTER_STREAM = 'DEAD_LETTER';
@@ -62,7 +63,7 @@ export function streamNameFor(subject: string, namespace?: string): string {
   if (!(PRODUCERS as readonly string[]).includes(producer)) {
     throw new Error(`subject "${subject}" does not belong to a producer stream (${PRODUCERS.join(', ')})`);
   }
-  return streamName(producer.toUpperCase(), namespace);
+  return streamName(streamOf(producer as Producer), namespace);
 }
 
 export function deadLetterStreamName(namespace?: string): string {
@@ -81,7 +82,7 @@ export function streamConfigs(namespace?: string): Partial<StreamConfig>[] {
   return [
     ...PRODUCERS.map((producer) => ({
       ...common,
-      name: streamName(producer.toUpperCase(), namespace),
+      name: streamName(streamOf(producer), namespace),
       subjects: [wireSubject(`${producer}.>`, namespace)],
       description: `Events published by the ${producer} service`,
     })),

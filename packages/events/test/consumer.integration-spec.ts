@@ -158,6 +158,38 @@ describe('idempotent event consumers', () => {
     expect(inbox).toEqual([{ consumer: durable }]);
   });
 
+  it('runs an effect outside the database once per event, retried until it succeeds', async () => {
+    const durable = 'webhook-fan-out';
+    const effects: string[] = [];
+    let failures = 1;
+    const envelope = envelopeFor(Events.CredentialUsed, validPayloads().CredentialUsed);
+    await publishRaw(envelope.subject, JSON.stringify(envelope));
+    await publishRaw(envelope.subject, JSON.stringify(envelope));
+    const consumer = new EventConsumer({
+      dataSource: db.dataSource,
+      nc,
+      namespace,
+      logger,
+      durableName: durable,
+      event: Events.CredentialUsed,
+      effect: 'outside-database',
+      handle: async (_payload, { envelope: received }) => {
+        if (failures-- > 0) throw new Error('receiver answered 503');
+        effects.push(received.id);
+      },
+      retryBackoff: fastRetries,
+      ackWaitMs: 2000,
+    });
+    running.push(consumer);
+    await consumer.start();
+    await drained(Events.CredentialUsed, durable);
+    expect(effects).toEqual([envelope.id]);
+    const inbox = await db.dataSource.query(`SELECT consumer FROM inbox_event WHERE event_id = $1`, [
+      envelope.id,
+    ]);
+    expect(inbox).toEqual([{ consumer: durable }]);
+  });
+
   it('retries a failed handler and keeps only the effect of the attempt that succeeded', async () => {
     const durable = 'certificate-revoke-on-void';
     let attempts = 0;

@@ -1,4 +1,4 @@
-import { decodeCursorAs, DomainRefusal, encodeCursor, pageInMemory, toConnection } from '../src';
+import { decodeCursorAs, DomainRefusal, encodeCursor, pageInMemory, toConnection, type Connection } from '../src';
 
 describe('connections', () => {
   const items = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id }));
@@ -12,7 +12,7 @@ describe('connections', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page = pageInMemory(items, { first: 2, after });
+      const page: Connection<{ id: string }> = pageInMemory(items, { first: 2, after });
       seen.push(...page.edges.map((e) => e.node.id));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;

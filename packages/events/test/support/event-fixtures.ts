@@ -83,11 +83,12 @@ export function validPayloads(): { [K in keyof typeof Events]: PayloadOf<(typeof
     CredentialIssued: {
       credentialId: randomUUID(),
       rcbId: randomUUID(),
-      secretHash: 'sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+      secretHash: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
       label: 'bulk upload job',
       issuedAt: now(),
     },
     CredentialRevoked: { credentialId: randomUUID(), rcbId: randomUUID(), revokedAt: now() },
+    CredentialUsed: { credentialId: randomUUID(), usedAt: now() },
     CertificationChanged: {
       certificationId: randomUUID(),
       rcbId: randomUUID(),
