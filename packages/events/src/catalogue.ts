@@ -1,3 +1,4 @@
+import { ATO_STATUSES, EXAM_CODES, RCB_STATUSES } from '@iso20000/scheme';
 import { z } from 'zod';
 
 /**
@@ -103,27 +104,13 @@ const countryCode = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha
 /** A language tag as the exam service records it (e.g. `en`, `pt-BR`, `zh-Hans`). */
 const language = z.string().trim().min(2).max(35);
 
-export const ExamCode = z.enum(['FOUNDATION', 'PRACTITIONER', 'AUDITOR']);
+export const ExamCode = z.enum(EXAM_CODES);
 export type ExamCode = z.infer<typeof ExamCode>;
 
-export const AtoStatus = z.enum([
-  'APPLIED',
-  'UNDER_ASSESSMENT',
-  'ACCREDITED',
-  'REJECTED',
-  'SUSPENDED',
-  'WITHDRAWN',
-]);
+export const AtoStatus = z.enum(ATO_STATUSES);
 export type AtoStatus = z.infer<typeof AtoStatus>;
 
-export const RcbStatus = z.enum([
-  'APPLIED',
-  'UNDER_ASSESSMENT',
-  'APPOINTED',
-  'REJECTED',
-  'SUSPENDED',
-  'WITHDRAWN',
-]);
+export const RcbStatus = z.enum(RCB_STATUSES);
 export type RcbStatus = z.infer<typeof RcbStatus>;
 
 export const CertificateDeliveryFormat = z.enum(['ELECTRONIC_ONLY', 'PAPER_AND_ELECTRONIC']);

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'scheme',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
