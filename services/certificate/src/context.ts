@@ -2,7 +2,7 @@ import type { BaseContext } from '@iso20000/service-kit';
 import type { DataSource } from 'typeorm';
 import type { CertificateIssuer } from './credentials/issuer';
 import type { Loaders } from './loaders';
-import type { RateLimiter } from './use-cases/rate-limit';
+import type { RateLimiter } from './rate-limit';
 
 export interface ServiceContext extends BaseContext {
   dataSource: DataSource;

@@ -13,6 +13,7 @@ import { VoidedSittingEntity } from './entities/voided-sitting.entity';
 import { CertificateTables1732600000000 } from './migrations/1732600000000-certificate-tables';
 import { HardCopyPrices1732600000001 } from './migrations/1732600000001-hard-copy-prices';
 import { CertificateListIndexes1732600000002 } from './migrations/1732600000002-certificate-list-indexes';
+import { CountryCodeFindings1732600000003 } from './migrations/1732600000003-country-code-findings';
 
 export const entities = [
   ...eventsEntities,
@@ -32,6 +33,7 @@ export const migrations = [
   CertificateTables1732600000000,
   HardCopyPrices1732600000001,
   CertificateListIndexes1732600000002,
+  CountryCodeFindings1732600000003,
 ];
 
 // For the TypeORM CLI and the drift check: the service's own database.

@@ -2,30 +2,29 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   assembleService,
+  IntervalWorker,
   type AssembledService,
   type Authenticates,
-  type BackgroundWorker,
   type BaseContext,
   type IncomingGraphQLRequest,
   type Logger,
 } from '@iso20000/service-kit';
-import type { OutboxRelay } from '@iso20000/events';
 import { parse } from 'graphql';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import type { z } from 'zod';
+import { issueStillPendingCertificates } from './commands/issue-pending-certificates';
 import type { certificateConfigShape } from './config';
 import type { ServiceContext } from './context';
 import { publicUrls } from './credentials/credential-documents';
 import { loadSigningKey, type CertificateIssuer } from './credentials/issuer';
 import { jwksOf } from './credentials/signing-key';
+import { signedStatusList } from './credentials/status-lists';
 import { parseHolidayList } from './domain/business-days';
 import { createCertificateConsumers } from './events/certificate-consumers';
 import { createLoaders } from './loaders';
+import { PostgresRateLimiter, rateLimitClientKey } from './rate-limit';
 import { resolvers } from './resolvers';
-import { issueStillPendingCertificates } from './use-cases/issue-certificate';
-import { PostgresRateLimiter, rateLimitClientKey } from './use-cases/rate-limit';
-import { signedStatusList } from './use-cases/status-lists';
 
 export const typeDefs = parse(readFileSync(join(__dirname, 'schema.graphql'), 'utf8'));
 
@@ -38,9 +37,15 @@ export interface CertificateServiceDeps {
   config: z.infer<z.ZodObject<typeof certificateConfigShape>>;
   /** Tests may pass their own; otherwise JWTs + RCB credentials replicated from accreditation. */
   authenticator?: Authenticates;
-  /** How often certificates left pending are retried and idle rate-limit buckets forgotten (default 60 s). */
-  sweepIntervalMs?: number;
 }
+
+/** What the unique constraints mean to a client, should a write ever run into one. */
+const uniqueViolations = {
+  UQ_certificate_sitting: 'This sitting already has a certificate.',
+  UQ_certificate_number: 'This certificate number is already taken; try again.',
+  UQ_certificate_status_list_index: 'This status list entry is already taken; try again.',
+  UQ_badge_certificate: 'The badge of this certificate is already claimed.',
+};
 
 export interface CertificateService extends AssembledService<ServiceContext> {
   issuer: CertificateIssuer;
@@ -81,15 +86,23 @@ export async function buildService(deps: CertificateServiceDeps): Promise<Certif
     typeDefs,
     resolvers,
     contextFor,
+    uniqueViolations,
     workers: (relay) => [
       ...createCertificateConsumers({ dataSource, nc, namespace, logger, issuer }),
-      pendingIssuanceSweep({
-        dataSource,
-        issuer,
-        rateLimiter,
+      // Retries certificates left pending and forgets idle rate-limit buckets.
+      new IntervalWorker({
+        name: 'certificate-pending-issuance',
+        intervalMs: config.CERTIFICATE_SWEEP_INTERVAL_MS,
         logger,
-        relay,
-        intervalMs: deps.sweepIntervalMs,
+        runAtStart: false,
+        run: async () => {
+          const issued = await issueStillPendingCertificates(dataSource, issuer, logger);
+          await rateLimiter
+            .forgetIdleClients()
+            .catch((err: unknown) => logger.warn({ err }, 'could not forget idle rate-limit buckets'));
+          relay.kick();
+          return { issued };
+        },
       }),
     ],
   });
@@ -106,35 +119,5 @@ export async function buildService(deps: CertificateServiceDeps): Promise<Certif
     ...assembled,
     issuer,
     routes,
-  };
-}
-
-/** Retries certificates left pending and forgets idle rate-limit buckets, on a timer. */
-function pendingIssuanceSweep(deps: {
-  dataSource: DataSource;
-  issuer: CertificateIssuer;
-  rateLimiter: PostgresRateLimiter;
-  logger: Logger;
-  relay: OutboxRelay;
-  intervalMs?: number;
-}): BackgroundWorker {
-  const { dataSource, issuer, rateLimiter, logger, relay } = deps;
-  let sweep: NodeJS.Timeout | null = null;
-  const sweepOnce = async () => {
-    await issueStillPendingCertificates(dataSource, issuer, logger);
-    await rateLimiter
-      .forgetIdleClients()
-      .catch((err: unknown) => logger.warn({ err }, 'could not forget idle rate-limit buckets'));
-    relay.kick();
-  };
-  return {
-    start() {
-      sweep = setInterval(() => void sweepOnce(), deps.intervalMs ?? 60_000);
-      sweep.unref();
-    },
-    async stop() {
-      if (sweep) clearInterval(sweep);
-      sweep = null;
-    },
   };
 }

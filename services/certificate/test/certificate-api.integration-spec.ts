@@ -6,7 +6,8 @@ import { verifySignedCredential, verifyCertificateOffline } from '../src/credent
 import { fromPrivateKey, jwksOf } from '../src/credentials/signing-key';
 import { loadSigningKey } from '../src/credentials/issuer';
 import { CertificateEntity } from '../src/entities/certificate.entity';
-import { issueStillPendingCertificates, recordReleasedPass } from '../src/use-cases/issue-certificate';
+import { recordReleasedPass } from '../src/commands/issue-certificate';
+import { issueStillPendingCertificates } from '../src/commands/issue-pending-certificates';
 import { generateKeyPairSync } from 'node:crypto';
 import {
   analyst,

@@ -5,7 +5,7 @@ import { verifyCertificateOffline } from '../src/credentials/sign-credential';
 import { jwksOf } from '../src/credentials/signing-key';
 import { CertificateEntity } from '../src/entities/certificate.entity';
 import { HardCopyOrderEntity } from '../src/entities/hard-copy-order.entity';
-import { signedStatusList } from '../src/use-cases/status-lists';
+import { signedStatusList } from '../src/credentials/status-lists';
 import {
   candidateViewer,
   publicViewer,

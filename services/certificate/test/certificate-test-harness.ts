@@ -14,7 +14,7 @@ import { loadCertificateConfig } from '../src/config';
 import type { ServiceContext } from '../src/context';
 import { entities, migrations } from '../src/data-source';
 import { buildService, type CertificateService } from '../src/server';
-import { recordReleasedPass } from '../src/use-cases/issue-certificate';
+import { recordReleasedPass } from '../src/commands/issue-certificate';
 import type { CertificateEntity } from '../src/entities/certificate.entity';
 
 export const logger = createLogger('certificate-test', 'silent');
@@ -79,6 +79,7 @@ export const testEnv = (url: string, extra: Record<string, string> = {}) => ({
   CERTIFICATE_PUBLIC_HOLIDAYS: '2026-12-25,2026-12-28',
   VERIFY_RATE_LIMIT_BURST: '5',
   VERIFY_RATE_LIMIT_PER_MINUTE: '1',
+  CERTIFICATE_SWEEP_INTERVAL_MS: '3600000',
   ...extra,
 });
 
@@ -97,7 +98,6 @@ export async function startCertificateHarness(
         ...deps,
         config: loadCertificateConfig(testEnv(env.DATABASE_URL)),
         authenticator: { authenticate: async () => ({ role: 'public', subject: null }) },
-        sweepIntervalMs: 3_600_000,
       }),
   });
   const { db, service } = h;

@@ -43,11 +43,6 @@ export function transitionHardCopyOrder(
   };
 }
 
-/** An order still alive: a second ORIGINAL is refused while one of these exists. */
-export function isOpenOrFulfilled(status: HardCopyOrderStatus): boolean {
-  return status !== 'CANCELLED';
-}
-
 /**
  * ORIGINAL: the first paper copy, refused when one is already ordered. REPLACEMENT: for a copy
  * that was lost, allowed only once a copy was dispatched and no other order is still in progress.

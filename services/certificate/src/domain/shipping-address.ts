@@ -1,11 +1,9 @@
-/** Where a hard copy is posted. Same shape as the catalogue's PostalAddress, so ATO addresses fit. */
-export interface ShippingAddress {
-  recipientName: string;
-  lines: string[];
-  city: string;
-  postalCode: string | null;
-  country: string;
-}
+import type { PostalAddress } from '@iso20000/events';
+import { DomainRefusal, parseCountryCode, parseOptionalText, parseText } from '@iso20000/service-kit';
+import { INPUT_LIMITS } from '../limits';
+
+/** Where a hard copy is posted: the catalogue's PostalAddress, so ATO addresses fit. */
+export type ShippingAddress = PostalAddress;
 
 export type AddressCheck =
   { ok: true; address: ShippingAddress } | { ok: false; field: string; message: string };
@@ -45,26 +43,25 @@ const POSTAL_CODE_FORMATS: Record<string, { pattern: RegExp; example: string }> 
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
 
-function isKnownCountry(code: string): boolean {
-  if (!/^[A-Z]{2}$/.test(code) || code === 'ZZ') return false;
-  return regionNames.of(code) !== code;
+type Checked<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
+
+/** A service-kit parse as a result naming the field, so the whole address is checked in one place. */
+function checked<T>(field: string, parse: () => T): Checked<T> {
+  try {
+    return { ok: true, value: parse() };
+  } catch (error) {
+    if (error instanceof DomainRefusal) return { ok: false, field, message: error.message };
+    throw error;
+  }
 }
 
-function text(
-  value: string,
-  field: string,
-  max: number,
-): { ok: true; value: string } | { ok: false; field: string; message: string } {
-  const trimmed = value.trim();
-  if (!trimmed) return { ok: false, field, message: `${field} must not be empty` };
-  if (trimmed.length > max)
-    return { ok: false, field, message: `${field} must be at most ${max} characters` };
-  return { ok: true, value: trimmed };
+function text(value: string, field: string, max: number): Checked<string> {
+  return checked(field, () => parseText(value, { field, max }));
 }
 
 /** Validates and normalizes (trimmed, upper-case country and postal code) a shipping address. */
 export function validateShippingAddress(input: ShippingAddress): AddressCheck {
-  const recipientName = text(input.recipientName, 'recipientName', 300);
+  const recipientName = text(input.recipientName, 'recipientName', INPUT_LIMITS.recipientName);
   if (!recipientName.ok) return recipientName;
   if (input.lines.length < 1 || input.lines.length > 5) {
     return {
@@ -75,21 +72,20 @@ export function validateShippingAddress(input: ShippingAddress): AddressCheck {
   }
   const lines: string[] = [];
   for (const [i, line] of input.lines.entries()) {
-    const checked = text(line, `lines[${i}]`, 300);
-    if (!checked.ok) return checked;
-    lines.push(checked.value);
+    const checkedLine = text(line, `lines[${i}]`, INPUT_LIMITS.addressLine);
+    if (!checkedLine.ok) return checkedLine;
+    lines.push(checkedLine.value);
   }
-  const city = text(input.city, 'city', 200);
+  const city = text(input.city, 'city', INPUT_LIMITS.city);
   if (!city.ok) return city;
-  const country = input.country.trim().toUpperCase();
-  if (!isKnownCountry(country)) {
-    return {
-      ok: false,
-      field: 'country',
-      message: `country must be an ISO 3166-1 alpha-2 code such as GB or NL, got "${input.country}"`,
-    };
-  }
-  const postalCode = input.postalCode?.trim().toUpperCase() || null;
+  const countryCode = checked('country', () => parseCountryCode(input.country, 'country'));
+  if (!countryCode.ok) return countryCode;
+  const country = countryCode.value;
+  const postal = checked('postalCode', () =>
+    parseOptionalText(input.postalCode, { field: 'postalCode', max: INPUT_LIMITS.postalCode }),
+  );
+  if (!postal.ok) return postal;
+  const postalCode = postal.value?.toUpperCase() ?? null;
   if (postalCode === null && !WITHOUT_POSTAL_CODES.has(country)) {
     return {
       ok: false,
@@ -98,8 +94,6 @@ export function validateShippingAddress(input: ShippingAddress): AddressCheck {
     };
   }
   if (postalCode !== null) {
-    if (postalCode.length > 40)
-      return { ok: false, field: 'postalCode', message: 'postalCode must be at most 40 characters' };
     const format = POSTAL_CODE_FORMATS[country];
     if (format && !format.pattern.test(postalCode)) {
       return {

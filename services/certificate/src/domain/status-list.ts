@@ -32,3 +32,11 @@ export function isRevokedInStatusList(bits: Buffer, index: number): boolean {
   }
   return (bits[index >> 3] & (0x80 >> (index & 7))) !== 0;
 }
+
+/** Certificates are spread over lists of 131,072 entries: list n holds indexes (n-1)*L .. n*L-1. */
+export function statusListEntry(globalIndex: number): { statusList: number; statusListIndex: number } {
+  return {
+    statusList: Math.floor(globalIndex / STATUS_LIST_LENGTH) + 1,
+    statusListIndex: globalIndex % STATUS_LIST_LENGTH,
+  };
+}

@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { conflict, notFound } from '@iso20000/service-kit';
-import { requireHolder } from '../authorization';
+import { parseId, refuse } from '@iso20000/service-kit';
+import { requireHolder } from '../access';
+import { claimCertificateBadge } from '../commands/claim-certificate-badge';
 import { EXAM_TITLES, publicUrls } from '../credentials/credential-documents';
 import { badgeEmbeds } from '../domain/badge-embed';
-import { BadgeEntity } from '../entities/badge.entity';
+import { verificationOf } from '../domain/verification';
 import type { Resolvers } from '../generated/graphql';
-import { verificationOf } from '../use-cases/verify-certificate';
 import { currentCredential } from './certificate.resolvers';
-import { isUuid, requireId } from './input';
 import type { BadgeParent } from './parents';
 import type { ServiceContext } from '../context';
 
@@ -15,8 +13,7 @@ export const badgeResolvers: Resolvers = {
   Query: {
     // Public: a badge's id is long and random, and the page shows only what the certificate shows.
     async certificateBadge(_parent, { id }, context) {
-      if (!isUuid(id)) return null;
-      const badge = await context.loaders.badgeById.load(id.toLowerCase());
+      const badge = await context.loaders.badgeById.load(parseId(id, 'id'));
       if (!badge) return null;
       const certificate = await context.loaders.certificateById.load(badge.certificateId);
       return certificate ? { badge, certificate } : null;
@@ -25,22 +22,10 @@ export const badgeResolvers: Resolvers = {
 
   Mutation: {
     async claimCertificateBadge(_parent, { certificateId }, context) {
-      const certificate = await context.loaders.certificateById.load(requireId(certificateId, 'certificate'));
-      if (!certificate) throw notFound(`No certificate ${certificateId}`);
+      const certificate = await context.loaders.certificateById.load(parseId(certificateId, 'certificateId'));
+      if (!certificate) throw refuse.notFound(`No certificate ${certificateId}`);
       requireHolder(context.viewer, certificate);
-      if (certificate.status !== 'ISSUED') {
-        throw conflict(
-          `Certificate ${certificate.number} is ${certificate.status}; a badge can be claimed for an issued certificate only.`,
-        );
-      }
-      // Claiming twice (a double click) returns the badge already claimed.
-      await context.dataSource.query(
-        `INSERT INTO "badge" ("id", "certificate_id", "claimed_at") VALUES ($1, $2, now()) ON CONFLICT ("certificate_id") DO NOTHING`,
-        [randomUUID(), certificate.id],
-      );
-      const badge = await context.dataSource
-        .getRepository(BadgeEntity)
-        .findOneByOrFail({ certificateId: certificate.id });
+      const badge = await claimCertificateBadge(context.dataSource, { certificate });
       return { badge, certificate };
     },
   },

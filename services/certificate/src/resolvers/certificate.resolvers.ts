@@ -1,38 +1,43 @@
-import { isSchemeStaff, requireRole, requireSchemeStaff } from '@iso20000/auth';
-import { badUserInput, clampPageSize, forbidden, notFound, rateLimited } from '@iso20000/service-kit';
+import {
+  decodeCursorAs,
+  knownIds,
+  pageInMemory,
+  paginate,
+  parseId,
+  parseText,
+  refuse,
+  toConnection,
+  clampPageSize,
+} from '@iso20000/service-kit';
 import { decodeJwt } from 'jose';
-import { canSeeCertificate, requireCertificateAccess } from '../authorization';
+import {
+  canSeeCertificate,
+  certificateListAto,
+  requireCandidateCertificatesReader,
+  requireCertificateAccess,
+  requireStaff,
+  visibleCertificates,
+} from '../access';
+import { correctCertificateHolderName } from '../commands/correct-certificate-holder-name';
+import { revokeCertificate } from '../commands/revoke-certificate';
+import { verifyCertificate } from '../commands/verify-certificate';
 import { EXAM_TITLES, publicUrls } from '../credentials/credential-documents';
 import { jwksOf } from '../credentials/signing-key';
+import { signedStatusList } from '../credentials/status-lists';
 import { toCalendarDate } from '../domain/business-days';
 import { parseCertificateNumber } from '../domain/certificate-number';
+import { statusListEntry } from '../domain/status-list';
 import { CertificateEntity } from '../entities/certificate.entity';
 import type { Resolvers } from '../generated/graphql';
 import type { ServiceContext } from '../context';
-import { correctHolderName } from '../use-cases/correct-holder-name';
-import { revokeCertificate } from '../use-cases/revoke-certificate';
-import { signedStatusList, statusListEntry } from '../use-cases/status-lists';
-import { verifyCertificateNumber } from '../use-cases/verify-certificate';
-import { isUuid, requireId, requireText } from './input';
-import { connectionOf, keysetAfter, MAX_PAGE_SIZE, pageInMemory } from './pagination';
+import { INPUT_LIMITS, MAX_PAGE_SIZE, MAX_STATUS_LISTS } from '../limits';
 import type { CredentialParent } from './parents';
 
 const day = (instant: Date | null) => (instant ? toCalendarDate(instant) : null);
 
-async function visibleCertificate(
-  context: ServiceContext,
-  certificate: CertificateEntity | null,
-): Promise<CertificateEntity | null> {
-  if (!certificate) return null;
-  requireCertificateAccess(context.viewer, certificate);
-  return certificate;
-}
-
-async function loadForStaff(context: ServiceContext, id: string): Promise<CertificateEntity> {
-  requireSchemeStaff(context.viewer);
-  const certificate = await context.loaders.certificateById.load(requireId(id, 'certificate'));
-  if (!certificate) throw notFound(`No certificate ${id}`);
-  return certificate;
+/** A number as typed by a person: at most INPUT_LIMITS.certificateNumber characters, no control characters. */
+function certificateNumberText(number: string): string {
+  return parseText(number, { field: 'number', max: INPUT_LIMITS.certificateNumber, min: 0 });
 }
 
 /** The signed credential of the certificate's current version (null while pending). */
@@ -46,47 +51,38 @@ export async function currentCredential(
   return current ? { jwt: current.credentialJwt, statusListIndex: certificate.statusListIndex } : null;
 }
 
-const MAX_STATUS_LISTS = 10_000;
-
 export const certificateResolvers: Resolvers = {
   Query: {
-    async verifyCertificate(_parent, { number }, context) {
-      const decision = await context.rateLimiter.take(context.rateLimitKey);
-      if (!decision.allowed) {
-        throw rateLimited(
-          `Too many verifications from this client; try again in ${decision.retryAfterSeconds} seconds.`,
-          {
-            retryAfterSeconds: decision.retryAfterSeconds,
-          },
-        );
-      }
-      return verifyCertificateNumber(number, (n) => context.loaders.certificateByNumber.load(n));
-    },
+    verifyCertificate: (_parent, { number }, context) =>
+      verifyCertificate(
+        {
+          rateLimiter: context.rateLimiter,
+          findByNumber: (n) => context.loaders.certificateByNumber.load(n),
+        },
+        { number: certificateNumberText(number), clientKey: context.rateLimitKey },
+      ),
 
     async certificate(_parent, { id }, context) {
-      if (!isUuid(id)) return null;
-      return visibleCertificate(context, await context.loaders.certificateById.load(id.toLowerCase()));
+      const certificate = await context.loaders.certificateById.load(parseId(id, 'id'));
+      if (!certificate) return null;
+      requireCertificateAccess(context.viewer, certificate);
+      return certificate;
     },
 
     async certificateByNumber(_parent, { number }, context) {
-      const parsed = parseCertificateNumber(number);
-      if (!parsed.ok) throw badUserInput(parsed.message, { field: 'number' });
-      return visibleCertificate(context, await context.loaders.certificateByNumber.load(parsed.number));
+      const parsed = parseCertificateNumber(certificateNumberText(number));
+      if (!parsed.ok) throw refuse.badInput(parsed.message, { field: 'number' });
+      const certificate = await context.loaders.certificateByNumber.load(parsed.number);
+      if (!certificate) return null;
+      requireCertificateAccess(context.viewer, certificate);
+      return certificate;
     },
 
     async certificates(_parent, { filter, first, after }, context) {
-      const { viewer } = context;
-      requireRole(viewer, 'scheme_staff', 'ato_staff');
+      const scope = certificateListAto(context.viewer, filter?.atoId ?? null);
+      const atoId = scope === null ? null : parseId(scope, 'filter.atoId');
       const size = clampPageSize(first, MAX_PAGE_SIZE);
-      let atoId = filter?.atoId ?? null;
-      if (viewer.role === 'ato_staff') {
-        if (atoId !== null && atoId !== viewer.atoId)
-          throw forbidden("ATO staff see only their own ATO's certificates");
-        atoId = viewer.atoId ?? null;
-        if (!atoId) throw forbidden('This ATO staff account names no ATO');
-      }
-      if (atoId !== null && !isUuid(atoId))
-        throw badUserInput(`filter.atoId ${atoId} is not an ATO id`, { field: 'filter.atoId' });
+      // Newest first: (created_at, id) descending, served by the indexes that end in those columns.
       const query = context.dataSource
         .getRepository(CertificateEntity)
         .createQueryBuilder('c')
@@ -96,25 +92,32 @@ export const certificateResolvers: Resolvers = {
       if (atoId) query.andWhere('c.atoId = :atoId', { atoId });
       if (filter?.status) query.andWhere('c.status = :status', { status: filter.status });
       if (filter?.examCode) query.andWhere('c.examCode = :examCode', { examCode: filter.examCode });
-      const cursor = keysetAfter(after);
-      if (cursor) query.andWhere('(c.created_at, c.id) < (:at::timestamptz, :id::uuid)', cursor);
-      return connectionOf(await query.getMany(), size, (c) => [c.createdAt.toISOString(), c.id]);
+      const cursor = decodeCursorAs(after, ['instant', 'uuid']);
+      if (cursor) {
+        query.andWhere('(c.created_at, c.id) < (:at::timestamptz, :id::uuid)', {
+          at: cursor[0],
+          id: cursor[1],
+        });
+      }
+      return toConnection(await query.getMany(), size, (c) => [c.createdAt.toISOString(), c.id]);
     },
 
     async overdueCertificates(_parent, { first, after }, context) {
-      requireSchemeStaff(context.viewer);
-      const size = clampPageSize(first, MAX_PAGE_SIZE);
+      requireStaff(context.viewer);
       const query = context.dataSource
         .getRepository(CertificateEntity)
         .createQueryBuilder('c')
         .where(`c.status = 'PENDING'`)
-        .andWhere('c.dueOn < :today', { today: toCalendarDate(new Date()) })
-        .orderBy('c.dueOn', 'ASC')
-        .addOrderBy('c.id', 'ASC')
-        .limit(size + 1);
-      const cursor = keysetAfter(after);
-      if (cursor) query.andWhere('(c.due_on, c.id) > (:at::date, :id::uuid)', cursor);
-      return connectionOf(await query.getMany(), size, (c) => [c.dueOn, c.id]);
+        .andWhere('c.dueOn < :today', { today: toCalendarDate(new Date()) });
+      return paginate(
+        query,
+        [
+          { sql: '"c"."due_on"', cast: 'date', orderBy: 'c.dueOn', value: (c) => c.dueOn },
+          { sql: '"c"."id"', cast: 'uuid', orderBy: 'c.id', value: (c) => c.id },
+        ],
+        { first, after },
+        { max: MAX_PAGE_SIZE },
+      );
     },
 
     certificateIssuerKeys(_parent, _args, context) {
@@ -124,7 +127,7 @@ export const certificateResolvers: Resolvers = {
     async certificateStatusList(_parent, { list }, context) {
       const number = list ?? 1;
       if (!Number.isInteger(number) || number < 1 || number > MAX_STATUS_LISTS) {
-        throw badUserInput(`list must be a status list number from 1 to ${MAX_STATUS_LISTS}`, {
+        throw refuse.badInput(`list must be a status list number from 1 to ${MAX_STATUS_LISTS}`, {
           field: 'list',
         });
       }
@@ -133,31 +136,23 @@ export const certificateResolvers: Resolvers = {
   },
 
   Mutation: {
-    async correctCertificateHolderName(_parent, { input }, context) {
-      const certificate = await loadForStaff(context, input.certificateId);
-      const holderName = requireText(input.holderName, 'holderName', 300);
-      const reason = requireText(input.reason, 'reason', 2000);
-      return context.dataSource.transaction((manager) =>
-        correctHolderName(
-          manager,
-          certificate.id,
-          holderName,
-          reason,
-          context.viewer.subject,
-          context.issuer,
-        ),
-      );
+    correctCertificateHolderName(_parent, { input }, context) {
+      requireStaff(context.viewer);
+      return correctCertificateHolderName(context.dataSource, context.issuer, {
+        certificateId: parseId(input.certificateId, 'input.certificateId'),
+        holderName: parseText(input.holderName, { field: 'holderName', max: INPUT_LIMITS.holderName }),
+        reason: parseText(input.reason, { field: 'reason', max: INPUT_LIMITS.reason, multiline: true }),
+        correctedBy: context.viewer.subject,
+      });
     },
 
-    async revokeCertificate(_parent, { input }, context) {
-      const certificate = await loadForStaff(context, input.certificateId);
-      const reason = requireText(input.reason, 'reason', 2000);
-      return context.dataSource.transaction((manager) =>
-        revokeCertificate(manager, certificate.id, reason, new Date(), {
-          requestId: context.requestId,
-          alreadyRevoked: 'conflict',
-        }),
-      );
+    revokeCertificate(_parent, { input }, context) {
+      requireStaff(context.viewer);
+      return revokeCertificate(context.dataSource, {
+        certificateId: parseId(input.certificateId, 'input.certificateId'),
+        reason: parseText(input.reason, { field: 'reason', max: INPUT_LIMITS.reason, multiline: true }),
+        requestId: context.requestId,
+      });
     },
   },
 
@@ -166,9 +161,8 @@ export const certificateResolvers: Resolvers = {
       const ref = reference as { id?: string; number?: string };
       let certificate: CertificateEntity | null = null;
       if (ref.id !== undefined) {
-        certificate = isUuid(ref.id)
-          ? await context.loaders.certificateById.load(ref.id.toLowerCase())
-          : null;
+        const [id] = knownIds([ref.id]);
+        certificate = id ? await context.loaders.certificateById.load(id) : null;
       } else if (ref.number !== undefined) {
         const parsed = parseCertificateNumber(ref.number);
         certificate = parsed.ok ? await context.loaders.certificateByNumber.load(parsed.number) : null;
@@ -198,7 +192,9 @@ export const certificateResolvers: Resolvers = {
       return badge ? { badge, certificate } : null;
     },
     async hardCopyOrders(certificate, args, context) {
-      return pageInMemory(await context.loaders.hardCopyOrdersByCertificateId.load(certificate.id), args);
+      return pageInMemory(await context.loaders.hardCopyOrdersByCertificateId.load(certificate.id), args, {
+        max: MAX_PAGE_SIZE,
+      });
     },
   },
 
@@ -212,25 +208,19 @@ export const certificateResolvers: Resolvers = {
   Candidate: {
     __resolveReference: (reference) => ({ id: (reference as { id: string }).id }),
     async certificates(candidate, args, context) {
-      const { viewer } = context;
-      requireRole(viewer, 'candidate', 'ato_staff', 'scheme_staff');
-      if (viewer.role === 'candidate' && viewer.candidateId !== candidate.id) {
-        throw forbidden('Candidates see only their own certificates');
-      }
-      const all = isUuid(candidate.id)
-        ? await context.loaders.certificatesByCandidateId.load(candidate.id.toLowerCase())
-        : [];
-      // ATO staff: only the certificates earned through their ATO.
-      const visible = isSchemeStaff(viewer) ? all : all.filter((c) => canSeeCertificate(viewer, c));
-      return pageInMemory(visible, args);
+      requireCandidateCertificatesReader(context.viewer, candidate.id);
+      const [candidateId] = knownIds([candidate.id]);
+      const all = candidateId ? await context.loaders.certificatesByCandidateId.load(candidateId) : [];
+      return pageInMemory(visibleCertificates(context.viewer, all), args, { max: MAX_PAGE_SIZE });
     },
   },
 
   Sitting: {
     __resolveReference: (reference) => ({ id: (reference as { id: string }).id }),
     async certificate(sitting, _args, context) {
-      if (!isUuid(sitting.id)) return null;
-      const certificate = await context.loaders.certificateBySittingId.load(sitting.id.toLowerCase());
+      const [sittingId] = knownIds([sitting.id]);
+      if (!sittingId) return null;
+      const certificate = await context.loaders.certificateBySittingId.load(sittingId);
       return certificate && canSeeCertificate(context.viewer, certificate) ? certificate : null;
     },
   },

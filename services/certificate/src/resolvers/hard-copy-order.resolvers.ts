@@ -1,14 +1,30 @@
-import { requireRole, requireSchemeStaff } from '@iso20000/auth';
-import { badUserInput, clampPageSize, forbidden, notFound } from '@iso20000/service-kit';
-import { requireCertificateAccess, requireHolder } from '../authorization';
+import {
+  clampPageSize,
+  decodeCursorAs,
+  parseId,
+  parseText,
+  refuse,
+  toConnection,
+} from '@iso20000/service-kit';
+import {
+  hardCopyCanceller,
+  hardCopyOrderScope,
+  requireCertificateAccess,
+  requireHolder,
+  requireStaff,
+} from '../access';
+import { cancelHardCopyOrder } from '../commands/cancel-hard-copy-order';
+import { markHardCopyDispatched } from '../commands/mark-hard-copy-dispatched';
+import { markHardCopyPrinted } from '../commands/mark-hard-copy-printed';
+import { orderHardCopy } from '../commands/order-hard-copy';
+import { provideHardCopyShippingAddress } from '../commands/provide-hard-copy-shipping-address';
+import { recordHardCopyPayment } from '../commands/record-hard-copy-payment';
 import { validateShippingAddress, type ShippingAddress } from '../domain/shipping-address';
-import { HardCopyOrderEntity } from '../entities/hard-copy-order.entity';
 import type { CertificateEntity } from '../entities/certificate.entity';
+import { HardCopyOrderEntity } from '../entities/hard-copy-order.entity';
 import type { HardCopyShippingAddressInput, Resolvers } from '../generated/graphql';
+import { INPUT_LIMITS, MAX_PAGE_SIZE } from '../limits';
 import type { ServiceContext } from '../context';
-import { changeHardCopyOrder, orderHardCopy } from '../use-cases/hard-copy-orders';
-import { requireId, requireText } from './input';
-import { connectionOf, keysetAfter, MAX_PAGE_SIZE } from './pagination';
 
 function shippingAddressFrom(input: HardCopyShippingAddressInput): ShippingAddress {
   const checked = validateShippingAddress({
@@ -19,118 +35,116 @@ function shippingAddressFrom(input: HardCopyShippingAddressInput): ShippingAddre
     country: input.country,
   });
   if (!checked.ok)
-    throw badUserInput(`shippingAddress.${checked.field}: ${checked.message}`, {
+    throw refuse.badInput(`shippingAddress.${checked.field}: ${checked.message}`, {
       field: `shippingAddress.${checked.field}`,
     });
   return checked.address;
 }
 
+/** The order and its certificate, which decides who may act on it. */
 async function loadOrder(
   context: ServiceContext,
   orderId: string,
 ): Promise<{ order: HardCopyOrderEntity; certificate: CertificateEntity }> {
   const order = await context.dataSource
     .getRepository(HardCopyOrderEntity)
-    .findOneBy({ id: requireId(orderId, 'hard copy order') });
+    .findOneBy({ id: parseId(orderId, 'orderId') });
   const certificate = order ? await context.loaders.certificateById.load(order.certificateId) : null;
-  if (!order || !certificate) throw notFound(`No hard copy order ${orderId}`);
+  if (!order || !certificate) throw refuse.notFound(`No hard copy order ${orderId}`);
   return { order, certificate };
-}
-
-async function staffChange(
-  context: ServiceContext,
-  orderId: string,
-  change: Parameters<typeof changeHardCopyOrder>[2],
-  fields: Partial<HardCopyOrderEntity> = {},
-) {
-  requireSchemeStaff(context.viewer);
-  const id = requireId(orderId, 'hard copy order');
-  return context.dataSource.transaction((manager) => changeHardCopyOrder(manager, id, change, fields));
 }
 
 export const hardCopyOrderResolvers: Resolvers = {
   Query: {
     async hardCopyOrders(_parent, { status, first, after }, context) {
-      const { viewer } = context;
-      requireRole(viewer, 'scheme_staff', 'ato_staff', 'candidate');
+      const scope = hardCopyOrderScope(context.viewer);
       const size = clampPageSize(first, MAX_PAGE_SIZE);
+      // Newest first: (created_at, id) descending.
       const query = context.dataSource
         .getRepository(HardCopyOrderEntity)
         .createQueryBuilder('o')
         .orderBy('o.createdAt', 'DESC')
         .addOrderBy('o.id', 'DESC')
         .limit(size + 1);
-      if (viewer.role === 'ato_staff') {
-        if (!viewer.atoId) throw forbidden('This ATO staff account names no ATO');
+      if ('atoId' in scope) {
         query.innerJoin('certificate', 'c', 'c.id = o.certificate_id AND c.ato_id = :atoId', {
-          atoId: viewer.atoId,
+          atoId: scope.atoId,
         });
-      } else if (viewer.role === 'candidate') {
-        if (!viewer.candidateId) throw forbidden('This candidate account names no candidate');
+      } else if ('candidateId' in scope) {
         query.innerJoin('certificate', 'c', 'c.id = o.certificate_id AND c.candidate_id = :candidateId', {
-          candidateId: viewer.candidateId,
+          candidateId: scope.candidateId,
         });
       }
       if (status) query.andWhere('o.status = :status', { status });
-      const cursor = keysetAfter(after);
-      if (cursor) query.andWhere('(o.created_at, o.id) < (:at::timestamptz, :id::uuid)', cursor);
-      return connectionOf(await query.getMany(), size, (o) => [o.createdAt.toISOString(), o.id]);
+      const cursor = decodeCursorAs(after, ['instant', 'uuid']);
+      if (cursor) {
+        query.andWhere('(o.created_at, o.id) < (:at::timestamptz, :id::uuid)', {
+          at: cursor[0],
+          id: cursor[1],
+        });
+      }
+      return toConnection(await query.getMany(), size, (o) => [o.createdAt.toISOString(), o.id]);
     },
   },
 
   Mutation: {
     async orderCertificateHardCopy(_parent, { input }, context) {
       const certificate = await context.loaders.certificateById.load(
-        requireId(input.certificateId, 'certificate'),
+        parseId(input.certificateId, 'input.certificateId'),
       );
-      if (!certificate) throw notFound(`No certificate ${input.certificateId}`);
+      if (!certificate) throw refuse.notFound(`No certificate ${input.certificateId}`);
       requireHolder(context.viewer, certificate);
-      const address = shippingAddressFrom(input.shippingAddress);
-      return context.dataSource.transaction((manager) =>
-        orderHardCopy(manager, certificate, input.kind ?? 'ORIGINAL', address),
-      );
+      return orderHardCopy(context.dataSource, {
+        certificate,
+        kind: input.kind ?? 'ORIGINAL',
+        shippingAddress: shippingAddressFrom(input.shippingAddress),
+      });
     },
 
     async provideHardCopyShippingAddress(_parent, { orderId, shippingAddress }, context) {
       const { order, certificate } = await loadOrder(context, orderId);
       requireHolder(context.viewer, certificate);
-      if (order.recipient !== 'CANDIDATE')
-        throw forbidden('This copy is sent to the ATO; its address comes from the ATO');
-      const address = shippingAddressFrom(shippingAddress);
-      return context.dataSource.transaction((manager) =>
-        changeHardCopyOrder(manager, order.id, 'PROVIDE_ADDRESS', { shippingAddress: address }),
-      );
+      return provideHardCopyShippingAddress(context.dataSource, {
+        orderId: order.id,
+        shippingAddress: shippingAddressFrom(shippingAddress),
+      });
     },
 
-    recordHardCopyPayment: (_parent, { orderId, paymentReference }, context) =>
-      staffChange(context, orderId, 'RECORD_PAYMENT', {
-        paymentReference: requireText(paymentReference, 'paymentReference', 200),
-      }),
+    recordHardCopyPayment(_parent, { orderId, paymentReference }, context) {
+      requireStaff(context.viewer);
+      return recordHardCopyPayment(context.dataSource, {
+        orderId: parseId(orderId, 'orderId'),
+        paymentReference: parseText(paymentReference, {
+          field: 'paymentReference',
+          max: INPUT_LIMITS.paymentReference,
+        }),
+      });
+    },
 
-    markHardCopyPrinted: (_parent, { orderId }, context) => staffChange(context, orderId, 'MARK_PRINTED'),
+    markHardCopyPrinted(_parent, { orderId }, context) {
+      requireStaff(context.viewer);
+      return markHardCopyPrinted(context.dataSource, { orderId: parseId(orderId, 'orderId') });
+    },
 
-    markHardCopyDispatched: (_parent, { orderId, trackingReference }, context) =>
-      staffChange(context, orderId, 'MARK_DISPATCHED', {
-        trackingReference: requireText(trackingReference, 'trackingReference', 200),
-      }),
+    markHardCopyDispatched(_parent, { orderId, trackingReference }, context) {
+      requireStaff(context.viewer);
+      return markHardCopyDispatched(context.dataSource, {
+        orderId: parseId(orderId, 'orderId'),
+        trackingReference: parseText(trackingReference, {
+          field: 'trackingReference',
+          max: INPUT_LIMITS.trackingReference,
+        }),
+      });
+    },
 
     async cancelHardCopyOrder(_parent, { orderId, reason }, context) {
-      const { viewer } = context;
       const { order, certificate } = await loadOrder(context, orderId);
-      const cancellationReason = requireText(reason, 'reason', 2000);
-      let guard: ((locked: HardCopyOrderEntity) => void) | undefined;
-      if (viewer.role !== 'scheme_staff') {
-        requireHolder(viewer, certificate);
-        // The holder may withdraw an order nobody has paid for yet; after that, staff decide.
-        guard = (locked) => {
-          if (locked.status !== 'PENDING_PAYMENT' && locked.status !== 'AWAITING_ADDRESS') {
-            throw forbidden(`This order is ${locked.status}; ask scheme staff to cancel it`);
-          }
-        };
-      }
-      return context.dataSource.transaction((manager) =>
-        changeHardCopyOrder(manager, order.id, 'CANCEL', { cancellationReason }, guard),
-      );
+      const by = hardCopyCanceller(context.viewer, certificate);
+      return cancelHardCopyOrder(context.dataSource, {
+        orderId: order.id,
+        reason: parseText(reason, { field: 'reason', max: INPUT_LIMITS.reason, multiline: true }),
+        by,
+      });
     },
   },
 

@@ -1,16 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { buildStatusListCredential, publicUrls } from '../credentials/credential-documents';
-import type { CertificateIssuer } from '../credentials/issuer';
-import { signCredential } from '../credentials/sign-credential';
 import { encodeStatusList, STATUS_LIST_LENGTH } from '../domain/status-list';
-
-/** Certificates are spread over lists of 131,072 entries: list n holds indexes (n-1)*L .. n*L-1. */
-export function statusListEntry(globalIndex: number): { statusList: number; statusListIndex: number } {
-  return {
-    statusList: Math.floor(globalIndex / STATUS_LIST_LENGTH) + 1,
-    statusListIndex: globalIndex % STATUS_LIST_LENGTH,
-  };
-}
+import { buildStatusListCredential, publicUrls } from './credential-documents';
+import type { CertificateIssuer } from './issuer';
+import { signCredential } from './sign-credential';
 
 export interface SignedStatusList {
   id: string;

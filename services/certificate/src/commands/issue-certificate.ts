@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Events, recordEvent, type PayloadOf } from '@iso20000/events';
 import type { Logger } from '@iso20000/service-kit';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { issuanceDueOn } from '../domain/business-days';
 import { generateCertificateNumber } from '../domain/certificate-number';
 import { buildCertificateCredential } from '../credentials/credential-documents';
 import type { CertificateIssuer } from '../credentials/issuer';
 import { signCredential } from '../credentials/sign-credential';
-import { statusListEntry } from './status-lists';
+import { statusListEntry } from '../domain/status-list';
+import { AtoDeliveryPreferenceEntity } from '../entities/ato-delivery-preference.entity';
 import { CertificateVersionEntity } from '../entities/certificate-version.entity';
 import { CertificateEntity } from '../entities/certificate.entity';
+import { HardCopyOrderEntity } from '../entities/hard-copy-order.entity';
 import { VoidedSittingEntity } from '../entities/voided-sitting.entity';
-import { createAutomaticHardCopyOrder } from './hard-copy-orders';
+import { newOrder, priceOf } from './hard-copy-order-steps';
 
 export type SittingReleased = PayloadOf<typeof Events.ExamSittingReleased>;
 
@@ -150,30 +152,28 @@ export async function issuePendingCertificate(
   );
 }
 
-/** Retries certificates left pending (e.g. signing failed); each in its own transaction. */
-export async function issueStillPendingCertificates(
-  dataSource: DataSource,
-  issuer: CertificateIssuer,
-  logger: Logger,
-): Promise<number> {
-  let issued = 0;
-  for (;;) {
-    const done = await dataSource
-      .transaction(async (manager) => {
-        // SKIP LOCKED: several instances sweep without waiting for each other.
-        const rows = (await manager.query(
-          `SELECT "id" FROM "certificate" WHERE "status" = 'PENDING' ORDER BY "due_on", "id" LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        )) as { id: string }[];
-        if (rows.length === 0) return true;
-        const certificate = await manager.findOneByOrFail(CertificateEntity, { id: rows[0].id });
-        await issuePendingCertificate(manager, certificate, issuer);
-        return false;
-      })
-      .catch((err: unknown) => {
-        logger.error({ err }, 'sweep of pending certificates failed');
-        return true;
-      });
-    if (done) return issued;
-    issued++;
-  }
+/**
+ * The ATO asked for paper and electronic: the paper copy is ordered with the certificate, paid by
+ * the ATO's course. Sent to the ATO (its address is known) or to the candidate (who gives theirs).
+ */
+async function createAutomaticHardCopyOrder(
+  manager: EntityManager,
+  certificate: CertificateEntity,
+): Promise<HardCopyOrderEntity | null> {
+  if (!certificate.atoId) return null;
+  const preference = await manager.findOneBy(AtoDeliveryPreferenceEntity, { atoId: certificate.atoId });
+  if (!preference || preference.format !== 'PAPER_AND_ELECTRONIC') return null;
+  const toAto = preference.recipient === 'ATO' && preference.atoAddress !== null;
+  const now = new Date();
+  const order = newOrder(certificate, await priceOf(manager, 'ORIGINAL'), {
+    origin: 'ATO_DELIVERY_PREFERENCE',
+    recipient: toAto ? 'ATO' : 'CANDIDATE',
+    status: toAto ? 'PAID' : 'AWAITING_ADDRESS',
+    shippingAddress: toAto ? preference.atoAddress : null,
+    paidBy: 'ATO',
+    paidAt: toAto ? now : null,
+    createdAt: now,
+  });
+  await manager.insert(HardCopyOrderEntity, order);
+  return order;
 }

@@ -1,12 +1,23 @@
 import { EXAM_TITLES } from '../credentials/credential-documents';
-import { parseCertificateNumber } from '../domain/certificate-number';
 import type { CertificateEntity } from '../entities/certificate.entity';
-import type { CertificateVerification } from '../generated/graphql';
+import { parseCertificateNumber, type ExamCode } from './certificate-number';
+
+/** What verification answers the public (the schema's CertificateVerification). */
+export interface CertificateVerificationAnswer {
+  status: 'VALID' | 'REVOKED' | 'NOT_FOUND' | 'INVALID_NUMBER';
+  number: string;
+  message: string;
+  holderName?: string | null;
+  examCode?: ExamCode | null;
+  examTitle?: string | null;
+  issuedOn?: string | null;
+  revokedOn?: string | null;
+}
 
 const day = (instant: Date | null) => (instant ? instant.toISOString().slice(0, 10) : null);
 
 /** The public answer about a certificate number: only what the certificate itself shows. */
-export function verificationOf(certificate: CertificateEntity): CertificateVerification {
+export function verificationOf(certificate: CertificateEntity): CertificateVerificationAnswer {
   const printed = {
     number: certificate.number,
     holderName: certificate.holderName,
@@ -34,7 +45,7 @@ export function verificationOf(certificate: CertificateEntity): CertificateVerif
 export async function verifyCertificateNumber(
   input: string,
   findIssued: (number: string) => Promise<CertificateEntity | null>,
-): Promise<CertificateVerification> {
+): Promise<CertificateVerificationAnswer> {
   const parsed = parseCertificateNumber(input);
   if (!parsed.ok)
     return { status: 'INVALID_NUMBER', number: input.trim().slice(0, 64), message: parsed.message };
