@@ -1,25 +1,31 @@
 import { availableParallelism } from 'node:os';
 import { baseServiceConfig, loadConfig } from '@iso20000/service-kit';
+import { DEFAULT_PORTS, SUBGRAPH_SERVICES, type SubgraphServiceName } from '@iso20000/topology';
 import { z } from 'zod';
 
-const subgraphUrl = (port: number) => z.string().url().default(`http://127.0.0.1:${port}/graphql`);
+const subgraphUrl = (service: SubgraphServiceName) =>
+  z.string().url().default(`http://127.0.0.1:${DEFAULT_PORTS[service]}/graphql`);
+
+/** The variable that tells the gateway where a subgraph listens: EXAM_URL, REGISTRY_URL ... */
+export const subgraphUrlVariable = <S extends SubgraphServiceName>(service: S) =>
+  `${service.toUpperCase()}_URL` as `${Uppercase<S>}_URL`;
 
 export const gatewayConfigShape = {
   NODE_ENV: baseServiceConfig.NODE_ENV,
   LOG_LEVEL: baseServiceConfig.LOG_LEVEL,
-  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORTS.gateway),
   NATS_URL: baseServiceConfig.NATS_URL,
   EVENTS_NAMESPACE: baseServiceConfig.EVENTS_NAMESPACE,
   AUTH_DEV_SECRET: baseServiceConfig.AUTH_DEV_SECRET,
   AUTH_JWKS_URL: baseServiceConfig.AUTH_JWKS_URL,
   AUTH_ISSUER: baseServiceConfig.AUTH_ISSUER,
   AUTH_AUDIENCE: baseServiceConfig.AUTH_AUDIENCE,
-  EXAM_URL: subgraphUrl(4001),
-  ACCREDITATION_URL: subgraphUrl(4002),
-  CERTIFICATE_URL: subgraphUrl(4003),
-  REGISTRY_URL: subgraphUrl(4004),
+  EXAM_URL: subgraphUrl('exam'),
+  ACCREDITATION_URL: subgraphUrl('accreditation'),
+  CERTIFICATE_URL: subgraphUrl('certificate'),
+  REGISTRY_URL: subgraphUrl('registry'),
   SUPERGRAPH_PATH: z.string().optional(),
-  /** Operation limits: deeper, costlier or more aliased operations are refused before planning. */
+  /** Operation limits: deeper, costlier or more aliased operations are refused before planning (README). */
   GATEWAY_MAX_DEPTH: z.coerce.number().int().positive().default(12),
   GATEWAY_MAX_COST: z.coerce.number().int().positive().default(20_000),
   GATEWAY_MAX_ALIASES: z.coerce.number().int().positive().default(20),
@@ -46,6 +52,13 @@ export const gatewayConfigShape = {
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env) =>
   loadConfig(gatewayConfigShape, env);
+
+/** Where each subgraph listens. */
+export function subgraphUrls(config: GatewayConfig): Record<SubgraphServiceName, string> {
+  return Object.fromEntries(
+    SUBGRAPH_SERVICES.map((service) => [service, config[subgraphUrlVariable(service)]]),
+  ) as Record<SubgraphServiceName, string>;
+}
 
 /** One worker per core in production (the gateway is CPU-bound); a single process in development and tests. */
 export function gatewayWorkerCount(

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type BaseContext as ApolloBaseContext } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -11,6 +11,8 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Viewer } from '@iso20000/auth';
+import { isSubgraphService } from '@iso20000/topology';
+import type { GraphQLFormattedError } from 'graphql';
 import {
   maskInternalError,
   type Authenticates,
@@ -20,21 +22,15 @@ import {
   requestIdFrom,
   unauthenticatedContextError,
 } from '@iso20000/service-kit';
-import type { GatewayConfig } from './config';
+import { subgraphUrls, type GatewayConfig } from './config';
+import { SubgraphAnswers, type GatewayContext } from './context';
+import { costLimitPlugin } from './cost';
+import { GATEWAY_CODES, subgraphAnswersPlugin, asSubgraphSaidIt } from './subgraph-answers';
 import { SubgraphClient, SubgraphDataSource } from './subgraph-client';
 import { SubgraphRouteTable } from './subgraph-routes';
 import { subgraphShortcut } from './subgraph-shortcut';
 
-export interface GatewayContext extends ApolloBaseContext {
-  requestId: string;
-  viewer: Viewer;
-  /** Forwarded as-is: each subgraph verifies the credential itself. */
-  authorization?: string;
-  clientAddress?: string;
-}
-
-export const SUBGRAPH_NAMES = ['exam', 'accreditation', 'certificate', 'registry'] as const;
-export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+export type { GatewayContext } from './context';
 
 export function defaultSupergraphPath(): string {
   return join(__dirname, '..', 'supergraph.graphql');
@@ -50,18 +46,14 @@ export interface BuildGatewayOptions {
 export function buildGateway({ config, authenticator, logger, supergraphSdl }: BuildGatewayOptions) {
   const production = config.NODE_ENV === 'production';
   const sdl = supergraphSdl ?? readFileSync(config.SUPERGRAPH_PATH ?? defaultSupergraphPath(), 'utf8');
-  const urls: Record<SubgraphName, string> = {
-    exam: config.EXAM_URL,
-    accreditation: config.ACCREDITATION_URL,
-    certificate: config.CERTIFICATE_URL,
-    registry: config.REGISTRY_URL,
-  };
+  const urls = subgraphUrls(config);
   const client = new SubgraphClient(config.GATEWAY_SUBGRAPH_KEEP_ALIVE);
   const routes = config.GATEWAY_SUBGRAPH_ROUTES ? SubgraphRouteTable.fromSupergraph(sdl) : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: sdl,
     experimental_approximateQueryPlanStoreMiB: config.GATEWAY_QUERY_PLAN_CACHE_MIB,
-    buildService: ({ name, url }) => new SubgraphDataSource(urls[name as SubgraphName] ?? url ?? '', client),
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource(name, (isSubgraphService(name) ? urls[name] : url) ?? '', client, logger),
     // Every plan teaches the route table whether its operation can go to one subgraph as written.
     experimental_didResolveQueryPlan: routes
       ? ({ queryPlan, requestContext }) => {
@@ -75,13 +67,21 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
 
   const armor = new ApolloArmor({
     maxDepth: { n: config.GATEWAY_MAX_DEPTH },
-    costLimit: { maxCost: config.GATEWAY_MAX_COST },
+    // The cost limit needs the request's variables (a page size passed as $first): src/cost.ts.
+    costLimit: { enabled: false },
     maxAliases: { n: config.GATEWAY_MAX_ALIASES },
     maxTokens: { n: config.GATEWAY_MAX_TOKENS },
     maxDirectives: { n: 50 },
     blockFieldSuggestion: { enabled: production },
   });
   const protection = armor.protect();
+  /** Every error a client gets, on either path: internal ones masked, the gateway's own codes kept. */
+  const formatError = (formatted: GraphQLFormattedError, error: unknown = formatted) => {
+    const visible = asSubgraphSaidIt(formatted, error);
+    return GATEWAY_CODES.has(String(visible.extensions?.code))
+      ? visible
+      : maskInternalError(visible, error, logger, production);
+  };
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -91,6 +91,8 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
     validationRules: protection.validationRules,
     plugins: [
       ...(protection.plugins as never[]),
+      costLimitPlugin(config.GATEWAY_MAX_COST),
+      subgraphAnswersPlugin(formatError),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
@@ -98,7 +100,7 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
-    formatError: (formatted, error) => maskInternalError(formatted, error, logger, production),
+    formatError,
   });
 
   const context = async (request: IncomingGraphQLRequest): Promise<GatewayContext> => {
@@ -111,11 +113,25 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
     } catch (error) {
       throw unauthenticatedContextError(error instanceof Error ? error.message : 'invalid credentials');
     }
-    return { requestId, viewer, authorization, clientAddress: request.remoteAddress };
+    return {
+      requestId,
+      viewer,
+      authorization,
+      clientAddress: request.remoteAddress,
+      subgraphAnswers: new SubgraphAnswers(),
+    };
   };
 
   const shortcut: HttpShortcut | undefined = routes
-    ? subgraphShortcut({ routes, client, urls, context, logger, production })
+    ? subgraphShortcut({
+        routes,
+        client,
+        urls,
+        context,
+        logger,
+        formatError,
+        maxCost: config.GATEWAY_MAX_COST,
+      })
     : undefined;
 
   return {

@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { REQUEST_ID_HEADER } from '@iso20000/service-kit';
-import { GraphQLError } from 'graphql';
+import { REQUEST_ID_HEADER, type Logger } from '@iso20000/service-kit';
+import type { GraphQLFormattedError } from 'graphql';
 import { Pool } from 'undici';
-import type { GatewayContext } from './gateway';
+import type { GatewayContext } from './context';
+import { unavailableError } from './subgraph-answers';
 
 export interface SubgraphResponse {
   status: number;
@@ -79,65 +80,80 @@ export function forwardedHeaders(context: Partial<GatewayContext>): Record<strin
 }
 
 /**
- * Executes the fetches of a query plan. Does what RemoteGraphQLDataSource does for a gateway without
- * APQ (the same error for a non-2xx answer, the subgraph's cache-control hint applied to the
- * response's cache policy) through SubgraphClient.
+ * Executes the fetches of a query plan through SubgraphClient, applying the subgraph's cache-control
+ * hint to the response's cache policy as RemoteGraphQLDataSource does. A subgraph's GraphQL answer is
+ * passed on whatever its status (its errors keep their code and message; the status is applied to the
+ * gateway's answer by subgraph-answers.ts). A subgraph that cannot be reached, or answers without a
+ * GraphQL body, loses only its own fields: they come back null with a SERVICE_UNAVAILABLE error, and
+ * the cause (with the subgraph's address) is logged, never sent to the client.
  */
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(
+    private readonly service: string,
     private readonly url: string,
     private readonly client: SubgraphClient,
+    private readonly logger: Logger,
   ) {}
 
-  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GraphQLResponse> {
     const { request } = options;
     if (!request.query) throw new Error('Missing query');
-    const headers = forwardedHeaders(options.context as Partial<GatewayContext>);
+    const context = options.context as Partial<GatewayContext>;
+    const headers = forwardedHeaders(context);
     if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name] = value;
-    const response = await this.client.post(
-      this.url,
-      headers,
-      JSON.stringify({
-        query: request.query,
-        variables: request.variables,
-        operationName: request.operationName,
-        extensions: request.extensions,
-      }),
-    );
+    let response: SubgraphResponse;
+    try {
+      response = await this.client.post(
+        this.url,
+        headers,
+        JSON.stringify({
+          query: request.query,
+          variables: request.variables,
+          operationName: request.operationName,
+          extensions: request.extensions,
+        }),
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, subgraph: this.service, url: this.url }, 'subgraph unreachable');
+      return { errors: [unavailableError(this.service)] };
+    }
     const text = response.body.toString('utf8');
     const contentType = headerValue(response.headers['content-type']) ?? '';
-    const json = /^application\/(graphql-response\+)?json/.test(contentType);
-    if (response.status < 200 || response.status > 299) {
-      throw new GraphQLError(`${response.status}: ${response.statusText}`, {
-        extensions: {
-          response: {
-            url: this.url,
-            status: response.status,
-            statusText: response.statusText,
-            body: json ? parseJson(text) : text,
-          },
-          ...(response.status === 401 ? { code: 'UNAUTHENTICATED' } : {}),
-          ...(response.status === 403 ? { code: 'FORBIDDEN' } : {}),
-        },
-      });
+    const body = /^application\/(graphql-response\+)?json/.test(contentType) ? parseJson(text) : undefined;
+    if (!isGraphQLBody(body)) {
+      this.logger.warn(
+        { subgraph: this.service, url: this.url, status: response.status, body: text.slice(0, 200) },
+        'subgraph answered without a GraphQL body',
+      );
+      return { errors: [unavailableError(this.service)] };
     }
-    const body = json ? parseJson(text) : text;
-    if (typeof body !== 'object' || body === null || Array.isArray(body))
-      throw new Error(`Expected JSON response body, but received: ${text.slice(0, 200)}`);
+    context.subgraphAnswers?.record(response.status, body);
     if ('incomingRequestContext' in options) {
       const policy = options.incomingRequestContext.overallCachePolicy;
       if (policy && 'restrict' in policy)
         policy.restrict(cacheHint(headerValue(response.headers['cache-control'])));
     }
-    return body as Awaited<ReturnType<GraphQLDataSource['process']>>;
+    return body as GraphQLResponse;
   }
+}
+
+type GraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+/** A GraphQL-over-HTTP answer: an object with data, or errors, or both. */
+export function isGraphQLBody(
+  value: unknown,
+): value is { data?: unknown; errors?: GraphQLFormattedError[]; extensions?: unknown } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const body = value as { data?: unknown; errors?: unknown };
+  if (body.errors !== undefined && !Array.isArray(body.errors)) return false;
+  return body.data !== undefined || Array.isArray(body.errors);
 }
 
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    return text;
+    return undefined;
   }
 }
 

@@ -18,6 +18,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { operationCost } from './cost';
 
 type QueryPlan = Parameters<Experimental_DidResolveQueryPlanCallback>[0]['queryPlan'];
 
@@ -25,6 +26,8 @@ type QueryPlan = Parameters<Experimental_DidResolveQueryPlanCallback>[0]['queryP
 export interface SubgraphRoute {
   subgraph: string;
   operationKind: 'query' | 'mutation';
+  /** Its cost (src/cost.ts) when that does not depend on variables; else it is computed per request. */
+  cost?: number;
 }
 
 export interface RouteSchemas {
@@ -211,11 +214,26 @@ export class SubgraphRouteTable {
     return this.routes.get(routeKey(query, operationName));
   }
 
+  /** The operation's cost with these variables, as the planned path's cost limit computes it. */
+  costOf(
+    route: SubgraphRoute,
+    query: string,
+    operationName: string | undefined,
+    variables: Readonly<Record<string, unknown>> | null | undefined,
+  ): number {
+    return route.cost ?? operationCost(this.schemas.api, parse(query), operationName, variables).cost;
+  }
+
   /** Called with every resolved plan; analyses an operation once. */
   learn(query: string, operationName: string | undefined, plan: QueryPlan, document: DocumentNode): void {
     const key = routeKey(query, operationName);
     if (this.routes.has(key)) return;
-    this.routes.set(key, routeFor(plan, document, this.schemas));
+    const route = routeFor(plan, document, this.schemas);
+    if (route) {
+      const { cost, usesVariables } = operationCost(this.schemas.api, document, operationName, undefined);
+      if (!usesVariables) route.cost = cost;
+    }
+    this.routes.set(key, route);
     this.heldChars += key.length;
     for (const oldest of this.routes.keys()) {
       if (this.heldChars <= this.maxChars) break;

@@ -1,8 +1,8 @@
 import type { HttpShortcut, IncomingGraphQLRequest, Logger } from '@iso20000/service-kit';
-import { maskInternalError } from '@iso20000/service-kit';
 import type { GraphQLFormattedError } from 'graphql';
-import type { GatewayContext } from './gateway';
-import { forwardedHeaders, headerValue, type SubgraphClient } from './subgraph-client';
+import type { GatewayContext } from './context';
+import { asClientSubgraphError, unavailableError } from './subgraph-answers';
+import { forwardedHeaders, headerValue, isGraphQLBody, type SubgraphClient } from './subgraph-client';
 import type { SubgraphRouteTable } from './subgraph-routes';
 
 export interface SubgraphShortcutOptions {
@@ -12,7 +12,10 @@ export interface SubgraphShortcutOptions {
   /** The gateway's own context factory: the same authentication, request id and client address. */
   context: (request: IncomingGraphQLRequest) => Promise<GatewayContext>;
   logger: Logger;
-  production: boolean;
+  /** The gateway's error formatting (masking), as Apollo Server applies it on the planned path. */
+  formatError: (error: GraphQLFormattedError) => GraphQLFormattedError;
+  /** The cost limit (src/cost.ts): an operation over it with this request's variables is planned, and refused there. */
+  maxCost: number;
 }
 
 interface OperationRequest {
@@ -28,18 +31,22 @@ const DATA_FIRST = Buffer.from('{"data":');
  * subgraph, and its answer straight back: no plan execution, no re-parsing and re-serialising of the
  * result. Only operations already validated and planned by Apollo Server and the gateway are
  * routed (the route table learns from their plans), so limits and validation are unchanged; the
- * credential is still verified here first. Answers carrying errors are parsed so internal errors
- * are masked by the gateway as on the planned path. Everything else returns false and goes through
- * Apollo Server.
+ * credential is still verified here first, and the cost is computed again with this request's
+ * variables. Answers carrying errors get the planned path's treatment (masking, no locations); a
+ * subgraph's refusal before execution, and a query whose subgraph does not answer, are answered by the
+ * planned path itself, so both paths give one status and body. Everything else returns false and goes
+ * through Apollo Server.
  */
 export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut {
-  const { routes, client, urls, context, logger, production } = options;
+  const { routes, client, urls, context, logger, formatError, maxCost } = options;
   return async ({ req, res, body, raw }) => {
     if (req.method !== 'POST' || !isOperationRequest(body)) return false;
     if (!req.headers['content-type']?.startsWith('application/json')) return false;
     const route = routes.lookup(body.query, body.operationName ?? undefined);
     const url = route ? urls[route.subgraph] : undefined;
     if (!route || !url) return false;
+    if (routes.costOf(route, body.query, body.operationName ?? undefined, body.variables) > maxCost)
+      return false;
     let requestContext: GatewayContext;
     try {
       requestContext = await context({ headers: req.headers, remoteAddress: req.socket.remoteAddress });
@@ -56,13 +63,8 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
       // A query is simply executed from its plan, which reports the failure as the gateway always has;
       // a mutation may have reached the subgraph, so it is never sent twice.
       if (route.operationKind === 'query' || isNotConnected(error)) return false;
-      const formatted = maskInternalError(
-        { message: error instanceof Error ? error.message : String(error) },
-        error,
-        logger,
-        production,
-      );
-      send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ errors: [formatted], data: null }));
+      logger.warn({ err: error, subgraph: route.subgraph }, 'subgraph failed during a routed mutation');
+      sendUnavailable(res, route.subgraph, formatError);
       return true;
     }
     const contentType = headerValue(answer.headers['content-type']) ?? 'application/json; charset=utf-8';
@@ -76,16 +78,34 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
     try {
       parsed = JSON.parse(answer.body.toString('utf8'));
     } catch {
-      if (route.operationKind === 'query') return false;
-      parsed = { errors: [{ message: 'Invalid response from a subgraph' }], data: null };
+      parsed = undefined;
     }
-    if (isObject(parsed) && Array.isArray(parsed.errors))
-      parsed.errors = (parsed.errors as GraphQLFormattedError[]).map((error) =>
-        maskInternalError(error, error, logger, production),
+    if (!isGraphQLBody(parsed)) {
+      if (route.operationKind === 'query') return false;
+      logger.warn(
+        { subgraph: route.subgraph, status: answer.status },
+        'subgraph answered without a GraphQL body',
       );
+      sendUnavailable(res, route.subgraph, formatError);
+      return true;
+    }
+    // Refused before execution (variables, credential): nothing ran, so even a mutation can take the
+    // planned path, which answers refusals for every operation alike.
+    if (parsed.data === undefined) return false;
+    if (parsed.errors)
+      parsed.errors = parsed.errors.map((error) => formatError(asClientSubgraphError(error)));
     send(res, answer.status, contentType, JSON.stringify(parsed) + '\n', cacheControl);
     return true;
   };
+}
+
+function sendUnavailable(
+  res: Parameters<HttpShortcut>[0]['res'],
+  subgraph: string,
+  formatError: (error: GraphQLFormattedError) => GraphQLFormattedError,
+): void {
+  const errors = [formatError(unavailableError(subgraph))];
+  send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ errors, data: null }) + '\n');
 }
 
 function send(

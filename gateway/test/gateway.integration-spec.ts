@@ -1,8 +1,10 @@
 import { composeServices } from '@apollo/composition';
-import { PUBLIC_VIEWER } from '@iso20000/auth';
+import { PUBLIC_VIEWER, requireAuthenticated } from '@iso20000/auth';
 import {
+  conflict,
   createLogger,
   createSubgraph,
+  DateScalar,
   serveHttp,
   type BaseContext,
   type RunningHttpServer,
@@ -16,15 +18,30 @@ import { buildGateway } from '../src/gateway';
 // A two-subgraph federation served over real HTTP, so the gateway's forwarding, limits and error
 // masking are tested as clients meet them.
 const logger = createLogger('gateway-test', 'silent');
+// The probes' subgraphs: the anonymous viewer signs in nowhere, so `mine` and `privateNote` are
+// refused with the services' own UNAUTHENTICATED error (HTTP 401).
 const candidateSdl = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-  type Query { candidate(id: ID!): Candidate, whoami: String, boom: String }
-  type Mutation { bump: Int! }
-  type Candidate @key(fields: "id") { id: ID! name: String! friend: Candidate }
+  scalar Date
+  type Query {
+    candidate(id: ID!): Candidate, whoami: String, boom: String
+    sittingsOn(day: Date!): [String!], mine: String
+  }
+  type Mutation { bump: Int!, reserve(seat: String!): Boolean }
+  type Candidate @key(fields: "id") {
+    id: ID! name: String! friend: Candidate, friends(first: Int = 10): [Candidate!]!
+  }
 `;
 const certificateSdl = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-  type Candidate @key(fields: "id") { id: ID! certificateCount: Int! }
+  scalar Date
+  type Candidate @key(fields: "id") {
+    id: ID! certificateCount: Int! privateNote: String, certifiedOn(day: Date!): Boolean
+  }
+`;
+const registrySdl = `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+  type Query { organizations: [String!] }
 `;
 
 describe('gateway', () => {
@@ -63,56 +80,87 @@ describe('gateway', () => {
     return http;
   }
 
+  let registry: RunningHttpServer;
+  let developmentHttp: RunningHttpServer;
+
   beforeAll(async () => {
     const candidate = (id: string) => ({ id, name: `Candidate ${id}`, friend: { id: `${id}x` } });
     const candidates = await subgraph(candidateSdl, {
+      Date: DateScalar,
       Query: {
         candidate: (_: unknown, args: { id: string }) => candidate(args.id),
         whoami: () => 'subgraph',
         boom: () => {
           throw new Error('connection string postgres://secret@db');
         },
+        sittingsOn: (_: unknown, args: { day: string }) => [`sitting on ${args.day}`],
+        mine: (_: unknown, _args: unknown, context: BaseContext) => {
+          requireAuthenticated(context.viewer);
+          return 'mine';
+        },
       },
-      Mutation: { bump: () => (bumps += 1) },
+      Mutation: {
+        bump: () => (bumps += 1),
+        reserve: (_: unknown, args: { seat: string }) => {
+          throw conflict(`Seat ${args.seat} is taken`, { seat: args.seat });
+        },
+      },
       Candidate: {
         __resolveReference: (ref: { id: string }) => candidate(ref.id),
         friend: (c: { id: string }) => candidate(`${c.id}x`),
+        friends: (c: { id: string }, args: { first: number }) =>
+          Array.from({ length: args.first }, (_, i) => candidate(`${c.id}${i}`)),
       },
     });
     const certificates = await subgraph(certificateSdl, {
+      Date: DateScalar,
       Candidate: {
         __resolveReference: (ref: { id: string }) => ({ id: ref.id, certificateCount: ref.id.length }),
+        privateNote: (_: unknown, _args: unknown, context: BaseContext) => {
+          requireAuthenticated(context.viewer);
+          return 'note';
+        },
+        certifiedOn: () => true,
       },
     });
+    registry = await subgraph(registrySdl, { Query: { organizations: () => ['Acme'] } });
     const composed = composeServices([
       { name: 'exam', url: candidates.url, typeDefs: parse(candidateSdl) },
       { name: 'certificate', url: certificates.url, typeDefs: parse(certificateSdl) },
+      { name: 'registry', url: registry.url, typeDefs: parse(registrySdl) },
     ]);
     if (composed.errors) throw composed.errors[0];
-    const config = loadGatewayConfig({
-      NODE_ENV: 'production',
-      PORT: '0',
-      EXAM_URL: candidates.url,
-      CERTIFICATE_URL: certificates.url,
-      GATEWAY_MAX_DEPTH: '6',
-      GATEWAY_MAX_ALIASES: '3',
-    });
-    gateway = buildGateway({
-      config,
-      authenticator: createAuthenticator({ devSecret: TEST_AUTH_SECRET }),
-      logger,
-      supergraphSdl: composed.supergraphSdl,
-    });
-    await gateway.apollo.start();
-    gatewayHttp = await serveHttp({
-      port: 0,
-      host: '127.0.0.1',
-      apollo: gateway.apollo,
-      context: gateway.context,
-      shortcut: gateway.shortcut,
-      logger,
-    });
-    servers.push(gatewayHttp);
+    const start = async (nodeEnv: 'production' | 'development') => {
+      const config = loadGatewayConfig({
+        NODE_ENV: nodeEnv,
+        PORT: '0',
+        EXAM_URL: candidates.url,
+        CERTIFICATE_URL: certificates.url,
+        REGISTRY_URL: registry.url,
+        GATEWAY_MAX_DEPTH: '6',
+        GATEWAY_MAX_ALIASES: '3',
+        GATEWAY_MAX_COST: '500',
+      });
+      const built = buildGateway({
+        config,
+        authenticator: createAuthenticator({ devSecret: TEST_AUTH_SECRET }),
+        logger,
+        supergraphSdl: composed.supergraphSdl,
+      });
+      await built.apollo.start();
+      const http = await serveHttp({
+        port: 0,
+        host: '127.0.0.1',
+        apollo: built.apollo,
+        context: built.context,
+        shortcut: built.shortcut,
+        logger,
+      });
+      servers.push(http);
+      return { built, http };
+    };
+    ({ built: gateway, http: gatewayHttp } = await start('production'));
+    ({ http: developmentHttp } = await start('development'));
   });
 
   afterAll(async () => {
@@ -123,8 +171,9 @@ describe('gateway', () => {
     query: string,
     headers: Record<string, string> = {},
     extra: { operationName?: string; variables?: Record<string, unknown> } = {},
+    url = gatewayHttp.url,
   ) => {
-    const response = await fetch(gatewayHttp.url, {
+    const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query, ...extra }),
@@ -133,9 +182,21 @@ describe('gateway', () => {
       status: response.status,
       body: (await response.json()) as {
         data?: unknown;
-        errors?: Array<{ message: string; extensions?: { code?: string } }>;
+        errors?: Array<{ message: string; extensions?: Record<string, unknown> & { code?: string } }>;
       },
     };
+  };
+
+  /** The first request of an operation (planned) and its repeats (routed when one subgraph answers it). */
+  const firstAndRepeat = async (
+    query: string,
+    variables?: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ) => {
+    const first = await post(query, headers, { variables });
+    const repeat = await post(query, headers, { variables });
+    const again = await post(query, headers, { variables });
+    return { first, repeat, again };
   };
 
   it('resolves a query spanning two subgraphs', async () => {
@@ -239,6 +300,140 @@ describe('gateway', () => {
         message: planned.body.errors?.[0].message,
         extensions: { code: 'BAD_USER_INPUT' },
       });
+    });
+  });
+  describe('the same answer on every path', () => {
+    const internals = /127\.0\.0\.1|localhost|ECONNREFUSED|Bad Request|Unauthorized|serviceName|response/;
+
+    it("answers a malformed Date variable with the subgraph's BAD_USER_INPUT, single- and multi-subgraph", async () => {
+      const single = await firstAndRepeat('query On($day: Date!) { sittingsOn(day: $day) }', {
+        day: '2026-13-45',
+      });
+      const spanning = await firstAndRepeat(
+        'query Spans($day: Date!) { candidate(id: "c1") { name certifiedOn(day: $day) } }',
+        { day: 'not a date' },
+      );
+      for (const { first, repeat, again } of [single, spanning]) {
+        expect(first.status).toBe(400);
+        expect(first.body.data).toBeUndefined();
+        expect(first.body.errors).toHaveLength(1);
+        expect(first.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+        expect(first.body.errors?.[0].message).toMatch(/\$day/);
+        expect(JSON.stringify(first.body)).not.toMatch(internals);
+        expect(repeat).toEqual(first);
+        expect(again).toEqual(first);
+      }
+      // Nothing of it was a subgraph's internal error: the message is the subgraph's own.
+      expect(single.first.body.errors?.[0].message).toContain('2026-13-45');
+    });
+
+    it('answers a field that needs sign-in with HTTP 401 "Sign in to do this", single- and multi-subgraph', async () => {
+      const single = await firstAndRepeat('{ mine }');
+      const spanning = await firstAndRepeat('{ candidate(id: "c2") { name privateNote } }');
+      for (const { first, repeat, again } of [single, spanning]) {
+        expect(first.status).toBe(401);
+        expect(first.body.errors?.[0]).toMatchObject({
+          message: 'Sign in to do this',
+          extensions: { code: 'UNAUTHENTICATED' },
+        });
+        expect(JSON.stringify(first.body)).not.toMatch(internals);
+        expect(repeat).toEqual(first);
+        expect(again).toEqual(first);
+      }
+      expect(single.first.body.data).toEqual({ mine: null });
+      expect(spanning.first.body.data).toEqual({ candidate: { name: 'Candidate c2', privateNote: null } });
+    });
+
+    it('passes a domain refusal through with its code, message and details on both paths', async () => {
+      const first = await post('mutation { reserve(seat: "12A") }');
+      const repeat = await post('mutation { reserve(seat: "12A") }');
+      expect(seenBodies.at(-1)?.query).toBe('mutation { reserve(seat: "12A") }');
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual({
+        errors: [
+          { message: 'Seat 12A is taken', path: ['reserve'], extensions: { code: 'CONFLICT', seat: '12A' } },
+        ],
+        data: { reserve: null },
+      });
+      expect(repeat).toEqual(first);
+    });
+
+    it('masks internal errors alike on both paths', async () => {
+      const { first, repeat } = await firstAndRepeat('{ boom whoami }');
+      expect(first.body.errors?.[0]).toEqual({
+        message: 'Internal server error',
+        path: ['boom'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
+      expect(repeat).toEqual(first);
+    });
+  });
+
+  describe('the cost limit', () => {
+    // friends(first: n) { friends(first: n) { friend { id } } } costs 1 + 1 + n * (1 + n): 32 at
+    // n = 5, 932 at n = 30 (the limit here is 500).
+    const nested =
+      'query Nested($n: Int) { candidate(id: "c1") { friends(first: $n) { friends(first: $n) { friend { id } } } } }';
+
+    it('counts a page size passed as a variable, on the planned and the routed path', async () => {
+      const small = await post(nested, {}, { variables: { n: 5 } });
+      expect(small.body.errors).toBeUndefined();
+      const routed = await post(nested, {}, { variables: { n: 5 } });
+      expect(seenBodies.at(-1)?.query).toBe(nested);
+      expect(routed).toEqual(small);
+      const reached = seenBodies.length;
+      const large = await post(nested, {}, { variables: { n: 30 } });
+      expect(large.status).toBe(400);
+      expect(large.body).toEqual({
+        errors: [
+          {
+            message: expect.stringMatching(/cost is 932, above the limit of 500/),
+            extensions: { code: 'COST_LIMIT_EXCEEDED', cost: 932, limit: 500 },
+          },
+        ],
+      });
+      expect(await post(nested, {}, { variables: { n: 30 } })).toEqual(large);
+      expect(seenBodies.length).toBe(reached); // refused before any subgraph saw it, on both paths
+    });
+
+    it('refuses a page size written in the document the same way', async () => {
+      const written = await post(nested.replace('($n: Int)', '').replace(/\$n/g, '30'));
+      expect(written.status).toBe(400);
+      expect(written.body.errors?.[0].extensions).toEqual({
+        code: 'COST_LIMIT_EXCEEDED',
+        cost: 932,
+        limit: 500,
+      });
+    });
+  });
+
+  describe('with one subgraph down', () => {
+    beforeAll(async () => {
+      await post('{ organizations }'); // learned: the repeat would take the single-subgraph route
+      await registry.close();
+    });
+
+    it.each([
+      ['production', () => gatewayHttp.url],
+      ['development', () => developmentHttp.url],
+    ])('answers the healthy subgraphs and names what is unavailable (%s)', async (_mode, url) => {
+      const partial = await post('{ whoami organizations }', {}, {}, url());
+      expect(partial.status).toBe(200);
+      expect(partial.body).toEqual({
+        errors: [
+          {
+            message: 'The registry of certified organizations is unavailable right now; try again shortly',
+            extensions: { code: 'SERVICE_UNAVAILABLE', service: 'registry' },
+          },
+        ],
+        data: { whoami: 'subgraph', organizations: null },
+      });
+      const alone = await post('{ organizations }', {}, {}, url());
+      const repeat = await post('{ organizations }', {}, {}, url());
+      expect(alone.body.errors?.[0].extensions?.code).toBe('SERVICE_UNAVAILABLE');
+      expect(repeat).toEqual(alone);
+      for (const answer of [partial, alone])
+        expect(JSON.stringify(answer.body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|http:/);
     });
   });
 });

@@ -43,7 +43,9 @@ const schemas = routeSchemasFromSupergraph(supergraphSdl);
 
 function route(query: string, operationName?: string) {
   const document = parse(query);
-  const plan = planner.buildQueryPlan(operationFromDocument(supergraph.apiSchema(), document, { operationName }));
+  const plan = planner.buildQueryPlan(
+    operationFromDocument(supergraph.apiSchema(), document, { operationName }),
+  );
   return routeFor(plan, document, schemas);
 }
 
@@ -62,7 +64,9 @@ describe('single-subgraph routes', () => {
   it('routes mutations, aliases, __typename and directives', () => {
     expect(route('mutation { renameExam(code: "F", name: "x") { code } }')?.operationKind).toBe('mutation');
     expect(
-      route('query Q($full: Boolean!) { e: exam(code: "F") { __typename c: code questions @include(if: $full) } }'),
+      route(
+        'query Q($full: Boolean!) { e: exam(code: "F") { __typename c: code questions @include(if: $full) } }',
+      ),
     ).not.toBeNull();
   });
 
@@ -107,7 +111,7 @@ describe('single-subgraph routes', () => {
     };
     const first = '{ exam(code: "A") { name } }';
     learn(first);
-    expect(table.lookup(first, undefined)).toEqual({ subgraph: 'exam', operationKind: 'query' });
+    expect(table.lookup(first, undefined)).toMatchObject({ subgraph: 'exam', operationKind: 'query' });
     expect(table.lookup(first, 'Other')).toBeUndefined();
     learn('{ exam(code: "B") { name holders } }');
     expect(table.lookup('{ exam(code: "B") { name holders } }', undefined)).toBeNull();
