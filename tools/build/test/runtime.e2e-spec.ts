@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -27,6 +27,17 @@ let identity: LocalIdentityProvider;
 let system: RuntimeSystem;
 const timings: Record<string, number> = {};
 
+/** The runtime stage's install, as the Dockerfile writes it, so the two cannot drift apart. */
+function runtimeInstallArgs(): string[] {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  const runtimeStage = dockerfile.slice(dockerfile.indexOf(' AS runtime'));
+  const install = /^RUN npm (ci [^&\n]*)/m.exec(runtimeStage);
+  if (!install) throw new Error('Dockerfile: no `RUN npm ci ...` in the runtime stage');
+  const args = install[1].trim().split(/\s+/);
+  expect(args).toEqual(expect.arrayContaining(['ci', '--omit=dev']));
+  return args;
+}
+
 const timed = <T>(what: string, step: () => T): T => {
   const started = performance.now();
   try {
@@ -46,15 +57,11 @@ beforeAll(async () => {
     }),
   );
   timed('npm ci --omit=dev', () =>
-    execFileSync(
-      'npm',
-      ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
-      {
-        cwd: runtime,
-        stdio: 'pipe',
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), NODE_ENV: 'production' },
-      },
-    ),
+    execFileSync('npm', [...runtimeInstallArgs(), '--prefer-offline', '--loglevel=error'], {
+      cwd: runtime,
+      stdio: 'pipe',
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), NODE_ENV: 'production' },
+    }),
   );
   identity = await startLocalIdentityProvider();
   const started = performance.now();
