@@ -209,7 +209,9 @@ export type CertificateVersion = {
 
 export type CorrectCertificateHolderNameInput = {
   certificateId: Scalars['ID']['input'];
+  /** The name as it should be printed: at most 200 characters, one line, no control characters. */
   holderName: Scalars['String']['input'];
+  /** Why: at most 1000 characters; line breaks allowed, other control characters not. */
   reason: Scalars['String']['input'];
 };
 
@@ -295,14 +297,20 @@ export type HardCopyShippingAddress = {
   recipientName: Scalars['String']['output'];
 };
 
+/**
+ * Where a paper copy is posted. Text fields are trimmed, one line each, without control characters;
+ * a field that breaks a rule is BAD_USER_INPUT naming it (e.g. `shippingAddress.country`).
+ */
 export type HardCopyShippingAddressInput = {
+  /** At most 200 characters. */
   city: Scalars['String']['input'];
-  /** ISO 3166-1 alpha-2, e.g. GB */
+  /** ISO 3166-1 alpha-2 code of an existing country, e.g. GB (XX or UK are refused). */
   country: Scalars['String']['input'];
-  /** 1 to 5 lines, street and number first. */
+  /** 1 to 5 lines, street and number first; each at most 200 characters. */
   lines: Array<Scalars['String']['input']>;
-  /** Required except in countries without postal codes. */
+  /** Required except in countries without postal codes; at most 20 characters. */
   postalCode?: InputMaybe<Scalars['String']['input']>;
+  /** A person or an organization: at most 300 characters. */
   recipientName: Scalars['String']['input'];
 };
 
@@ -462,6 +470,7 @@ export type QueryVerifyCertificateArgs = {
 
 export type RevokeCertificateInput = {
   certificateId: Scalars['ID']['input'];
+  /** Why: at most 1000 characters; line breaks allowed, other control characters not. */
   reason: Scalars['String']['input'];
 };
 
