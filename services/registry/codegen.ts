@@ -7,7 +7,7 @@ export default subgraphCodegenConfig({
   CertificationHistoryEntry: '../entities/certification-history.entity#CertificationHistoryEntity',
   OrganizationCertificationVerification:
     '../entities/organization-certification.entity#OrganizationCertificationEntity',
-  WasCertifiedAnswer: '../resolvers/was-certified#WasCertifiedResult',
-  UpsertCertificationRecordResult: '../resolvers/upsert-certifications#UpsertRecordResult',
-  OrganizationCertificationPayload: '../resolvers/certification-mutations#CertificationPayload',
+  WasCertifiedAnswer: '../queries/was-certified#WasCertifiedResult',
+  UpsertCertificationRecordResult: '../commands/import-certifications#UpsertRecordResult',
+  OrganizationCertificationPayload: '../commands/certification-change#CertificationPayload',
 });

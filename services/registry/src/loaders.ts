@@ -1,3 +1,4 @@
+import { knownIds } from '@iso20000/service-kit';
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import { CertifiedOrganizationEntity } from './entities/certified-organization.entity';
@@ -12,26 +13,26 @@ export interface RegistryLoaders {
   rcbById: DataLoader<string, RcbEntity | null>;
 }
 
+/** Ids from clients may be anything: a malformed one names nothing and resolves to null. */
 function byId<T extends { id: string }>(rows: T[], ids: readonly string[]): (T | null)[] {
   const map = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => map.get(id) ?? null);
+  return ids.map((id) => map.get(id.toLowerCase()) ?? null);
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids from clients may be anything; only uuids reach PostgreSQL (a bad one would fail the batch). */
-const uuids = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));
 
 export function createLoaders(dataSource: DataSource): RegistryLoaders {
   const rcbById: RegistryLoaders['rcbById'] = new DataLoader(async (ids) =>
-    byId(await dataSource.getRepository(RcbEntity).findBy({ id: In(uuids(ids)) }), ids),
+    byId(await dataSource.getRepository(RcbEntity).findBy({ id: In(knownIds(ids)) }), ids),
   );
   return {
     organizationById: new DataLoader(async (ids) =>
-      byId(await dataSource.getRepository(CertifiedOrganizationEntity).findBy({ id: In(uuids(ids)) }), ids),
+      byId(
+        await dataSource.getRepository(CertifiedOrganizationEntity).findBy({ id: In(knownIds(ids)) }),
+        ids,
+      ),
     ),
     certificationById: new DataLoader(async (ids) =>
       byId(
-        await dataSource.getRepository(OrganizationCertificationEntity).findBy({ id: In(uuids(ids)) }),
+        await dataSource.getRepository(OrganizationCertificationEntity).findBy({ id: In(knownIds(ids)) }),
         ids,
       ),
     ),
@@ -41,7 +42,7 @@ export function createLoaders(dataSource: DataSource): RegistryLoaders {
         .getRepository(OrganizationCertificationEntity)
         .createQueryBuilder('c')
         .leftJoinAndMapOne('c.rcbRecord', RcbEntity, 'r', 'r.id = c.rcb_id')
-        .where('c.organization_id = ANY(:ids)', { ids: uuids(ids) })
+        .where('c.organization_id = ANY(:ids)', { ids: knownIds(ids) })
         .orderBy('c.cycle_start', 'DESC')
         .addOrderBy('c.id', 'ASC')
         .getMany();
@@ -52,7 +53,7 @@ export function createLoaders(dataSource: DataSource): RegistryLoaders {
         if (group) group.push(row);
         else groups.set(row.organizationId, [row]);
       }
-      return ids.map((id) => groups.get(id) ?? []);
+      return ids.map((id) => groups.get(id.toLowerCase()) ?? []);
     }),
     rcbById,
   };

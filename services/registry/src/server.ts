@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   assembleService,
-  baseServiceConfig,
   type AssembledService,
   type Authenticates,
   type BaseContext,
@@ -11,20 +10,13 @@ import {
 import { parse } from 'graphql';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
-import { z } from 'zod';
+import type { RegistryServiceConfig } from './config';
 import type { ServiceContext } from './context';
 import { todayUtc } from './domain/calendar-date';
 import { createRcbStatusConsumer } from './events/rcb-status.consumer';
-import { CertificationExpiryScheduler } from './jobs/certification-expiry.job';
+import { certificationExpiryJob } from './jobs/certification-expiry.job';
 import { createLoaders } from './loaders';
 import { resolvers } from './resolvers';
-
-export const registryServiceConfig = {
-  ...baseServiceConfig,
-  /** How often the expiry job looks for certifications past their expiry date. */
-  REGISTRY_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
-};
-export type RegistryServiceConfig = z.infer<z.ZodObject<typeof registryServiceConfig>>;
 
 export const typeDefs = parse(readFileSync(join(__dirname, 'schema.graphql'), 'utf8'));
 
@@ -52,6 +44,10 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
     name: 'registry',
     typeDefs,
     resolvers,
+    uniqueViolations: {
+      uq_organization_certification_number:
+        'your RCB already has a certification with this certificate number',
+    },
     contextFor: (base: BaseContext): ServiceContext => ({
       ...base,
       dataSource,
@@ -61,7 +57,7 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
     // The RCB status consumer, then the expiry job (a certification past its expiry expires by itself).
     workers: () => [
       createRcbStatusConsumer({ dataSource, nc, namespace, logger }),
-      new CertificationExpiryScheduler(dataSource, logger, config.REGISTRY_EXPIRY_INTERVAL_MS, clock),
+      certificationExpiryJob({ dataSource, logger, intervalMs: config.REGISTRY_EXPIRY_INTERVAL_MS, clock }),
     ],
   });
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Events, wireSubject } from '@iso20000/events';
 import { errorCodes } from '@iso20000/testing';
 import { AckPolicy, DeliverPolicy } from 'nats';
-import { expireDueCertifications, forgetOldIdempotencyKeys } from '../src/jobs/certification-expiry.job';
+import { expireDueCertifications } from '../src/commands/expire-due-certifications';
+import { forgetOldIdempotencyKeys } from '../src/commands/forget-old-idempotency-keys';
 import {
   CERTIFICATION_FIELDS,
   ISSUE,

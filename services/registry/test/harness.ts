@@ -6,7 +6,8 @@ import { eventually, startServiceHarness, type ServiceHarness } from '@iso20000/
 import type { ServiceContext } from '../src/context';
 import { entities, migrations } from '../src/data-source';
 import type { RcbStatus } from '../src/domain/certification-lifecycle';
-import { buildService, registryServiceConfig, type RegistryService } from '../src/server';
+import { registryServiceConfig } from '../src/config';
+import { buildService, type RegistryService } from '../src/server';
 
 /** One test file's registry service: its own database and events namespace, real PostgreSQL and NATS. */
 export interface Harness extends ServiceHarness<RegistryService> {

@@ -49,7 +49,3 @@ export function addDays(date: CalendarDate, days: number): CalendarDate {
 export function todayUtc(now: Date = new Date()): CalendarDate {
   return now.toISOString().slice(0, 10);
 }
-
-export function maxDate(a: CalendarDate, b: CalendarDate): CalendarDate {
-  return a > b ? a : b;
-}

@@ -1,15 +1,15 @@
+import { DomainRefusal, parseCountryCode, parseText, refuse } from '@iso20000/service-kit';
 import { addMonths, isCalendarDate, type CalendarDate } from './calendar-date';
 import {
   canonicalJson,
   changedFields,
   checkAddress,
-  checkCertificateNumber,
   checkSites,
   CURRENT_STANDARD,
   defaultExpiry,
   effectiveStatus,
   issue,
-  LifecycleRefusal,
+  LIMITS,
   MAX_SUSPENSION_MONTHS,
   recertify,
   reinstate,
@@ -73,29 +73,20 @@ export type ImportPlan =
       changedFields: string[];
     }
   | { outcome: 'UNCHANGED' }
-  | { outcome: 'REJECTED'; code: 'CONFLICT' | 'BAD_USER_INPUT'; reasons: string[] };
+  | { outcome: 'REJECTED'; code: DomainRefusal['code']; reasons: string[] };
 
-export function checkOrganization(org: OrganizationDetails): OrganizationDetails {
-  const legalName = org.legalName.trim();
-  if (!legalName || legalName.length > 300)
-    throw new LifecycleRefusal('BAD_USER_INPUT', 'organization.legalName must be 1 to 300 characters');
-  if (org.otherNames.length > 20)
-    throw new LifecycleRefusal('BAD_USER_INPUT', 'organization.otherNames: at most 20 names');
-  const otherNames = org.otherNames.map((name) => name.trim()).filter(Boolean);
-  if (otherNames.some((name) => name.length > 300)) {
-    throw new LifecycleRefusal('BAD_USER_INPUT', 'organization.otherNames: each name at most 300 characters');
-  }
-  if (!/^[A-Z]{2}$/.test(org.country)) {
-    throw new LifecycleRefusal(
-      'BAD_USER_INPUT',
-      'organization.country must be an ISO 3166-1 alpha-2 code such as GB',
-    );
-  }
+/** The organization's details, checked; `field` names the organization in refusals. */
+export function checkOrganization(org: OrganizationDetails, field = 'organization'): OrganizationDetails {
+  const nameRule = (name: string) => ({ field: name, max: LIMITS.organizationName });
+  if (org.otherNames.length > LIMITS.otherNames)
+    throw refuse.badInput(`${field}.otherNames: at most ${LIMITS.otherNames} names`);
   return {
-    legalName,
-    otherNames,
-    country: org.country,
-    address: checkAddress(org.address, 'organization.address'),
+    legalName: parseText(org.legalName, nameRule(`${field}.legalName`)),
+    otherNames: org.otherNames
+      .filter((name) => name.trim())
+      .map((name, i) => parseText(name, nameRule(`${field}.otherNames[${i}]`))),
+    country: parseCountryCode(org.country, `${field}.country`),
+    address: checkAddress(org.address, `${field}.address`),
     publicListing: org.publicListing,
   };
 }
@@ -106,23 +97,20 @@ function checkSurveillance(
   expiry: CalendarDate,
   today: CalendarDate,
 ): SurveillanceAudit[] {
-  if (audits.length > 3)
-    throw new LifecycleRefusal('BAD_USER_INPUT', 'at most 3 surveillance audits per cycle');
+  if (audits.length > 3) throw refuse.badInput('at most 3 surveillance audits per cycle');
   return audits.map((audit, i) => {
     if (!isCalendarDate(audit.dueDate))
-      throw new LifecycleRefusal('BAD_USER_INPUT', `surveillanceAudits[${i}].dueDate must be YYYY-MM-DD`);
+      throw refuse.badInput(`surveillanceAudits[${i}].dueDate must be YYYY-MM-DD`);
     if (audit.dueDate <= cycleStart || audit.dueDate >= expiry) {
-      throw new LifecycleRefusal(
-        'BAD_USER_INPUT',
+      throw refuse.badInput(
         `surveillanceAudits[${i}].dueDate ${audit.dueDate} must fall inside the cycle ${cycleStart}..${expiry}`,
       );
     }
     if (audit.doneOn !== null) {
       if (!isCalendarDate(audit.doneOn))
-        throw new LifecycleRefusal('BAD_USER_INPUT', `surveillanceAudits[${i}].doneOn must be YYYY-MM-DD`);
+        throw refuse.badInput(`surveillanceAudits[${i}].doneOn must be YYYY-MM-DD`);
       if (audit.doneOn < cycleStart || audit.doneOn > today) {
-        throw new LifecycleRefusal(
-          'BAD_USER_INPUT',
+        throw refuse.badInput(
           `surveillanceAudits[${i}].doneOn ${audit.doneOn} must be between the cycle start and today`,
         );
       }
@@ -132,7 +120,7 @@ function checkSurveillance(
 }
 
 function rejected(err: unknown): ImportPlan {
-  if (err instanceof LifecycleRefusal) return { outcome: 'REJECTED', code: err.code, reasons: [err.message] };
+  if (err instanceof DomainRefusal) return { outcome: 'REJECTED', code: err.code, reasons: [err.message] };
   throw err;
 }
 
@@ -142,12 +130,14 @@ export function planImport(
   record: ImportRecord,
   existing: ExistingCertification | null,
   ctx: StepContext,
+  field = 'record',
 ): ImportPlan {
   try {
-    const organization = checkOrganization(record.organization);
+    const organization = checkOrganization(record.organization, `${field}.organization`);
+    const checked = { ...record, sites: checkSites(record.sites, `${field}.sites`) };
     return existing
-      ? planUpdate(record, existing, organization, ctx)
-      : planCreate(rcbId, record, organization, ctx);
+      ? planUpdate(checked, existing, organization, ctx)
+      : planCreate(rcbId, checked, organization, ctx);
   } catch (err) {
     return rejected(err);
   }
@@ -160,8 +150,7 @@ function planCreate(
   ctx: StepContext,
 ): ImportPlan {
   if (record.expectedVersion) {
-    throw new LifecycleRefusal(
-      'CONFLICT',
+    throw refuse.conflict(
       `expectedVersion ${record.expectedVersion} given, but the RCB holds no certification ${record.certificateNumber}`,
     );
   }
@@ -172,8 +161,7 @@ function planCreate(
   // what is live must pass the same checks as a single issue.
   const historical = status === 'WITHDRAWN' || (expiry !== null && expiry < ctx.today);
   if (record.standard !== CURRENT_STANDARD && !historical) {
-    throw new LifecycleRefusal(
-      'BAD_USER_INPUT',
+    throw refuse.badInput(
       `a live certification must be against ISO/IEC 20000-1:2018; ${record.standard} is accepted only for withdrawn or expired records`,
     );
   }
@@ -213,8 +201,7 @@ function planUpdate(
   ctx: StepContext,
 ): ImportPlan {
   if (record.expectedVersion && record.expectedVersion !== existing.version) {
-    throw new LifecycleRefusal(
-      'CONFLICT',
+    throw refuse.conflict(
       `stale version: expected ${record.expectedVersion}, the certification is at version ${existing.version}`,
     );
   }
@@ -249,8 +236,7 @@ function planUpdate(
     // a suspension is not extended past its limit by re-importing it
     const limit = addMonths(step.state.suspendedOn ?? ctx.today, MAX_SUSPENSION_MONTHS);
     if (record.suspendedUntil > limit) {
-      throw new LifecycleRefusal(
-        'BAD_USER_INPUT',
+      throw refuse.badInput(
         `a suspension lasts at most ${MAX_SUSPENSION_MONTHS} months: suspendedUntil must be on or before ${limit}`,
       );
     }
@@ -260,8 +246,7 @@ function planUpdate(
     wantedStatus === 'CERTIFIED' &&
     record.cycleStart === current.cycleStart
   ) {
-    throw new LifecycleRefusal(
-      'CONFLICT',
+    throw refuse.conflict(
       `the certification is EXPIRED since ${current.expiry}: send a new cycleStart to recertify it`,
     );
   }
@@ -275,21 +260,19 @@ function planUpdate(
     if (record.expiry && record.expiry !== corrected.expiry) {
       const longest = defaultExpiry(corrected.cycleStart);
       if (record.expiry <= corrected.cycleStart || record.expiry > longest) {
-        throw new LifecycleRefusal(
-          'BAD_USER_INPUT',
+        throw refuse.badInput(
           `expiry ${record.expiry} must be after ${corrected.cycleStart} and on or before ${longest}`,
         );
       }
       corrected.expiry = record.expiry;
     }
     if (record.standard !== current.standard && record.standard !== CURRENT_STANDARD) {
-      throw new LifecycleRefusal('BAD_USER_INPUT', `a certification cannot move back to ${record.standard}`);
+      throw refuse.badInput(`a certification cannot move back to ${record.standard}`);
     }
   }
   if (record.originalIssueDate && record.originalIssueDate !== corrected.originalIssueDate) {
     if (!isCalendarDate(record.originalIssueDate) || record.originalIssueDate > corrected.cycleStart) {
-      throw new LifecycleRefusal(
-        'BAD_USER_INPUT',
+      throw refuse.badInput(
         `originalIssueDate must be a date on or before the cycle start ${corrected.cycleStart}`,
       );
     }
@@ -320,5 +303,3 @@ function planUpdate(
     changedFields: organizationChanged ? [...fields, 'organization'] : fields,
   };
 }
-
-export { checkCertificateNumber };

@@ -1,10 +1,10 @@
+import { DomainRefusal } from '@iso20000/service-kit';
 import { addDays, addMonths } from './calendar-date';
 import {
   effectiveStatus,
   expire,
   extendScope,
   issue,
-  LifecycleRefusal,
   recertify,
   recordSurveillance,
   reduceScope,
@@ -41,11 +41,11 @@ function certified(overrides: Partial<CertificationState> = {}): CertificationSt
   };
 }
 
-function refusal(fn: () => unknown): LifecycleRefusal {
+function refusal(fn: () => unknown): DomainRefusal {
   try {
     fn();
   } catch (err) {
-    if (err instanceof LifecycleRefusal) return err;
+    if (err instanceof DomainRefusal) return err;
     throw err;
   }
   throw new Error('expected a refusal');

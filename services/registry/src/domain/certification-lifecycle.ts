@@ -1,8 +1,10 @@
+import { parseCountryCode, parseOptionalText, parseText, refuse, TEXT_LIMITS } from '@iso20000/service-kit';
 import { addDays, addMonths, addYears, isCalendarDate, type CalendarDate } from './calendar-date';
 
 /**
  * The certification lifecycle of ISO/IEC 17021-1 as plain functions: each step takes the current
- * state and returns the next one, or throws a LifecycleRefusal that names the current status.
+ * state and returns the next one, or throws a DomainRefusal: CONFLICT naming the current status when
+ * the state forbids the step, BAD_USER_INPUT when the input is wrong.
  * No SQL and no GraphQL here; the resolvers and the bulk import both go through these functions.
  */
 
@@ -71,19 +73,22 @@ export interface LifecycleStep {
   effectiveOn: CalendarDate;
 }
 
-/** A refused step: CONFLICT when the current state forbids it, BAD_USER_INPUT when the input is wrong. */
-export class LifecycleRefusal extends Error {
-  constructor(
-    readonly code: 'CONFLICT' | 'BAD_USER_INPUT',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LifecycleRefusal';
-  }
-}
+const conflict = (message: string) => refuse.conflict(message);
+const badInput = (message: string) => refuse.badInput(message);
 
-const conflict = (message: string) => new LifecycleRefusal('CONFLICT', message);
-const badInput = (message: string) => new LifecycleRefusal('BAD_USER_INPUT', message);
+/** The longest free text of each kind a certification holds (the schema documents each). */
+export const LIMITS = {
+  certificateNumber: 100,
+  scope: TEXT_LIMITS.scope,
+  reason: TEXT_LIMITS.reason,
+  addressLine: TEXT_LIMITS.line,
+  city: TEXT_LIMITS.line,
+  postalCode: TEXT_LIMITS.postalCode,
+  organizationName: TEXT_LIMITS.organizationName,
+  addressLines: 5,
+  otherNames: 20,
+  sites: 500,
+} as const;
 
 export const CYCLE_YEARS = 3;
 export const MAX_SUSPENSION_MONTHS = 6;
@@ -116,17 +121,16 @@ function requireDate(value: string, field: string): CalendarDate {
   return value;
 }
 
-function requireText(value: string, field: string, max: number): string {
-  const trimmed = value.trim();
-  if (!trimmed) throw badInput(`${field} must not be empty`);
-  if (trimmed.length > max) throw badInput(`${field} must be at most ${max} characters`);
-  return trimmed;
-}
+/** Statements (scope, reasons) may run over several lines; names and address parts may not. */
+const scopeText = (value: string, field: string) =>
+  parseText(value, { field, max: LIMITS.scope, multiline: true });
+const optionalReason = (value: string | null | undefined) =>
+  parseOptionalText(value, { field: 'reason', max: LIMITS.reason, multiline: true });
 
 function requireReason(reason: string | null | undefined, step: string): string {
   if (reason === null || reason === undefined || !reason.trim())
     throw badInput(`a reason is required to ${step}`);
-  return requireText(reason, 'reason', 2000);
+  return parseText(reason, { field: 'reason', max: LIMITS.reason, multiline: true });
 }
 
 function checkCycle(cycleStart: CalendarDate, expiry: CalendarDate): void {
@@ -139,26 +143,27 @@ function checkCycle(cycleStart: CalendarDate, expiry: CalendarDate): void {
   }
 }
 
-export function checkSites(sites: CertifiedSite[]): CertifiedSite[] {
-  if (sites.length > 500) throw badInput('at most 500 sites per certification');
+export function checkSites(sites: CertifiedSite[], field = 'sites'): CertifiedSite[] {
+  if (sites.length > LIMITS.sites) throw badInput(`at most ${LIMITS.sites} sites per certification`);
   return sites.map((site, i) => ({
-    address: checkAddress(site.address, `sites[${i}].address`),
-    scope: requireText(site.scope, `sites[${i}].scope`, 4000),
+    address: checkAddress(site.address, `${field}[${i}].address`),
+    scope: scopeText(site.scope, `${field}[${i}].scope`),
   }));
 }
 
 export function checkAddress(address: PostalAddress, field: string): PostalAddress {
-  if (address.lines.length < 1 || address.lines.length > 5)
-    throw badInput(`${field}.lines must have 1 to 5 lines`);
-  if (!/^[A-Z]{2}$/.test(address.country))
-    throw badInput(`${field}.country must be an ISO 3166-1 alpha-2 code such as GB`);
+  if (address.lines.length < 1 || address.lines.length > LIMITS.addressLines)
+    throw badInput(`${field}.lines must have 1 to ${LIMITS.addressLines} lines`);
   return {
-    lines: address.lines.map((line, i) => requireText(line, `${field}.lines[${i}]`, 300)),
-    city: requireText(address.city, `${field}.city`, 200),
-    postalCode: address.postalCode?.trim()
-      ? requireText(address.postalCode, `${field}.postalCode`, 40)
-      : null,
-    country: address.country,
+    lines: address.lines.map((line, i) =>
+      parseText(line, { field: `${field}.lines[${i}]`, max: LIMITS.addressLine }),
+    ),
+    city: parseText(address.city, { field: `${field}.city`, max: LIMITS.city }),
+    postalCode: parseOptionalText(address.postalCode, {
+      field: `${field}.postalCode`,
+      max: LIMITS.postalCode,
+    }),
+    country: parseCountryCode(address.country, `${field}.country`),
   };
 }
 
@@ -170,7 +175,7 @@ function requireAppointed(rcbStatus: RcbStatus | null, step: string): void {
   }
 }
 
-function refuse(step: string, status: CertificationStatus, hint?: string): LifecycleRefusal {
+function statusForbids(step: string, status: CertificationStatus, hint?: string) {
   return conflict(`cannot ${step} a certification that is ${status}${hint ? `: ${hint}` : ''}`);
 }
 
@@ -219,7 +224,7 @@ export function issue(command: IssueCommand, ctx: StepContext): LifecycleStep {
       rcbId: command.rcbId,
       certificateNumber: checkCertificateNumber(command.certificateNumber),
       standard: command.standard,
-      scope: requireText(command.scope, 'scope', 4000),
+      scope: scopeText(command.scope, 'scope'),
       sites: checkSites(command.sites),
       originalIssueDate,
       cycleStart,
@@ -234,7 +239,7 @@ export function issue(command: IssueCommand, ctx: StepContext): LifecycleStep {
 }
 
 export function checkCertificateNumber(value: string): string {
-  const number = requireText(value, 'certificateNumber', 100);
+  const number = parseText(value, { field: 'certificateNumber', max: LIMITS.certificateNumber });
   if (!/^[A-Za-z0-9][A-Za-z0-9 ./_-]*$/.test(number)) {
     throw badInput(
       `certificateNumber "${number}" may contain letters, digits, space, '.', '/', '_' and '-' only`,
@@ -249,7 +254,7 @@ export function suspend(
   ctx: StepContext,
 ): LifecycleStep {
   const status = effectiveStatus(state, ctx.today);
-  if (status !== 'CERTIFIED') throw refuse('suspend', status);
+  if (status !== 'CERTIFIED') throw statusForbids('suspend', status);
   const reason = requireReason(command.reason, 'suspend a certification');
   const longest = addMonths(ctx.today, MAX_SUSPENSION_MONTHS);
   const until = command.until ? requireDate(command.until, 'until') : longest;
@@ -278,7 +283,7 @@ export function reinstate(
 ): LifecycleStep {
   const status = effectiveStatus(state, ctx.today);
   if (status !== 'SUSPENDED')
-    throw refuse('reinstate', status, status === 'EXPIRED' ? 'recertify it instead' : undefined);
+    throw statusForbids('reinstate', status, status === 'EXPIRED' ? 'recertify it instead' : undefined);
   if (state.suspendedUntil && ctx.today > state.suspendedUntil) {
     throw conflict(
       `cannot reinstate: the suspension ended on ${state.suspendedUntil} (at most ${MAX_SUSPENSION_MONTHS} months); withdraw the certification or reduce its scope`,
@@ -290,7 +295,7 @@ export function reinstate(
     state: {
       ...state,
       status: 'CERTIFIED',
-      statusReason: command.reason?.trim() ? requireText(command.reason, 'reason', 2000) : null,
+      statusReason: optionalReason(command.reason),
       suspendedOn: null,
       suspendedUntil: null,
     },
@@ -303,7 +308,7 @@ export function withdraw(
   ctx: StepContext,
 ): LifecycleStep {
   const status = effectiveStatus(state, ctx.today);
-  if (status !== 'CERTIFIED' && status !== 'SUSPENDED') throw refuse('withdraw', status);
+  if (status !== 'CERTIFIED' && status !== 'SUSPENDED') throw statusForbids('withdraw', status);
   return {
     change: 'WITHDRAWN',
     effectiveOn: ctx.today,
@@ -327,13 +332,13 @@ export function reduceScope(
   ctx: StepContext,
 ): LifecycleStep {
   const status = effectiveStatus(state, ctx.today);
-  if (status !== 'CERTIFIED' && status !== 'SUSPENDED') throw refuse('reduce the scope of', status);
+  if (status !== 'CERTIFIED' && status !== 'SUSPENDED') throw statusForbids('reduce the scope of', status);
   return {
     change: 'SCOPE_REDUCED',
     effectiveOn: ctx.today,
     state: {
       ...state,
-      scope: requireText(command.scope, 'scope', 4000),
+      scope: scopeText(command.scope, 'scope'),
       sites: checkSites(command.sites),
       status: 'CERTIFIED',
       statusReason: requireReason(command.reason, 'reduce the scope'),
@@ -349,15 +354,15 @@ export function extendScope(
   ctx: StepContext,
 ): LifecycleStep {
   const status = effectiveStatus(state, ctx.today);
-  if (status !== 'CERTIFIED') throw refuse('extend the scope of', status);
+  if (status !== 'CERTIFIED') throw statusForbids('extend the scope of', status);
   return {
     change: 'SCOPE_EXTENDED',
     effectiveOn: ctx.today,
     state: {
       ...state,
-      scope: requireText(command.scope, 'scope', 4000),
+      scope: scopeText(command.scope, 'scope'),
       sites: checkSites(command.sites),
-      statusReason: command.reason?.trim() ? requireText(command.reason, 'reason', 2000) : null,
+      statusReason: optionalReason(command.reason),
     },
   };
 }
@@ -368,7 +373,7 @@ export function recordSurveillance(
   ctx: StepContext,
 ): LifecycleStep {
   const status = effectiveStatus(state, ctx.today);
-  if (status !== 'CERTIFIED') throw refuse('record a surveillance audit for', status);
+  if (status !== 'CERTIFIED') throw statusForbids('record a surveillance audit for', status);
   const auditedOn = requireDate(command.auditedOn, 'auditedOn');
   if (auditedOn > ctx.today) throw badInput(`auditedOn ${auditedOn} is in the future`);
   if (auditedOn < state.cycleStart)
@@ -404,7 +409,7 @@ export function recertify(
       );
     }
   } else if (status !== 'CERTIFIED') {
-    throw refuse('recertify', status);
+    throw statusForbids('recertify', status);
   }
   const cycleStart = requireDate(command.cycleStart, 'cycleStart');
   if (cycleStart <= state.cycleStart)
@@ -421,7 +426,7 @@ export function recertify(
       ...state,
       // the standard a certification is renewed against is the current edition
       standard: CURRENT_STANDARD,
-      scope: command.scope ? requireText(command.scope, 'scope', 4000) : state.scope,
+      scope: command.scope ? scopeText(command.scope, 'scope') : state.scope,
       sites: command.sites ? checkSites(command.sites) : state.sites,
       cycleStart,
       expiry,
@@ -436,7 +441,8 @@ export function recertify(
 
 /** The expiry job's step: only a certification past its expiry date expires. */
 export function expire(state: CertificationState, ctx: Pick<StepContext, 'today'>): LifecycleStep {
-  if (state.status !== 'CERTIFIED' && state.status !== 'SUSPENDED') throw refuse('expire', state.status);
+  if (state.status !== 'CERTIFIED' && state.status !== 'SUSPENDED')
+    throw statusForbids('expire', state.status);
   if (ctx.today <= state.expiry)
     throw conflict(`cannot expire a certification before its expiry date ${state.expiry}`);
   return {
@@ -457,7 +463,7 @@ export function transfer(
 ): LifecycleStep {
   const status = effectiveStatus(state, ctx.today);
   if (status !== 'CERTIFIED')
-    throw refuse(
+    throw statusForbids(
       'transfer',
       status,
       status === 'SUSPENDED' ? 'a suspended certification is not transferable' : undefined,
@@ -473,7 +479,7 @@ export function transfer(
       certificateNumber: command.certificateNumber
         ? checkCertificateNumber(command.certificateNumber)
         : state.certificateNumber,
-      statusReason: command.reason?.trim() ? requireText(command.reason, 'reason', 2000) : null,
+      statusReason: optionalReason(command.reason),
     },
   };
 }

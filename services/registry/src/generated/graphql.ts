@@ -4,9 +4,9 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
 import type { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
 import type { CertificationHistoryEntity } from '../entities/certification-history.entity';
-import type { WasCertifiedResult } from '../resolvers/was-certified';
-import type { UpsertRecordResult } from '../resolvers/upsert-certifications';
-import type { CertificationPayload } from '../resolvers/certification-mutations';
+import type { WasCertifiedResult } from '../queries/was-certified';
+import type { UpsertRecordResult } from '../commands/import-certifications';
+import type { CertificationPayload } from '../commands/certification-change';
 import type { ServiceContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

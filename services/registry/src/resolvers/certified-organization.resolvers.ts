@@ -1,6 +1,6 @@
+import { canSeeCertification, canSeeOrganization } from '../access';
 import type { ServiceContext } from '../context';
 import type { CertifiedOrganizationResolvers, WasCertifiedAnswerResolvers } from '../generated/graphql';
-import { canSeeCertification, canSeeOrganization } from './visibility';
 
 export const certifiedOrganizationResolvers: CertifiedOrganizationResolvers<ServiceContext> = {
   __resolveReference: async (reference, ctx) => {

@@ -1,4 +1,5 @@
-import { clampPageSize, decodeCursor, encodeCursor } from '@iso20000/service-kit';
+import { clampPageSize, decodeCursorAs, toConnection } from '@iso20000/service-kit';
+import { canSeeCertification, requireHistoryAccess } from '../access';
 import type { ServiceContext } from '../context';
 import { effectiveStatus } from '../domain/certification-lifecycle';
 import { CertificationHistoryEntity } from '../entities/certification-history.entity';
@@ -8,9 +9,6 @@ import type {
   OrganizationCertificationResolvers,
   OrganizationCertificationVerificationResolvers,
 } from '../generated/graphql';
-import { badUserInput } from '@iso20000/service-kit';
-import { connection } from './certified-organization-search';
-import { canSeeCertification, requireHistoryAccess } from './visibility';
 
 const rcbRef = (id: string) => ({ __typename: 'Rcb' as const, id });
 
@@ -45,14 +43,10 @@ export const organizationCertificationResolvers: OrganizationCertificationResolv
       .createQueryBuilder('h')
       .where('h.certification_id = :id', { id: certification.id })
       .orderBy('h.version', 'DESC');
-    if (args.after) {
-      const [afterVersion] = decodeCursor(args.after);
-      if (typeof afterVersion !== 'number')
-        throw badUserInput('The `after` cursor is not one this history issued');
-      query.andWhere('h.version < :afterVersion', { afterVersion });
-    }
+    const after = decodeCursorAs(args.after, ['number']);
+    if (after) query.andWhere('h.version < :afterVersion', { afterVersion: Number(after[0]) });
     const rows = await query.limit(first + 1).getMany();
-    return connection(rows, first, (row) => encodeCursor([row.version]));
+    return toConnection(rows, first, (row) => [String(row.version)]);
   },
   // The public part of the history: status only, never the actor or the RCB's notes.
   statusChanges: (certification, _args, ctx) =>

@@ -6,7 +6,8 @@ import { connectNats, ensureStreams, removeStreams } from '@iso20000/events';
 import { createLogger, loadConfig, openDataSource } from '@iso20000/service-kit';
 import { entities, migrations } from '../data-source';
 import { addDays, todayUtc } from '../domain/calendar-date';
-import { buildService, registryServiceConfig } from '../server';
+import { registryServiceConfig } from '../config';
+import { buildService } from '../server';
 import { randomGenerator } from '@iso20000/seed-kit';
 import { fakeOrganization, fakeScope, withTypo } from './registry-fixtures';
 

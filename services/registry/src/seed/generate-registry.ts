@@ -17,7 +17,7 @@ import {
 import { CertificationHistoryEntity } from '../entities/certification-history.entity';
 import { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
-import { insertCertifications, insertHistory, insertOrganizations } from '../writes/bulk-insert';
+import { insertCertifications, insertHistory, insertOrganizations } from '../commands/bulk-statements';
 import { pick, randomGenerator, seededRcbId, seededRcbName, seededRcbStatus } from '@iso20000/seed-kit';
 import { fakeOrganization, fakeScope } from './registry-fixtures';
 

@@ -1,14 +1,30 @@
-import { isSchemeStaff } from '@iso20000/auth';
+import { isSchemeStaff, requireRole, type Viewer } from '@iso20000/auth';
 import { forbidden } from '@iso20000/service-kit';
-import type { ServiceContext } from '../context';
-import type { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
-import type { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
+import type { ServiceContext } from './context';
+import type { CertifiedOrganizationEntity } from './entities/certified-organization.entity';
+import type { OrganizationCertificationEntity } from './entities/organization-certification.entity';
 
 /**
- * Who sees what: the public sees organizations that consent to listing (and verifies any certificate
- * number it holds); an RCB integration also sees what its RCB certifies or certified before a
- * transfer; scheme staff see everything.
+ * The registry's access rules, all of them. The public sees organizations that consent to listing
+ * (and verifies any certificate number it holds); an RCB integration changes only its own RCB's
+ * certifications and also sees what its RCB certifies or certified before a transfer; scheme staff
+ * see everything.
  */
+
+/** Who changes certifications: an RCB integration acting for its own RCB. */
+export interface RcbActor {
+  rcbId: string;
+  /** `credential:<id>` for an RCB integration: recorded in the history as who made the change. */
+  actor: string;
+}
+
+/** Only an RCB integration changes certifications, and it acts for its own RCB. */
+export function requireRcbIntegration(viewer: Viewer): RcbActor {
+  requireRole(viewer, 'rcb_integration');
+  if (!viewer.rcbId) throw forbidden('This credential is not bound to an RCB');
+  return { rcbId: viewer.rcbId, actor: viewer.subject ?? `rcb:${viewer.rcbId}` };
+}
+
 export async function canSeeOrganization(
   ctx: ServiceContext,
   org: CertifiedOrganizationEntity,

@@ -1,8 +1,6 @@
-import { badUserInput } from '@iso20000/service-kit';
-import type { ServiceContext } from '../context';
+import type { DataSource } from 'typeorm';
 import type { CertificationStatus } from '../domain/certification-lifecycle';
 import { CertificationHistoryEntity } from '../entities/certification-history.entity';
-import { requireUuid } from './certification-mutations';
 
 export interface WasCertifiedResult {
   certificateNumber: string;
@@ -20,13 +18,11 @@ export interface WasCertifiedResult {
  * this number, the last entry in effect on that date says its status and cycle then.
  */
 export async function wasCertified(
-  ctx: ServiceContext,
-  args: { certificateNumber: string; rcbId?: string | null; on: string },
+  dataSource: DataSource,
+  args: { certificateNumber: string; rcbId: string | null; on: string },
 ): Promise<WasCertifiedResult> {
-  const certificateNumber = args.certificateNumber.trim();
-  if (!certificateNumber) throw badUserInput('certificateNumber must not be empty');
-  const rcbId = args.rcbId ? requireUuid(args.rcbId, 'rcbId') : null;
-  const entries = await ctx.dataSource
+  const { certificateNumber, rcbId } = args;
+  const entries = await dataSource
     .getRepository(CertificationHistoryEntity)
     .createQueryBuilder('h')
     .distinctOn(['h.certification_id'])

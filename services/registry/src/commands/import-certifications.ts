@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Events, recordEvents } from '@iso20000/events';
-import { badUserInput } from '@iso20000/service-kit';
+import type { RefusalCode } from '@iso20000/service-kit';
 import type { EntityManager } from 'typeorm';
-import type { ServiceContext } from '../context';
+import type { RcbActor } from '../access';
 import {
   planImport,
   type ImportPlan,
@@ -13,30 +13,24 @@ import type { LifecycleStep } from '../domain/certification-lifecycle';
 import { type CertificationHistoryEntity } from '../entities/certification-history.entity';
 import { type CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
-import type { MutationResolvers, UpsertCertificationInput } from '../generated/graphql';
 import {
   insertCertifications,
   insertHistory,
   insertOrganizations,
   updateCertifications,
   updateOrganizations,
-} from '../writes/bulk-insert';
+} from './bulk-statements';
+import { rcbStatusOf, type CommandContext } from './certification-change';
 import {
   certificationAfter,
   certificationChangedPayload,
   historyEntry,
+  organizationRow,
   stateOf,
   type ChangeAuthor,
-} from '../writes/certification-writes';
-import {
-  organizationRow,
-  rcbStatusOf,
-  requireRcbIntegration,
-  toOrganization,
-  toSites,
-} from './certification-mutations';
+} from './certification-rows';
 
-export const MAX_UPSERT_RECORDS = 1000;
+export const MAX_IMPORT_RECORDS = 1000;
 
 export interface UpsertRecordResult {
   index: number;
@@ -48,24 +42,23 @@ export interface UpsertRecordResult {
   changedFields: string[];
 }
 
-function toImportRecord(input: UpsertCertificationInput): ImportRecord {
-  return {
-    certificateNumber: input.certificateNumber.trim(),
-    organization: toOrganization(input.organization),
-    standard: input.standard ?? 'ISO_IEC_20000_1_2018',
-    scope: input.scope,
-    sites: toSites(input.sites ?? []),
-    originalIssueDate: input.originalIssueDate,
-    cycleStart: input.cycleStart,
-    expiry: input.expiry,
-    surveillanceAudits:
-      input.surveillanceAudits?.map((audit) => ({ dueDate: audit.dueDate, doneOn: audit.doneOn ?? null })) ??
-      null,
-    status: input.status === 'EXPIRED' ? null : input.status,
-    statusReason: input.statusReason,
-    suspendedUntil: input.suspendedUntil,
-    expectedVersion: input.expectedVersion,
-  };
+export interface ImportResult {
+  dryRun: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  records: UpsertRecordResult[];
+}
+
+/** One record as the RCB sent it, or the reason it was refused before planning. */
+export type ImportInput =
+  | { certificateNumber: string; record: ImportRecord; refused?: undefined }
+  | { certificateNumber: string; refused: { code: RefusalCode; reason: string }; record?: undefined };
+
+export interface ImportCertifications {
+  records: ImportInput[];
+  dryRun: boolean;
 }
 
 function organizationDetails(org: CertifiedOrganizationEntity): OrganizationDetails {
@@ -85,29 +78,29 @@ interface PlannedRecord {
   plan: ImportPlan;
 }
 
+const rejection = (code: RefusalCode, reason: string): ImportPlan => ({
+  outcome: 'REJECTED',
+  code,
+  reasons: [reason],
+});
+
 /**
  * Bulk import, per record: every record is planned on its own (pure domain code), rejected ones
  * change nothing, and the accepted ones are written with a handful of multi-row statements in one
  * transaction (so a server failure writes none of them).
  */
-export const upsertCertifications: MutationResolvers<ServiceContext>['upsertCertifications'] = async (
-  _parent,
-  args,
-  ctx,
-) => {
-  const { rcbId, author } = requireRcbIntegration(ctx.viewer);
-  const dryRun = args.dryRun ?? false;
-  if (args.input.length === 0) throw badUserInput('input must hold at least one record');
-  if (args.input.length > MAX_UPSERT_RECORDS) {
-    throw badUserInput(
-      `at most ${MAX_UPSERT_RECORDS} records per call, got ${args.input.length}: split the import`,
-    );
-  }
-  const changeAuthor: ChangeAuthor = { ...author, requestId: ctx.requestId };
+export function importCertifications(
+  ctx: CommandContext,
+  actor: RcbActor,
+  command: ImportCertifications,
+): Promise<ImportResult> {
+  const { rcbId } = actor;
+  const { dryRun, records } = command;
+  const author: ChangeAuthor = { actor: actor.actor, requestId: ctx.requestId };
 
   return ctx.dataSource.transaction(async (manager) => {
     const rcbStatus = await rcbStatusOf(manager, rcbId);
-    const numbers = [...new Set(args.input.map((record) => record.certificateNumber.trim()))];
+    const numbers = [...new Set(records.map((input) => input.certificateNumber))];
     const query = manager
       .getRepository(OrganizationCertificationEntity)
       .createQueryBuilder('c')
@@ -118,40 +111,24 @@ export const upsertCertifications: MutationResolvers<ServiceContext>['upsertCert
     const existing = new Map((await query.getMany()).map((row) => [row.certificateNumber, row]));
 
     const firstIndex = new Map<string, number>();
-    const planned: PlannedRecord[] = args.input.map((input, index) => {
-      const certificateNumber = input.certificateNumber.trim();
+    const planned: PlannedRecord[] = records.map((input, index) => {
+      const { certificateNumber } = input;
+      const unplanned = (plan: ImportPlan) => ({ index, certificateNumber, existing: null, plan });
       const earlier = firstIndex.get(certificateNumber);
       if (earlier !== undefined) {
-        return {
-          index,
-          certificateNumber,
-          existing: null,
-          plan: {
-            outcome: 'REJECTED',
-            code: 'BAD_USER_INPUT',
-            reasons: [
-              `certificateNumber ${certificateNumber} appears more than once in this call (first at index ${earlier})`,
-            ],
-          },
-        };
+        return unplanned(
+          rejection(
+            'BAD_USER_INPUT',
+            `certificateNumber ${certificateNumber} appears more than once in this call (first at index ${earlier})`,
+          ),
+        );
       }
       firstIndex.set(certificateNumber, index);
-      if (input.status === 'EXPIRED') {
-        return {
-          index,
-          certificateNumber,
-          existing: null,
-          plan: {
-            outcome: 'REJECTED',
-            code: 'BAD_USER_INPUT',
-            reasons: ['status EXPIRED is not imported: it follows from the expiry date'],
-          },
-        };
-      }
+      if (input.refused) return unplanned(rejection(input.refused.code, input.refused.reason));
       const current = existing.get(certificateNumber) ?? null;
       const plan = planImport(
         rcbId,
-        toImportRecord(input),
+        input.record,
         current && current.organization
           ? {
               version: current.version,
@@ -160,13 +137,12 @@ export const upsertCertifications: MutationResolvers<ServiceContext>['upsertCert
             }
           : null,
         { today: ctx.today, rcbStatus },
+        `input[${index}]`,
       );
       return { index, certificateNumber, existing: current, plan };
     });
 
-    const results = dryRun
-      ? planned.map((p) => dryRunResult(p))
-      : await writePlanned(manager, planned, changeAuthor);
+    const results = dryRun ? planned.map(baseResult) : await writePlanned(manager, planned, author);
     const count = (outcome: UpsertRecordResult['outcome']) =>
       results.filter((r) => r.outcome === outcome).length;
     return {
@@ -178,8 +154,9 @@ export const upsertCertifications: MutationResolvers<ServiceContext>['upsertCert
       records: results,
     };
   });
-};
+}
 
+/** What a record does; on a dry run, the certification shown is the one stored now. */
 function baseResult(p: PlannedRecord): UpsertRecordResult {
   const rejected = p.plan.outcome === 'REJECTED' ? p.plan : null;
   return {
@@ -191,11 +168,6 @@ function baseResult(p: PlannedRecord): UpsertRecordResult {
     certification: rejected ? null : p.existing,
     changedFields: p.plan.outcome === 'UPDATED' ? p.plan.changedFields : [],
   };
-}
-
-/** A dry run reports what would happen; the certification shown is the one stored now. */
-function dryRunResult(p: PlannedRecord): UpsertRecordResult {
-  return baseResult(p);
 }
 
 async function writePlanned(

@@ -1,13 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { Events, recordEvent, type PayloadOf } from '@iso20000/events';
 import type { EntityManager } from 'typeorm';
+import type { OrganizationDetails } from '../domain/certification-import';
 import {
   changedFields,
   type CertificationState,
   type LifecycleStep,
 } from '../domain/certification-lifecycle';
+import { foldName } from '../domain/search-text';
 import { CertificationHistoryEntity } from '../entities/certification-history.entity';
+import { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
+
+/**
+ * The rows a certification change writes (the certification, its history entry, its event), shared
+ * by the commands; each command runs them in its own transaction.
+ */
 
 /** The lifecycle state held by a certification row. */
 export function stateOf(entity: OrganizationCertificationEntity): CertificationState {
@@ -152,4 +160,23 @@ export function certificationFromJson(json: unknown): OrganizationCertificationE
   const entity = new OrganizationCertificationEntity();
   Object.assign(entity, raw, { createdAt: new Date(raw.createdAt), updatedAt: new Date(raw.updatedAt) });
   return entity;
+}
+
+/** Builds the organization row for new (checked) details. */
+export function organizationRow(
+  id: string,
+  details: OrganizationDetails,
+  now: Date,
+  createdAt?: Date,
+): CertifiedOrganizationEntity {
+  const org = new CertifiedOrganizationEntity();
+  Object.assign(org, {
+    id,
+    ...details,
+    searchText: [details.legalName, ...details.otherNames].join(' | '),
+    sortName: foldName(details.legalName),
+    createdAt: createdAt ?? now,
+    updatedAt: now,
+  });
+  return org;
 }

@@ -1,0 +1,160 @@
+import {
+  clampPageSize,
+  decodeCursorAs,
+  parseCountryCode,
+  parseId,
+  parseOptionalText,
+  refuse,
+  TEXT_LIMITS,
+  toConnection,
+  type Connection,
+} from '@iso20000/service-kit';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { CalendarDate } from '../domain/calendar-date';
+import type { CertificationStatus } from '../domain/certification-lifecycle';
+import { searchWords } from '../domain/search-text';
+import { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
+import type { CertifiedOrganizationFilter } from '../generated/graphql';
+
+/** SQL for "a certification in this status as readers see it" (expiry counts before the job runs). */
+export function effectiveStatusSql(alias: string, status: CertificationStatus): string {
+  switch (status) {
+    case 'CERTIFIED':
+    case 'SUSPENDED':
+      return `(${alias}.status = '${status}' AND ${alias}.expiry >= :today)`;
+    case 'WITHDRAWN':
+      return `${alias}.status = 'WITHDRAWN'`;
+    case 'EXPIRED':
+      return `(${alias}.status = 'EXPIRED' OR (${alias}.status IN ('CERTIFIED', 'SUSPENDED') AND ${alias}.expiry < :today))`;
+  }
+}
+
+/**
+ * How alike a query word and the closest part of a name must be (pg_trgm word similarity, 0..1).
+ * 0.4 lets one typo through in a word of four letters or more (`acne` finds Acme, `kpgm` KPMG),
+ * where the extension's default of 0.6 needs words of about eight.
+ */
+export const WORD_SIMILARITY_THRESHOLD = 0.4;
+
+interface ParsedFilter {
+  name: string | null;
+  country: string | null;
+  rcbId: string | null;
+  status: CertificationStatus | null;
+  standard: CertifiedOrganizationFilter['standard'];
+}
+
+function parseFilter(filter: CertifiedOrganizationFilter | null | undefined): ParsedFilter {
+  const name = parseOptionalText(filter?.name, { field: 'filter.name', max: TEXT_LIMITS.search });
+  if (filter?.name !== undefined && filter.name !== null && (name ?? '').length < 2) {
+    throw refuse.badInput('filter.name needs at least 2 characters');
+  }
+  return {
+    name,
+    country: filter?.country ? parseCountryCode(filter.country, 'filter.country') : null,
+    rcbId: filter?.rcbId ? parseId(filter.rcbId, 'filter.rcbId') : null,
+    status: filter?.status ?? null,
+    standard: filter?.standard ?? null,
+  };
+}
+
+/**
+ * The public registry. With a name, every word of the query must match a word of the legal or an
+ * other name (folded: case and accents do not matter; one typo per word is tolerated; words of the
+ * name may be left out), ranked by how closely they match; without one, in name order. Keyset
+ * cursors either way, over every match: the last page is the last match.
+ */
+export async function searchCertifiedOrganizations(
+  dataSource: DataSource,
+  rawFilter: CertifiedOrganizationFilter | null | undefined,
+  args: { first?: number | null; after?: string | null },
+  today: CalendarDate,
+): Promise<Connection<CertifiedOrganizationEntity>> {
+  const first = clampPageSize(args.first, 100, 20);
+  const filter = parseFilter(rawFilter);
+  if (filter.name) {
+    const after = decodeCursorAs(args.after, ['number', 'string', 'uuid']);
+    const name = filter.name;
+    // the threshold is a setting of pg_trgm's operators, so the search sets it for its own transaction
+    return dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`);
+      return searchByName(manager, filter, name, first, after, today);
+    });
+  }
+  const after = decodeCursorAs(args.after, ['string', 'uuid']);
+  const query = filtered(dataSource.manager, 'o', filter, today);
+  query.orderBy('o.sort_name', 'ASC').addOrderBy('o.id', 'ASC');
+  if (after) {
+    query.andWhere('(o.sort_name, o.id) > (:afterName, CAST(:afterId AS uuid))', {
+      afterName: after[0],
+      afterId: after[1],
+    });
+  }
+  const rows = await query.limit(first + 1).getMany();
+  return toConnection(rows, first, (row) => [row.sortName, row.id]);
+}
+
+/** Listed organizations that pass the filter's other conditions. */
+function filtered(manager: EntityManager, alias: string, filter: ParsedFilter, today: CalendarDate) {
+  const query = manager
+    .getRepository(CertifiedOrganizationEntity)
+    .createQueryBuilder(alias)
+    .where(`${alias}.public_listing = true`)
+    .setParameter('today', today);
+  if (filter.country) query.andWhere(`${alias}.country = :country`, { country: filter.country });
+  const certificationConditions: string[] = [];
+  if (filter.rcbId) certificationConditions.push('c.rcb_id = :rcbId');
+  if (filter.standard) certificationConditions.push('c.standard = :standard');
+  if (filter.status) certificationConditions.push(effectiveStatusSql('c', filter.status));
+  if (certificationConditions.length) {
+    query.andWhere(
+      `EXISTS (SELECT 1 FROM organization_certification c WHERE c.organization_id = ${alias}.id AND ${certificationConditions.join(' AND ')})`,
+      { rcbId: filter.rcbId, standard: filter.standard },
+    );
+  }
+  return query;
+}
+
+async function searchByName(
+  manager: EntityManager,
+  filter: ParsedFilter,
+  name: string,
+  first: number,
+  after: string[] | null,
+  today: CalendarDate,
+): Promise<Connection<CertifiedOrganizationEntity>> {
+  const words = searchWords(name);
+  if (words.length === 0) return toConnection([], first, () => []);
+  const parameters: Record<string, string> = { name };
+  const distances: string[] = [];
+  const best = filtered(manager, 'm', filter, today).select('m.id', 'id');
+  words.forEach((word, i) => {
+    parameters[`word${i}`] = word;
+    // <% is served by the trigram index; one condition per word, so every word must match
+    best.andWhere(`public.registry_fold(:word${i}) <% m.search_folded`);
+    distances.push(`(public.registry_fold(:word${i}) <<-> m.search_folded)::float8`);
+  });
+  // the words' mean distance, then the whole query's (words in the name's order rank first)
+  best.addSelect(
+    `(${distances.join(' + ')}) / ${words.length} + (public.registry_fold(:name) <<-> m.search_folded)::float8 / 10`,
+    'score',
+  );
+  const query = manager
+    .getRepository(CertifiedOrganizationEntity)
+    .createQueryBuilder('o')
+    .innerJoin(`(${best.getQuery()})`, 'best', 'best.id = o.id')
+    .setParameters({ ...best.getParameters(), ...parameters })
+    .addSelect('best.score', 'score')
+    .orderBy('best.score', 'ASC')
+    .addOrderBy('o.sort_name', 'ASC')
+    .addOrderBy('o.id', 'ASC');
+  if (after) {
+    query.where(
+      '(best.score, o.sort_name, o.id) > (CAST(:afterScore AS float8), :afterName, CAST(:afterId AS uuid))',
+      { afterScore: after[0], afterName: after[1], afterId: after[2] },
+    );
+  }
+  const { entities, raw } = await query.limit(first + 1).getRawAndEntities<{ score: number }>();
+  const scores = new Map(entities.map((entity, i) => [entity.id, Number(raw[i].score)]));
+  return toConnection(entities, first, (row) => [String(scores.get(row.id)), row.sortName, row.id]);
+}

@@ -1,0 +1,158 @@
+import { parseId, refuse } from '@iso20000/service-kit';
+import { requireRcbIntegration } from '../access';
+import type { CommandContext, Idempotency } from '../commands/certification-change';
+import { extendCertificationScope } from '../commands/extend-certification-scope';
+import { importCertifications, MAX_IMPORT_RECORDS } from '../commands/import-certifications';
+import { issueCertification } from '../commands/issue-certification';
+import { recertifyCertification } from '../commands/recertify-certification';
+import { recordSurveillanceAudit } from '../commands/record-surveillance-audit';
+import { reduceCertificationScope } from '../commands/reduce-certification-scope';
+import { reinstateCertification } from '../commands/reinstate-certification';
+import { suspendCertification } from '../commands/suspend-certification';
+import { transferCertification } from '../commands/transfer-certification';
+import { withdrawCertification } from '../commands/withdraw-certification';
+import type { ServiceContext } from '../context';
+import type { MutationResolvers } from '../generated/graphql';
+import {
+  parseCertificateNumber,
+  parseIdempotencyKey,
+  toImportInput,
+  toOrganization,
+  toSites,
+} from './inputs';
+
+const commandContext = (ctx: ServiceContext): CommandContext => ({
+  dataSource: ctx.dataSource,
+  today: ctx.today,
+  requestId: ctx.requestId,
+});
+
+/** The key and the request it stands for, as the client sent them. */
+const once = (
+  operation: string,
+  args: { idempotencyKey: string } & Record<string, unknown>,
+): Idempotency => ({ operation, key: parseIdempotencyKey(args.idempotencyKey), request: args });
+
+/** The certification a change is for, and the version the client read. */
+const target = (args: { id: string; expectedVersion: number }) => ({
+  id: parseId(args.id, 'id'),
+  expectedVersion: args.expectedVersion,
+});
+
+/** Every mutation is an RCB integration's, for its own RCB; each calls one command. */
+export const mutationResolvers: MutationResolvers<ServiceContext> = {
+  issueCertification: (_parent, args, ctx) => {
+    const actor = requireRcbIntegration(ctx.viewer);
+    const { input } = args;
+    if (Boolean(input.organization) === Boolean(input.organizationId)) {
+      throw refuse.badInput(
+        'give either organization (a new organization) or organizationId (one your RCB already certifies)',
+      );
+    }
+    return issueCertification(
+      commandContext(ctx),
+      actor,
+      {
+        certificateNumber: parseCertificateNumber(input.certificateNumber, 'input.certificateNumber'),
+        organization: input.organization ? toOrganization(input.organization) : null,
+        organizationId: input.organizationId ? parseId(input.organizationId, 'input.organizationId') : null,
+        standard: input.standard ?? 'ISO_IEC_20000_1_2018',
+        scope: input.scope,
+        sites: toSites(input.sites ?? []),
+        originalIssueDate: input.originalIssueDate,
+        cycleStart: input.cycleStart,
+        expiry: input.expiry,
+      },
+      once('issueCertification', args),
+    );
+  },
+
+  suspendCertification: (_parent, args, ctx) =>
+    suspendCertification(
+      commandContext(ctx),
+      requireRcbIntegration(ctx.viewer),
+      { ...target(args), reason: args.reason, until: args.until },
+      once('suspendCertification', args),
+    ),
+
+  reinstateCertification: (_parent, args, ctx) =>
+    reinstateCertification(
+      commandContext(ctx),
+      requireRcbIntegration(ctx.viewer),
+      { ...target(args), reason: args.reason },
+      once('reinstateCertification', args),
+    ),
+
+  withdrawCertification: (_parent, args, ctx) =>
+    withdrawCertification(
+      commandContext(ctx),
+      requireRcbIntegration(ctx.viewer),
+      { ...target(args), reason: args.reason },
+      once('withdrawCertification', args),
+    ),
+
+  reduceCertificationScope: (_parent, args, ctx) =>
+    reduceCertificationScope(
+      commandContext(ctx),
+      requireRcbIntegration(ctx.viewer),
+      { ...target(args), scope: args.scope, sites: toSites(args.sites), reason: args.reason },
+      once('reduceCertificationScope', args),
+    ),
+
+  extendCertificationScope: (_parent, args, ctx) =>
+    extendCertificationScope(
+      commandContext(ctx),
+      requireRcbIntegration(ctx.viewer),
+      { ...target(args), scope: args.scope, sites: toSites(args.sites), reason: args.reason },
+      once('extendCertificationScope', args),
+    ),
+
+  recordSurveillanceAudit: (_parent, args, ctx) =>
+    recordSurveillanceAudit(
+      commandContext(ctx),
+      requireRcbIntegration(ctx.viewer),
+      { ...target(args), auditedOn: args.auditedOn },
+      once('recordSurveillanceAudit', args),
+    ),
+
+  recertifyCertification: (_parent, args, ctx) =>
+    recertifyCertification(
+      commandContext(ctx),
+      requireRcbIntegration(ctx.viewer),
+      {
+        ...target(args),
+        cycleStart: args.cycleStart,
+        expiry: args.expiry,
+        scope: args.scope,
+        sites: args.sites ? toSites(args.sites) : null,
+      },
+      once('recertifyCertification', args),
+    ),
+
+  // The accepting RCB acts here, on a certification another RCB holds (IAF MD 2).
+  transferCertification: (_parent, args, ctx) =>
+    transferCertification(
+      commandContext(ctx),
+      requireRcbIntegration(ctx.viewer),
+      {
+        ...target(args),
+        certificateNumber: args.certificateNumber ? parseCertificateNumber(args.certificateNumber) : null,
+        reason: args.reason,
+      },
+      once('transferCertification', args),
+    ),
+
+  upsertCertifications: (_parent, args, ctx) => {
+    const actor = requireRcbIntegration(ctx.viewer);
+    if (args.input.length === 0) throw refuse.badInput('input must hold at least one record');
+    if (args.input.length > MAX_IMPORT_RECORDS) {
+      throw refuse.badInput(
+        `at most ${MAX_IMPORT_RECORDS} records per call, got ${args.input.length}: split the import`,
+      );
+    }
+    return importCertifications(commandContext(ctx), actor, {
+      records: args.input.map(toImportInput),
+      dryRun: args.dryRun ?? false,
+    });
+  },
+};
