@@ -70,7 +70,9 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
     // The cost limit needs the request's variables (a page size passed as $first): src/cost.ts.
     costLimit: { enabled: false },
     maxAliases: { n: config.GATEWAY_MAX_ALIASES },
-    maxTokens: { n: config.GATEWAY_MAX_TOKENS },
+    // graphql-js counts tokens itself (parseOptions below): armor's count runs before parsing and turns
+    // every syntax error into an HTTP 500.
+    maxTokens: { enabled: false },
     maxDirectives: { n: 50 },
     blockFieldSuggestion: { enabled: production },
   });
@@ -88,6 +90,7 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: config.GATEWAY_MAX_TOKENS },
     validationRules: protection.validationRules,
     plugins: [
       ...(protection.plugins as never[]),

@@ -226,6 +226,21 @@ describe('gateway', () => {
     expect(body.errors?.[0].message).toMatch(/depth/i);
   });
 
+  it('answers a syntax error, and a document over the token limit, with 400 GRAPHQL_PARSE_FAILED', async () => {
+    const broken = await post('{ candidate(id: "c1") { name');
+    expect(broken.status).toBe(400);
+    expect(broken.body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^Syntax Error: Expected Name, found <EOF>/),
+      extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+    });
+    const long = await post(`{ ${'whoami '.repeat(6_000)}}`);
+    expect(long.status).toBe(400);
+    expect(long.body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/tokens/),
+      extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+    });
+  });
+
   it('refuses too many aliases', async () => {
     const { body } = await post('{ a: whoami b: whoami c: whoami d: whoami e: whoami }');
     expect(body.errors?.[0].message).toMatch(/alias/i);
