@@ -15,6 +15,7 @@ import { type DataSource, type EntityManager } from 'typeorm';
 import { type EventDefinition, type EventEnvelope, parseEventEnvelope } from './catalogue';
 import { type Backoff, backoffDelay, describeError } from './outbox';
 import { apiErrorCode, deadLetterSubject, normalizeNamespace, streamNameFor, wireSubject } from './streams';
+import { eventSettingsFrom } from './settings';
 
 export interface EventHandlerContext<T> {
   /** The handler's transaction: write the effect with it, so that it commits with the inbox row. */
@@ -104,10 +105,11 @@ export class EventConsumer<T> implements EventConsumerControl {
     }
     this.js = options.nc.jetstream();
     this.namespace = normalizeNamespace(options.namespace);
-    this.maxDeliver = options.maxDeliver ?? 5;
+    const settings = eventSettingsFrom();
+    this.maxDeliver = options.maxDeliver ?? settings.consumerMaxDeliver;
     this.retryBackoff = options.retryBackoff ?? { initialMs: 1000, maxMs: 60_000 };
-    this.ackWaitMs = options.ackWaitMs ?? 30_000;
-    this.batchSize = options.batchSize ?? 20;
+    this.ackWaitMs = options.ackWaitMs ?? settings.consumerAckWaitMs;
+    this.batchSize = options.batchSize ?? settings.consumerBatchSize;
     this.streamName = streamNameFor(options.event.subject, this.namespace);
     this.filterSubject = wireSubject(options.event.subject, this.namespace);
     if (this.maxDeliver < 1) throw new Error('maxDeliver must be at least 1');

@@ -40,6 +40,7 @@ export {
   type EventConsumerOptions,
   type EventHandlerContext,
 } from './consumer';
+export { eventSettingsFrom, type EventSettings } from './settings';
 export { OutboxEvent } from './entities/outbox-event.entity';
 export { InboxEvent } from './entities/inbox-event.entity';
 export { DeadLetterEvent } from './entities/dead-letter-event.entity';

@@ -10,6 +10,7 @@ import {
   type StreamConfig,
 } from 'nats';
 import { SUBGRAPH_SERVICES, streamOf, type SubgraphServiceName } from '@iso20000/topology';
+import { eventSettingsFrom } from './settings';
 
 /** The services that publish events; each owns one stream named after it. */
 export const PRODUCERS = SUBGRAPH_SERVICES;
@@ -71,13 +72,16 @@ export function deadLetterStreamName(namespace?: string): string {
 }
 
 /** The stream configurations for a namespace: one per producer plus the dead letters. */
-export function streamConfigs(namespace?: string): Partial<StreamConfig>[] {
+export function streamConfigs(
+  namespace?: string,
+  replicas: number = eventSettingsFrom().streamReplicas,
+): Partial<StreamConfig>[] {
   const common: Partial<StreamConfig> = {
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-    num_replicas: 1,
+    num_replicas: replicas,
   };
   return [
     ...PRODUCERS.map((producer) => ({
@@ -144,11 +148,15 @@ async function addOrUpdateStream(jsm: JetStreamManager, config: Partial<StreamCo
 
 /**
  * Creates (or brings up to date) the producer streams and the dead-letter stream. Idempotent:
- * every service calls it at start.
+ * every service calls it at start. Replicas from STREAM_REPLICAS unless given.
  */
-export async function ensureStreams(nc: NatsConnection, namespace?: string): Promise<void> {
+export async function ensureStreams(
+  nc: NatsConnection,
+  namespace?: string,
+  replicas?: number,
+): Promise<void> {
   const jsm = await nc.jetstreamManager();
-  for (const config of streamConfigs(namespace)) {
+  for (const config of streamConfigs(namespace, replicas)) {
     await addOrUpdateStream(jsm, config);
   }
 }

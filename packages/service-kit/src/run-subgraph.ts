@@ -53,7 +53,7 @@ export function runSubgraph<S extends z.ZodRawShape, TContext extends BaseContex
       entities: main.entities,
       migrations: main.migrations,
       logger,
-      poolSize: main.poolSize,
+      poolSize: config.DATABASE_POOL_SIZE ?? main.poolSize,
     });
     onShutdown('database', () => dataSource.destroy());
     const nc = await connectNats(config.NATS_URL, main.name);

@@ -1,0 +1,37 @@
+/**
+ * Deployment settings of the event bus, from the environment, so one image runs a single NATS server
+ * (replicas 1) and a three-node JetStream cluster (replicas 3). A consumer's own options win over these.
+ */
+export interface EventSettings {
+  /** STREAM_REPLICAS: copies of every stream in the JetStream cluster (1, 3 or 5; default 1). */
+  streamReplicas: number;
+  /** CONSUMER_MAX_DELIVER: failed deliveries before the dead letter (default 5). */
+  consumerMaxDeliver: number;
+  /** CONSUMER_ACK_WAIT_MS: how long the server waits for an ack before redelivering (default 30000). */
+  consumerAckWaitMs: number;
+  /** CONSUMER_BATCH_SIZE: messages buffered per pull (default 20). */
+  consumerBatchSize: number;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name}=${JSON.stringify(raw)} is invalid: an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+export function eventSettingsFrom(env: NodeJS.ProcessEnv = process.env): EventSettings {
+  const streamReplicas = integer(env, 'STREAM_REPLICAS', 1, 1, 5);
+  if (streamReplicas % 2 === 0) {
+    throw new Error(`STREAM_REPLICAS=${streamReplicas} is invalid: an odd number (a majority must agree)`);
+  }
+  return {
+    streamReplicas,
+    consumerMaxDeliver: integer(env, 'CONSUMER_MAX_DELIVER', 5, 1, 1000),
+    consumerAckWaitMs: integer(env, 'CONSUMER_ACK_WAIT_MS', 30_000, 1000, 3_600_000),
+    consumerBatchSize: integer(env, 'CONSUMER_BATCH_SIZE', 20, 1, 1000),
+  };
+}
