@@ -9,5 +9,5 @@ export default subgraphCodegenConfig({
   RcbCredential: '../entities/rcb-credential.entity#RcbCredentialEntity',
   AtoStatusChange: '../entities/ato-status-change.entity#AtoStatusChangeEntity',
   RcbStatusChange: '../entities/rcb-status-change.entity#RcbStatusChangeEntity',
-  TrainingProviderEdge: '../resolvers/training-provider.resolvers#TrainingProviderEdgeModel',
+  TrainingProviderEdge: '../queries/find-training-providers#TrainingProviderEdgeModel',
 });

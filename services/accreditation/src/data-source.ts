@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { EventsTables1732500000000, eventsEntities } from '@iso20000/events';
 import { createDataSource } from '@iso20000/service-kit';
+import { toolDatabaseUrl } from './config';
 import { AtoStatusChangeEntity } from './entities/ato-status-change.entity';
 import { AtoEntity } from './entities/ato.entity';
 import { CourseEntity } from './entities/course.entity';
@@ -35,7 +36,7 @@ export const migrations = [
 
 /** For the TypeORM CLI and the schema-drift check. */
 export default createDataSource({
-  url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_accreditation',
+  url: toolDatabaseUrl(),
   entities,
   migrations,
 });

@@ -1,16 +1,12 @@
+import { knownIds } from '@iso20000/service-kit';
 import DataLoader from 'dataloader';
-import { In, type DataSource } from 'typeorm';
-import type { ExamOffering } from './domain/course-rules';
-import type { ExamCode, ExamLevelRule } from './domain/trainer-eligibility';
+import { In, type DataSource, type EntityTarget, type FindOptionsWhere } from 'typeorm';
 import { AtoEntity } from './entities/ato.entity';
 import { CourseEntity } from './entities/course.entity';
-import { ExamLanguageEntity, ExamLevelEntity } from './entities/exam-level.entity';
 import { RcbEntity } from './entities/rcb.entity';
 import { TrainerQualificationEntity } from './entities/trainer-qualification.entity';
 import { TrainerEntity } from './entities/trainer.entity';
-import { courseIndexOrder, courseOrderKey, type CourseCursor } from './pagination';
-
-export type ExamReference = ExamLevelRule & ExamOffering;
+import { courseIndexOrder, courseOrderKey, sortCourses, type CourseCursor } from './queries/course-order';
 
 /** Per-request loaders: every reference is one SQL statement per batch, never one per row. */
 export interface Loaders {
@@ -20,29 +16,30 @@ export interface Loaders {
   qualificationsByCandidateId: DataLoader<string, TrainerQualificationEntity[]>;
   /** An ATO's courses, one page per ATO, for a given page size and cursor (one statement for all ATOs). */
   coursesOfAto(first: number, after: CourseCursor | null): DataLoader<string, CourseEntity[]>;
-  /** The exam reference data (levels and their languages), read once per request. */
-  examReference(): Promise<Map<ExamCode, ExamReference>>;
 }
 
-function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): (T | null)[] {
-  const map = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => map.get(id) ?? null);
+/** Rows by id, in the order asked; a malformed id names nothing and resolves to null. */
+function byIdLoader<T extends { id: string }>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+): DataLoader<string, T | null> {
+  return new DataLoader(async (ids) => {
+    const known = knownIds(ids);
+    const rows = known.length
+      ? await dataSource.getRepository(entity).findBy({ id: In(known) } as FindOptionsWhere<T>)
+      : [];
+    const map = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => map.get(id.toLowerCase()) ?? null);
+  });
 }
 
 export function createLoaders(dataSource: DataSource): Loaders {
   const coursePages = new Map<string, DataLoader<string, CourseEntity[]>>();
-  let examReference: Promise<Map<ExamCode, ExamReference>> | undefined;
 
   return {
-    atoById: new DataLoader(async (ids) =>
-      byId(ids, await dataSource.getRepository(AtoEntity).findBy({ id: In([...ids]) })),
-    ),
-    rcbById: new DataLoader(async (ids) =>
-      byId(ids, await dataSource.getRepository(RcbEntity).findBy({ id: In([...ids]) })),
-    ),
-    trainerById: new DataLoader(async (ids) =>
-      byId(ids, await dataSource.getRepository(TrainerEntity).findBy({ id: In([...ids]) })),
-    ),
+    atoById: byIdLoader(dataSource, AtoEntity),
+    rcbById: byIdLoader(dataSource, RcbEntity),
+    trainerById: byIdLoader(dataSource, TrainerEntity),
     qualificationsByCandidateId: new DataLoader(async (candidateIds) => {
       const rows = await dataSource
         .getRepository(TrainerQualificationEntity)
@@ -73,32 +70,5 @@ export function createLoaders(dataSource: DataSource): Loaders {
       }
       return loader;
     },
-    examReference() {
-      examReference ??= (async () => {
-        const [levels, languages] = await Promise.all([
-          dataSource.getRepository(ExamLevelEntity).find({ order: { sortOrder: 'ASC' } }),
-          dataSource.getRepository(ExamLanguageEntity).find({ order: { examCode: 'ASC', language: 'ASC' } }),
-        ]);
-        return new Map(
-          levels.map((level) => [
-            level.code,
-            {
-              code: level.code,
-              name: level.name,
-              selfStudyAllowed: level.selfStudyAllowed,
-              trainerEligibilityPercentage: level.trainerEligibilityPercentage,
-              languages: languages.filter((l) => l.examCode === level.code).map((l) => l.language),
-            },
-          ]),
-        );
-      })();
-      return examReference;
-    },
   };
-}
-
-/** Courses in the order the API lists them: by start date (undated self-study last), then id. */
-export function sortCourses(courses: CourseEntity[]): CourseEntity[] {
-  const key = (course: CourseEntity) => course.startsOn ?? '9999-12-31';
-  return [...courses].sort((a, b) => key(a).localeCompare(key(b)) || a.id.localeCompare(b.id));
 }

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { runSubgraph } from '@iso20000/service-kit';
 import { entities, migrations } from './data-source';
-import { accreditationServiceConfig, buildService } from './server';
+import { accreditationServiceConfig } from './config';
+import { buildService } from './server';
 
 runSubgraph({
   name: 'accreditation',

@@ -3,27 +3,26 @@ import { join } from 'node:path';
 import type { ApolloServer } from '@apollo/server';
 import {
   assembleService,
-  baseServiceConfig,
   createSubgraph,
   type AssembledService,
   type Authenticates,
-  type BackgroundWorker,
   type Logger,
 } from '@iso20000/service-kit';
 import { parse } from 'graphql';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
-import type { z } from 'zod';
+import { TRAINER_UNIQUE_VIOLATIONS } from './commands/add-trainer';
+import type { AccreditationServiceConfig } from './config';
 import type { ServiceContext } from './context';
-import { followCredentialUsage } from './events/credential-usage';
+import { credentialUsageFollower } from './events/credential-usage';
 import { createQualificationConsumers } from './events/qualification-consumers';
 import { createLoaders } from './loaders';
 import { resolvers } from './resolvers';
 
-export const accreditationServiceConfig = { ...baseServiceConfig };
-export type AccreditationServiceConfig = z.infer<z.ZodObject<typeof accreditationServiceConfig>>;
-
 export const typeDefs = parse(readFileSync(join(__dirname, 'schema.graphql'), 'utf8'));
+
+/** What this service's unique indexes mean to a client who runs into one (CONFLICT). */
+const uniqueViolations = { ...TRAINER_UNIQUE_VIOLATIONS };
 
 export interface AccreditationServiceDeps {
   dataSource: DataSource;
@@ -43,7 +42,14 @@ export function createAccreditationSubgraph(
   logger: Logger,
   production: boolean,
 ): ApolloServer<ServiceContext> {
-  return createSubgraph<ServiceContext>({ name: 'accreditation', typeDefs, resolvers, logger, production });
+  return createSubgraph<ServiceContext>({
+    name: 'accreditation',
+    typeDefs,
+    resolvers,
+    logger,
+    production,
+    uniqueViolations,
+  });
 }
 
 export async function buildService(deps: AccreditationServiceDeps): Promise<AccreditationService> {
@@ -54,24 +60,11 @@ export async function buildService(deps: AccreditationServiceDeps): Promise<Accr
     name: 'accreditation',
     typeDefs,
     resolvers,
+    uniqueViolations,
     contextFor: (base) => ({ ...base, dataSource, loaders: createLoaders(dataSource) }),
     workers: () => [
       ...createQualificationConsumers({ dataSource, nc, namespace, logger }),
       credentialUsageFollower({ dataSource, nc, namespace, logger }),
     ],
   });
-}
-
-/** The usage follower subscribes when called: started with the other workers, not when built. */
-function credentialUsageFollower(deps: Parameters<typeof followCredentialUsage>[0]): BackgroundWorker {
-  let usage: ReturnType<typeof followCredentialUsage> | null = null;
-  return {
-    start() {
-      usage = followCredentialUsage(deps);
-    },
-    async stop() {
-      await usage?.stop();
-      usage = null;
-    },
-  };
 }

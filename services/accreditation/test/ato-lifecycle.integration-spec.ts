@@ -67,7 +67,7 @@ describe('ATO application and lifecycle', () => {
     const before = await outboxCount('accreditation.ato.status-changed');
     const result = await h.as(publicViewer, APPLY_ATO, { input: atoApplication({ country: 'Britain' }) });
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
-    expect(result.errors![0].message).toMatch(/^input\.country: expected an ISO 3166-1 alpha-2 country code/);
+    expect(result.errors![0].message).toMatch(/^input\.country must be an ISO 3166-1 alpha-2 country code/);
     const contactless = await h.as(publicViewer, APPLY_ATO, { input: atoApplication({ contacts: [] }) });
     expect(contactless.errors![0].message).toBe('input.contacts: give at least one contact');
     expect(await outboxCount('accreditation.ato.status-changed')).toBe(before);

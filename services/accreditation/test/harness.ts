@@ -4,7 +4,8 @@ import { loadConfig } from '@iso20000/service-kit';
 import { startServiceHarness, type ServiceHarness } from '@iso20000/testing';
 import type { ServiceContext } from '../src/context';
 import { entities, migrations } from '../src/data-source';
-import { accreditationServiceConfig, buildService, type AccreditationService } from '../src/server';
+import { accreditationServiceConfig } from '../src/config';
+import { buildService, type AccreditationService } from '../src/server';
 
 export { eventually } from '@iso20000/testing';
 

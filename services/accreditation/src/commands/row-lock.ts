@@ -1,4 +1,4 @@
-import { notFound } from '@iso20000/service-kit';
+import { refuse } from '@iso20000/service-kit';
 import type { EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
 
 /**
@@ -10,10 +10,11 @@ export async function lockedRow<T extends { id: string }>(
   entity: EntityTarget<T>,
   id: string,
   what: string,
+  mode: 'pessimistic_write' | 'pessimistic_read' = 'pessimistic_write',
 ): Promise<T> {
   const row = await manager
     .getRepository(entity)
-    .findOne({ where: { id } as FindOptionsWhere<T>, lock: { mode: 'pessimistic_write' } });
-  if (!row) throw notFound(`No ${what} with id ${id}`);
+    .findOne({ where: { id } as FindOptionsWhere<T>, lock: { mode } });
+  if (!row) throw refuse.notFound(`No ${what} with id ${id}`);
   return row;
 }

@@ -1,4 +1,4 @@
-import type { ExamCode } from './trainer-eligibility';
+import type { ExamCode } from '@iso20000/scheme';
 
 export type CourseDeliveryMode = 'CLASSROOM' | 'VIRTUAL' | 'SELF_STUDY';
 export const COURSE_DELIVERY_MODES: readonly CourseDeliveryMode[] = ['CLASSROOM', 'VIRTUAL', 'SELF_STUDY'];
@@ -14,7 +14,7 @@ export interface CourseOffer {
   endsOn: string | null;
 }
 
-/** Reference data about one exam level (seeded by a data migration). */
+/** What course rules need of an exam level (from the scheme's published facts). */
 export interface ExamOffering {
   code: ExamCode;
   name: string;

@@ -1,13 +1,10 @@
+import { ATO_STATUSES, RCB_STATUSES, type AtoStatus, type RcbStatus } from '@iso20000/scheme';
 import {
-  ATO_STATUSES,
   LIFECYCLE_ACTIONS,
-  RCB_STATUSES,
   allowedAtoActions,
   transitionAto,
   transitionRcb,
-  type AtoStatus,
   type LifecycleAction,
-  type RcbStatus,
 } from './organization-lifecycle';
 
 const today = '2026-11-25';

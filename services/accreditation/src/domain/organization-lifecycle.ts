@@ -1,11 +1,10 @@
+import { ATO_ACTIVE_STATUS, RCB_ACTIVE_STATUS, type AtoStatus, type RcbStatus } from '@iso20000/scheme';
+
 /**
  * The accreditation lifecycle shared by ATOs (accredited) and RCBs (appointed):
  * applied -> under assessment -> granted | rejected; granted -> suspended -> granted (reinstated);
  * granted | suspended -> withdrawn. Rejected and withdrawn are final: an organization applies anew.
  */
-export type AtoStatus =
-  'APPLIED' | 'UNDER_ASSESSMENT' | 'ACCREDITED' | 'REJECTED' | 'SUSPENDED' | 'WITHDRAWN';
-export type RcbStatus = 'APPLIED' | 'UNDER_ASSESSMENT' | 'APPOINTED' | 'REJECTED' | 'SUSPENDED' | 'WITHDRAWN';
 
 export type LifecycleAction = 'BEGIN_ASSESSMENT' | 'GRANT' | 'REJECT' | 'SUSPEND' | 'REINSTATE' | 'WITHDRAW';
 
@@ -54,19 +53,17 @@ interface Vocabulary<S extends string> {
   fromGeneric(status: GenericStatus): S;
 }
 
-const ATO_VOCABULARY: Vocabulary<AtoStatus> = {
-  kind: 'ATO',
-  granted: 'ACCREDITED',
-  toGeneric: (s) => (s === 'ACCREDITED' ? 'GRANTED' : s),
-  fromGeneric: (s) => (s === 'GRANTED' ? 'ACCREDITED' : s),
-};
+function vocabularyOf<S extends string>(kind: 'ATO' | 'RCB', granted: S): Vocabulary<S> {
+  return {
+    kind,
+    granted,
+    toGeneric: (s) => (s === granted ? 'GRANTED' : (s as Exclude<GenericStatus, 'GRANTED'>)),
+    fromGeneric: (s) => (s === 'GRANTED' ? granted : (s as S)),
+  };
+}
 
-const RCB_VOCABULARY: Vocabulary<RcbStatus> = {
-  kind: 'RCB',
-  granted: 'APPOINTED',
-  toGeneric: (s) => (s === 'APPOINTED' ? 'GRANTED' : s),
-  fromGeneric: (s) => (s === 'GRANTED' ? 'APPOINTED' : s),
-};
+const ATO_VOCABULARY = vocabularyOf<AtoStatus>('ATO', ATO_ACTIVE_STATUS);
+const RCB_VOCABULARY = vocabularyOf<RcbStatus>('RCB', RCB_ACTIVE_STATUS);
 
 function transition<S extends string>(
   vocabulary: Vocabulary<S>,
@@ -143,23 +140,7 @@ export function allowedAtoActions(current: AtoStatus): LifecycleAction[] {
   return allowedActions(ATO_VOCABULARY, current);
 }
 
-export function allowedRcbActions(current: RcbStatus): LifecycleAction[] {
-  return allowedActions(RCB_VOCABULARY, current);
+/** Suspended or withdrawn: granted once, so records elsewhere that name it keep its name. */
+export function isOnceGranted(status: AtoStatus | RcbStatus): boolean {
+  return status === 'SUSPENDED' || status === 'WITHDRAWN';
 }
-
-export const ATO_STATUSES: readonly AtoStatus[] = [
-  'APPLIED',
-  'UNDER_ASSESSMENT',
-  'ACCREDITED',
-  'REJECTED',
-  'SUSPENDED',
-  'WITHDRAWN',
-];
-export const RCB_STATUSES: readonly RcbStatus[] = [
-  'APPLIED',
-  'UNDER_ASSESSMENT',
-  'APPOINTED',
-  'REJECTED',
-  'SUSPENDED',
-  'WITHDRAWN',
-];

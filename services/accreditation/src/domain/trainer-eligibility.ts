@@ -1,7 +1,6 @@
-export type ExamCode = 'FOUNDATION' | 'PRACTITIONER' | 'AUDITOR';
-export const EXAM_CODES: readonly ExamCode[] = ['FOUNDATION', 'PRACTITIONER', 'AUDITOR'];
+import type { ExamCode } from '@iso20000/scheme';
 
-/** Reference data per exam level (seeded by a data migration, not hard-coded here). */
+/** What trainer eligibility needs of an exam level (from the scheme's published facts). */
 export interface ExamLevelRule {
   code: ExamCode;
   name: string;

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import type { AtoStatus } from '../domain/organization-lifecycle';
+import type { AtoStatus } from '@iso20000/scheme';
 import { AtoEntity } from './ato.entity';
 import { OrganizationStatusChangeColumns } from './organization-columns';
 

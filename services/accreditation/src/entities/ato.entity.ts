@@ -5,8 +5,8 @@ import type {
   CertificateRecipient,
   PostalAddress,
 } from '../domain/delivery-preference';
-import type { AtoStatus } from '../domain/organization-lifecycle';
-import type { ExamCode } from '../domain/trainer-eligibility';
+import type { AtoStatus } from '@iso20000/scheme';
+import type { ExamCode } from '@iso20000/scheme';
 import { OrganizationColumns } from './organization-columns';
 
 /** An Accredited Training Organization, from its application onwards. */

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { CourseDeliveryMode } from '../domain/course-rules';
-import type { ExamCode } from '../domain/trainer-eligibility';
+import type { ExamCode } from '@iso20000/scheme';
 import { AtoEntity } from './ato.entity';
 import { TrainerEntity } from './trainer.entity';
 

@@ -1,5 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import type { ExamCode } from '../domain/trainer-eligibility';
+import type { ExamCode } from '@iso20000/scheme';
 import { numericToNumber } from './organization-columns';
 
 /** Reference data about an exam that courses and trainers depend on (loaded by a data migration). */

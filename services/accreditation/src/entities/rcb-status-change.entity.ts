@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import type { RcbStatus } from '../domain/organization-lifecycle';
+import type { RcbStatus } from '@iso20000/scheme';
 import { RcbEntity } from './rcb.entity';
 import { OrganizationStatusChangeColumns } from './organization-columns';
 

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { RcbStatus } from '../domain/organization-lifecycle';
+import type { RcbStatus } from '@iso20000/scheme';
 import { OrganizationColumns } from './organization-columns';
 
 /** A Registered Certification Body, from its application onwards. */

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { ExamCode } from '../domain/trainer-eligibility';
+import type { ExamCode } from '@iso20000/scheme';
 import { numericToNumber } from './organization-columns';
 
 /** A certificate someone holds, learnt from the certificate service's events (our local copy). */

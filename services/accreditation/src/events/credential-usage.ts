@@ -1,55 +1,50 @@
-import { CREDENTIAL_USED } from '@iso20000/auth';
-import type { Logger } from '@iso20000/service-kit';
+import { Events, parseEventEnvelope, wireSubject } from '@iso20000/events';
+import type { BackgroundWorker, Logger } from '@iso20000/service-kit';
 import type { NatsConnection, Subscription } from 'nats';
 import type { DataSource } from 'typeorm';
-import { z } from 'zod';
 import { RcbCredentialEntity } from '../entities/rcb-credential.entity';
 
-const usage = z.object({
-  payload: z.object({ credentialId: z.uuid(), usedAt: z.iso.datetime({ offset: true }) }),
-});
-
-/**
- * Records when each credential was last used. Verifiers announce use on core NATS (at most once a
- * minute per credential each); losing one is harmless, so this is a plain subscription, not a consumer.
- */
-export function followCredentialUsage(deps: {
+export interface CredentialUsageDeps {
   dataSource: DataSource;
   nc: NatsConnection;
   namespace?: string;
   logger: Logger;
-}): {
-  stop(): Promise<void>;
-  processed(): Promise<void>;
-} {
-  const subject = deps.namespace ? `${deps.namespace}.${CREDENTIAL_USED}` : CREDENTIAL_USED;
+}
+
+/**
+ * Records when each credential was last used. Verifiers announce use on core NATS (at most once a
+ * minute per credential each); losing one is harmless, so this is a plain subscription, not a consumer.
+ * Writing the later of two instants makes a repeated or late announcement harmless too.
+ */
+export function followCredentialUsage(deps: CredentialUsageDeps): { stop(): Promise<void> } {
+  const subject = wireSubject(Events.CredentialUsed.subject, deps.namespace);
   // A queue group: with several accreditation replicas, each announcement is written once.
   const subscription: Subscription = deps.nc.subscribe(subject, { queue: 'accreditation-credential-usage' });
   const decoder = new TextDecoder();
-  let pending: Promise<unknown> = Promise.resolve();
   const loop = (async () => {
     for await (const message of subscription) {
-      let parsed: z.infer<typeof usage>;
+      let usage: { credentialId: string; usedAt: string };
       try {
-        parsed = usage.parse(JSON.parse(decoder.decode(message.data)));
+        usage = parseEventEnvelope(Events.CredentialUsed, JSON.parse(decoder.decode(message.data))).payload;
       } catch (error) {
         deps.logger.warn({ err: error, subject }, 'ignoring an invalid credential usage message');
         continue;
       }
-      const { credentialId, usedAt } = parsed.payload;
-      pending = deps.dataSource
+      await deps.dataSource
         .createQueryBuilder()
         .update(RcbCredentialEntity)
         .set({
           lastUsedAt: () => 'GREATEST(COALESCE(last_used_at, :usedAt::timestamptz), :usedAt::timestamptz)',
         })
         .where('id = :credentialId')
-        .setParameters({ usedAt, credentialId })
+        .setParameters({ usedAt: usage.usedAt, credentialId: usage.credentialId })
         .execute()
         .catch((error: unknown) =>
-          deps.logger.warn({ err: error, credentialId }, 'could not record credential usage'),
+          deps.logger.warn(
+            { err: error, credentialId: usage.credentialId },
+            'could not record credential usage',
+          ),
         );
-      await pending;
     }
   })();
   return {
@@ -57,6 +52,19 @@ export function followCredentialUsage(deps: {
       await subscription.drain().catch(() => undefined);
       await loop;
     },
-    processed: () => pending.then(() => undefined),
+  };
+}
+
+/** The usage follower subscribes when started with the other workers, not when built. */
+export function credentialUsageFollower(deps: CredentialUsageDeps): BackgroundWorker {
+  let usage: ReturnType<typeof followCredentialUsage> | null = null;
+  return {
+    start() {
+      usage = followCredentialUsage(deps);
+    },
+    async stop() {
+      await usage?.stop();
+      usage = null;
+    },
   };
 }

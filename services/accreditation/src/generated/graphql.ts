@@ -8,7 +8,7 @@ import type { TrainerEntity } from '../entities/trainer.entity';
 import type { RcbCredentialEntity } from '../entities/rcb-credential.entity';
 import type { AtoStatusChangeEntity } from '../entities/ato-status-change.entity';
 import type { RcbStatusChangeEntity } from '../entities/rcb-status-change.entity';
-import type { TrainingProviderEdgeModel } from '../resolvers/training-provider.resolvers';
+import type { TrainingProviderEdgeModel } from '../queries/find-training-providers';
 import type { ServiceContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -30,31 +30,39 @@ export type Scalars = {
 
 export type Ato = {
   __typename?: 'Ato';
+  /** The ATO's own staff and scheme staff only. */
   appliedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Scheme staff only: assessment notes and the lifecycle history. */
+  /** The assessors' notes. Scheme staff only. */
   assessmentNotes?: Maybe<Scalars['String']['output']>;
+  /** The ATO's own staff and scheme staff only. */
   certificateDeliveryPreference?: Maybe<AtoCertificateDeliveryPreference>;
-  /** Below: the ATO's own staff and scheme staff only. */
+  /** The ATO's own staff and scheme staff only. */
   companyDetails?: Maybe<OrganizationCompanyDetails>;
+  /** The ATO's own staff and scheme staff only. */
   contacts?: Maybe<Array<OrganizationContact>>;
   /** ISO 3166-1 alpha-2 */
   country: Scalars['String']['output'];
+  /** Its courses, soonest first (public). */
   courses: CourseConnection;
   deliveryModes: Array<CourseDeliveryMode>;
   /** What it offers (public). */
   examLevels: Array<ExamCode>;
   id: Scalars['ID']['output'];
+  /** Language tags it trains in (public). */
   languages: Array<Scalars['String']['output']>;
+  /** The ATO's own staff and scheme staff only. */
   logoLicence?: Maybe<AtoLogoLicence>;
   /** Whether the ATO may use the scheme logo today (public). */
   logoLicensed: Scalars['Boolean']['output'];
   name: Scalars['String']['output'];
   status: AtoStatus;
+  /** Its lifecycle history, oldest first. The ATO's own staff and scheme staff only. */
   statusHistory?: Maybe<AtoStatusChangeConnection>;
-  /** Why it is in its current status (e.g. the suspension reason). */
+  /** Why it is in its current status (e.g. the suspension reason). The ATO's own staff and scheme staff only. */
   statusReason?: Maybe<Scalars['String']['output']>;
-  /** End of a suspension, when one was set. */
+  /** End of a suspension, when one was set. The ATO's own staff and scheme staff only. */
   suspendedUntil?: Maybe<Scalars['Date']['output']>;
+  /** The ATO's own staff and scheme staff only. */
   trainers?: Maybe<TrainerConnection>;
   website?: Maybe<Scalars['String']['output']>;
 };
@@ -83,11 +91,17 @@ export type AtoApplicationDecision =
 
 export type AtoApplicationInput = {
   companyDetails: OrganizationCompanyDetailsInput;
+  /** 1 to 20 contacts. */
   contacts: Array<OrganizationContactInput>;
+  /** ISO 3166-1 alpha-2 code of a country that exists, e.g. GB. */
   country: Scalars['String']['input'];
+  /** 1 to 50, each once. */
   deliveryModes: Array<CourseDeliveryMode>;
+  /** 1 to 50, each once. */
   examLevels: Array<ExamCode>;
+  /** Language tags (e.g. en, pt-BR, zh-Hant), 1 to 50, each once. */
   languages: Array<Scalars['String']['input']>;
+  /** At most 300 characters. */
   name: Scalars['String']['input'];
 };
 
@@ -119,8 +133,9 @@ export type AtoEdge = {
 };
 
 export type AtoFilter = {
+  /** ISO 3166-1 alpha-2 code of a country that exists, e.g. GB. */
   country?: InputMaybe<Scalars['String']['input']>;
-  /** Part of the name, case-insensitive. */
+  /** Part of the name, case-insensitive, at most 200 characters. */
   search?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<Array<AtoStatus>>;
 };
@@ -147,11 +162,17 @@ export type AtoPostalAddress = {
   recipientName: Scalars['String']['output'];
 };
 
+/** Free text is trimmed and may contain no control characters. */
 export type AtoPostalAddressInput = {
+  /** At most 200 characters. */
   city: Scalars['String']['input'];
+  /** ISO 3166-1 alpha-2 code of a country that exists. */
   country: Scalars['String']['input'];
+  /** 1 to 5 lines, each at most 200 characters. */
   lines: Array<Scalars['String']['input']>;
+  /** At most 20 characters. */
   postalCode?: InputMaybe<Scalars['String']['input']>;
+  /** At most 300 characters. */
   recipientName: Scalars['String']['input'];
 };
 
@@ -195,6 +216,7 @@ export type CertificateDeliveryPreferenceInput = {
 export type Course = {
   __typename?: 'Course';
   ato: Ato;
+  /** Where it is held, ISO 3166-1 alpha-2. */
   country: Scalars['String']['output'];
   deliveryMode: CourseDeliveryMode;
   endsOn?: Maybe<Scalars['Date']['output']>;
@@ -205,7 +227,7 @@ export type Course = {
   /** Language tag, one the exam is offered in (e.g. en, pt-BR, zh-Hans). */
   language: Scalars['String']['output'];
   startsOn?: Maybe<Scalars['Date']['output']>;
-  /** The ATO's staff and scheme staff only. */
+  /** The ATO's own staff and scheme staff only. */
   trainer?: Maybe<Trainer>;
 };
 
@@ -237,13 +259,18 @@ export type CourseExamLevel = {
 };
 
 export type CourseInput = {
+  /** Where the course is held: ISO 3166-1 alpha-2 code of a country that exists. */
   country: Scalars['String']['input'];
   deliveryMode: CourseDeliveryMode;
+  /** Needed for a classroom or virtual course; not before startsOn. */
   endsOn?: InputMaybe<Scalars['Date']['input']>;
   examCode: ExamCode;
   examIncluded: Scalars['Boolean']['input'];
+  /** Language tag, one the exam is offered in (see courseExamLevels). */
   language: Scalars['String']['input'];
+  /** Needed for a classroom or virtual course. */
   startsOn?: InputMaybe<Scalars['Date']['input']>;
+  /** A trainer of this ATO, eligible for the exam level. */
   trainerId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -265,10 +292,13 @@ export type Mutation = {
   addTrainer: Trainer;
   /** An organization applies to become an ATO (anyone may apply; scheme staff assess). */
   applyForAtoAccreditation: Ato;
+  /** A certification body applies to become an RCB (anyone may apply; scheme staff assess). */
   applyForRcbAppointment: Rcb;
   /** Assign (or with trainerId null, unassign) the trainer who delivers a course; the trainer must be eligible for its exam level. */
   assignCourseTrainer: Course;
+  /** Scheme staff start assessing an application. */
   beginAtoAssessment: Ato;
+  /** Scheme staff start assessing an application. */
   beginRcbAssessment: Rcb;
   /** An ATO's staff (or scheme staff) publish a course. */
   createCourse: Course;
@@ -276,8 +306,11 @@ export type Mutation = {
   createRcbCredential: IssuedRcbCredential;
   /** Scheme staff decide on an application under assessment: ACCREDIT or REJECT, with notes. */
   decideAtoApplication: Ato;
+  /** Scheme staff decide on an application under assessment: APPOINT or REJECT, with notes. */
   decideRcbApplication: Rcb;
+  /** Scheme staff end a suspension. */
   reinstateAto: Ato;
+  /** Scheme staff end a suspension. */
   reinstateRcb: Rcb;
   removeCourse: Course;
   removeTrainer: Trainer;
@@ -287,10 +320,14 @@ export type Mutation = {
   /** Scheme staff grant or end an ATO's licence to use the scheme logo. */
   setAtoLogoLicence: Ato;
   setCertificateDeliveryPreference: Ato;
+  /** Scheme staff suspend an accredited ATO. */
   suspendAto: Ato;
+  /** Scheme staff suspend an appointed RCB. */
   suspendRcb: Rcb;
   updateCourse: Course;
+  /** Scheme staff withdraw an accredited or suspended ATO for good. */
   withdrawAto: Ato;
+  /** Scheme staff withdraw an appointed or suspended RCB for good; its credentials are revoked with it. */
   withdrawRcb: Rcb;
 };
 
@@ -438,10 +475,15 @@ export type OrganizationCompanyDetails = {
   website?: Maybe<Scalars['String']['output']>;
 };
 
+/** Free text is trimmed and may contain no control characters. */
 export type OrganizationCompanyDetailsInput = {
+  /** 1 to 6 lines, each at most 200 characters. */
   address: Array<Scalars['String']['input']>;
+  /** At most 300 characters. */
   legalName: Scalars['String']['input'];
+  /** At most 100 characters. */
   registrationNumber?: InputMaybe<Scalars['String']['input']>;
+  /** An absolute web address (https://...), at most 2048 characters. */
   website?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -453,10 +495,15 @@ export type OrganizationContact = {
   role?: Maybe<Scalars['String']['output']>;
 };
 
+/** Free text is trimmed and may contain no control characters. */
 export type OrganizationContactInput = {
+  /** An e-mail address, at most 254 characters. */
   email: Scalars['String']['input'];
+  /** At most 200 characters. */
   name: Scalars['String']['input'];
+  /** At most 50 characters. */
   phone?: InputMaybe<Scalars['String']['input']>;
+  /** At most 100 characters. */
   role?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -471,14 +518,14 @@ export type Query = {
   /** An ATO. The public sees accredited ATOs only; an ATO's staff their own; scheme staff every one. */
   ato?: Maybe<Ato>;
   /** ATOs visible to the viewer (scheme staff: every status, e.g. applications to assess). */
-  atos: AtoConnection;
+  atos?: Maybe<AtoConnection>;
   /** The languages each exam is offered in: the only languages a course may be taught in. */
-  courseExamLevels: Array<CourseExamLevel>;
+  courseExamLevels?: Maybe<Array<CourseExamLevel>>;
   /** An RCB. The public sees appointed RCBs only; an RCB's integration its own; scheme staff every one. */
   rcb?: Maybe<Rcb>;
-  rcbs: RcbConnection;
+  rcbs?: Maybe<RcbConnection>;
   /** Find a training provider (public): accredited ATOs with the courses that match. */
-  trainingProviders: TrainingProviderConnection;
+  trainingProviders?: Maybe<TrainingProviderConnection>;
 };
 
 
@@ -514,22 +561,31 @@ export type QueryTrainingProvidersArgs = {
 
 export type Rcb = {
   __typename?: 'Rcb';
-  /** Below: the RCB itself and scheme staff only. */
+  /** The RCB itself and scheme staff only. */
   accreditationReference?: Maybe<Scalars['String']['output']>;
+  /** The RCB itself and scheme staff only. */
   appliedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Scheme staff only. */
+  /** The assessors' notes. Scheme staff only. */
   assessmentNotes?: Maybe<Scalars['String']['output']>;
+  /** The RCB itself and scheme staff only. */
   companyDetails?: Maybe<OrganizationCompanyDetails>;
+  /** The RCB itself and scheme staff only. */
   contacts?: Maybe<Array<OrganizationContact>>;
+  /** ISO 3166-1 alpha-2 codes of the countries it certifies in (public). */
   countriesServed: Array<Scalars['String']['output']>;
+  /** ISO 3166-1 alpha-2 */
   country: Scalars['String']['output'];
+  /** Its integration credentials, oldest first. The RCB itself and scheme staff only. */
   credentials?: Maybe<RcbCredentialConnection>;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   nationalAccreditationBody: Scalars['String']['output'];
   status: RcbStatus;
+  /** Its lifecycle history, oldest first. The RCB itself and scheme staff only. */
   statusHistory?: Maybe<RcbStatusChangeConnection>;
+  /** Why it is in its current status (e.g. the suspension reason). The RCB itself and scheme staff only. */
   statusReason?: Maybe<Scalars['String']['output']>;
+  /** End of a suspension, when one was set. The RCB itself and scheme staff only. */
   suspendedUntil?: Maybe<Scalars['Date']['output']>;
   website?: Maybe<Scalars['String']['output']>;
 };
@@ -552,12 +608,18 @@ export type RcbApplicationDecision =
   | 'REJECT';
 
 export type RcbApplicationInput = {
+  /** At most 100 characters. */
   accreditationReference: Scalars['String']['input'];
   companyDetails: OrganizationCompanyDetailsInput;
+  /** 1 to 20 contacts. */
   contacts: Array<OrganizationContactInput>;
+  /** ISO 3166-1 alpha-2 codes of countries that exist, 1 to 50, each once. */
   countriesServed: Array<Scalars['String']['input']>;
+  /** ISO 3166-1 alpha-2 code of a country that exists, e.g. DE. */
   country: Scalars['String']['input'];
+  /** At most 300 characters. */
   name: Scalars['String']['input'];
+  /** At most 300 characters. */
   nationalAccreditationBody: Scalars['String']['input'];
 };
 
@@ -599,7 +661,9 @@ export type RcbEdge = {
 };
 
 export type RcbFilter = {
+  /** ISO 3166-1 alpha-2 code of a country that exists, e.g. DE. */
   country?: InputMaybe<Scalars['String']['input']>;
+  /** Part of the name, case-insensitive, at most 200 characters. */
   search?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<Array<RcbStatus>>;
 };
@@ -666,6 +730,7 @@ export type TrainerEligibility = {
 
 export type TrainerInput = {
   candidateId: Scalars['ID']['input'];
+  /** The trainer's name, at most 200 characters, no control characters. */
   name: Scalars['String']['input'];
 };
 
@@ -684,12 +749,13 @@ export type TrainingProviderEdge = {
 };
 
 export type TrainingProviderFilter = {
-  /** Where the course is held (ISO 3166-1 alpha-2). */
+  /** Where the course is held: ISO 3166-1 alpha-2 code of a country that exists. */
   country?: InputMaybe<Scalars['String']['input']>;
   deliveryMode?: InputMaybe<CourseDeliveryMode>;
   examCode?: InputMaybe<ExamCode>;
+  /** Language tag the course is taught in (e.g. en, pt-BR). */
   language?: InputMaybe<Scalars['String']['input']>;
-  /** Part of the provider's name, case-insensitive. */
+  /** Part of the provider's name, case-insensitive, at most 200 characters. */
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1076,11 +1142,11 @@ export type PageInfoResolvers<ContextType = ServiceContext, ParentType extends R
 
 export type QueryResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   ato?: Resolver<Maybe<ResolversTypes['Ato']>, ParentType, ContextType, RequireFields<QueryAtoArgs, 'id'>>;
-  atos?: Resolver<ResolversTypes['AtoConnection'], ParentType, ContextType, Partial<QueryAtosArgs>>;
-  courseExamLevels?: Resolver<Array<ResolversTypes['CourseExamLevel']>, ParentType, ContextType>;
+  atos?: Resolver<Maybe<ResolversTypes['AtoConnection']>, ParentType, ContextType, Partial<QueryAtosArgs>>;
+  courseExamLevels?: Resolver<Maybe<Array<ResolversTypes['CourseExamLevel']>>, ParentType, ContextType>;
   rcb?: Resolver<Maybe<ResolversTypes['Rcb']>, ParentType, ContextType, RequireFields<QueryRcbArgs, 'id'>>;
-  rcbs?: Resolver<ResolversTypes['RcbConnection'], ParentType, ContextType, Partial<QueryRcbsArgs>>;
-  trainingProviders?: Resolver<ResolversTypes['TrainingProviderConnection'], ParentType, ContextType, Partial<QueryTrainingProvidersArgs>>;
+  rcbs?: Resolver<Maybe<ResolversTypes['RcbConnection']>, ParentType, ContextType, Partial<QueryRcbsArgs>>;
+  trainingProviders?: Resolver<Maybe<ResolversTypes['TrainingProviderConnection']>, ParentType, ContextType, Partial<QueryTrainingProvidersArgs>>;
 }>;
 
 export type RcbResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Rcb'] = ResolversParentTypes['Rcb'], FederationReferenceType extends FederationReferenceTypes['Rcb'] = FederationReferenceTypes['Rcb']> = ResolversObject<{

@@ -1,19 +1,14 @@
-import { clampPageSize } from '@iso20000/service-kit';
+import { ATO_ACTIVE_STATUS } from '@iso20000/scheme';
+import { decodeCursorAs, parseCountryCode, toConnection, type Connection } from '@iso20000/service-kit';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { ServiceContext } from '../context';
+import { today } from '../domain/today';
 import { AtoEntity } from '../entities/ato.entity';
 import { CourseEntity } from '../entities/course.entity';
-import type { Resolvers, TrainingProviderFilter } from '../generated/graphql';
-import { sortCourses } from '../loaders';
-import { courseIndexOrder, encodeCursor, nameCursor } from '../pagination';
-import { countryCode, languageTag, parseInput, today } from '../validation';
-import { containsPattern } from './organization';
-
-export interface TrainingProviderEdgeModel {
-  cursor: string;
-  node: AtoEntity;
-  matchingCourses: CourseEntity[];
-}
+import type { TrainingProviderFilter } from '../generated/graphql';
+import { parseLanguageTag, parseSearch } from '../resolvers/input';
+import { containsPattern } from '../resolvers/organization';
+import { courseIndexOrder, sortCourses } from './course-order';
 
 /** At most this many matching courses are shown per provider. */
 const COURSES_PER_PROVIDER = 20;
@@ -26,17 +21,30 @@ interface CourseFilter {
   today: string;
 }
 
-function parseFilter(filter: TrainingProviderFilter | null | undefined): {
+export interface ProviderSearch {
   course: CourseFilter;
   search: string | null;
-} {
+}
+
+export interface TrainingProviderEdgeModel {
+  cursor: string;
+  node: AtoEntity;
+  matchingCourses: CourseEntity[];
+}
+
+export interface TrainingProviderConnection {
+  edges: TrainingProviderEdgeModel[];
+  pageInfo: Connection<AtoEntity>['pageInfo'];
+}
+
+/** The filter checked at the edge: a country that exists, a language tag, a search within its limit. */
+export function parseProviderFilter(filter: TrainingProviderFilter | null | undefined): ProviderSearch {
   const course: CourseFilter = { today: today() };
   if (filter?.examCode) course.examCode = filter.examCode;
-  if (filter?.country) course.country = parseInput(countryCode, filter.country, 'filter.country');
-  if (filter?.language) course.language = parseInput(languageTag, filter.language, 'filter.language');
+  if (filter?.country) course.country = parseCountryCode(filter.country, 'filter.country');
+  if (filter?.language) course.language = parseLanguageTag(filter.language, 'filter.language');
   if (filter?.deliveryMode) course.deliveryMode = filter.deliveryMode;
-  const search = filter?.search?.trim() ? filter.search.trim() : null;
-  return { course, search };
+  return { course, search: parseSearch(filter?.search) };
 }
 
 /** Conditions on alias `alias` for a current or upcoming course that matches the filter. */
@@ -60,12 +68,12 @@ export function providerQuery(
   first: number,
   after: string | null | undefined,
 ): SelectQueryBuilder<AtoEntity> {
-  const cursor = nameCursor(after);
-  const { course, search } = parseFilter(filter);
+  const cursor = decodeCursorAs(after, ['string', 'uuid']);
+  const { course, search } = parseProviderFilter(filter);
   const providers = dataSource
     .getRepository(AtoEntity)
     .createQueryBuilder('a')
-    .where('a.status = :accredited', { accredited: 'ACCREDITED' });
+    .where('a.status = :accredited', { accredited: ATO_ACTIVE_STATUS });
   if (search) providers.andWhere(`a.name ILIKE :search ESCAPE '\\'`, { search: containsPattern(search) });
   if (hasCourseFilter(course)) {
     providers.andWhere(
@@ -74,7 +82,7 @@ export function providerQuery(
     );
   }
   if (cursor)
-    providers.andWhere('(a.name, a.id) > (:afterName, :afterId)', {
+    providers.andWhere('(a.name, a.id) > (:afterName, CAST(:afterId AS uuid))', {
       afterName: cursor[0],
       afterId: cursor[1],
     });
@@ -90,7 +98,7 @@ export function matchingCoursesQuery(
   filter: TrainingProviderFilter | null | undefined,
   atoIds: string[],
 ): SelectQueryBuilder<CourseEntity> {
-  const { course } = parseFilter(filter);
+  const { course } = parseProviderFilter(filter);
   return dataSource
     .getRepository(CourseEntity)
     .createQueryBuilder('c')
@@ -109,37 +117,21 @@ export async function findTrainingProviders(
   filter: TrainingProviderFilter | null | undefined,
   first: number,
   after: string | null | undefined,
-) {
+): Promise<TrainingProviderConnection> {
   const rows = await providerQuery(context.dataSource, filter, first, after).getMany();
-  const page = rows.slice(0, first);
-  const courses = page.length
+  const page = toConnection(rows, first, (ato) => [ato.name, ato.id]);
+  const courses = page.edges.length
     ? await matchingCoursesQuery(
         context.dataSource,
         filter,
-        page.map((ato) => ato.id),
+        page.edges.map((edge) => edge.node.id),
       ).getMany()
     : [];
-  const edges: TrainingProviderEdgeModel[] = page.map((ato) => ({
-    cursor: encodeCursor([ato.name, ato.id]),
-    node: ato,
-    matchingCourses: sortCourses(courses.filter((c) => c.atoId === ato.id)),
-  }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  return {
+    ...page,
+    edges: page.edges.map((edge) => ({
+      ...edge,
+      matchingCourses: sortCourses(courses.filter((c) => c.atoId === edge.node.id)),
+    })),
+  };
 }
-
-export const trainingProviderResolvers: Resolvers = {
-  Query: {
-    trainingProviders: (_parent, { filter, first, after }, context) =>
-      findTrainingProviders(context, filter, clampPageSize(first), after),
-    async courseExamLevels(_parent, _args, context) {
-      const reference = await context.loaders.examReference();
-      return [...reference.values()].map((level) => ({
-        examCode: level.code,
-        name: level.name,
-        languages: [...level.languages],
-        selfStudyAllowed: level.selfStudyAllowed,
-        trainerEligibilityPercentage: level.trainerEligibilityPercentage,
-      }));
-    },
-  },
-};

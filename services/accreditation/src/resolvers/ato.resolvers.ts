@@ -1,30 +1,38 @@
-import { randomUUID } from 'node:crypto';
-import { requireAtoAccess, requireSchemeStaff } from '@iso20000/auth';
-import { Events, recordEvent } from '@iso20000/events';
-import { badUserInput, clampPageSize, conflict } from '@iso20000/service-kit';
-import { canSeeAto, canSeeReferencedAto, requireOwnAto } from '../access';
+import { ATO_ACTIVE_STATUS, type AtoStatus } from '@iso20000/scheme';
+import { clampPageSize, decodeCursorAs, parseId, toConnection } from '@iso20000/service-kit';
+import { ATO_STATUSES } from '@iso20000/scheme';
 import {
-  deliveryPreferenceViolation,
-  logoLicenceActiveOn,
-  logoLicenceViolation,
-} from '../domain/delivery-preference';
-import { ATO_STATUSES, type AtoStatus } from '../domain/organization-lifecycle';
+  canSeeAto,
+  canSeeReferencedAto,
+  ownAtoId,
+  requireAtoAccess,
+  requireOwnAto,
+  requireSchemeStaff,
+} from '../access';
+import { applyForAtoAccreditation } from '../commands/apply-for-ato-accreditation';
+import { beginAssessment } from '../commands/begin-assessment';
+import { ATO_LIFECYCLE } from '../commands/change-organization-status';
+import { decideApplication } from '../commands/decide-application';
+import { reinstateOrganization } from '../commands/reinstate-organization';
+import { setAtoLogoLicence } from '../commands/set-ato-logo-licence';
+import { setCertificateDeliveryPreference } from '../commands/set-certificate-delivery-preference';
+import { suspendOrganization } from '../commands/suspend-organization';
+import { withdrawOrganization } from '../commands/withdraw-organization';
+import { logoLicenceActiveOn } from '../domain/delivery-preference';
+import { today } from '../domain/today';
 import { AtoStatusChangeEntity } from '../entities/ato-status-change.entity';
 import { AtoEntity } from '../entities/ato.entity';
 import type { Resolvers } from '../generated/graphql';
-import { changeAtoStatus, recordAtoStatusChange } from '../operations/organization-status';
-import { lockedRow } from '../operations/row-lock';
-import { courseCursor, courseKey, toConnection } from '../pagination';
+import { COURSE_CURSOR, courseKey, type CourseCursor } from '../queries/course-order';
 import {
-  atoApplicationInput,
-  deliveryPreferenceInput,
-  logoLicenceInput,
-  parseInput,
-  today,
-} from '../validation';
+  parseAtoApplication,
+  parseDeliveryPreference,
+  parseLogoLicence,
+  parseNotes,
+  parseReason,
+} from './input';
 import {
   findVisibleOrganization,
-  lifecycleRequest,
   listOrganizations,
   privateOrganizationFields,
   statusHistoryPage,
@@ -33,9 +41,9 @@ import {
 
 const ATO: OrganizationKind<AtoStatus, AtoEntity> = {
   entity: AtoEntity,
-  granted: 'ACCREDITED',
+  granted: ATO_ACTIVE_STATUS,
   statuses: ATO_STATUSES,
-  ownId: (viewer) => (viewer.role === 'ato_staff' ? viewer.atoId : undefined),
+  ownId: ownAtoId,
 };
 
 export const atoResolvers: Resolvers = {
@@ -43,108 +51,47 @@ export const atoResolvers: Resolvers = {
     ato: (_parent, { id }, context) =>
       findVisibleOrganization(context, id, context.loaders.atoById, canSeeAto),
     atos: (_parent, { filter, first, after }, context) =>
-      listOrganizations(ATO, context, filter, clampPageSize(first), after),
+      listOrganizations(ATO, context, filter, { first, after }),
   },
   Mutation: {
-    async applyForAtoAccreditation(_parent, { input }, context) {
-      const application = parseInput(atoApplicationInput, input);
-      const now = new Date();
-      return context.dataSource.transaction(async (manager) => {
-        const ato = manager.create(AtoEntity, {
-          id: randomUUID(),
-          name: application.name,
-          country: application.country,
-          companyDetails: application.companyDetails,
-          contacts: application.contacts.map((c) => ({
-            name: c.name,
-            email: c.email,
-            phone: c.phone,
-            role: c.role,
-          })),
-          examLevels: application.examLevels,
-          languages: application.languages,
-          deliveryModes: application.deliveryModes,
-          status: 'APPLIED',
-          statusReason: null,
-          suspendedUntil: null,
-          assessmentNotes: null,
-          appliedAt: now,
-          statusChangedAt: now,
-          deliveryFormat: 'ELECTRONIC_ONLY',
-          deliveryRecipient: 'CANDIDATE',
-          deliveryAddress: null,
-          logoLicensed: false,
-          logoValidFrom: null,
-          logoValidUntil: null,
-        });
-        await manager.insert(AtoEntity, ato);
-        await recordAtoStatusChange(manager, context, ato, null, now);
-        return ato;
+    applyForAtoAccreditation: (_parent, { input }, context) =>
+      applyForAtoAccreditation(context, parseAtoApplication(input)),
+    beginAtoAssessment(_parent, { atoId, notes }, context) {
+      requireSchemeStaff(context.viewer);
+      const id = parseId(atoId, 'atoId');
+      return beginAssessment(ATO_LIFECYCLE, context, id, notes == null ? null : parseNotes(notes));
+    },
+    decideAtoApplication(_parent, { atoId, decision, notes }, context) {
+      requireSchemeStaff(context.viewer);
+      return decideApplication(ATO_LIFECYCLE, context, parseId(atoId, 'atoId'), {
+        grant: decision === 'ACCREDIT',
+        notes: parseNotes(notes),
       });
     },
-    async beginAtoAssessment(_parent, { atoId, notes }, context) {
+    suspendAto(_parent, { atoId, reason, until }, context) {
       requireSchemeStaff(context.viewer);
-      return changeAtoStatus(context, atoId, lifecycleRequest.beginAssessment(notes));
-    },
-    async decideAtoApplication(_parent, { atoId, decision, notes }, context) {
-      requireSchemeStaff(context.viewer);
-      return changeAtoStatus(context, atoId, lifecycleRequest.decide(decision === 'ACCREDIT', notes));
-    },
-    async suspendAto(_parent, { atoId, reason, until }, context) {
-      requireSchemeStaff(context.viewer);
-      return changeAtoStatus(context, atoId, lifecycleRequest.suspend(reason, until));
-    },
-    async reinstateAto(_parent, { atoId, reason }, context) {
-      requireSchemeStaff(context.viewer);
-      return changeAtoStatus(context, atoId, lifecycleRequest.reinstate(reason));
-    },
-    async withdrawAto(_parent, { atoId, reason }, context) {
-      requireSchemeStaff(context.viewer);
-      return changeAtoStatus(context, atoId, lifecycleRequest.withdraw(reason));
-    },
-    async setCertificateDeliveryPreference(_parent, { atoId, input }, context) {
-      requireAtoAccess(context.viewer, atoId);
-      const preference = parseInput(deliveryPreferenceInput, input);
-      const violation = deliveryPreferenceViolation(preference);
-      if (violation) throw badUserInput(violation);
-      return context.dataSource.transaction(async (manager) => {
-        const ato = await lockedRow(manager, AtoEntity, atoId, 'ATO');
-        ato.deliveryFormat = preference.format;
-        ato.deliveryRecipient = preference.recipient;
-        ato.deliveryAddress = preference.atoAddress;
-        await manager.save(ato);
-        await recordEvent(
-          manager,
-          Events.AtoDeliveryPreferenceChanged,
-          {
-            atoId,
-            format: preference.format,
-            recipient: preference.recipient,
-            atoAddress: preference.atoAddress,
-            changedAt: new Date().toISOString(),
-          },
-          { requestId: context.requestId },
-        );
-        return ato;
+      return suspendOrganization(ATO_LIFECYCLE, context, parseId(atoId, 'atoId'), {
+        reason: parseReason(reason),
+        until: until ?? null,
       });
     },
-    async setAtoLogoLicence(_parent, { atoId, input }, context) {
+    reinstateAto(_parent, { atoId, reason }, context) {
       requireSchemeStaff(context.viewer);
-      const licence = parseInput(logoLicenceInput, input);
-      const violation = logoLicenceViolation(licence);
-      if (violation) throw badUserInput(violation);
-      return context.dataSource.transaction(async (manager) => {
-        const ato = await lockedRow(manager, AtoEntity, atoId, 'ATO');
-        if (licence.licensed && ato.status !== 'ACCREDITED') {
-          throw conflict(
-            `Only an accredited ATO may be licensed to use the scheme logo; this one is ${ato.status}`,
-          );
-        }
-        ato.logoLicensed = licence.licensed;
-        ato.logoValidFrom = licence.validFrom;
-        ato.logoValidUntil = licence.validUntil;
-        return manager.save(ato);
-      });
+      const id = parseId(atoId, 'atoId');
+      return reinstateOrganization(ATO_LIFECYCLE, context, id, reason ? parseReason(reason) : null);
+    },
+    withdrawAto(_parent, { atoId, reason }, context) {
+      requireSchemeStaff(context.viewer);
+      return withdrawOrganization(ATO_LIFECYCLE, context, parseId(atoId, 'atoId'), parseReason(reason));
+    },
+    setCertificateDeliveryPreference(_parent, { atoId, input }, context) {
+      const id = parseId(atoId, 'atoId');
+      requireAtoAccess(context.viewer, id);
+      return setCertificateDeliveryPreference(context, id, parseDeliveryPreference(input));
+    },
+    setAtoLogoLicence(_parent, { atoId, input }, context) {
+      requireSchemeStaff(context.viewer);
+      return setAtoLogoLicence(context, parseId(atoId, 'atoId'), parseLogoLicence(input));
     },
   },
   Ato: {
@@ -154,14 +101,15 @@ export const atoResolvers: Resolvers = {
     website: (ato) => ato.companyDetails.website,
     // A suspended or withdrawn ATO may not use the logo, whatever its licence dates say.
     logoLicensed: (ato) =>
-      ato.status === 'ACCREDITED' &&
+      ato.status === ATO_ACTIVE_STATUS &&
       logoLicenceActiveOn(
         { licensed: ato.logoLicensed, validFrom: ato.logoValidFrom, validUntil: ato.logoValidUntil },
         today(),
       ),
     async courses(ato, { first, after }, context) {
       const size = clampPageSize(first);
-      const rows = await context.loaders.coursesOfAto(size, courseCursor(after)).load(ato.id);
+      const cursor = decodeCursorAs(after, COURSE_CURSOR);
+      const rows = await context.loaders.coursesOfAto(size, cursor as CourseCursor | null).load(ato.id);
       return toConnection(rows, size, courseKey);
     },
     certificateDeliveryPreference(ato, _args, context) {
@@ -176,14 +124,13 @@ export const atoResolvers: Resolvers = {
       requireOwnAto(context.viewer, ato.id, 'logo licence');
       return { licensed: ato.logoLicensed, validFrom: ato.logoValidFrom, validUntil: ato.logoValidUntil };
     },
-    async statusHistory(ato, { first, after }, context) {
+    statusHistory(ato, { first, after }, context) {
       requireOwnAto(context.viewer, ato.id, 'status history');
       return statusHistoryPage(
         context,
         AtoStatusChangeEntity,
         { column: 'ato_id', id: ato.id },
-        first,
-        after,
+        { first, after },
       );
     },
   },

@@ -8,7 +8,7 @@ import { trainerResolvers } from './trainer.resolvers';
 import { trainingProviderResolvers } from './training-provider.resolvers';
 
 /** Merges the per-type resolver modules (several contribute fields to Ato, Rcb and Mutation). */
-export function mergeResolvers(...maps: Resolvers[]): Resolvers {
+function mergeResolvers(...maps: Resolvers[]): Resolvers {
   const merged: Record<string, Record<string, unknown>> = {};
   for (const map of maps) {
     for (const [typeName, fields] of Object.entries(map)) {

@@ -1,15 +1,22 @@
-import { isSchemeStaff, requireSchemeStaff, type Viewer } from '@iso20000/auth';
-import { clampPageSize } from '@iso20000/service-kit';
+import type { Viewer } from '@iso20000/auth';
+import {
+  decodeCursorAs,
+  knownIds,
+  paginate,
+  parseCountryCode,
+  type Connection,
+  type KeysetColumn,
+  type PageArgs,
+} from '@iso20000/service-kit';
 import type DataLoader from 'dataloader';
-import type { EntityTarget } from 'typeorm';
+import type { EntityTarget, ObjectLiteral } from 'typeorm';
+import { isSchemeStaff, requireSchemeStaff } from '../access';
 import type { ServiceContext } from '../context';
 import type { OrganizationColumns, OrganizationStatusChangeColumns } from '../entities/organization-columns';
-import type { StatusChangeRequest } from '../operations/organization-status';
-import { instantCursor, iso, nameCursor, toConnection } from '../pagination';
-import { countryCode, notesText, parseInput, reasonText, uuid } from '../validation';
+import { parseSearch } from './input';
 
-// What the ATO and RCB resolvers share: both kinds of organization go through the same lifecycle and
-// are seen, listed and protected the same way; only the granted status and the "own" viewer differ.
+// What the ATO and RCB resolvers share: both kinds of organization are seen, listed and protected the
+// same way; only the granted status and the "own" viewer differ.
 
 type Organization<S extends string> = OrganizationColumns<S> & { id: string };
 
@@ -33,14 +40,57 @@ export function containsPattern(search: string): string {
   return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** Lists by name, then id. */
+export function byName<T extends { name: string; id: string }>(alias: string): KeysetColumn<T>[] {
+  return [
+    { sql: `${alias}.name`, cast: 'text', orderBy: `${alias}.name`, value: (row) => row.name },
+    { sql: `${alias}.id`, cast: 'uuid', orderBy: `${alias}.id`, value: (row) => row.id },
+  ];
+}
+export const NAME_CURSOR = ['string', 'uuid'] as const;
+
+/** Lists by an instant, then id (history, credentials). */
+export function byInstant<T extends { id: string }>(
+  alias: string,
+  column: string,
+  property: string,
+  instantOf: (row: T) => Date,
+): KeysetColumn<T>[] {
+  return [
+    {
+      sql: `${alias}.${column}`,
+      cast: 'timestamptz',
+      orderBy: `${alias}.${property}`,
+      value: (row) => instantOf(row).toISOString(),
+    },
+    { sql: `${alias}.id`, cast: 'uuid', orderBy: `${alias}.id`, value: (row) => row.id },
+  ];
+}
+export const INSTANT_CURSOR = ['instant', 'uuid'] as const;
+
+/**
+ * Keyset pages with a typed cursor: a cursor of another list (or a forged one) is BAD_USER_INPUT
+ * before it reaches SQL.
+ */
+export function pageOf<T extends ObjectLiteral>(
+  query: Parameters<typeof paginate<T>>[0],
+  columns: KeysetColumn<T>[],
+  shape: readonly ('string' | 'uuid' | 'instant' | 'date')[],
+  args: PageArgs,
+): Promise<Connection<T>> {
+  decodeCursorAs(args.after, shape);
+  return paginate(query, columns, args);
+}
+
 export async function findVisibleOrganization<O>(
   context: ServiceContext,
   id: string,
   loader: DataLoader<string, O | null>,
   visible: (viewer: Viewer, organization: O) => boolean,
 ): Promise<O | null> {
-  if (!uuid.safeParse(id).success) return null;
-  const organization = await loader.load(id);
+  const [known] = knownIds([id]);
+  if (!known) return null;
+  const organization = await loader.load(known);
   return organization && visible(context.viewer, organization) ? organization : null;
 }
 
@@ -49,11 +99,11 @@ export async function listOrganizations<S extends string, O extends Organization
   kind: OrganizationKind<S, O>,
   context: ServiceContext,
   filter: OrganizationFilter<S> | null | undefined,
-  first: number,
-  after: string | null | undefined,
-) {
-  const cursor = nameCursor(after);
+  args: PageArgs,
+): Promise<Connection<O>> {
   const { viewer } = context;
+  const country = filter?.country ? parseCountryCode(filter.country, 'filter.country') : null;
+  const search = parseSearch(filter?.search);
   const query = context.dataSource.getRepository(kind.entity).createQueryBuilder('o');
   const statuses: S[] = filter?.status?.length ? [...filter.status] : [...kind.statuses];
   const ownId = kind.ownId(viewer);
@@ -69,47 +119,28 @@ export async function listOrganizations<S extends string, O extends Organization
   } else {
     query.where('o.status = :granted', { granted: statuses.includes(kind.granted) ? kind.granted : '-' });
   }
-  if (filter?.country)
-    query.andWhere('o.country = :country', {
-      country: parseInput(countryCode, filter.country, 'filter.country'),
-    });
-  if (filter?.search?.trim())
-    query.andWhere(`o.name ILIKE :search ESCAPE '\\'`, { search: containsPattern(filter.search.trim()) });
-  if (cursor)
-    query.andWhere('(o.name, o.id) > (:afterName, :afterId)', { afterName: cursor[0], afterId: cursor[1] });
-  const rows = await query
-    .orderBy('o.name', 'ASC')
-    .addOrderBy('o.id', 'ASC')
-    .limit(first + 1)
-    .getMany();
-  return toConnection(rows, first, (organization) => [organization.name, organization.id]);
+  if (country) query.andWhere('o.country = :country', { country });
+  if (search) query.andWhere(`o.name ILIKE :search ESCAPE '\\'`, { search: containsPattern(search) });
+  return pageOf(query, byName<O>('o'), NAME_CURSOR, args);
 }
 
 /** An organization's lifecycle steps, oldest first. */
-export async function statusHistoryPage<C extends OrganizationStatusChangeColumns<string> & { id: string }>(
+export function statusHistoryPage<C extends OrganizationStatusChangeColumns<string> & { id: string }>(
   context: ServiceContext,
   entity: EntityTarget<C>,
   organization: { column: 'ato_id' | 'rcb_id'; id: string },
-  first: number | null | undefined,
-  after: string | null | undefined,
-) {
-  const size = clampPageSize(first);
-  const cursor = instantCursor(after);
+  args: PageArgs,
+): Promise<Connection<C>> {
   const query = context.dataSource
     .getRepository(entity)
     .createQueryBuilder('h')
     .where(`h.${organization.column} = :organizationId`, { organizationId: organization.id });
-  if (cursor)
-    query.andWhere('(h.changed_at, h.id) > (:afterAt, :afterId)', {
-      afterAt: cursor[0],
-      afterId: cursor[1],
-    });
-  const rows = await query
-    .orderBy('h.changed_at', 'ASC')
-    .addOrderBy('h.id', 'ASC')
-    .limit(size + 1)
-    .getMany();
-  return toConnection(rows, size, (change) => [iso(change.changedAt), change.id]);
+  return pageOf(
+    query,
+    byInstant<C>('h', 'changed_at', 'changedAt', (change) => change.changedAt),
+    INSTANT_CURSOR,
+    args,
+  );
 }
 
 /** The fields only the organization itself and scheme staff may read (assessment notes: staff only). */
@@ -134,28 +165,3 @@ export function privateOrganizationFields<O extends Organization<string>>(
     },
   };
 }
-
-/** The scheme staff's lifecycle mutations, from their GraphQL arguments to a status change request. */
-export const lifecycleRequest = {
-  beginAssessment: (notes: string | null | undefined): StatusChangeRequest => ({
-    action: 'BEGIN_ASSESSMENT',
-    notes: notes === null || notes === undefined ? null : parseInput(notesText, notes, 'notes'),
-  }),
-  decide(grant: boolean, notes: string): StatusChangeRequest {
-    const why = parseInput(notesText, notes, 'notes');
-    return { action: grant ? 'GRANT' : 'REJECT', reason: why, notes: why };
-  },
-  suspend: (reason: string, until: string | null | undefined): StatusChangeRequest => ({
-    action: 'SUSPEND',
-    reason: parseInput(reasonText, reason, 'reason'),
-    suspendedUntil: until ?? null,
-  }),
-  reinstate: (reason: string | null | undefined): StatusChangeRequest => ({
-    action: 'REINSTATE',
-    reason: reason ? parseInput(reasonText, reason, 'reason') : null,
-  }),
-  withdraw: (reason: string): StatusChangeRequest => ({
-    action: 'WITHDRAW',
-    reason: parseInput(reasonText, reason, 'reason'),
-  }),
-};

@@ -1,16 +1,20 @@
-import { randomUUID } from 'node:crypto';
-import { requireSchemeStaff } from '@iso20000/auth';
-import { clampPageSize } from '@iso20000/service-kit';
-import { canSeeRcb, canSeeReferencedRcb, requireOwnRcb } from '../access';
-import { RCB_STATUSES, type RcbStatus } from '../domain/organization-lifecycle';
+import { RCB_ACTIVE_STATUS, type RcbStatus } from '@iso20000/scheme';
+import { parseId } from '@iso20000/service-kit';
+import { RCB_STATUSES } from '@iso20000/scheme';
+import { canSeeRcb, canSeeReferencedRcb, ownRcbId, requireOwnRcb, requireSchemeStaff } from '../access';
+import { applyForRcbAppointment } from '../commands/apply-for-rcb-appointment';
+import { beginAssessment } from '../commands/begin-assessment';
+import { RCB_LIFECYCLE } from '../commands/change-organization-status';
+import { decideApplication } from '../commands/decide-application';
+import { reinstateOrganization } from '../commands/reinstate-organization';
+import { suspendOrganization } from '../commands/suspend-organization';
+import { withdrawOrganization } from '../commands/withdraw-organization';
 import { RcbStatusChangeEntity } from '../entities/rcb-status-change.entity';
 import { RcbEntity } from '../entities/rcb.entity';
 import type { Resolvers } from '../generated/graphql';
-import { changeRcbStatus, recordRcbStatusChange } from '../operations/organization-status';
-import { parseInput, rcbApplicationInput } from '../validation';
+import { parseNotes, parseRcbApplication, parseReason } from './input';
 import {
   findVisibleOrganization,
-  lifecycleRequest,
   listOrganizations,
   privateOrganizationFields,
   statusHistoryPage,
@@ -19,9 +23,9 @@ import {
 
 const RCB: OrganizationKind<RcbStatus, RcbEntity> = {
   entity: RcbEntity,
-  granted: 'APPOINTED',
+  granted: RCB_ACTIVE_STATUS,
   statuses: RCB_STATUSES,
-  ownId: (viewer) => (viewer.role === 'rcb_integration' ? viewer.rcbId : undefined),
+  ownId: ownRcbId,
 };
 
 export const rcbResolvers: Resolvers = {
@@ -29,53 +33,38 @@ export const rcbResolvers: Resolvers = {
     rcb: (_parent, { id }, context) =>
       findVisibleOrganization(context, id, context.loaders.rcbById, canSeeRcb),
     rcbs: (_parent, { filter, first, after }, context) =>
-      listOrganizations(RCB, context, filter, clampPageSize(first), after),
+      listOrganizations(RCB, context, filter, { first, after }),
   },
   Mutation: {
-    async applyForRcbAppointment(_parent, { input }, context) {
-      const application = parseInput(rcbApplicationInput, input);
-      const now = new Date();
-      return context.dataSource.transaction(async (manager) => {
-        const rcb = manager.create(RcbEntity, {
-          id: randomUUID(),
-          name: application.name,
-          country: application.country,
-          companyDetails: application.companyDetails,
-          contacts: application.contacts,
-          nationalAccreditationBody: application.nationalAccreditationBody,
-          accreditationReference: application.accreditationReference,
-          countriesServed: application.countriesServed,
-          status: 'APPLIED',
-          statusReason: null,
-          suspendedUntil: null,
-          assessmentNotes: null,
-          appliedAt: now,
-          statusChangedAt: now,
-        });
-        await manager.insert(RcbEntity, rcb);
-        await recordRcbStatusChange(manager, context, rcb, null, now);
-        return rcb;
+    applyForRcbAppointment: (_parent, { input }, context) =>
+      applyForRcbAppointment(context, parseRcbApplication(input)),
+    beginRcbAssessment(_parent, { rcbId, notes }, context) {
+      requireSchemeStaff(context.viewer);
+      const id = parseId(rcbId, 'rcbId');
+      return beginAssessment(RCB_LIFECYCLE, context, id, notes == null ? null : parseNotes(notes));
+    },
+    decideRcbApplication(_parent, { rcbId, decision, notes }, context) {
+      requireSchemeStaff(context.viewer);
+      return decideApplication(RCB_LIFECYCLE, context, parseId(rcbId, 'rcbId'), {
+        grant: decision === 'APPOINT',
+        notes: parseNotes(notes),
       });
     },
-    async beginRcbAssessment(_parent, { rcbId, notes }, context) {
+    suspendRcb(_parent, { rcbId, reason, until }, context) {
       requireSchemeStaff(context.viewer);
-      return changeRcbStatus(context, rcbId, lifecycleRequest.beginAssessment(notes));
+      return suspendOrganization(RCB_LIFECYCLE, context, parseId(rcbId, 'rcbId'), {
+        reason: parseReason(reason),
+        until: until ?? null,
+      });
     },
-    async decideRcbApplication(_parent, { rcbId, decision, notes }, context) {
+    reinstateRcb(_parent, { rcbId, reason }, context) {
       requireSchemeStaff(context.viewer);
-      return changeRcbStatus(context, rcbId, lifecycleRequest.decide(decision === 'APPOINT', notes));
+      const id = parseId(rcbId, 'rcbId');
+      return reinstateOrganization(RCB_LIFECYCLE, context, id, reason ? parseReason(reason) : null);
     },
-    async suspendRcb(_parent, { rcbId, reason, until }, context) {
+    withdrawRcb(_parent, { rcbId, reason }, context) {
       requireSchemeStaff(context.viewer);
-      return changeRcbStatus(context, rcbId, lifecycleRequest.suspend(reason, until));
-    },
-    async reinstateRcb(_parent, { rcbId, reason }, context) {
-      requireSchemeStaff(context.viewer);
-      return changeRcbStatus(context, rcbId, lifecycleRequest.reinstate(reason));
-    },
-    async withdrawRcb(_parent, { rcbId, reason }, context) {
-      requireSchemeStaff(context.viewer);
-      return changeRcbStatus(context, rcbId, lifecycleRequest.withdraw(reason));
+      return withdrawOrganization(RCB_LIFECYCLE, context, parseId(rcbId, 'rcbId'), parseReason(reason));
     },
   },
   Rcb: {
@@ -87,14 +76,13 @@ export const rcbResolvers: Resolvers = {
       requireOwnRcb(context.viewer, rcb.id, 'accreditation reference');
       return rcb.accreditationReference;
     },
-    async statusHistory(rcb, { first, after }, context) {
+    statusHistory(rcb, { first, after }, context) {
       requireOwnRcb(context.viewer, rcb.id, 'status history');
       return statusHistoryPage(
         context,
         RcbStatusChangeEntity,
         { column: 'rcb_id', id: rcb.id },
-        first,
-        after,
+        { first, after },
       );
     },
   },

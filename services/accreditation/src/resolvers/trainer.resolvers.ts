@@ -1,83 +1,32 @@
-import { randomUUID } from 'node:crypto';
-import { requireAtoAccess } from '@iso20000/auth';
-import { clampPageSize, conflict, notFound } from '@iso20000/service-kit';
-import { requireOwnAto } from '../access';
-import { AtoEntity } from '../entities/ato.entity';
-import { CourseEntity } from '../entities/course.entity';
+import { parseId } from '@iso20000/service-kit';
+import { requireAtoAccess, requireOwnAto } from '../access';
+import { addTrainer } from '../commands/add-trainer';
+import { removeTrainer } from '../commands/remove-trainer';
 import { TrainerEntity } from '../entities/trainer.entity';
 import type { Resolvers } from '../generated/graphql';
-import { eligibilityOf } from '../operations/trainer-eligibility';
-import { lockedRow } from '../operations/row-lock';
-import { nameCursor, toConnection } from '../pagination';
-import { parseInput, today, trainerInput, uuid } from '../validation';
+import { eligibilityOf } from '../queries/trainer-eligibility';
+import { parseTrainer } from './input';
+import { NAME_CURSOR, byName, pageOf } from './organization';
 
 export const trainerResolvers: Resolvers = {
   Mutation: {
-    async addTrainer(_parent, { atoId, input }, context) {
-      requireAtoAccess(context.viewer, atoId);
-      const valid = parseInput(trainerInput, input);
-      return context.dataSource.transaction(async (manager) => {
-        const ato = await manager.getRepository(AtoEntity).findOneBy({ id: atoId });
-        if (!ato) throw notFound(`No ATO with id ${atoId}`);
-        const existing = await manager
-          .getRepository(TrainerEntity)
-          .findOneBy({ atoId, candidateId: valid.candidateId });
-        if (existing)
-          throw conflict(
-            `Candidate ${valid.candidateId} is already a trainer at this ATO (trainer ${existing.id})`,
-          );
-        const trainer = manager.create(TrainerEntity, {
-          id: randomUUID(),
-          atoId,
-          candidateId: valid.candidateId,
-          name: valid.name,
-          addedAt: new Date(),
-        });
-        await manager.insert(TrainerEntity, trainer);
-        return trainer;
-      });
+    addTrainer(_parent, { atoId, input }, context) {
+      const id = parseId(atoId, 'atoId');
+      requireAtoAccess(context.viewer, id);
+      return addTrainer(context, id, parseTrainer(input));
     },
-    async removeTrainer(_parent, { trainerId }, context) {
-      const id = parseInput(uuid, trainerId, 'trainerId');
-      return context.dataSource.transaction(async (manager) => {
-        const trainer = await lockedRow(manager, TrainerEntity, id, 'trainer');
-        requireAtoAccess(context.viewer, trainer.atoId);
-        const upcoming = await manager
-          .getRepository(CourseEntity)
-          .createQueryBuilder('c')
-          .where('c.trainer_id = :id AND (c.ends_on IS NULL OR c.ends_on >= :today)', { id, today: today() })
-          .getCount();
-        if (upcoming > 0)
-          throw conflict(
-            `${trainer.name} still delivers ${upcoming} current or upcoming course(s); assign another trainer first`,
-          );
-        // Past courses keep no link to a trainer who left.
-        await manager.update(CourseEntity, { trainerId: id }, { trainerId: null });
-        await manager.delete(TrainerEntity, { id });
-        return trainer;
-      });
-    },
+    // Who may remove a trainer depends on their ATO: the command checks it once the row is locked.
+    removeTrainer: (_parent, { trainerId }, context) =>
+      removeTrainer(context, parseId(trainerId, 'trainerId')),
   },
   Ato: {
-    async trainers(ato, { first, after }, context) {
+    trainers(ato, { first, after }, context) {
       requireOwnAto(context.viewer, ato.id, 'trainers');
-      const size = clampPageSize(first);
-      const cursor = nameCursor(after);
       const query = context.dataSource
         .getRepository(TrainerEntity)
         .createQueryBuilder('t')
         .where('t.ato_id = :atoId', { atoId: ato.id });
-      if (cursor)
-        query.andWhere('(t.name, t.id) > (:afterName, :afterId)', {
-          afterName: cursor[0],
-          afterId: cursor[1],
-        });
-      const rows = await query
-        .orderBy('t.name', 'ASC')
-        .addOrderBy('t.id', 'ASC')
-        .limit(size + 1)
-        .getMany();
-      return toConnection(rows, size, (trainer) => [trainer.name, trainer.id]);
+      return pageOf(query, byName<TrainerEntity>('t'), NAME_CURSOR, { first, after });
     },
   },
   Trainer: {

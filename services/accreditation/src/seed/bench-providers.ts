@@ -6,9 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { PUBLIC_VIEWER } from '@iso20000/auth';
 import { createLogger, openDataSource } from '@iso20000/service-kit';
 import type { DataSource } from 'typeorm';
+import { toolDatabaseUrl } from '../config';
 import { entities, migrations } from '../data-source';
 import { createLoaders } from '../loaders';
-import { matchingCoursesQuery, providerQuery } from '../resolvers/training-provider.resolvers';
+import { matchingCoursesQuery, providerQuery } from '../queries/find-training-providers';
 import { createAccreditationSubgraph } from '../server';
 
 export interface BenchmarkCase {
@@ -172,8 +173,7 @@ export function formatBenchmark(rows: BenchmarkRow[]): string {
 /** `--bench` on an existing database, without generating: node -r @swc-node/register .../bench-providers.ts */
 if (require.main === module) {
   void (async () => {
-    const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_accreditation';
-    const dataSource = await openDataSource({ url, entities, migrations });
+    const dataSource = await openDataSource({ url: toolDatabaseUrl(), entities, migrations });
     try {
       process.stdout.write(
         formatBenchmark(

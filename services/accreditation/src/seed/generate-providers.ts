@@ -19,9 +19,12 @@ import {
   seededRcbName,
   seededRcbStatus,
 } from '@iso20000/seed-kit';
+import { ATO_ACTIVE_STATUS, ATO_STATUSES, RCB_ACTIVE_STATUS } from '@iso20000/scheme';
 import { createLogger, openDataSource } from '@iso20000/service-kit';
 import type { DataSource } from 'typeorm';
+import { toolDatabaseUrl, toolLogLevel } from '../config';
 import { entities, migrations } from '../data-source';
+import { examReferences } from '../exam-reference';
 import { benchmarkProviderSearch, formatBenchmark } from './bench-providers';
 
 export interface GenerateProvidersOptions {
@@ -103,7 +106,7 @@ const THIRD = [
   'College',
 ];
 const MODES = ['CLASSROOM', 'VIRTUAL', 'SELF_STUDY'] as const;
-const OTHER_STATUSES = ['APPLIED', 'UNDER_ASSESSMENT', 'REJECTED', 'SUSPENDED', 'WITHDRAWN'] as const;
+const OTHER_STATUSES = ATO_STATUSES.filter((status) => status !== ATO_ACTIVE_STATUS);
 
 async function insertRows(
   dataSource: DataSource,
@@ -139,13 +142,10 @@ export async function generateProviders(
   const rand = randomGenerator(options.seed ?? 20000);
   const pick = <T>(values: readonly T[]): T => pickWith(rand, values);
   const accreditedShare = options.accreditedShare ?? 0.9;
-  const languagesRows: { exam_code: string; language: string }[] = await dataSource.query(
-    `SELECT exam_code, language FROM exam_language ORDER BY exam_code, language`,
-  );
-  const languages = new Map<string, string[]>();
-  for (const row of languagesRows)
-    languages.set(row.exam_code, [...(languages.get(row.exam_code) ?? []), row.language]);
-  const exams = [...languages.keys()];
+  // In code order, each exam's languages in tag order: the order the stored copy was read in, so a seed stays the run it was.
+  const levels = [...examReferences()].sort((a, b) => a.code.localeCompare(b.code));
+  const languages = new Map<string, string[]>(levels.map((level) => [level.code, [...level.languages]]));
+  const exams = levels.map((level) => level.code);
   const now = new Date();
 
   const atoIds: string[] = [];
@@ -157,7 +157,7 @@ export async function generateProviders(
     for (let i = start; i < Math.min(options.atos, start + ATO_BATCH); i++) {
       const id = randomUUID();
       const country = pick(COUNTRIES);
-      const status = rand() < accreditedShare ? 'ACCREDITED' : pick(OTHER_STATUSES);
+      const status = rand() < accreditedShare ? ATO_ACTIVE_STATUS : pick(OTHER_STATUSES);
       const examLevels = exams.filter(() => rand() < 0.7);
       if (!examLevels.length) examLevels.push(pick(exams));
       const name = `${pick(FIRST)} ${pick(SECOND)} ${pick(THIRD)} ${i + 1}`;
@@ -192,7 +192,7 @@ export async function generateProviders(
       history.push([randomUUID(), id, null, 'APPLIED', null, 'seed', appliedAt]);
       if (status !== 'APPLIED') history.push([randomUUID(), id, 'APPLIED', status, null, 'seed', appliedAt]);
       atoIds.push(id);
-      if (status === 'ACCREDITED') accredited.push({ id, country, examLevels });
+      if (status === ATO_ACTIVE_STATUS) accredited.push({ id, country, examLevels });
     }
     await insertRows(
       dataSource,
@@ -311,7 +311,7 @@ export async function generateRcbs(dataSource: DataSource, count: number): Promi
       accreditation_reference: `NAB-${String(i + 1).padStart(4, '0')}`,
       countries_served: [seededRcbCountry(i)],
       status,
-      status_reason: status === 'APPOINTED' ? null : 'seeded',
+      status_reason: status === RCB_ACTIVE_STATUS ? null : 'seeded',
     };
   });
   const inserted: { id: string; status: string }[] = await dataSource.query(
@@ -328,8 +328,10 @@ export async function generateRcbs(dataSource: DataSource, count: number): Promi
   );
   const history = inserted.flatMap(({ id, status }) => [
     [randomUUID(), id, null, 'APPLIED', null, 'seed', appointedAt],
-    [randomUUID(), id, 'APPLIED', 'APPOINTED', null, 'seed', appointedAt],
-    ...(status === 'APPOINTED' ? [] : [[randomUUID(), id, 'APPOINTED', status, 'seeded', 'seed', appointedAt]]),
+    [randomUUID(), id, 'APPLIED', RCB_ACTIVE_STATUS, null, 'seed', appointedAt],
+    ...(status === RCB_ACTIVE_STATUS
+      ? []
+      : [[randomUUID(), id, RCB_ACTIVE_STATUS, status, 'seeded', 'seed', appointedAt]]),
   ]);
   for (let start = 0; start < history.length; start += 1000)
     await insertRows(
@@ -359,9 +361,8 @@ async function main(): Promise<void> {
   if (![atos, courses, rcbs].every((n) => Number.isInteger(n) && n >= 0) || (atos === 0 && courses > 0)) {
     throw new Error('--atos, --courses and --rcbs must be whole numbers, and courses need ATOs');
   }
-  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_accreditation';
-  const logger = createLogger('accreditation-seed', process.env.LOG_LEVEL ?? 'warn');
-  const dataSource = await openDataSource({ url, entities, migrations, logger });
+  const logger = createLogger('accreditation-seed', toolLogLevel());
+  const dataSource = await openDataSource({ url: toolDatabaseUrl(), entities, migrations, logger });
   try {
     if (values.reset) {
       process.stdout.write('removing existing ATOs and their courses\n');
