@@ -85,7 +85,7 @@ export const testEnv = (url: string, extra: Record<string, string> = {}) => ({
 
 /** A fresh database, a private events namespace and the subgraph built as main.ts builds it. */
 export async function startCertificateHarness(
-  options: { startBackground?: boolean } = {},
+  options: { startBackground?: boolean; env?: Record<string, string> } = {},
 ): Promise<CertificateHarness> {
   const background = options.startBackground === true;
   const h = await startServiceHarness<ServiceContext, CertificateService>({
@@ -96,7 +96,7 @@ export async function startCertificateHarness(
     build: ({ env, ...deps }) =>
       buildService({
         ...deps,
-        config: loadCertificateConfig(testEnv(env.DATABASE_URL)),
+        config: loadCertificateConfig(testEnv(env.DATABASE_URL, options.env)),
         authenticator: { authenticate: async () => ({ role: 'public', subject: null }) },
       }),
   });
