@@ -13,6 +13,7 @@ import { TrainerQualificationEntity } from './entities/trainer-qualification.ent
 import { TrainerEntity } from './entities/trainer.entity';
 import { AccreditationSchema1764000000000 } from './migrations/1764000000000-accreditation-schema';
 import { ExamReferenceData1764000000001 } from './migrations/1764000000001-exam-reference-data';
+import { CountryCodeFindings1764000000002 } from './migrations/1764000000002-country-code-findings';
 
 export const entities = [
   ...eventsEntities,
@@ -32,6 +33,7 @@ export const migrations = [
   EventsTables1732500000000,
   AccreditationSchema1764000000000,
   ExamReferenceData1764000000001,
+  CountryCodeFindings1764000000002,
 ];
 
 /** For the TypeORM CLI and the schema-drift check. */
