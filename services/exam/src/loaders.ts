@@ -1,3 +1,4 @@
+import { isUuid, knownIds } from '@iso20000/service-kit';
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import type { ExamCode } from './domain/exam-rules';
@@ -29,6 +30,20 @@ function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): Array
   return keys.map((key) => map.get(key) ?? null);
 }
 
+/**
+ * Rows by uuid in the order of the ids asked for. A malformed id names nothing: it resolves to
+ * null without reaching SQL, as an unknown one does.
+ */
+async function byId<V extends { id: string }>(
+  ids: readonly string[],
+  find: (ids: string[]) => Promise<V[]>,
+): Promise<Array<V | null>> {
+  const known = knownIds(ids);
+  const rows = known.length ? await find(known) : [];
+  const map = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => map.get(id.toLowerCase()) ?? null);
+}
+
 function grouped<V>(keys: readonly string[], rows: V[], keyOf: (row: V) => string): V[][] {
   const map = new Map<string, V[]>(keys.map((key) => [key, []]));
   for (const row of rows) map.get(keyOf(row))?.push(row);
@@ -41,18 +56,14 @@ export function createLoaders(dataSource: DataSource): ExamLoaders {
     exam: new DataLoader(async (codes) =>
       byKey(codes, await m.findBy(ExamEntity, { code: In([...codes]) }), (e) => e.code),
     ),
-    form: new DataLoader(async (ids) =>
-      byKey(ids, await m.findBy(ExamFormEntity, { id: In([...ids]) }), (f) => f.id),
-    ),
+    form: new DataLoader(async (ids) => byId(ids, (known) => m.findBy(ExamFormEntity, { id: In(known) }))),
     candidate: new DataLoader(async (ids) =>
-      byKey(ids, await m.findBy(CandidateEntity, { id: In([...ids]) }), (c) => c.id),
+      byId(ids, (known) => m.findBy(CandidateEntity, { id: In(known) })),
     ),
     session: new DataLoader(async (ids) =>
-      byKey(ids, await m.findBy(ExamSessionEntity, { id: In([...ids]) }), (s) => s.id),
+      byId(ids, (known) => m.findBy(ExamSessionEntity, { id: In(known) })),
     ),
-    sitting: new DataLoader(async (ids) =>
-      byKey(ids, await m.findBy(SittingEntity, { id: In([...ids]) }), (s) => s.id),
-    ),
+    sitting: new DataLoader(async (ids) => byId(ids, (known) => m.findBy(SittingEntity, { id: In(known) }))),
     seatsTaken: new DataLoader(async (sessionIds) => {
       const rows: Array<{ session_id: string; taken: string }> = await m.query(
         `SELECT "session_id", count(*) AS "taken" FROM "sittings" WHERE "session_id" = ANY($1::uuid[]) AND "state" = ANY($2::text[]) GROUP BY "session_id"`,
@@ -82,7 +93,7 @@ export function createLoaders(dataSource: DataSource): ExamLoaders {
       ),
     ),
     atoHasCandidate: new DataLoader(async (keys) => {
-      const pairs = keys.map((k) => k.split(':'));
+      const pairs = keys.map((k) => k.split(':')).filter((p) => p.length === 2 && p.every(isUuid));
       const rows: Array<{ ato_id: string; candidate_id: string }> = await m.query(
         `SELECT DISTINCT "ato_id", "candidate_id" FROM "sittings"
           WHERE ("ato_id", "candidate_id") IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,

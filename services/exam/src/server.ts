@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   assembleService,
-  baseServiceConfig,
   type AssembledService,
   type Authenticates,
   type Logger,
@@ -10,23 +9,21 @@ import {
 import { parse } from 'graphql';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
-import type { z } from 'zod';
+import type { ExamServiceConfig } from './config';
 import { createServiceContext, type ServiceContext } from './context';
 import { createExamConsumers } from './events/exam-consumers';
 import { mergeResolvers, resolvers } from './resolvers';
-import { statisticsResolvers } from './statistics';
+import { statisticsResolvers, statisticsTypeDefs } from './statistics';
 
-export const examServiceConfig = { ...baseServiceConfig };
-export type ExamServiceConfig = z.infer<z.ZodObject<typeof examServiceConfig>>;
-
-/** The subgraph's SDL: the exam schema plus the statistics feature's, when present. */
+/** The subgraph's SDL: the exam schema and the statistics feature's. */
 export function loadTypeDefs(): string {
-  const files = [join(__dirname, 'schema.graphql'), join(__dirname, 'statistics', 'statistics.graphql')];
-  return files
-    .filter((file) => existsSync(file))
-    .map((file) => readFileSync(file, 'utf8'))
-    .join('\n');
+  return [readFileSync(join(__dirname, 'schema.graphql'), 'utf8'), statisticsTypeDefs()].join('\n');
 }
+
+/** What the service's unique indexes mean to a client (a race past the command's own check). */
+export const examUniqueViolations = {
+  uq_sittings_session_candidate: 'the candidate is already registered for this session',
+};
 
 export interface ExamServiceDeps {
   dataSource: DataSource;
@@ -51,5 +48,6 @@ export async function buildService(deps: ExamServiceDeps): Promise<ExamService> 
     resolvers: mergeResolvers(resolvers, statisticsResolvers),
     contextFor: (base) => createServiceContext(base, dataSource),
     workers: () => createExamConsumers({ dataSource, nc, namespace, logger }),
+    uniqueViolations: examUniqueViolations,
   });
 }

@@ -4,7 +4,8 @@ import { loadConfig } from '@iso20000/service-kit';
 import { startServiceHarness, type OperationResult, type ServiceHarness } from '@iso20000/testing';
 import type { ServiceContext } from '../src/context';
 import { entities, migrations } from '../src/data-source';
-import { buildService, examServiceConfig, type ExamService } from '../src/server';
+import { examServiceConfig } from '../src/config';
+import { buildService, type ExamService } from '../src/server';
 
 export const SECRET = 'exam-test-secret-exam-test-secret-0123456789';
 

@@ -1,11 +1,12 @@
 import type { Viewer } from '@iso20000/auth';
+import { assertCanMark } from '../access';
 import type { DataSource } from 'typeorm';
-import { ExamRuleViolation } from '../domain/exam-rule-violation';
+import { refuse } from '@iso20000/service-kit';
 import { markAnswerSheet, type AnswerSheet } from '../domain/marking';
 import { ExamFormEntity } from '../entities/exam-form.entity';
 import { ItemResponseEntity } from '../entities/item-response.entity';
 import { SittingEntity } from '../entities/sitting.entity';
-import { releaseMarkedSitting } from './release-result';
+import { releaseMarkedSitting } from './release-sitting-result';
 import { loadExam, loadSession, lockSitting, moveSitting } from './sitting-moves';
 
 export interface MarkSittingCommand {
@@ -17,7 +18,8 @@ export interface MarkSittingCommand {
 /**
  * Marks a sat sitting against its form's key and stores every response (item statistics).
  * Foundation may be marked on location by the invigilating ATO; the others only centrally.
- * Foundation results are released on marking, in the same transaction.
+ * Foundation results are released on marking, in the same transaction. The sitting row is locked
+ * first, so a sheet marked twice at once is marked once and refused once.
  */
 export async function markSitting(
   dataSource: DataSource,
@@ -28,27 +30,9 @@ export async function markSitting(
   return dataSource.transaction(async (manager) => {
     const sitting = await lockSitting(manager, cmd.sittingId);
     const exam = await loadExam(manager, sitting.examCode);
-    if (actor.role !== 'scheme_staff') {
-      const session = await loadSession(manager, sitting.sessionId);
-      const invigilatingAto =
-        actor.role === 'ato_staff' && session.kind === 'ATO_COURSE' && session.atoId === actor.atoId;
-      if (!invigilatingAto)
-        throw new ExamRuleViolation(
-          'FORBIDDEN',
-          'only scheme staff, or the ATO invigilating the session, may mark this sitting',
-        );
-      if (exam.marking !== 'ON_LOCATION_OR_CENTRAL') {
-        throw new ExamRuleViolation(
-          'FORBIDDEN',
-          `${exam.code} answer sheets are marked centrally by scheme staff, not on location`,
-        );
-      }
-    }
+    assertCanMark(actor, await loadSession(manager, sitting.sessionId), exam);
     if (sitting.state !== 'SAT') {
-      throw new ExamRuleViolation(
-        'CONFLICT',
-        `only a sat sitting can be marked; this one is ${sitting.state.toLowerCase()}`,
-      );
+      throw refuse.conflict(`only a sat sitting can be marked; this one is ${sitting.state.toLowerCase()}`);
     }
 
     const form = cmd.formId
@@ -58,16 +42,12 @@ export async function markSitting(
           order: { code: 'ASC' },
         });
     if (!form) {
-      throw new ExamRuleViolation(
-        cmd.formId ? 'NOT_FOUND' : 'CONFLICT',
-        cmd.formId
-          ? `no exam form ${cmd.formId}`
-          : `no active ${exam.code} form in ${sitting.language}; name the form (formId)`,
-      );
+      throw cmd.formId
+        ? refuse.notFound(`no exam form ${cmd.formId}`)
+        : refuse.conflict(`no active ${exam.code} form in ${sitting.language}; name the form (formId)`);
     }
     if (form.examCode !== exam.code || form.language !== sitting.language) {
-      throw new ExamRuleViolation(
-        'BAD_USER_INPUT',
+      throw refuse.badInput(
         `form ${form.code} is a ${form.examCode} paper in ${form.language}; this sitting is ${exam.code} in ${sitting.language}`,
       );
     }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@iso20000/auth';
+import { assertCanRegisterAt } from '../access';
 import { In, IsNull, Not, type DataSource } from 'typeorm';
-import { ExamRuleViolation } from '../domain/exam-rule-violation';
+import { refuse } from '@iso20000/service-kit';
 import { decideRegistration } from '../domain/registration';
 import { SEAT_HOLDING_STATES } from '../domain/sitting-lifecycle';
 import { AtoStatusEntity } from '../entities/ato-status.entity';
@@ -36,16 +37,10 @@ export async function registerForExam(
       where: { id: cmd.sessionId },
       lock: { mode: 'pessimistic_write' },
     });
-    if (!session) throw new ExamRuleViolation('NOT_FOUND', `no exam session ${cmd.sessionId}`);
-    if (actor.role === 'ato_staff' && (session.kind !== 'ATO_COURSE' || session.atoId !== actor.atoId)) {
-      throw new ExamRuleViolation(
-        'FORBIDDEN',
-        "ATO staff register candidates for their own ATO's course sessions only",
-      );
-    }
+    if (!session) throw refuse.notFound(`no exam session ${cmd.sessionId}`);
+    assertCanRegisterAt(actor, session);
     if (session.startsAt.getTime() <= now.getTime()) {
-      throw new ExamRuleViolation(
-        'CONFLICT',
+      throw refuse.conflict(
         `registration for this session closed when it started (${session.startsAt.toISOString()})`,
       );
     }
@@ -54,8 +49,7 @@ export async function registerForExam(
     const candidate = await manager.findOneBy(CandidateEntity, { id: cmd.candidateId });
     const name = cmd.candidateName?.trim() ?? '';
     if (!candidate && name.length === 0) {
-      throw new ExamRuleViolation(
-        'BAD_USER_INPUT',
+      throw refuse.badInput(
         'this candidate registers for the first time: give their name (candidateName) as it should appear on the certificate',
       );
     }

@@ -1,7 +1,7 @@
 import type { Viewer } from '@iso20000/auth';
 import { Events, recordEvent } from '@iso20000/events';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ExamRuleViolation } from '../domain/exam-rule-violation';
+import { refuse } from '@iso20000/service-kit';
 import type { ExamEntity } from '../entities/exam.entity';
 import { CandidateEntity } from '../entities/candidate.entity';
 import { ItemResponseEntity } from '../entities/item-response.entity';
@@ -29,7 +29,7 @@ export async function releaseMarkedSitting(
     sitting.trainerEligible === null ||
     sitting.formId === null
   ) {
-    throw new ExamRuleViolation('CONFLICT', 'the sitting has no marked result to release');
+    throw refuse.conflict('the sitting has no marked result to release');
   }
   await moveSitting(manager, sitting, 'RELEASED', actor);
   // Foundation goes straight to the candidate; central results go to the ATO that notifies its candidates.
@@ -90,6 +90,7 @@ export async function releaseMarkedSitting(
   });
 }
 
+/** Scheme staff release one marked result (to the ATO, or to a candidate without one). */
 export async function releaseSittingResult(
   dataSource: DataSource,
   sittingId: string,
@@ -99,32 +100,11 @@ export async function releaseSittingResult(
   return dataSource.transaction(async (manager) => {
     const sitting = await lockSitting(manager, sittingId);
     if (sitting.state !== 'MARKED') {
-      throw new ExamRuleViolation(
-        'CONFLICT',
+      throw refuse.conflict(
         `only a marked sitting can be released; this one is ${sitting.state.toLowerCase()}`,
       );
     }
     await releaseMarkedSitting(manager, sitting, await loadExam(manager, sitting.examCode), actor, requestId);
     return sitting;
-  });
-}
-
-/** Releases every marked sitting of a session in one transaction (batch release after central marking). */
-export async function releaseSessionResults(
-  dataSource: DataSource,
-  sessionId: string,
-  actor: Viewer,
-  requestId?: string,
-): Promise<SittingEntity[]> {
-  return dataSource.transaction(async (manager) => {
-    const session = await loadSession(manager, sessionId);
-    const exam = await loadExam(manager, session.examCode);
-    const marked = await manager.find(SittingEntity, {
-      where: { sessionId, state: 'MARKED' },
-      order: { registeredAt: 'ASC', id: 'ASC' },
-      lock: { mode: 'pessimistic_write' },
-    });
-    for (const sitting of marked) await releaseMarkedSitting(manager, sitting, exam, actor, requestId);
-    return marked;
   });
 }

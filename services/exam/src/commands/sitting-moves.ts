@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@iso20000/auth';
 import type { EntityManager } from 'typeorm';
-import { ExamRuleViolation } from '../domain/exam-rule-violation';
+import { refuse } from '@iso20000/service-kit';
 import { assertTransition, type SittingState } from '../domain/sitting-lifecycle';
 import { ExamSessionEntity } from '../entities/exam-session.entity';
 import { ExamEntity } from '../entities/exam.entity';
@@ -14,7 +14,7 @@ export async function lockSitting(manager: EntityManager, sittingId: string): Pr
     where: { id: sittingId },
     lock: { mode: 'pessimistic_write' },
   });
-  if (!sitting) throw new ExamRuleViolation('NOT_FOUND', `no sitting ${sittingId}`);
+  if (!sitting) throw refuse.notFound(`no sitting ${sittingId}`);
   return sitting;
 }
 
@@ -26,7 +26,7 @@ export async function loadExam(manager: EntityManager, code: string): Promise<Ex
 
 export async function loadSession(manager: EntityManager, id: string): Promise<ExamSessionEntity> {
   const session = await manager.findOneBy(ExamSessionEntity, { id });
-  if (!session) throw new ExamRuleViolation('NOT_FOUND', `no exam session ${id}`);
+  if (!session) throw refuse.notFound(`no exam session ${id}`);
   return session;
 }
 

@@ -1,5 +1,5 @@
 import { SCHEME_EXAMS, seedAnswerKey } from '../reference-data/scheme-reference-data';
-import { ExamRuleViolation } from './exam-rule-violation';
+import { DomainRefusal } from '@iso20000/service-kit';
 import { gradeScore, trainerEligibilityScore } from './exam-rules';
 import {
   markAnswerSheet,
@@ -78,7 +78,7 @@ describe('multiple-choice marking (Foundation, Auditor)', () => {
   it('rejects a sheet of the wrong length or shape', () => {
     expect(() =>
       markAnswerSheet(foundation, key, { format: 'MULTIPLE_CHOICE', answers: mcSheet(key, 10).slice(0, 39) }),
-    ).toThrow(ExamRuleViolation);
+    ).toThrow(DomainRefusal);
     expect(() =>
       markAnswerSheet(foundation, key, { format: 'COMPLEX_MULTIPLE_CHOICE', questions: [] }),
     ).toThrow(/sheet of 40 answers/);

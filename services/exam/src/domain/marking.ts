@@ -1,4 +1,4 @@
-import { ExamRuleViolation } from './exam-rule-violation';
+import { refuse } from '@iso20000/service-kit';
 import { gradeScore, type ExamRules, type Grade } from './exam-rules';
 
 export const ANSWER_OPTIONS = ['A', 'B', 'C', 'D'] as const;
@@ -45,28 +45,25 @@ export function isAnswerOption(value: string): value is AnswerOption {
 /** Checks that a key fits the exam (used when forms are loaded or edited). */
 export function assertKeyFitsExam(exam: ExamRules, key: AnswerKey): void {
   if (key.format !== exam.format) {
-    throw new ExamRuleViolation('BAD_USER_INPUT', `${exam.code} is ${exam.format}; the key is ${key.format}`);
+    throw refuse.badInput(`${exam.code} is ${exam.format}; the key is ${key.format}`);
   }
   if (key.format === 'MULTIPLE_CHOICE') {
     if (key.answers.length !== exam.questionCount) {
-      throw new ExamRuleViolation(
-        'BAD_USER_INPUT',
+      throw refuse.badInput(
         `a ${exam.code} key needs ${exam.questionCount} answers, got ${key.answers.length}`,
       );
     }
     return;
   }
   if (key.questions.length !== exam.questionCount) {
-    throw new ExamRuleViolation(
-      'BAD_USER_INPUT',
+    throw refuse.badInput(
       `a ${exam.code} key needs ${exam.questionCount} questions, got ${key.questions.length}`,
     );
   }
   key.questions.forEach((q, i) => {
     const marks = q.items.reduce((sum, item) => sum + item.marks, 0);
     if (marks !== exam.marksPerQuestion) {
-      throw new ExamRuleViolation(
-        'BAD_USER_INPUT',
+      throw refuse.badInput(
         `question ${i + 1} carries ${marks} marks; each ${exam.code} question carries ${exam.marksPerQuestion}`,
       );
     }
@@ -81,14 +78,12 @@ export function markAnswerSheet(exam: ExamRules, key: AnswerKey, sheet: AnswerSh
   assertKeyFitsExam(exam, key);
   if (key.format === 'MULTIPLE_CHOICE') {
     if (sheet.format !== 'MULTIPLE_CHOICE') {
-      throw new ExamRuleViolation(
-        'BAD_USER_INPUT',
+      throw refuse.badInput(
         `${exam.code} is marked from a sheet of ${exam.questionCount} answers (answers), not from questions`,
       );
     }
     if (sheet.answers.length !== key.answers.length) {
-      throw new ExamRuleViolation(
-        'BAD_USER_INPUT',
+      throw refuse.badInput(
         `the ${exam.code} answer sheet has ${key.answers.length} answers (null for a blank), got ${sheet.answers.length}`,
       );
     }
@@ -107,14 +102,12 @@ export function markAnswerSheet(exam: ExamRules, key: AnswerKey, sheet: AnswerSh
     return withGrade(exam, itemResponses);
   }
   if (sheet.format !== 'COMPLEX_MULTIPLE_CHOICE') {
-    throw new ExamRuleViolation(
-      'BAD_USER_INPUT',
+    throw refuse.badInput(
       `${exam.code} is marked from ${exam.questionCount} questions of sub-item answers (questions), not from a flat answer list`,
     );
   }
   if (sheet.questions.length !== key.questions.length) {
-    throw new ExamRuleViolation(
-      'BAD_USER_INPUT',
+    throw refuse.badInput(
       `the ${exam.code} answer sheet has ${key.questions.length} questions, got ${sheet.questions.length}`,
     );
   }
@@ -122,8 +115,7 @@ export function markAnswerSheet(exam: ExamRules, key: AnswerKey, sheet: AnswerSh
   key.questions.forEach((question, q) => {
     const answers = sheet.questions[q];
     if (answers.length !== question.items.length) {
-      throw new ExamRuleViolation(
-        'BAD_USER_INPUT',
+      throw refuse.badInput(
         `question ${q + 1} has ${question.items.length} sub-items, got ${answers.length} answers`,
       );
     }

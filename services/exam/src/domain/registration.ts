@@ -1,4 +1,4 @@
-import { ExamRuleViolation } from './exam-rule-violation';
+import { refuse } from '@iso20000/service-kit';
 import { offersLanguage, type ExamRules } from './exam-rules';
 
 export type SessionKind = 'ATO_COURSE' | 'PUBLIC';
@@ -46,14 +46,12 @@ const ACCREDITED = 'ACCREDITED';
 export function decideRegistration(r: RegistrationRequest): RegistrationDecision {
   const { exam, session } = r;
   if (!offersLanguage(exam, r.language)) {
-    throw new ExamRuleViolation(
-      'BAD_USER_INPUT',
+    throw refuse.badInput(
       `${exam.code} is not offered in "${r.language}"; choose one of ${exam.languages.map((l) => l.tag).join(', ')}`,
     );
   }
   if (!session.languages.includes(r.language)) {
-    throw new ExamRuleViolation(
-      'BAD_USER_INPUT',
+    throw refuse.badInput(
       `this session has papers in ${session.languages.join(', ')} only, not "${r.language}"`,
     );
   }
@@ -62,10 +60,7 @@ export function decideRegistration(r: RegistrationRequest): RegistrationDecision
   let atoId: string | null;
   if (session.kind === 'ATO_COURSE') {
     if (r.courseAtoId !== null && r.courseAtoId !== session.atoId) {
-      throw new ExamRuleViolation(
-        'BAD_USER_INPUT',
-        'an ATO course session belongs to its own ATO; leave courseAtoId empty',
-      );
+      throw refuse.badInput('an ATO course session belongs to its own ATO; leave courseAtoId empty');
     }
     route = 'ATO_COURSE';
     atoId = session.atoId;
@@ -77,14 +72,12 @@ export function decideRegistration(r: RegistrationRequest): RegistrationDecision
     atoId = null;
   }
   if (atoId !== null && r.atoStatuses.get(atoId) !== ACCREDITED) {
-    throw new ExamRuleViolation(
-      'FORBIDDEN',
+    throw refuse.forbidden(
       `the training organization ${atoId} is not accredited (${(r.atoStatuses.get(atoId) ?? 'unknown').toLowerCase()}); exams can only be taken through an accredited ATO`,
     );
   }
   if (route === 'SELF_STUDY' && !exam.selfStudyAllowed) {
-    throw new ExamRuleViolation(
-      'FORBIDDEN',
+    throw refuse.forbidden(
       `${exam.code} requires attendance of an accredited course: register in an ATO course session, or name the accredited ATO whose course you attended (courseAtoId)`,
     );
   }
@@ -92,13 +85,10 @@ export function decideRegistration(r: RegistrationRequest): RegistrationDecision
   const prerequisiteStatus = checkPrerequisite(r);
 
   if (r.alreadyRegistered) {
-    throw new ExamRuleViolation('CONFLICT', 'the candidate is already registered for this session');
+    throw refuse.conflict('the candidate is already registered for this session');
   }
   if (session.seatsTaken >= session.capacity) {
-    throw new ExamRuleViolation(
-      'CONFLICT',
-      `the session is full (${session.capacity} seats); choose another session`,
-    );
+    throw refuse.conflict(`the session is full (${session.capacity} seats); choose another session`);
   }
   return { route, atoId, prerequisiteStatus };
 }
@@ -112,8 +102,7 @@ function checkPrerequisite(r: RegistrationRequest): PrerequisiteStatus {
       if (r.holdsSchemeFoundation) return 'VERIFIED';
       const external = r.bcsFoundationCertificateNumber?.trim() ?? '';
       if (external.length > 0) return 'PENDING';
-      throw new ExamRuleViolation(
-        'BAD_USER_INPUT',
+      throw refuse.badInput(
         `${exam.code} requires a Foundation certificate: none of this scheme is on record for the candidate; give the BCS ISO/IEC 20000 Foundation certificate number (bcsFoundationCertificateNumber) for staff to verify`,
       );
     }
@@ -121,20 +110,17 @@ function checkPrerequisite(r: RegistrationRequest): PrerequisiteStatus {
       const required = exam.requiredAuditExperienceYears ?? 0;
       const declared = r.auditExperience;
       if (declared === null) {
-        throw new ExamRuleViolation(
-          'BAD_USER_INPUT',
+        throw refuse.badInput(
           `${exam.code} requires ${required} years of audit experience in an IT environment: declare it (auditExperience) with evidence`,
         );
       }
       if (!(declared.years >= required)) {
-        throw new ExamRuleViolation(
-          'BAD_USER_INPUT',
+        throw refuse.badInput(
           `${exam.code} requires at least ${required} years of IT audit experience; ${declared.years} declared`,
         );
       }
       if (declared.evidence.trim().length === 0) {
-        throw new ExamRuleViolation(
-          'BAD_USER_INPUT',
+        throw refuse.badInput(
           'describe the evidence of your audit experience (auditExperience.evidence) for staff to check',
         );
       }

@@ -1,4 +1,4 @@
-import { ExamRuleViolation } from './exam-rule-violation';
+import { refuse } from '@iso20000/service-kit';
 
 /**
  * registered -> sat | absent; sat -> marked -> released. Voiding (malpractice) is possible from
@@ -32,8 +32,7 @@ export function canTransition(from: SittingState, to: SittingState): boolean {
 export function assertTransition(from: SittingState, to: SittingState): void {
   if (!canTransition(from, to)) {
     const allowed = NEXT[from];
-    throw new ExamRuleViolation(
-      'CONFLICT',
+    throw refuse.conflict(
       `a ${from.toLowerCase()} sitting cannot become ${to.toLowerCase()}` +
         (allowed.length
           ? `; from ${from.toLowerCase()} it can only become ${allowed.map((s) => s.toLowerCase()).join(' or ')}`

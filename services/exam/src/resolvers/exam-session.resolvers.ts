@@ -1,20 +1,23 @@
-import { randomUUID } from 'node:crypto';
-import { requireRole } from '@iso20000/auth';
-import { badUserInput, conflict, forbidden } from '@iso20000/service-kit';
-import { offersLanguage } from '../domain/exam-rules';
-import { AtoStatusEntity } from '../entities/ato-status.entity';
-import { ExamPriceEntity } from '../entities/exam-price.entity';
+import {
+  decodeCursorAs,
+  paginate,
+  parseCountryCode,
+  parseId,
+  parseText,
+  refuse,
+  type CursorPart,
+  type KeysetColumn,
+} from '@iso20000/service-kit';
+import { assertCanSeeSessionSittings, authorizeScheduleExamSession } from '../access';
+import { scheduleExamSession, type ScheduleExamSessionCommand } from '../commands/schedule-exam-session';
 import { ExamSessionEntity } from '../entities/exam-session.entity';
-import { ExamEntity } from '../entities/exam.entity';
 import { SittingEntity } from '../entities/sitting.entity';
-import type { Resolvers } from '../generated/graphql';
-import { parseId } from './access';
+import type { ScheduleExamSessionInput, Resolvers } from '../generated/graphql';
+import { parseLanguageTag, parseMoney, parseRegion, VENUE_LIMIT } from './input';
 import { moneyOrNull } from './money';
-import { paginate, type KeysetColumn } from './pagination';
 import { atoReference } from './references';
-import { SITTING_ORDER } from './sitting-order';
+import { SITTING_CURSOR, SITTING_ORDER } from './sitting-order';
 
-const COUNTRY = /^[A-Z]{2}$/;
 const SESSION_ORDER: KeysetColumn<ExamSessionEntity>[] = [
   {
     sql: '"x"."starts_at"',
@@ -24,6 +27,49 @@ const SESSION_ORDER: KeysetColumn<ExamSessionEntity>[] = [
   },
   { sql: '"x"."id"', cast: 'uuid', orderBy: 'x.id', value: (s) => s.id },
 ];
+const SESSION_CURSOR: readonly CursorPart[] = ['instant', 'uuid'];
+
+const MAX_CAPACITY = 10_000;
+
+/** Everything about a session request that can be checked without the database. */
+function parseSchedule(input: ScheduleExamSessionInput): ScheduleExamSessionCommand {
+  const venue = parseText(input.venue, { field: 'venue', max: VENUE_LIMIT });
+  const country = parseCountryCode(input.country, 'country');
+  const languages = [...new Set(input.languages.map((l, i) => parseLanguageTag(l, `languages[${i}]`)))];
+  if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > MAX_CAPACITY)
+    throw refuse.badInput(`capacity must be a whole number of seats between 1 and ${MAX_CAPACITY}`, {
+      field: 'capacity',
+    });
+  const startsAt = new Date(input.startsAt);
+  if (startsAt.getTime() <= Date.now())
+    throw refuse.badInput('a session is scheduled in the future (startsAt)', { field: 'startsAt' });
+  if (languages.length === 0)
+    throw refuse.badInput('name at least one language papers are available in (languages)', {
+      field: 'languages',
+    });
+  const common = { kind: input.kind, examCode: input.examCode, venue, country, startsAt, languages };
+  if (input.kind === 'ATO_COURSE') {
+    if (!input.atoId)
+      throw refuse.badInput('an ATO course session names its ATO (atoId)', { field: 'atoId' });
+    const atoId = parseId(input.atoId, 'atoId');
+    if (input.price || input.region)
+      throw refuse.badInput('an ATO course includes the exam fee: leave region and price empty');
+    return { ...common, atoId, region: null, price: null, capacity: input.capacity };
+  }
+  if (input.atoId)
+    throw refuse.badInput('a public session belongs to no ATO: leave atoId empty', { field: 'atoId' });
+  if (!input.region)
+    throw refuse.badInput('a public session needs its price region (region), see examPrices', {
+      field: 'region',
+    });
+  return {
+    ...common,
+    atoId: null,
+    region: parseRegion(input.region, 'region'),
+    price: input.price ? parseMoney(input.price, 'price') : null,
+    capacity: input.capacity,
+  };
+}
 
 export const examSessionResolvers: Resolvers = {
   Query: {
@@ -33,92 +79,16 @@ export const examSessionResolvers: Resolvers = {
       if (filter?.atoId) qb.andWhere('x.atoId = :atoId', { atoId: parseId(filter.atoId, 'filter.atoId') });
       if (filter?.kind) qb.andWhere('x.kind = :kind', { kind: filter.kind });
       if (filter?.from) qb.andWhere('x.startsAt >= :from', { from: filter.from });
+      decodeCursorAs(after, SESSION_CURSOR);
       return paginate(qb, SESSION_ORDER, { first, after });
     },
     examSession: (_p, { id }, ctx) => ctx.loaders.session.load(parseId(id, 'id')),
   },
   Mutation: {
     scheduleExamSession: async (_p, { input }, ctx) => {
-      const viewer = ctx.viewer;
-      requireRole(viewer, 'scheme_staff', 'ato_staff');
-      const venue = input.venue.trim();
-      const country = input.country.trim().toUpperCase();
-      const languages = [...new Set(input.languages.map((l) => l.trim()))];
-      if (!venue) throw badUserInput('give the venue (venue)');
-      if (!COUNTRY.test(country)) throw badUserInput('country must be an ISO 3166-1 alpha-2 code such as GB');
-      if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 10_000)
-        throw badUserInput('capacity must be a whole number of seats between 1 and 10000');
-      const startsAt = new Date(input.startsAt);
-      if (startsAt.getTime() <= Date.now())
-        throw badUserInput('a session is scheduled in the future (startsAt)');
-      if (languages.length === 0)
-        throw badUserInput('name at least one language papers are available in (languages)');
-
-      return ctx.dataSource.transaction(async (manager) => {
-        const exam = await manager.findOneByOrFail(ExamEntity, { code: input.examCode });
-        const unoffered = languages.filter((l) => !offersLanguage(exam, l));
-        if (unoffered.length) {
-          throw badUserInput(
-            `${exam.code} is not offered in ${unoffered.join(', ')}; choose from ${exam.languages.map((l) => l.tag).join(', ')}`,
-          );
-        }
-        let atoId: string | null = null;
-        let region: string | null = null;
-        let price: { currency: string; amountMinor: number } | null = null;
-        if (input.kind === 'ATO_COURSE') {
-          if (!input.atoId) throw badUserInput('an ATO course session names its ATO (atoId)');
-          atoId = parseId(input.atoId, 'atoId');
-          if (viewer.role === 'ato_staff' && viewer.atoId !== atoId)
-            throw forbidden('ATO staff schedule sessions for their own ATO only');
-          if (input.price || input.region)
-            throw badUserInput('an ATO course includes the exam fee: leave region and price empty');
-          const ato = await manager.findOneBy(AtoStatusEntity, { atoId });
-          if (ato?.status !== 'ACCREDITED')
-            throw conflict(
-              `ATO ${atoId} is not accredited (${(ato?.status ?? 'unknown').toLowerCase()}); only accredited ATOs run exam sessions`,
-            );
-        } else {
-          if (viewer.role !== 'scheme_staff')
-            throw forbidden('public sessions are run by the scheme owner: scheme staff only');
-          if (input.atoId) throw badUserInput('a public session belongs to no ATO: leave atoId empty');
-          if (!input.region)
-            throw badUserInput('a public session needs its price region (region), see examPrices');
-          region = input.region.trim().toUpperCase();
-          const regional = await manager.findOneBy(ExamPriceEntity, { examCode: exam.code, region });
-          if (!regional)
-            throw badUserInput(
-              `no ${exam.code} price for region ${region}; set one with setExamPrice or choose a priced region`,
-            );
-          price = input.price
-            ? { currency: input.price.currency.trim().toUpperCase(), amountMinor: input.price.amountMinor }
-            : { currency: regional.currency, amountMinor: regional.amountMinor };
-          if (
-            !/^[A-Z]{3}$/.test(price.currency) ||
-            !Number.isInteger(price.amountMinor) ||
-            price.amountMinor <= 0
-          ) {
-            throw badUserInput('price needs an ISO 4217 currency and a positive amount in minor units');
-          }
-        }
-        const session = manager.create(ExamSessionEntity, {
-          id: randomUUID(),
-          kind: input.kind,
-          examCode: exam.code,
-          atoId,
-          venue,
-          country,
-          region,
-          startsAt,
-          languages,
-          capacity: input.capacity,
-          priceAmountMinor: price?.amountMinor ?? null,
-          priceCurrency: price?.currency ?? null,
-          createdAt: new Date(),
-          createdBy: viewer.subject ?? viewer.role,
-        });
-        await manager.insert(ExamSessionEntity, session);
-        return session;
-      });
+      const session = parseSchedule(input);
+      authorizeScheduleExamSession(ctx.viewer, session.kind, session.atoId);
+      return scheduleExamSession(ctx.dataSource, session, ctx.viewer);
     },
   },
   ExamSession: {
@@ -128,11 +98,8 @@ export const examSessionResolvers: Resolvers = {
     price: (session) => moneyOrNull(session.priceCurrency, session.priceAmountMinor),
     seatsTaken: (session, _a, ctx) => ctx.loaders.seatsTaken.load(session.id),
     sittings: (session, { first, after }, ctx) => {
-      const viewer = ctx.viewer;
-      requireRole(viewer, 'scheme_staff', 'ato_staff');
-      if (viewer.role === 'ato_staff' && (session.atoId === null || viewer.atoId !== session.atoId)) {
-        throw forbidden("ATO staff see their own sessions' sittings only");
-      }
+      assertCanSeeSessionSittings(ctx.viewer, session);
+      decodeCursorAs(after, SITTING_CURSOR);
       const qb = ctx.dataSource.manager
         .createQueryBuilder(SittingEntity, 's')
         .where('s.sessionId = :sessionId', { sessionId: session.id });

@@ -1,17 +1,15 @@
-import { requireSchemeStaff } from '@iso20000/auth';
-import { badUserInput } from '@iso20000/service-kit';
+import { paginate, parseOptionalText } from '@iso20000/service-kit';
+import { authorizeExamForms, authorizeSetExamPrice } from '../access';
+import { setExamPrice } from '../commands/set-exam-price';
 import { percentageOf, trainerEligibilityScore, type ExamCode } from '../domain/exam-rules';
 import { ExamEntity } from '../entities/exam.entity';
 import { ExamFormEntity } from '../entities/exam-form.entity';
 import { ExamPriceEntity } from '../entities/exam-price.entity';
 import type { Resolvers } from '../generated/graphql';
-import { minorUnitDigits } from './money';
-import { paginate } from './pagination';
+import { parseLanguageTag, parseMoney, parseRegion, REGION_NAME_LIMIT } from './input';
 
 // The scheme's own progression: Foundation, then Practitioner, then Auditor.
 const SCHEME_ORDER: readonly ExamCode[] = ['FOUNDATION', 'PRACTITIONER', 'AUDITOR'];
-const CURRENCY = /^[A-Z]{3}$/;
-const REGION = /^[A-Z][A-Z0-9_]{1,39}$/;
 
 export const examResolvers: Resolvers = {
   Query: {
@@ -32,51 +30,31 @@ export const examResolvers: Resolvers = {
         { first, after },
       );
     },
-    examForms: (_p, { examCode, language, first, after }, ctx) => {
-      // the answer keys are the scheme's most guarded data
-      requireSchemeStaff(ctx.viewer);
+    examForms: (_p, args, ctx) => {
+      const language = args.language ? parseLanguageTag(args.language, 'language') : null;
+      authorizeExamForms(ctx.viewer);
       const qb = ctx.dataSource.manager
         .createQueryBuilder(ExamFormEntity, 'f')
-        .where('f.examCode = :examCode', { examCode });
+        .where('f.examCode = :examCode', { examCode: args.examCode });
       if (language) qb.andWhere('f.language = :language', { language });
-      return paginate(qb, [{ sql: '"f"."code"', cast: 'text', orderBy: 'f.code', value: (f) => f.code }], {
-        first,
-        after,
-      });
+      return paginate(
+        qb,
+        [{ sql: '"f"."code"', cast: 'text', orderBy: 'f.code', value: (f) => f.code }],
+        args,
+      );
     },
   },
   Mutation: {
     setExamPrice: async (_p, { input }, ctx) => {
-      requireSchemeStaff(ctx.viewer);
-      const region = input.region.trim().toUpperCase();
-      const currency = input.price.currency.trim().toUpperCase();
-      if (!REGION.test(region))
-        throw badUserInput('region must be an upper-case code such as UK or NORTH_AMERICA');
-      if (!CURRENCY.test(currency)) throw badUserInput('currency must be an ISO 4217 code such as GBP');
-      if (!Number.isInteger(input.price.amountMinor) || input.price.amountMinor <= 0) {
-        throw badUserInput(
-          `price.amountMinor is in minor units (${minorUnitDigits(currency)} decimals for ${currency}) and must be a positive whole number`,
-        );
-      }
-      return ctx.dataSource.transaction(async (manager) => {
-        const existing = await manager.findOne(ExamPriceEntity, {
-          where: { examCode: input.examCode, region },
-          lock: { mode: 'pessimistic_write' },
-        });
-        const regionName = input.regionName?.trim() || existing?.regionName;
-        if (!regionName) throw badUserInput(`${region} is a new region: give its name (regionName)`);
-        const price = manager.create(ExamPriceEntity, {
-          examCode: input.examCode,
-          region,
-          regionName,
-          currency,
-          amountMinor: input.price.amountMinor,
-          updatedAt: new Date(),
-          updatedBy: ctx.viewer.subject,
-        });
-        await manager.save(price);
-        return price;
-      });
+      const region = parseRegion(input.region, 'region');
+      const price = parseMoney(input.price, 'price');
+      const regionName = parseOptionalText(input.regionName, { field: 'regionName', max: REGION_NAME_LIMIT });
+      authorizeSetExamPrice(ctx.viewer);
+      return setExamPrice(
+        ctx.dataSource,
+        { examCode: input.examCode, region, regionName, ...price },
+        ctx.viewer,
+      );
     },
   },
   Exam: {
@@ -92,7 +70,7 @@ export const examResolvers: Resolvers = {
   ExamForm: {
     exam: async (form, _a, ctx) => (await ctx.loaders.exam.load(form.examCode))!,
     answerKey: (form, _a, ctx) => {
-      requireSchemeStaff(ctx.viewer);
+      authorizeExamForms(ctx.viewer);
       return form.answerKey;
     },
   },

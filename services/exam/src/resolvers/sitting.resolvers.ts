@@ -1,64 +1,63 @@
 import {
-  isSchemeStaff,
-  requireAuthenticated,
-  requireRole,
-  requireSchemeStaff,
-  type Viewer,
-} from '@iso20000/auth';
-import { badUserInput, forbidden } from '@iso20000/service-kit';
-import { registerForExam } from '../commands/register-for-exam';
-import { markSitting } from '../commands/mark-sitting';
-import { releaseSessionResults, releaseSittingResult } from '../commands/release-result';
+  decodeCursorAs,
+  paginate,
+  parseId,
+  parseOptionalText,
+  parseText,
+  refuse,
+} from '@iso20000/service-kit';
 import {
-  decideSittingPrerequisite,
-  recordSittingAttendance,
-  voidSitting,
-} from '../commands/sitting-decisions';
+  assertCanSeeSitting,
+  authorizeInvigilation,
+  authorizeRegisterForExam,
+  authorizeSchemeDecision,
+  canSeeResult,
+  canSeeScoringDetails,
+  scopeSittingFilter,
+} from '../access';
+import { decideSittingPrerequisite } from '../commands/decide-sitting-prerequisite';
+import { markSitting } from '../commands/mark-sitting';
+import { recordSittingAttendance } from '../commands/record-sitting-attendance';
+import { registerForExam } from '../commands/register-for-exam';
+import { releaseSessionResults } from '../commands/release-session-results';
+import { releaseSittingResult } from '../commands/release-sitting-result';
+import { voidSitting } from '../commands/void-sitting';
+import type { ServiceContext } from '../context';
 import { isAnswerOption, type AnswerOption, type AnswerSheet } from '../domain/marking';
 import { SittingEntity } from '../entities/sitting.entity';
-import type { MarkSittingInput, Resolvers, SittingFilter } from '../generated/graphql';
-import type { ServiceContext } from '../context';
-import { asClientErrors, assertCanSeeSitting, canSeeResult, parseId } from './access';
+import type { MarkSittingInput, RegisterForExamInput, Resolvers } from '../generated/graphql';
+import {
+  CANDIDATE_NAME_LIMIT,
+  CERTIFICATE_NUMBER_LIMIT,
+  EVIDENCE_LIMIT,
+  NOTE_LIMIT,
+  parseLanguageTag,
+  REASON_LIMIT,
+} from './input';
 import { moneyOrNull } from './money';
-import { paginate } from './pagination';
 import { atoReference } from './references';
-import { SITTING_ORDER } from './sitting-order';
+import { SITTING_CURSOR, SITTING_ORDER } from './sitting-order';
 
 export interface ReleaseSessionResultsModel {
   released: SittingEntity[];
-}
-
-/** Narrows a sittings filter to what the viewer may see: their own, their ATO's, or (staff) anything. */
-function scopedFilter(viewer: Viewer, filter: SittingFilter | null | undefined): SittingFilter {
-  requireAuthenticated(viewer);
-  const scoped: SittingFilter = { ...(filter ?? {}) };
-  if (viewer.role === 'scheme_staff') return scoped;
-  if (viewer.role === 'candidate') {
-    if (scoped.candidateId && scoped.candidateId !== viewer.candidateId)
-      throw forbidden('Candidates see their own sittings only');
-    return { ...scoped, candidateId: viewer.candidateId ?? '00000000-0000-0000-0000-000000000000' };
-  }
-  if (viewer.role === 'ato_staff') {
-    if (scoped.atoId && scoped.atoId !== viewer.atoId)
-      throw forbidden("ATO staff see their own ATO's candidates only");
-    return { ...scoped, atoId: viewer.atoId ?? '00000000-0000-0000-0000-000000000000' };
-  }
-  if (viewer.role === 'analyst')
-    throw forbidden('Analysts see exam statistics only (examStatistics), never individual sittings');
-  throw forbidden('Only candidates, ATO staff and scheme staff see sittings');
 }
 
 function answerOption(value: string | null | undefined, where: string): AnswerOption | null {
   if (value === null || value === undefined || value === '') return null;
   const upper = value.trim().toUpperCase();
   if (!isAnswerOption(upper))
-    throw badUserInput(`${where}: "${value}" is not an answer; use A, B, C or D, or null for a blank`);
+    throw refuse.badInput(
+      `${where}: "${value.slice(0, 20)}" is not an answer; use A, B, C or D, or null for a blank`,
+      {
+        field: where,
+      },
+    );
   return upper;
 }
 
 function answerSheet(input: MarkSittingInput): AnswerSheet {
   if (input.answers && input.questions)
-    throw badUserInput(
+    throw refuse.badInput(
       'give either answers (multiple choice) or questions (complex multiple choice), not both',
     );
   if (input.answers)
@@ -72,7 +71,41 @@ function answerSheet(input: MarkSittingInput): AnswerSheet {
       questions: input.questions.map((q, i) => q.map((a, j) => answerOption(a, `questions[${i}][${j}]`))),
     };
   }
-  throw badUserInput('give the answer sheet: answers (Foundation, Auditor) or questions (Practitioner)');
+  throw refuse.badInput('give the answer sheet: answers (Foundation, Auditor) or questions (Practitioner)');
+}
+
+/** The registration as given; who it is for is settled by authorizeRegisterForExam. */
+function parseRegistration(input: RegisterForExamInput, signInName: string | null) {
+  const name =
+    input.candidateName === null || input.candidateName === undefined ? signInName : input.candidateName;
+  if (input.auditExperience && !Number.isInteger(input.auditExperience.years))
+    throw refuse.badInput('auditExperience.years is a whole number of years', {
+      field: 'auditExperience.years',
+    });
+  return {
+    sessionId: parseId(input.sessionId, 'sessionId'),
+    language: parseLanguageTag(input.language, 'language'),
+    candidateId: input.candidateId ? parseId(input.candidateId, 'candidateId') : null,
+    // blank stays blank: a first registration without a name is refused by the command
+    candidateName:
+      name === null ? null : parseText(name, { field: 'candidateName', max: CANDIDATE_NAME_LIMIT, min: 0 }),
+    courseAtoId: input.courseAtoId ? parseId(input.courseAtoId, 'courseAtoId') : null,
+    bcsFoundationCertificateNumber: parseOptionalText(input.bcsFoundationCertificateNumber, {
+      field: 'bcsFoundationCertificateNumber',
+      max: CERTIFICATE_NUMBER_LIMIT,
+    }),
+    auditExperience: input.auditExperience
+      ? {
+          years: input.auditExperience.years,
+          evidence: parseText(input.auditExperience.evidence, {
+            field: 'auditExperience.evidence',
+            max: EVIDENCE_LIMIT,
+            min: 0,
+            multiline: true,
+          }),
+        }
+      : null,
+  };
 }
 
 async function visibleSitting(ctx: ServiceContext, id: string): Promise<SittingEntity | null> {
@@ -84,7 +117,8 @@ async function visibleSitting(ctx: ServiceContext, id: string): Promise<SittingE
 export const sittingResolvers: Resolvers = {
   Query: {
     sittings: (_p, { filter, first, after }, ctx) => {
-      const f = scopedFilter(ctx.viewer, filter);
+      const f = scopeSittingFilter(ctx.viewer, filter);
+      decodeCursorAs(after, SITTING_CURSOR);
       const qb = ctx.dataSource.manager.createQueryBuilder(SittingEntity, 's').where('TRUE');
       if (f.candidateId)
         qb.andWhere('s.candidateId = :candidateId', {
@@ -106,100 +140,58 @@ export const sittingResolvers: Resolvers = {
   Mutation: {
     registerForExam: async (_p, { input }, ctx) => {
       const viewer = ctx.viewer;
-      requireRole(viewer, 'candidate', 'ato_staff', 'scheme_staff');
-      let candidateId: string;
-      if (viewer.role === 'candidate') {
-        if (!viewer.candidateId) throw forbidden('your sign-in carries no candidate id');
-        if (input.candidateId && input.candidateId !== viewer.candidateId)
-          throw forbidden('candidates register themselves only');
-        candidateId = viewer.candidateId;
-      } else {
-        if (!input.candidateId)
-          throw badUserInput('staff registering a candidate give the candidate id (candidateId)');
-        candidateId = parseId(input.candidateId, 'candidateId');
-      }
-      if (input.auditExperience && !Number.isInteger(input.auditExperience.years))
-        throw badUserInput('auditExperience.years is a whole number of years');
-      return asClientErrors(() =>
-        registerForExam(
-          ctx.dataSource,
-          {
-            sessionId: parseId(input.sessionId, 'sessionId'),
-            language: input.language.trim(),
-            candidateId,
-            candidateName:
-              input.candidateName ?? (viewer.role === 'candidate' ? (viewer.name ?? null) : null),
-            courseAtoId: input.courseAtoId ? parseId(input.courseAtoId, 'courseAtoId') : null,
-            bcsFoundationCertificateNumber: input.bcsFoundationCertificateNumber ?? null,
-            auditExperience: input.auditExperience ?? null,
-          },
-          viewer,
-        ),
+      const registration = parseRegistration(
+        input,
+        viewer.role === 'candidate' ? (viewer.name ?? null) : null,
       );
+      const { candidateId } = authorizeRegisterForExam(viewer, registration.candidateId);
+      if (!candidateId)
+        throw refuse.badInput('staff registering a candidate give the candidate id (candidateId)', {
+          field: 'candidateId',
+        });
+      return registerForExam(ctx.dataSource, { ...registration, candidateId }, viewer);
     },
     decideSittingPrerequisite: async (_p, { input }, ctx) => {
-      requireSchemeStaff(ctx.viewer);
-      return asClientErrors(() =>
-        decideSittingPrerequisite(
-          ctx.dataSource,
-          {
-            sittingId: parseId(input.sittingId, 'sittingId'),
-            approved: input.approved,
-            note: input.note ?? null,
-          },
-          ctx.viewer,
-        ),
-      );
+      const decision = {
+        sittingId: parseId(input.sittingId, 'sittingId'),
+        approved: input.approved,
+        note: parseOptionalText(input.note, { field: 'note', max: NOTE_LIMIT, multiline: true }),
+      };
+      authorizeSchemeDecision(ctx.viewer);
+      return decideSittingPrerequisite(ctx.dataSource, decision, ctx.viewer);
     },
     recordSittingAttendance: async (_p, { input }, ctx) => {
-      requireRole(ctx.viewer, 'scheme_staff', 'ato_staff');
-      return asClientErrors(() =>
-        recordSittingAttendance(
-          ctx.dataSource,
-          { sittingId: parseId(input.sittingId, 'sittingId'), present: input.present },
-          ctx.viewer,
-        ),
-      );
+      const sittingId = parseId(input.sittingId, 'sittingId');
+      authorizeInvigilation(ctx.viewer);
+      return recordSittingAttendance(ctx.dataSource, { sittingId, present: input.present }, ctx.viewer);
     },
     markSitting: async (_p, { input }, ctx) => {
-      requireRole(ctx.viewer, 'scheme_staff', 'ato_staff');
-      const sheet = answerSheet(input);
-      return asClientErrors(() =>
-        markSitting(
-          ctx.dataSource,
-          {
-            sittingId: parseId(input.sittingId, 'sittingId'),
-            formId: input.formId ? parseId(input.formId, 'formId') : null,
-            sheet,
-          },
-          ctx.viewer,
-          ctx.requestId,
-        ),
-      );
+      const marking = {
+        sittingId: parseId(input.sittingId, 'sittingId'),
+        formId: input.formId ? parseId(input.formId, 'formId') : null,
+        sheet: answerSheet(input),
+      };
+      authorizeInvigilation(ctx.viewer);
+      return markSitting(ctx.dataSource, marking, ctx.viewer, ctx.requestId);
     },
-    releaseSittingResult: async (_p, { sittingId }, ctx) => {
-      requireSchemeStaff(ctx.viewer);
-      return asClientErrors(() =>
-        releaseSittingResult(ctx.dataSource, parseId(sittingId, 'sittingId'), ctx.viewer, ctx.requestId),
-      );
+    releaseSittingResult: async (_p, args, ctx) => {
+      const sittingId = parseId(args.sittingId, 'sittingId');
+      authorizeSchemeDecision(ctx.viewer);
+      return releaseSittingResult(ctx.dataSource, sittingId, ctx.viewer, ctx.requestId);
     },
-    releaseSessionResults: async (_p, { sessionId }, ctx) => {
-      requireSchemeStaff(ctx.viewer);
-      const released = await asClientErrors(() =>
-        releaseSessionResults(ctx.dataSource, parseId(sessionId, 'sessionId'), ctx.viewer, ctx.requestId),
-      );
-      return { released };
+    releaseSessionResults: async (_p, args, ctx) => {
+      const sessionId = parseId(args.sessionId, 'sessionId');
+      authorizeSchemeDecision(ctx.viewer);
+      return { released: await releaseSessionResults(ctx.dataSource, sessionId, ctx.viewer, ctx.requestId) };
     },
     voidSitting: async (_p, { input }, ctx) => {
-      requireSchemeStaff(ctx.viewer);
-      return asClientErrors(() =>
-        voidSitting(
-          ctx.dataSource,
-          { sittingId: parseId(input.sittingId, 'sittingId'), reason: input.reason },
-          ctx.viewer,
-          ctx.requestId,
-        ),
-      );
+      const voiding = {
+        sittingId: parseId(input.sittingId, 'sittingId'),
+        // blank is refused by the command, which says why a reason is needed
+        reason: parseText(input.reason, { field: 'reason', max: REASON_LIMIT, min: 0, multiline: true }),
+      };
+      authorizeSchemeDecision(ctx.viewer);
+      return voidSitting(ctx.dataSource, voiding, ctx.viewer, ctx.requestId);
     },
   },
   ReleaseSessionResultsPayload: {
@@ -216,9 +208,9 @@ export const sittingResolvers: Resolvers = {
     price: (sitting) => moneyOrNull(sitting.priceCurrency, sitting.priceAmountMinor),
     result: (sitting, _a, ctx) => (canSeeResult(ctx.viewer, sitting) ? sitting : null),
     itemResponses: (sitting, _a, ctx) =>
-      isSchemeStaff(ctx.viewer) && sitting.formId ? ctx.loaders.itemResponses.load(sitting.id) : null,
+      canSeeScoringDetails(ctx.viewer) && sitting.formId ? ctx.loaders.itemResponses.load(sitting.id) : null,
     form: (sitting, _a, ctx) =>
-      isSchemeStaff(ctx.viewer) && sitting.formId ? ctx.loaders.form.load(sitting.formId) : null,
+      canSeeScoringDetails(ctx.viewer) && sitting.formId ? ctx.loaders.form.load(sitting.formId) : null,
     history: (sitting, _a, ctx) => ctx.loaders.history.load(sitting.id),
   },
   SittingPrerequisite: {

@@ -1,5 +1,5 @@
-// The statistics feature of the exam subgraph (issue 6): its tables, migrations, resolvers, and the
-// two calls the exam service makes inside its release / void transactions.
+// The statistics feature of the exam subgraph: its tables, migrations, resolvers, and the two
+// calls the exam service makes inside its release / void transactions.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statisticsEntityClasses } from './entities';
@@ -8,10 +8,14 @@ import { StatisticsIntegerPercentages1733200000001 } from './migrations/17332000
 import { StatisticsCountryItemRollups1733200000002 } from './migrations/1733200000002-statistics-country-item-rollups';
 import { StatisticsRollupVersion1733200000003 } from './migrations/1733200000003-statistics-rollup-version';
 
-export { bumpRollupVersion, recordReleasedResult, removeReleasedResult, rebuildRollups } from './released-result/record-released-result';
+export {
+  bumpRollupVersion,
+  recordReleasedResult,
+  removeReleasedResult,
+  rebuildRollups,
+} from './released-result/record-released-result';
 export type { ReleasedResultFact, ItemResponseFact } from './released-result/released-result-fact';
-export { statisticsResolvers, requireStatisticsAccess, type StatisticsContext } from './statistics.resolvers';
-export { statisticsMinGroupSize } from './statistics-config';
+export { statisticsResolvers, type StatisticsContext } from './statistics.resolvers';
 
 export const statisticsEntities = statisticsEntityClasses;
 export const statisticsMigrations = [
@@ -21,8 +25,7 @@ export const statisticsMigrations = [
   StatisticsRollupVersion1733200000003,
 ];
 
-/** The SDL of statistics.graphql, for callers that build the subgraph from strings. */
-export const statisticsTypeDefsPath = join(__dirname, 'statistics.graphql');
+/** The SDL of statistics.graphql (extends the exam subgraph's Query). */
 export function statisticsTypeDefs(): string {
-  return readFileSync(statisticsTypeDefsPath, 'utf8');
+  return readFileSync(join(__dirname, 'statistics.graphql'), 'utf8');
 }

@@ -24,7 +24,12 @@ import {
   type GroupTable,
   type SumColumns,
 } from './queries/exam-statistics.query';
-import { cachedGroupTable, rememberGroupTable, rollupVersion, type ComputedGroupTable } from './queries/group-table-cache';
+import {
+  cachedGroupTable,
+  rememberGroupTable,
+  rollupVersion,
+  type ComputedGroupTable,
+} from './queries/group-table-cache';
 import type { FormStatisticsRow, ItemAnalysisRows, ItemStatisticsRow } from './queries/item-analysis.query';
 
 const HIERARCHY: Record<StatisticsDimension, DimensionHierarchy> = {
@@ -74,20 +79,46 @@ export class ExamStatisticsGroupModel {
 
   get key(): ExamStatisticsGroupKeyModel {
     const key: ExamStatisticsGroupKeyModel = {
-      exam: null, language: null, country: null, atoId: null, sessionKind: null, formId: null, month: null, quarter: null, year: null,
+      exam: null,
+      language: null,
+      country: null,
+      atoId: null,
+      sessionKind: null,
+      formId: null,
+      month: null,
+      quarter: null,
+      year: null,
     };
     this.result.dimensions.forEach((dimension, i) => {
       const value = this.keyValues[i] ?? null;
       switch (dimension) {
-        case 'EXAM': key.exam = value; break;
-        case 'LANGUAGE': key.language = value; break;
-        case 'COUNTRY': key.country = value; break;
-        case 'ATO': key.atoId = value; break;
-        case 'SESSION_KIND': key.sessionKind = value; break;
-        case 'FORM': key.formId = value; break;
-        case 'MONTH': key.month = value; break;
-        case 'QUARTER': key.quarter = value; break;
-        case 'YEAR': key.year = value === null ? null : Number(value); break;
+        case 'EXAM':
+          key.exam = value;
+          break;
+        case 'LANGUAGE':
+          key.language = value;
+          break;
+        case 'COUNTRY':
+          key.country = value;
+          break;
+        case 'ATO':
+          key.atoId = value;
+          break;
+        case 'SESSION_KIND':
+          key.sessionKind = value;
+          break;
+        case 'FORM':
+          key.formId = value;
+          break;
+        case 'MONTH':
+          key.month = value;
+          break;
+        case 'QUARTER':
+          key.quarter = value;
+          break;
+        case 'YEAR':
+          key.year = value === null ? null : Number(value);
+          break;
       }
     });
     return key;
@@ -127,7 +158,9 @@ export class ExamStatisticsGroupModel {
     return this.trainerPublished ? this.read('trainerEligible') : null;
   }
   get trainerEligibilityRate(): number | null {
-    return this.trainerPublished ? this.read('trainerEligible') / this.read('passedWithTrainerThreshold') : null;
+    return this.trainerPublished
+      ? this.read('trainerEligible') / this.read('passedWithTrainerThreshold')
+      : null;
   }
   async medianPercentage(): Promise<number | null> {
     if (this.suppressed) return null;
@@ -138,7 +171,11 @@ export class ExamStatisticsGroupModel {
     const row = await this.result.distributionOf(this.index);
     if (!row) return null;
     const width = 100 / BUCKET_COUNT;
-    return row.buckets.map((sittings, b) => ({ fromPercentage: b * width, toPercentage: (b + 1) * width, sittings }));
+    return row.buckets.map((sittings, b) => ({
+      fromPercentage: b * width,
+      toPercentage: (b + 1) * width,
+      sittings,
+    }));
   }
 }
 
@@ -184,7 +221,17 @@ export class ExamStatisticsResultModel {
       const computed = cachedGroupTable(this.manager, key, version) ?? (await this.computeGroups());
       rememberGroupTable(this.manager, key, version, computed);
       const { table, reasons, total } = computed;
-      return { table, reasons, total: new ExamStatisticsGroupModel(this, -1, [], total, total.sittings < this.minGroupSize ? 'SMALL_GROUP' : null) };
+      return {
+        table,
+        reasons,
+        total: new ExamStatisticsGroupModel(
+          this,
+          -1,
+          [],
+          total,
+          total.sittings < this.minGroupSize ? 'SMALL_GROUP' : null,
+        ),
+      };
     })();
     return this.summaries;
   }
@@ -201,7 +248,8 @@ export class ExamStatisticsResultModel {
         dimensions: this.dimensions.map((d, i) => ({
           valueIds: table.valueIds[i],
           valueCount: table.values[i].length,
-          coarser: HIERARCHY[d] === 'none' ? null : table.values[i].map((v) => coarserValues(v, HIERARCHY[d])),
+          coarser:
+            HIERARCHY[d] === 'none' ? null : table.values[i].map((v) => coarserValues(v, HIERARCHY[d])),
         })),
         sittings: table.sittings,
       },
@@ -220,7 +268,8 @@ export class ExamStatisticsResultModel {
   async page(offset: number, count: number): Promise<ExamStatisticsGroupModel[]> {
     const { table, reasons } = await this.computed();
     const page: ExamStatisticsGroupModel[] = [];
-    for (let i = offset; i < Math.min(offset + count, table.size); i++) page.push(this.groupAt(table, reasons, i));
+    for (let i = offset; i < Math.min(offset + count, table.size); i++)
+      page.push(this.groupAt(table, reasons, i));
     return page;
   }
 
@@ -234,13 +283,21 @@ export class ExamStatisticsResultModel {
   }
 
   /** The total (-1) and the groups asked for in one tick: one query each, the groups' restricted to their keys. */
-  private async loadDistributions(indexes: readonly number[]): Promise<Array<GroupDistributionRow | undefined>> {
+  private async loadDistributions(
+    indexes: readonly number[],
+  ): Promise<Array<GroupDistributionRow | undefined>> {
     const { table } = await this.computed();
     const groups = indexes.filter((i) => i >= 0);
-    const only: GroupKeys = this.dimensions.map((_, d) => groups.map((i) => table.storedValues[d][table.valueIds[d][i]]));
+    const only: GroupKeys = this.dimensions.map((_, d) =>
+      groups.map((i) => table.storedValues[d][table.valueIds[d][i]]),
+    );
     const [total, rows] = await Promise.all([
-      groups.length < indexes.length ? queryGroupDistributions(this.manager, this.filter, []) : Promise.resolve([]),
-      groups.length ? queryGroupDistributions(this.manager, this.filter, this.dimensions, only) : Promise.resolve([]),
+      groups.length < indexes.length
+        ? queryGroupDistributions(this.manager, this.filter, [])
+        : Promise.resolve([]),
+      groups.length
+        ? queryGroupDistributions(this.manager, this.filter, this.dimensions, only)
+        : Promise.resolve([]),
     ]);
     const byKey = new Map(rows.map((row) => [keyId(row.key), row]));
     return indexes.map((i) =>
@@ -253,12 +310,17 @@ export class ExamStatisticsResultModel {
     const { table } = await this.computed();
     const [total, rows] = await Promise.all([
       queryGroupDistributions(this.manager, this.filter, []),
-      this.dimensions.length ? queryGroupDistributions(this.manager, this.filter, this.dimensions) : Promise.resolve([]),
+      this.dimensions.length
+        ? queryGroupDistributions(this.manager, this.filter, this.dimensions)
+        : Promise.resolve([]),
     ]);
     const byKey = new Map(rows.map((row) => [keyId(row.key), row]));
     this.distributions.prime(-1, total[0]);
     for (let i = 0; i < table.size; i++) {
-      this.distributions.prime(i, byKey.get(keyId(table.values.map((values, d) => values[table.valueIds[d][i]]))));
+      this.distributions.prime(
+        i,
+        byKey.get(keyId(table.values.map((values, d) => values[table.valueIds[d][i]]))),
+      );
     }
   }
 
@@ -266,11 +328,23 @@ export class ExamStatisticsResultModel {
     await this.loadAllDistributions();
     const { table, total } = await this.computed();
     const groups = await this.page(0, table.size);
-    const bucketHeaders = Array.from({ length: BUCKET_COUNT }, (_, b) => `pct_${b * 10}_${b === BUCKET_COUNT - 1 ? 100 : (b + 1) * 10}`);
+    const bucketHeaders = Array.from(
+      { length: BUCKET_COUNT },
+      (_, b) => `pct_${b * 10}_${b === BUCKET_COUNT - 1 ? 100 : (b + 1) * 10}`,
+    );
     const header = [
       ...this.dimensions.map((d) => d.toLowerCase()),
-      'suppressed', 'suppression_reason', 'sittings', 'passed', 'pass_rate', 'mean_percentage', 'median_percentage', 'std_dev_percentage',
-      'trainer_eligible', 'trainer_eligibility_rate', ...bucketHeaders,
+      'suppressed',
+      'suppression_reason',
+      'sittings',
+      'passed',
+      'pass_rate',
+      'mean_percentage',
+      'median_percentage',
+      'std_dev_percentage',
+      'trainer_eligible',
+      'trainer_eligibility_rate',
+      ...bucketHeaders,
     ];
     const rows = [];
     for (const group of [total, ...groups]) {
@@ -278,8 +352,16 @@ export class ExamStatisticsResultModel {
       const buckets = await group.distribution();
       rows.push([
         ...this.dimensions.map((_, i) => (isTotal ? 'TOTAL' : (group.keyValues[i] ?? ''))),
-        group.suppressed, group.suppressionReason, group.sittings, group.passed, group.passRate, group.meanPercentage,
-        await group.medianPercentage(), group.stdDevPercentage, group.trainerEligible, group.trainerEligibilityRate,
+        group.suppressed,
+        group.suppressionReason,
+        group.sittings,
+        group.passed,
+        group.passRate,
+        group.meanPercentage,
+        await group.medianPercentage(),
+        group.stdDevPercentage,
+        group.trainerEligible,
+        group.trainerEligibilityRate,
         ...(buckets ? buckets.map((b) => b.sittings) : Array.from({ length: BUCKET_COUNT }, () => null)),
       ]);
     }
@@ -340,7 +422,10 @@ function itemModel(row: ItemStatisticsRow): ItemStatisticsModel {
     responses: row.responses,
     pValue: row.pValue,
     discrimination: row.discrimination,
-    options: row.optionCounts.map((count, i) => ({ option: OPTION_NAMES[i], share: row.responses ? count / row.responses : 0 })),
+    options: row.optionCounts.map((count, i) => ({
+      option: OPTION_NAMES[i],
+      share: row.responses ? count / row.responses : 0,
+    })),
     flags: itemFlags(row.exact.pValue, row.exact.discrimination),
   };
 }
@@ -358,10 +443,16 @@ function formModel(row: FormStatisticsRow): FormStatisticsModel {
 }
 
 /** Applies suppression to the item analysis rows: the form as a whole, then languages as groups of it. */
-export function buildItemAnalysis(formId: string, rows: ItemAnalysisRows, minGroupSize: number): ItemAnalysisModel {
+export function buildItemAnalysis(
+  formId: string,
+  rows: ItemAnalysisRows,
+  minGroupSize: number,
+): ItemAnalysisModel {
   const overall = rows.forms.find((f) => f.language === null);
   const totalSittings = overall?.sittings ?? 0;
-  const languageForms = rows.forms.filter((f) => f.language !== null).sort((a, b) => String(a.language).localeCompare(String(b.language)));
+  const languageForms = rows.forms
+    .filter((f) => f.language !== null)
+    .sort((a, b) => String(a.language).localeCompare(String(b.language)));
   const reasons = suppressGroups(
     languageForms.map((f) => ({ key: [f.language], sittings: f.sittings })),
     ['none'],
@@ -369,7 +460,8 @@ export function buildItemAnalysis(formId: string, rows: ItemAnalysisRows, minGro
     totalSittings,
   );
   const suppressed = totalSittings < minGroupSize;
-  const itemsOf = (language: string | null) => rows.items.filter((i) => i.language === language).map(itemModel);
+  const itemsOf = (language: string | null) =>
+    rows.items.filter((i) => i.language === language).map(itemModel);
   const model: ItemAnalysisModel = {
     formId,
     exam: overall?.examCode ?? null,
@@ -395,24 +487,65 @@ export function buildItemAnalysis(formId: string, rows: ItemAnalysisRows, minGro
 
 function itemAnalysisCsv(model: ItemAnalysisModel): string {
   const header = [
-    'language', 'item_number', 'suppressed', 'sittings_or_responses', 'max_marks', 'p_value', 'discrimination',
-    ...OPTION_NAMES.map((o) => `share_${o.toLowerCase()}`), 'flags', 'mean_score', 'std_dev_score', 'reliability', 'reliability_method', 'sem',
+    'language',
+    'item_number',
+    'suppressed',
+    'sittings_or_responses',
+    'max_marks',
+    'p_value',
+    'discrimination',
+    ...OPTION_NAMES.map((o) => `share_${o.toLowerCase()}`),
+    'flags',
+    'mean_score',
+    'std_dev_score',
+    'reliability',
+    'reliability_method',
+    'sem',
   ];
   const rows: Array<Array<string | number | boolean | null>> = [];
-  const scopes: Array<{ language: string; suppressed: boolean; form: FormStatisticsModel | null; items: ItemStatisticsModel[] }> = [
+  const scopes: Array<{
+    language: string;
+    suppressed: boolean;
+    form: FormStatisticsModel | null;
+    items: ItemStatisticsModel[];
+  }> = [
     { language: 'ALL', suppressed: model.suppressed, form: model.form, items: model.items },
     ...model.languages,
   ];
   for (const scope of scopes) {
     const f = scope.form;
     rows.push([
-      scope.language, 'FORM', scope.suppressed, f?.sittings ?? null, null, null, null, ...OPTION_NAMES.map(() => null), null,
-      f?.meanScore ?? null, f?.stdDevScore ?? null, f?.reliability ?? null, f?.reliabilityMethod ?? null, f?.standardErrorOfMeasurement ?? null,
+      scope.language,
+      'FORM',
+      scope.suppressed,
+      f?.sittings ?? null,
+      null,
+      null,
+      null,
+      ...OPTION_NAMES.map(() => null),
+      null,
+      f?.meanScore ?? null,
+      f?.stdDevScore ?? null,
+      f?.reliability ?? null,
+      f?.reliabilityMethod ?? null,
+      f?.standardErrorOfMeasurement ?? null,
     ]);
     for (const item of scope.items) {
       rows.push([
-        scope.language, item.itemNumber, false, item.responses, item.maxMarks, item.pValue, item.discrimination,
-        ...item.options.map((o) => o.share), item.flags.join(' '), null, null, null, null, null,
+        scope.language,
+        item.itemNumber,
+        false,
+        item.responses,
+        item.maxMarks,
+        item.pValue,
+        item.discrimination,
+        ...item.options.map((o) => o.share),
+        item.flags.join(' '),
+        null,
+        null,
+        null,
+        null,
+        null,
       ]);
     }
   }

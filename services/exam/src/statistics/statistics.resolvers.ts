@@ -1,11 +1,12 @@
 import type { Viewer } from '@iso20000/auth';
-import { badUserInput, clampPageSize, decodeCursor, encodeCursor, forbidden } from '@iso20000/service-kit';
+import { clampPageSize, decodeCursor, encodeCursor, refuse } from '@iso20000/service-kit';
 import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { parseDimensions, parseStatisticsFilter, type StatisticsFilter } from './domain/statistics-filter';
 import { ALL_SUM_COLUMNS, type SumColumns } from './queries/exam-statistics.query';
 import { queryItemAnalysis } from './queries/item-analysis.query';
-import { statisticsMinGroupSize } from './statistics-config';
+import { authorizeStatistics } from '../access';
+import { statisticsMinGroupSize } from '../config';
 import type { Resolvers } from '../generated/graphql';
 import { buildItemAnalysis, ExamStatisticsResultModel } from './statistics.models';
 
@@ -16,20 +17,13 @@ export interface StatisticsContext {
 }
 
 /** The statistics types' resolvers, typed by the exam subgraph's generated resolver types (codegen mappers name the models). */
-export type StatisticsResolvers = Required<Pick<Resolvers<StatisticsContext>, 'Query' | 'ExamStatisticsResult' | 'ExamStatisticsGroup'>>;
-
-/**
- * Aggregates only, for analysts and scheme staff. Every other role, the public included, gets
- * FORBIDDEN (issue 6): there is nothing here a signed-in candidate, ATO or RCB may see either.
- */
-export function requireStatisticsAccess(viewer: Viewer): void {
-  if (viewer.role === 'analyst' || viewer.role === 'scheme_staff') return;
-  throw forbidden('Exam statistics are for analysts and scheme staff only');
-}
+export type StatisticsResolvers = Required<
+  Pick<Resolvers<StatisticsContext>, 'Query' | 'ExamStatisticsResult' | 'ExamStatisticsGroup'>
+>;
 
 function validFilter(input: unknown): StatisticsFilter {
   const parsed = parseStatisticsFilter(input);
-  if ('error' in parsed) throw badUserInput(parsed.error);
+  if ('error' in parsed) throw refuse.badInput(parsed.error);
   return parsed.filter;
 }
 
@@ -73,24 +67,31 @@ function sumColumnsFor(info: GraphQLResolveInfo): SumColumns {
 export const statisticsResolvers: StatisticsResolvers = {
   Query: {
     examStatistics(_parent, args, context, info) {
-      requireStatisticsAccess(context.viewer);
+      authorizeStatistics(context.viewer);
       const filter = validFilter(args.filter);
       const dims = parseDimensions(args.groupBy);
-      if ('error' in dims) throw badUserInput(dims.error);
-      return new ExamStatisticsResultModel(context.dataSource.manager, filter, dims.dimensions, statisticsMinGroupSize(), sumColumnsFor(info));
+      if ('error' in dims) throw refuse.badInput(dims.error);
+      return new ExamStatisticsResultModel(
+        context.dataSource.manager,
+        filter,
+        dims.dimensions,
+        statisticsMinGroupSize(),
+        sumColumnsFor(info),
+      );
     },
 
     async itemAnalysis(_parent, args, context) {
-      requireStatisticsAccess(context.viewer);
+      authorizeStatistics(context.viewer);
       const filter = validFilter(args.filter);
-      if (!args.formId) throw badUserInput('formId: name the exam form to analyse');
+      if (!args.formId) throw refuse.badInput('formId: name the exam form to analyse');
       const formIds = [...new Set([args.formId, ...(args.translationFormIds ?? [])])];
-      if (formIds.length > 20) throw badUserInput('translationFormIds: at most 19 translations');
+      if (formIds.length > 20) throw refuse.badInput('translationFormIds: at most 19 translations');
       const exams: Array<{ exam_code: string }> = await context.dataSource.query(
         'SELECT DISTINCT exam_code FROM statistics_form_rollup WHERE form_id = ANY($1::text[])',
         [formIds],
       );
-      if (exams.length > 1) throw badUserInput('translationFormIds: every form must be of the same exam as formId');
+      if (exams.length > 1)
+        throw refuse.badInput('translationFormIds: every form must be of the same exam as formId');
       const rows = await queryItemAnalysis(context.dataSource.manager, formIds, filter);
       return buildItemAnalysis(args.formId, rows, statisticsMinGroupSize());
     },
@@ -106,7 +107,9 @@ export const statisticsResolvers: StatisticsResolvers = {
       if (args.after) {
         const [position] = decodeCursor(args.after);
         if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) {
-          throw badUserInput('The `after` cursor is not one this API issued; pass endCursor from a previous page.');
+          throw refuse.badInput(
+            'The `after` cursor is not one this API issued; pass endCursor from a previous page.',
+          );
         }
         offset = position + 1;
       }
@@ -114,7 +117,10 @@ export const statisticsResolvers: StatisticsResolvers = {
       const edges = page.map((node, i) => ({ cursor: encodeCursor([offset + i]), node }));
       return {
         edges,
-        pageInfo: { hasNextPage: offset + first < count, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+        pageInfo: {
+          hasNextPage: offset + first < count,
+          endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+        },
         totalCount: count,
       };
     },

@@ -35,7 +35,11 @@ interface Group {
   distribution: Array<{ fromPercentage: number; toPercentage: number; sittings: number }> | null;
 }
 interface StatsData {
-  examStatistics: { minGroupSize: number; total: Group; groups: { totalCount: number; edges: Array<{ node: Group }> } };
+  examStatistics: {
+    minGroupSize: number;
+    total: Group;
+    groups: { totalCount: number; edges: Array<{ node: Group }> };
+  };
 }
 
 /** The same numbers, computed independently from the facts in plain JavaScript. */
@@ -52,7 +56,10 @@ function expected(facts: ReleasedResultFact[]) {
     medianPercentage: median(pct),
     stdDevPercentage: Math.sqrt(variance(pct)),
     trainerEligible: thresholdPasses.length >= 10 ? facts.filter((f) => f.trainerEligible).length : null,
-    trainerEligibilityRate: thresholdPasses.length >= 10 ? facts.filter((f) => f.trainerEligible).length / thresholdPasses.length : null,
+    trainerEligibilityRate:
+      thresholdPasses.length >= 10
+        ? facts.filter((f) => f.trainerEligible).length / thresholdPasses.length
+        : null,
     buckets,
   };
 }
@@ -75,7 +82,17 @@ function expectGroupMatches(group: Group, facts: ReleasedResultFact[]): void {
 function expectSuppressed(group: Group, reason: string): void {
   expect(group.suppressed).toBe(true);
   expect(group.suppressionReason).toBe(reason);
-  for (const field of ['sittings', 'passed', 'passRate', 'meanPercentage', 'medianPercentage', 'stdDevPercentage', 'trainerEligible', 'trainerEligibilityRate', 'distribution'] as const) {
+  for (const field of [
+    'sittings',
+    'passed',
+    'passRate',
+    'meanPercentage',
+    'medianPercentage',
+    'stdDevPercentage',
+    'trainerEligible',
+    'trainerEligibilityRate',
+    'distribution',
+  ] as const) {
     expect(group[field]).toBeNull();
   }
 }
@@ -83,12 +100,21 @@ function expectSuppressed(group: Group, reason: string): void {
 describe('exam statistics against hand-made results', () => {
   let server: StatisticsTestServer;
   const random = seeded(7);
-  const scores = (n: number, low: number, high: number) => Array.from({ length: n }, () => low + Math.floor(random() * (high - low + 1)));
+  const scores = (n: number, low: number, high: number) =>
+    Array.from({ length: n }, () => low + Math.floor(random() * (high - low + 1)));
   // ato-1: 12 Foundation sittings in January; ato-2: only 3 (small); ato-3: 15 Japanese ones in February;
   // 11 Auditor sittings at a public session in Germany; 10 Practitioner self-study sittings in March.
   const ato1 = scores(12, 15, 40).map((s) => fact('FOUNDATION', s, { atoId: 'ato-1' }));
   const ato2 = scores(3, 20, 38).map((s) => fact('FOUNDATION', s, { atoId: 'ato-2' }));
-  const ato3 = scores(15, 10, 40).map((s) => fact('FOUNDATION', s, { atoId: 'ato-3', language: 'ja', country: 'JP', formId: 'FOUNDATION-ja-A', satOn: '2025-02-03' }));
+  const ato3 = scores(15, 10, 40).map((s) =>
+    fact('FOUNDATION', s, {
+      atoId: 'ato-3',
+      language: 'ja',
+      country: 'JP',
+      formId: 'FOUNDATION-ja-A',
+      satOn: '2025-02-03',
+    }),
+  );
   const auditor = [26, 27, 28, 29, 30, 31, 33, 36, 40, 26, 12].map((s) =>
     fact('AUDITOR', s, { atoId: null, sessionKind: 'PUBLIC', country: 'DE', satOn: '2025-02-20' }),
   );
@@ -149,17 +175,25 @@ describe('exam statistics against hand-made results', () => {
     expect(partial.errors).toBeUndefined();
     const { total, groups } = partial.data!.examStatistics;
     expect(total).toEqual({
-      sittings: full.total.sittings, meanPercentage: full.total.meanPercentage, stdDevPercentage: full.total.stdDevPercentage,
+      sittings: full.total.sittings,
+      meanPercentage: full.total.meanPercentage,
+      stdDevPercentage: full.total.stdDevPercentage,
       trainerEligibilityRate: full.total.trainerEligibilityRate,
     });
     expect(groups.edges.map((e) => e.node)).toEqual(
-      full.groups.edges.map(({ node }) => ({ key: { atoId: node.key.atoId }, suppressed: node.suppressed, sittings: node.sittings, passRate: node.passRate })),
+      full.groups.edges.map(({ node }) => ({
+        key: { atoId: node.key.atoId },
+        suppressed: node.suppressed,
+        sittings: node.sittings,
+        passRate: node.passRate,
+      })),
     );
-    const sittingsOnly = await server.run<{ examStatistics: { groups: { edges: Array<{ node: { sittings: number | null } }> } } }>(
-      ANALYST,
-      `{ examStatistics(groupBy: [ATO]) { groups { edges { node { sittings } } } } }`,
+    const sittingsOnly = await server.run<{
+      examStatistics: { groups: { edges: Array<{ node: { sittings: number | null } }> } };
+    }>(ANALYST, `{ examStatistics(groupBy: [ATO]) { groups { edges { node { sittings } } } } }`);
+    expect(sittingsOnly.data!.examStatistics.groups.edges.map((e) => e.node.sittings)).toEqual(
+      full.groups.edges.map((e) => e.node.sittings),
     );
-    expect(sittingsOnly.data!.examStatistics.groups.edges.map((e) => e.node.sittings)).toEqual(full.groups.edges.map((e) => e.node.sittings));
   });
 
   it('pages through the groups with the same numbers, medians and histograms read for each page', async () => {
@@ -167,8 +201,14 @@ describe('exam statistics against hand-made results', () => {
     const pages: Group[] = [];
     let after: string | null = null;
     for (let i = 0; i < 10; i++) {
-      type Page = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: Group }> };
-      const result: OperationResult<{ examStatistics: { groups: Page } }> = await server.run<{ examStatistics: { groups: Page } }>(
+      type Page = {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        edges: Array<{ node: Group }>;
+      };
+      const result: OperationResult<{ examStatistics: { groups: Page } }> = await server.run<{
+        examStatistics: { groups: Page };
+      }>(
         ANALYST,
         `query($after: String) { examStatistics(groupBy: [LANGUAGE, MONTH]) { groups(first: 2, after: $after) {
           totalCount pageInfo { hasNextPage endCursor } edges { node { ${GROUP_FIELDS} } } } } }`,
@@ -195,7 +235,10 @@ describe('exam statistics against hand-made results', () => {
   });
 
   it('groups by language and month from the monthly rollup with the same numbers', async () => {
-    const result = await stats({ groupBy: ['LANGUAGE', 'MONTH'], filter: { exams: ['FOUNDATION', 'AUDITOR'] } });
+    const result = await stats({
+      groupBy: ['LANGUAGE', 'MONTH'],
+      filter: { exams: ['FOUNDATION', 'AUDITOR'] },
+    });
     const groups = result.groups.edges.map((e) => e.node);
     expect(groups.map((g) => [g.key.language, g.key.month])).toEqual([
       ['en', '2025-01'],
@@ -210,15 +253,25 @@ describe('exam statistics against hand-made results', () => {
   it('filters by country, session kind and period, and groups by quarter and year', async () => {
     const gb = await stats({ filter: { countries: ['GB'], fromMonth: '2025-01', toMonth: '2025-02' } });
     expectGroupMatches(gb.total, [...ato1, ...ato2]);
-    const selfStudy = await stats({ filter: { sessionKinds: ['SELF_STUDY', 'PUBLIC'] }, groupBy: ['QUARTER', 'YEAR'] });
-    expect(selfStudy.groups.edges.map((e) => [e.node.key.quarter, e.node.key.year])).toEqual([['2025-Q1', 2025]]);
+    const selfStudy = await stats({
+      filter: { sessionKinds: ['SELF_STUDY', 'PUBLIC'] },
+      groupBy: ['QUARTER', 'YEAR'],
+    });
+    expect(selfStudy.groups.edges.map((e) => [e.node.key.quarter, e.node.key.year])).toEqual([
+      ['2025-Q1', 2025],
+    ]);
     expectGroupMatches(selfStudy.groups.edges[0].node, [...auditor, ...practitioner]);
   });
 
   it('exports the same result as CSV, with suppressed groups as empty cells', async () => {
-    const result = await server.run<{ examStatistics: { csv: string } }>(ANALYST, `{ examStatistics(groupBy: [ATO]) { csv } }`);
+    const result = await server.run<{ examStatistics: { csv: string } }>(
+      ANALYST,
+      `{ examStatistics(groupBy: [ATO]) { csv } }`,
+    );
     const lines = result.data!.examStatistics.csv.trim().split('\r\n');
-    expect(lines[0]).toMatch(/^ato,suppressed,suppression_reason,sittings,passed,pass_rate,mean_percentage,median_percentage/);
+    expect(lines[0]).toMatch(
+      /^ato,suppressed,suppression_reason,sittings,passed,pass_rate,mean_percentage,median_percentage/,
+    );
     expect(lines[1]).toMatch(new RegExp(`^TOTAL,false,,${all.length},`));
     const ato2 = lines.find((l) => l.startsWith('ato-2,'));
     expect(ato2).toBe(`ato-2,true,SMALL_GROUP${','.repeat(18)}`);
@@ -229,14 +282,18 @@ describe('exam statistics against hand-made results', () => {
     const ds = server.database.dataSource;
     const first = await stats({ groupBy: ['EXAM'] });
     // a change that does not go through recordReleasedResult (no version bump) is not seen: proof of the cache
-    await ds.query(`UPDATE statistics_group_rollup SET sittings = sittings + 1000 WHERE exam_code = 'AUDITOR'`);
+    await ds.query(
+      `UPDATE statistics_group_rollup SET sittings = sittings + 1000 WHERE exam_code = 'AUDITOR'`,
+    );
     try {
       expect(await stats({ groupBy: ['EXAM'] })).toEqual(first);
       await ds.transaction((m) => bumpRollupVersion(m));
       const after = await stats({ groupBy: ['EXAM'] });
       expect(after.total.sittings).toBe(all.length + 1000);
     } finally {
-      await ds.query(`UPDATE statistics_group_rollup SET sittings = sittings - 1000 WHERE exam_code = 'AUDITOR'`);
+      await ds.query(
+        `UPDATE statistics_group_rollup SET sittings = sittings - 1000 WHERE exam_code = 'AUDITOR'`,
+      );
       await ds.transaction((m) => bumpRollupVersion(m));
     }
     expectGroupMatches((await stats({ groupBy: ['EXAM'] })).total, all);
@@ -244,7 +301,11 @@ describe('exam statistics against hand-made results', () => {
 
   it('never serves a result made stale by a release in another process', async () => {
     // another process: its own DataSource (pool, and cache) on the same database
-    const other = new DataSource({ type: 'postgres', url: server.database.url, entities: [...statisticsEntities] });
+    const other = new DataSource({
+      type: 'postgres',
+      url: server.database.url,
+      entities: [...statisticsEntities],
+    });
     await other.initialize();
     try {
       expectGroupMatches((await stats({ groupBy: ['ATO'] })).total, all); // cached here
@@ -267,11 +328,17 @@ describe('exam statistics against hand-made results', () => {
   it('keeps the rollups equal to a rebuild from the facts through records and removals', async () => {
     const snapshot = async () => {
       const tables = [
-        'statistics_score_rollup', 'statistics_monthly_score_rollup', 'statistics_group_rollup', 'statistics_form_rollup', 'statistics_item_rollup',
-        'statistics_form_country_rollup', 'statistics_item_country_rollup',
+        'statistics_score_rollup',
+        'statistics_monthly_score_rollup',
+        'statistics_group_rollup',
+        'statistics_form_rollup',
+        'statistics_item_rollup',
+        'statistics_form_country_rollup',
+        'statistics_item_country_rollup',
       ];
       const out: Record<string, unknown[]> = {};
-      for (const t of tables) out[t] = await server.database.dataSource.query(`SELECT * FROM ${t} ORDER BY ${t}::text`);
+      for (const t of tables)
+        out[t] = await server.database.dataSource.query(`SELECT * FROM ${t} ORDER BY ${t}::text`);
       return out;
     };
     const ds = server.database.dataSource;

@@ -1,4 +1,9 @@
-import { rebuildRollups, recordReleasedResult, removeReleasedResult, type ReleasedResultFact } from '../../src/statistics';
+import {
+  rebuildRollups,
+  recordReleasedResult,
+  removeReleasedResult,
+  type ReleasedResultFact,
+} from '../../src/statistics';
 import { fact, mean, pearson, seeded, variance, withItems } from './statistics-fixtures';
 import { ANALYST, startStatisticsTestServer, type StatisticsTestServer } from './statistics-test-server';
 
@@ -35,7 +40,13 @@ interface Analysis {
   suppressed: boolean;
   form: Form | null;
   items: Item[];
-  languages: Array<{ language: string; suppressed: boolean; suppressionReason: string | null; form: Form | null; items: Item[] }>;
+  languages: Array<{
+    language: string;
+    suppressed: boolean;
+    suppressionReason: string | null;
+    form: Form | null;
+    items: Item[];
+  }>;
   csv: string;
 }
 
@@ -46,8 +57,18 @@ interface Analysis {
 // Question 1 of this paper has a corrected point-biserial of exactly zero (cov(x, T - x) = 0); the
 // float formula gives -2.5e-16 for it.
 const ZERO_DISCRIMINATION = [
-  [1, 0, 0, 0], [1, 1, 1, 0], [0, 0, 0, 0], [1, 1, 1, 0], [1, 1, 0, 1], [1, 0, 0, 1],
-  [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 0, 1], [1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 1, 1],
+  [1, 0, 0, 0],
+  [1, 1, 1, 0],
+  [0, 0, 0, 0],
+  [1, 1, 1, 0],
+  [1, 1, 0, 1],
+  [1, 0, 0, 1],
+  [0, 0, 1, 1],
+  [0, 0, 1, 1],
+  [0, 0, 0, 1],
+  [1, 0, 0, 0],
+  [0, 0, 0, 0],
+  [0, 0, 1, 1],
 ];
 const KNOWN = [
   [1, 1, 1, 1],
@@ -64,10 +85,20 @@ function reference(matrix: number[][], maxMarks: number[]) {
   const items = maxMarks.map((max, i) => {
     const xs = matrix.map((row) => row[i]);
     const rest = matrix.map((row, r) => totals[r] - row[i]);
-    return { pValue: mean(xs) / max, discrimination: variance(xs) > 0 ? pearson(xs, rest) : null, variance: variance(xs) };
+    return {
+      pValue: mean(xs) / max,
+      discrimination: variance(xs) > 0 ? pearson(xs, rest) : null,
+      variance: variance(xs),
+    };
   });
   const reliability = (k / (k - 1)) * (1 - items.reduce((s, it) => s + it.variance, 0) / variance(totals));
-  return { items, reliability, sem: Math.sqrt(variance(totals)) * Math.sqrt(1 - reliability), mean: mean(totals), sd: Math.sqrt(variance(totals)) };
+  return {
+    items,
+    reliability,
+    sem: Math.sqrt(variance(totals)) * Math.sqrt(1 - reliability),
+    mean: mean(totals),
+    sd: Math.sqrt(variance(totals)),
+  };
 }
 
 describe('item analysis against hand-made responses', () => {
@@ -89,13 +120,29 @@ describe('item analysis against hand-made responses', () => {
     const knows = random() < 1 / (1 + Math.exp(-3 * (theta - difficulty)));
     return miskeyed ? (knows ? 0 : random() < 0.5 ? 1 : 0) : knows ? 1 : 0;
   };
-  const paper = (theta: number) => [answer(theta, -1), answer(theta, 0), answer(theta, -0.5, true), answer(theta, 0.5), answer(theta, 0.2), answer(theta, -0.2)];
+  const paper = (theta: number) => [
+    answer(theta, -1),
+    answer(theta, 0),
+    answer(theta, -0.5, true),
+    answer(theta, 0.5),
+    answer(theta, 0.2),
+    answer(theta, -0.2),
+  ];
   const en = Array.from({ length: 24 }, (_, i) => paper(ability() + (i % 2 ? 0.2 : 0)));
   const ja = Array.from({ length: 12 }, () => paper(ability()));
   const enFacts = en.map((m, i) =>
-    withItems(fact('AUDITOR', 0, { formId: 'P-EN', country: i % 2 ? 'GB' : 'IE', satOn: i < 12 ? '2025-01-10' : '2025-02-10' }), m),
+    withItems(
+      fact('AUDITOR', 0, {
+        formId: 'P-EN',
+        country: i % 2 ? 'GB' : 'IE',
+        satOn: i < 12 ? '2025-01-10' : '2025-02-10',
+      }),
+      m,
+    ),
   );
-  const jaFacts = ja.map((m) => withItems(fact('AUDITOR', 0, { formId: 'P-JA', language: 'ja', country: 'JP' }), m));
+  const jaFacts = ja.map((m) =>
+    withItems(fact('AUDITOR', 0, { formId: 'P-JA', language: 'ja', country: 'JP' }), m),
+  );
   // Polytomous items (marks 0..max), as Practitioner sub-items: Cronbach's alpha.
   const polyMax = [1, 2, 3, 4];
   const poly = Array.from({ length: 14 }, () => {
@@ -106,14 +153,18 @@ describe('item analysis against hand-made responses', () => {
   beforeAll(async () => {
     server = await startStatisticsTestServer();
     await record([
-      ...[...KNOWN, ...KNOWN].map((m, i) => withItems(fact('AUDITOR', 0, { formId: 'KNOWN' }), m, undefined, i % 2 === 1)),
+      ...[...KNOWN, ...KNOWN].map((m, i) =>
+        withItems(fact('AUDITOR', 0, { formId: 'KNOWN' }), m, undefined, i % 2 === 1),
+      ),
       ...enFacts,
       ...jaFacts,
       ...poly.map((m) => withItems(fact('PRACTITIONER', 0, { formId: 'POLY' }), m, polyMax)),
       ...KNOWN.map((m) => withItems(fact('AUDITOR', 0, { formId: 'SMALL' }), m)),
       ...ZERO_DISCRIMINATION.map((m) => withItems(fact('AUDITOR', 0, { formId: 'ZERO' }), m)),
       ...[...KNOWN, ...KNOWN].map((m) => withItems(fact('AUDITOR', 0, { formId: 'SMALL-EN' }), m)),
-      ...KNOWN.slice(0, 4).map((m) => withItems(fact('AUDITOR', 0, { formId: 'SMALL-DE', language: 'de' }), m)),
+      ...KNOWN.slice(0, 4).map((m) =>
+        withItems(fact('AUDITOR', 0, { formId: 'SMALL-DE', language: 'de' }), m),
+      ),
     ]);
   });
   afterAll(() => server.dispose());
@@ -126,7 +177,9 @@ describe('item analysis against hand-made responses', () => {
     expect(analysis.form!.standardErrorOfMeasurement).toBeCloseTo(Math.sqrt(0.4), 10);
     expect(analysis.form!.meanScore).toBeCloseTo(2, 10);
     expect(analysis.form!.stdDevScore).toBeCloseTo(Math.sqrt(2), 10);
-    expect(analysis.items.map((i) => i.pValue)).toEqual([0.8, 0.6, 0.4, 0.2].map((p) => expect.closeTo(p, 10)));
+    expect(analysis.items.map((i) => i.pValue)).toEqual(
+      [0.8, 0.6, 0.4, 0.2].map((p) => expect.closeTo(p, 10)),
+    );
     expect(analysis.items[0].discrimination).toBeCloseTo(0.5145, 4);
     expect(analysis.items[3].discrimination).toBeCloseTo(0.5145, 4);
     // item 1: 8 chose the key A; of the 2 wrong sittings one chose B and one left it blank
@@ -166,24 +219,32 @@ describe('item analysis against hand-made responses', () => {
 
   it('filters by country (from the rollups) and by ATO or session kind (from the facts), with the same definitions', async () => {
     const gb = await analyse('P-EN', { filter: { countries: ['GB'] } });
-    const ref = reference(en.filter((_, i) => i % 2 === 1), [1, 1, 1, 1, 1, 1]);
+    const ref = reference(
+      en.filter((_, i) => i % 2 === 1),
+      [1, 1, 1, 1, 1, 1],
+    );
     expect(gb.form!.sittings).toBe(12);
     expect(gb.form!.reliability).toBeCloseTo(ref.reliability, 8);
     gb.items.forEach((item, i) => {
       expect(item.pValue).toBeCloseTo(ref.items[i].pValue, 10);
-      if (ref.items[i].discrimination !== null) expect(item.discrimination).toBeCloseTo(ref.items[i].discrimination!, 8);
+      if (ref.items[i].discrimination !== null)
+        expect(item.discrimination).toBeCloseTo(ref.items[i].discrimination!, 8);
     });
     // the rollup path (period, countries) and the fact path (ATO, session kind) agree on the same sittings
     const viaRollup = await analyse('P-EN', { filter: { fromMonth: '2025-01', toMonth: '2025-02' } });
     const viaCountries = await analyse('P-EN', { filter: { countries: ['GB', 'IE'] } });
     const viaAto = await analyse('P-EN', { filter: { atoIds: ['ato-1'] } });
-    const viaSessionKind = await analyse('P-EN', { filter: { sessionKinds: ['ATO_COURSE'], countries: ['GB', 'IE'] } });
+    const viaSessionKind = await analyse('P-EN', {
+      filter: { sessionKinds: ['ATO_COURSE'], countries: ['GB', 'IE'] },
+    });
     for (const other of [viaCountries, viaAto, viaSessionKind]) {
       expect(other.form!.sittings).toBe(24);
       expect(other.form!.reliability).toBeCloseTo(viaRollup.form!.reliability!, 10);
       other.items.forEach((item, i) => {
         expect(item.discrimination).toBeCloseTo(viaRollup.items[i].discrimination!, 10);
-        expect(item.options).toEqual(viaRollup.items[i].options.map((o) => ({ option: o.option, share: expect.closeTo(o.share, 12) })));
+        expect(item.options).toEqual(
+          viaRollup.items[i].options.map((o) => ({ option: o.option, share: expect.closeTo(o.share, 12) })),
+        );
       });
     }
     // an ATO without sittings of this form: nothing to show
@@ -199,8 +260,17 @@ describe('item analysis against hand-made responses', () => {
     const all = await analyse('KNOWN');
     expect(await analyse('KNOWN', { filter: { exams: ['AUDITOR'] } })).toEqual(all);
     expect(await analyse('KNOWN', { filter: { exams: ['AUDITOR'], countries: ['GB'] } })).toEqual(all);
-    expect(await analyse('KNOWN', { filter: { exams: ['FOUNDATION'] } })).toMatchObject({ suppressed: true, form: null, items: [], languages: [] });
-    expect(await analyse('KNOWN', { filter: { exams: ['FOUNDATION'], countries: ['GB'] } })).toMatchObject({ suppressed: true, form: null, items: [] });
+    expect(await analyse('KNOWN', { filter: { exams: ['FOUNDATION'] } })).toMatchObject({
+      suppressed: true,
+      form: null,
+      items: [],
+      languages: [],
+    });
+    expect(await analyse('KNOWN', { filter: { exams: ['FOUNDATION'], countries: ['GB'] } })).toMatchObject({
+      suppressed: true,
+      form: null,
+      items: [],
+    });
   });
 
   it("uses Cronbach's alpha for polytomous items", async () => {
@@ -232,7 +302,9 @@ describe('item analysis against hand-made responses', () => {
   it('exports CSV with the form row and one row per item', async () => {
     const analysis = await analyse('KNOWN');
     const lines = analysis.csv.trim().split('\r\n');
-    expect(lines[0]).toMatch(/^language,item_number,suppressed,sittings_or_responses,max_marks,p_value,discrimination,share_a/);
+    expect(lines[0]).toMatch(
+      /^language,item_number,suppressed,sittings_or_responses,max_marks,p_value,discrimination,share_a/,
+    );
     expect(lines[1]).toMatch(/^ALL,FORM,false,10,/);
     expect(lines[2]).toMatch(/^ALL,1,false,10,1,0.8,0.514/);
     expect(lines).toHaveLength(1 + 2 * 5); // header, then (form + 4 items) for ALL and for en
@@ -240,18 +312,28 @@ describe('item analysis against hand-made responses', () => {
 
   it('keeps the item rollups (with and without country) equal to a rebuild from the facts', async () => {
     const ds = server.database.dataSource;
-    const tables = ['statistics_form_rollup', 'statistics_item_rollup', 'statistics_form_country_rollup', 'statistics_item_country_rollup'];
+    const tables = [
+      'statistics_form_rollup',
+      'statistics_item_rollup',
+      'statistics_form_country_rollup',
+      'statistics_item_country_rollup',
+    ];
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};
       for (const t of tables) out[t] = await ds.query(`SELECT * FROM ${t} ORDER BY ${t}::text`);
       return out;
     };
     const incremental = await snapshot();
-    expect(incremental.statistics_item_country_rollup.length).toBeGreaterThan(incremental.statistics_item_rollup.length);
+    expect(incremental.statistics_item_country_rollup.length).toBeGreaterThan(
+      incremental.statistics_item_rollup.length,
+    );
     await ds.transaction((m) => rebuildRollups(m));
     expect(await snapshot()).toEqual(incremental);
     // a sitting in a new country, recorded and removed again: its cells disappear without a trace
-    const extra = withItems(fact('AUDITOR', 0, { formId: 'P-EN', country: 'FR', satOn: '2025-01-11' }), en[0]);
+    const extra = withItems(
+      fact('AUDITOR', 0, { formId: 'P-EN', country: 'FR', satOn: '2025-01-11' }),
+      en[0],
+    );
     await ds.transaction((m) => recordReleasedResult(m, extra));
     expect((await analyse('P-EN', { filter: { countries: ['FR', 'GB', 'IE'] } })).form!.sittings).toBe(25);
     await ds.transaction((m) => removeReleasedResult(m, extra.sittingId));

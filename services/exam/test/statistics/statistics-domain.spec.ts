@@ -1,7 +1,7 @@
 import { toCsv } from '../../src/statistics/domain/csv';
 import { correlationOf, itemFlags, ratioOf } from '../../src/statistics/domain/item-flags';
 import { parseDimensions, parseStatisticsFilter } from '../../src/statistics/domain/statistics-filter';
-import { statisticsMinGroupSize } from '../../src/statistics/statistics-config';
+import { statisticsMinGroupSize } from '../../src/config';
 
 describe('item flags', () => {
   it('flags what a psychometrician expects', () => {
@@ -16,19 +16,35 @@ describe('item flags', () => {
   it('decides on exact values: a discrimination of exactly zero is weak, not negative', () => {
     // 12 sittings whose question 1 has cov(x, T - x) = 0 exactly; the float formula gives -2.5e-16
     const marks = [
-      [1, 0, 0, 0], [1, 1, 1, 0], [0, 0, 0, 0], [1, 1, 1, 0], [1, 1, 0, 1], [1, 0, 0, 1],
-      [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 0, 1], [1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 1, 1],
+      [1, 0, 0, 0],
+      [1, 1, 1, 0],
+      [0, 0, 0, 0],
+      [1, 1, 1, 0],
+      [1, 1, 0, 1],
+      [1, 0, 0, 1],
+      [0, 0, 1, 1],
+      [0, 0, 1, 1],
+      [0, 0, 0, 1],
+      [1, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 1, 1],
     ];
     const n = marks.length;
     const xs = marks.map((m) => m[0]);
     const totals = marks.map((m) => m.reduce((s, x) => s + x, 0));
     const sum = (v: number[]) => v.reduce((s, x) => s + x, 0);
-    const [sx, sxx, st, stt] = [sum(xs), sum(xs.map((x) => x * x)), sum(totals), sum(totals.map((t) => t * t))];
+    const [sx, sxx, st, stt] = [
+      sum(xs),
+      sum(xs.map((x) => x * x)),
+      sum(totals),
+      sum(totals.map((t) => t * t)),
+    ];
     const sxt = sum(xs.map((x, i) => x * totals[i]));
     const floatVarX = sxx / n - (sx / n) ** 2;
     const floatCov = sxt / n - (sx / n) * (st / n);
     const floatVarT = stt / n - (st / n) ** 2;
-    const floatDiscrimination = (floatCov - floatVarX) / Math.sqrt(floatVarX * (floatVarT - 2 * floatCov + floatVarX));
+    const floatDiscrimination =
+      (floatCov - floatVarX) / Math.sqrt(floatVarX * (floatVarT - 2 * floatCov + floatVarX));
     expect(floatDiscrimination).toBeLessThan(0); // the noise this guards against
     expect(itemFlags(0.5, floatDiscrimination)).toContain('NEGATIVE_DISCRIMINATION');
 
@@ -56,7 +72,16 @@ describe('item flags', () => {
 
 describe('CSV', () => {
   it('quotes per RFC 4180 and neutralizes formulas', () => {
-    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], [null, 1.5], ['=SUM(A1)', true]])).toBe('a,b\r\n"x,y","say ""hi"""\r\n,1.5\r\n\'=SUM(A1),true\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          [null, 1.5],
+          ['=SUM(A1)', true],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\n,1.5\r\n\'=SUM(A1),true\r\n');
   });
 });
 
@@ -82,6 +107,8 @@ describe('minimum group size', () => {
   it('defaults to 10 and reads STATISTICS_MIN_GROUP_SIZE', () => {
     expect(statisticsMinGroupSize({})).toBe(10);
     expect(statisticsMinGroupSize({ STATISTICS_MIN_GROUP_SIZE: '25' })).toBe(25);
-    expect(() => statisticsMinGroupSize({ STATISTICS_MIN_GROUP_SIZE: '1' })).toThrow(/STATISTICS_MIN_GROUP_SIZE/);
+    expect(() => statisticsMinGroupSize({ STATISTICS_MIN_GROUP_SIZE: '1' })).toThrow(
+      /STATISTICS_MIN_GROUP_SIZE/,
+    );
   });
 });

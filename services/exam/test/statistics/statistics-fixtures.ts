@@ -9,7 +9,11 @@ const RULES: Record<Exam, { max: number; pass: number; trainer: number | null }>
 };
 
 /** A released result as the exam service would hand it over; pass and trainer flags follow the exam's rules. */
-export function fact(exam: Exam, score: number, overrides: Partial<ReleasedResultFact> = {}): ReleasedResultFact {
+export function fact(
+  exam: Exam,
+  score: number,
+  overrides: Partial<ReleasedResultFact> = {},
+): ReleasedResultFact {
   const rules = RULES[exam];
   const kind = overrides.sessionKind ?? (overrides.atoId === null ? 'PUBLIC' : 'ATO_COURSE');
   return {
@@ -32,7 +36,12 @@ export function fact(exam: Exam, score: number, overrides: Partial<ReleasedResul
 }
 
 /** Dichotomous responses (1 = correct, key A; wrong answers chose B, or nothing when `omit`). */
-export function withItems(base: ReleasedResultFact, marks: number[], maxMarks?: number[], omit = false): ReleasedResultFact {
+export function withItems(
+  base: ReleasedResultFact,
+  marks: number[],
+  maxMarks?: number[],
+  omit = false,
+): ReleasedResultFact {
   const max = maxMarks ?? marks.map(() => 1);
   const score = marks.reduce((s, m) => s + m, 0);
   const maxScore = max.reduce((s, m) => s + m, 0);

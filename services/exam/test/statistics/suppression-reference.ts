@@ -1,7 +1,11 @@
 // The first, object-based implementation of the suppression rule (src/statistics/domain/suppression.ts
 // before it moved to typed arrays), kept as a reference: the typed-array version must pick exactly
 // the same groups on any table.
-import type { DimensionHierarchy, SuppressibleGroup, SuppressionReason } from '../../src/statistics/domain/suppression';
+import type {
+  DimensionHierarchy,
+  SuppressibleGroup,
+  SuppressionReason,
+} from '../../src/statistics/domain/suppression';
 
 /** Values: month 'YYYY-MM', quarter 'YYYY-Qn'. */
 function coarserValues(value: string | null, hierarchy: DimensionHierarchy): string[] {
@@ -62,7 +66,8 @@ export function referenceSuppressGroups(
       push(partitions, -1, rest, i);
       for (const c of ids[d].coarser[i]) push(partitions, c, rest, i);
     });
-    for (const partition of partitions.values()) for (const line of partition.values()) if (line.length > 1) lines.push(line);
+    for (const partition of partitions.values())
+      for (const line of partition.values()) if (line.length > 1) lines.push(line);
   });
   if (hierarchies.length === 0) return reasons;
 
@@ -71,7 +76,9 @@ export function referenceSuppressGroups(
   const linesOf: number[][] = groups.map(() => []);
   lines.forEach((line, l) => line.forEach((i) => linesOf[i].push(l)));
   const suppressedCount = lines.map((line) => line.filter((i) => reasons[i] !== null).length);
-  const suppressedSittings = lines.map((line) => line.reduce((sum, i) => sum + (reasons[i] !== null ? groups[i].sittings : 0), 0));
+  const suppressedSittings = lines.map((line) =>
+    line.reduce((sum, i) => sum + (reasons[i] !== null ? groups[i].sittings : 0), 0),
+  );
   const pending = lines.map((_, l) => l).filter((l) => suppressedCount[l] > 0);
   const queued = new Set(pending);
   while (pending.length > 0) {
@@ -80,7 +87,9 @@ export function referenceSuppressGroups(
     const line = lines[l];
     while (suppressedCount[l] > 0 && (suppressedCount[l] < 2 || suppressedSittings[l] < minGroupSize)) {
       let smallest = -1;
-      for (const i of line) if (reasons[i] === null && (smallest < 0 || groups[i].sittings < groups[smallest].sittings)) smallest = i;
+      for (const i of line)
+        if (reasons[i] === null && (smallest < 0 || groups[i].sittings < groups[smallest].sittings))
+          smallest = i;
       if (smallest < 0) break;
       reasons[smallest] = 'COMPLEMENTARY';
       for (const other of linesOf[smallest]) {
@@ -96,7 +105,12 @@ export function referenceSuppressGroups(
   return reasons;
 }
 
-function push(partitions: Map<number, Map<number | string, number[]>>, coarser: number, key: number | string, index: number): void {
+function push(
+  partitions: Map<number, Map<number | string, number[]>>,
+  coarser: number,
+  key: number | string,
+  index: number,
+): void {
   let partition = partitions.get(coarser);
   if (!partition) partitions.set(coarser, (partition = new Map()));
   const list = partition.get(key);

@@ -1,8 +1,13 @@
-import { suppressGroups, type DimensionHierarchy, type SuppressibleGroup } from '../../src/statistics/domain/suppression';
+import {
+  suppressGroups,
+  type DimensionHierarchy,
+  type SuppressibleGroup,
+} from '../../src/statistics/domain/suppression';
 import { referenceSuppressGroups } from './suppression-reference';
 
 const k = 10;
-const groups = (...entries: Array<[Array<string | null>, number]>): SuppressibleGroup[] => entries.map(([key, sittings]) => ({ key, sittings }));
+const groups = (...entries: Array<[Array<string | null>, number]>): SuppressibleGroup[] =>
+  entries.map(([key, sittings]) => ({ key, sittings }));
 const total = (gs: SuppressibleGroup[]) => gs.reduce((s, g) => s + g.sittings, 0);
 
 describe('small-group suppression', () => {
@@ -24,7 +29,12 @@ describe('small-group suppression', () => {
 
   it('adds complements until the suppressed groups hold k sittings together', () => {
     const gs = groups([['A'], 2], [['B'], 3], [['C'], 100], [['D'], 200]);
-    expect(suppressGroups(gs, ['none'], k, total(gs))).toEqual(['SMALL_GROUP', 'SMALL_GROUP', 'COMPLEMENTARY', null]);
+    expect(suppressGroups(gs, ['none'], k, total(gs))).toEqual([
+      'SMALL_GROUP',
+      'SMALL_GROUP',
+      'COMPLEMENTARY',
+      null,
+    ]);
   });
 
   it('suppresses everything when the total is below k', () => {
@@ -37,7 +47,12 @@ describe('small-group suppression', () => {
     // ATO x         3        40
     // ATO y        50        60
     // Row x alone would give x/01 = (x total) - 40; column 01 alone would give x/01 = (01 total) - 50.
-    const gs = groups([['x', '2025-01'], 3], [['x', '2025-02'], 40], [['y', '2025-01'], 50], [['y', '2025-02'], 60]);
+    const gs = groups(
+      [['x', '2025-01'], 3],
+      [['x', '2025-02'], 40],
+      [['y', '2025-01'], 50],
+      [['y', '2025-02'], 60],
+    );
     const reasons = suppressGroups(gs, ['none', 'month'], k, total(gs));
     expect(reasons[0]).toBe('SMALL_GROUP');
     // every line with a suppressed cell has at least two of them
@@ -61,12 +76,19 @@ describe('small-group suppression', () => {
 
   it('leaves no line of a random ATO x month table with one suppressed group or fewer than k suppressed sittings', () => {
     let state = 12345;
-    const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296;
     const gs: SuppressibleGroup[] = [];
-    for (let a = 0; a < 60; a++) for (let m = 1; m <= 24; m++) {
-      if (random() < 0.2) continue; // not every ATO sits every month
-      gs.push({ key: [`ato-${a}`, `${2024 + Math.floor((m - 1) / 12)}-${String(((m - 1) % 12) + 1).padStart(2, '0')}`], sittings: Math.floor(random() * 30) + 1 });
-    }
+    for (let a = 0; a < 60; a++)
+      for (let m = 1; m <= 24; m++) {
+        if (random() < 0.2) continue; // not every ATO sits every month
+        gs.push({
+          key: [
+            `ato-${a}`,
+            `${2024 + Math.floor((m - 1) / 12)}-${String(((m - 1) % 12) + 1).padStart(2, '0')}`,
+          ],
+          sittings: Math.floor(random() * 30) + 1,
+        });
+      }
     const reasons = suppressGroups(gs, ['none', 'month'], k, total(gs));
     expect(reasons.filter((r) => r === 'SMALL_GROUP').length).toBe(gs.filter((g) => g.sittings < k).length);
     // every line an analyst can total by another query: per ATO (all months, each quarter, each year) and per month
@@ -91,31 +113,56 @@ describe('small-group suppression', () => {
 });
 
 describe('small-group suppression on typed arrays', () => {
-  const months = Array.from({ length: 30 }, (_, m) => `${2023 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`);
+  const months = Array.from(
+    { length: 30 },
+    (_, m) => `${2023 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`,
+  );
   const quarters = ['2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4', '2024-Q1', '2024-Q2'];
-  const shapes: Array<{ name: string; values: Array<Array<string | null>>; hierarchies: DimensionHierarchy[] }> = [
-    { name: 'ATO x month', values: [[null, ...Array.from({ length: 40 }, (_, a) => `ato-${a}`)], months], hierarchies: ['none', 'month'] },
+  const shapes: Array<{
+    name: string;
+    values: Array<Array<string | null>>;
+    hierarchies: DimensionHierarchy[];
+  }> = [
+    {
+      name: 'ATO x month',
+      values: [[null, ...Array.from({ length: 40 }, (_, a) => `ato-${a}`)], months],
+      hierarchies: ['none', 'month'],
+    },
     { name: 'month alone', values: [months], hierarchies: ['month'] },
-    { name: 'quarter x language x exam', values: [quarters, ['en', 'ja', 'de'], ['FOUNDATION', 'AUDITOR']], hierarchies: ['quarter', 'none', 'none'] },
-    { name: 'four dimensions', values: [['GB', 'DE', 'NL'], ['ato-1', 'ato-2', null], months.slice(0, 14), ['ATO_COURSE', 'PUBLIC']], hierarchies: ['none', 'none', 'month', 'none'] },
+    {
+      name: 'quarter x language x exam',
+      values: [quarters, ['en', 'ja', 'de'], ['FOUNDATION', 'AUDITOR']],
+      hierarchies: ['quarter', 'none', 'none'],
+    },
+    {
+      name: 'four dimensions',
+      values: [['GB', 'DE', 'NL'], ['ato-1', 'ato-2', null], months.slice(0, 14), ['ATO_COURSE', 'PUBLIC']],
+      hierarchies: ['none', 'none', 'month', 'none'],
+    },
   ];
 
-  it.each(shapes)('picks exactly the groups of the object-based implementation ($name)', ({ values, hierarchies }) => {
-    for (let seed = 1; seed <= 25; seed++) {
-      let state = seed * 7919;
-      const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296);
-      const gs: SuppressibleGroup[] = [];
-      const walk = (d: number, key: Array<string | null>): void => {
-        if (d === values.length) {
-          if (random() < 0.3) gs.push({ key, sittings: Math.floor(random() * (random() < 0.5 ? 12 : 60)) + 1 });
-          return;
+  it.each(shapes)(
+    'picks exactly the groups of the object-based implementation ($name)',
+    ({ values, hierarchies }) => {
+      for (let seed = 1; seed <= 25; seed++) {
+        let state = seed * 7919;
+        const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296;
+        const gs: SuppressibleGroup[] = [];
+        const walk = (d: number, key: Array<string | null>): void => {
+          if (d === values.length) {
+            if (random() < 0.3)
+              gs.push({ key, sittings: Math.floor(random() * (random() < 0.5 ? 12 : 60)) + 1 });
+            return;
+          }
+          for (const v of values[d]) walk(d + 1, [...key, v]);
+        };
+        walk(0, []);
+        for (const kk of [5, 10, 20]) {
+          expect(suppressGroups(gs, hierarchies, kk, total(gs))).toEqual(
+            referenceSuppressGroups(gs, hierarchies, kk, total(gs)),
+          );
         }
-        for (const v of values[d]) walk(d + 1, [...key, v]);
-      };
-      walk(0, []);
-      for (const kk of [5, 10, 20]) {
-        expect(suppressGroups(gs, hierarchies, kk, total(gs))).toEqual(referenceSuppressGroups(gs, hierarchies, kk, total(gs)));
       }
-    }
-  });
+    },
+  );
 });

@@ -20,7 +20,13 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { DataSource } from 'typeorm';
 import { parse } from 'graphql';
-import { bumpRollupVersion, statisticsEntities, statisticsResolvers, statisticsTypeDefs, type StatisticsContext } from '../index';
+import {
+  bumpRollupVersion,
+  statisticsEntities,
+  statisticsResolvers,
+  statisticsTypeDefs,
+  type StatisticsContext,
+} from '../index';
 
 const SCHEMA_STUB = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
@@ -41,7 +47,10 @@ async function main(): Promise<void> {
     const i = argv.indexOf(name);
     return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
   };
-  const url = arg('--database-url', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_exam');
+  const url = arg(
+    '--database-url',
+    process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_exam',
+  );
   const runs = Number(arg('--runs', '15'));
   const cpuMode = argv.includes('--cpu');
   const only = arg('--only', '');
@@ -56,13 +65,18 @@ async function main(): Promise<void> {
   });
   await dataSource.initialize();
   const schema = buildSubgraphSchema([
-    { typeDefs: parse(SCHEMA_STUB + statisticsTypeDefs()), resolvers: statisticsResolvers as unknown as GraphQLResolverMap<StatisticsContext> },
+    {
+      typeDefs: parse(SCHEMA_STUB + statisticsTypeDefs()),
+      resolvers: statisticsResolvers as unknown as GraphQLResolverMap<StatisticsContext>,
+    },
   ]);
   const apollo = new ApolloServer<StatisticsContext>({ schema });
   await apollo.start();
   const context: StatisticsContext = { viewer: { role: 'analyst', subject: 'bench' }, dataSource };
 
-  const [{ total }]: Array<{ total: string }> = await dataSource.query('SELECT count(*)::text AS total FROM statistics_result_fact');
+  const [{ total }]: Array<{ total: string }> = await dataSource.query(
+    'SELECT count(*)::text AS total FROM statistics_result_fact',
+  );
   const forms: Array<{ form_id: string; n: number }> = await dataSource.query(
     `SELECT form_id, sum(sittings)::int AS n FROM statistics_form_rollup GROUP BY form_id ORDER BY abs(sum(sittings) - 100000) LIMIT 1`,
   );
@@ -75,7 +89,8 @@ async function main(): Promise<void> {
     'SELECT ato_id, count(*)::int AS n FROM statistics_result_fact WHERE form_id = $1 AND ato_id IS NOT NULL GROUP BY ato_id ORDER BY n DESC LIMIT 1',
     [form.form_id],
   );
-  const groupFields = 'key { exam atoId month } suppressed sittings passed passRate meanPercentage stdDevPercentage';
+  const groupFields =
+    'key { exam atoId month } suppressed sittings passed passRate meanPercentage stdDevPercentage';
   const distributionFields = `${groupFields} medianPercentage distribution { fromPercentage sittings }`;
   const itemFields = `formId suppressed form { sittings reliability reliabilityMethod standardErrorOfMeasurement }
     items { itemNumber pValue discrimination flags options { option share } }
@@ -130,7 +145,9 @@ async function main(): Promise<void> {
 
   process.stdout.write(
     `statistics bench: ${total} sittings, ${runs} runs per query after 2 warm-up runs${cpuMode ? ', parallel query off' : ''}, ${
-      warm ? 'WARM (repeated requests may come from the result cache)' : 'COLD (rollups version bumped before every run: no cached result)'
+      warm
+        ? 'WARM (repeated requests may come from the result cache)'
+        : 'COLD (rollups version bumped before every run: no cached result)'
     }\n`,
   );
   for (const c of cases.filter((x) => x.name.includes(only))) {
@@ -143,10 +160,15 @@ async function main(): Promise<void> {
       const cpuBefore = process.cpuUsage();
       const pgBefore = backendCpuMs(database);
       const started = process.hrtime.bigint();
-      const response = await apollo.executeOperation({ query: c.query, variables: c.variables }, { contextValue: context });
+      const response = await apollo.executeOperation(
+        { query: c.query, variables: c.variables },
+        { contextValue: context },
+      );
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (response.body.kind !== 'single' || response.body.singleResult.errors) {
-        throw new Error(`${c.name}: ${JSON.stringify(response.body.kind === 'single' ? response.body.singleResult.errors : 'incremental')}`);
+        throw new Error(
+          `${c.name}: ${JSON.stringify(response.body.kind === 'single' ? response.body.singleResult.errors : 'incremental')}`,
+        );
       }
       const nodeCpu = process.cpuUsage(cpuBefore);
       if (i >= 2) {
@@ -158,7 +180,8 @@ async function main(): Promise<void> {
         cpu.push(nodeMs + pgMs);
       }
     }
-    const pick = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))].toFixed(0);
+    const pick = (xs: number[], q: number) =>
+      [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))].toFixed(0);
     process.stdout.write(
       `${c.name.padEnd(95)} wall median ${pick(times, 0.5).padStart(5)} ms  p95 ${pick(times, 0.95).padStart(5)} ms | cpu median ${pick(cpu, 0.5).padStart(5)} ms (node ${pick(nodeCpuMs, 0.5)}, postgres ${pick(pgCpuMs, 0.5)})\n`,
     );

@@ -1,5 +1,8 @@
 /** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled; CRLF line ends. */
-export function toCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null | undefined>>): string {
+export function toCsv(
+  header: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null | undefined>>,
+): string {
   const field = (value: string | number | boolean | null | undefined): string => {
     if (value === null || value === undefined) return '';
     let text = String(value);

@@ -1,7 +1,22 @@
 import { z } from 'zod';
-import { EXAM_CODES, SESSION_KINDS, type StatisticsExamCode, type StatisticsSessionKind } from '../released-result/released-result-fact';
+import {
+  EXAM_CODES,
+  SESSION_KINDS,
+  type StatisticsExamCode,
+  type StatisticsSessionKind,
+} from '../released-result/released-result-fact';
 
-export const DIMENSIONS = ['EXAM', 'LANGUAGE', 'COUNTRY', 'ATO', 'SESSION_KIND', 'FORM', 'MONTH', 'QUARTER', 'YEAR'] as const;
+export const DIMENSIONS = [
+  'EXAM',
+  'LANGUAGE',
+  'COUNTRY',
+  'ATO',
+  'SESSION_KIND',
+  'FORM',
+  'MONTH',
+  'QUARTER',
+  'YEAR',
+] as const;
 export type StatisticsDimension = (typeof DIMENSIONS)[number];
 
 /** A validated filter: months as first days ('YYYY-MM-01'), lists non-empty or absent. */
@@ -16,7 +31,8 @@ export interface StatisticsFilter {
   toMonth?: string;
 }
 
-const list = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'give at least one value or leave the list out').max(1000).nullish();
+const list = <T extends z.ZodType>(item: T) =>
+  z.array(item).min(1, 'give at least one value or leave the list out').max(1000).nullish();
 const month = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'months are YYYY-MM')
@@ -26,14 +42,19 @@ export const statisticsFilterSchema = z
   .object({
     exams: list(z.enum(EXAM_CODES)),
     languages: list(z.string().min(1).max(20)),
-    countries: list(z.string().regex(/^[A-Z]{2}$/, 'countries are ISO 3166-1 alpha-2 codes in capitals, e.g. DE')),
+    countries: list(
+      z.string().regex(/^[A-Z]{2}$/, 'countries are ISO 3166-1 alpha-2 codes in capitals, e.g. DE'),
+    ),
     atoIds: list(z.string().min(1).max(100)),
     sessionKinds: list(z.enum(SESSION_KINDS)),
     formIds: list(z.string().min(1).max(100)),
     fromMonth: month,
     toMonth: month,
   })
-  .refine((f) => !f.fromMonth || !f.toMonth || f.fromMonth <= f.toMonth, { message: 'fromMonth must not be after toMonth', path: ['toMonth'] });
+  .refine((f) => !f.fromMonth || !f.toMonth || f.fromMonth <= f.toMonth, {
+    message: 'fromMonth must not be after toMonth',
+    path: ['toMonth'],
+  });
 
 export type StatisticsFilterInput = z.input<typeof statisticsFilterSchema>;
 
@@ -55,7 +76,9 @@ export function parseStatisticsFilter(input: unknown): { filter: StatisticsFilte
   return { filter };
 }
 
-export function parseDimensions(input: ReadonlyArray<string> | null | undefined): { dimensions: StatisticsDimension[] } | { error: string } {
+export function parseDimensions(
+  input: ReadonlyArray<string> | null | undefined,
+): { dimensions: StatisticsDimension[] } | { error: string } {
   const dims = input ?? [];
   if (new Set(dims).size !== dims.length) return { error: 'groupBy: name each dimension once' };
   if (dims.length > 4) return { error: 'groupBy: at most 4 dimensions' };

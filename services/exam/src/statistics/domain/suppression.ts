@@ -85,7 +85,11 @@ export interface SuppressionTable {
  * smallest published group and an update of the group's own lines. At 29,090 ATO x month groups
  * (16,733 hidden) it takes a few milliseconds.
  */
-export function suppressTable(table: SuppressionTable, minGroupSize: number, totalSittings: number): Uint8Array {
+export function suppressTable(
+  table: SuppressionTable,
+  minGroupSize: number,
+  totalSittings: number,
+): Uint8Array {
   const n = table.size;
   const { sittings } = table;
   const reasons = new Uint8Array(n);

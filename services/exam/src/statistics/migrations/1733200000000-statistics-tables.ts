@@ -9,8 +9,12 @@ export class StatisticsTables1733200000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE TABLE "statistics_result_fact" ("sitting_id" text NOT NULL, "exam_code" text NOT NULL, "language" text NOT NULL, "country" text NOT NULL, "ato_id" text, "session_kind" text NOT NULL, "form_id" text NOT NULL, "sat_on" date NOT NULL, "sat_month" date NOT NULL, "score" numeric(7,2) NOT NULL, "max_score" numeric(7,2) NOT NULL, "percentage" numeric(5,2) NOT NULL, "passed" boolean NOT NULL, "trainer_eligible" boolean NOT NULL, "item_marks" smallint array NOT NULL, "item_max_marks" smallint array NOT NULL, "item_options" smallint array NOT NULL, "recorded_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_d7f5bf5d9a838cdaa1909bfde25" PRIMARY KEY ("sitting_id"))`,
     );
-    await queryRunner.query(`CREATE INDEX "ix_statistics_result_fact_exam_month" ON "statistics_result_fact" ("exam_code", "sat_month")`);
-    await queryRunner.query(`CREATE INDEX "ix_statistics_result_fact_form_month" ON "statistics_result_fact" ("form_id", "sat_month")`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_statistics_result_fact_exam_month" ON "statistics_result_fact" ("exam_code", "sat_month")`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "ix_statistics_result_fact_form_month" ON "statistics_result_fact" ("form_id", "sat_month")`,
+    );
     await queryRunner.query(
       `CREATE TABLE "statistics_score_rollup" ("exam_code" text NOT NULL, "language" text NOT NULL, "country" text NOT NULL, "ato_key" text NOT NULL, "session_kind" text NOT NULL, "form_id" text NOT NULL, "month" date NOT NULL, "percentage" numeric(5,2) NOT NULL, "sittings" integer NOT NULL, "passed" integer NOT NULL, "trainer_eligible" integer NOT NULL, CONSTRAINT "PK_a1f3d50c0744265220bfcfd824c" PRIMARY KEY ("exam_code", "language", "country", "ato_key", "session_kind", "form_id", "month", "percentage"))`,
     );

@@ -14,7 +14,9 @@ export class StatisticsCountryItemRollups1733200000002 implements MigrationInter
     await queryRunner.query(
       `CREATE TABLE "statistics_item_country_rollup" ("form_id" text NOT NULL, "language" text NOT NULL, "country" text NOT NULL, "month" date NOT NULL, "item_number" smallint NOT NULL, "max_marks" smallint NOT NULL, "responses" integer NOT NULL, "marks_sum" bigint NOT NULL, "marks_square_sum" bigint NOT NULL, "marks_total_sum" numeric(20,2) NOT NULL, "chose_a" integer NOT NULL, "chose_b" integer NOT NULL, "chose_c" integer NOT NULL, "chose_d" integer NOT NULL, "chose_other" integer NOT NULL, "omitted" integer NOT NULL, CONSTRAINT "PK_e0d4d8d877d044c1bc89e49c150" PRIMARY KEY ("form_id", "language", "country", "month", "item_number"))`,
     );
-    await queryRunner.query(`CREATE INDEX "ix_statistics_result_fact_form_ato" ON "statistics_result_fact" ("form_id", "ato_id")`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_statistics_result_fact_form_ato" ON "statistics_result_fact" ("form_id", "ato_id")`,
+    );
     await queryRunner.query(
       `INSERT INTO statistics_form_country_rollup (form_id, language, country, month, exam_code, sittings, score_sum, score_square_sum)
        SELECT form_id, language, country, sat_month, min(exam_code), count(*), sum(score), sum(score * score)

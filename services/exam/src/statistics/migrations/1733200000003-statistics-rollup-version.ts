@@ -8,7 +8,9 @@ export class StatisticsRollupVersion1733200000003 implements MigrationInterface 
     await queryRunner.query(
       `CREATE TABLE "statistics_rollup_version" ("slot" smallint NOT NULL, "version" bigint NOT NULL, CONSTRAINT "PK_0f1f5f8015e9abd8540082cb6ab" PRIMARY KEY ("slot"))`,
     );
-    await queryRunner.query(`INSERT INTO statistics_rollup_version (slot, version) SELECT slot, 0 FROM generate_series(0, 15) AS slot`);
+    await queryRunner.query(
+      `INSERT INTO statistics_rollup_version (slot, version) SELECT slot, 0 FROM generate_series(0, 15) AS slot`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

@@ -42,11 +42,24 @@ const FULL_COLUMNS: FilterColumns = {
   month: 'month',
 };
 const MONTHLY_COLUMNS: FilterColumns = { exam: 'exam_code', language: 'language', month: 'month' };
-const MONTHLY_DIMENSIONS: ReadonlySet<StatisticsDimension> = new Set(['EXAM', 'LANGUAGE', 'MONTH', 'QUARTER', 'YEAR']);
+const MONTHLY_DIMENSIONS: ReadonlySet<StatisticsDimension> = new Set([
+  'EXAM',
+  'LANGUAGE',
+  'MONTH',
+  'QUARTER',
+  'YEAR',
+]);
 
-function usesOnlyMonthlyDimensions(filter: StatisticsFilter, dimensions: readonly StatisticsDimension[]): boolean {
+function usesOnlyMonthlyDimensions(
+  filter: StatisticsFilter,
+  dimensions: readonly StatisticsDimension[],
+): boolean {
   return (
-    !filter.countries && !filter.atoIds && !filter.sessionKinds && !filter.formIds && dimensions.every((d) => MONTHLY_DIMENSIONS.has(d))
+    !filter.countries &&
+    !filter.atoIds &&
+    !filter.sessionKinds &&
+    !filter.formIds &&
+    dimensions.every((d) => MONTHLY_DIMENSIONS.has(d))
   );
 }
 
@@ -58,12 +71,14 @@ function keyColumns(dimensions: readonly StatisticsDimension[]) {
   };
 }
 
-
 /**
  * Aggregations are large single statements: enough memory to hash and sort without spilling, and
  * no JIT (compiling costs more than it saves at these sizes). Settings are local to the transaction.
  */
-export async function withStatisticsSettings<T>(manager: EntityManager, run: (manager: EntityManager) => Promise<T>): Promise<T> {
+export async function withStatisticsSettings<T>(
+  manager: EntityManager,
+  run: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
   return manager.transaction('READ COMMITTED', async (tx) => {
     await tx.query(`SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`); // one round trip (simple protocol, no parameters)
     return run(tx);
@@ -113,7 +128,12 @@ export interface GroupSummary {
 export function summaryOf(table: GroupTable, i: number): GroupSummary {
   const at = (xs: Float64Array | null) => (xs ? xs[i] : undefined);
   return summaryFromSums(
-    table.sittings[i], at(table.passed), at(table.trainerEligible), at(table.passedWithTrainerThreshold), at(table.percentageSum), at(table.percentageSquareSum),
+    table.sittings[i],
+    at(table.passed),
+    at(table.trainerEligible),
+    at(table.passedWithTrainerThreshold),
+    at(table.percentageSum),
+    at(table.percentageSquareSum),
   );
 }
 
@@ -121,11 +141,23 @@ export function summaryOf(table: GroupTable, i: number): GroupSummary {
 export function totalOf(table: GroupTable): GroupSummary {
   const sum = (xs: Float64Array | null) => xs?.reduce((s, x) => s + x, 0);
   return summaryFromSums(
-    sum(table.sittings)!, sum(table.passed), sum(table.trainerEligible), sum(table.passedWithTrainerThreshold), sum(table.percentageSum), sum(table.percentageSquareSum),
+    sum(table.sittings)!,
+    sum(table.passed),
+    sum(table.trainerEligible),
+    sum(table.passedWithTrainerThreshold),
+    sum(table.percentageSum),
+    sum(table.percentageSquareSum),
   );
 }
 
-function summaryFromSums(n: number, passed?: number, trainerEligible?: number, passedWithTrainerThreshold?: number, s?: number, ss?: number): GroupSummary {
+function summaryFromSums(
+  n: number,
+  passed?: number,
+  trainerEligible?: number,
+  passedWithTrainerThreshold?: number,
+  s?: number,
+  ss?: number,
+): GroupSummary {
   const summary: GroupSummary = { sittings: n, passed, trainerEligible, passedWithTrainerThreshold };
   if (s !== undefined && ss !== undefined) {
     const mean = n > 0 ? s / n : 0;
@@ -140,7 +172,8 @@ const TIME_DIMENSIONS: ReadonlySet<StatisticsDimension> = new Set(['MONTH', 'QUA
 /** A period's first day 'YYYY-MM-DD' as shown: 'YYYY-MM', 'YYYY-Qn' or 'YYYY'. */
 function showTime(dimension: StatisticsDimension, day: string): string {
   if (dimension === 'YEAR') return day.slice(0, 4);
-  if (dimension === 'QUARTER') return `${day.slice(0, 4)}-Q${Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1}`;
+  if (dimension === 'QUARTER')
+    return `${day.slice(0, 4)}-Q${Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1}`;
   return day.slice(0, 7);
 }
 
@@ -192,7 +225,8 @@ function keyOrder(ranks: readonly Float64Array[], radixes: readonly number[], si
   } else {
     const positions = Array.from({ length: size }, (_, i) => i);
     positions.sort((a, b) => {
-      for (let d = 0; d < ranks.length; d++) if (ranks[d][a] !== ranks[d][b]) return ranks[d][a] - ranks[d][b];
+      for (let d = 0; d < ranks.length; d++)
+        if (ranks[d][a] !== ranks[d][b]) return ranks[d][a] - ranks[d][b];
       return 0;
     });
     order.set(positions);
@@ -223,10 +257,16 @@ export async function queryGroupTable(
   if (columns.has('trainer')) {
     sums.push(['trainer_eligible', 'sum(trainer_eligible)::int']);
     const trainerExams = params.bind(EXAMS_WITH_TRAINER_THRESHOLD);
-    sums.push(['passed_with_threshold', `coalesce(sum(passed) FILTER (WHERE exam_code = ANY(${trainerExams}::text[])), 0)::int`]);
+    sums.push([
+      'passed_with_threshold',
+      `coalesce(sum(passed) FILTER (WHERE exam_code = ANY(${trainerExams}::text[])), 0)::int`,
+    ]);
   }
   if (columns.has('moments')) {
-    sums.push(['s', 'sum(percentage_hundredths_sum::float8)::int8'], ['ss', 'sum(percentage_hundredths_square_sum::float8)::int8']);
+    sums.push(
+      ['s', 'sum(percentage_hundredths_sum::float8)::int8'],
+      ['ss', 'sum(percentage_hundredths_square_sum::float8)::int8'],
+    );
   }
   const { names, group } = keyColumns(dimensions);
   const dictionaries = dimensions.map(
@@ -250,16 +290,26 @@ export async function queryGroupTable(
       ${dimensions.map((_, i) => `string_agg(r${i}::text, ',') AS k${i},`).join(' ')}
       ${sums.map(([name]) => `string_agg(${name}::text, ',') AS ${name}`).join(', ')}
     FROM sums ${dimensions.map((_, i) => `JOIN d${i} USING (g${i})`).join(' ')}`;
-  const [row]: Array<Record<string, string | number | null>> = await withStatisticsSettings(manager, (tx) => tx.query(sql, params.values));
+  const [row]: Array<Record<string, string | number | null>> = await withStatisticsSettings(manager, (tx) =>
+    tx.query(sql, params.values),
+  );
   const size = Number(row.size);
   const column = (name: string) => parseIntegers(row[name] as string | null, size);
 
-  const storedValues = dimensions.map((_, d) => (size ? (JSON.parse(row[`v${d}`] as string) as string[]) : []));
+  const storedValues = dimensions.map((_, d) =>
+    size ? (JSON.parse(row[`v${d}`] as string) as string[]) : [],
+  );
   const values = dimensions.map((dimension, d) =>
-    storedValues[d].map((v) => (TIME_DIMENSIONS.has(dimension) ? showTime(dimension, v) : dimension === 'ATO' && v === '' ? null : v)),
+    storedValues[d].map((v) =>
+      TIME_DIMENSIONS.has(dimension) ? showTime(dimension, v) : dimension === 'ATO' && v === '' ? null : v,
+    ),
   );
   const ranks = dimensions.map((_, d) => column(`k${d}`));
-  const order = keyOrder(ranks, values.map((v) => v.length), size);
+  const order = keyOrder(
+    ranks,
+    values.map((v) => v.length),
+    size,
+  );
   const permute = (xs: Float64Array): Float64Array => {
     const out = new Float64Array(size);
     for (let i = 0; i < size; i++) out[i] = xs[order[i]];
@@ -300,7 +350,9 @@ export async function queryGroupDistributions(
   if (only && dimensions.length) {
     // Only the groups asked for (a page): the rows of other groups are filtered out before the
     // per-score grouping and the running counts, which are the expensive part.
-    const columns = dimensions.map((d, i) => `${params.bind(only[i])}::${TIME_DIMENSIONS.has(d) ? 'date' : 'text'}[]`);
+    const columns = dimensions.map(
+      (d, i) => `${params.bind(only[i])}::${TIME_DIMENSIONS.has(d) ? 'date' : 'text'}[]`,
+    );
     const aliases = dimensions.map((_, i) => `k${i}`);
     conditions.push(
       `(${dimensions.map((d) => DIMENSION_SQL[d].group).join(', ')}) IN (SELECT ${aliases.join(', ')} FROM unnest(${columns.join(', ')}) AS k(${aliases.join(', ')}))`,
@@ -309,7 +361,10 @@ export async function queryGroupDistributions(
   const partition = names.length ? `PARTITION BY ${names.join(', ')}` : '';
   const keyJson = dimensions.map((d, i) => DIMENSION_SQL[d].show(`g${i}`)).join(', ');
   // 10-point buckets on hundredths of a percent: [0,1000), ... [9000,10000]; 100% joins the last.
-  const buckets = Array.from({ length: BUCKET_COUNT }, (_, b) => `coalesce(sum(n) FILTER (WHERE bucket = ${b}), 0)`).join(', ');
+  const buckets = Array.from(
+    { length: BUCKET_COUNT },
+    (_, b) => `coalesce(sum(n) FILTER (WHERE bucket = ${b}), 0)`,
+  ).join(', ');
   const sql = `
     WITH scores AS (
       SELECT ${group ? `${group},` : ''} percentage_hundredths AS p, least(percentage_hundredths / 1000, ${BUCKET_COUNT - 1}) AS bucket,
@@ -332,7 +387,9 @@ export async function queryGroupDistributions(
     SELECT coalesce(json_agg(json_build_array(json_build_array(${keyJson}), sittings, median, buckets)), '[]')::text AS groups
     FROM per_group`;
   // One JSON row, as for the summaries: far cheaper to parse than a row per group.
-  const [{ groups }]: Array<{ groups: string }> = await withStatisticsSettings(manager, (tx) => tx.query(sql, params.values));
+  const [{ groups }]: Array<{ groups: string }> = await withStatisticsSettings(manager, (tx) =>
+    tx.query(sql, params.values),
+  );
   const rows = JSON.parse(groups) as Array<[Array<string | null>, number, number, number[]]>;
   return rows.map(([key, sittings, medianPercentage, counts]) => ({
     key: key.map((v) => (v === null ? null : String(v))),

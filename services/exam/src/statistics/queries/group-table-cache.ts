@@ -27,11 +27,17 @@ const caches = new WeakMap<DataSource, Map<string, Entry>>();
  * afterwards is at least as new, so an entry is never older than its version says.
  */
 export async function rollupVersion(manager: EntityManager): Promise<string> {
-  const [row]: Array<{ version: string | null }> = await manager.query('SELECT sum(version)::text AS version FROM statistics_rollup_version');
+  const [row]: Array<{ version: string | null }> = await manager.query(
+    'SELECT sum(version)::text AS version FROM statistics_rollup_version',
+  );
   return row?.version ?? '0';
 }
 
-export function cachedGroupTable(manager: EntityManager, key: string, version: string): ComputedGroupTable | undefined {
+export function cachedGroupTable(
+  manager: EntityManager,
+  key: string,
+  version: string,
+): ComputedGroupTable | undefined {
   const cache = caches.get(manager.connection);
   const entry = cache?.get(key);
   if (!cache || !entry) return undefined;
@@ -41,7 +47,12 @@ export function cachedGroupTable(manager: EntityManager, key: string, version: s
   return entry;
 }
 
-export function rememberGroupTable(manager: EntityManager, key: string, version: string, computed: ComputedGroupTable): void {
+export function rememberGroupTable(
+  manager: EntityManager,
+  key: string,
+  version: string,
+  computed: ComputedGroupTable,
+): void {
   let cache = caches.get(manager.connection);
   if (!cache) caches.set(manager.connection, (cache = new Map()));
   cache.delete(key);

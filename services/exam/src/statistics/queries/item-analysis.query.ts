@@ -57,7 +57,11 @@ function rollupCanAnswer(filter: StatisticsFilter): boolean {
  * The sums and moments stay exact (numeric) in SQL; p and the discrimination come back also as
  * exact fractions, on which the item flags are decided.
  */
-export async function queryItemAnalysis(manager: EntityManager, formIds: readonly string[], filter: StatisticsFilter): Promise<ItemAnalysisRows> {
+export async function queryItemAnalysis(
+  manager: EntityManager,
+  formIds: readonly string[],
+  filter: StatisticsFilter,
+): Promise<ItemAnalysisRows> {
   const params = new SqlParameters();
   const form = params.bind(formIds);
   let itemSums: string;
@@ -69,7 +73,17 @@ export async function queryItemAnalysis(manager: EntityManager, formIds: readonl
     const itemRollup = byCountry ? 'statistics_item_country_rollup' : 'statistics_item_rollup';
     const conditions = [
       `form_id = ANY(${form}::text[])`,
-      ...whereClause(filter, { exam: 'exam_code', language: 'language', country: byCountry ? 'country' : undefined, month: 'month', form: 'form_id' }, params),
+      ...whereClause(
+        filter,
+        {
+          exam: 'exam_code',
+          language: 'language',
+          country: byCountry ? 'country' : undefined,
+          month: 'month',
+          form: 'form_id',
+        },
+        params,
+      ),
     ];
     // Item rows carry no exam code; a form belongs to one exam, so the exam filter is a filter on forms.
     const examFilter = filter.exams
@@ -79,7 +93,13 @@ export async function queryItemAnalysis(manager: EntityManager, formIds: readonl
       `i.form_id = ANY(${form}::text[])`,
       ...whereClause(
         { ...filter, exams: undefined },
-        { exam: 'exam_code', language: 'i.language', country: byCountry ? 'i.country' : undefined, month: 'i.month', form: 'i.form_id' },
+        {
+          exam: 'exam_code',
+          language: 'i.language',
+          country: byCountry ? 'i.country' : undefined,
+          month: 'i.month',
+          form: 'i.form_id',
+        },
         params,
       ),
     ];
@@ -100,7 +120,15 @@ export async function queryItemAnalysis(manager: EntityManager, formIds: readonl
       `f.form_id = ANY(${form}::text[])`,
       ...whereClause(
         filter,
-        { exam: 'f.exam_code', language: 'f.language', country: 'f.country', ato: 'f.ato_id', sessionKind: 'f.session_kind', form: 'f.form_id', month: 'f.sat_month' },
+        {
+          exam: 'f.exam_code',
+          language: 'f.language',
+          country: 'f.country',
+          ato: 'f.ato_id',
+          sessionKind: 'f.session_kind',
+          form: 'f.form_id',
+          month: 'f.sat_month',
+        },
         params,
       ),
     ].join(' AND ');

@@ -20,7 +20,11 @@ export class SqlParameters {
   }
 }
 
-export function whereClause(filter: StatisticsFilter, columns: FilterColumns, params: SqlParameters): string[] {
+export function whereClause(
+  filter: StatisticsFilter,
+  columns: FilterColumns,
+  params: SqlParameters,
+): string[] {
   const conditions: string[] = [];
   const anyOf = (column: string | undefined, values: readonly string[] | undefined, name: string): void => {
     if (!values) return;

@@ -1,5 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import { firstDayOfMonth, optionCode, releasedResultFactSchema, type ReleasedResultFact } from './released-result-fact';
+import {
+  firstDayOfMonth,
+  optionCode,
+  releasedResultFactSchema,
+  type ReleasedResultFact,
+} from './released-result-fact';
 
 /** One fact as the rollups need it (also what removeReleasedResult reads back). */
 interface FactRow {
@@ -23,10 +28,15 @@ interface FactRow {
  * Records a released result for statistics, inside the exam service's release transaction.
  * Idempotent: a sitting already recorded is left as it is (returns false).
  */
-export async function recordReleasedResult(manager: EntityManager, fact: ReleasedResultFact): Promise<boolean> {
+export async function recordReleasedResult(
+  manager: EntityManager,
+  fact: ReleasedResultFact,
+): Promise<boolean> {
   const parsed = releasedResultFactSchema.safeParse(fact);
   if (!parsed.success) {
-    throw new Error(`Invalid released result fact for statistics: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `Invalid released result fact for statistics: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const responses = [...fact.itemResponses].sort((a, b) => a.itemNumber - b.itemNumber);
   const row: FactRow = {
@@ -51,8 +61,23 @@ export async function recordReleasedResult(manager: EntityManager, fact: Release
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
      ON CONFLICT (sitting_id) DO NOTHING RETURNING sitting_id`,
     [
-      fact.sittingId, row.exam_code, row.language, row.country, row.ato_id, row.session_kind, row.form_id, fact.satOn, row.sat_month,
-      row.score, fact.maxScore.toFixed(2), row.percentage, row.passed, row.trainer_eligible, row.item_marks, row.item_max_marks, row.item_options,
+      fact.sittingId,
+      row.exam_code,
+      row.language,
+      row.country,
+      row.ato_id,
+      row.session_kind,
+      row.form_id,
+      fact.satOn,
+      row.sat_month,
+      row.score,
+      fact.maxScore.toFixed(2),
+      row.percentage,
+      row.passed,
+      row.trainer_eligible,
+      row.item_marks,
+      row.item_max_marks,
+      row.item_options,
     ],
   );
   if (inserted.length === 0) return false;
@@ -83,7 +108,15 @@ async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1
   const hundredths = Math.round(Number(row.percentage) * 100);
   const trainer = row.trainer_eligible ? sign : 0;
   const atoKey = row.ato_id ?? '';
-  const dims = [row.exam_code, row.language, row.country, atoKey, row.session_kind, row.form_id, row.sat_month];
+  const dims = [
+    row.exam_code,
+    row.language,
+    row.country,
+    atoKey,
+    row.session_kind,
+    row.form_id,
+    row.sat_month,
+  ];
 
   await manager.query(
     `INSERT INTO statistics_score_rollup AS r (exam_code, language, country, ato_key, session_kind, form_id, month, percentage_hundredths, sittings, passed, trainer_eligible)
@@ -119,7 +152,15 @@ async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1
        VALUES ($1, $2, ${byCountry ? '$7, ' : ''}$3, $4, $5::int, $5::int * $6::numeric, $5::int * $6::numeric * $6::numeric)
        ON CONFLICT (form_id, language, ${country}month) DO UPDATE SET
          sittings = r.sittings + EXCLUDED.sittings, score_sum = r.score_sum + EXCLUDED.score_sum, score_square_sum = r.score_square_sum + EXCLUDED.score_square_sum`,
-      [row.form_id, row.language, row.sat_month, row.exam_code, sign, row.score, ...(byCountry ? [row.country] : [])],
+      [
+        row.form_id,
+        row.language,
+        row.sat_month,
+        row.exam_code,
+        sign,
+        row.score,
+        ...(byCountry ? [row.country] : []),
+      ],
     );
     if (row.item_marks.length === 0) continue;
     await manager.query(
@@ -135,7 +176,17 @@ async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1
          marks_square_sum = r.marks_square_sum + EXCLUDED.marks_square_sum, marks_total_sum = r.marks_total_sum + EXCLUDED.marks_total_sum,
          chose_a = r.chose_a + EXCLUDED.chose_a, chose_b = r.chose_b + EXCLUDED.chose_b, chose_c = r.chose_c + EXCLUDED.chose_c,
          chose_d = r.chose_d + EXCLUDED.chose_d, chose_other = r.chose_other + EXCLUDED.chose_other, omitted = r.omitted + EXCLUDED.omitted`,
-      [row.form_id, row.language, row.sat_month, sign, row.score, row.item_marks, row.item_max_marks, row.item_options, ...(byCountry ? [row.country] : [])],
+      [
+        row.form_id,
+        row.language,
+        row.sat_month,
+        sign,
+        row.score,
+        row.item_marks,
+        row.item_max_marks,
+        row.item_options,
+        ...(byCountry ? [row.country] : []),
+      ],
     );
   }
   if (sign < 0) {
@@ -158,7 +209,10 @@ async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1
       const where = `form_id = $1 AND language = $2 AND month = $3${byCountry ? ' AND country = $4' : ''}`;
       const key = [row.form_id, row.language, row.sat_month, ...(byCountry ? [row.country] : [])];
       await manager.query(`DELETE FROM statistics_form${suffix}_rollup WHERE ${where} AND sittings = 0`, key);
-      await manager.query(`DELETE FROM statistics_item${suffix}_rollup WHERE ${where} AND responses = 0`, key);
+      await manager.query(
+        `DELETE FROM statistics_item${suffix}_rollup WHERE ${where} AND responses = 0`,
+        key,
+      );
     }
   }
 }
@@ -169,7 +223,9 @@ async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1
  * release transactions rarely wait for each other's row lock.
  */
 export async function bumpRollupVersion(manager: EntityManager): Promise<void> {
-  await manager.query(`UPDATE statistics_rollup_version SET version = version + 1 WHERE slot = pg_backend_pid() % 16`);
+  await manager.query(
+    `UPDATE statistics_rollup_version SET version = version + 1 WHERE slot = pg_backend_pid() % 16`,
+  );
 }
 
 /**

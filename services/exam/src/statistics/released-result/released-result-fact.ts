@@ -66,14 +66,23 @@ export const releasedResultFactSchema = z
     const numbers = fact.itemResponses.map((r) => r.itemNumber).sort((a, b) => a - b);
     // Items are stored positionally (index = item number - 1): they must be exactly 1..n.
     if (numbers.some((n, i) => n !== i + 1)) {
-      ctx.addIssue({ code: 'custom', path: ['itemResponses'], message: 'item numbers must be 1..n without gaps or repeats' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['itemResponses'],
+        message: 'item numbers must be 1..n without gaps or repeats',
+      });
     }
     if (fact.itemResponses.some((r) => r.marks > r.maxMarks)) {
       ctx.addIssue({ code: 'custom', path: ['itemResponses'], message: 'marks must not exceed maxMarks' });
     }
-    if (fact.score > fact.maxScore) ctx.addIssue({ code: 'custom', path: ['score'], message: 'score must not exceed maxScore' });
+    if (fact.score > fact.maxScore)
+      ctx.addIssue({ code: 'custom', path: ['score'], message: 'score must not exceed maxScore' });
     if ((fact.sessionKind === 'ATO_COURSE') !== (fact.atoId !== null)) {
-      ctx.addIssue({ code: 'custom', path: ['atoId'], message: 'atoId is required for ATO_COURSE sittings and null otherwise' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['atoId'],
+        message: 'atoId is required for ATO_COURSE sittings and null otherwise',
+      });
     }
   });
 

@@ -20,7 +20,7 @@ import { createDataSource, ensureDatabase } from '@iso20000/service-kit';
 import { SCHEME_EXAMS, seedForms, type SchemeExam } from '../../reference-data/scheme-reference-data';
 import type { AnswerOption } from '../../domain/marking';
 import { rebuildRollups } from '../released-result/record-released-result';
-import { statisticsEntities, statisticsMigrations } from '../index';
+import { entities, migrations } from '../../data-source';
 import { randomGenerator } from '@iso20000/seed-kit';
 
 export interface GenerateHistoryOptions {
@@ -56,14 +56,17 @@ export function parseGenerateHistoryOptions(argv: string[]): GenerateHistoryOpti
     else if (arg === '--seed') options.seed = Number(value());
     else if (arg === '--batch-size') options.batchSize = Number(value());
     else if (arg === '--') continue;
-    else throw new Error(`unknown option ${arg} (use --sittings N --database-url URL [--replace] [--seed N])`);
+    else
+      throw new Error(`unknown option ${arg} (use --sittings N --database-url URL [--replace] [--seed N])`);
   }
-  if (!Number.isInteger(options.sittings) || options.sittings < 1) throw new Error('--sittings must be a positive integer');
+  if (!Number.isInteger(options.sittings) || options.sittings < 1)
+    throw new Error('--sittings must be a positive integer');
   return options;
 }
 
 type Random = () => number;
-const normal = (random: Random): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+const normal = (random: Random): number =>
+  Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 function pick<T>(random: Random, items: ReadonlyArray<readonly [T, number]>): T {
   const total = items.reduce((sum, [, w]) => sum + w, 0);
   let r = random() * total;
@@ -76,19 +79,65 @@ function pick<T>(random: Random, items: ReadonlyArray<readonly [T, number]>): T 
 
 // Country, weight, language family spoken there.
 const COUNTRIES: ReadonlyArray<readonly [string, number, string]> = [
-  ['GB', 14, 'en'], ['US', 10, 'en'], ['IE', 2, 'en'], ['AU', 4, 'en'], ['CA', 3, 'en'], ['IN', 8, 'en'], ['SG', 2, 'en'], ['ZA', 2, 'en'],
-  ['NG', 1, 'en'], ['KE', 1, 'en'], ['NZ', 1, 'en'], ['NL', 3, 'en'], ['BE', 1, 'en'], ['SE', 1, 'en'], ['DK', 1, 'en'], ['NO', 1, 'en'],
-  ['FI', 1, 'en'], ['PL', 2, 'en'], ['FR', 2, 'en'], ['IT', 2, 'en'], ['AE', 2, 'en'], ['SA', 1, 'en'], ['MY', 2, 'en'], ['PH', 1, 'en'],
-  ['TH', 1, 'en'], ['KR', 2, 'en'], ['VN', 1, 'en'], ['ID', 1, 'en'], ['TR', 1, 'en'], ['EG', 1, 'en'], ['DE', 6, 'de'], ['AT', 1, 'de'],
-  ['CH', 2, 'de'], ['JP', 9, 'ja'], ['CN', 8, 'zh'], ['HK', 2, 'zh-Hant'], ['TW', 2, 'zh-Hant'], ['BR', 5, 'pt-BR'], ['PT', 1, 'pt'],
-  ['ES', 3, 'es'], ['MX', 2, 'es'], ['AR', 1, 'es'], ['CO', 1, 'es'], ['CL', 1, 'es'], ['PE', 1, 'es'],
+  ['GB', 14, 'en'],
+  ['US', 10, 'en'],
+  ['IE', 2, 'en'],
+  ['AU', 4, 'en'],
+  ['CA', 3, 'en'],
+  ['IN', 8, 'en'],
+  ['SG', 2, 'en'],
+  ['ZA', 2, 'en'],
+  ['NG', 1, 'en'],
+  ['KE', 1, 'en'],
+  ['NZ', 1, 'en'],
+  ['NL', 3, 'en'],
+  ['BE', 1, 'en'],
+  ['SE', 1, 'en'],
+  ['DK', 1, 'en'],
+  ['NO', 1, 'en'],
+  ['FI', 1, 'en'],
+  ['PL', 2, 'en'],
+  ['FR', 2, 'en'],
+  ['IT', 2, 'en'],
+  ['AE', 2, 'en'],
+  ['SA', 1, 'en'],
+  ['MY', 2, 'en'],
+  ['PH', 1, 'en'],
+  ['TH', 1, 'en'],
+  ['KR', 2, 'en'],
+  ['VN', 1, 'en'],
+  ['ID', 1, 'en'],
+  ['TR', 1, 'en'],
+  ['EG', 1, 'en'],
+  ['DE', 6, 'de'],
+  ['AT', 1, 'de'],
+  ['CH', 2, 'de'],
+  ['JP', 9, 'ja'],
+  ['CN', 8, 'zh'],
+  ['HK', 2, 'zh-Hant'],
+  ['TW', 2, 'zh-Hant'],
+  ['BR', 5, 'pt-BR'],
+  ['PT', 1, 'pt'],
+  ['ES', 3, 'es'],
+  ['MX', 2, 'es'],
+  ['AR', 1, 'es'],
+  ['CO', 1, 'es'],
+  ['CL', 1, 'es'],
+  ['PE', 1, 'es'],
 ];
 
 /** The exam language a candidate from a language family sits in (local when the exam has it, else English). */
 function examLanguage(random: Random, exam: SchemeExam, family: string): string {
   const tags = exam.languages.map((l) => l.tag);
   const candidates: Record<string, string[]> = {
-    en: ['en'], de: ['de'], ja: ['ja'], es: ['es'], pt: ['pt', 'pt-BR'], 'pt-BR': ['pt-BR', 'pt'], zh: ['zh', 'zh-Hans', 'zh-Hant'], 'zh-Hant': ['zh-Hant', 'zh'],
+    en: ['en'],
+    de: ['de'],
+    ja: ['ja'],
+    es: ['es'],
+    pt: ['pt', 'pt-BR'],
+    'pt-BR': ['pt-BR', 'pt'],
+    zh: ['zh', 'zh-Hans', 'zh-Hant'],
+    'zh-Hant': ['zh-Hant', 'zh'],
   };
   const local = (candidates[family] ?? []).find((tag) => tags.includes(tag));
   return local && random() < 0.8 ? local : 'en';
@@ -123,7 +172,9 @@ function buildPapers(random: Random): Map<string, PaperModel> {
     const keys: Array<{ key: AnswerOption; marks: number }> =
       form.answerKey.format === 'MULTIPLE_CHOICE'
         ? form.answerKey.answers.map((key) => ({ key, marks: 1 }))
-        : form.answerKey.questions.flatMap((q) => q.items.map((item) => ({ key: item.key, marks: item.marks })));
+        : form.answerKey.questions.flatMap((q) =>
+            q.items.map((item) => ({ key: item.key, marks: item.marks })),
+          );
     const centre = exam.code === 'FOUNDATION' ? -0.9 : exam.code === 'AUDITOR' ? -0.6 : -0.2;
     const items: ItemModel[] = keys.map(({ key, marks }) => ({
       a: Math.exp(0.15 + 0.3 * normal(random)),
@@ -146,7 +197,7 @@ function buildPapers(random: Random): Map<string, PaperModel> {
       exam,
       items,
       languageShift: { ja: { 17: 2.2 } }, // item 18 is badly translated into Japanese
-      trainerMarks: Math.ceil((exam.trainerEligibilityPercentage ?? 101) * exam.maxMarks / 100),
+      trainerMarks: Math.ceil(((exam.trainerEligibilityPercentage ?? 101) * exam.maxMarks) / 100),
     });
   }
   return papers;
@@ -161,7 +212,9 @@ interface Ato {
 }
 
 /** Also callable from tools/seed: `generateHistory(parseGenerateHistoryOptions(['--sittings', '1000000']))`. */
-export async function generateHistory(options: GenerateHistoryOptions): Promise<{ sittings: number; seconds: number }> {
+export async function generateHistory(
+  options: GenerateHistoryOptions,
+): Promise<{ sittings: number; seconds: number }> {
   const started = Date.now();
   const random = randomGenerator(options.seed);
   const dataSource = await openStatisticsDatabase(options.databaseUrl);
@@ -178,8 +231,17 @@ export async function generateHistory(options: GenerateHistoryOptions): Promise<
     const papers = buildPapers(random);
     const formIds = new Map(seedForms().map((f) => [`${f.examCode}/${f.language}`, f.id]));
     const atos: Ato[] = Array.from({ length: 500 }, () => {
-      const [country, , family] = pick(random, COUNTRIES.map((c) => [c, c[1]] as const));
-      return { id: randomUUID(), country, family, quality: 0.35 * normal(random), size: Math.exp(normal(random)) };
+      const [country, , family] = pick(
+        random,
+        COUNTRIES.map((c) => [c, c[1]] as const),
+      );
+      return {
+        id: randomUUID(),
+        country,
+        family,
+        quality: 0.35 * normal(random),
+        size: Math.exp(normal(random)),
+      };
     });
     const atoPick = atos.map((a) => [a, a.size] as const);
     const countryPick = COUNTRIES.map((c) => [c, c[1]] as const);
@@ -198,24 +260,38 @@ export async function generateHistory(options: GenerateHistoryOptions): Promise<
 
     const client = new Client({ connectionString: options.databaseUrl });
     await client.connect();
-    const bar = new SingleBar({ format: 'facts   [{bar}] {percentage}% | {value}/{total} sittings | {eta_formatted} left' }, Presets.shades_classic);
+    const bar = new SingleBar(
+      { format: 'facts   [{bar}] {percentage}% | {value}/{total} sittings | {eta_formatted} left' },
+      Presets.shades_classic,
+    );
     bar.start(options.sittings, 0);
     try {
-      for (let done = 0; done < options.sittings; ) {
+      for (let done = 0; done < options.sittings;) {
         const size = Math.min(options.batchSize, options.sittings - done);
         const columns: string[][] = Array.from({ length: 17 }, () => []);
         for (let n = 0; n < size; n++) {
           const paper = pick(random, examPick);
           const exam = paper.exam;
           const kindRoll = random();
-          const kind = kindRoll < 0.75 || (exam.code === 'AUDITOR' && kindRoll < 0.9) ? 'ATO_COURSE' : kindRoll < 0.9 || !exam.selfStudyAllowed ? 'PUBLIC' : 'SELF_STUDY';
+          const kind =
+            kindRoll < 0.75 || (exam.code === 'AUDITOR' && kindRoll < 0.9)
+              ? 'ATO_COURSE'
+              : kindRoll < 0.9 || !exam.selfStudyAllowed
+                ? 'PUBLIC'
+                : 'SELF_STUDY';
           const ato = kind === 'ATO_COURSE' ? pick(random, atoPick) : null;
-          const [country, , family] = ato ? ([ato.country, 0, ato.family] as const) : pick(random, countryPick);
+          const [country, , family] = ato
+            ? ([ato.country, 0, ato.family] as const)
+            : pick(random, countryPick);
           const language = examLanguage(random, exam, family);
           const month = pick(random, months);
           const day = 1 + Math.floor(random() * 28);
           const satOn = `${month.getUTCFullYear()}-${String(month.getUTCMonth() + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-          const ability = normal(random) + (ato?.quality ?? 0) + (kind === 'SELF_STUDY' ? -0.3 : 0) + (language === 'en' ? 0 : -0.1);
+          const ability =
+            normal(random) +
+            (ato?.quality ?? 0) +
+            (kind === 'SELF_STUDY' ? -0.3 : 0) +
+            (language === 'en' ? 0 : -0.1);
           const marks: number[] = [];
           const maxMarks: number[] = [];
           const options: number[] = [];
@@ -237,10 +313,23 @@ export async function generateHistory(options: GenerateHistoryOptions): Promise<
             options.push(chosen === null ? 0 : OPTIONS.indexOf(chosen) + 1);
           });
           const values = [
-            randomUUID(), exam.code, language, country, ato?.id ?? '', kind, formIds.get(`${exam.code}/${language}`) ?? `${exam.code}/${language}`,
-            satOn, `${satOn.slice(0, 8)}01`, String(score), String(exam.maxMarks), (Math.round((score / exam.maxMarks) * 10000) / 100).toFixed(2),
-            String(score >= exam.passMark), String(score >= exam.passMark && score >= paper.trainerMarks),
-            `{${marks.join(',')}}`, `{${maxMarks.join(',')}}`, `{${options.join(',')}}`,
+            randomUUID(),
+            exam.code,
+            language,
+            country,
+            ato?.id ?? '',
+            kind,
+            formIds.get(`${exam.code}/${language}`) ?? `${exam.code}/${language}`,
+            satOn,
+            `${satOn.slice(0, 8)}01`,
+            String(score),
+            String(exam.maxMarks),
+            (Math.round((score / exam.maxMarks) * 10000) / 100).toFixed(2),
+            String(score >= exam.passMark),
+            String(score >= exam.passMark && score >= paper.trainerMarks),
+            `{${marks.join(',')}}`,
+            `{${maxMarks.join(',')}}`,
+            `{${options.join(',')}}`,
           ];
           values.forEach((v, c) => columns[c].push(v));
         }
@@ -273,26 +362,10 @@ export async function generateHistory(options: GenerateHistoryOptions): Promise<
   }
 }
 
-/**
- * Migrates with the exam data source's entities and migrations when they load (the statistics
- * migration included if exam does not list it yet), else with the statistics migrations alone.
- */
+/** The exam database, created and migrated as the service does. */
 async function openStatisticsDatabase(url: string): Promise<DataSource> {
   await ensureDatabase(url);
-  let entities: unknown[] = [...statisticsEntities];
-  let migrations: Array<new () => unknown> = [...statisticsMigrations];
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const exam = require('../../data-source') as { entities?: unknown[]; migrations?: Array<new () => unknown> };
-    if (exam.entities && exam.migrations) {
-      const names = new Set(exam.migrations.map((m) => m.name));
-      entities = [...exam.entities, ...statisticsEntities.filter((e) => !exam.entities!.includes(e))];
-      migrations = [...exam.migrations, ...statisticsMigrations.filter((m) => !names.has(m.name))];
-    }
-  } catch (error) {
-    process.stdout.write(`exam data source not loadable (${(error as Error).message}); running the statistics migrations only\n`);
-  }
-  const dataSource = createDataSource({ url, entities: entities as never, migrations: migrations as never });
+  const dataSource = createDataSource({ url, entities, migrations });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
