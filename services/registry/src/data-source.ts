@@ -8,6 +8,7 @@ import { OrganizationCertificationEntity } from './entities/organization-certifi
 import { RcbEntity } from './entities/rcb.entity';
 import { RegistryTables1732600000000 } from './migrations/1732600000000-registry-tables';
 import { RegistrySearchFolded1732600000001 } from './migrations/1732600000001-registry-search-folded';
+import { CountryCodeFindings1732600000002 } from './migrations/1732600000002-country-code-findings';
 
 export const entities = [
   ...eventsEntities,
@@ -22,6 +23,7 @@ export const migrations = [
   EventsTables1732500000000,
   RegistryTables1732600000000,
   RegistrySearchFolded1732600000001,
+  CountryCodeFindings1732600000002,
 ];
 
 /** For the TypeORM CLI and the schema-drift check. */

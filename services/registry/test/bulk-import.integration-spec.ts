@@ -235,6 +235,42 @@ describe('upsertCertifications', () => {
     expect(await countFor(rcbA)).toEqual(before);
   });
 
+  it('rejects a record whose country names no country or whose text is too long, naming the field', async () => {
+    const n = `C-${randomUUID().slice(0, 6)}`;
+    const organization = (overrides: Record<string, unknown>) => ({
+      legalName: `Organization ${n}`,
+      otherNames: [],
+      country: 'DE',
+      address: address('DE'),
+      publicListing: true,
+      ...overrides,
+    });
+    const report = await upsert(asA, [
+      record(`${n}-0`),
+      record(`${n}-1`, { organization: organization({ country: 'XX' }) }),
+      record(`${n}-2`, { sites: [{ address: address('ZZ'), scope: 'Operations' }] }),
+      record(`${n}-3`, { organization: organization({ legalName: 'L'.repeat(2000) }) }),
+      record(`${n}-4`, { scope: 'Scope with a bell\u0007' }),
+      record(`${n}-5`, { organization: organization({ country: 'at' }) }),
+    ]);
+    expect(report.records.map((r) => [r.outcome, r.errorCode])).toEqual([
+      ['CREATED', null],
+      ['REJECTED', 'BAD_USER_INPUT'],
+      ['REJECTED', 'BAD_USER_INPUT'],
+      ['REJECTED', 'BAD_USER_INPUT'],
+      ['REJECTED', 'BAD_USER_INPUT'],
+      ['CREATED', null],
+    ]);
+    expect(report.records[1].reasons[0]).toContain('input[1].organization.country');
+    expect(report.records[2].reasons[0]).toContain('input[2].sites[0].address.country');
+    expect(report.records[3].reasons[0]).toContain('input[3].organization.legalName');
+    expect(report.records[4].reasons[0]).toContain('control characters');
+    // an update is checked the same way as a new record
+    const update = await upsert(asA, [record(`${n}-0`, { scope: 'S'.repeat(4001) })]);
+    expect(update.records[0]).toMatchObject({ outcome: 'REJECTED', errorCode: 'BAD_USER_INPUT' });
+    expect(update.records[0].reasons[0]).toContain('input[0].scope');
+  });
+
   it('takes at most 1,000 records per call, and only from RCB integrations', async () => {
     const tooMany = Array.from({ length: 1001 }, (_, i) => record(`X-${i}`));
     expect(errorCodes(await h.as(asA, UPSERT, { input: tooMany }))).toEqual(['BAD_USER_INPUT']);

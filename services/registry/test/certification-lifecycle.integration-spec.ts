@@ -155,6 +155,77 @@ describe('issuing', () => {
   });
 });
 
+describe('inputs checked against the real world', () => {
+  const organization = (overrides: Record<string, unknown>) => ({
+    legalName: 'Checked Inputs Ltd',
+    otherNames: [],
+    country: 'GB',
+    address: { lines: ['1 Service Street'], city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' },
+    publicListing: true,
+    ...overrides,
+  });
+  const site = (country: string) => ({
+    address: { lines: ['2 Site Road'], city: 'York', postalCode: null, country },
+    scope: 'Operations',
+  });
+
+  it('refuses country codes that name no country, naming the field, and writes nothing', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ organization: organization({ country: 'XX' }) }, 'input.organization.country'],
+      [{ organization: organization({ country: 'UK' }) }, 'input.organization.country'],
+      [
+        { organization: organization({ address: { ...organization({}).address, country: 'ZZ' } }) },
+        'input.organization.address.country',
+      ],
+      [{ sites: [site('GB'), site('QQ')] }, 'sites[1].address.country'],
+    ];
+    for (const [overrides, field] of cases) {
+      const input = issueInput(overrides);
+      const refused = await h.as(asA, ISSUE, { input, key: key() });
+      expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
+      expect(refused.errors?.[0].message).toContain(field);
+      const [{ count }] = (await h.db.dataSource.query(
+        `SELECT count(*)::int AS count FROM organization_certification WHERE certificate_number = $1`,
+        [input.certificateNumber],
+      )) as { count: number }[];
+      expect(count).toBe(0);
+    }
+    // a code that exists is taken in any case
+    const lower = await issue(asA, { organization: organization({ country: 'de' }) });
+    expect(lower.organization).toMatchObject({ country: 'DE' });
+  });
+
+  it('refuses free text above its documented length, and control characters', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ organization: organization({ legalName: 'N'.repeat(2000) }) }, 'at most 300 characters'],
+      [{ organization: organization({ legalName: 'Bell\u0007 Ltd' }) }, 'control characters'],
+      [{ organization: organization({ otherNames: ['Tab\tName'] }) }, 'input.organization.otherNames[0]'],
+      [{ scope: 'S'.repeat(4001) }, 'at most 4000 characters'],
+      [{ scope: 'IT services\u001b[31m' }, 'control characters'],
+      [{ certificateNumber: 'C'.repeat(101) }, 'at most 100 characters'],
+    ];
+    for (const [overrides, message] of cases) {
+      const refused = await h.as(asA, ISSUE, { input: issueInput(overrides), key: key() });
+      expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
+      expect(refused.errors?.[0].message).toContain(message);
+    }
+    const c = await issue();
+    const longReason = await h.as(asA, SUSPEND, { id: c.id, v: 1, reason: 'r'.repeat(1001), key: key() });
+    expect(errorCodes(longReason)).toEqual(['BAD_USER_INPUT']);
+    expect(longReason.errors?.[0].message).toContain('at most 1000 characters');
+    // a reason may run over several lines
+    const multiline = await h.as<{ suspendCertification: Payload }>(asA, SUSPEND, {
+      id: c.id,
+      v: 1,
+      reason: 'major nonconformity\nsee the audit report',
+      key: key(),
+    });
+    expect(multiline.data?.suspendCertification.certification.statusReason).toBe(
+      'major nonconformity\nsee the audit report',
+    );
+  });
+});
+
 describe('the lifecycle through the API', () => {
   it('suspends, refuses a second suspension naming the status, reinstates, reduces and extends scope, then withdraws', async () => {
     const c = await issue();

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { PUBLIC_VIEWER, type Viewer } from '@iso20000/auth';
 import { Events } from '@iso20000/events';
+import type { RcbStatus } from '@iso20000/scheme';
 import { loadConfig } from '@iso20000/service-kit';
 import { eventually, startServiceHarness, type ServiceHarness } from '@iso20000/testing';
 import type { ServiceContext } from '../src/context';
 import { entities, migrations } from '../src/data-source';
-import type { RcbStatus } from '../src/domain/certification-lifecycle';
 import { registryServiceConfig } from '../src/config';
 import { buildService, type RegistryService } from '../src/server';
 

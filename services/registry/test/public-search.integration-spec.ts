@@ -126,6 +126,19 @@ describe('certifiedOrganizations', () => {
     expect(names(await search({ name: 'Quokka Aerospace' }))).toEqual([]);
   });
 
+  it('tolerates one typo in a single-word query, and in any one word of a longer name', async () => {
+    expect(names(await search({ name: 'Nordsk' }))[0]).toBe('Nordisk Datadrift AS');
+    expect(names(await search({ name: 'Mueller Digtal' }))[0]).toBe('Müller IT-Services GmbH');
+    expect(names(await search({ name: 'Nordisk Datadrfit' }))[0]).toBe('Nordisk Datadrift AS');
+    expect(names(await search({ name: 'Gone Awya Hosting' }))[0]).toBe('Gone Away Hosting Ltd');
+  });
+
+  it('finds a name when a word of it is left out of the query', async () => {
+    expect(names(await search({ name: 'Société Informatique' }))[0]).toBe('Société Générale Informatique SA');
+    expect(names(await search({ name: 'Muller GmbH' }))[0]).toBe('Müller IT-Services GmbH');
+    expect(names(await search({ name: 'Gone Hosting' }))[0]).toBe('Gone Away Hosting Ltd');
+  });
+
   it('lists only organizations that consent to public listing', async () => {
     expect(names(await search({ name: 'Secretive Systems' }))).toEqual([]);
     expect(names(await search({ name: 'Secretive Systems' }, 20, undefined, schemeStaff))).toEqual([]);
@@ -171,6 +184,48 @@ describe('certifiedOrganizations', () => {
       expect(seen).toHaveLength(25);
       expect(new Set(seen).size).toBe(25);
     }
+  });
+
+  it('pages a name search over every match, not only the best 100', async () => {
+    const rcb = randomUUID();
+    await h.setRcbStatus(rcb, 'APPOINTED');
+    const base = { scope: 'IT services', sites: [], cycleStart: isoDaysFromToday(-200) };
+    const input = Array.from({ length: 130 }, (_, i) => ({
+      ...base,
+      certificateNumber: `Y-${i}`,
+      organization: org(`Yarrow Consulting ${String(i).padStart(3, '0')} Ltd`, 'IE'),
+    }));
+    const imported = await h.as<{ upsertCertifications: { created: number } }>(rcbIntegration(rcb), UPSERT, {
+      input,
+    });
+    expect(imported.data?.upsertCertifications.created).toBe(130);
+    const seen: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = await search({ name: 'yarrow consulting' }, 50, after);
+      seen.push(...page.edges.map((e) => e.node.id));
+      pages++;
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor ?? undefined;
+    }
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(130);
+  });
+
+  it('refuses a country code that names no country, an overlong name and control characters', async () => {
+    for (const filter of [
+      { country: 'XX' },
+      { country: 'UK' },
+      { name: 'x'.repeat(201) },
+      { name: 'Acme\u0000 Services' },
+      { rcbId: 'not-an-id' },
+    ]) {
+      const refused = await h.as(publicViewer, SEARCH, { filter });
+      expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
+      expect(refused.errors?.[0].message).toContain(`filter.${Object.keys(filter)[0]}`);
+    }
+    expect(names(await search({ country: 'fr' }))).toEqual(['Société Générale Informatique SA']);
   });
 
   it('refuses bad filters and page sizes with a clear error', async () => {
@@ -270,6 +325,23 @@ describe('entity references (as the gateway resolves them)', () => {
       { legalName: 'Secretive Systems Ltd' },
       { legalName: 'Société Générale Informatique SA' },
     ]);
+  });
+});
+
+describe('malformed ids', () => {
+  it('are BAD_USER_INPUT as arguments and name nothing as entity references', async () => {
+    const refused = await h.as(publicViewer, `{ organizationCertification(id: "not-an-id") { id } }`);
+    expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(refused.errors?.[0].message).toContain('id must be an id this API issued');
+    const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on CertifiedOrganization { legalName } ... on OrganizationCertification { id } } }`;
+    const references = await h.as<{ _entities: unknown[] }>(publicViewer, ENTITIES, {
+      r: [
+        { __typename: 'CertifiedOrganization', id: 'not-an-id' },
+        { __typename: 'OrganizationCertification', id: '42' },
+      ],
+    });
+    expect(references.errors).toBeUndefined();
+    expect(references.data?._entities).toEqual([null, null]);
   });
 });
 

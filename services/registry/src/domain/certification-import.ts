@@ -1,4 +1,4 @@
-import { DomainRefusal, parseCountryCode, parseText, refuse } from '@iso20000/service-kit';
+import { DomainRefusal, parseCountryCode, parseOptionalText, parseText, refuse } from '@iso20000/service-kit';
 import { addMonths, isCalendarDate, type CalendarDate } from './calendar-date';
 import {
   canonicalJson,
@@ -134,7 +134,17 @@ export function planImport(
 ): ImportPlan {
   try {
     const organization = checkOrganization(record.organization, `${field}.organization`);
-    const checked = { ...record, sites: checkSites(record.sites, `${field}.sites`) };
+    // a blank scope on an update keeps the current one; a new certification refuses it
+    const scope = parseOptionalText(record.scope, {
+      field: `${field}.scope`,
+      max: LIMITS.scope,
+      multiline: true,
+    });
+    const checked = {
+      ...record,
+      scope: scope ?? '',
+      sites: checkSites(record.sites, `${field}.sites`),
+    };
     return existing
       ? planUpdate(checked, existing, organization, ctx)
       : planCreate(rcbId, checked, organization, ctx);

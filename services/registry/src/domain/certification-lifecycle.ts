@@ -1,3 +1,4 @@
+import { RCB_ACTIVE_STATUS, type RcbStatus } from '@iso20000/scheme';
 import { parseCountryCode, parseOptionalText, parseText, refuse, TEXT_LIMITS } from '@iso20000/service-kit';
 import { addDays, addMonths, addYears, isCalendarDate, type CalendarDate } from './calendar-date';
 
@@ -28,8 +29,6 @@ export type CertificationChange =
   | 'EXPIRED'
   | 'TRANSFERRED'
   | 'DETAILS_UPDATED';
-
-export type RcbStatus = 'APPLIED' | 'UNDER_ASSESSMENT' | 'APPOINTED' | 'REJECTED' | 'SUSPENDED' | 'WITHDRAWN';
 
 export interface PostalAddress {
   lines: string[];
@@ -168,9 +167,9 @@ export function checkAddress(address: PostalAddress, field: string): PostalAddre
 }
 
 function requireAppointed(rcbStatus: RcbStatus | null, step: string): void {
-  if (rcbStatus !== 'APPOINTED') {
+  if (rcbStatus !== RCB_ACTIVE_STATUS) {
     throw conflict(
-      `the RCB is ${rcbStatus ?? 'not known to the registry'}: only an APPOINTED RCB may ${step}`,
+      `the RCB is ${rcbStatus ?? 'not known to the registry'}: only an ${RCB_ACTIVE_STATUS} RCB may ${step}`,
     );
   }
 }

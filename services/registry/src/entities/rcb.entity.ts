@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { RcbStatus } from '../domain/certification-lifecycle';
+import type { RcbStatus } from '@iso20000/scheme';
 
 /**
  * What the registry knows of an RCB, replicated from accreditation's `accreditation.rcb.status-changed`

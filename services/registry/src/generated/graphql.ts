@@ -65,7 +65,7 @@ export type CertificationHistoryEntry = {
   previousRcb?: Maybe<Rcb>;
   previousStatus?: Maybe<OrganizationCertificationStatus>;
   /** The RCB holding the certification after this change */
-  rcb: Rcb;
+  rcb?: Maybe<Rcb>;
   reason?: Maybe<Scalars['String']['output']>;
   recordedAt: Scalars['DateTime']['output'];
   scope: Scalars['String']['output'];
@@ -291,7 +291,7 @@ export type OrganizationCertification = {
   id: Scalars['ID']['output'];
   organization: CertifiedOrganization;
   originalIssueDate: Scalars['Date']['output'];
-  rcb: Rcb;
+  rcb?: Maybe<Rcb>;
   /** The RCB's name as the registry knows it */
   rcbName?: Maybe<Scalars['String']['output']>;
   /** The RCB's appointment status: an RCB's certifications stay visible when it is suspended or withdrawn */
@@ -358,7 +358,7 @@ export type OrganizationCertificationVerification = {
   cycleStart: Scalars['Date']['output'];
   expiry: Scalars['Date']['output'];
   organizationName: Scalars['String']['output'];
-  rcb: Rcb;
+  rcb?: Maybe<Rcb>;
   rcbName?: Maybe<Scalars['String']['output']>;
   rcbStatus?: Maybe<RegistryRcbStatus>;
   scope: Scalars['String']['output'];
@@ -380,18 +380,18 @@ export type PageInfo = {
 export type Query = {
   __typename?: 'Query';
   /** The public registry: organizations that consent to listing, with their certifications */
-  certifiedOrganizations: CertifiedOrganizationConnection;
+  certifiedOrganizations?: Maybe<CertifiedOrganizationConnection>;
   /** One certification, by id or by the RCB's certificate number (rcbId defaults to the viewer's RCB) */
   organizationCertification?: Maybe<OrganizationCertification>;
   /** An RCB integration's own certifications, newest change first */
-  rcbCertifications: OrganizationCertificationConnection;
+  rcbCertifications?: Maybe<OrganizationCertificationConnection>;
   /**
    * Instant verification of a certificate number (with the RCB when numbers of two RCBs collide).
    * Answers honestly for suspended, withdrawn and expired certifications; null when unknown.
    */
   verifyOrganizationCertification?: Maybe<OrganizationCertificationVerification>;
   /** Was this certificate number certified on that date? Answered from the history. */
-  wasCertified: WasCertifiedAnswer;
+  wasCertified?: Maybe<WasCertifiedAnswer>;
 };
 
 
@@ -738,7 +738,7 @@ export type CertificationHistoryEntryResolvers<ContextType = ServiceContext, Par
   expiry?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   previousRcb?: Resolver<Maybe<ResolversTypes['Rcb']>, ParentType, ContextType>;
   previousStatus?: Resolver<Maybe<ResolversTypes['OrganizationCertificationStatus']>, ParentType, ContextType>;
-  rcb?: Resolver<ResolversTypes['Rcb'], ParentType, ContextType>;
+  rcb?: Resolver<Maybe<ResolversTypes['Rcb']>, ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -809,7 +809,7 @@ export type OrganizationCertificationResolvers<ContextType = ServiceContext, Par
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['CertifiedOrganization'], ParentType, ContextType>;
   originalIssueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  rcb?: Resolver<ResolversTypes['Rcb'], ParentType, ContextType>;
+  rcb?: Resolver<Maybe<ResolversTypes['Rcb']>, ParentType, ContextType>;
   rcbName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rcbStatus?: Resolver<Maybe<ResolversTypes['RegistryRcbStatus']>, ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -847,7 +847,7 @@ export type OrganizationCertificationVerificationResolvers<ContextType = Service
   cycleStart?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   expiry?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   organizationName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  rcb?: Resolver<ResolversTypes['Rcb'], ParentType, ContextType>;
+  rcb?: Resolver<Maybe<ResolversTypes['Rcb']>, ParentType, ContextType>;
   rcbName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rcbStatus?: Resolver<Maybe<ResolversTypes['RegistryRcbStatus']>, ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -865,11 +865,11 @@ export type PageInfoResolvers<ContextType = ServiceContext, ParentType extends R
 }>;
 
 export type QueryResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  certifiedOrganizations?: Resolver<ResolversTypes['CertifiedOrganizationConnection'], ParentType, ContextType, Partial<QueryCertifiedOrganizationsArgs>>;
+  certifiedOrganizations?: Resolver<Maybe<ResolversTypes['CertifiedOrganizationConnection']>, ParentType, ContextType, Partial<QueryCertifiedOrganizationsArgs>>;
   organizationCertification?: Resolver<Maybe<ResolversTypes['OrganizationCertification']>, ParentType, ContextType, Partial<QueryOrganizationCertificationArgs>>;
-  rcbCertifications?: Resolver<ResolversTypes['OrganizationCertificationConnection'], ParentType, ContextType, Partial<QueryRcbCertificationsArgs>>;
+  rcbCertifications?: Resolver<Maybe<ResolversTypes['OrganizationCertificationConnection']>, ParentType, ContextType, Partial<QueryRcbCertificationsArgs>>;
   verifyOrganizationCertification?: Resolver<Maybe<ResolversTypes['OrganizationCertificationVerification']>, ParentType, ContextType, RequireFields<QueryVerifyOrganizationCertificationArgs, 'certificateNumber'>>;
-  wasCertified?: Resolver<ResolversTypes['WasCertifiedAnswer'], ParentType, ContextType, RequireFields<QueryWasCertifiedArgs, 'certificateNumber' | 'on'>>;
+  wasCertified?: Resolver<Maybe<ResolversTypes['WasCertifiedAnswer']>, ParentType, ContextType, RequireFields<QueryWasCertifiedArgs, 'certificateNumber' | 'on'>>;
 }>;
 
 export type RcbResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Rcb'] = ResolversParentTypes['Rcb']> = ResolversObject<{

@@ -14,8 +14,8 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
 export class RegistrySearchFolded1732600000001 implements MigrationInterface {
   name = 'RegistrySearchFolded1732600000001';
 
-  // Written to be safe on a database where an interim version of RegistryTables already created
-  // some of this (development and benchmark databases of that afternoon): hence IF [NOT] EXISTS.
+  // Safe on a database where an earlier version of RegistryTables already created some of this
+  // (development and benchmark databases): hence IF [NOT] EXISTS.
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
       `ALTER TABLE "certified_organization" ADD COLUMN IF NOT EXISTS "search_folded" text`,

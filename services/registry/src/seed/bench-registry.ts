@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { PUBLIC_VIEWER, type Viewer } from '@iso20000/auth';
 import { connectNats, ensureStreams, removeStreams } from '@iso20000/events';
+import { RCB_ACTIVE_STATUS } from '@iso20000/scheme';
 import { createLogger, loadConfig, openDataSource } from '@iso20000/service-kit';
 import { entities, migrations } from '../data-source';
 import { addDays, todayUtc } from '../domain/calendar-date';
@@ -176,8 +177,8 @@ async function main(): Promise<void> {
       const total = Number(values['import-records']);
       const rcbId = randomUUID();
       await dataSource.query(
-        `INSERT INTO rcb (id, name, status, status_reason, status_changed_at) VALUES ($1, 'Bench Import RCB', 'APPOINTED', NULL, now())`,
-        [rcbId],
+        `INSERT INTO rcb (id, name, status, status_reason, status_changed_at) VALUES ($1, 'Bench Import RCB', $2, NULL, now())`,
+        [rcbId, RCB_ACTIVE_STATUS],
       );
       const viewer: Viewer = {
         role: 'rcb_integration',

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { RCB_ACTIVE_STATUS, type RcbStatus } from '@iso20000/scheme';
 import { createLogger, openDataSource } from '@iso20000/service-kit';
 import { SingleBar, Presets } from 'cli-progress';
 import { entities, migrations } from '../data-source';
@@ -12,7 +13,6 @@ import {
   type CertificationChange,
   type CertificationState,
   type CertificationStatus,
-  type RcbStatus,
 } from '../domain/certification-lifecycle';
 import { CertificationHistoryEntity } from '../entities/certification-history.entity';
 import { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
         id: seededRcbId(i),
         name: seededRcbName(i),
         status,
-        status_reason: status === 'APPOINTED' ? null : 'seeded',
+        status_reason: status === RCB_ACTIVE_STATUS ? null : 'seeded',
         status_changed_at: new Date().toISOString(),
       };
     });
