@@ -1,4 +1,4 @@
-import type { ExamCode } from '../domain/certificate-number';
+import { schemeExam, type ExamCode } from '@iso20000/scheme';
 
 /**
  * The certificate as an Open Badges 3.0 credential (a W3C Verifiable Credential 2.0), and the
@@ -10,11 +10,10 @@ export interface IssuerProfile {
   name: string;
 }
 
-export const EXAM_TITLES: Record<ExamCode, string> = {
-  FOUNDATION: 'ISO/IEC 20000 Foundation',
-  PRACTITIONER: 'ISO/IEC 20000 Practitioner',
-  AUDITOR: 'ISO/IEC 20000 Auditor',
-};
+/** The exam's name as the scheme publishes it, e.g. ISO/IEC 20000 Foundation. */
+export function examTitle(code: ExamCode): string {
+  return schemeExam(code).name;
+}
 
 const EXAM_DESCRIPTIONS: Record<ExamCode, string> = {
   FOUNDATION:
@@ -58,7 +57,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObj
 
 export function buildCertificateCredential(issuer: IssuerProfile, facts: CertificateFacts): JsonObject {
   const urls = publicUrls(issuer);
-  const title = EXAM_TITLES[facts.examCode];
+  const title = examTitle(facts.examCode);
   return {
     '@context': [
       'https://www.w3.org/ns/credentials/v2',

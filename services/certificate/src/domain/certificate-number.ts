@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { ExamCode } from '@iso20000/scheme';
 
 /**
  * Certificate numbers, e.g. `F26-7K3Q-M9PA`: the exam's letter (F, P, A), the two-digit year of
@@ -13,8 +14,6 @@ export const NUMBER_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const RADIX = NUMBER_ALPHABET.length;
 const RANDOM_LENGTH = 7;
 const NORMALIZED_LENGTH = 1 + 2 + RANDOM_LENGTH + 1;
-
-export type ExamCode = 'FOUNDATION' | 'PRACTITIONER' | 'AUDITOR';
 
 const EXAM_LETTER: Record<ExamCode, string> = { FOUNDATION: 'F', PRACTITIONER: 'P', AUDITOR: 'A' };
 

@@ -1,6 +1,6 @@
-import { EXAM_TITLES } from '../credentials/credential-documents';
+import { schemeExam, type ExamCode } from '@iso20000/scheme';
 import type { CertificateEntity } from '../entities/certificate.entity';
-import { parseCertificateNumber, type ExamCode } from './certificate-number';
+import { parseCertificateNumber } from './certificate-number';
 
 /** What verification answers the public (the schema's CertificateVerification). */
 export interface CertificateVerificationAnswer {
@@ -22,7 +22,7 @@ export function verificationOf(certificate: CertificateEntity): CertificateVerif
     number: certificate.number,
     holderName: certificate.holderName,
     examCode: certificate.examCode,
-    examTitle: EXAM_TITLES[certificate.examCode],
+    examTitle: schemeExam(certificate.examCode).name,
     issuedOn: day(certificate.issuedAt),
   };
   if (certificate.status === 'REVOKED') {

@@ -1,3 +1,4 @@
+import type { CertificateDeliveryFormat, CertificateRecipient } from '@iso20000/events';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { ShippingAddress } from '../domain/shipping-address';
 
@@ -8,10 +9,10 @@ export class AtoDeliveryPreferenceEntity {
   atoId!: string;
 
   @Column({ type: 'text', name: 'format' })
-  format!: 'ELECTRONIC_ONLY' | 'PAPER_AND_ELECTRONIC';
+  format!: CertificateDeliveryFormat;
 
   @Column({ type: 'text', name: 'recipient' })
-  recipient!: 'CANDIDATE' | 'ATO';
+  recipient!: CertificateRecipient;
 
   @Column({ type: 'jsonb', name: 'ato_address', nullable: true })
   atoAddress!: ShippingAddress | null;

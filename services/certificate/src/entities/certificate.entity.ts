@@ -1,7 +1,7 @@
+import type { ExamCode } from '@iso20000/scheme';
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 
 export type CertificateStatus = 'PENDING' | 'ISSUED' | 'REVOKED';
-export type ExamCodeValue = 'FOUNDATION' | 'PRACTITIONER' | 'AUDITOR';
 
 /**
  * One certificate per passed sitting (the unique sitting_id makes issuance idempotent). PENDING
@@ -37,7 +37,7 @@ export class CertificateEntity {
   holderName!: string;
 
   @Column({ type: 'text', name: 'exam_code' })
-  examCode!: ExamCodeValue;
+  examCode!: ExamCode;
 
   @Column({ type: 'text', name: 'language' })
   language!: string;

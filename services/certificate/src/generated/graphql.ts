@@ -35,7 +35,7 @@ export type Ato = {
 export type Candidate = {
   __typename?: 'Candidate';
   /** The candidate's certificates, newest first (the candidate, scheme staff; ATO staff see those earned through their ATO). */
-  certificates: CertificateConnection;
+  certificates?: Maybe<CertificateConnection>;
   id: Scalars['ID']['output'];
 };
 
@@ -52,7 +52,7 @@ export type Certificate = {
   ato?: Maybe<Ato>;
   /** The digital badge, once claimed. */
   badge?: Maybe<CertificateBadge>;
-  candidate: Candidate;
+  candidate?: Maybe<Candidate>;
   /** The signed Open Badges 3.0 credential of the current version (null while pending). */
   credential?: Maybe<CertificateCredential>;
   /** Two business days after release: the scheme's promise. */
@@ -74,7 +74,7 @@ export type Certificate = {
   releasedAt: Scalars['DateTime']['output'];
   revocation?: Maybe<CertificateRevocation>;
   satOn: Scalars['Date']['output'];
-  sitting: Sitting;
+  sitting?: Maybe<Sitting>;
   status: CertificateStatus;
   /** Where anyone can verify it. */
   verificationUrl: Scalars['String']['output'];
@@ -406,21 +406,21 @@ export type Query = {
   /** A certificate by its number, with the same visibility as `certificate`. */
   certificateByNumber?: Maybe<Certificate>;
   /** Public: the issuer's public keys (JWKS) that verify certificate credentials and status lists. Also served at GET /.well-known/jwks.json. */
-  certificateIssuerKeys: Scalars['JSON']['output'];
+  certificateIssuerKeys?: Maybe<Scalars['JSON']['output']>;
   /** Public: a signed W3C Bitstring Status List credential (revocation). Also served at GET /status-lists/{list}. */
-  certificateStatusList: CertificateStatusList;
+  certificateStatusList?: Maybe<CertificateStatusList>;
   /** Scheme staff: all certificates; ATO staff: those of their candidates. Newest first. */
-  certificates: CertificateConnection;
+  certificates?: Maybe<CertificateConnection>;
   /** Hard copy orders. Scheme staff: all (e.g. status PAID is the print queue); ATO staff: their candidates'; candidates: their own. */
-  hardCopyOrders: HardCopyOrderConnection;
+  hardCopyOrders?: Maybe<HardCopyOrderConnection>;
   /** Scheme staff: certificates still pending after their due date (two business days after release), oldest due first. */
-  overdueCertificates: CertificateConnection;
+  overdueCertificates?: Maybe<CertificateConnection>;
   /**
    * Public, no login: is this certificate genuine? Answers with only what is printed on the
    * certificate. A mistyped number (wrong check character) is answered INVALID_NUMBER.
    * Rate-limited per client (error code RATE_LIMITED).
    */
-  verifyCertificate: CertificateVerification;
+  verifyCertificate?: Maybe<CertificateVerification>;
 };
 
 
@@ -674,7 +674,7 @@ export type AtoResolvers<ContextType = ServiceContext, ParentType extends Resolv
 
 export type CandidateResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Candidate'] = ResolversParentTypes['Candidate'], FederationReferenceType extends FederationReferenceTypes['Candidate'] = FederationReferenceTypes['Candidate']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Candidate']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  certificates?: Resolver<ResolversTypes['CertificateConnection'], ParentType, ContextType, Partial<CandidateCertificatesArgs>>;
+  certificates?: Resolver<Maybe<ResolversTypes['CertificateConnection']>, ParentType, ContextType, Partial<CandidateCertificatesArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
@@ -682,7 +682,7 @@ export type CertificateResolvers<ContextType = ServiceContext, ParentType extend
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Certificate']> | FederationReferenceType, FederationReferenceType, ContextType>;
   ato?: Resolver<Maybe<ResolversTypes['Ato']>, ParentType, ContextType>;
   badge?: Resolver<Maybe<ResolversTypes['CertificateBadge']>, ParentType, ContextType>;
-  candidate?: Resolver<ResolversTypes['Candidate'], ParentType, ContextType>;
+  candidate?: Resolver<Maybe<ResolversTypes['Candidate']>, ParentType, ContextType>;
   credential?: Resolver<Maybe<ResolversTypes['CertificateCredential']>, ParentType, ContextType>;
   dueOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   examCode?: Resolver<ResolversTypes['ExamCode'], ParentType, ContextType>;
@@ -697,7 +697,7 @@ export type CertificateResolvers<ContextType = ServiceContext, ParentType extend
   releasedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   revocation?: Resolver<Maybe<ResolversTypes['CertificateRevocation']>, ParentType, ContextType>;
   satOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  sitting?: Resolver<ResolversTypes['Sitting'], ParentType, ContextType>;
+  sitting?: Resolver<Maybe<ResolversTypes['Sitting']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CertificateStatus'], ParentType, ContextType>;
   verificationUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -851,12 +851,12 @@ export type QueryResolvers<ContextType = ServiceContext, ParentType extends Reso
   certificate?: Resolver<Maybe<ResolversTypes['Certificate']>, ParentType, ContextType, RequireFields<QueryCertificateArgs, 'id'>>;
   certificateBadge?: Resolver<Maybe<ResolversTypes['CertificateBadgePage']>, ParentType, ContextType, RequireFields<QueryCertificateBadgeArgs, 'id'>>;
   certificateByNumber?: Resolver<Maybe<ResolversTypes['Certificate']>, ParentType, ContextType, RequireFields<QueryCertificateByNumberArgs, 'number'>>;
-  certificateIssuerKeys?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
-  certificateStatusList?: Resolver<ResolversTypes['CertificateStatusList'], ParentType, ContextType, RequireFields<QueryCertificateStatusListArgs, 'list'>>;
-  certificates?: Resolver<ResolversTypes['CertificateConnection'], ParentType, ContextType, Partial<QueryCertificatesArgs>>;
-  hardCopyOrders?: Resolver<ResolversTypes['HardCopyOrderConnection'], ParentType, ContextType, Partial<QueryHardCopyOrdersArgs>>;
-  overdueCertificates?: Resolver<ResolversTypes['CertificateConnection'], ParentType, ContextType, Partial<QueryOverdueCertificatesArgs>>;
-  verifyCertificate?: Resolver<ResolversTypes['CertificateVerification'], ParentType, ContextType, RequireFields<QueryVerifyCertificateArgs, 'number'>>;
+  certificateIssuerKeys?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  certificateStatusList?: Resolver<Maybe<ResolversTypes['CertificateStatusList']>, ParentType, ContextType, RequireFields<QueryCertificateStatusListArgs, 'list'>>;
+  certificates?: Resolver<Maybe<ResolversTypes['CertificateConnection']>, ParentType, ContextType, Partial<QueryCertificatesArgs>>;
+  hardCopyOrders?: Resolver<Maybe<ResolversTypes['HardCopyOrderConnection']>, ParentType, ContextType, Partial<QueryHardCopyOrdersArgs>>;
+  overdueCertificates?: Resolver<Maybe<ResolversTypes['CertificateConnection']>, ParentType, ContextType, Partial<QueryOverdueCertificatesArgs>>;
+  verifyCertificate?: Resolver<Maybe<ResolversTypes['CertificateVerification']>, ParentType, ContextType, RequireFields<QueryVerifyCertificateArgs, 'number'>>;
 }>;
 
 export type SittingResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Sitting'] = ResolversParentTypes['Sitting'], FederationReferenceType extends FederationReferenceTypes['Sitting'] = FederationReferenceTypes['Sitting']> = ResolversObject<{

@@ -1,7 +1,7 @@
 import { parseId, refuse } from '@iso20000/service-kit';
 import { requireHolder } from '../access';
 import { claimCertificateBadge } from '../commands/claim-certificate-badge';
-import { EXAM_TITLES, publicUrls } from '../credentials/credential-documents';
+import { examTitle, publicUrls } from '../credentials/credential-documents';
 import { badgeEmbeds } from '../domain/badge-embed';
 import { verificationOf } from '../domain/verification';
 import type { Resolvers } from '../generated/graphql';
@@ -61,7 +61,7 @@ function embedsOf({ badge, certificate }: BadgeParent, context: ServiceContext) 
     badgePageUrl: urls.badgePage(badge.id),
     verificationUrl: urls.verification(certificate.number),
     imageUrl: urls.badgeImage(certificate.examCode),
-    title: EXAM_TITLES[certificate.examCode],
+    title: examTitle(certificate.examCode),
     holderName: certificate.holderName,
     number: certificate.number,
   });

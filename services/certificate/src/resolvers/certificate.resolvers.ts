@@ -21,7 +21,7 @@ import {
 import { correctCertificateHolderName } from '../commands/correct-certificate-holder-name';
 import { revokeCertificate } from '../commands/revoke-certificate';
 import { verifyCertificate } from '../commands/verify-certificate';
-import { EXAM_TITLES, publicUrls } from '../credentials/credential-documents';
+import { examTitle, publicUrls } from '../credentials/credential-documents';
 import { jwksOf } from '../credentials/signing-key';
 import { signedStatusList } from '../credentials/status-lists';
 import { toCalendarDate } from '../domain/business-days';
@@ -170,7 +170,7 @@ export const certificateResolvers: Resolvers = {
       // Another subgraph's reference does not widen who may see a certificate.
       return certificate && canSeeCertificate(context.viewer, certificate) ? certificate : null;
     },
-    examTitle: (certificate) => EXAM_TITLES[certificate.examCode],
+    examTitle: (certificate) => examTitle(certificate.examCode),
     issuedOn: (certificate) => day(certificate.issuedAt),
     candidate: (certificate) => ({ id: certificate.candidateId }),
     sitting: (certificate) => ({ id: certificate.sittingId }),
