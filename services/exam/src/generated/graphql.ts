@@ -535,23 +535,23 @@ export type Query = {
   __typename?: 'Query';
   exam?: Maybe<Exam>;
   /** Paper versions with their answer keys. Scheme staff only. */
-  examForms: ExamFormConnection;
+  examForms?: Maybe<ExamFormConnection>;
   /** What an exam costs where it is sat (public sessions and self-study; an ATO course includes the fee). */
-  examPrices: ExamPriceConnection;
+  examPrices?: Maybe<ExamPriceConnection>;
   examSession?: Maybe<ExamSession>;
   /** Exam sessions, soonest first. */
-  examSessions: ExamSessionConnection;
+  examSessions?: Maybe<ExamSessionConnection>;
   /** Sittings, pass rate and score distribution of released results, grouped by any of the dimensions. Roles: analyst, scheme_staff. */
-  examStatistics: ExamStatisticsResult;
+  examStatistics?: Maybe<ExamStatisticsResult>;
   /** The scheme's three exams, with their published rules. */
-  exams: Array<Exam>;
+  exams?: Maybe<Array<Exam>>;
   /** Per-question statistics of one exam form (difficulty, discrimination, option shares, flags) and the form's reliability. Roles: analyst, scheme_staff. */
-  itemAnalysis: ExamItemAnalysis;
+  itemAnalysis?: Maybe<ExamItemAnalysis>;
   /** The signed-in candidate. */
   me?: Maybe<Candidate>;
   sitting?: Maybe<Sitting>;
   /** Sittings the viewer may see: a candidate their own, ATO staff their candidates', scheme staff all. Not analysts. */
-  sittings: SittingConnection;
+  sittings?: Maybe<SittingConnection>;
 };
 
 
@@ -1264,16 +1264,16 @@ export type PageInfoResolvers<ContextType = ServiceContext, ParentType extends R
 
 export type QueryResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   exam?: Resolver<Maybe<ResolversTypes['Exam']>, ParentType, ContextType, RequireFields<QueryExamArgs, 'code'>>;
-  examForms?: Resolver<ResolversTypes['ExamFormConnection'], ParentType, ContextType, RequireFields<QueryExamFormsArgs, 'examCode'>>;
-  examPrices?: Resolver<ResolversTypes['ExamPriceConnection'], ParentType, ContextType, Partial<QueryExamPricesArgs>>;
+  examForms?: Resolver<Maybe<ResolversTypes['ExamFormConnection']>, ParentType, ContextType, RequireFields<QueryExamFormsArgs, 'examCode'>>;
+  examPrices?: Resolver<Maybe<ResolversTypes['ExamPriceConnection']>, ParentType, ContextType, Partial<QueryExamPricesArgs>>;
   examSession?: Resolver<Maybe<ResolversTypes['ExamSession']>, ParentType, ContextType, RequireFields<QueryExamSessionArgs, 'id'>>;
-  examSessions?: Resolver<ResolversTypes['ExamSessionConnection'], ParentType, ContextType, Partial<QueryExamSessionsArgs>>;
-  examStatistics?: Resolver<ResolversTypes['ExamStatisticsResult'], ParentType, ContextType, Partial<QueryExamStatisticsArgs>>;
-  exams?: Resolver<Array<ResolversTypes['Exam']>, ParentType, ContextType>;
-  itemAnalysis?: Resolver<ResolversTypes['ExamItemAnalysis'], ParentType, ContextType, RequireFields<QueryItemAnalysisArgs, 'formId'>>;
+  examSessions?: Resolver<Maybe<ResolversTypes['ExamSessionConnection']>, ParentType, ContextType, Partial<QueryExamSessionsArgs>>;
+  examStatistics?: Resolver<Maybe<ResolversTypes['ExamStatisticsResult']>, ParentType, ContextType, Partial<QueryExamStatisticsArgs>>;
+  exams?: Resolver<Maybe<Array<ResolversTypes['Exam']>>, ParentType, ContextType>;
+  itemAnalysis?: Resolver<Maybe<ResolversTypes['ExamItemAnalysis']>, ParentType, ContextType, RequireFields<QueryItemAnalysisArgs, 'formId'>>;
   me?: Resolver<Maybe<ResolversTypes['Candidate']>, ParentType, ContextType>;
   sitting?: Resolver<Maybe<ResolversTypes['Sitting']>, ParentType, ContextType, RequireFields<QuerySittingArgs, 'id'>>;
-  sittings?: Resolver<ResolversTypes['SittingConnection'], ParentType, ContextType, Partial<QuerySittingsArgs>>;
+  sittings?: Resolver<Maybe<ResolversTypes['SittingConnection']>, ParentType, ContextType, Partial<QuerySittingsArgs>>;
 }>;
 
 export type ReleaseSessionResultsPayloadResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['ReleaseSessionResultsPayload'] = ResolversParentTypes['ReleaseSessionResultsPayload']> = ResolversObject<{
