@@ -116,9 +116,12 @@ export type CertifiedOrganizationEdge = {
 };
 
 export type CertifiedOrganizationFilter = {
-  /** ISO 3166-1 alpha-2 */
+  /** ISO 3166-1 alpha-2 code of an existing country, e.g. DE (any case) */
   country?: InputMaybe<Scalars['String']['input']>;
-  /** Tolerant of case, accents and small typos; matches legal and other names */
+  /**
+   * 2 to 200 characters. Every word must match a word of the legal or an other name, whatever the
+   * case and accents, with one typo per word tolerated; words of the name may be left out.
+   */
   name?: InputMaybe<Scalars['String']['input']>;
   /** Organizations with a certification from this RCB */
   rcbId?: InputMaybe<Scalars['ID']['input']>;
@@ -129,8 +132,11 @@ export type CertifiedOrganizationFilter = {
 
 export type CertifiedOrganizationInput = {
   address: RegistryAddressInput;
+  /** ISO 3166-1 alpha-2 code of an existing country, e.g. DE (any case) */
   country: Scalars['String']['input'];
+  /** At most 300 characters; control characters refused */
   legalName: Scalars['String']['input'];
+  /** Trading and former names: at most 20, each at most 300 characters */
   otherNames?: InputMaybe<Array<Scalars['String']['input']>>;
   publicListing: Scalars['Boolean']['input'];
 };
@@ -144,10 +150,12 @@ export type CertifiedSite = {
 
 export type CertifiedSiteInput = {
   address: RegistryAddressInput;
+  /** What of the certified scope is delivered at this site: at most 4000 characters; line breaks allowed, other control characters refused */
   scope: Scalars['String']['input'];
 };
 
 export type IssueCertificationInput = {
+  /** At most 100 characters: letters, digits, space, '.', '/', '_' and '-' */
   certificateNumber: Scalars['String']['input'];
   cycleStart: Scalars['Date']['input'];
   /** Defaults to three years after cycleStart, less a day */
@@ -157,7 +165,9 @@ export type IssueCertificationInput = {
   organizationId?: InputMaybe<Scalars['ID']['input']>;
   /** When the organization was first certified (defaults to cycleStart) */
   originalIssueDate?: InputMaybe<Scalars['Date']['input']>;
+  /** At most 4000 characters; line breaks allowed, other control characters refused */
   scope: Scalars['String']['input'];
+  /** At most 500 sites */
   sites?: Array<CertifiedSiteInput>;
   standard?: CertificationStandard;
 };
@@ -443,10 +453,15 @@ export type RegistryAddress = {
   postalCode?: Maybe<Scalars['String']['output']>;
 };
 
+/** A postal address. Text is trimmed; control characters and line breaks are refused. */
 export type RegistryAddressInput = {
+  /** At most 200 characters */
   city: Scalars['String']['input'];
+  /** ISO 3166-1 alpha-2 code of an existing country, e.g. DE (any case) */
   country: Scalars['String']['input'];
+  /** 1 to 5 lines, each at most 200 characters */
   lines: Array<Scalars['String']['input']>;
+  /** At most 20 characters */
   postalCode?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -476,6 +491,7 @@ export type SurveillanceAuditInput = {
  * the RCB holds it.
  */
 export type UpsertCertificationInput = {
+  /** At most 100 characters: letters, digits, space, '.', '/', '_' and '-' */
   certificateNumber: Scalars['String']['input'];
   cycleStart: Scalars['Date']['input'];
   /** Optional optimistic concurrency: the version you last read */
@@ -483,11 +499,14 @@ export type UpsertCertificationInput = {
   expiry?: InputMaybe<Scalars['Date']['input']>;
   organization: CertifiedOrganizationInput;
   originalIssueDate?: InputMaybe<Scalars['Date']['input']>;
+  /** At most 4000 characters; line breaks allowed, other control characters refused */
   scope: Scalars['String']['input'];
+  /** At most 500 sites */
   sites?: Array<CertifiedSiteInput>;
   standard?: CertificationStandard;
   /** CERTIFIED, SUSPENDED or WITHDRAWN (EXPIRED follows from the dates) */
   status?: OrganizationCertificationStatus;
+  /** Required for SUSPENDED and WITHDRAWN: at most 1000 characters; line breaks allowed */
   statusReason?: InputMaybe<Scalars['String']['input']>;
   surveillanceAudits?: InputMaybe<Array<SurveillanceAuditInput>>;
   suspendedUntil?: InputMaybe<Scalars['Date']['input']>;
