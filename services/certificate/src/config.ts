@@ -1,6 +1,7 @@
 import { baseServiceConfig, loadConfig } from '@iso20000/service-kit';
 import { z } from 'zod';
-import { parseHolidayList } from './domain/business-days';
+import type { IssuerProfile } from './credentials/credential-documents';
+import { parseHolidayList, type BusinessCalendar } from './domain/business-days';
 
 export const certificateConfigShape = {
   ...baseServiceConfig,
@@ -32,9 +33,19 @@ export const certificateConfigShape = {
   CERTIFICATE_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
 };
 
-export type CertificateConfig = ReturnType<typeof loadCertificateConfig>;
+/** The variables as loaded (runSubgraph loads them with certificateConfigShape). */
+export type CertificateConfig = z.infer<z.ZodObject<typeof certificateConfigShape>>;
 
-export function loadCertificateConfig(env: NodeJS.ProcessEnv = process.env) {
-  const config = loadConfig(certificateConfigShape, env);
-  return { ...config, publicHolidays: parseHolidayList(config.CERTIFICATE_PUBLIC_HOLIDAYS) };
+export function loadCertificateConfig(env: NodeJS.ProcessEnv = process.env): CertificateConfig {
+  return loadConfig(certificateConfigShape, env);
+}
+
+/** The scheme's calendar for the two-business-day promise. */
+export function businessCalendarOf(config: CertificateConfig): BusinessCalendar {
+  return { holidays: parseHolidayList(config.CERTIFICATE_PUBLIC_HOLIDAYS) };
+}
+
+/** How the issuer names itself and where its public addresses start. */
+export function issuerProfileOf(config: CertificateConfig): IssuerProfile {
+  return { baseUrl: config.CERTIFICATE_PUBLIC_BASE_URL, name: config.CERTIFICATE_ISSUER_NAME };
 }

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { knownIds } from '@iso20000/service-kit';
 import { In, type DataSource } from 'typeorm';
 import { BadgeEntity } from './entities/badge.entity';
 import { CertificateVersionEntity } from './entities/certificate-version.entity';
@@ -21,11 +22,14 @@ function groupedBy<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V
   return keys.map((key) => map.get(key) ?? []);
 }
 
-/** Per-request loaders: one SQL statement per batch, never one per parent. */
+/**
+ * Per-request loaders: one SQL statement per batch, never one per parent. Keys are lower-case
+ * uuids; a malformed one never reaches SQL and simply finds nothing.
+ */
 export function createLoaders(dataSource: DataSource) {
   const certificates = dataSource.getRepository(CertificateEntity);
   const certificateById = new DataLoader<string, CertificateEntity | null>(async (ids) =>
-    byKey(ids, await certificates.findBy({ id: In([...ids]) }), (c) => c.id),
+    byKey(ids, await certificates.findBy({ id: In(knownIds(ids)) }), (c) => c.id),
   );
   const prime = (rows: CertificateEntity[]) => {
     for (const row of rows) certificateById.prime(row.id, row);
@@ -37,7 +41,7 @@ export function createLoaders(dataSource: DataSource) {
       byKey(numbers, prime(await certificates.findBy({ number: In([...numbers]) })), (c) => c.number),
     ),
     certificateBySittingId: new DataLoader<string, CertificateEntity | null>(async (ids) =>
-      byKey(ids, prime(await certificates.findBy({ sittingId: In([...ids]) })), (c) => c.sittingId),
+      byKey(ids, prime(await certificates.findBy({ sittingId: In(knownIds(ids)) })), (c) => c.sittingId),
     ),
     /** All of a candidate's certificates, newest first (a handful per candidate: paged in memory). */
     certificatesByCandidateId: new DataLoader<string, CertificateEntity[]>(async (ids) =>
@@ -45,7 +49,7 @@ export function createLoaders(dataSource: DataSource) {
         ids,
         prime(
           await certificates.find({
-            where: { candidateId: In([...ids]) },
+            where: { candidateId: In(knownIds(ids)) },
             order: { createdAt: 'DESC', id: 'DESC' },
           }),
         ),
@@ -57,19 +61,19 @@ export function createLoaders(dataSource: DataSource) {
         ids,
         await dataSource
           .getRepository(CertificateVersionEntity)
-          .find({ where: { certificateId: In([...ids]) }, order: { version: 'ASC' } }),
+          .find({ where: { certificateId: In(knownIds(ids)) }, order: { version: 'ASC' } }),
         (v) => v.certificateId,
       ),
     ),
     badgeByCertificateId: new DataLoader<string, BadgeEntity | null>(async (ids) =>
       byKey(
         ids,
-        await dataSource.getRepository(BadgeEntity).findBy({ certificateId: In([...ids]) }),
+        await dataSource.getRepository(BadgeEntity).findBy({ certificateId: In(knownIds(ids)) }),
         (b) => b.certificateId,
       ),
     ),
     badgeById: new DataLoader<string, BadgeEntity | null>(async (ids) =>
-      byKey(ids, await dataSource.getRepository(BadgeEntity).findBy({ id: In([...ids]) }), (b) => b.id),
+      byKey(ids, await dataSource.getRepository(BadgeEntity).findBy({ id: In(knownIds(ids)) }), (b) => b.id),
     ),
     /** A certificate's orders, newest first (a few per certificate: paged in memory). */
     hardCopyOrdersByCertificateId: new DataLoader<string, HardCopyOrderEntity[]>(async (ids) =>
@@ -77,7 +81,7 @@ export function createLoaders(dataSource: DataSource) {
         ids,
         await dataSource
           .getRepository(HardCopyOrderEntity)
-          .find({ where: { certificateId: In([...ids]) }, order: { createdAt: 'DESC', id: 'DESC' } }),
+          .find({ where: { certificateId: In(knownIds(ids)) }, order: { createdAt: 'DESC', id: 'DESC' } }),
         (o) => o.certificateId,
       ),
     ),

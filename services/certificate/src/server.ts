@@ -12,15 +12,13 @@ import {
 import { parse } from 'graphql';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
-import type { z } from 'zod';
 import { issueStillPendingCertificates } from './commands/issue-pending-certificates';
-import type { certificateConfigShape } from './config';
+import { businessCalendarOf, issuerProfileOf, type CertificateConfig } from './config';
 import type { ServiceContext } from './context';
 import { publicUrls } from './credentials/credential-documents';
 import { loadSigningKey, type CertificateIssuer } from './credentials/issuer';
 import { jwksOf } from './credentials/signing-key';
 import { signedStatusList } from './credentials/status-lists';
-import { parseHolidayList } from './domain/business-days';
 import { createCertificateConsumers } from './events/certificate-consumers';
 import { createLoaders } from './loaders';
 import { PostgresRateLimiter, rateLimitClientKey } from './rate-limit';
@@ -33,8 +31,7 @@ export interface CertificateServiceDeps {
   nc: NatsConnection;
   namespace?: string;
   logger: Logger;
-  /** The variables as loaded (loadCertificateConfig's result fits too; holidays are parsed here). */
-  config: z.infer<z.ZodObject<typeof certificateConfigShape>>;
+  config: CertificateConfig;
   /** Tests may pass their own; otherwise JWTs + RCB credentials replicated from accreditation. */
   authenticator?: Authenticates;
 }
@@ -63,8 +60,8 @@ export async function buildService(deps: CertificateServiceDeps): Promise<Certif
       { configuredKey: config.CERTIFICATE_SIGNING_KEY, production: config.NODE_ENV === 'production' },
       logger,
     ),
-    profile: { baseUrl: config.CERTIFICATE_PUBLIC_BASE_URL, name: config.CERTIFICATE_ISSUER_NAME },
-    calendar: { holidays: parseHolidayList(config.CERTIFICATE_PUBLIC_HOLIDAYS) },
+    profile: issuerProfileOf(config),
+    calendar: businessCalendarOf(config),
   };
   const rateLimiter = new PostgresRateLimiter(dataSource, {
     burst: config.VERIFY_RATE_LIMIT_BURST,

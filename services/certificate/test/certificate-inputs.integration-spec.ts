@@ -5,6 +5,7 @@ import { HardCopyOrderEntity } from '../src/entities/hard-copy-order.entity';
 import {
   atoStaff,
   candidateViewer,
+  logger,
   publicViewer,
   staff,
   startCertificateHarness,
@@ -285,6 +286,15 @@ describe('ids', () => {
       },
     );
     expect(entities._entities).toEqual([null, { certificate: null }, { certificates: { edges: [] } }]);
+
+    // loaders: a malformed key never reaches SQL, it finds nothing
+    const { loaders } = h.service.contextFor({ requestId: randomUUID(), viewer: staff, logger });
+    expect(await loaders.certificateById.loadMany(['nope', certificate.id])).toEqual([
+      null,
+      expect.objectContaining({ id: certificate.id }),
+    ]);
+    expect(await loaders.badgeById.load('nope')).toBeNull();
+    expect(await loaders.certificatesByCandidateId.load('nope')).toEqual([]);
   });
 });
 
