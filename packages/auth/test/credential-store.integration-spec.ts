@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { connect, type NatsConnection, type Subscription } from 'nats';
+import { type NatsConnection, type Subscription } from 'nats';
 import pino from 'pino';
 import {
   createAuthenticator,
@@ -10,6 +10,7 @@ import {
   type CredentialStore,
   type RcbCredential,
 } from '../src';
+import { connectTestNats, eventually, sleep } from '@iso20000/testing';
 
 interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -26,22 +27,8 @@ function recordingLogger(): AuthLogger & { entries: LogEntry[] } {
 // Any pino logger is an AuthLogger.
 const silent: AuthLogger = pino({ level: 'silent' });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** RCB ids are uuids on the bus, as accreditation issues them. */
 const rcbIdOf = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-
-async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  withinMs: number,
-): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await sleep(20);
-  }
-}
 
 describe('credential store (NATS JetStream)', () => {
   let nc: NatsConnection;
@@ -100,10 +87,7 @@ describe('credential store (NATS JetStream)', () => {
   }
 
   beforeAll(async () => {
-    nc = await connect({
-      servers: process.env.NATS_URL ?? '127.0.0.1:4222',
-      name: 'auth-credential-store-test',
-    });
+    nc = await connectTestNats();
   });
 
   afterEach(async () => {
@@ -128,9 +112,12 @@ describe('credential store (NATS JetStream)', () => {
     await issue(ns, revoked, rcbIdOf(2));
     await expect(
       eventually(
-        () => store.verify(revoked.apiKey),
-        (v) => v !== null,
+        async () => {
+          const v = await store.verify(revoked.apiKey);
+          return v !== null ? v : undefined;
+        },
         1_000,
+        'the issued credential',
       ),
     ).resolves.toEqual({
       credentialId: revoked.id,
@@ -142,9 +129,12 @@ describe('credential store (NATS JetStream)', () => {
     await revoke(ns, revoked, rcbIdOf(2));
     await expect(
       eventually(
-        () => store.verify(revoked.apiKey),
-        (v) => v === null,
+        async () => {
+          const v = await store.verify(revoked.apiKey);
+          return v === null ? v : undefined;
+        },
         1_000,
+        'the revocation',
       ),
     ).resolves.toBeNull();
     expect(Date.now() - revokedAt).toBeLessThan(1_000);
@@ -197,9 +187,12 @@ describe('credential store (NATS JetStream)', () => {
     await store.verify(`rcbk_${b.id.replace(/-/g, '')}_${a.secret}`); // failed verification: not a use
     await nc.flush();
     await eventually(
-      async () => usages.length,
-      (n) => n >= 2,
+      async () => {
+        const n = usages.length;
+        return n >= 2 ? n : undefined;
+      },
       1_000,
+      'two usage events',
     );
     await sleep(100);
     expect(usages).toHaveLength(2);
@@ -217,9 +210,12 @@ describe('credential store (NATS JetStream)', () => {
     await sleep(350);
     await store.verify(a.apiKey);
     await eventually(
-      async () => usages.length,
-      (n) => n >= 3,
+      async () => {
+        const n = usages.length;
+        return n >= 3 ? n : undefined;
+      },
       1_000,
+      'a third usage event',
     );
     expect(usages).toHaveLength(3);
     sub.unsubscribe();
@@ -244,9 +240,12 @@ describe('credential store (NATS JetStream)', () => {
     await store.ready();
     await expect(
       eventually(
-        () => store.verify(credential.apiKey),
-        (v) => v !== null,
+        async () => {
+          const v = await store.verify(credential.apiKey);
+          return v !== null ? v : undefined;
+        },
         2_000,
+        'the credential once the stream exists',
       ),
     ).resolves.toEqual({
       credentialId: credential.id,
@@ -288,17 +287,23 @@ describe('credential store (NATS JetStream)', () => {
     await issue(ns, credential, rcbIdOf(1));
     await expect(
       eventually(
-        () => store.verify(credential.apiKey),
-        (v) => v !== null,
+        async () => {
+          const v = await store.verify(credential.apiKey);
+          return v !== null ? v : undefined;
+        },
         1_000,
+        'the issued credential',
       ),
     ).resolves.not.toBeNull();
     await revoke(ns, credential, rcbIdOf(1));
     await expect(
       eventually(
-        () => store.verify(credential.apiKey),
-        (v) => v === null,
+        async () => {
+          const v = await store.verify(credential.apiKey);
+          return v === null ? v : undefined;
+        },
         1_000,
+        'the revocation',
       ),
     ).resolves.toBeNull();
 
@@ -307,9 +312,12 @@ describe('credential store (NATS JetStream)', () => {
     await issue(ns, sentinel, rcbIdOf(1));
     await expect(
       eventually(
-        () => store.verify(sentinel.apiKey),
-        (v) => v !== null,
+        async () => {
+          const v = await store.verify(sentinel.apiKey);
+          return v !== null ? v : undefined;
+        },
         1_000,
+        'the sentinel credential',
       ),
     ).resolves.not.toBeNull();
     await expect(store.verify(credential.apiKey)).resolves.toBeNull();
@@ -338,14 +346,16 @@ describe('credential store (NATS JetStream)', () => {
 
     await revoke(ns, credential, rcbIdOf(5));
     const outcome = await eventually(
-      () =>
-        auth.authenticate(`ApiKey ${credential.apiKey}`).then(
+      async () => {
+        const value = await auth.authenticate(`ApiKey ${credential.apiKey}`).then(
           () => 'admitted',
           (error: unknown) =>
             error instanceof GraphQLError ? `${error.extensions.code}: ${error.message}` : String(error),
-        ),
-      (value) => value !== 'admitted',
+        );
+        return value !== 'admitted' ? value : undefined;
+      },
       1_000,
+      'the revoked key refused',
     );
     expect(outcome).toBe('UNAUTHENTICATED: The API key is unknown or has been revoked');
     await expect(auth.authenticate('ApiKey rcbk_short')).rejects.toThrow('The API key is malformed');

@@ -16,8 +16,19 @@ async function signingKey(alg: 'ES256' | 'EdDSA', kid: string): Promise<SigningK
   return { kid, alg, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
 }
 
-function sign(key: SigningKey, claims: Record<string, unknown>, { kid = key.kid, issuer = 'https://id.test', audience = 'iso20000' } = {}) {
-  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid }).setSubject('u-1').setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('5m').sign(key.privateKey);
+function sign(
+  key: SigningKey,
+  claims: Record<string, unknown>,
+  { kid = key.kid, issuer = 'https://id.test', audience = 'iso20000' } = {},
+) {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: key.alg, kid })
+    .setSubject('u-1')
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(key.privateKey);
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<{ code: unknown; message: string }> {
@@ -61,8 +72,16 @@ describe('createAuthenticator with a JWKS URL', () => {
     const before = jwksRequests;
     const staff = await sign(es256, { role: 'scheme_staff', name: 'Grace' });
     const candidate = await sign(eddsa, { role: 'candidate', candidate_id: 'cand-7' });
-    await expect(auth.authenticate(`Bearer ${staff}`)).resolves.toEqual({ role: 'scheme_staff', subject: 'u-1', name: 'Grace' });
-    await expect(auth.authenticate(`Bearer ${candidate}`)).resolves.toEqual({ role: 'candidate', subject: 'u-1', candidateId: 'cand-7' });
+    await expect(auth.authenticate(`Bearer ${staff}`)).resolves.toEqual({
+      role: 'scheme_staff',
+      subject: 'u-1',
+      name: 'Grace',
+    });
+    await expect(auth.authenticate(`Bearer ${candidate}`)).resolves.toEqual({
+      role: 'candidate',
+      subject: 'u-1',
+      candidateId: 'cand-7',
+    });
     expect(jwksRequests - before).toBe(1);
   });
 
@@ -103,8 +122,12 @@ describe('createAuthenticator with a JWKS URL', () => {
     const auth = createAuthenticator(options());
     const foreign = await sign(es256, { role: 'analyst' }, { issuer: 'https://other.test' });
     const elsewhere = await sign(es256, { role: 'analyst' }, { audience: 'other-app' });
-    await expect(codeOf(auth.authenticate(`Bearer ${foreign}`))).resolves.toMatchObject({ code: 'UNAUTHENTICATED' });
-    await expect(codeOf(auth.authenticate(`Bearer ${elsewhere}`))).resolves.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(codeOf(auth.authenticate(`Bearer ${foreign}`))).resolves.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+    await expect(codeOf(auth.authenticate(`Bearer ${elsewhere}`))).resolves.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
   });
 
   it('accepts both dev and key-set tokens when both are configured', async () => {
@@ -130,14 +153,21 @@ describe('createAuthenticator with a JWKS URL', () => {
     const auth = createAuthenticator({
       ...options(),
       jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
-      logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (obj) => errors.push(obj) },
+      logger: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: (obj) => errors.push(obj),
+      },
     });
     const token = await sign(es256, { role: 'analyst' });
     await expect(codeOf(auth.authenticate(`Bearer ${token}`))).resolves.toEqual({
       code: 'SERVICE_UNAVAILABLE',
       message: 'Sign-in tokens cannot be checked right now; try again shortly',
     });
-    await expect(codeOf(auth.authenticate(`Bearer ${token}`))).resolves.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await expect(codeOf(auth.authenticate(`Bearer ${token}`))).resolves.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+    });
     expect(errors).toHaveLength(1);
   });
 });

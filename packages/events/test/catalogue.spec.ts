@@ -11,8 +11,8 @@ import {
   deadLetterSubject,
   deadLetterStreamName,
 } from '../src';
+import { validPayloads } from '@iso20000/testing';
 import { z } from 'zod';
-import { validPayloads } from './support/event-fixtures';
 
 describe('event catalogue', () => {
   it('accepts a valid payload for every event', () => {

@@ -20,10 +20,15 @@ import {
   type EventEnvelope,
   type EventHandlerContext,
 } from '../src';
-import { eventually, sleep } from './support/eventually';
-import { validPayloads } from './support/event-fixtures';
-import { TEST_NATS_URL, testNamespace } from './support/nats-server';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import {
+  createTestDatabase,
+  eventually,
+  sleep,
+  type TestDatabase,
+  testNamespace,
+  testNatsUrl,
+  validPayloads,
+} from '@iso20000/testing';
 
 const logger = pino({ level: 'silent' });
 const fastRetries = { initialMs: 20, maxMs: 100 };
@@ -37,12 +42,15 @@ describe('idempotent event consumers', () => {
   const running: { stop(): Promise<void> }[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase({ entities: eventsEntities, migrations: [EventsTables1732500000000] });
+    db = await createTestDatabase('events', {
+      entities: eventsEntities,
+      migrations: [EventsTables1732500000000],
+    });
     // the consumer's effect in these tests: one row per handled event
     await db.dataSource.query(
       `CREATE TABLE "effect" ("event_id" uuid NOT NULL, "consumer" text NOT NULL, "note" text)`,
     );
-    nc = await connectNats(TEST_NATS_URL, 'events-consumer-test');
+    nc = await connectNats(testNatsUrl(), 'events-consumer-test');
     js = nc.jetstream();
     jsm = await nc.jetstreamManager();
     await ensureStreams(nc, namespace);

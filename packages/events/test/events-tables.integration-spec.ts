@@ -1,11 +1,14 @@
 import { eventsEntities, EventsTables1732500000000 } from '../src';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { createTestDatabase, type TestDatabase } from '@iso20000/testing';
 
 describe('EventsTables1732500000000', () => {
   let db: TestDatabase;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ entities: eventsEntities, migrations: [EventsTables1732500000000] });
+    db = await createTestDatabase('events', {
+      entities: eventsEntities,
+      migrations: [EventsTables1732500000000],
+    });
   });
   afterAll(() => db?.dispose());
 

@@ -13,10 +13,14 @@ import {
   streamNameFor,
   wireSubject,
 } from '../src';
-import { eventually } from './support/eventually';
-import { validPayloads } from './support/event-fixtures';
-import { LocalNatsServer, testNamespace } from './support/nats-server';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import {
+  createTestDatabase,
+  eventually,
+  LocalNatsServer,
+  type TestDatabase,
+  testNamespace,
+  validPayloads,
+} from '@iso20000/testing';
 
 const logger = pino({ level: 'silent' });
 
@@ -33,7 +37,7 @@ describe('a NATS outage', () => {
   beforeAll(async () => {
     [server, db] = await Promise.all([
       LocalNatsServer.start(),
-      createTestDatabase({ entities: eventsEntities, migrations: [EventsTables1732500000000] }),
+      createTestDatabase('events', { entities: eventsEntities, migrations: [EventsTables1732500000000] }),
     ]);
     nc = await connectNats(server.url, 'events-outage-test', { reconnectTimeWait: 100 });
     await ensureStreams(nc, namespace);

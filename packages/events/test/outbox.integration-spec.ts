@@ -16,10 +16,15 @@ import {
   wireSubject,
   type EventEnvelope,
 } from '../src';
-import { eventually } from './support/eventually';
-import { untyped, validPayloads } from './support/event-fixtures';
-import { TEST_NATS_URL, testNamespace } from './support/nats-server';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import {
+  createTestDatabase,
+  eventually,
+  type TestDatabase,
+  testNamespace,
+  testNatsUrl,
+  untyped,
+  validPayloads,
+} from '@iso20000/testing';
 
 const logger = pino({ level: 'silent' });
 
@@ -31,8 +36,11 @@ describe('transactional outbox', () => {
   let relay: OutboxRelay;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ entities: eventsEntities, migrations: [EventsTables1732500000000] });
-    nc = await connectNats(TEST_NATS_URL, 'events-outbox-test');
+    db = await createTestDatabase('events', {
+      entities: eventsEntities,
+      migrations: [EventsTables1732500000000],
+    });
+    nc = await connectNats(testNatsUrl(), 'events-outbox-test');
     jsm = await nc.jetstreamManager();
     await ensureStreams(nc, namespace);
   });
@@ -301,7 +309,7 @@ describe('transactional outbox', () => {
   });
 
   it('hands an event over to a new relay when the old one lost its NATS connection for good', async () => {
-    const closed = await connectNats(TEST_NATS_URL, 'events-outbox-closed');
+    const closed = await connectNats(testNatsUrl(), 'events-outbox-closed');
     await closed.close();
     const recorded = await db.dataSource.transaction((manager) =>
       recordEvent(manager, Events.ExamSittingVoided, validPayloads().ExamSittingVoided),

@@ -11,9 +11,10 @@ import {
   type RunningHttpServer,
 } from '../src';
 import { PUBLIC_VIEWER } from '@iso20000/auth';
+import { testServerUrl } from '@iso20000/testing';
 
 const logger = createLogger('service-kit-test', 'silent');
-const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const serverUrl = testServerUrl();
 
 describe('ensureDatabase', () => {
   it('creates the database named in the URL once, even when called concurrently', async () => {

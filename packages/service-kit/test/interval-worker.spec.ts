@@ -1,7 +1,7 @@
+import { sleep } from '@iso20000/testing';
 import { createLogger, IntervalWorker } from '../src';
 
 const logger = createLogger('interval-worker-test', 'silent');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('IntervalWorker', () => {
   it('never runs two passes at once, and stop() waits for the running pass', async () => {

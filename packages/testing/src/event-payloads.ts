@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Events, type EventDefinition, type PayloadOf } from '../../src';
+import { type Events, type EventDefinition, type PayloadOf } from '@iso20000/events';
 
 const now = () => new Date().toISOString();
 

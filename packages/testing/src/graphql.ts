@@ -21,6 +21,19 @@ export async function executeOperation<TContext extends BaseContext, TData = Rec
   return { data: response.body.singleResult.data, errors: response.body.singleResult.errors };
 }
 
+/**
+ * The data of an operation that must succeed: any GraphQL error fails the test, quoting the errors
+ * (and the HTTP status, for results that have one).
+ */
+export function ok<TData>(result: OperationResult<TData> & { status?: number }): TData {
+  if (result.errors?.length) {
+    const status = result.status === undefined ? '' : ` (HTTP ${result.status})`;
+    throw new Error(`unexpected errors${status}: ${JSON.stringify(result.errors)}`);
+  }
+  if (result.data == null) throw new Error('an operation answered neither data nor errors');
+  return result.data;
+}
+
 /** The error codes of a result, for compact assertions: expect(codes(result)).toEqual(['FORBIDDEN']). */
 export function errorCodes(result: { errors?: readonly GraphQLFormattedError[] }): unknown[] {
   return (result.errors ?? []).map((error) => error.extensions?.code);

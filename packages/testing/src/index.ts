@@ -1,8 +1,13 @@
 export { createTestDatabase, testServerUrl, type TestDatabase } from './database';
-export { connectTestNats, deleteNamespaceStreams, testNamespace, testNatsUrl } from './nats';
+export { connectTestNats, deleteNamespaceStreams, publishEvent, testNamespace, testNatsUrl } from './nats';
+export { LocalNatsServer } from './nats-server';
+export { eventually, sleep } from './eventually';
+export { untyped, validPayloads } from './event-payloads';
+export { viewers } from './viewers';
 export {
   executeOperation,
   errorCodes,
+  ok,
   postGraphQL,
   tokenFor,
   TEST_AUTH_SECRET,
@@ -10,7 +15,6 @@ export {
 } from './graphql';
 export {
   startServiceHarness,
-  eventually,
   type ServiceHarness,
   type ServiceHarnessOptions,
   type TestableService,

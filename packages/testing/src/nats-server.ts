@@ -1,18 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 
-const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
-
-export const TEST_NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
-
-/** A unique events namespace per test file (stream names get it upper-cased as a prefix). */
-export function testNamespace(): string {
-  return `t${randomBytes(5).toString('hex')}`;
-}
+// Debian installs the binary outside a normal user's PATH.
+const NATS_SERVER =
+  process.env.NATS_SERVER_BIN ??
+  (existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,8 +34,10 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 /**
- * A private nats-server with JetStream on a random port, which a test can stop and start again
- * (same port, same store directory) to play a NATS outage.
+ * A private nats-server with JetStream on a free port, for tests that play a NATS outage: `halt()`
+ * kills it, `resume()` starts it again on the same port and store, so streams and their messages
+ * survive, as they would on a restarted server. Stopping the shared server would hurt every other
+ * test running at the time.
  */
 export class LocalNatsServer {
   private process: ChildProcess | null = null;
@@ -50,7 +48,7 @@ export class LocalNatsServer {
   ) {}
 
   static async start(): Promise<LocalNatsServer> {
-    const storeDir = await mkdtemp(join(tmpdir(), 'events-nats-'));
+    const storeDir = await mkdtemp(join(tmpdir(), 'test-nats-'));
     const server = new LocalNatsServer(await freePort(), storeDir);
     await server.resume();
     return server;
@@ -69,12 +67,15 @@ export class LocalNatsServer {
         stdio: 'ignore',
       },
     );
+    let spawnError: Error | null = null;
+    child.once('error', (error) => (spawnError = error));
     this.process = child;
     const deadline = Date.now() + 10_000;
     while (!(await canConnect(this.port))) {
+      if (spawnError) throw new Error(`cannot start ${NATS_SERVER}: ${String(spawnError)}`);
       if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}`);
       if (Date.now() > deadline) throw new Error('nats-server did not start within 10 s');
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
@@ -92,5 +93,9 @@ export class LocalNatsServer {
   async dispose(): Promise<void> {
     await this.halt();
     await rm(this.storeDir, { recursive: true, force: true });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
   }
 }

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { wireSubject, type EventDefinition, type EventEnvelope } from '@iso20000/events';
 import { connect, type NatsConnection } from 'nats';
 
 export function testNatsUrl(): string {
@@ -29,4 +30,30 @@ export async function deleteNamespaceStreams(nc: NatsConnection, namespace: stri
     if (stream.config.name.startsWith(prefix))
       await jsm.streams.delete(stream.config.name).catch(() => undefined);
   }
+}
+
+/**
+ * Publishes an event onto a test namespace's stream as its producer's outbox relay would (envelope,
+ * wire subject, Nats-Msg-Id), and answers the envelope id. `msgId` differs from `id` only in tests
+ * that redeliver one event past JetStream's duplicate detection.
+ */
+export async function publishEvent<T>(
+  nc: NatsConnection,
+  namespace: string,
+  def: EventDefinition<T>,
+  payload: T,
+  options: { id?: string; msgId?: string; occurredAt?: Date } = {},
+): Promise<string> {
+  const id = options.id ?? randomUUID();
+  const envelope: EventEnvelope<T> = {
+    id,
+    subject: def.subject,
+    version: def.version,
+    occurredAt: (options.occurredAt ?? new Date()).toISOString(),
+    payload,
+  };
+  await nc.jetstream().publish(wireSubject(def.subject, namespace), JSON.stringify(envelope), {
+    msgID: options.msgId ?? id,
+  });
+  return id;
 }

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import type { Viewer } from '@iso20000/auth';
-import { ensureStreams, removeStreams, wireSubject, type EventDefinition } from '@iso20000/events';
+import { ensureStreams, removeStreams, type EventDefinition } from '@iso20000/events';
 import { createLogger, type BaseContext, type Logger } from '@iso20000/service-kit';
 import type { NatsConnection } from 'nats';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from './database';
-import { executeOperation, TEST_AUTH_SECRET, type OperationResult } from './graphql';
-import { connectTestNats, testNamespace } from './nats';
+import { executeOperation, ok, TEST_AUTH_SECRET, type OperationResult } from './graphql';
+import { connectTestNats, publishEvent, testNamespace } from './nats';
 
 /** What a service's buildService returns, as far as tests need it. */
 export interface TestableService<TContext extends BaseContext> {
@@ -30,8 +30,18 @@ export interface ServiceHarness<TService> {
     query: string,
     variables?: Record<string, unknown>,
   ): Promise<OperationResult<TData>>;
-  /** Publishes another service's event onto the bus, as that service's outbox relay would. */
-  publish<T>(def: EventDefinition<T>, payload: T): Promise<string>;
+  /** Like `as`, but answers the data and fails the test on any GraphQL error. */
+  ok<TData = Record<string, unknown>>(
+    viewer: Viewer,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<TData>;
+  /**
+   * Publishes another service's event onto the bus, as that service's outbox relay would, and answers
+   * the envelope id. `id` and `msgId` default to one fresh uuid; a test redelivering one event under
+   * another Nats-Msg-Id (past JetStream's duplicate window, onto the consumer's inbox) passes both.
+   */
+  publish<T>(def: EventDefinition<T>, payload: T, id?: string, msgId?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -78,31 +88,22 @@ export async function startServiceHarness<
   const service = await options.build({ dataSource: db.dataSource, nc, namespace, logger, env });
   if (options.start !== false) await service.start();
   else await service.apollo.start();
-  const js = nc.jetstream();
+  const as = <TData>(viewer: Viewer, query: string, variables?: Record<string, unknown>) =>
+    executeOperation<TContext, TData>(
+      service.apollo,
+      { query, variables },
+      service.contextFor({ requestId: randomUUID(), viewer, logger }),
+    );
   return {
     db,
     nc,
     namespace,
     logger,
     service,
-    as: (viewer, query, variables) =>
-      executeOperation(
-        service.apollo,
-        { query, variables },
-        service.contextFor({ requestId: randomUUID(), viewer, logger }),
-      ),
-    async publish(def, payload) {
-      const id = randomUUID();
-      const envelope = {
-        id,
-        subject: def.subject,
-        version: def.version,
-        occurredAt: new Date().toISOString(),
-        payload,
-      };
-      await js.publish(wireSubject(def.subject, namespace), JSON.stringify(envelope), { msgID: id });
-      return id;
-    },
+    as,
+    ok: async <TData>(viewer: Viewer, query: string, variables?: Record<string, unknown>) =>
+      ok(await as<TData>(viewer, query, variables)),
+    publish: (def, payload, id, msgId) => publishEvent(nc, namespace, def, payload, { id, msgId }),
     async close() {
       if (options.start !== false) await service.stop();
       else await service.apollo.stop();
@@ -111,24 +112,4 @@ export async function startServiceHarness<
       await db.dispose();
     },
   };
-}
-
-/** Polls until `check` returns a value (not undefined): events cross processes asynchronously. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
 }
