@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errorCodes } from '@iso20000/testing';
-import { SCHEME_EXAMS, seedForms } from '../src/reference-data/scheme-reference-data';
+import { SCHEME_EXAMS } from '@iso20000/scheme';
+import { seedForms } from '../src/reference-data/scheme-reference-data';
 import type { AnswerOption, ComplexMultipleChoiceKey, MultipleChoiceKey } from '../src/domain/marking';
 import {
   analyst,

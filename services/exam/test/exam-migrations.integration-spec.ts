@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { EXAM_CODES, SCHEME_EXAMS } from '@iso20000/scheme';
 import { pendingSchemaChanges } from '@iso20000/service-kit';
 import { createTestDatabase } from '@iso20000/testing';
 import { entities, migrations } from '../src/data-source';
+import { ExamEntity } from '../src/entities/exam.entity';
 import { CountryCodeFindings1733300000000 } from '../src/migrations/1733300000000-country-code-findings';
 
 it('has migrations that build exactly the schema the entities describe', async () => {
@@ -49,4 +51,12 @@ it('reports stored country codes that name no country, without rewriting them', 
   expect(await ds.query(`SELECT country FROM exam_sessions WHERE id = $1`, [bad])).toEqual([
     { country: 'UK' },
   ]);
+});
+
+it('stores the exams exactly as @iso20000/scheme publishes them', async () => {
+  await using db = await createTestDatabase('exam', { entities, migrations: migrations as never });
+  const stored = await db.dataSource.getRepository(ExamEntity).find();
+  const byCode = new Map(stored.map((exam) => [exam.code, exam]));
+  expect([...byCode.keys()].sort()).toEqual([...EXAM_CODES].sort());
+  for (const published of SCHEME_EXAMS) expect(byCode.get(published.code)).toEqual({ ...published });
 });

@@ -3,7 +3,7 @@ import type { Viewer } from '@iso20000/auth';
 import { assertCanRegisterAt } from '../access';
 import { In, IsNull, Not, type DataSource } from 'typeorm';
 import { refuse } from '@iso20000/service-kit';
-import { decideRegistration } from '../domain/registration';
+import { decideRegistration, FOUNDATION_EXAM } from '../domain/registration';
 import { SEAT_HOLDING_STATES } from '../domain/sitting-lifecycle';
 import { AtoStatusEntity } from '../entities/ato-status.entity';
 import { CandidateQualificationEntity } from '../entities/candidate-qualification.entity';
@@ -67,7 +67,7 @@ export async function registerForExam(
     });
     const holdsSchemeFoundation = await manager.existsBy(CandidateQualificationEntity, {
       candidateId: cmd.candidateId,
-      examCode: 'FOUNDATION',
+      examCode: FOUNDATION_EXAM,
       revokedAt: IsNull(),
     });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@iso20000/auth';
+import { ATO_ACTIVE_STATUS } from '@iso20000/scheme';
 import { refuse } from '@iso20000/service-kit';
 import type { DataSource } from 'typeorm';
 import { offersLanguage } from '../domain/exam-rules';
@@ -46,7 +47,7 @@ export async function scheduleExamSession(
     let price = cmd.price;
     if (cmd.kind === 'ATO_COURSE') {
       const ato = await manager.findOneBy(AtoStatusEntity, { atoId: cmd.atoId! });
-      if (ato?.status !== 'ACCREDITED')
+      if (ato?.status !== ATO_ACTIVE_STATUS)
         throw refuse.conflict(
           `ATO ${cmd.atoId} is not accredited (${(ato?.status ?? 'unknown').toLowerCase()}); only accredited ATOs run exam sessions`,
         );

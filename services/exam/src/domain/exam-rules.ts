@@ -1,40 +1,35 @@
+import type { SchemeExam } from '@iso20000/scheme';
+
+export type {
+  ExamCode,
+  ExamFormat,
+  ExamLanguage,
+  ExamMarking,
+  ExamPrerequisite,
+  ExamRelease,
+} from '@iso20000/scheme';
+
 /**
- * The rules of an exam as the scheme publishes them. The values live in the `exams` table
- * (loaded by a data migration); the domain functions take them as arguments so no number of the
- * scheme is written into logic.
+ * The rules of an exam as the scheme publishes them (@iso20000/scheme). The values live in the
+ * `exams` table (loaded by a data migration); the domain functions take them as arguments so no
+ * number of the scheme is written into logic.
  */
-export const EXAM_CODES = ['FOUNDATION', 'PRACTITIONER', 'AUDITOR'] as const;
-export type ExamCode = (typeof EXAM_CODES)[number];
-
-export type ExamFormat = 'MULTIPLE_CHOICE' | 'COMPLEX_MULTIPLE_CHOICE';
-export type ExamPrerequisite = 'NONE' | 'FOUNDATION_CERTIFICATE' | 'AUDIT_EXPERIENCE';
-/** Foundation may be marked on location by the invigilator; the others only centrally. */
-export type ExamMarking = 'ON_LOCATION_OR_CENTRAL' | 'CENTRAL';
-/** Foundation is released on marking; the others centrally by scheme staff. */
-export type ExamRelease = 'ON_MARKING' | 'CENTRAL';
-
-export interface ExamLanguage {
-  /** BCP 47 tag, e.g. `en`, `pt-BR`, `zh-Hant`. */
-  tag: string;
-  name: string;
-}
-
-export interface ExamRules {
-  code: ExamCode;
-  format: ExamFormat;
-  questionCount: number;
-  marksPerQuestion: number;
-  maxMarks: number;
-  passMark: number;
-  /** Percentage of the maximum a score must reach for trainer eligibility; null: no trainer route. */
-  trainerEligibilityPercentage: number | null;
-  selfStudyAllowed: boolean;
-  prerequisite: ExamPrerequisite;
-  requiredAuditExperienceYears: number | null;
-  marking: ExamMarking;
-  release: ExamRelease;
-  languages: ExamLanguage[];
-}
+export type ExamRules = Pick<
+  SchemeExam,
+  | 'code'
+  | 'format'
+  | 'questionCount'
+  | 'marksPerQuestion'
+  | 'maxMarks'
+  | 'passMark'
+  | 'trainerEligibilityPercentage'
+  | 'selfStudyAllowed'
+  | 'prerequisite'
+  | 'requiredAuditExperienceYears'
+  | 'marking'
+  | 'release'
+  | 'languages'
+>;
 
 /** Score as a percentage of the maximum, two decimals (53/80 -> 66.25). */
 export function percentageOf(score: number, maxMarks: number): number {

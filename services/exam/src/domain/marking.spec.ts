@@ -1,4 +1,5 @@
-import { SCHEME_EXAMS, seedAnswerKey } from '../reference-data/scheme-reference-data';
+import { SCHEME_EXAMS } from '@iso20000/scheme';
+import { seedAnswerKey } from '../reference-data/scheme-reference-data';
 import { DomainRefusal } from '@iso20000/service-kit';
 import { gradeScore, trainerEligibilityScore } from './exam-rules';
 import {

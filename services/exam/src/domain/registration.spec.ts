@@ -1,4 +1,4 @@
-import { SCHEME_EXAMS } from '../reference-data/scheme-reference-data';
+import { SCHEME_EXAMS } from '@iso20000/scheme';
 import { decideRegistration, type RegistrationRequest } from './registration';
 import { assertTransition, canTransition } from './sitting-lifecycle';
 

@@ -1,3 +1,4 @@
+import { ATO_ACTIVE_STATUS, type ExamCode } from '@iso20000/scheme';
 import { refuse } from '@iso20000/service-kit';
 import { offersLanguage, type ExamRules } from './exam-rules';
 
@@ -37,8 +38,6 @@ export interface RegistrationDecision {
   prerequisiteStatus: PrerequisiteStatus;
 }
 
-const ACCREDITED = 'ACCREDITED';
-
 /**
  * Everything an exam office checks before taking a registration. Checks run in the order a
  * clerk would answer a candidate: what you asked for, where, whether you qualify, then seats.
@@ -71,7 +70,7 @@ export function decideRegistration(r: RegistrationRequest): RegistrationDecision
     route = 'SELF_STUDY';
     atoId = null;
   }
-  if (atoId !== null && r.atoStatuses.get(atoId) !== ACCREDITED) {
+  if (atoId !== null && r.atoStatuses.get(atoId) !== ATO_ACTIVE_STATUS) {
     throw refuse.forbidden(
       `the training organization ${atoId} is not accredited (${(r.atoStatuses.get(atoId) ?? 'unknown').toLowerCase()}); exams can only be taken through an accredited ATO`,
     );
@@ -128,6 +127,9 @@ function checkPrerequisite(r: RegistrationRequest): PrerequisiteStatus {
     }
   }
 }
+
+/** The exam whose certificate the FOUNDATION_CERTIFICATE prerequisite asks for. */
+export const FOUNDATION_EXAM: ExamCode = 'FOUNDATION';
 
 /** A sitting can be sat only when its prerequisite is settled in the candidate's favour. */
 export function prerequisiteAllowsSitting(status: PrerequisiteStatus): boolean {

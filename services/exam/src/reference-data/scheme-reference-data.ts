@@ -1,107 +1,18 @@
-import type { ExamRules } from '../domain/exam-rules';
+import { SCHEME_EXAMS, type ExamCode, type SchemeExam } from '@iso20000/scheme';
 import { ANSWER_OPTIONS, type AnswerKey, type AnswerOption } from '../domain/marking';
 
 /**
- * The scheme's published exam facts (domain.md, "Exams"), as loaded by the data migration
- * 1733100000001. Frozen: a change to reference data is a new migration, not an edit here.
+ * What every fresh exam database is seeded with besides the exams themselves: form A of each exam
+ * in each of its languages (with a deterministic answer key) and the regional price table.
  */
-export interface SchemeExam extends ExamRules {
-  name: string;
-  durationMinutes: number;
-  book: 'CLOSED' | 'OPEN';
-  bookNote: string | null;
-  recommended: string | null;
-}
-
-export const SCHEME_EXAMS: readonly SchemeExam[] = [
-  {
-    code: 'FOUNDATION',
-    name: 'ISO/IEC 20000 Foundation',
-    format: 'MULTIPLE_CHOICE',
-    questionCount: 40,
-    marksPerQuestion: 1,
-    maxMarks: 40,
-    passMark: 26,
-    durationMinutes: 60,
-    book: 'CLOSED',
-    bookNote: null,
-    prerequisite: 'NONE',
-    requiredAuditExperienceYears: null,
-    recommended: null,
-    selfStudyAllowed: true,
-    marking: 'ON_LOCATION_OR_CENTRAL',
-    release: 'ON_MARKING',
-    trainerEligibilityPercentage: null,
-    languages: [
-      { tag: 'en', name: 'English' },
-      { tag: 'zh', name: 'Chinese' },
-      { tag: 'ja', name: 'Japanese' },
-      { tag: 'pt', name: 'Portuguese' },
-      { tag: 'es', name: 'Spanish' },
-    ],
-  },
-  {
-    code: 'PRACTITIONER',
-    name: 'ISO/IEC 20000 Practitioner',
-    format: 'COMPLEX_MULTIPLE_CHOICE',
-    questionCount: 4,
-    marksPerQuestion: 20,
-    maxMarks: 80,
-    passMark: 40,
-    durationMinutes: 180,
-    book: 'OPEN',
-    bookNote: 'A copy of ISO/IEC 20000 Part 1 is permitted.',
-    prerequisite: 'FOUNDATION_CERTIFICATE',
-    requiredAuditExperienceYears: null,
-    recommended: 'ITIL Foundation (v3 or later); not mandatory.',
-    selfStudyAllowed: true,
-    marking: 'CENTRAL',
-    release: 'CENTRAL',
-    trainerEligibilityPercentage: 66,
-    languages: [
-      { tag: 'en', name: 'English' },
-      { tag: 'de', name: 'German' },
-      { tag: 'ja', name: 'Japanese' },
-      { tag: 'pt-BR', name: 'Brazilian Portuguese' },
-      { tag: 'zh-Hant', name: 'Chinese (complex)' },
-    ],
-  },
-  {
-    code: 'AUDITOR',
-    name: 'ISO/IEC 20000 Auditor',
-    format: 'MULTIPLE_CHOICE',
-    questionCount: 40,
-    marksPerQuestion: 1,
-    maxMarks: 40,
-    passMark: 26,
-    durationMinutes: 60,
-    book: 'CLOSED',
-    bookNote: null,
-    prerequisite: 'AUDIT_EXPERIENCE',
-    requiredAuditExperienceYears: 3,
-    recommended: 'ISO/IEC 20000 Foundation; not mandatory.',
-    selfStudyAllowed: false,
-    marking: 'CENTRAL',
-    release: 'CENTRAL',
-    trainerEligibilityPercentage: 75,
-    languages: [
-      { tag: 'en', name: 'English' },
-      { tag: 'de', name: 'German' },
-      { tag: 'ja', name: 'Japanese' },
-      { tag: 'pt', name: 'Portuguese' },
-      { tag: 'zh-Hans', name: 'Chinese (simple)' },
-      { tag: 'zh-Hant', name: 'Chinese (complex)' },
-      { tag: 'es', name: 'Spanish' },
-    ],
-  },
-];
+type PaperShape = Pick<SchemeExam, 'code' | 'format' | 'questionCount' | 'languages'>;
 
 /** Practitioner sub-items per question and their marks: 8 items summing to the question's 20 marks. */
 export const PRACTITIONER_ITEM_MARKS: readonly number[] = [1, 1, 2, 2, 3, 3, 4, 4];
 
 export interface SeedForm {
   id: string;
-  examCode: SchemeExam['code'];
+  examCode: ExamCode;
   language: string;
   code: string;
   answerKey: AnswerKey;
@@ -117,7 +28,10 @@ function keyStream(seed: string): () => AnswerOption {
   };
 }
 
-export function seedAnswerKey(exam: SchemeExam, formCode: string): AnswerKey {
+export function seedAnswerKey(
+  exam: Pick<SchemeExam, 'format' | 'questionCount'>,
+  formCode: string,
+): AnswerKey {
   const next = keyStream(formCode);
   if (exam.format === 'MULTIPLE_CHOICE') {
     return { format: 'MULTIPLE_CHOICE', answers: Array.from({ length: exam.questionCount }, () => next()) };
@@ -130,16 +44,16 @@ export function seedAnswerKey(exam: SchemeExam, formCode: string): AnswerKey {
   };
 }
 
-const FORM_PREFIX: Record<SchemeExam['code'], string> = {
+const FORM_PREFIX: Record<ExamCode, string> = {
   FOUNDATION: 'FND',
   PRACTITIONER: 'PRA',
   AUDITOR: 'AUD',
 };
 
 /** Form A of every exam in every language; ids are stable so tests and seeds can name them. */
-export function seedForms(): SeedForm[] {
+export function seedForms(exams: readonly PaperShape[] = SCHEME_EXAMS): SeedForm[] {
   const forms: SeedForm[] = [];
-  SCHEME_EXAMS.forEach((exam, e) => {
+  exams.forEach((exam, e) => {
     exam.languages.forEach((language, l) => {
       const code = `${FORM_PREFIX[exam.code]}-${language.tag.toUpperCase()}-A`;
       const id = `00000000-0000-4000-8000-0000000${String(e + 1).padStart(2, '0')}${String(l + 1).padStart(3, '0')}`;
@@ -160,7 +74,7 @@ export interface SeedPrice {
   regionName: string;
   currency: string;
   /** Minor units per exam (JPY has none). */
-  amounts: Record<SchemeExam['code'], number>;
+  amounts: Record<ExamCode, number>;
 }
 
 export const SEED_PRICES: readonly SeedPrice[] = [

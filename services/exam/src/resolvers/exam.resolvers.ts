@@ -1,6 +1,7 @@
 import { paginate, parseOptionalText } from '@iso20000/service-kit';
 import { authorizeExamForms, authorizeSetExamPrice } from '../access';
 import { setExamPrice } from '../commands/set-exam-price';
+import { EXAM_CODES } from '@iso20000/scheme';
 import { percentageOf, trainerEligibilityScore, type ExamCode } from '../domain/exam-rules';
 import { ExamEntity } from '../entities/exam.entity';
 import { ExamFormEntity } from '../entities/exam-form.entity';
@@ -8,14 +9,12 @@ import { ExamPriceEntity } from '../entities/exam-price.entity';
 import type { Resolvers } from '../generated/graphql';
 import { parseLanguageTag, parseMoney, parseRegion, REGION_NAME_LIMIT } from './input';
 
-// The scheme's own progression: Foundation, then Practitioner, then Auditor.
-const SCHEME_ORDER: readonly ExamCode[] = ['FOUNDATION', 'PRACTITIONER', 'AUDITOR'];
-
 export const examResolvers: Resolvers = {
   Query: {
     exams: async (_p, _a, ctx) => {
       const exams = await ctx.dataSource.manager.find(ExamEntity);
-      return exams.sort((a, b) => SCHEME_ORDER.indexOf(a.code) - SCHEME_ORDER.indexOf(b.code));
+      // in the scheme's own progression: Foundation, then Practitioner, then Auditor
+      return exams.sort((a, b) => EXAM_CODES.indexOf(a.code) - EXAM_CODES.indexOf(b.code));
     },
     exam: (_p, { code }, ctx) => ctx.loaders.exam.load(code),
     examPrices: (_p, { examCode, first, after }, ctx) => {

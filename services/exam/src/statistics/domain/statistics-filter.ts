@@ -1,10 +1,7 @@
+import { EXAM_CODES, type ExamCode } from '@iso20000/scheme';
+import { isCountryCode } from '@iso20000/service-kit';
 import { z } from 'zod';
-import {
-  EXAM_CODES,
-  SESSION_KINDS,
-  type StatisticsExamCode,
-  type StatisticsSessionKind,
-} from '../released-result/released-result-fact';
+import { SESSION_KINDS, type StatisticsSessionKind } from '../released-result/released-result-fact';
 
 export const DIMENSIONS = [
   'EXAM',
@@ -21,7 +18,7 @@ export type StatisticsDimension = (typeof DIMENSIONS)[number];
 
 /** A validated filter: months as first days ('YYYY-MM-01'), lists non-empty or absent. */
 export interface StatisticsFilter {
-  exams?: StatisticsExamCode[];
+  exams?: ExamCode[];
   languages?: string[];
   countries?: string[];
   atoIds?: string[];
@@ -43,7 +40,12 @@ export const statisticsFilterSchema = z
     exams: list(z.enum(EXAM_CODES)),
     languages: list(z.string().min(1).max(20)),
     countries: list(
-      z.string().regex(/^[A-Z]{2}$/, 'countries are ISO 3166-1 alpha-2 codes in capitals, e.g. DE'),
+      z
+        .string()
+        .refine(
+          isCountryCode,
+          'countries are ISO 3166-1 alpha-2 codes of existing countries, in capitals, e.g. DE',
+        ),
     ),
     atoIds: list(z.string().min(1).max(100)),
     sessionKinds: list(z.enum(SESSION_KINDS)),

@@ -1,12 +1,13 @@
+import { EXAM_CODES, SCHEME_EXAMS, type ExamCode } from '@iso20000/scheme';
 import { z } from 'zod';
 
-export const EXAM_CODES = ['FOUNDATION', 'PRACTITIONER', 'AUDITOR'] as const;
-export type StatisticsExamCode = (typeof EXAM_CODES)[number];
 export const SESSION_KINDS = ['ATO_COURSE', 'PUBLIC', 'SELF_STUDY'] as const;
 export type StatisticsSessionKind = (typeof SESSION_KINDS)[number];
 
-/** Exams whose passes can reach a trainer threshold (domain.md): the denominator of the trainer-eligibility rate. */
-export const EXAMS_WITH_TRAINER_THRESHOLD: readonly StatisticsExamCode[] = ['PRACTITIONER', 'AUDITOR'];
+/** Exams whose passes can reach a trainer threshold: the denominator of the trainer-eligibility rate. */
+export const EXAMS_WITH_TRAINER_THRESHOLD: readonly ExamCode[] = SCHEME_EXAMS.filter(
+  (exam) => exam.trainerEligibilityPercentage !== null,
+).map((exam) => exam.code);
 
 export interface ItemResponseFact {
   itemNumber: number;
@@ -19,7 +20,7 @@ export interface ItemResponseFact {
 /** What the exam service hands over when a result is released (inside its release transaction). */
 export interface ReleasedResultFact {
   sittingId: string;
-  examCode: StatisticsExamCode;
+  examCode: ExamCode;
   language: string;
   country: string;
   atoId: string | null;
