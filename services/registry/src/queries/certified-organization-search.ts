@@ -125,35 +125,20 @@ async function searchByName(
 ): Promise<Connection<CertifiedOrganizationEntity>> {
   const words = searchWords(name);
   if (words.length === 0) return toConnection([], first, () => []);
-  const parameters: Record<string, string> = { name };
-  const distances: string[] = [];
-  const best = filtered(manager, 'm', filter, today).select('m.id', 'id');
+  // ranked by the whole query's word distance (float4, compared as float8 so cursors round-trip)
+  const score = '(o.search_folded <->> public.registry_fold(:name))::float8';
+  const query = filtered(manager, 'o', filter, today).setParameter('name', name).addSelect(score, 'score');
   words.forEach((word, i) => {
-    parameters[`word${i}`] = word;
     // <% is served by the trigram index; one condition per word, so every word must match
-    best.andWhere(`public.registry_fold(:word${i}) <% m.search_folded`);
-    distances.push(`(public.registry_fold(:word${i}) <<-> m.search_folded)::float8`);
+    query.andWhere(`public.registry_fold(:word${i}) <% o.search_folded`, { [`word${i}`]: word });
   });
-  // the words' mean distance, then the whole query's (words in the name's order rank first)
-  best.addSelect(
-    `(${distances.join(' + ')}) / ${words.length} + (public.registry_fold(:name) <<-> m.search_folded)::float8 / 10`,
-    'score',
-  );
-  const query = manager
-    .getRepository(CertifiedOrganizationEntity)
-    .createQueryBuilder('o')
-    .innerJoin(`(${best.getQuery()})`, 'best', 'best.id = o.id')
-    .setParameters({ ...best.getParameters(), ...parameters })
-    .addSelect('best.score', 'score')
-    .orderBy('best.score', 'ASC')
-    .addOrderBy('o.sort_name', 'ASC')
-    .addOrderBy('o.id', 'ASC');
   if (after) {
-    query.where(
-      '(best.score, o.sort_name, o.id) > (CAST(:afterScore AS float8), :afterName, CAST(:afterId AS uuid))',
+    query.andWhere(
+      `(${score}, o.sort_name, o.id) > (CAST(:afterScore AS float8), :afterName, CAST(:afterId AS uuid))`,
       { afterScore: after[0], afterName: after[1], afterId: after[2] },
     );
   }
+  query.orderBy('score', 'ASC').addOrderBy('o.sort_name', 'ASC').addOrderBy('o.id', 'ASC');
   const { entities, raw } = await query.limit(first + 1).getRawAndEntities<{ score: number }>();
   const scores = new Map(entities.map((entity, i) => [entity.id, Number(raw[i].score)]));
   return toConnection(entities, first, (row) => [String(scores.get(row.id)), row.sortName, row.id]);

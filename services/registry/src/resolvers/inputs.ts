@@ -10,7 +10,7 @@ import type {
 } from '../generated/graphql';
 
 /** GraphQL inputs as the domain's types; the domain checks text and countries, naming each field. */
-export function toAddress(input: RegistryAddressInput): PostalAddress {
+function toAddress(input: RegistryAddressInput): PostalAddress {
   return {
     lines: input.lines,
     city: input.city,
