@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { pendingSchemaChanges } from '@iso20000/service-kit';
-import { errorCodes } from '@iso20000/testing';
+import { errorCodes, viewers } from '@iso20000/testing';
 import { checkCharacter, NUMBER_ALPHABET } from '../src/domain/certificate-number';
 import { verifySignedCredential, verifyCertificateOffline } from '../src/credentials/sign-credential';
 import { fromPrivateKey, jwksOf } from '../src/credentials/signing-key';
@@ -10,13 +10,8 @@ import { recordReleasedPass } from '../src/commands/issue-certificate';
 import { issueStillPendingCertificates } from '../src/commands/issue-pending-certificates';
 import { generateKeyPairSync } from 'node:crypto';
 import {
-  analyst,
-  atoStaff,
-  candidateViewer,
   logger,
-  publicViewer,
   release,
-  staff,
   startCertificateHarness,
   type CertificateHarness,
 } from './certificate-test-harness';
@@ -50,7 +45,7 @@ describe('public verification', () => {
   it('VALID with only what is printed on the certificate', async () => {
     const certificate = await h.issue({ candidateName: 'Grace Hopper', examCode: 'PRACTITIONER' });
     const { data } = await h.run(
-      publicViewer,
+      viewers.public,
       VERIFY,
       { n: certificate.number.toLowerCase() },
       { 'x-forwarded-for': '203.0.113.1' },
@@ -70,15 +65,15 @@ describe('public verification', () => {
   it('NOT_FOUND for a well-formed number nobody was given; INVALID_NUMBER with a clear message for a typo', async () => {
     const certificate = await h.issue();
     const headers = { 'x-forwarded-for': '203.0.113.2' };
-    const missing = await h.run(publicViewer, VERIFY, { n: unusedNumber() }, headers);
+    const missing = await h.run(viewers.public, VERIFY, { n: unusedNumber() }, headers);
     expect(missing.data?.verifyCertificate).toMatchObject({ status: 'NOT_FOUND', holderName: null });
-    const mistyped = await h.run(publicViewer, VERIFY, { n: typo(certificate.number) }, headers);
+    const mistyped = await h.run(viewers.public, VERIFY, { n: typo(certificate.number) }, headers);
     expect(mistyped.data?.verifyCertificate).toMatchObject({
       status: 'INVALID_NUMBER',
       holderName: null,
       message: expect.stringContaining('typo'),
     });
-    const garbage = await h.run(publicViewer, VERIFY, { n: 'hello' }, headers);
+    const garbage = await h.run(viewers.public, VERIFY, { n: 'hello' }, headers);
     expect(garbage.data?.verifyCertificate).toMatchObject({
       status: 'INVALID_NUMBER',
       message: expect.stringContaining('looks like'),
@@ -89,28 +84,28 @@ describe('public verification', () => {
     const certificate = await h.issue();
     const client = { 'x-forwarded-for': '198.51.100.7' };
     for (let i = 0; i < 5; i++) {
-      const ok = await h.run(publicViewer, VERIFY, { n: certificate.number }, client);
+      const ok = await h.run(viewers.public, VERIFY, { n: certificate.number }, client);
       expect(ok.errors).toBeUndefined();
     }
-    const limited = await h.run(publicViewer, VERIFY, { n: certificate.number }, client);
+    const limited = await h.run(viewers.public, VERIFY, { n: certificate.number }, client);
     expect(errorCodes(limited)).toEqual(['RATE_LIMITED']);
     expect(limited.errors?.[0].extensions?.retryAfterSeconds).toBeGreaterThan(0);
     // the gateway's own entry (last) counts, not one a client prepended
     const spoofed = await h.run(
-      publicViewer,
+      viewers.public,
       VERIFY,
       { n: certificate.number },
       { 'x-forwarded-for': '10.9.9.9, 198.51.100.7' },
     );
     expect(errorCodes(spoofed)).toEqual(['RATE_LIMITED']);
     const other = await h.run(
-      publicViewer,
+      viewers.public,
       VERIFY,
       { n: certificate.number },
       { 'x-forwarded-for': '198.51.100.8' },
     );
     expect(other.errors).toBeUndefined();
-    const signedIn = await h.run(candidateViewer(randomUUID()), VERIFY, { n: certificate.number }, client);
+    const signedIn = await h.run(viewers.candidate(randomUUID()), VERIFY, { n: certificate.number }, client);
     expect(signedIn.errors).toBeUndefined();
   });
 });
@@ -119,20 +114,26 @@ describe('who sees what', () => {
   it('the holder, their ATO and scheme staff see a certificate; other candidates, other ATOs and analysts do not; the public must sign in', async () => {
     const atoId = randomUUID();
     const certificate = await h.issue({ atoId });
-    const allowed = [candidateViewer(certificate.candidateId), atoStaff(atoId), staff];
+    const allowed = [
+      viewers.candidate(certificate.candidateId),
+      viewers.atoStaff(atoId),
+      viewers.schemeStaff(),
+    ];
     for (const viewer of allowed) {
       const { data, errors } = await h.run(viewer, CERTIFICATE, { id: certificate.id });
       expect(errors).toBeUndefined();
       expect(data?.certificate).toMatchObject({ number: certificate.number });
     }
     expect(
-      errorCodes(await h.run(candidateViewer(randomUUID()), CERTIFICATE, { id: certificate.id })),
+      errorCodes(await h.run(viewers.candidate(randomUUID()), CERTIFICATE, { id: certificate.id })),
     ).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await h.run(atoStaff(randomUUID()), CERTIFICATE, { id: certificate.id }))).toEqual([
+    expect(
+      errorCodes(await h.run(viewers.atoStaff(randomUUID()), CERTIFICATE, { id: certificate.id })),
+    ).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.run(viewers.analyst(), CERTIFICATE, { id: certificate.id }))).toEqual([
       'FORBIDDEN',
     ]);
-    expect(errorCodes(await h.run(analyst, CERTIFICATE, { id: certificate.id }))).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await h.run(publicViewer, CERTIFICATE, { id: certificate.id }))).toEqual([
+    expect(errorCodes(await h.run(viewers.public, CERTIFICATE, { id: certificate.id }))).toEqual([
       'UNAUTHENTICATED',
     ]);
   });
@@ -153,17 +154,17 @@ describe('who sees what', () => {
       );
       return data._entities[0].certificates.edges.map((e) => e.node.number).sort();
     };
-    expect(await numbers(candidateViewer(candidateId))).toEqual([viaAto.number, selfStudy.number].sort());
-    expect(await numbers(staff)).toEqual([viaAto.number, selfStudy.number].sort());
-    expect(await numbers(atoStaff(atoId))).toEqual([viaAto.number]);
-    const other = await h.run(candidateViewer(randomUUID()), query, {
+    expect(await numbers(viewers.candidate(candidateId))).toEqual([viaAto.number, selfStudy.number].sort());
+    expect(await numbers(viewers.schemeStaff())).toEqual([viaAto.number, selfStudy.number].sort());
+    expect(await numbers(viewers.atoStaff(atoId))).toEqual([viaAto.number]);
+    const other = await h.run(viewers.candidate(randomUUID()), query, {
       r: [{ __typename: 'Candidate', id: candidateId }],
     });
     expect(errorCodes(other)).toEqual(['FORBIDDEN']);
 
     const sitting = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Sitting { certificate { number } } } }`;
     const own = await h.ok<{ _entities: { certificate: { number: string } | null }[] }>(
-      candidateViewer(candidateId),
+      viewers.candidate(candidateId),
       sitting,
       {
         r: [{ __typename: 'Sitting', id: viaAto.sittingId }],
@@ -171,7 +172,7 @@ describe('who sees what', () => {
     );
     expect(own._entities[0].certificate).toEqual({ number: viaAto.number });
     const foreign = await h.ok<{ _entities: { certificate: null }[] }>(
-      candidateViewer(randomUUID()),
+      viewers.candidate(randomUUID()),
       sitting,
       {
         r: [{ __typename: 'Sitting', id: viaAto.sittingId }],
@@ -183,7 +184,7 @@ describe('who sees what', () => {
   it('resolves Certificate references by id and by number for those allowed', async () => {
     const certificate = await h.issue();
     const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Certificate { id number holderName } } }`;
-    const data = await h.ok<{ _entities: ({ id: string } | null)[] }>(staff, query, {
+    const data = await h.ok<{ _entities: ({ id: string } | null)[] }>(viewers.schemeStaff(), query, {
       r: [
         { __typename: 'Certificate', id: certificate.id },
         { __typename: 'Certificate', number: certificate.number },
@@ -193,7 +194,7 @@ describe('who sees what', () => {
       expect.objectContaining({ id: certificate.id }),
       expect.objectContaining({ id: certificate.id }),
     ]);
-    const hidden = await h.ok<{ _entities: unknown[] }>(candidateViewer(randomUUID()), query, {
+    const hidden = await h.ok<{ _entities: unknown[] }>(viewers.candidate(randomUUID()), query, {
       r: [{ __typename: 'Certificate', id: certificate.id }],
     });
     expect(hidden._entities).toEqual([null]);
@@ -211,7 +212,7 @@ describe('signed credential', () => {
           statusListUrl: string;
         };
       };
-    }>(staff, CERTIFICATE, { id: certificate.id });
+    }>(viewers.schemeStaff(), CERTIFICATE, { id: certificate.id });
     const { jwt, document, statusListUrl } = data.certificate.credential;
     expect(document.credentialSubject.identifier[0].identityHash).toBe('Katherine Johnson');
     expect(statusListUrl).toBe('https://certificates.example.org/status-lists/1');
@@ -219,7 +220,7 @@ describe('signed credential', () => {
     const published = await h.ok<{
       certificateIssuerKeys: { keys: unknown[] };
       certificateStatusList: { jwt: string; id: string };
-    }>(publicViewer, `{ certificateIssuerKeys certificateStatusList { id jwt } }`);
+    }>(viewers.public, `{ certificateIssuerKeys certificateStatusList { id jwt } }`);
     const jwks = published.certificateIssuerKeys as Parameters<typeof verifyCertificateOffline>[1]['jwks'];
     expect(published.certificateStatusList.id).toBe(statusListUrl);
     await expect(
@@ -253,13 +254,15 @@ describe('scheme staff', () => {
       holderName: 'Jon Smith',
       reason: 'Typo in surname reported by the candidate',
     };
-    expect(errorCodes(await h.run(candidateViewer(certificate.candidateId), mutation, { i: input }))).toEqual(
-      ['FORBIDDEN'],
-    );
-    expect(errorCodes(await h.run(staff, mutation, { i: { ...input, holderName: '  ' } }))).toEqual([
-      'BAD_USER_INPUT',
-    ]);
-    const corrected = await h.ok<{ correctCertificateHolderName: unknown }>(staff, mutation, { i: input });
+    expect(
+      errorCodes(await h.run(viewers.candidate(certificate.candidateId), mutation, { i: input })),
+    ).toEqual(['FORBIDDEN']);
+    expect(
+      errorCodes(await h.run(viewers.schemeStaff(), mutation, { i: { ...input, holderName: '  ' } })),
+    ).toEqual(['BAD_USER_INPUT']);
+    const corrected = await h.ok<{ correctCertificateHolderName: unknown }>(viewers.schemeStaff(), mutation, {
+      i: input,
+    });
     expect(corrected.correctCertificateHolderName).toEqual({
       number: certificate.number,
       holderName: 'Jon Smith',
@@ -267,7 +270,7 @@ describe('scheme staff', () => {
     });
 
     const data = await h.ok<{ certificate: { versions: unknown[]; credential: { jwt: string } } }>(
-      staff,
+      viewers.schemeStaff(),
       CERTIFICATE,
       { id: certificate.id },
     );
@@ -281,7 +284,7 @@ describe('scheme staff', () => {
     );
     expect(JSON.stringify(credential)).toContain('Jon Smith');
     const verification = await h.run(
-      publicViewer,
+      viewers.public,
       VERIFY,
       { n: certificate.number },
       { 'x-forwarded-for': '192.0.2.50' },
@@ -291,7 +294,7 @@ describe('scheme staff', () => {
 
   it('revoke with a reason: verification, badge page and status list say REVOKED; a second revocation is a CONFLICT', async () => {
     const certificate = await h.issue();
-    const holder = candidateViewer(certificate.candidateId);
+    const holder = viewers.candidate(certificate.candidateId);
     const claimed = await h.ok<{ claimCertificateBadge: { id: string } }>(
       holder,
       `mutation ($c: ID!) { claimCertificateBadge(certificateId: $c) { id } }`,
@@ -303,7 +306,7 @@ describe('scheme staff', () => {
     expect(
       errorCodes(await h.run(holder, revoke, { i: { certificateId: certificate.id, reason: 'x' } })),
     ).toEqual(['FORBIDDEN']);
-    const revoked = await h.ok<{ revokeCertificate: unknown }>(staff, revoke, {
+    const revoked = await h.ok<{ revokeCertificate: unknown }>(viewers.schemeStaff(), revoke, {
       i: { certificateId: certificate.id, reason: 'Exam paper leaked' },
     });
     const today = new Date().toISOString().slice(0, 10);
@@ -312,11 +315,13 @@ describe('scheme staff', () => {
       revocation: { revokedOn: today, reason: 'Exam paper leaked' },
     });
     expect(
-      errorCodes(await h.run(staff, revoke, { i: { certificateId: certificate.id, reason: 'again' } })),
+      errorCodes(
+        await h.run(viewers.schemeStaff(), revoke, { i: { certificateId: certificate.id, reason: 'again' } }),
+      ),
     ).toEqual(['CONFLICT']);
 
     const verification = await h.run(
-      publicViewer,
+      viewers.public,
       VERIFY,
       { n: certificate.number },
       { 'x-forwarded-for': '192.0.2.51' },
@@ -325,14 +330,14 @@ describe('scheme staff', () => {
     const page = await h.ok<{
       certificateBadge: { verification: { status: string }; credentialJwt: string | null };
     }>(
-      publicViewer,
+      viewers.public,
       `query ($id: ID!) { certificateBadge(id: $id) { verification { status } credentialJwt } }`,
       { id: claimed.claimCertificateBadge.id },
     );
     expect(page.certificateBadge).toEqual({ verification: { status: 'REVOKED' }, credentialJwt: null });
 
     const list = await h.ok<{ certificateStatusList: { jwt: string } }>(
-      publicViewer,
+      viewers.public,
       `{ certificateStatusList(list: 1) { jwt } }`,
     );
     const jwt = (
@@ -367,15 +372,18 @@ describe('scheme staff', () => {
     expect(pending).toMatchObject({ status: 'PENDING', dueOn: '2026-01-06' });
 
     const overdue = `{ overdueCertificates(first: 100) { edges { node { id status dueOn } } } }`;
-    expect(errorCodes(await h.run(atoStaff(randomUUID()), overdue))).toEqual(['FORBIDDEN']);
-    const listed = await h.ok<{ overdueCertificates: { edges: { node: { id: string } }[] } }>(staff, overdue);
+    expect(errorCodes(await h.run(viewers.atoStaff(randomUUID()), overdue))).toEqual(['FORBIDDEN']);
+    const listed = await h.ok<{ overdueCertificates: { edges: { node: { id: string } }[] } }>(
+      viewers.schemeStaff(),
+      overdue,
+    );
     expect(listed.overdueCertificates.edges.map((e) => e.node)).toContainEqual({
       id: pending!.id,
       status: 'PENDING',
       dueOn: '2026-01-06',
     });
     const verification = await h.run(
-      publicViewer,
+      viewers.public,
       VERIFY,
       { n: pending!.number },
       { 'x-forwarded-for': '192.0.2.52' },
@@ -388,7 +396,10 @@ describe('scheme staff', () => {
     expect(
       await h.db.dataSource.getRepository(CertificateEntity).findOneBy({ id: pending!.id }),
     ).toMatchObject({ status: 'ISSUED', version: 1 });
-    const after = await h.ok<{ overdueCertificates: { edges: { node: { id: string } }[] } }>(staff, overdue);
+    const after = await h.ok<{ overdueCertificates: { edges: { node: { id: string } }[] } }>(
+      viewers.schemeStaff(),
+      overdue,
+    );
     expect(after.overdueCertificates.edges.map((e) => e.node.id)).not.toContain(pending!.id);
   });
 });
@@ -397,8 +408,10 @@ describe('badge', () => {
   it('the holder claims it (once), with embed snippets; the badge page is public', async () => {
     const certificate = await h.issue({ candidateName: 'Ada <b>Lovelace</b>' });
     const claim = `mutation ($c: ID!) { claimCertificateBadge(certificateId: $c) { id pageUrl embeds { html emailSignatureHtml cvLink cvText } credential { jwt } } }`;
-    expect(errorCodes(await h.run(staff, claim, { c: certificate.id }))).toEqual(['FORBIDDEN']);
-    const holder = candidateViewer(certificate.candidateId);
+    expect(errorCodes(await h.run(viewers.schemeStaff(), claim, { c: certificate.id }))).toEqual([
+      'FORBIDDEN',
+    ]);
+    const holder = viewers.candidate(certificate.candidateId);
     const first = await h.ok<{
       claimCertificateBadge: { id: string; pageUrl: string; embeds: Record<string, string> };
     }>(holder, claim, { c: certificate.id });
@@ -413,7 +426,7 @@ describe('badge', () => {
     const page = await h.ok<{
       certificateBadge: { verification: { status: string; holderName: string }; credentialJwt: string };
     }>(
-      publicViewer,
+      viewers.public,
       `query ($id: ID!) { certificateBadge(id: $id) { verification { status holderName } credentialJwt } }`,
       { id: badge.id },
     );
@@ -437,7 +450,7 @@ describe('hard copies', () => {
 
   it('order (GBP 12.00) -> paid -> printed -> dispatched with tracking; then a replacement for a lost copy', async () => {
     const certificate = await h.issue();
-    const holder = candidateViewer(certificate.candidateId);
+    const holder = viewers.candidate(certificate.candidateId);
     const bad = await h.run(holder, ORDER, {
       i: { certificateId: certificate.id, shippingAddress: { ...address, postalCode: '12345' } },
     });
@@ -445,7 +458,7 @@ describe('hard copies', () => {
     expect(bad.errors?.[0].message).toContain('postalCode');
     expect(
       errorCodes(
-        await h.run(candidateViewer(randomUUID()), ORDER, {
+        await h.run(viewers.candidate(randomUUID()), ORDER, {
           i: { certificateId: certificate.id, shippingAddress: address },
         }),
       ),
@@ -467,15 +480,23 @@ describe('hard copies', () => {
     ).toEqual(['CONFLICT']);
 
     const step = async (mutation: string, variables: Record<string, unknown>) =>
-      h.ok<Record<string, { status: string; trackingReference: string | null }>>(staff, mutation, {
-        id: orderId,
-        ...variables,
-      });
+      h.ok<Record<string, { status: string; trackingReference: string | null }>>(
+        viewers.schemeStaff(),
+        mutation,
+        {
+          id: orderId,
+          ...variables,
+        },
+      );
     expect(
       errorCodes(
-        await h.run(staff, `mutation ($id: ID!) { markHardCopyPrinted(orderId: $id) { status } }`, {
-          id: orderId,
-        }),
+        await h.run(
+          viewers.schemeStaff(),
+          `mutation ($id: ID!) { markHardCopyPrinted(orderId: $id) { status } }`,
+          {
+            id: orderId,
+          },
+        ),
       ),
     ).toEqual(['CONFLICT']);
     expect(
@@ -527,7 +548,7 @@ describe('hard copies', () => {
 
   it('the holder cancels an unpaid order, but not a paid one', async () => {
     const certificate = await h.issue();
-    const holder = candidateViewer(certificate.candidateId);
+    const holder = viewers.candidate(certificate.candidateId);
     const cancel = `mutation ($id: ID!) { cancelHardCopyOrder(orderId: $id, reason: "Changed my mind") { status cancellationReason } }`;
     const first = await h.ok<{ orderCertificateHardCopy: { id: string } }>(holder, ORDER, {
       i: { certificateId: certificate.id, shippingAddress: address },
@@ -546,7 +567,7 @@ describe('hard copies', () => {
       i: { certificateId: certificate.id, shippingAddress: address },
     });
     await h.ok(
-      staff,
+      viewers.schemeStaff(),
       `mutation ($id: ID!) { recordHardCopyPayment(orderId: $id, paymentReference: "PAY-9") { status } }`,
       { id: second.orderCertificateHardCopy.id },
     );
@@ -563,7 +584,7 @@ describe('lists', () => {
       const certificate = await h.issue({ atoId });
       if (i % 2 === 0) {
         await h.ok(
-          candidateViewer(certificate.candidateId),
+          viewers.candidate(certificate.candidateId),
           `mutation ($c: ID!) { claimCertificateBadge(certificateId: $c) { id } }`,
           { c: certificate.id },
         );
@@ -578,33 +599,36 @@ describe('lists', () => {
         pageInfo: { hasNextPage: boolean; endCursor: string };
       };
     };
-    const small = await h.db.sql.measure(() => h.ok<Page>(staff, query, { f: 3 }));
-    const large = await h.db.sql.measure(() => h.ok<Page>(staff, query, { f: 12 }));
+    const small = await h.db.sql.measure(() => h.ok<Page>(viewers.schemeStaff(), query, { f: 3 }));
+    const large = await h.db.sql.measure(() => h.ok<Page>(viewers.schemeStaff(), query, { f: 12 }));
     expect(large.result.certificates.edges).toHaveLength(12);
     expect(large.statements.length).toBe(small.statements.length);
 
-    const next = await h.ok<Page>(staff, query, { f: 3, a: small.result.certificates.pageInfo.endCursor });
+    const next = await h.ok<Page>(viewers.schemeStaff(), query, {
+      f: 3,
+      a: small.result.certificates.pageInfo.endCursor,
+    });
     const firstSix = large.result.certificates.edges.slice(0, 6).map((e) => e.node.number);
     expect(
       [...small.result.certificates.edges, ...next.certificates.edges].map((e) => e.node.number),
     ).toEqual(firstSix);
 
     const ato = await h.ok<Page>(
-      atoStaff(atoId),
+      viewers.atoStaff(atoId),
       `{ certificates(first: 100) { edges { node { number } } pageInfo { hasNextPage endCursor } } }`,
     );
     expect(ato.certificates.edges).toHaveLength(12);
     expect(
       errorCodes(
         await h.run(
-          atoStaff(atoId),
+          viewers.atoStaff(atoId),
           `{ certificates(filter: { atoId: "${randomUUID()}" }) { edges { cursor } } }`,
         ),
       ),
     ).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await h.run(staff, `{ certificates(first: 500) { edges { cursor } } }`))).toEqual([
-      'BAD_USER_INPUT',
-    ]);
+    expect(
+      errorCodes(await h.run(viewers.schemeStaff(), `{ certificates(first: 500) { edges { cursor } } }`)),
+    ).toEqual(['BAD_USER_INPUT']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { viewers } from '@iso20000/testing';
 import { randomUUID } from 'node:crypto';
 import { Events } from '@iso20000/events';
 import { parseCertificateNumber } from '../src/domain/certificate-number';
@@ -7,8 +8,6 @@ import { CertificateEntity } from '../src/entities/certificate.entity';
 import { HardCopyOrderEntity } from '../src/entities/hard-copy-order.entity';
 import { signedStatusList } from '../src/credentials/status-lists';
 import {
-  candidateViewer,
-  publicViewer,
   release,
   startCertificateHarness,
   waitFor,
@@ -64,7 +63,7 @@ describe('issuance on exam.sitting.released', () => {
 
     const data = await h.ok<{
       _entities: { certificates: { edges: { node: Record<string, unknown> }[] } }[];
-    }>(candidateViewer(released.candidateId), CANDIDATE_CERTIFICATES, {
+    }>(viewers.candidate(released.candidateId), CANDIDATE_CERTIFICATES, {
       representations: [{ __typename: 'Candidate', id: released.candidateId }],
     });
     expect(data._entities[0].certificates.edges.map((e) => e.node)).toEqual([
@@ -158,7 +157,7 @@ describe('revocation on exam.sitting.voided', () => {
     );
 
     const verification = await h.ok<{ verifyCertificate: Record<string, unknown> }>(
-      publicViewer,
+      viewers.public,
       `query ($n: String!) { verifyCertificate(number: $n) { status revokedOn holderName } }`,
       { n: issued.number },
     );
@@ -270,7 +269,7 @@ describe('ATO delivery preference', () => {
     const provided = await h.ok<{
       provideHardCopyShippingAddress: { status: string; shippingAddress: { postalCode: string } };
     }>(
-      candidateViewer(certificate.candidateId),
+      viewers.candidate(certificate.candidateId),
       `mutation ($id: ID!, $a: HardCopyShippingAddressInput!) { provideHardCopyShippingAddress(orderId: $id, shippingAddress: $a) { status shippingAddress { postalCode } } }`,
       {
         id: orders[0].id,

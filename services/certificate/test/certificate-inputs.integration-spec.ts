@@ -1,16 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { errorCodes } from '@iso20000/testing';
+import { errorCodes, viewers } from '@iso20000/testing';
 import { CountryCodeFindings1732600000003 } from '../src/migrations/1732600000003-country-code-findings';
 import { HardCopyOrderEntity } from '../src/entities/hard-copy-order.entity';
-import {
-  atoStaff,
-  candidateViewer,
-  logger,
-  publicViewer,
-  staff,
-  startCertificateHarness,
-  type CertificateHarness,
-} from './certificate-test-harness';
+import { logger, startCertificateHarness, type CertificateHarness } from './certificate-test-harness';
 
 let h: CertificateHarness;
 beforeAll(async () => {
@@ -46,7 +38,7 @@ async function ordersOf(certificateId: string) {
 describe('country codes', () => {
   it('a shipping address names an existing country: XX, UK and a three-letter code are refused naming the field; nothing is ordered', async () => {
     const certificate = await h.issue();
-    const holder = candidateViewer(certificate.candidateId);
+    const holder = viewers.candidate(certificate.candidateId);
     for (const country of ['XX', 'UK', 'EU', 'QO', 'GBR', '']) {
       const refused = await h.run(holder, ORDER, {
         i: { certificateId: certificate.id, shippingAddress: { ...address, country } },
@@ -66,7 +58,7 @@ describe('country codes', () => {
     const certificate = await h.issue({ atoId: randomUUID() });
     const order = await insertOrder(certificate.id, { status: 'AWAITING_ADDRESS', shippingAddress: null });
     const refused = await h.run(
-      candidateViewer(certificate.candidateId),
+      viewers.candidate(certificate.candidateId),
       `mutation ($id: ID!, $a: HardCopyShippingAddressInput!) { provideHardCopyShippingAddress(orderId: $id, shippingAddress: $a) { status } }`,
       { id: order.id, a: { ...address, country: 'XX' } },
     );
@@ -112,12 +104,12 @@ describe('free text', () => {
     const certificate = await h.issue();
     const input = { certificateId: certificate.id, reason: 'Name as on the passport' };
     for (const holderName of ['A'.repeat(2000), 'A'.repeat(201)]) {
-      const refused = await h.run(staff, CORRECT, { i: { ...input, holderName } });
+      const refused = await h.run(viewers.schemeStaff(), CORRECT, { i: { ...input, holderName } });
       expectRefused(refused, 'holderName');
       expect(refused.errors?.[0].extensions?.max).toBe(200);
     }
     const taken = await h.ok<{ correctCertificateHolderName: { holderName: string; version: number } }>(
-      staff,
+      viewers.schemeStaff(),
       CORRECT,
       { i: { ...input, holderName: 'A'.repeat(200) } },
     );
@@ -126,13 +118,15 @@ describe('free text', () => {
 
   it('every text argument has its limit: reasons 1000, references 200, address fields 300/200/20, a number 64', async () => {
     const certificate = await h.issue();
-    const holder = candidateViewer(certificate.candidateId);
+    const holder = viewers.candidate(certificate.candidateId);
     expectRefused(
-      await h.run(staff, REVOKE, { i: { certificateId: certificate.id, reason: 'x'.repeat(1001) } }),
+      await h.run(viewers.schemeStaff(), REVOKE, {
+        i: { certificateId: certificate.id, reason: 'x'.repeat(1001) },
+      }),
       'reason',
     );
     expectRefused(
-      await h.run(staff, CORRECT, {
+      await h.run(viewers.schemeStaff(), CORRECT, {
         i: { certificateId: certificate.id, holderName: 'Ada King', reason: 'x'.repeat(1001) },
       }),
       'reason',
@@ -156,7 +150,7 @@ describe('free text', () => {
     const order = await insertOrder(certificate.id, { status: 'PENDING_PAYMENT' });
     expectRefused(
       await h.run(
-        staff,
+        viewers.schemeStaff(),
         `mutation ($id: ID!, $p: String!) { recordHardCopyPayment(orderId: $id, paymentReference: $p) { status } }`,
         { id: order.id, p: 'P'.repeat(201) },
       ),
@@ -171,16 +165,20 @@ describe('free text', () => {
       'reason',
     );
     await h.ok(
-      staff,
+      viewers.schemeStaff(),
       `mutation ($id: ID!) { recordHardCopyPayment(orderId: $id, paymentReference: "PAY-1") { status } }`,
       { id: order.id },
     );
-    await h.ok(staff, `mutation ($id: ID!) { markHardCopyPrinted(orderId: $id) { status } }`, {
-      id: order.id,
-    });
+    await h.ok(
+      viewers.schemeStaff(),
+      `mutation ($id: ID!) { markHardCopyPrinted(orderId: $id) { status } }`,
+      {
+        id: order.id,
+      },
+    );
     expectRefused(
       await h.run(
-        staff,
+        viewers.schemeStaff(),
         `mutation ($id: ID!, $t: String!) { markHardCopyDispatched(orderId: $id, trackingReference: $t) { status } }`,
         { id: order.id, t: 'T'.repeat(201) },
       ),
@@ -191,24 +189,24 @@ describe('free text', () => {
     ).toMatchObject({ status: 'PRINTED', trackingReference: null });
 
     const client = { 'x-forwarded-for': '203.0.113.90' };
-    expectRefused(await h.run(publicViewer, VERIFY, { n: 'F'.repeat(65) }, client), 'number');
+    expectRefused(await h.run(viewers.public, VERIFY, { n: 'F'.repeat(65) }, client), 'number');
     expectRefused(
-      await h.run(staff, `query ($n: String!) { certificateByNumber(number: $n) { id } }`, {
+      await h.run(viewers.schemeStaff(), `query ($n: String!) { certificateByNumber(number: $n) { id } }`, {
         n: 'F'.repeat(65),
       }),
       'number',
     );
-    expect((await h.run(publicViewer, VERIFY, { n: 'F'.repeat(64) }, client)).data).toEqual({
+    expect((await h.run(viewers.public, VERIFY, { n: 'F'.repeat(64) }, client)).data).toEqual({
       verifyCertificate: { status: 'INVALID_NUMBER' },
     });
   });
 
   it('control characters are refused everywhere; line breaks only where the text may have several lines', async () => {
     const certificate = await h.issue();
-    const holder = candidateViewer(certificate.candidateId);
+    const holder = viewers.candidate(certificate.candidateId);
     for (const holderName of ['Ada\u0000 King', 'Ada\u0007King', 'Ada\nKing', 'Ada\u009bKing']) {
       expectRefused(
-        await h.run(staff, CORRECT, {
+        await h.run(viewers.schemeStaff(), CORRECT, {
           i: { certificateId: certificate.id, holderName, reason: 'Name as on the passport' },
         }),
         'holderName',
@@ -230,16 +228,26 @@ describe('free text', () => {
       'shippingAddress.lines[0]',
     );
     expectRefused(
-      await h.run(staff, REVOKE, { i: { certificateId: certificate.id, reason: 'Leaked\u0000' } }),
+      await h.run(viewers.schemeStaff(), REVOKE, {
+        i: { certificateId: certificate.id, reason: 'Leaked\u0000' },
+      }),
       'reason',
     );
     expectRefused(
-      await h.run(publicViewer, VERIFY, { n: 'F26\u0000' }, { 'x-forwarded-for': '203.0.113.91' }),
+      await h.run(viewers.public, VERIFY, { n: 'F26\u0000' }, { 'x-forwarded-for': '203.0.113.91' }),
       'number',
     );
-    const corrected = await h.ok<{ correctCertificateHolderName: { holderName: string } }>(staff, CORRECT, {
-      i: { certificateId: certificate.id, holderName: 'Ada King', reason: 'Married name.\r\nPassport seen.' },
-    });
+    const corrected = await h.ok<{ correctCertificateHolderName: { holderName: string } }>(
+      viewers.schemeStaff(),
+      CORRECT,
+      {
+        i: {
+          certificateId: certificate.id,
+          holderName: 'Ada King',
+          reason: 'Married name.\r\nPassport seen.',
+        },
+      },
+    );
     expect(corrected.correctCertificateHolderName.holderName).toBe('Ada King');
     const [version] = (await h.db.dataSource.query(
       `SELECT "reason" FROM "certificate_version" WHERE "certificate_id" = $1 AND "version" = 2`,
@@ -252,29 +260,37 @@ describe('free text', () => {
 describe('ids', () => {
   it('a malformed id argument is BAD_USER_INPUT naming it; in entity references it names nothing (null)', async () => {
     const certificate = await h.issue();
-    const holder = candidateViewer(certificate.candidateId);
-    expectRefused(await h.run(staff, `{ certificate(id: "nope") { id } }`), 'id');
-    expectRefused(await h.run(publicViewer, `{ certificateBadge(id: "nope") { id } }`), 'id');
+    const holder = viewers.candidate(certificate.candidateId);
+    expectRefused(await h.run(viewers.schemeStaff(), `{ certificate(id: "nope") { id } }`), 'id');
+    expectRefused(await h.run(viewers.public, `{ certificateBadge(id: "nope") { id } }`), 'id');
     expectRefused(
       await h.run(holder, `mutation { claimCertificateBadge(certificateId: "nope") { id } }`),
       'certificateId',
     );
     expectRefused(
-      await h.run(staff, REVOKE, { i: { certificateId: 'nope', reason: 'Leaked' } }),
+      await h.run(viewers.schemeStaff(), REVOKE, { i: { certificateId: 'nope', reason: 'Leaked' } }),
       'input.certificateId',
     );
-    expectRefused(await h.run(staff, `mutation { markHardCopyPrinted(orderId: "nope") { id } }`), 'orderId');
     expectRefused(
-      await h.run(staff, `{ certificates(filter: { atoId: "nope" }) { edges { cursor } } }`),
+      await h.run(viewers.schemeStaff(), `mutation { markHardCopyPrinted(orderId: "nope") { id } }`),
+      'orderId',
+    );
+    expectRefused(
+      await h.run(viewers.schemeStaff(), `{ certificates(filter: { atoId: "nope" }) { edges { cursor } } }`),
       'filter.atoId',
     );
     // a well-formed id of nothing is still simply not there
     expect(
-      (await h.ok<{ certificate: null }>(staff, `{ certificate(id: "${randomUUID()}") { id } }`)).certificate,
+      (
+        await h.ok<{ certificate: null }>(
+          viewers.schemeStaff(),
+          `{ certificate(id: "${randomUUID()}") { id } }`,
+        )
+      ).certificate,
     ).toBeNull();
 
     const entities = await h.ok<{ _entities: unknown[] }>(
-      staff,
+      viewers.schemeStaff(),
       `query ($r: [_Any!]!) { _entities(representations: $r) {
         ... on Certificate { id } ... on Sitting { certificate { id } } ... on Candidate { certificates { edges { cursor } } } } }`,
       {
@@ -288,7 +304,11 @@ describe('ids', () => {
     expect(entities._entities).toEqual([null, { certificate: null }, { certificates: { edges: [] } }]);
 
     // loaders: a malformed key never reaches SQL, it finds nothing
-    const { loaders } = h.service.contextFor({ requestId: randomUUID(), viewer: staff, logger });
+    const { loaders } = h.service.contextFor({
+      requestId: randomUUID(),
+      viewer: viewers.schemeStaff(),
+      logger,
+    });
     expect(await loaders.certificateById.loadMany(['nope', certificate.id])).toEqual([
       null,
       expect.objectContaining({ id: certificate.id }),
@@ -329,7 +349,7 @@ describe('paging', () => {
       async (after) =>
         (
           await h.ok<{ certificates: Page }>(
-            atoStaff(atoId),
+            viewers.atoStaff(atoId),
             `query ($a: String) { certificates(first: 2, after: $a) { edges { node { number } } pageInfo { hasNextPage endCursor } } }`,
             { a: after },
           )
@@ -339,7 +359,7 @@ describe('paging', () => {
 
     const ofCandidate = await walk(async (after) => {
       const data = await h.ok<{ _entities: { certificates: Page }[] }>(
-        candidateViewer(candidateId),
+        viewers.candidate(candidateId),
         `query ($r: [_Any!]!, $a: String) { _entities(representations: $r) { ... on Candidate {
           certificates(first: 5, after: $a) { edges { node { number } } pageInfo { hasNextPage endCursor } } } } }`,
         { r: [{ __typename: 'Candidate', id: candidateId }], a: after },
@@ -350,18 +370,20 @@ describe('paging', () => {
 
     // a cursor of another list, or a forged one, is refused rather than answered with an empty last page
     const first = await h.ok<{ certificates: Page }>(
-      atoStaff(atoId),
+      viewers.atoStaff(atoId),
       `{ certificates(first: 1) { edges { node { number } } pageInfo { hasNextPage endCursor } } }`,
     );
     const foreign = await h.run(
-      candidateViewer(candidateId),
+      viewers.candidate(candidateId),
       `query ($r: [_Any!]!, $a: String) { _entities(representations: $r) { ... on Candidate { certificates(after: $a) { edges { cursor } } } } }`,
       { r: [{ __typename: 'Candidate', id: candidateId }], a: first.certificates.pageInfo.endCursor },
     );
     expect(errorCodes(foreign)).toEqual(['BAD_USER_INPUT']);
     const forged = Buffer.from(JSON.stringify(['yesterday', 'nope'])).toString('base64url');
     expect(
-      errorCodes(await h.run(atoStaff(atoId), `{ certificates(after: "${forged}") { edges { cursor } } }`)),
+      errorCodes(
+        await h.run(viewers.atoStaff(atoId), `{ certificates(after: "${forged}") { edges { cursor } } }`),
+      ),
     ).toEqual(['BAD_USER_INPUT']);
   });
 
@@ -379,7 +401,7 @@ describe('paging', () => {
       async (after) =>
         (
           await h.ok<{ overdueCertificates: Page }>(
-            staff,
+            viewers.schemeStaff(),
             `query ($a: String) { overdueCertificates(first: 1, after: $a) { edges { node { number } } pageInfo { hasNextPage endCursor } } }`,
             { a: after },
           )

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Viewer } from '@iso20000/auth';
-import { type Events, wireSubject, type EventDefinition, type PayloadOf } from '@iso20000/events';
+import type { Events, PayloadOf } from '@iso20000/events';
 import { createLogger } from '@iso20000/service-kit';
 import {
   eventually,
@@ -22,29 +22,16 @@ export const logger = createLogger('certificate-test', 'silent');
 // Per-project testTimeout is ignored when Jest runs several projects; these tests talk to PostgreSQL and NATS.
 jest.setTimeout(30_000);
 
-export interface CertificateHarness extends Omit<ServiceHarness<CertificateService>, 'publish'> {
+export interface CertificateHarness extends ServiceHarness<CertificateService> {
+  /** Like `as`, with the HTTP headers the request would carry (the forwarded client address). */
   run<T = Record<string, unknown>>(
     viewer: Viewer,
     query: string,
     variables?: Record<string, unknown>,
     headers?: IncomingHttpHeaders,
   ): Promise<OperationResult<T>>;
-  /** Like run, but fails the test on any GraphQL error. */
-  ok<T = Record<string, unknown>>(
-    viewer: Viewer,
-    query: string,
-    variables?: Record<string, unknown>,
-  ): Promise<T>;
-  /** Publishes an event as its producer's outbox relay would (envelope, namespace, Nats-Msg-Id). */
-  publish<D extends EventDefinition<unknown>>(
-    def: D,
-    payload: PayloadOf<D>,
-    id?: string,
-    msgId?: string,
-  ): Promise<string>;
   /** Issues a certificate directly (as the release consumer does), for API tests without NATS. */
   issue(overrides?: Partial<Release>): Promise<CertificateEntity>;
-  close(): Promise<void>;
 }
 
 export type Release = PayloadOf<typeof Events.ExamSittingReleased>;
@@ -116,27 +103,9 @@ export async function startCertificateHarness(
         { headers: headers ?? {}, remoteAddress: undefined },
       ),
     );
-  const js = h.nc.jetstream();
   return {
     ...h,
     run,
-    ok: async <T>(viewer: Viewer, query: string, variables?: Record<string, unknown>) => {
-      const result = await run<T>(viewer, query, variables);
-      if (result.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
-      return result.data as T;
-    },
-    // Its own ids: tests redeliver one event id under another Nats-Msg-Id to reach the inbox check.
-    async publish(def, payload, id = randomUUID(), msgId = id) {
-      const envelope = {
-        id,
-        subject: def.subject,
-        version: def.version,
-        occurredAt: new Date().toISOString(),
-        payload,
-      };
-      await js.publish(wireSubject(def.subject, h.namespace), JSON.stringify(envelope), { msgID: msgId });
-      return id;
-    },
     async issue(overrides = {}) {
       const certificate = await db.dataSource.transaction((manager) =>
         recordReleasedPass(manager, release(overrides), service.issuer, logger),
@@ -144,7 +113,6 @@ export async function startCertificateHarness(
       if (!certificate) throw new Error('no certificate issued');
       return certificate;
     },
-    close: h.close,
   };
 }
 
@@ -155,13 +123,4 @@ export function waitFor<T>(
   timeoutMs = 15_000,
 ): Promise<T> {
   return eventually(async () => (await probe()) || undefined, timeoutMs, what);
-}
-export const staff: Viewer = { role: 'scheme_staff', subject: 'staff-ines' };
-export const publicViewer: Viewer = { role: 'public', subject: null };
-export const analyst: Viewer = { role: 'analyst', subject: 'analyst-otto' };
-export function candidateViewer(candidateId: string): Viewer {
-  return { role: 'candidate', subject: `cand-${candidateId.slice(0, 8)}`, candidateId };
-}
-export function atoStaff(atoId: string): Viewer {
-  return { role: 'ato_staff', subject: `ato-${atoId.slice(0, 8)}`, atoId };
 }
