@@ -12,11 +12,6 @@ import type { AuthLogger } from './auth-logger';
 import type { CredentialVerifier } from './authenticator';
 import { parseApiKey, secretMatchesHash } from './rcb-credential';
 
-// Kept for callers that named the subjects; the definitions live in the events catalogue.
-export const CREDENTIAL_ISSUED = Events.CredentialIssued.subject;
-export const CREDENTIAL_REVOKED = Events.CredentialRevoked.subject;
-export const CREDENTIAL_USED = Events.CredentialUsed.subject;
-
 export interface CredentialStoreOptions {
   nc: NatsConnection;
   /** EVENTS_NAMESPACE: subjects become `<namespace>.<subject>`, the stream `<NAMESPACE>_ACCREDITATION`. */
@@ -43,10 +38,6 @@ interface KnownCredential {
   secretHash: string;
 }
 
-export function accreditationStreamName(namespace?: string): string {
-  return streamNameFor(Events.CredentialIssued.subject, namespace);
-}
-
 /**
  * Follows accreditation's credential events with an ordered (ephemeral, in-memory) consumer that replays the
  * stream from its first message, so every process knows every credential and sees revocations within seconds.
@@ -56,7 +47,7 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
   const usageIntervalMs = options.usageIntervalMs ?? 60_000;
   const readyTimeoutMs = options.readyTimeoutMs ?? 5_000;
   const retryIntervalMs = options.retryIntervalMs ?? 1_000;
-  const streamName = accreditationStreamName(namespace);
+  const streamName = streamNameFor(Events.CredentialIssued.subject, namespace);
   const issuedSubject = wireSubject(Events.CredentialIssued.subject, namespace);
   const revokedSubject = wireSubject(Events.CredentialRevoked.subject, namespace);
   const usedSubject = wireSubject(Events.CredentialUsed.subject, namespace);

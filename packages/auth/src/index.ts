@@ -8,23 +8,8 @@ export {
 } from './authenticator';
 export { signDevToken, type DevTokenOptions } from './dev-token';
 export { PERSON_ROLES, type PersonRole, type TokenClaims } from './token-claims';
-export {
-  generateRcbCredential,
-  hashSecret,
-  parseApiKey,
-  secretMatchesHash,
-  type ParsedApiKey,
-  type RcbCredential,
-} from './rcb-credential';
-export {
-  accreditationStreamName,
-  createCredentialStore,
-  CREDENTIAL_ISSUED,
-  CREDENTIAL_REVOKED,
-  CREDENTIAL_USED,
-  type CredentialStore,
-  type CredentialStoreOptions,
-} from './credential-store';
+export { generateRcbCredential, type RcbCredential } from './rcb-credential';
+export { createCredentialStore, type CredentialStore, type CredentialStoreOptions } from './credential-store';
 export {
   isSchemeStaff,
   requireAtoAccess,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
-export const API_KEY_PREFIX = 'rcbk_';
+const API_KEY_PREFIX = 'rcbk_';
 
 export interface RcbCredential {
   /** Credential id (uuid): public, appears in the API key and in events. */
@@ -25,7 +25,12 @@ const SECRET_HASH_PATTERN = /^[0-9a-f]{64}$/;
 export function generateRcbCredential(): RcbCredential {
   const id = randomUUID();
   const secret = randomBytes(32).toString('base64url');
-  return { id, secret, apiKey: `${API_KEY_PREFIX}${id.replace(/-/g, '')}_${secret}`, secretHash: hashSecret(secret) };
+  return {
+    id,
+    secret,
+    apiKey: `${API_KEY_PREFIX}${id.replace(/-/g, '')}_${secret}`,
+    secretHash: hashSecret(secret),
+  };
 }
 
 /** Splits an API key into credential id (uuid with dashes) and secret; null when it is not an RCB API key. */
@@ -41,7 +46,7 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-export function isSecretHash(value: string): boolean {
+function isSecretHash(value: string): boolean {
   return SECRET_HASH_PATTERN.test(value);
 }
 
