@@ -179,8 +179,8 @@ describe('reference data', () => {
 
     const set = `mutation($input: SetExamPriceInput!) { setExamPrice(input: $input) { region price { currency amount } } }`;
     const input = { examCode: 'FOUNDATION', region: 'JAPAN', price: { currency: 'JPY', amountMinor: 47000 } };
-    expect(errorCodes(await h.run(candidate(), set, { input }))).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await h.run(staff, set, { input: { ...input, region: 'MARS' } }))).toEqual([
+    expect(errorCodes(await h.as(candidate(), set, { input }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.as(staff, set, { input: { ...input, region: 'MARS' } }))).toEqual([
       'BAD_USER_INPUT',
     ]);
     const changed = await h.ok<{ setExamPrice: { price: { amount: string } } }>(staff, set, { input });
@@ -197,8 +197,8 @@ describe('reference data', () => {
     expect(data.examForms.edges[0].node.code).toBe('PRA-EN-A');
     expect(data.examForms.edges[0].node.answerKey.questions).toHaveLength(4);
     for (const viewer of [candidate(), atoStaff(ATO), analyst])
-      expect(errorCodes(await h.run(viewer, q))).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await h.run(publicViewer, q))).toEqual(['UNAUTHENTICATED']);
+      expect(errorCodes(await h.as(viewer, q))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.as(publicViewer, q))).toEqual(['UNAUTHENTICATED']);
   });
 });
 
@@ -232,17 +232,17 @@ describe('sessions', () => {
     };
     expect(
       errorCodes(
-        await h.run(atoStaff(SUSPENDED_ATO), SCHEDULE, { input: { ...input, atoId: SUSPENDED_ATO } }),
+        await h.as(atoStaff(SUSPENDED_ATO), SCHEDULE, { input: { ...input, atoId: SUSPENDED_ATO } }),
       ),
     ).toEqual(['CONFLICT']);
     expect(
-      errorCodes(await h.run(atoStaff(ATO), SCHEDULE, { input: { ...input, atoId: OTHER_ATO } })),
+      errorCodes(await h.as(atoStaff(ATO), SCHEDULE, { input: { ...input, atoId: OTHER_ATO } })),
     ).toEqual(['FORBIDDEN']);
     expect(
-      errorCodes(await h.run(atoStaff(ATO), SCHEDULE, { input: { ...input, kind: 'PUBLIC', region: 'UK' } })),
+      errorCodes(await h.as(atoStaff(ATO), SCHEDULE, { input: { ...input, kind: 'PUBLIC', region: 'UK' } })),
     ).toEqual(['FORBIDDEN']);
     expect(
-      errorCodes(await h.run(staff, SCHEDULE, { input: { ...input, atoId: ATO, languages: ['fr'] } })),
+      errorCodes(await h.as(staff, SCHEDULE, { input: { ...input, atoId: ATO, languages: ['fr'] } })),
     ).toEqual(['BAD_USER_INPUT']);
   });
 });
@@ -267,9 +267,9 @@ describe('registration', () => {
       ['BAD_USER_INPUT', { sessionId, language: 'en' }, { ...candidate(), name: undefined }], // no name on first registration
     ];
     for (const [code, input, viewer] of failures)
-      expect(errorCodes(await h.run(viewer, REGISTER, { input }))).toEqual([code]);
+      expect(errorCodes(await h.as(viewer, REGISTER, { input }))).toEqual([code]);
     await h.ok(candidate(), REGISTER, { input: { sessionId, language: 'ja' } });
-    expect(errorCodes(await h.run(candidate(), REGISTER, { input: { sessionId, language: 'en' } }))).toEqual([
+    expect(errorCodes(await h.as(candidate(), REGISTER, { input: { sessionId, language: 'en' } }))).toEqual([
       'CONFLICT',
     ]); // full
     expect(await sittingCount()).toBe(before + 1);
@@ -278,7 +278,7 @@ describe('registration', () => {
   it('refuses registration through an ATO that is no longer accredited', async () => {
     const sessionId = await atoSession('FOUNDATION', OTHER_ATO);
     await h.setAtoStatus(OTHER_ATO, 'SUSPENDED');
-    const result = await h.run(candidate(), REGISTER, { input: { sessionId, language: 'en' } });
+    const result = await h.as(candidate(), REGISTER, { input: { sessionId, language: 'en' } });
     expect(errorCodes(result)).toEqual(['FORBIDDEN']);
     expect(result.errors?.[0].message).toMatch(/not accredited \(suspended\)/);
     await h.setAtoStatus(OTHER_ATO, 'ACCREDITED');
@@ -299,19 +299,19 @@ describe('registration', () => {
       input: { sessionId, language: 'en', bcsFoundationCertificateNumber: 'BCS-0042' },
     });
     expect(bcs.registerForExam.prerequisite.status).toBe('PENDING');
-    expect(errorCodes(await h.run(candidate(), REGISTER, { input: { sessionId, language: 'en' } }))).toEqual([
+    expect(errorCodes(await h.as(candidate(), REGISTER, { input: { sessionId, language: 'en' } }))).toEqual([
       'BAD_USER_INPUT',
     ]);
 
     // a pending candidate cannot sit until staff decide
-    const attend = await h.run(staff, ATTEND, {
+    const attend = await h.as(staff, ATTEND, {
       input: { sittingId: bcs.registerForExam.id, present: true },
     });
     expect(errorCodes(attend)).toEqual(['CONFLICT']);
     const decide = `mutation($input: DecideSittingPrerequisiteInput!) { decideSittingPrerequisite(input: $input) { state prerequisite { status decisionNote } } }`;
     expect(
       errorCodes(
-        await h.run(candidate(), decide, { input: { sittingId: bcs.registerForExam.id, approved: true } }),
+        await h.as(candidate(), decide, { input: { sittingId: bcs.registerForExam.id, approved: true } }),
       ),
     ).toEqual(['FORBIDDEN']);
     const approved = await h.ok<{
@@ -335,13 +335,13 @@ describe('registration', () => {
   it('Auditor: no self-study; three years of declared experience with evidence in an accredited course, approved by staff', async () => {
     const publicId = await publicSession('AUDITOR');
     const experience = { years: 3, evidence: 'Internal IT audits 2021-2024, references attached' };
-    const selfStudy = await h.run(candidate(), REGISTER, {
+    const selfStudy = await h.as(candidate(), REGISTER, {
       input: { sessionId: publicId, language: 'en', auditExperience: experience },
     });
     expect(errorCodes(selfStudy)).toEqual(['FORBIDDEN']);
     expect(
       errorCodes(
-        await h.run(candidate(), REGISTER, {
+        await h.as(candidate(), REGISTER, {
           input: {
             sessionId: publicId,
             language: 'en',
@@ -363,7 +363,7 @@ describe('registration', () => {
     const decide = `mutation($input: DecideSittingPrerequisiteInput!) { decideSittingPrerequisite(input: $input) { state prerequisite { status decisionNote } } }`;
     expect(
       errorCodes(
-        await h.run(staff, decide, { input: { sittingId: viaCourse.registerForExam.id, approved: false } }),
+        await h.as(staff, decide, { input: { sittingId: viaCourse.registerForExam.id, approved: false } }),
       ),
     ).toEqual(['BAD_USER_INPUT']);
     const rejected = await h.ok<{
@@ -393,23 +393,23 @@ describe('sitting lifecycle, marking and release', () => {
     // marking before the candidate sat is an illegal transition
     expect(
       errorCodes(
-        await h.run(staff, MARK, { input: { sittingId: s.id, answers: mcAnswers('FOUNDATION', 30) } }),
+        await h.as(staff, MARK, { input: { sittingId: s.id, answers: mcAnswers('FOUNDATION', 30) } }),
       ),
     ).toEqual(['CONFLICT']);
     expect(
-      errorCodes(await h.run(atoStaff(OTHER_ATO), ATTEND, { input: { sittingId: s.id, present: true } })),
+      errorCodes(await h.as(atoStaff(OTHER_ATO), ATTEND, { input: { sittingId: s.id, present: true } })),
     ).toEqual(['FORBIDDEN']);
     await h.ok(atoStaff(ATO), ATTEND, { input: { sittingId: s.id, present: true } });
     expect(
       errorCodes(
-        await h.run(atoStaff(ATO), MARK, {
+        await h.as(atoStaff(ATO), MARK, {
           input: { sittingId: s.id, answers: mcAnswers('FOUNDATION', 30).slice(1) },
         }),
       ),
     ).toEqual(['BAD_USER_INPUT']);
     expect(
       errorCodes(
-        await h.run(atoStaff(ATO), MARK, {
+        await h.as(atoStaff(ATO), MARK, {
           input: { sittingId: s.id, answers: [...mcAnswers('FOUNDATION', 30).slice(1), 'E'] },
         }),
       ),
@@ -479,14 +479,14 @@ describe('sitting lifecycle, marking and release', () => {
     }
     expect(
       errorCodes(
-        await h.run(atoStaff(ATO), MARK, {
+        await h.as(atoStaff(ATO), MARK, {
           input: { sittingId: ids[0], questions: practitionerAnswers(60) },
         }),
       ),
     ).toEqual(['FORBIDDEN']);
     expect(
       errorCodes(
-        await h.run(staff, MARK, { input: { sittingId: ids[0], answers: mcAnswers('FOUNDATION', 30) } }),
+        await h.as(staff, MARK, { input: { sittingId: ids[0], answers: mcAnswers('FOUNDATION', 30) } }),
       ),
     ).toEqual(['BAD_USER_INPUT']);
     const scores = [39, 52, 53];
@@ -510,7 +510,7 @@ describe('sitting lifecycle, marking and release', () => {
     ).toBeNull();
 
     const batch = `mutation($id: ID!) { releaseSessionResults(sessionId: $id) { releasedCount released { id state } } }`;
-    expect(errorCodes(await h.run(atoStaff(ATO), batch, { id: sessionId }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.as(atoStaff(ATO), batch, { id: sessionId }))).toEqual(['FORBIDDEN']);
     const released = await h.ok<{ releaseSessionResults: { releasedCount: number } }>(staff, batch, {
       id: sessionId,
     });
@@ -522,7 +522,7 @@ describe('sitting lifecycle, marking and release', () => {
     // releasing again is an illegal transition
     expect(
       errorCodes(
-        await h.run(staff, `mutation($id: ID!) { releaseSittingResult(sittingId: $id) { id } }`, {
+        await h.as(staff, `mutation($id: ID!) { releaseSittingResult(sittingId: $id) { id } }`, {
           id: ids[0],
         }),
       ),
@@ -573,11 +573,11 @@ describe('sitting lifecycle, marking and release', () => {
     expect((await h.db.dataSource.query(fact, [ids[1]]))[0].n).toBe(1); // released: counted in the statistics
     expect((await h.db.dataSource.query(fact, [ids[0]]))[0].n).toBe(0); // marked, not released: not yet
     const voidIt = `mutation($input: VoidSittingInput!) { voidSitting(input: $input) { state voidReason } }`;
-    expect(errorCodes(await h.run(staff, voidIt, { input: { sittingId: ids[1], reason: '  ' } }))).toEqual([
+    expect(errorCodes(await h.as(staff, voidIt, { input: { sittingId: ids[1], reason: '  ' } }))).toEqual([
       'BAD_USER_INPUT',
     ]);
     expect(
-      errorCodes(await h.run(atoStaff(ATO), voidIt, { input: { sittingId: ids[1], reason: 'copied' } })),
+      errorCodes(await h.as(atoStaff(ATO), voidIt, { input: { sittingId: ids[1], reason: 'copied' } })),
     ).toEqual(['FORBIDDEN']);
     const voided = await h.ok<{ voidSitting: { state: string; voidReason: string } }>(staff, voidIt, {
       input: { sittingId: ids[1], reason: 'Answer sheet copied from neighbour' },
@@ -586,9 +586,9 @@ describe('sitting lifecycle, marking and release', () => {
     expect(
       (await h.ok<{ sitting: { result: null; state: string } }>(gus, SITTING, { id: ids[1] })).sitting,
     ).toMatchObject({ state: 'VOIDED', result: null });
-    expect(errorCodes(await h.run(staff, voidIt, { input: { sittingId: ids[1], reason: 'again' } }))).toEqual(
-      ['CONFLICT'],
-    );
+    expect(errorCodes(await h.as(staff, voidIt, { input: { sittingId: ids[1], reason: 'again' } }))).toEqual([
+      'CONFLICT',
+    ]);
     const voidEvents = await h.db.dataSource.query(
       `SELECT payload FROM outbox_event WHERE subject = 'exam.sitting.voided' AND payload->>'sittingId' = $1`,
       [ids[1]],
@@ -630,8 +630,8 @@ describe('who sees what', () => {
         sittingId,
       );
     for (const viewer of [candidate(), atoStaff(OTHER_ATO), analyst])
-      expect(errorCodes(await h.run(viewer, SITTING, { id: sittingId }))).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await h.run(publicViewer, SITTING, { id: sittingId }))).toEqual(['UNAUTHENTICATED']);
+      expect(errorCodes(await h.as(viewer, SITTING, { id: sittingId }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.as(publicViewer, SITTING, { id: sittingId }))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('scopes the sittings list to the viewer, and refuses analysts', async () => {
@@ -646,9 +646,9 @@ describe('who sees what', () => {
       list,
     );
     expect(atoList.sittings.edges.map((e) => e.node.id)).not.toContain(sittingId);
-    expect(errorCodes(await h.run(owner, list, { f: { candidateId: randomUUID() } }))).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await h.run(analyst, list))).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await h.run(atoStaff(ATO), list, { f: { atoId: OTHER_ATO } }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.as(owner, list, { f: { candidateId: randomUUID() } }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.as(analyst, list))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.as(atoStaff(ATO), list, { f: { atoId: OTHER_ATO } }))).toEqual(['FORBIDDEN']);
   });
 
   it('never shows item responses, forms or keys to anyone but scheme staff', async () => {
@@ -669,7 +669,7 @@ describe('who sees what', () => {
       { id: sittingId, state: 'REGISTERED' },
       { code: 'AUDITOR', passMark: 26 },
     ]);
-    expect(errorCodes(await h.run(candidate(), q, { r }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.as(candidate(), q, { r }))).toEqual(['FORBIDDEN']);
   });
 });
 
@@ -689,7 +689,7 @@ describe('cost of a list', () => {
     );
     const q = `query($first: Int, $s: ID) { sittings(first: $first, filter: { sessionId: $s }) { edges { node { id exam { code passMark } candidate { name } session { venue seatsTaken } } } } }`;
     const count = async (first: number) => {
-      const { result, statements } = await h.db.sql.measure(() => h.run(staff, q, { first, s: sessionId }));
+      const { result, statements } = await h.db.sql.measure(() => h.as(staff, q, { first, s: sessionId }));
       expect(result.errors).toBeUndefined();
       expect((result.data as { sittings: { edges: unknown[] } }).sittings.edges).toHaveLength(first);
       return statements.length;

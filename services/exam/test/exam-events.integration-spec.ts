@@ -86,7 +86,7 @@ it('learns ATO accreditation from accreditation events, and stops taking registr
     'suspension',
   );
   await new Promise((resolve) => setTimeout(resolve, 500));
-  expect(errorCodes(await h.run(candidate(), REGISTER, { input: { sessionId, language: 'en' } }))).toEqual([
+  expect(errorCodes(await h.as(candidate(), REGISTER, { input: { sessionId, language: 'en' } }))).toEqual([
     'FORBIDDEN',
   ]);
 });
@@ -106,7 +106,7 @@ it('accepts a Foundation certificate announced by the certificate service as the
     },
   });
   const sessionId = scheduled.scheduleExamSession.id;
-  expect(errorCodes(await h.run(person, REGISTER, { input: { sessionId, language: 'en' } }))).toEqual([
+  expect(errorCodes(await h.as(person, REGISTER, { input: { sessionId, language: 'en' } }))).toEqual([
     'BAD_USER_INPUT',
   ]);
   const event = {

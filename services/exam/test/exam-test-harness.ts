@@ -1,53 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@iso20000/auth';
 import { loadConfig } from '@iso20000/service-kit';
-import { startServiceHarness, type OperationResult, type ServiceHarness } from '@iso20000/testing';
+import { startServiceHarness, viewers, type ServiceHarness } from '@iso20000/testing';
+import { examServiceConfig } from '../src/config';
 import type { ServiceContext } from '../src/context';
 import { entities, migrations } from '../src/data-source';
-import { examServiceConfig } from '../src/config';
 import { buildService, type ExamService } from '../src/server';
 
-export const SECRET = 'exam-test-secret-exam-test-secret-0123456789';
-
 export interface ExamHarness extends ServiceHarness<ExamService> {
-  run<T = Record<string, unknown>>(
-    viewer: Viewer,
-    query: string,
-    variables?: Record<string, unknown>,
-  ): Promise<OperationResult<T>>;
-  /** Like run, but fails the test on any GraphQL error. */
-  ok<T = Record<string, unknown>>(
-    viewer: Viewer,
-    query: string,
-    variables?: Record<string, unknown>,
-  ): Promise<T>;
   /** Records an ATO's accreditation status as the accreditation consumer would. */
   setAtoStatus(atoId: string, status: string): Promise<void>;
 }
 
 /** A fresh exam database, a private events namespace and the subgraph built as main.ts builds it. */
 export async function startExamHarness(options: { startBackground?: boolean } = {}): Promise<ExamHarness> {
-  const background = options.startBackground === true;
   const h = await startServiceHarness<ServiceContext, ExamService>({
     service: 'exam',
     entities,
     migrations,
-    start: background,
+    start: options.startBackground === true,
     build: ({ env, ...deps }) =>
       buildService({
         ...deps,
-        config: loadConfig(examServiceConfig, { ...env, AUTH_DEV_SECRET: SECRET }),
-        authenticator: { authenticate: async () => ({ role: 'public', subject: null }) },
+        config: loadConfig(examServiceConfig, env),
+        authenticator: { authenticate: async () => viewers.public },
       }),
   });
   return {
     ...h,
-    run: (viewer, query, variables) => h.as(viewer, query, variables),
-    ok: async <T>(viewer: Viewer, query: string, variables?: Record<string, unknown>) => {
-      const result = await h.as<T>(viewer, query, variables);
-      if (result.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
-      return result.data as T;
-    },
     setAtoStatus: async (atoId, status) => {
       await h.db.dataSource.query(
         `INSERT INTO "ato_statuses" ("ato_id", "name", "country", "status", "changed_at") VALUES ($1, 'Test ATO', 'GB', $2, now())
@@ -58,15 +38,12 @@ export async function startExamHarness(options: { startBackground?: boolean } = 
   };
 }
 
-export const staff: Viewer = { role: 'scheme_staff', subject: 'staff-ines' };
-export const analyst: Viewer = { role: 'analyst', subject: 'analyst-otto' };
-export const publicViewer: Viewer = { role: 'public', subject: null };
-export function candidate(name = 'Ada Candidate'): Viewer {
-  return { role: 'candidate', subject: `cand-${randomUUID().slice(0, 8)}`, candidateId: randomUUID(), name };
-}
-export function atoStaff(atoId: string): Viewer {
-  return { role: 'ato_staff', subject: `ato-${atoId.slice(0, 8)}`, atoId };
-}
+export const staff: Viewer = viewers.schemeStaff('staff-ines');
+export const analyst: Viewer = viewers.analyst('analyst-otto');
+export const publicViewer: Viewer = viewers.public;
+/** A new candidate each call (their own id), named as the sign-in would carry it. */
+export const candidate = (name = 'Ada Candidate'): Viewer => viewers.candidate(randomUUID(), name);
+export const atoStaff = (atoId: string): Viewer => viewers.atoStaff(atoId);
 
 /** A future instant, `days` from now. */
 export function inDays(days: number): string {

@@ -1,6 +1,5 @@
 import type { Viewer } from '@iso20000/auth';
-import { PUBLIC_VIEWER } from '@iso20000/auth';
-import { errorCodes } from '@iso20000/testing';
+import { errorCodes, viewers } from '@iso20000/testing';
 import {
   ANALYST,
   SCHEME_STAFF,
@@ -12,13 +11,10 @@ const EXAM_STATISTICS = `query { examStatistics(groupBy: [EXAM]) { minGroupSize 
 const ITEM_ANALYSIS = `query { itemAnalysis(formId: "F1") { formId suppressed csv } }`;
 
 const refused: Array<[string, Viewer]> = [
-  ['a candidate', { role: 'candidate', subject: 'c-1', candidateId: 'c-1' }],
-  ['ATO staff', { role: 'ato_staff', subject: 'a-1', atoId: 'ato-1' }],
-  [
-    'an RCB integration',
-    { role: 'rcb_integration', subject: 'credential:x', rcbId: 'rcb-1', credentialId: 'x' },
-  ],
-  ['the public', PUBLIC_VIEWER],
+  ['a candidate', viewers.candidate()],
+  ['ATO staff', viewers.atoStaff('ato-1')],
+  ['an RCB integration', viewers.rcbIntegration('rcb-1')],
+  ['the public', viewers.public],
 ];
 
 describe('who may read exam statistics', () => {

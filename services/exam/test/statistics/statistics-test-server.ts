@@ -8,6 +8,7 @@ import {
   executeOperation,
   type OperationResult,
   type TestDatabase,
+  viewers,
 } from '@iso20000/testing';
 import { parse } from 'graphql';
 import {
@@ -71,5 +72,5 @@ export async function startStatisticsTestServer(): Promise<StatisticsTestServer>
   };
 }
 
-export const ANALYST: Viewer = { role: 'analyst', subject: 'analyst-1' };
-export const SCHEME_STAFF: Viewer = { role: 'scheme_staff', subject: 'staff-1' };
+export const ANALYST: Viewer = viewers.analyst();
+export const SCHEME_STAFF: Viewer = viewers.schemeStaff();
