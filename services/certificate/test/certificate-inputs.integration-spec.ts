@@ -356,6 +356,14 @@ describe('paging', () => {
         ).certificates,
     );
     expect(list).toEqual({ seen: newestFirst, hasNext: [true, true, false] });
+    // as the schema says: ATO staff may name their own ATO in the filter, scheme staff any
+    for (const viewer of [viewers.atoStaff(atoId), viewers.schemeStaff()]) {
+      const filtered = await h.ok<{ certificates: Page }>(
+        viewer,
+        `{ certificates(filter: { atoId: "${atoId}" }, first: 10) { edges { node { number } } pageInfo { hasNextPage endCursor } } }`,
+      );
+      expect(filtered.certificates.edges.map((e) => e.node.number)).toEqual(newestFirst);
+    }
 
     const ofCandidate = await walk(async (after) => {
       const data = await h.ok<{ _entities: { certificates: Page }[] }>(

@@ -148,7 +148,7 @@ export type CertificateEdge = {
 };
 
 export type CertificateFilter = {
-  /** Scheme staff only: certificates earned through one ATO. */
+  /** Certificates earned through one ATO: scheme staff any ATO; ATO staff only their own (another is FORBIDDEN). */
   atoId?: InputMaybe<Scalars['ID']['input']>;
   examCode?: InputMaybe<ExamCode>;
   status?: InputMaybe<CertificateStatus>;
