@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { EventsTables1732500000000, eventsEntities } from '@iso20000/events';
+import { eventsEntities, eventsMigrations } from '@iso20000/events';
 import { createDataSource } from '@iso20000/service-kit';
 import { toolDatabaseUrl } from './config';
 import { AtoStatusChangeEntity } from './entities/ato-status-change.entity';
@@ -30,7 +30,7 @@ export const entities = [
 ];
 
 export const migrations = [
-  EventsTables1732500000000,
+  ...eventsMigrations,
   AccreditationSchema1764000000000,
   ExamReferenceData1764000000001,
   CountryCodeFindings1764000000002,

@@ -63,16 +63,12 @@ async function certificateFor(
 }
 
 async function addTrainer(candidateId: string, name: string): Promise<string> {
-  const result = await h.as<{ addTrainer: { id: string } }>(
+  const result = await h.ok<{ addTrainer: { id: string } }>(
     staff,
     `mutation($atoId: ID!, $input: TrainerInput!) { addTrainer(atoId: $atoId, input: $input) { id } }`,
-    {
-      atoId,
-      input: { candidateId, name },
-    },
+    { atoId, input: { candidateId, name } },
   );
-  if (!result.data) throw new Error(JSON.stringify(result.errors));
-  return result.data.addTrainer.id;
+  return result.addTrainer.id;
 }
 
 const ELIGIBILITY = `query($id: ID!) { ato(id: $id) { trainers { edges { node { id name eligibility { examCode eligible reason certificateNumber } } } } } }`;

@@ -244,3 +244,29 @@ describe('an id this API did not issue', () => {
     expect(references.data).toEqual({ _entities: [null, { id: rcbId }] });
   });
 });
+
+describe('a clash with a unique index', () => {
+  it('is CONFLICT with its message when a concurrent twin got past the check first', async () => {
+    const candidateId = randomUUID();
+    // Another request's trainer row, inserted but not yet committed: invisible to the check, not to the index.
+    const twin = h.db.dataSource.createQueryRunner();
+    await twin.startTransaction();
+    try {
+      await twin.query(
+        `INSERT INTO trainer (id, ato_id, candidate_id, name, added_at) VALUES ($1, $2, $3, 'Twin', now())`,
+        [randomUUID(), atoId, candidateId],
+      );
+      const racing = h.as(atoStaff(atoId), ADD_TRAINER, {
+        atoId,
+        input: { candidateId, name: 'Twin Trainer' },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await twin.commitTransaction();
+      const result = await racing;
+      expect(errorCodes(result)).toEqual(['CONFLICT']);
+      expect(result.errors![0].message).toBe('This candidate is already a trainer at this ATO');
+    } finally {
+      await twin.release();
+    }
+  });
+});

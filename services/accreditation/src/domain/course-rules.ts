@@ -1,7 +1,6 @@
 import type { ExamCode } from '@iso20000/scheme';
 
 export type CourseDeliveryMode = 'CLASSROOM' | 'VIRTUAL' | 'SELF_STUDY';
-export const COURSE_DELIVERY_MODES: readonly CourseDeliveryMode[] = ['CLASSROOM', 'VIRTUAL', 'SELF_STUDY'];
 
 /** What a course offers, as an ATO describes it. */
 export interface CourseOffer {
