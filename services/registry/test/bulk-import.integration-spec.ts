@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { errorCodes } from '@iso20000/testing';
-import { address, isoDaysFromToday, rcbIntegration, startHarness, type Harness } from './harness';
+import { errorCodes, viewers } from '@iso20000/testing';
+import { address, isoDaysFromToday, startHarness, type Harness } from './harness';
 
 const UPSERT = `mutation($input: [UpsertCertificationInput!]!, $dryRun: Boolean) {
   upsertCertifications(input: $input, dryRun: $dryRun) {
@@ -36,8 +36,8 @@ interface UpsertResult {
 let h: Harness;
 const rcbA = randomUUID();
 const rcbB = randomUUID();
-const asA = rcbIntegration(rcbA);
-const asB = rcbIntegration(rcbB);
+const asA = viewers.rcbIntegration(rcbA);
+const asB = viewers.rcbIntegration(rcbB);
 
 beforeAll(async () => {
   h = await startHarness();
@@ -68,9 +68,8 @@ async function upsert(
   input: Record<string, unknown>[],
   dryRun = false,
 ): Promise<UpsertResult> {
-  const result = await h.as<{ upsertCertifications: UpsertResult }>(viewer, UPSERT, { input, dryRun });
-  expect(result.errors).toBeUndefined();
-  return result.data!.upsertCertifications;
+  return (await h.ok<{ upsertCertifications: UpsertResult }>(viewer, UPSERT, { input, dryRun }))
+    .upsertCertifications;
 }
 
 async function countFor(rcbId: string): Promise<{ certifications: number; history: number; events: number }> {
@@ -274,15 +273,15 @@ describe('upsertCertifications', () => {
   it('takes at most 1,000 records per call, and only from RCB integrations', async () => {
     const tooMany = Array.from({ length: 1001 }, (_, i) => record(`X-${i}`));
     expect(errorCodes(await h.as(asA, UPSERT, { input: tooMany }))).toEqual(['BAD_USER_INPUT']);
-    expect(
-      errorCodes(await h.as({ role: 'scheme_staff', subject: 's' }, UPSERT, { input: [record('Y-1')] })),
-    ).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.as(viewers.schemeStaff(), UPSERT, { input: [record('Y-1')] }))).toEqual([
+      'FORBIDDEN',
+    ]);
   });
 
   it('is refused record by record to a suspended RCB for new certifications', async () => {
     const rcb = randomUUID();
     await h.setRcbStatus(rcb, 'SUSPENDED');
-    const report = await upsert(rcbIntegration(rcb), [record('S-1')]);
+    const report = await upsert(viewers.rcbIntegration(rcb), [record('S-1')]);
     expect(report.records[0]).toMatchObject({ outcome: 'REJECTED', errorCode: 'CONFLICT' });
     expect(report.records[0].reasons[0]).toContain('SUSPENDED');
   });
@@ -292,7 +291,7 @@ describe('upsertCertifications', () => {
     await h.setRcbStatus(rcb, 'APPOINTED');
     const input = Array.from({ length: 1000 }, (_, i) => record(`BULK-${i}`));
     const started = Date.now();
-    const report = await upsert(rcbIntegration(rcb), input);
+    const report = await upsert(viewers.rcbIntegration(rcb), input);
     const ms = Date.now() - started;
     expect(report.created).toBe(1000);
     expect((await countFor(rcb)).history).toBe(1000);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Events, wireSubject } from '@iso20000/events';
-import { errorCodes } from '@iso20000/testing';
+import { errorCodes, viewers } from '@iso20000/testing';
 import { AckPolicy, DeliverPolicy } from 'nats';
 import { expireDueCertifications } from '../src/commands/expire-due-certifications';
 import { forgetOldIdempotencyKeys } from '../src/commands/forget-old-idempotency-keys';
@@ -11,9 +11,6 @@ import {
   isoDaysFromToday,
   issueInput,
   key,
-  publicViewer,
-  rcbIntegration,
-  schemeStaff,
   startHarness,
   type Harness,
 } from './harness';
@@ -37,9 +34,9 @@ let h: Harness;
 const rcbA = randomUUID();
 const rcbB = randomUUID();
 const rcbC = randomUUID();
-const asA = rcbIntegration(rcbA);
-const asB = rcbIntegration(rcbB);
-const asC = rcbIntegration(rcbC);
+const asA = viewers.rcbIntegration(rcbA);
+const asB = viewers.rcbIntegration(rcbB);
+const asC = viewers.rcbIntegration(rcbC);
 
 beforeAll(async () => {
   h = await startHarness();
@@ -50,12 +47,11 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 async function issue(viewer = asA, overrides: Record<string, unknown> = {}): Promise<Certification> {
-  const result = await h.as<{ issueCertification: Payload }>(viewer, ISSUE, {
+  const result = await h.ok<{ issueCertification: Payload }>(viewer, ISSUE, {
     input: issueInput(overrides),
     key: key(),
   });
-  expect(result.errors).toBeUndefined();
-  return result.data!.issueCertification.certification;
+  return result.issueCertification.certification;
 }
 
 const SUSPEND = `mutation($id: ID!, $v: Int!, $reason: String!, $until: Date, $key: String!) {
@@ -146,12 +142,12 @@ describe('issuing', () => {
   });
 
   it('is for RCB integrations only', async () => {
-    expect(errorCodes(await h.as(publicViewer, ISSUE, { input: issueInput(), key: key() }))).toEqual([
+    expect(errorCodes(await h.as(viewers.public, ISSUE, { input: issueInput(), key: key() }))).toEqual([
       'UNAUTHENTICATED',
     ]);
-    expect(errorCodes(await h.as(schemeStaff, ISSUE, { input: issueInput(), key: key() }))).toEqual([
-      'FORBIDDEN',
-    ]);
+    expect(errorCodes(await h.as(viewers.schemeStaff(), ISSUE, { input: issueInput(), key: key() }))).toEqual(
+      ['FORBIDDEN'],
+    );
   });
 });
 
@@ -485,7 +481,7 @@ describe('expiry', () => {
     );
     const VERIFY = `query($n: String!, $rcb: ID) { verifyOrganizationCertification(certificateNumber: $n, rcbId: $rcb) { valid status expiry } }`;
     const before = await h.as<{ verifyOrganizationCertification: { valid: boolean; status: string } }>(
-      publicViewer,
+      viewers.public,
       VERIFY,
       {
         n: c.certificateNumber,
@@ -532,7 +528,7 @@ describe('wasCertified', () => {
     await h.as(asA, SUSPEND, { id: c.id, v: 1, reason: 'nc', key: key() });
     const on = async (date: string) =>
       (
-        await h.as<{ wasCertified: { certified: boolean; status: string | null } }>(publicViewer, WAS, {
+        await h.as<{ wasCertified: { certified: boolean; status: string | null } }>(viewers.public, WAS, {
           n: c.certificateNumber,
           rcb: rcbA,
           on: date,
@@ -553,7 +549,7 @@ describe('wasCertified', () => {
 describe('RCB status from accreditation', () => {
   it('refuses new certifications and recertification from a suspended RCB, keeps its certifications visible with its status', async () => {
     const rcb = randomUUID();
-    const viewer = rcbIntegration(rcb);
+    const viewer = viewers.rcbIntegration(rcb);
     await h.setRcbStatus(rcb, 'APPOINTED', 'Delta Certification');
     const c = await issue(viewer, { cycleStart: isoDaysFromToday(-400) });
 
@@ -566,7 +562,7 @@ describe('RCB status from accreditation', () => {
 
     const VERIFY = `query($n: String!, $rcb: ID) { verifyOrganizationCertification(certificateNumber: $n, rcbId: $rcb) { valid status rcbStatus rcbName } }`;
     const verified = await h.as<{ verifyOrganizationCertification: Record<string, unknown> }>(
-      publicViewer,
+      viewers.public,
       VERIFY,
       { n: c.certificateNumber, rcb },
     );
@@ -578,7 +574,10 @@ describe('RCB status from accreditation', () => {
     });
 
     // an RCB not (yet) known from accreditation issues nothing either
-    const unknown = await h.as(rcbIntegration(randomUUID()), ISSUE, { input: issueInput(), key: key() });
+    const unknown = await h.as(viewers.rcbIntegration(randomUUID()), ISSUE, {
+      input: issueInput(),
+      key: key(),
+    });
     expect(errorCodes(unknown)).toEqual(['CONFLICT']);
 
     await h.setRcbStatus(rcb, 'APPOINTED', 'Delta Certification');
@@ -631,16 +630,16 @@ describe('the RCB status consumer', () => {
       status: string;
     }[];
     expect(rows).toEqual([{ status: 'SUSPENDED' }]);
-    expect(errorCodes(await h.as(rcbIntegration(rcb), ISSUE, { input: issueInput(), key: key() }))).toEqual([
-      'CONFLICT',
-    ]);
+    expect(
+      errorCodes(await h.as(viewers.rcbIntegration(rcb), ISSUE, { input: issueInput(), key: key() })),
+    ).toEqual(['CONFLICT']);
   });
 });
 
 describe('rcbCertifications', () => {
   it('lists only the RCB’s own certifications, by effective status, page by page', async () => {
     const rcb = randomUUID();
-    const viewer = rcbIntegration(rcb);
+    const viewer = viewers.rcbIntegration(rcb);
     await h.setRcbStatus(rcb, 'APPOINTED');
     const issued = [];
     for (let i = 0; i < 3; i++) issued.push(await issue(viewer, { certificateNumber: `OWN-${i}` }));
@@ -665,6 +664,6 @@ describe('rcbCertifications', () => {
     expect(second.data?.rcbCertifications.edges.map((e) => e.node.certificateNumber)).toEqual(['OWN-2']);
     const suspended = await h.as<Page>(viewer, LIST, { status: 'SUSPENDED' });
     expect(suspended.data?.rcbCertifications.edges.map((e) => e.node.certificateNumber)).toEqual(['OWN-1']);
-    expect(errorCodes(await h.as(publicViewer, LIST, {}))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await h.as(viewers.public, LIST, {}))).toEqual(['UNAUTHENTICATED']);
   });
 });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { PUBLIC_VIEWER, type Viewer } from '@iso20000/auth';
 import { Events } from '@iso20000/events';
 import type { RcbStatus } from '@iso20000/scheme';
 import { loadConfig } from '@iso20000/service-kit';
@@ -14,15 +13,6 @@ export interface Harness extends ServiceHarness<RegistryService> {
   /** Accreditation says: this RCB is now in this status (through NATS and the consumer); waits until applied. */
   setRcbStatus(rcbId: string, status: RcbStatus, name?: string): Promise<void>;
 }
-
-export const schemeStaff: Viewer = { role: 'scheme_staff', subject: 'staff-1', name: 'Sam Scheme' };
-export const publicViewer: Viewer = PUBLIC_VIEWER;
-export const rcbIntegration = (rcbId: string): Viewer => ({
-  role: 'rcb_integration',
-  subject: `credential:${rcbId.slice(0, 8)}`,
-  rcbId,
-  credentialId: randomUUID(),
-});
 
 export async function startHarness(): Promise<Harness> {
   const h = await startServiceHarness<ServiceContext, RegistryService>({

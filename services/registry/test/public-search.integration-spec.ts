@@ -1,14 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { errorCodes } from '@iso20000/testing';
-import {
-  address,
-  isoDaysFromToday,
-  publicViewer,
-  rcbIntegration,
-  schemeStaff,
-  startHarness,
-  type Harness,
-} from './harness';
+import { errorCodes, viewers } from '@iso20000/testing';
+import { address, isoDaysFromToday, startHarness, type Harness } from './harness';
 
 const SEARCH = `query($filter: CertifiedOrganizationFilter, $first: Int, $after: String) {
   certifiedOrganizations(filter: $filter, first: $first, after: $after) {
@@ -53,7 +45,7 @@ beforeAll(async () => {
   await h.setRcbStatus(rcbB, 'APPOINTED', 'Beta Assurance');
   const base = { scope: 'IT services', sites: [], cycleStart: isoDaysFromToday(-200) };
   const a = await h.as<{ upsertCertifications: { created: number; rejected: number } }>(
-    rcbIntegration(rcbA),
+    viewers.rcbIntegration(rcbA),
     UPSERT,
     {
       input: [
@@ -95,7 +87,7 @@ beforeAll(async () => {
     certificateNumber: `B-${i}`,
     organization: org(`Zeta Cloud Operations ${String(i).padStart(2, '0')} Ltd`, i % 2 ? 'DE' : 'GB'),
   }));
-  const b = await h.as<{ upsertCertifications: { created: number } }>(rcbIntegration(rcbB), UPSERT, {
+  const b = await h.as<{ upsertCertifications: { created: number } }>(viewers.rcbIntegration(rcbB), UPSERT, {
     input: many,
   });
   expect(b.data?.upsertCertifications.created).toBe(25);
@@ -106,11 +98,9 @@ async function search(
   filter: Record<string, unknown>,
   first = 20,
   after?: string,
-  viewer = publicViewer,
+  viewer = viewers.public,
 ): Promise<SearchResult['certifiedOrganizations']> {
-  const result = await h.as<SearchResult>(viewer, SEARCH, { filter, first, after });
-  expect(result.errors).toBeUndefined();
-  return result.data!.certifiedOrganizations;
+  return (await h.ok<SearchResult>(viewer, SEARCH, { filter, first, after })).certifiedOrganizations;
 }
 const names = (page: SearchResult['certifiedOrganizations']) => page.edges.map((e) => e.node.legalName);
 
@@ -141,7 +131,9 @@ describe('certifiedOrganizations', () => {
 
   it('lists only organizations that consent to public listing', async () => {
     expect(names(await search({ name: 'Secretive Systems' }))).toEqual([]);
-    expect(names(await search({ name: 'Secretive Systems' }, 20, undefined, schemeStaff))).toEqual([]);
+    expect(names(await search({ name: 'Secretive Systems' }, 20, undefined, viewers.schemeStaff()))).toEqual(
+      [],
+    );
   });
 
   it('filters by country, RCB, status and standard', async () => {
@@ -195,9 +187,13 @@ describe('certifiedOrganizations', () => {
       certificateNumber: `Y-${i}`,
       organization: org(`Yarrow Consulting ${String(i).padStart(3, '0')} Ltd`, 'IE'),
     }));
-    const imported = await h.as<{ upsertCertifications: { created: number } }>(rcbIntegration(rcb), UPSERT, {
-      input,
-    });
+    const imported = await h.as<{ upsertCertifications: { created: number } }>(
+      viewers.rcbIntegration(rcb),
+      UPSERT,
+      {
+        input,
+      },
+    );
     expect(imported.data?.upsertCertifications.created).toBe(130);
     const seen: string[] = [];
     let after: string | undefined;
@@ -221,7 +217,7 @@ describe('certifiedOrganizations', () => {
       { name: 'Acme\u0000 Services' },
       { rcbId: 'not-an-id' },
     ]) {
-      const refused = await h.as(publicViewer, SEARCH, { filter });
+      const refused = await h.as(viewers.public, SEARCH, { filter });
       expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
       expect(refused.errors?.[0].message).toContain(`filter.${Object.keys(filter)[0]}`);
     }
@@ -229,20 +225,20 @@ describe('certifiedOrganizations', () => {
   });
 
   it('refuses bad filters and page sizes with a clear error', async () => {
-    expect(errorCodes(await h.as(publicViewer, SEARCH, { filter: { country: 'France' } }))).toEqual([
+    expect(errorCodes(await h.as(viewers.public, SEARCH, { filter: { country: 'France' } }))).toEqual([
       'BAD_USER_INPUT',
     ]);
-    expect(errorCodes(await h.as(publicViewer, SEARCH, { filter: { name: 'a' } }))).toEqual([
+    expect(errorCodes(await h.as(viewers.public, SEARCH, { filter: { name: 'a' } }))).toEqual([
       'BAD_USER_INPUT',
     ]);
-    expect(errorCodes(await h.as(publicViewer, SEARCH, { first: 1000 }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await h.as(publicViewer, SEARCH, { after: 'bogus' }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await h.as(viewers.public, SEARCH, { first: 1000 }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await h.as(viewers.public, SEARCH, { after: 'bogus' }))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('uses the same number of SQL statements for 5 organizations as for 25 (no N+1)', async () => {
     const count = async (first: number) => {
       const { statements, result } = await h.db.sql.measure(() =>
-        h.as<SearchResult>(publicViewer, SEARCH, { filter: { rcbId: rcbB }, first }),
+        h.as<SearchResult>(viewers.public, SEARCH, { filter: { rcbId: rcbB }, first }),
       );
       expect(result.data?.certifiedOrganizations.edges).toHaveLength(first);
       return statements.length;
@@ -258,7 +254,7 @@ describe('verifyOrganizationCertification', () => {
     const verify = async (n: string) =>
       (
         await h.as<{ verifyOrganizationCertification: Record<string, unknown> | null }>(
-          publicViewer,
+          viewers.public,
           VERIFY,
           { n, rcb: rcbA },
         )
@@ -288,7 +284,7 @@ describe('verifyOrganizationCertification', () => {
   });
 
   it('asks for the RCB when two RCBs use the same number', async () => {
-    await h.as(rcbIntegration(rcbB), UPSERT, {
+    await h.as(viewers.rcbIntegration(rcbB), UPSERT, {
       input: [
         {
           certificateNumber: 'A-1',
@@ -299,7 +295,7 @@ describe('verifyOrganizationCertification', () => {
         },
       ],
     });
-    const ambiguous = await h.as(publicViewer, VERIFY, { n: 'A-1' });
+    const ambiguous = await h.as(viewers.public, VERIFY, { n: 'A-1' });
     expect(errorCodes(ambiguous)).toEqual(['BAD_USER_INPUT']);
     expect(ambiguous.errors?.[0].message).toContain('pass rcbId');
   });
@@ -312,12 +308,12 @@ describe('entity references (as the gateway resolves them)', () => {
     )) as { id: string; legal_name: string }[];
     const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on CertifiedOrganization { legalName } } }`;
     const representations = ids.map((row) => ({ __typename: 'CertifiedOrganization', id: row.id }));
-    const asPublic = await h.as<{ _entities: ({ legalName: string } | null)[] }>(publicViewer, ENTITIES, {
+    const asPublic = await h.as<{ _entities: ({ legalName: string } | null)[] }>(viewers.public, ENTITIES, {
       r: representations,
     });
     expect(asPublic.data?._entities).toEqual([null, { legalName: 'Société Générale Informatique SA' }]);
     const asOwner = await h.as<{ _entities: ({ legalName: string } | null)[] }>(
-      rcbIntegration(rcbA),
+      viewers.rcbIntegration(rcbA),
       ENTITIES,
       { r: representations },
     );
@@ -330,11 +326,11 @@ describe('entity references (as the gateway resolves them)', () => {
 
 describe('malformed ids', () => {
   it('are BAD_USER_INPUT as arguments and name nothing as entity references', async () => {
-    const refused = await h.as(publicViewer, `{ organizationCertification(id: "not-an-id") { id } }`);
+    const refused = await h.as(viewers.public, `{ organizationCertification(id: "not-an-id") { id } }`);
     expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
     expect(refused.errors?.[0].message).toContain('id must be an id this API issued');
     const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on CertifiedOrganization { legalName } ... on OrganizationCertification { id } } }`;
-    const references = await h.as<{ _entities: unknown[] }>(publicViewer, ENTITIES, {
+    const references = await h.as<{ _entities: unknown[] }>(viewers.public, ENTITIES, {
       r: [
         { __typename: 'CertifiedOrganization', id: 'not-an-id' },
         { __typename: 'OrganizationCertification', id: '42' },
@@ -348,7 +344,7 @@ describe('malformed ids', () => {
 describe('verification cost', () => {
   it('answers in one SQL statement', async () => {
     const { statements, result } = await h.db.sql.measure(() =>
-      h.as<{ verifyOrganizationCertification: { rcbName: string } }>(publicViewer, VERIFY, {
+      h.as<{ verifyOrganizationCertification: { rcbName: string } }>(viewers.public, VERIFY, {
         n: 'A-4',
         rcb: rcbA,
       }),
