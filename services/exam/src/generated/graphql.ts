@@ -39,7 +39,9 @@ export type Ato = {
 };
 
 export type AuditExperienceInput = {
+  /** What staff can check: at most 4000 characters. Trimmed; line breaks and tabs are allowed, other control characters refused. */
   evidence: Scalars['String']['input'];
+  /** Whole years of audit experience in an IT environment. */
   years: Scalars['Int']['input'];
 };
 
@@ -59,6 +61,7 @@ export type CandidateSittingsArgs = {
 
 export type DecideSittingPrerequisiteInput = {
   approved: Scalars['Boolean']['input'];
+  /** Required to reject (the candidate is told): at most 4000 characters. Trimmed; line breaks and tabs are allowed, other control characters refused. */
   note?: InputMaybe<Scalars['String']['input']>;
   sittingId: Scalars['ID']['input'];
 };
@@ -234,7 +237,9 @@ export type ExamMoney = {
 };
 
 export type ExamMoneyInput = {
+  /** A positive whole number of minor units (pence, cents; yen have none). */
   amountMinor: Scalars['Int']['input'];
+  /** ISO 4217 code, e.g. GBP (any case). */
   currency: Scalars['String']['input'];
 };
 
@@ -345,15 +350,18 @@ export type ExamStatisticsDimension =
   | 'SESSION_KIND'
   | 'YEAR';
 
-/** Which released results to include; every list is an OR of its values, lists are combined with AND. */
+/** Which released results to include; every list is an OR of its 1 to 1000 values, lists are combined with AND. */
 export type ExamStatisticsFilter = {
+  /** Each at most 100 characters. */
   atoIds?: InputMaybe<Array<Scalars['ID']['input']>>;
-  /** ISO 3166-1 alpha-2 codes of the country where the exam was sat. */
+  /** ISO 3166-1 alpha-2 codes (in capitals) of existing countries where the exam was sat, e.g. DE. */
   countries?: InputMaybe<Array<Scalars['String']['input']>>;
   exams?: InputMaybe<Array<ExamCode>>;
+  /** Each at most 100 characters. */
   formIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Whole months only (YYYY-MM, inclusive), so no query can isolate a single exam day. */
   fromMonth?: InputMaybe<Scalars['String']['input']>;
+  /** BCP 47 tags, each 1 to 20 characters. */
   languages?: InputMaybe<Array<Scalars['String']['input']>>;
   /** ATO_COURSE for sittings within an ATO's course; PUBLIC and SELF_STUDY have no ATO. */
   sessionKinds?: InputMaybe<Array<ExamStatisticsSessionKind>>;
@@ -618,13 +626,18 @@ export type RecordSittingAttendanceInput = {
 
 export type RegisterForExamInput = {
   auditExperience?: InputMaybe<AuditExperienceInput>;
+  /** Practitioner without a Foundation certificate of this scheme: the BCS certificate number, at most 200 characters, one line. */
   bcsFoundationCertificateNumber?: InputMaybe<Scalars['String']['input']>;
   /** Staff registering someone else; a candidate registers themselves. */
   candidateId?: InputMaybe<Scalars['ID']['input']>;
-  /** Needed the first time a candidate registers, unless the sign-in carries the name. */
+  /**
+   * Needed the first time a candidate registers, unless the sign-in carries the name; as it should
+   * appear on the certificate, at most 200 characters. Trimmed; control characters and line breaks are refused.
+   */
   candidateName?: InputMaybe<Scalars['String']['input']>;
   /** At a public session: the accredited ATO whose course the candidate attended. */
   courseAtoId?: InputMaybe<Scalars['ID']['input']>;
+  /** BCP 47 tag of the paper (one of the session's languages): at most 35 characters. */
   language: Scalars['String']['input'];
   sessionId: Scalars['ID']['input'];
 };
@@ -638,24 +651,30 @@ export type ReleaseSessionResultsPayload = {
 export type ScheduleExamSessionInput = {
   /** Required for ATO_COURSE sessions; ATO staff may only name their own ATO. */
   atoId?: InputMaybe<Scalars['ID']['input']>;
+  /** 1 to 10000 seats. */
   capacity: Scalars['Int']['input'];
+  /** ISO 3166-1 alpha-2 code of an existing country, e.g. GB (any case; UK is not a code). */
   country: Scalars['String']['input'];
   examCode: ExamCode;
   kind: ExamSessionKind;
+  /** BCP 47 tags the exam is offered in (see Exam.languages), each at most 35 characters; at least one. */
   languages: Array<Scalars['String']['input']>;
   /** Overrides the regional price of a public session. */
   price?: InputMaybe<ExamMoneyInput>;
   /** Price region for public sessions (see examPrices); the price defaults from it. */
   region?: InputMaybe<Scalars['String']['input']>;
+  /** In the future. */
   startsAt: Scalars['DateTime']['input'];
+  /** Where the exam is sat: 1 to 200 characters. Trimmed; control characters and line breaks are refused. */
   venue: Scalars['String']['input'];
 };
 
 export type SetExamPriceInput = {
   examCode: ExamCode;
   price: ExamMoneyInput;
+  /** Price region code, e.g. UK or NORTH_AMERICA: 2 to 40 letters, digits or underscores, starting with a letter (any case). */
   region: Scalars['String']['input'];
-  /** Required for a new region. */
+  /** Required for a new region; at most 200 characters. Trimmed; control characters and line breaks are refused. */
   regionName?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -767,6 +786,7 @@ export type SittingTransition = {
 };
 
 export type VoidSittingInput = {
+  /** Kept and told to the certificate service: 1 to 1000 characters. Trimmed; line breaks and tabs are allowed, other control characters refused. */
   reason: Scalars['String']['input'];
   sittingId: Scalars['ID']['input'];
 };
