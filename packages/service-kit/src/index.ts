@@ -1,31 +1,16 @@
-export {
-  ConfigError,
-  loadConfig,
-  baseServiceConfig,
-  nodeEnv,
-  assertAuthConfigured,
-  type BaseServiceConfig,
-} from './config';
+export { ConfigError, loadConfig, baseServiceConfig, nodeEnv, type BaseServiceConfig } from './config';
 export { createLogger, type Logger } from './logger';
 export {
-  clientError,
   badUserInput,
   forbidden,
   notFound,
   conflict,
   unauthenticated,
   rateLimited,
-  isClientError,
   toClientError,
   type ErrorCode,
 } from './errors';
-export {
-  DomainRefusal,
-  refuse,
-  uniqueViolationOf,
-  type RefusalCode,
-  type UniqueViolationMessages,
-} from './refusal';
+export { DomainRefusal, refuse, type RefusalCode, type UniqueViolationMessages } from './refusal';
 export { isUuid, parseId, knownIds } from './ids';
 export {
   TEXT_LIMITS,
@@ -52,7 +37,6 @@ export {
   createDataSource,
   openDataSource,
   pendingSchemaChanges,
-  redactUrl,
   SqlCounter,
   type DataSourceOptions,
 } from './database';
