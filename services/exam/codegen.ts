@@ -16,5 +16,14 @@ export default subgraphCodegenConfig({
   SittingTransition: '../entities/sitting-transition.entity#SittingTransitionEntity',
   Ato: '../resolvers/references#AtoReference',
   ReleaseSessionResultsPayload: '../resolvers/sitting.resolvers#ReleaseSessionResultsModel',
-  ...{ ExamStatisticsResult: '../statistics/statistics.models#ExamStatisticsResultModel', ExamStatisticsGroup: '../statistics/statistics.models#ExamStatisticsGroupModel', ExamStatisticsGroupKey: '../statistics/statistics.models#ExamStatisticsGroupKeyModel', ExamScoreBucket: '../statistics/statistics.models#ScoreBucketModel', ExamItemAnalysis: '../statistics/statistics.models#ItemAnalysisModel', ExamFormStatistics: '../statistics/statistics.models#FormStatisticsModel', ExamItemLanguageStatistics: '../statistics/statistics.models#ItemLanguageStatisticsModel', ExamItemStatistics: '../statistics/statistics.models#ItemStatisticsModel', ExamItemOptionShare: '../statistics/statistics.models#ItemOptionShareModel' }, // statistics (issue 6)
+  // the statistics feature's types (src/statistics/statistics.graphql)
+  ExamStatisticsResult: '../statistics/statistics.models#ExamStatisticsResultModel',
+  ExamStatisticsGroup: '../statistics/statistics.models#ExamStatisticsGroupModel',
+  ExamStatisticsGroupKey: '../statistics/statistics.models#ExamStatisticsGroupKeyModel',
+  ExamScoreBucket: '../statistics/statistics.models#ScoreBucketModel',
+  ExamItemAnalysis: '../statistics/statistics.models#ItemAnalysisModel',
+  ExamFormStatistics: '../statistics/statistics.models#FormStatisticsModel',
+  ExamItemLanguageStatistics: '../statistics/statistics.models#ItemLanguageStatisticsModel',
+  ExamItemStatistics: '../statistics/statistics.models#ItemStatisticsModel',
+  ExamItemOptionShare: '../statistics/statistics.models#ItemOptionShareModel',
 });

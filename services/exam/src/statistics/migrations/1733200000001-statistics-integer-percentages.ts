@@ -52,6 +52,6 @@ export class StatisticsIntegerPercentages1733200000001 implements MigrationInter
     await queryRunner.query(
       `CREATE TABLE "statistics_group_rollup" ("exam_code" text NOT NULL, "language" text NOT NULL, "country" text NOT NULL, "ato_key" text NOT NULL, "session_kind" text NOT NULL, "form_id" text NOT NULL, "month" date NOT NULL, "sittings" integer NOT NULL, "passed" integer NOT NULL, "trainer_eligible" integer NOT NULL, "percentage_sum" numeric(14,2) NOT NULL, "percentage_square_sum" numeric(20,4) NOT NULL, CONSTRAINT "PK_3a84081f2bb71e15c27fe750c69" PRIMARY KEY ("exam_code", "language", "country", "ato_key", "session_kind", "form_id", "month"))`,
     );
-    // the numeric rollups are refilled by rebuildRollups (the previous code), not here
+    // the numeric rollups are refilled by rebuildRollups, not here
   }
 }
