@@ -15,7 +15,11 @@ const RADIX = NUMBER_ALPHABET.length;
 const RANDOM_LENGTH = 7;
 const NORMALIZED_LENGTH = 1 + 2 + RANDOM_LENGTH + 1;
 
+// A new exam gets its letter here (the Record type asks for it); parsing follows.
 const EXAM_LETTER: Record<ExamCode, string> = { FOUNDATION: 'F', PRACTITIONER: 'P', AUDITOR: 'A' };
+const LETTERS = Object.values(EXAM_LETTER);
+const PREFIX = new RegExp(`^[${LETTERS.join('')}]\\d{2}$`);
+const LETTERS_IN_WORDS = `${LETTERS.slice(0, -1).join(', ')} or ${LETTERS.at(-1)}`;
 
 export const CERTIFICATE_NUMBER_EXAMPLE = 'F26-7K3Q-M9PA';
 
@@ -77,13 +81,13 @@ export function parseCertificateNumber(input: string): ParsedCertificateNumber {
   const normalized = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   const shapeOk =
     normalized.length === NORMALIZED_LENGTH &&
-    /^[FPA]\d{2}$/.test(normalized.slice(0, 3)) &&
+    PREFIX.test(normalized.slice(0, 3)) &&
     [...normalized].every((c) => NUMBER_ALPHABET.includes(c));
   if (!shapeOk) {
     return {
       ok: false,
       problem: 'FORMAT',
-      message: `This is not a certificate number. A certificate number looks like ${CERTIFICATE_NUMBER_EXAMPLE}: the exam's letter (F, P or A), two digits for the year, then eight letters and digits.`,
+      message: `This is not a certificate number. A certificate number looks like ${CERTIFICATE_NUMBER_EXAMPLE}: the exam's letter (${LETTERS_IN_WORDS}), two digits for the year, then eight letters and digits.`,
     };
   }
   if (!hasValidCheckCharacter(normalized)) {
