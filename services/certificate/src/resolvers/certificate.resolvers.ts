@@ -1,4 +1,5 @@
 import {
+  clampPageSize,
   decodeCursorAs,
   knownIds,
   pageInMemory,
@@ -7,7 +8,6 @@ import {
   parseText,
   refuse,
   toConnection,
-  clampPageSize,
 } from '@iso20000/service-kit';
 import { decodeJwt } from 'jose';
 import {
