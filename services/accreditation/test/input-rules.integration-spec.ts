@@ -6,6 +6,7 @@ import {
   appointedRcb,
   atoApplication,
   atoStaff,
+  eventually,
   publicViewer,
   rcbApplication,
   schemeStaff,
@@ -260,7 +261,18 @@ describe('a clash with a unique index', () => {
         atoId,
         input: { candidateId, name: 'Twin Trainer' },
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // commit only once the request waits on the index, i.e. its own check has already passed
+      await eventually(
+        async () => {
+          const [{ waiting }] = await h.db.dataSource.query(
+            `SELECT count(*)::int AS waiting FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO "trainer"%'`,
+          );
+          return waiting > 0 ? true : undefined;
+        },
+        10_000,
+        'the request to wait on the unique index',
+      );
       await twin.commitTransaction();
       const result = await racing;
       expect(errorCodes(result)).toEqual(['CONFLICT']);
