@@ -4,6 +4,7 @@ import { errorCodes, viewers } from '@iso20000/testing';
 import { AckPolicy, DeliverPolicy } from 'nats';
 import { expireDueCertifications } from '../src/commands/expire-due-certifications';
 import { forgetOldIdempotencyKeys } from '../src/commands/forget-old-idempotency-keys';
+import { certificationExpiryJob } from '../src/jobs/certification-expiry.job';
 import {
   CERTIFICATION_FIELDS,
   ISSUE,
@@ -517,6 +518,41 @@ describe('expiry', () => {
       [c.id],
     )) as { version: number }[];
     expect(again.version).toBe(2);
+  });
+});
+
+describe('the expiry job', () => {
+  it('expires what is due and forgets old keys in one pass, never running two passes at once', async () => {
+    const c = await issue();
+    await h.db.dataSource.query(
+      `UPDATE organization_certification SET cycle_start = $2, expiry = $3 WHERE id = $1`,
+      [c.id, isoDaysFromToday(-1100), isoDaysFromToday(-3)],
+    );
+    const old = key();
+    await h.db.dataSource.query(
+      `INSERT INTO idempotency_record (rcb_id, key, operation, request_hash, response, created_at)
+       VALUES ($1, $2, 'suspendCertification', 'x', 'null'::jsonb, now() - interval '8 days')`,
+      [rcbA, old],
+    );
+    const job = certificationExpiryJob({
+      dataSource: h.db.dataSource,
+      logger: h.logger,
+      intervalMs: 3_600_000,
+      clock: () => new Date(),
+    });
+    const [first, second] = [job.runNow(), job.runNow()];
+    expect(second).toBe(first);
+    await first;
+    const [row] = (await h.db.dataSource.query(
+      `SELECT status FROM organization_certification WHERE id = $1`,
+      [c.id],
+    )) as { status: string }[];
+    expect(row.status).toBe('EXPIRED');
+    const left = (await h.db.dataSource.query(`SELECT 1 FROM idempotency_record WHERE key = $1`, [
+      old,
+    ])) as unknown[];
+    expect(left).toEqual([]);
+    await job.stop();
   });
 });
 

@@ -1,4 +1,4 @@
-import { EventConsumer, Events } from '@iso20000/events';
+import { EventConsumer, Events, type PayloadOf } from '@iso20000/events';
 import type { Logger } from '@iso20000/service-kit';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
@@ -13,8 +13,8 @@ export function createRcbStatusConsumer(deps: {
   nc: NatsConnection;
   namespace?: string;
   logger: Logger;
-}): EventConsumer<unknown> {
-  const consumer = new EventConsumer({
+}): EventConsumer<PayloadOf<typeof Events.RcbStatusChanged>> {
+  return new EventConsumer({
     ...deps,
     durableName: 'registry-rcb-status',
     event: Events.RcbStatusChanged,
@@ -29,5 +29,4 @@ export function createRcbStatusConsumer(deps: {
       logger.info({ rcbId: payload.rcbId, status: payload.status }, 'RCB status recorded');
     },
   });
-  return consumer as unknown as EventConsumer<unknown>;
 }
