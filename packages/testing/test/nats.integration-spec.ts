@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   connectNats,
   ensureStreams,
@@ -6,7 +7,14 @@ import {
   removeStreams,
   streamNameFor,
 } from '@iso20000/events';
-import { connectTestNats, LocalNatsServer, publishEvent, testNamespace, validPayloads } from '../src';
+import {
+  connectTestNats,
+  eventually,
+  LocalNatsServer,
+  publishEvent,
+  testNamespace,
+  validPayloads,
+} from '../src';
 
 describe('publishEvent', () => {
   it('puts an envelope on the namespace’s stream as an outbox relay would, deduplicated by its id', async () => {
@@ -45,7 +53,15 @@ describe('LocalNatsServer', () => {
       ).rejects.toThrow();
       await server.resume();
 
-      await publishEvent(nc, namespace, Events.ExamSittingVoided, validPayloads().ExamSittingVoided);
+      // As a relay would: retry until the client has reconnected, under one id so a retry whose
+      // first attempt was stored after all is deduplicated.
+      const id = randomUUID();
+      const voided = validPayloads().ExamSittingVoided;
+      await eventually(
+        () => publishEvent(nc, namespace, Events.ExamSittingVoided, voided, { id }),
+        15_000,
+        'a publish after the restart',
+      );
       const jsm = await nc.jetstreamManager();
       const info = await jsm.streams.info(streamNameFor(Events.ExamSittingVoided.subject, namespace));
       expect(info.state.messages).toBe(2);
