@@ -28,6 +28,8 @@ function validFilter(input: unknown): StatisticsFilter {
 }
 
 const MAX_GROUPS_PAGE = 1000;
+/** As in the filter's formIds. */
+const MAX_FORM_ID = 100;
 
 /** Every field name selected under the examStatistics field (through fragments too); structure is ignored. */
 function selectedFieldNames(info: GraphQLResolveInfo): Set<string> {
@@ -86,6 +88,8 @@ export const statisticsResolvers: StatisticsResolvers = {
       if (!args.formId) throw refuse.badInput('formId: name the exam form to analyse');
       const formIds = [...new Set([args.formId, ...(args.translationFormIds ?? [])])];
       if (formIds.length > 20) throw refuse.badInput('translationFormIds: at most 19 translations');
+      if (formIds.some((id) => id.length > MAX_FORM_ID))
+        throw refuse.badInput(`formId and translationFormIds: each at most ${MAX_FORM_ID} characters`);
       const exams: Array<{ exam_code: string }> = await context.dataSource.query(
         'SELECT DISTINCT exam_code FROM statistics_form_rollup WHERE form_id = ANY($1::text[])',
         [formIds],

@@ -35,7 +35,7 @@ const month = z
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'months are YYYY-MM')
   .nullish();
 
-export const statisticsFilterSchema = z
+const statisticsFilterSchema = z
   .object({
     exams: list(z.enum(EXAM_CODES)),
     languages: list(z.string().min(1).max(20)),
@@ -57,8 +57,6 @@ export const statisticsFilterSchema = z
     message: 'fromMonth must not be after toMonth',
     path: ['toMonth'],
   });
-
-export type StatisticsFilterInput = z.input<typeof statisticsFilterSchema>;
 
 export function parseStatisticsFilter(input: unknown): { filter: StatisticsFilter } | { error: string } {
   const parsed = statisticsFilterSchema.safeParse(input ?? {});
