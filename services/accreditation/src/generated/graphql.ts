@@ -523,6 +523,7 @@ export type Query = {
   courseExamLevels?: Maybe<Array<CourseExamLevel>>;
   /** An RCB. The public sees appointed RCBs only; an RCB's integration its own; scheme staff every one. */
   rcb?: Maybe<Rcb>;
+  /** RCBs visible to the viewer (scheme staff: every status, e.g. applications to assess). */
   rcbs?: Maybe<RcbConnection>;
   /** Find a training provider (public): accredited ATOs with the courses that match. */
   trainingProviders?: Maybe<TrainingProviderConnection>;
