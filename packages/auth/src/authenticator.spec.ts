@@ -8,8 +8,15 @@ const SECRET = 'test-secret-that-is-long-enough-for-hs256';
 const secretKey = new TextEncoder().encode(SECRET);
 
 /** Signs arbitrary claims, bypassing signDevToken's checks, as a careless or hostile issuer would. */
-function rawToken(claims: JWTPayload, { secret = secretKey, ttl = '1h' as string | number } = {}): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(ttl).sign(secret);
+function rawToken(
+  claims: JWTPayload,
+  { secret = secretKey, ttl = '1h' as string | number } = {},
+): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(secret);
 }
 
 async function rejection(promise: Promise<unknown>): Promise<{ code: unknown; message: string }> {
@@ -36,24 +43,58 @@ describe('createAuthenticator with the development secret', () => {
   });
 
   it('turns each person role into a viewer scoped by its own claim', async () => {
-    const candidate = await signDevToken(SECRET, { sub: 'u-1', role: 'candidate', candidate_id: 'cand-1', name: 'Ada' });
+    const candidate = await signDevToken(SECRET, {
+      sub: 'u-1',
+      role: 'candidate',
+      candidate_id: 'cand-1',
+      name: 'Ada',
+    });
     const atoStaff = await signDevToken(SECRET, { sub: 'u-2', role: 'ato_staff', ato_id: 'ato-1' });
     const analyst = await signDevToken(SECRET, { sub: 'u-3', role: 'analyst' });
     const schemeStaff = await signDevToken(SECRET, { sub: 'u-4', role: 'scheme_staff', name: 'Grace' });
 
-    await expect(auth.authenticate(`Bearer ${candidate}`)).resolves.toEqual({ role: 'candidate', subject: 'u-1', candidateId: 'cand-1', name: 'Ada' });
-    await expect(auth.authenticate(`Bearer ${atoStaff}`)).resolves.toEqual({ role: 'ato_staff', subject: 'u-2', atoId: 'ato-1' });
-    await expect(auth.authenticate(`Bearer ${analyst}`)).resolves.toEqual({ role: 'analyst', subject: 'u-3' });
-    await expect(auth.authenticate(`bearer ${schemeStaff}`)).resolves.toEqual({ role: 'scheme_staff', subject: 'u-4', name: 'Grace' });
+    await expect(auth.authenticate(`Bearer ${candidate}`)).resolves.toEqual({
+      role: 'candidate',
+      subject: 'u-1',
+      candidateId: 'cand-1',
+      name: 'Ada',
+    });
+    await expect(auth.authenticate(`Bearer ${atoStaff}`)).resolves.toEqual({
+      role: 'ato_staff',
+      subject: 'u-2',
+      atoId: 'ato-1',
+    });
+    await expect(auth.authenticate(`Bearer ${analyst}`)).resolves.toEqual({
+      role: 'analyst',
+      subject: 'u-3',
+    });
+    await expect(auth.authenticate(`bearer ${schemeStaff}`)).resolves.toEqual({
+      role: 'scheme_staff',
+      subject: 'u-4',
+      name: 'Grace',
+    });
   });
 
   it("ignores scoping claims that do not belong to the token's role", async () => {
-    const token = await rawToken({ sub: 'u-1', role: 'candidate', candidate_id: 'cand-1', ato_id: 'ato-9', rcb_id: 'rcb-9' });
-    await expect(auth.authenticate(`Bearer ${token}`)).resolves.toEqual({ role: 'candidate', subject: 'u-1', candidateId: 'cand-1' });
+    const token = await rawToken({
+      sub: 'u-1',
+      role: 'candidate',
+      candidate_id: 'cand-1',
+      ato_id: 'ato-9',
+      rcb_id: 'rcb-9',
+    });
+    await expect(auth.authenticate(`Bearer ${token}`)).resolves.toEqual({
+      role: 'candidate',
+      subject: 'u-1',
+      candidateId: 'cand-1',
+    });
   });
 
   it('rejects an expired token', async () => {
-    const token = await rawToken({ sub: 'u-1', role: 'analyst' }, { ttl: Math.floor(Date.now() / 1000) - 60 });
+    const token = await rawToken(
+      { sub: 'u-1', role: 'analyst' },
+      { ttl: Math.floor(Date.now() / 1000) - 60 },
+    );
     await expect(rejection(auth.authenticate(`Bearer ${token}`))).resolves.toEqual({
       code: 'UNAUTHENTICATED',
       message: 'The token has expired; sign in again',
@@ -61,7 +102,10 @@ describe('createAuthenticator with the development secret', () => {
   });
 
   it('rejects a token signed with another secret', async () => {
-    const token = await rawToken({ sub: 'u-1', role: 'scheme_staff' }, { secret: new TextEncoder().encode('someone-elses-secret') });
+    const token = await rawToken(
+      { sub: 'u-1', role: 'scheme_staff' },
+      { secret: new TextEncoder().encode('someone-elses-secret') },
+    );
     await expect(rejection(auth.authenticate(`Bearer ${token}`))).resolves.toEqual({
       code: 'UNAUTHENTICATED',
       message: 'The token signature is not valid',
@@ -71,27 +115,50 @@ describe('createAuthenticator with the development secret', () => {
   it('rejects a token whose claims were altered after signing', async () => {
     const token = await signDevToken(SECRET, { sub: 'u-1', role: 'analyst' });
     const [header, , signature] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...decodeJwt(token), role: 'scheme_staff' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ ...decodeJwt(token), role: 'scheme_staff' })).toString(
+      'base64url',
+    );
     const result = await rejection(auth.authenticate(`Bearer ${header}.${forged}.${signature}`));
     expect(result.code).toBe('UNAUTHENTICATED');
   });
 
   it.each([
-    ['candidate without candidate_id', { sub: 'u-1', role: 'candidate' }, "The token's candidate_id claim is missing or invalid for role candidate"],
-    ['ato_staff without ato_id', { sub: 'u-1', role: 'ato_staff' }, "The token's ato_id claim is missing or invalid for role ato_staff"],
-    ['ato_staff with an empty ato_id', { sub: 'u-1', role: 'ato_staff', ato_id: ' ' }, "The token's ato_id claim is missing or invalid for role ato_staff"],
-    ['a person claiming to be an RCB integration', { sub: 'u-1', role: 'rcb_integration', rcb_id: 'rcb-1' }, 'RCB integrations authenticate with an API key, not a token'],
+    [
+      'candidate without candidate_id',
+      { sub: 'u-1', role: 'candidate' },
+      "The token's candidate_id claim is missing or invalid for role candidate",
+    ],
+    [
+      'ato_staff without ato_id',
+      { sub: 'u-1', role: 'ato_staff' },
+      "The token's ato_id claim is missing or invalid for role ato_staff",
+    ],
+    [
+      'ato_staff with an empty ato_id',
+      { sub: 'u-1', role: 'ato_staff', ato_id: ' ' },
+      "The token's ato_id claim is missing or invalid for role ato_staff",
+    ],
+    [
+      'a person claiming to be an RCB integration',
+      { sub: 'u-1', role: 'rcb_integration', rcb_id: 'rcb-1' },
+      'RCB integrations authenticate with an API key, not a token',
+    ],
     ['role public', { sub: 'u-1', role: 'public' }, 'The token does not carry a recognised role'],
     ['an unknown role', { sub: 'u-1', role: 'admin' }, 'The token does not carry a recognised role'],
     ['no role', { sub: 'u-1' }, 'The token does not carry a recognised role'],
     ['no subject', { role: 'analyst' }, 'The token has no subject'],
   ])('rejects a token with %s', async (_case, claims, message) => {
     const token = await rawToken(claims);
-    await expect(rejection(auth.authenticate(`Bearer ${token}`))).resolves.toEqual({ code: 'UNAUTHENTICATED', message });
+    await expect(rejection(auth.authenticate(`Bearer ${token}`))).resolves.toEqual({
+      code: 'UNAUTHENTICATED',
+      message,
+    });
   });
 
   it('rejects a token without an expiry', async () => {
-    const token = await new SignJWT({ sub: 'u-1', role: 'analyst' }).setProtectedHeader({ alg: 'HS256' }).sign(secretKey);
+    const token = await new SignJWT({ sub: 'u-1', role: 'analyst' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(secretKey);
     await expect(rejection(auth.authenticate(`Bearer ${token}`))).resolves.toEqual({
       code: 'UNAUTHENTICATED',
       message: 'The token has no valid expiry',
@@ -100,7 +167,9 @@ describe('createAuthenticator with the development secret', () => {
 
   it('rejects an unsigned token', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
-    const payload = Buffer.from(JSON.stringify({ sub: 'u-1', role: 'scheme_staff', exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ sub: 'u-1', role: 'scheme_staff', exp: Math.floor(Date.now() / 1000) + 600 }),
+    ).toString('base64url');
     const result = await rejection(auth.authenticate(`Bearer ${header}.${payload}.`));
     expect(result.code).toBe('UNAUTHENTICATED');
   });
@@ -108,8 +177,16 @@ describe('createAuthenticator with the development secret', () => {
   it.each([
     ['garbage token', 'Bearer not-a-jwt', 'The token is malformed'],
     ['missing token', 'Bearer', 'The Bearer token is missing'],
-    ['unknown scheme', 'Basic dXNlcjpwYXNz', "Unsupported Authorization scheme: use 'Bearer <token>' or 'ApiKey <key>'"],
-    ['API key without a verifier', 'ApiKey rcbk_0123456789abcdef0123456789abcdef_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'API keys are not accepted by this service'],
+    [
+      'unknown scheme',
+      'Basic dXNlcjpwYXNz',
+      "Unsupported Authorization scheme: use 'Bearer <token>' or 'ApiKey <key>'",
+    ],
+    [
+      'API key without a verifier',
+      'ApiKey rcbk_0123456789abcdef0123456789abcdef_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      'API keys are not accepted by this service',
+    ],
   ])('rejects a %s', async (_case, header, message) => {
     await expect(rejection(auth.authenticate(header))).resolves.toEqual({ code: 'UNAUTHENTICATED', message });
   });
@@ -151,12 +228,18 @@ describe('createAuthenticator with issuer and audience', () => {
   const claims = { sub: 'u-1', role: 'analyst' } as const;
 
   it('accepts a token from the expected issuer for the expected audience', async () => {
-    const token = await signDevToken(SECRET, claims, '5m', { issuer: 'https://id.example', audience: 'iso20000' });
+    const token = await signDevToken(SECRET, claims, '5m', {
+      issuer: 'https://id.example',
+      audience: 'iso20000',
+    });
     await expect(auth.authenticate(`Bearer ${token}`)).resolves.toMatchObject({ role: 'analyst' });
   });
 
   it('rejects a token from another issuer', async () => {
-    const token = await signDevToken(SECRET, claims, '5m', { issuer: 'https://evil.example', audience: 'iso20000' });
+    const token = await signDevToken(SECRET, claims, '5m', {
+      issuer: 'https://evil.example',
+      audience: 'iso20000',
+    });
     await expect(rejection(auth.authenticate(`Bearer ${token}`))).resolves.toEqual({
       code: 'UNAUTHENTICATED',
       message: 'The token was not issued by the expected issuer',
@@ -164,7 +247,10 @@ describe('createAuthenticator with issuer and audience', () => {
   });
 
   it('rejects a token meant for another audience', async () => {
-    const token = await signDevToken(SECRET, claims, '5m', { issuer: 'https://id.example', audience: 'other-app' });
+    const token = await signDevToken(SECRET, claims, '5m', {
+      issuer: 'https://id.example',
+      audience: 'other-app',
+    });
     await expect(rejection(auth.authenticate(`Bearer ${token}`))).resolves.toEqual({
       code: 'UNAUTHENTICATED',
       message: 'The token is not meant for this service',
@@ -173,7 +259,9 @@ describe('createAuthenticator with issuer and audience', () => {
 
   it('rejects a token without issuer and audience', async () => {
     const token = await signDevToken(SECRET, claims);
-    await expect(rejection(auth.authenticate(`Bearer ${token}`))).resolves.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(rejection(auth.authenticate(`Bearer ${token}`))).resolves.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
   });
 });
 

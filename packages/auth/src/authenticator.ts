@@ -35,7 +35,19 @@ export interface Authenticator {
   authenticate(authorizationHeader: string | undefined): Promise<Viewer>;
 }
 
-const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+const ASYMMETRIC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
 
 const CLAIM_MESSAGES: Record<string, string> = {
   iss: 'The token was not issued by the expected issuer',
@@ -53,7 +65,8 @@ interface CachedViewer {
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { devSecret, jwksUrl, issuer, audience, credentials, logger } = options;
-  if (!devSecret && !jwksUrl) throw new Error('createAuthenticator needs devSecret (development) or jwksUrl (production)');
+  if (!devSecret && !jwksUrl)
+    throw new Error('createAuthenticator needs devSecret (development) or jwksUrl (production)');
   const clockTolerance = options.clockTolerance ?? 5;
   const cacheMs = options.tokenCacheMs ?? 30_000;
   const cacheSize = options.tokenCacheSize ?? 10_000;

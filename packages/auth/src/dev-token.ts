@@ -25,7 +25,11 @@ export async function signDevToken(
   const checked = viewerFromClaims({ ...claims });
   if (isClaimsProblem(checked)) throw new Error(checked.message);
   const { sub, ...rest } = claims;
-  let jwt = new SignJWT({ ...rest }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(sub).setIssuedAt().setExpirationTime(ttl);
+  let jwt = new SignJWT({ ...rest })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(ttl);
   if (options.issuer) jwt = jwt.setIssuer(options.issuer);
   if (options.audience) jwt = jwt.setAudience(options.audience);
   return jwt.sign(devSecretKey(secret));

@@ -17,7 +17,12 @@ const viewers: Record<string, Viewer> = {
   atoStaff: { role: 'ato_staff', subject: 'user-a', atoId: 'ato-1' },
   otherAtoStaff: { role: 'ato_staff', subject: 'user-a2', atoId: 'ato-2' },
   rcbIntegration: { role: 'rcb_integration', subject: 'credential:c-1', rcbId: 'rcb-1', credentialId: 'c-1' },
-  otherRcbIntegration: { role: 'rcb_integration', subject: 'credential:c-2', rcbId: 'rcb-2', credentialId: 'c-2' },
+  otherRcbIntegration: {
+    role: 'rcb_integration',
+    subject: 'credential:c-2',
+    rcbId: 'rcb-2',
+    credentialId: 'c-2',
+  },
   analyst: { role: 'analyst', subject: 'user-an' },
   schemeStaff: { role: 'scheme_staff', subject: 'user-s' },
 };
@@ -38,7 +43,9 @@ function outcomeOf(check: () => void): Outcome {
 }
 
 function outcomes(check: (viewer: Viewer) => void): Record<string, Outcome> {
-  return Object.fromEntries(Object.entries(viewers).map(([name, viewer]) => [name, outcomeOf(() => check(viewer))]));
+  return Object.fromEntries(
+    Object.entries(viewers).map(([name, viewer]) => [name, outcomeOf(() => check(viewer))]),
+  );
 }
 
 describe('permission helpers', () => {
@@ -71,7 +78,9 @@ describe('permission helpers', () => {
   });
 
   it('requireRole names the roles that may act', () => {
-    expect(() => requireRole(viewers.candidate, 'analyst', 'scheme_staff')).toThrow('Only analysts or scheme staff may do this');
+    expect(() => requireRole(viewers.candidate, 'analyst', 'scheme_staff')).toThrow(
+      'Only analysts or scheme staff may do this',
+    );
   });
 
   it('requireRole lets the public through when the public is listed', () => {
@@ -93,7 +102,7 @@ describe('permission helpers', () => {
     });
   });
 
-  it("requireCandidate admits that candidate and scheme staff", () => {
+  it('requireCandidate admits that candidate and scheme staff', () => {
     expect(outcomes((viewer) => requireCandidate(viewer, 'cand-1'))).toEqual({
       public: 'UNAUTHENTICATED',
       candidate: 'allowed',

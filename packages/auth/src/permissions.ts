@@ -20,7 +20,10 @@ export function requireAuthenticated(viewer: Viewer): void {
 }
 
 /** Throws UNAUTHENTICATED for the public (unless 'public' is listed), FORBIDDEN for any other role not listed. */
-export function requireRole<R extends Role>(viewer: Viewer, ...roles: R[]): asserts viewer is Viewer & { role: R } {
+export function requireRole<R extends Role>(
+  viewer: Viewer,
+  ...roles: R[]
+): asserts viewer is Viewer & { role: R } {
   if ((roles as Role[]).includes(viewer.role)) return;
   requireAuthenticated(viewer);
   throw forbidden(`Only ${listOf(roles.map((role) => ROLE_NAMES[role]))} may do this`);

@@ -22,7 +22,10 @@ describe('RCB credentials', () => {
 
   it('parses a generated API key back into credential id and secret', () => {
     const credential = generateRcbCredential();
-    expect(parseApiKey(credential.apiKey)).toEqual({ credentialId: credential.id, secret: credential.secret });
+    expect(parseApiKey(credential.apiKey)).toEqual({
+      credentialId: credential.id,
+      secret: credential.secret,
+    });
   });
 
   it('parses a secret that itself contains underscores', () => {

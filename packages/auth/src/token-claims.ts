@@ -31,7 +31,8 @@ export type ClaimsProblem = { message: string };
 /** Turns verified claims into a viewer, or says which claim is wrong. */
 export function viewerFromClaims(claims: Record<string, unknown>): Viewer | ClaimsProblem {
   const role = claims.role;
-  if (role === 'rcb_integration') return { message: 'RCB integrations authenticate with an API key, not a token' };
+  if (role === 'rcb_integration')
+    return { message: 'RCB integrations authenticate with an API key, not a token' };
   if (typeof role !== 'string' || !(PERSON_ROLES as readonly string[]).includes(role)) {
     return { message: 'The token does not carry a recognised role' };
   }

@@ -1,4 +1,11 @@
-export const ROLES = ['public', 'candidate', 'ato_staff', 'rcb_integration', 'analyst', 'scheme_staff'] as const;
+export const ROLES = [
+  'public',
+  'candidate',
+  'ato_staff',
+  'rcb_integration',
+  'analyst',
+  'scheme_staff',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is asking: the verified identity every resolver authorizes against. */

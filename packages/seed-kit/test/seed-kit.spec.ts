@@ -1,11 +1,4 @@
-import {
-  pick,
-  randomGenerator,
-  seededRcbId,
-  seededRcbName,
-  seededRcbStatus,
-  stableUuid,
-} from '../src';
+import { pick, randomGenerator, seededRcbId, seededRcbName, seededRcbStatus, stableUuid } from '../src';
 
 describe('seed kit', () => {
   it('repeats the same random sequence for the same seed, and a different one otherwise', () => {

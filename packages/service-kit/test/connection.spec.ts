@@ -1,4 +1,11 @@
-import { decodeCursorAs, DomainRefusal, encodeCursor, pageInMemory, toConnection, type Connection } from '../src';
+import {
+  decodeCursorAs,
+  DomainRefusal,
+  encodeCursor,
+  pageInMemory,
+  toConnection,
+  type Connection,
+} from '../src';
 
 describe('connections', () => {
   const items = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id }));
