@@ -22,6 +22,7 @@ import {
   requestIdFrom,
   unauthenticatedContextError,
 } from '@iso20000/service-kit';
+import { graphqlTelemetryPlugin } from '@iso20000/telemetry';
 import { subgraphUrls, type GatewayConfig } from './config';
 import { SubgraphAnswers, type GatewayContext } from './context';
 import { costLimitPlugin } from './cost';
@@ -96,6 +97,7 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
       ...(protection.plugins as never[]),
       costLimitPlugin(config.GATEWAY_MAX_COST),
       subgraphAnswersPlugin(formatError),
+      graphqlTelemetryPlugin<GatewayContext>(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { REQUEST_ID_HEADER, type Logger } from '@iso20000/service-kit';
+import { inSpan, injectTraceHeaders, SpanKind, subgraphRequestDuration } from '@iso20000/telemetry';
 import type { GraphQLFormattedError } from 'graphql';
 import { Pool } from 'undici';
 import type { GatewayContext } from './context';
@@ -46,7 +47,38 @@ export class SubgraphClient {
     return target;
   }
 
-  async post(url: string, headers: Record<string, string>, body: string | Buffer): Promise<SubgraphResponse> {
+  /** A client span and the latency histogram around each call; the subgraph continues the trace. */
+  async post(
+    url: string,
+    headers: Record<string, string>,
+    body: string | Buffer,
+    subgraph = 'unknown',
+  ): Promise<SubgraphResponse> {
+    const started = process.hrtime.bigint();
+    let outcome = 'error';
+    try {
+      const response = await inSpan(
+        `subgraph ${subgraph}`,
+        { kind: SpanKind.CLIENT, attributes: { 'iso20000.subgraph': subgraph, 'url.full': url } },
+        async (span) => {
+          injectTraceHeaders(headers);
+          const answer = await this.send(url, headers, body);
+          span.setAttribute('http.response.status_code', answer.status);
+          return answer;
+        },
+      );
+      outcome = response.status < 500 ? 'ok' : 'error';
+      return response;
+    } finally {
+      subgraphRequestDuration.observe({ subgraph, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  private async send(
+    url: string,
+    headers: Record<string, string>,
+    body: string | Buffer,
+  ): Promise<SubgraphResponse> {
     const { pool, path } = this.target(url);
     const response = await pool.request({
       method: 'POST',
@@ -112,6 +144,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
           operationName: request.operationName,
           extensions: request.extensions,
         }),
+        this.service,
       );
     } catch (error) {
       this.logger.warn({ err: error, subgraph: this.service, url: this.url }, 'subgraph unreachable');

@@ -58,7 +58,7 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
 
     let answer;
     try {
-      answer = await client.post(url, headers, raw);
+      answer = await client.post(url, headers, raw, route.subgraph);
     } catch (error) {
       // A query is simply executed from its plan, which reports the failure as the gateway always has;
       // a mutation may have reached the subgraph, so it is never sent twice.

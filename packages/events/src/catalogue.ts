@@ -23,6 +23,8 @@ export interface EventEnvelope<T = unknown> {
   /** The request that caused the change, for tracing across services. */
   requestId?: string;
   payload: T;
+  /** W3C trace context of the work that recorded the event; absent when tracing is off. */
+  traceparent?: string;
 }
 
 /** The payload type of an event definition: `PayloadOf<typeof Events.CertificateIssued>`. */
@@ -69,7 +71,7 @@ export function parseEventEnvelope<T>(def: EventDefinition<T>, value: unknown): 
   if (!envelope.success) {
     throw new InvalidEventError(def.subject, def.version, z.prettifyError(envelope.error));
   }
-  const { id, subject, version, occurredAt, requestId, payload } = envelope.data;
+  const { id, subject, version, occurredAt, requestId, payload, traceparent } = envelope.data;
   if (subject !== def.subject || version !== def.version) {
     throw new InvalidEventError(def.subject, def.version, `envelope carries ${subject} v${version}`);
   }
@@ -81,6 +83,7 @@ export function parseEventEnvelope<T>(def: EventDefinition<T>, value: unknown): 
     payload: parseEventPayload(def, payload),
   };
   if (requestId !== undefined) parsed.requestId = requestId;
+  if (traceparent !== undefined) parsed.traceparent = traceparent;
   return parsed;
 }
 
@@ -91,6 +94,10 @@ const envelopeSchema = z.object({
   occurredAt: z.iso.datetime({ offset: true }),
   requestId: z.string().min(1).max(200).optional(),
   payload: z.unknown(),
+  traceparent: z
+    .string()
+    .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+    .optional(),
 });
 
 // Building blocks, in the domain's words. Every aggregate id in this system is a uuid.

@@ -16,6 +16,17 @@ import { type EventDefinition, type EventEnvelope, parseEventEnvelope } from './
 import { type Backoff, backoffDelay, describeError } from './outbox';
 import { apiErrorCode, deadLetterSubject, normalizeNamespace, streamNameFor, wireSubject } from './streams';
 import { eventSettingsFrom } from './settings';
+import {
+  contextFromTraceparent,
+  deadLettersRecorded,
+  eventHandlingDuration,
+  eventRedeliveries,
+  eventsHandled,
+  inSpan,
+  observeConsumerLag,
+  SpanKind,
+  withRequestId,
+} from '@iso20000/telemetry';
 
 export interface EventHandlerContext<T> {
   /** The handler's transaction: write the effect with it, so that it commits with the inbox row. */
@@ -98,6 +109,7 @@ export class EventConsumer<T> implements EventConsumerControl {
   private loop: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
+  private unobserveLag: (() => void) | null = null;
 
   constructor(private readonly options: EventConsumerOptions<T>) {
     if (!DURABLE_NAME_PATTERN.test(options.durableName)) {
@@ -126,11 +138,22 @@ export class EventConsumer<T> implements EventConsumerControl {
     await this.ensureConsumer();
     this.messages = await this.pull();
     this.loop = this.run();
+    this.unobserveLag = observeConsumerLag(async () => {
+      const jsm = await this.options.nc.jetstreamManager();
+      const info = await jsm.consumers.info(this.streamName, this.options.durableName);
+      return {
+        consumer: this.options.durableName,
+        pending: info.num_pending,
+        ackPending: info.num_ack_pending,
+      };
+    });
   }
 
   /** Stops pulling; resolves once the message being handled is finished (acked or naked). */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.unobserveLag?.();
+    this.unobserveLag = null;
     this.messages?.stop();
     this.wake?.();
     await this.loop;
@@ -274,18 +297,46 @@ export class EventConsumer<T> implements EventConsumerControl {
       eventId: envelope.id,
       subject: envelope.subject,
     });
+    if (deliveries > 1) eventRedeliveries.inc({ consumer: durableName });
+    const started = process.hrtime.bigint();
+    // The handler's log lines carry the producing request's id; its spans continue the producer's trace.
+    const handle = () => this.handleOnce(envelope, eventLogger);
+    const traced = () =>
+      envelope.traceparent === undefined
+        ? handle()
+        : inSpan(
+            `consume ${envelope.subject}`,
+            {
+              kind: SpanKind.CONSUMER,
+              parent: contextFromTraceparent(envelope.traceparent),
+              attributes: {
+                'messaging.system': 'nats',
+                'messaging.consumer.group.name': durableName,
+                'messaging.message.id': envelope.id,
+                'messaging.message.delivery_count': deliveries,
+              },
+            },
+            handle,
+          );
     try {
-      await this.handleOnce(envelope, eventLogger);
+      await withRequestId(envelope.requestId, traced);
     } catch (err) {
+      eventHandlingDuration.observe(
+        { consumer: durableName },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
       if (deliveries >= this.maxDeliver) {
         await this.deadLetter(msg, raw, envelope.id, err);
       } else {
+        eventsHandled.inc({ consumer: durableName, outcome: 'failed' });
         const delay = backoffDelay(this.retryBackoff, deliveries);
         eventLogger.warn({ err, deliveries, retryInMs: delay }, 'event handler failed; will retry');
         msg.nak(delay);
       }
       return;
     }
+    eventHandlingDuration.observe({ consumer: durableName }, Number(process.hrtime.bigint() - started) / 1e9);
+    eventsHandled.inc({ consumer: durableName, outcome: 'handled' });
     msg.ack();
   }
 
@@ -324,6 +375,8 @@ export class EventConsumer<T> implements EventConsumerControl {
     cause: unknown,
   ): Promise<void> {
     const { durableName, logger } = this.options;
+    deadLettersRecorded.inc({ consumer: durableName });
+    eventsHandled.inc({ consumer: durableName, outcome: 'dead_lettered' });
     const error = truncate(
       cause instanceof Error && cause.stack ? cause.stack : describeError(cause),
       MAX_ERROR_LENGTH,

@@ -45,10 +45,16 @@ export { OutboxEvent } from './entities/outbox-event.entity';
 export { InboxEvent } from './entities/inbox-event.entity';
 export { DeadLetterEvent } from './entities/dead-letter-event.entity';
 export { EventsTables1732500000000 } from './migrations/1732500000000-events-tables';
+export { EventsTraceparent1764633600000 } from './migrations/1764633600000-events-traceparent';
 
 import { DeadLetterEvent } from './entities/dead-letter-event.entity';
+import { EventsTables1732500000000 } from './migrations/1732500000000-events-tables';
+import { EventsTraceparent1764633600000 } from './migrations/1764633600000-events-traceparent';
 import { InboxEvent } from './entities/inbox-event.entity';
 import { OutboxEvent } from './entities/outbox-event.entity';
 
-/** Add to the service's entities (with EventsTables1732500000000 first among its migrations). */
+/** Add to the service's entities (with eventsMigrations first among its migrations). */
 export const eventsEntities = [OutboxEvent, InboxEvent, DeadLetterEvent];
+
+/** The events tables' migrations, in order: spread first into the service's migrations. */
+export const eventsMigrations = [EventsTables1732500000000, EventsTraceparent1764633600000];

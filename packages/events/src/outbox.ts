@@ -4,6 +4,13 @@ import type { Logger } from 'pino';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { type EventDefinition, type EventEnvelope, parseEventPayload } from './catalogue';
 import { normalizeNamespace, wireSubject } from './streams';
+import {
+  currentTraceparent,
+  eventsPublished,
+  inSpan,
+  SpanKind,
+  contextFromTraceparent,
+} from '@iso20000/telemetry';
 
 export interface RecordEventOptions {
   requestId?: string;
@@ -31,9 +38,11 @@ export async function recordEvent<T>(
     payload: parseEventPayload(def, payload),
   };
   if (options.requestId !== undefined) envelope.requestId = options.requestId;
+  const traceparent = currentTraceparent();
+  if (traceparent !== undefined) envelope.traceparent = traceparent;
   await manager.query(
-    `INSERT INTO "outbox_event" ("id", "subject", "version", "payload", "request_id", "created_at") ` +
-      `VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
+    `INSERT INTO "outbox_event" ("id", "subject", "version", "payload", "request_id", "created_at", "traceparent") ` +
+      `VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)`,
     [
       envelope.id,
       envelope.subject,
@@ -41,6 +50,7 @@ export async function recordEvent<T>(
       JSON.stringify(envelope.payload),
       options.requestId ?? null,
       envelope.occurredAt,
+      traceparent ?? null,
     ],
   );
   return envelope;
@@ -61,6 +71,7 @@ export async function recordEvents<T>(
   }
   if (payloads.length === 0) return [];
   const occurredAt = new Date().toISOString();
+  const traceparent = currentTraceparent();
   const envelopes = payloads.map((payload): EventEnvelope<T> => {
     const envelope: EventEnvelope<T> = {
       id: randomUUID(),
@@ -70,15 +81,16 @@ export async function recordEvents<T>(
       payload: parseEventPayload(def, payload),
     };
     if (options.requestId !== undefined) envelope.requestId = options.requestId;
+    if (traceparent !== undefined) envelope.traceparent = traceparent;
     return envelope;
   });
   // The rows travel as one jsonb parameter (far faster than thousands of bind parameters) and are
   // inserted in array order, so their outbox positions keep the order given.
   await manager.query(
-    `INSERT INTO "outbox_event" ("id", "subject", "version", "payload", "request_id", "created_at") ` +
-      `SELECT r."id", r."subject", r."version", r."payload", r."request_id", r."created_at" ` +
+    `INSERT INTO "outbox_event" ("id", "subject", "version", "payload", "request_id", "created_at", "traceparent") ` +
+      `SELECT r."id", r."subject", r."version", r."payload", r."request_id", r."created_at", r."traceparent" ` +
       `FROM jsonb_to_recordset($1::jsonb) AS r("id" uuid, "subject" text, "version" integer, ` +
-      `"payload" jsonb, "request_id" text, "created_at" timestamptz)`,
+      `"payload" jsonb, "request_id" text, "created_at" timestamptz, "traceparent" text)`,
     [
       JSON.stringify(
         envelopes.map((e) => ({
@@ -88,6 +100,7 @@ export async function recordEvents<T>(
           payload: e.payload,
           request_id: options.requestId ?? null,
           created_at: e.occurredAt,
+          traceparent: traceparent ?? null,
         })),
       ),
     ],
@@ -131,6 +144,7 @@ interface PendingRow {
   request_id: string | null;
   created_at: Date;
   attempts: number;
+  traceparent: string | null;
 }
 
 interface BatchOutcome {
@@ -252,7 +266,7 @@ export class OutboxRelay {
       }[];
       if (!lock.locked) return { published: 0 };
       const rows = (await manager.query(
-        `SELECT "id", "subject", "version", "payload", "request_id", "created_at", "attempts" FROM "outbox_event" ` +
+        `SELECT "id", "subject", "version", "payload", "request_id", "created_at", "attempts", "traceparent" FROM "outbox_event" ` +
           `WHERE "published_at" IS NULL AND "next_attempt_at" <= now() ` +
           `ORDER BY "position" LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.batchSize],
@@ -303,10 +317,39 @@ export class OutboxRelay {
       payload: row.payload,
     };
     if (row.request_id !== null) envelope.requestId = row.request_id;
-    await this.js.publish(wireSubject(row.subject, this.namespace), JSON.stringify(envelope), {
-      msgID: row.id,
-      timeout: this.publishTimeoutMs,
-    });
+    if (row.traceparent !== null) envelope.traceparent = row.traceparent;
+    const subject = wireSubject(row.subject, this.namespace);
+    const publish = () => {
+      // The consumer continues from this publish (when traced), so its span follows this one.
+      const traceparent = currentTraceparent();
+      if (traceparent !== undefined) envelope.traceparent = traceparent;
+      return this.js.publish(subject, JSON.stringify(envelope), {
+        msgID: row.id,
+        timeout: this.publishTimeoutMs,
+      });
+    };
+    try {
+      // The publish span continues the trace of the request that recorded the event.
+      if (row.traceparent === null) await publish();
+      else
+        await inSpan(
+          `publish ${row.subject}`,
+          {
+            kind: SpanKind.PRODUCER,
+            parent: contextFromTraceparent(row.traceparent),
+            attributes: {
+              'messaging.system': 'nats',
+              'messaging.destination.name': subject,
+              'messaging.message.id': row.id,
+            },
+          },
+          publish,
+        );
+      eventsPublished.inc({ outcome: 'ok' });
+    } catch (error) {
+      eventsPublished.inc({ outcome: 'failed' });
+      throw error;
+    }
   }
 }
 

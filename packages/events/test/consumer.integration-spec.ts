@@ -10,7 +10,7 @@ import {
   EventConsumer,
   eventsEntities,
   Events,
-  EventsTables1732500000000,
+  eventsMigrations,
   OutboxRelay,
   recordEvent,
   removeStreams,
@@ -44,7 +44,7 @@ describe('idempotent event consumers', () => {
   beforeAll(async () => {
     db = await createTestDatabase('events', {
       entities: eventsEntities,
-      migrations: [EventsTables1732500000000],
+      migrations: eventsMigrations,
     });
     // the consumer's effect in these tests: one row per handled event
     await db.dataSource.query(

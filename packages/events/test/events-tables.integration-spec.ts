@@ -1,13 +1,13 @@
-import { eventsEntities, EventsTables1732500000000 } from '../src';
+import { eventsEntities, eventsMigrations } from '../src';
 import { createTestDatabase, type TestDatabase } from '@iso20000/testing';
 
-describe('EventsTables1732500000000', () => {
+describe('the events tables (eventsMigrations)', () => {
   let db: TestDatabase;
 
   beforeAll(async () => {
     db = await createTestDatabase('events', {
       entities: eventsEntities,
-      migrations: [EventsTables1732500000000],
+      migrations: eventsMigrations,
     });
   });
   afterAll(() => db?.dispose());
@@ -25,7 +25,7 @@ describe('EventsTables1732500000000', () => {
   });
 
   it('reverts cleanly', async () => {
-    await db.dataSource.undoLastMigration();
+    for (const _ of eventsMigrations) await db.dataSource.undoLastMigration();
     const tables = (await db.dataSource.query(
       `SELECT table_name FROM information_schema.tables WHERE table_name IN ('outbox_event', 'inbox_event', 'dead_letter_event')`,
     )) as unknown[];

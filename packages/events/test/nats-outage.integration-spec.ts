@@ -6,7 +6,7 @@ import {
   EventConsumer,
   eventsEntities,
   Events,
-  EventsTables1732500000000,
+  eventsMigrations,
   OutboxEvent,
   OutboxRelay,
   recordEvent,
@@ -37,7 +37,7 @@ describe('a NATS outage', () => {
   beforeAll(async () => {
     [server, db] = await Promise.all([
       LocalNatsServer.start(),
-      createTestDatabase('events', { entities: eventsEntities, migrations: [EventsTables1732500000000] }),
+      createTestDatabase('events', { entities: eventsEntities, migrations: eventsMigrations }),
     ]);
     nc = await connectNats(server.url, 'events-outage-test', { reconnectTimeWait: 100 });
     await ensureStreams(nc, namespace);

@@ -5,7 +5,7 @@ import {
   ensureStreams,
   eventsEntities,
   Events,
-  EventsTables1732500000000,
+  eventsMigrations,
   InvalidEventError,
   OutboxEvent,
   OutboxRelay,
@@ -38,7 +38,7 @@ describe('transactional outbox', () => {
   beforeAll(async () => {
     db = await createTestDatabase('events', {
       entities: eventsEntities,
-      migrations: [EventsTables1732500000000],
+      migrations: eventsMigrations,
     });
     nc = await connectNats(testNatsUrl(), 'events-outbox-test');
     jsm = await nc.jetstreamManager();

@@ -48,6 +48,8 @@ export const baseServiceConfig = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535),
   DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']),
+  /** Prometheus metrics (GET /metrics) on this port, apart from the service's own; unset: none. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** PostgreSQL connections per process; unset: the service's own default (10, more for bulk writers). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
   NATS_URL: urlWithProtocol(['nats:', 'tls:']).default('nats://127.0.0.1:4222'),

@@ -8,7 +8,9 @@ import {
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext as ApolloBaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { observeHttpRequest } from '@iso20000/telemetry';
 import type { Logger } from './logger';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 
 export interface IncomingGraphQLRequest {
   headers: IncomingHttpHeaders;
@@ -60,8 +62,21 @@ export async function serveHttp<TContext extends ApolloBaseContext>(
   const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
   let draining = false;
 
+  // Route labels come from this fixed set: a metric label must not take whatever path a client sends.
+  const routeOf = (target: string | undefined) => {
+    const path = (target ?? '/').split('?', 1)[0];
+    if (path === '/graphql' || path === '/health' || path === '/ready') return path;
+    if (path === '/') return '/graphql';
+    return options.routes?.[path] ? path : 'other';
+  };
   const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => {
+    // One request id from here on: log lines, the subgraph context and the events it records agree.
+    const requestId = requestIdFrom(req.headers);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    const observed = observeHttpRequest({ req, res, requestId, route: routeOf(req.url) }, () =>
+      handle(req, res),
+    );
+    void observed.catch((error: unknown) => {
       logger.error({ err: error }, 'unhandled HTTP error');
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
       else res.end();

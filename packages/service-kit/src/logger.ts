@@ -1,10 +1,15 @@
 import pino, { type Logger } from 'pino';
+import { logDestination, logMixin } from '@iso20000/telemetry';
 
 export type { Logger };
 
-/** Structured JSON logs; `service` on every line so the launcher and log shippers can tell them apart. */
+/**
+ * Structured JSON logs (pretty lines in development); `service` on every line so the launcher and log
+ * shippers can tell them apart, and the request id and trace id of the work under way.
+ */
 export function createLogger(service: string, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+  const options: pino.LoggerOptions = {
+    ...logMixin(),
     name: service,
     level,
     base: { service },
@@ -13,5 +18,7 @@ export function createLogger(service: string, level: string = process.env.LOG_LE
       paths: ['req.headers.authorization', 'authorization', '*.authorization'],
       censor: '[redacted]',
     },
-  });
+  };
+  const destination = logDestination();
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -1,5 +1,6 @@
 import type { ApolloServer } from '@apollo/server';
 import { connectNats, ensureStreams } from '@iso20000/events';
+import { observeDataSource, serveMetrics, startTracing } from '@iso20000/telemetry';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { type z } from 'zod';
@@ -44,8 +45,11 @@ export interface SubgraphMain<S extends z.ZodRawShape, TContext extends BaseCont
 export function runSubgraph<S extends z.ZodRawShape, TContext extends BaseContext>(
   main: SubgraphMain<S, TContext>,
 ): void {
+  // Before anything runs, so the first request and the migrations' SQL can be traced.
+  const tracing = startTracing({ serviceName: main.name });
   const logger = createLogger(main.name);
   runService(logger, async () => {
+    if (tracing) onShutdown('tracing', () => tracing.shutdown());
     const config = loadConfig({ ...baseServiceConfig, ...(main.configShape ?? {}) }) as BaseServiceConfig &
       z.infer<z.ZodObject<S>>;
     const dataSource = await openDataSource({
@@ -56,6 +60,12 @@ export function runSubgraph<S extends z.ZodRawShape, TContext extends BaseContex
       poolSize: config.DATABASE_POOL_SIZE ?? main.poolSize,
     });
     onShutdown('database', () => dataSource.destroy());
+    const unobserve = observeDataSource(main.name, dataSource);
+    onShutdown('database metrics', async () => unobserve());
+    if (config.METRICS_PORT !== undefined) {
+      const metrics = await serveMetrics({ port: config.METRICS_PORT, logger });
+      onShutdown('metrics', () => metrics.close());
+    }
     const nc = await connectNats(config.NATS_URL, main.name);
     onShutdown('nats', () => nc.drain());
     await ensureStreams(nc, config.EVENTS_NAMESPACE);

@@ -6,6 +6,7 @@ import {
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import type { Viewer } from '@iso20000/auth';
+import { graphqlTelemetryPlugin } from '@iso20000/telemetry';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { unauthenticatedContextError, type IncomingGraphQLRequest } from './http';
 import { isClientError, toClientError } from './errors';
@@ -48,6 +49,7 @@ export function createSubgraph<TContext extends BaseContext>(
       ApolloServerPluginLandingPageDisabled(),
       // Federated tracing is only useful with usage reporting, which we do not run.
       ApolloServerPluginInlineTraceDisabled(),
+      graphqlTelemetryPlugin<TContext>(),
       ...((options.plugins ?? []) as ApolloServerPlugin<TContext>[]),
     ],
     formatError: (formatted, error) =>

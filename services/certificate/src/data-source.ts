@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { eventsEntities, EventsTables1732500000000 } from '@iso20000/events';
+import { eventsEntities, eventsMigrations } from '@iso20000/events';
 import { createDataSource } from '@iso20000/service-kit';
 import { AtoDeliveryPreferenceEntity } from './entities/ato-delivery-preference.entity';
 import { BadgeEntity } from './entities/badge.entity';
@@ -29,7 +29,7 @@ export const entities = [
 ];
 
 export const migrations = [
-  EventsTables1732500000000,
+  ...eventsMigrations,
   CertificateTables1732600000000,
   HardCopyPrices1732600000001,
   CertificateListIndexes1732600000002,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { eventsEntities, EventsTables1732500000000 } from '@iso20000/events';
+import { eventsEntities, eventsMigrations } from '@iso20000/events';
 import { createDataSource } from '@iso20000/service-kit';
 import { AtoStatusEntity } from './entities/ato-status.entity';
 import { CandidateQualificationEntity } from './entities/candidate-qualification.entity';
@@ -33,7 +33,7 @@ export const examEntities = [
 export const entities = [...eventsEntities, ...examEntities, ...statisticsEntities];
 
 export const migrations = [
-  EventsTables1732500000000,
+  ...eventsMigrations,
   ExamTables1733100000000,
   ExamReferenceData1733100000001,
   ...statisticsMigrations,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { EventsTables1732500000000, eventsEntities } from '@iso20000/events';
+import { eventsEntities, eventsMigrations } from '@iso20000/events';
 import { createDataSource } from '@iso20000/service-kit';
 import { CertificationHistoryEntity } from './entities/certification-history.entity';
 import { CertifiedOrganizationEntity } from './entities/certified-organization.entity';
@@ -20,7 +20,7 @@ export const entities = [
 ];
 
 export const migrations = [
-  EventsTables1732500000000,
+  ...eventsMigrations,
   RegistryTables1732600000000,
   RegistrySearchFolded1732600000001,
   CountryCodeFindings1732600000002,

@@ -43,4 +43,8 @@ export class OutboxEvent {
 
   @Column({ type: 'timestamptz', name: 'next_attempt_at', default: () => 'now()' })
   nextAttemptAt!: Date;
+
+  /** W3C trace context of the recording request (null when tracing is off). */
+  @Column({ type: 'text', name: 'traceparent', nullable: true })
+  traceparent!: string | null;
 }
