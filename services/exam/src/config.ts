@@ -5,6 +5,14 @@ import { z } from 'zod';
 export const examServiceConfig = { ...baseServiceConfig };
 export type ExamServiceConfig = z.infer<z.ZodObject<typeof examServiceConfig>>;
 
+/**
+ * The exam database for the command-line tools (TypeORM CLI, seed, bench): DATABASE_URL, else the
+ * local development database. The service itself requires DATABASE_URL (examServiceConfig).
+ */
+export function toolDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_exam';
+}
+
 const minGroupSize = z.coerce.number().int().min(2).max(1000).default(10);
 
 /**

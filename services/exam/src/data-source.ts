@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { eventsEntities, eventsMigrations } from '@iso20000/events';
 import { createDataSource } from '@iso20000/service-kit';
+import { toolDatabaseUrl } from './config';
 import { AtoStatusEntity } from './entities/ato-status.entity';
 import { CandidateQualificationEntity } from './entities/candidate-qualification.entity';
 import { CandidateEntity } from './entities/candidate.entity';
@@ -42,7 +43,7 @@ export const migrations = [
 
 /** For the TypeORM CLI and the drift check: DATABASE_URL names the exam database. */
 export default createDataSource({
-  url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_exam',
+  url: toolDatabaseUrl(),
   entities,
   migrations,
 });

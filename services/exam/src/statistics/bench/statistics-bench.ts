@@ -27,6 +27,7 @@ import {
   statisticsTypeDefs,
   type StatisticsContext,
 } from '../index';
+import { toolDatabaseUrl } from '../../config';
 
 const SCHEMA_STUB = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
@@ -47,10 +48,7 @@ async function main(): Promise<void> {
     const i = argv.indexOf(name);
     return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
   };
-  const url = arg(
-    '--database-url',
-    process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_exam',
-  );
+  const url = arg('--database-url', toolDatabaseUrl());
   const runs = Number(arg('--runs', '15'));
   const cpuMode = argv.includes('--cpu');
   const only = arg('--only', '');

@@ -21,6 +21,7 @@ import { SCHEME_EXAMS, type SchemeExam } from '@iso20000/scheme';
 import { seedForms } from '../../reference-data/scheme-reference-data';
 import type { AnswerOption } from '../../domain/marking';
 import { rebuildRollups } from '../released-result/record-released-result';
+import { toolDatabaseUrl } from '../../config';
 import { entities, migrations } from '../../data-source';
 import { randomGenerator } from '@iso20000/seed-kit';
 
@@ -37,7 +38,7 @@ export interface GenerateHistoryOptions {
 export function parseGenerateHistoryOptions(argv: string[]): GenerateHistoryOptions {
   const options: GenerateHistoryOptions = {
     sittings: 1_000_000,
-    databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_exam',
+    databaseUrl: toolDatabaseUrl(),
     replace: false,
     seed: 20001,
     batchSize: 5000,
