@@ -5,7 +5,7 @@ import {
   requireSchemeStaff,
   type Viewer,
 } from '@iso20000/auth';
-import { forbidden, notFound } from '@iso20000/service-kit';
+import { refuse } from '@iso20000/service-kit';
 import { ATO_ACTIVE_STATUS, RCB_ACTIVE_STATUS } from '@iso20000/scheme';
 import { isOnceGranted } from './domain/organization-lifecycle';
 import type { AtoEntity } from './entities/ato.entity';
@@ -65,12 +65,13 @@ export function canSeeReferencedRcb(viewer: Viewer, rcb: RcbEntity): boolean {
 /** Fields only the ATO's own staff and scheme staff may read. */
 export function requireOwnAto(viewer: Viewer, atoId: string, what: string): void {
   if (!isOwnAto(viewer, atoId))
-    throw forbidden(`Only this ATO's own staff and scheme staff may see its ${what}`);
+    throw refuse.forbidden(`Only this ATO's own staff and scheme staff may see its ${what}`);
 }
 
 /** Fields only the RCB itself (its integration) and scheme staff may read. */
 export function requireOwnRcb(viewer: Viewer, rcbId: string, what: string): void {
-  if (!isOwnRcb(viewer, rcbId)) throw forbidden(`Only this RCB itself and scheme staff may see its ${what}`);
+  if (!isOwnRcb(viewer, rcbId))
+    throw refuse.forbidden(`Only this RCB itself and scheme staff may see its ${what}`);
 }
 
 /**
@@ -79,6 +80,6 @@ export function requireOwnRcb(viewer: Viewer, rcbId: string, what: string): void
  */
 export function requireCredentialManager(viewer: Viewer, credential: { id: string; rcbId: string }): void {
   if (viewer.role === 'rcb_integration' && viewer.rcbId !== credential.rcbId)
-    throw notFound(`No credential with id ${credential.id}`);
+    throw refuse.notFound(`No credential with id ${credential.id}`);
   requireRcbAccess(viewer, credential.rcbId);
 }

@@ -227,11 +227,12 @@ describe('an id this API did not issue', () => {
     );
   });
 
-  it('names nothing when read: null, also through a federation reference', async () => {
-    expect((await h.as(publicViewer, `{ ato(id: "x") { id } rcb(id: "y") { id } }`)).data).toEqual({
-      ato: null,
-      rcb: null,
-    });
+  it('is BAD_USER_INPUT as a query argument, and names nothing (null) through a federation reference', async () => {
+    for (const query of [`{ ato(id: "x") { id } }`, `{ rcb(id: "not-an-rcb") { id } }`]) {
+      const result = await h.as(publicViewer, query);
+      expectRefused(result, 'id');
+      expect(result.errors![0].message).toMatch(/^id must be an id this API issued \(a uuid\), got "/);
+    }
     const references = await h.as(
       schemeStaff,
       `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Ato { id } ... on Rcb { id } } }`,

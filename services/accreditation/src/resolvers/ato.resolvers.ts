@@ -49,7 +49,7 @@ const ATO: OrganizationKind<AtoStatus, AtoEntity> = {
 export const atoResolvers: Resolvers = {
   Query: {
     ato: (_parent, { id }, context) =>
-      findVisibleOrganization(context, id, context.loaders.atoById, canSeeAto),
+      findVisibleOrganization(context, parseId(id, 'id'), context.loaders.atoById, canSeeAto),
     atos: (_parent, { filter, first, after }, context) =>
       listOrganizations(ATO, context, filter, { first, after }),
   },

@@ -82,6 +82,7 @@ export function pageOf<T extends ObjectLiteral>(
   return paginate(query, columns, args);
 }
 
+/** An organization if the viewer may see it; an id that names nothing (malformed included) is null. */
 export async function findVisibleOrganization<O>(
   context: ServiceContext,
   id: string,

@@ -31,7 +31,7 @@ const RCB: OrganizationKind<RcbStatus, RcbEntity> = {
 export const rcbResolvers: Resolvers = {
   Query: {
     rcb: (_parent, { id }, context) =>
-      findVisibleOrganization(context, id, context.loaders.rcbById, canSeeRcb),
+      findVisibleOrganization(context, parseId(id, 'id'), context.loaders.rcbById, canSeeRcb),
     rcbs: (_parent, { filter, first, after }, context) =>
       listOrganizations(RCB, context, filter, { first, after }),
   },
