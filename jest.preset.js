@@ -2,6 +2,9 @@
 // jose is ESM-only, so it is transformed like our own code.
 module.exports = {
   testEnvironment: 'node',
+  // PostgreSQL and NATS found (or started) by npm test's rules, however Jest is started (nx test too).
+  globalSetup: require('node:path').join(__dirname, 'tools/dev/src/jest-global-setup.ts'),
+  globalTeardown: require('node:path').join(__dirname, 'tools/dev/src/jest-global-teardown.ts'),
   // Workspace packages export dist/ to plain node; tests run their TypeScript sources.
   testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', '@iso20000/source'] },
   transform: {

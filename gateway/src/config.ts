@@ -1,14 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { baseServiceConfig, loadConfig } from '@iso20000/service-kit';
-import { DEFAULT_PORTS, SUBGRAPH_SERVICES, type SubgraphServiceName } from '@iso20000/topology';
+import {
+  DEFAULT_PORTS,
+  SUBGRAPH_SERVICES,
+  urlVariableOf,
+  type SubgraphServiceName,
+} from '@iso20000/topology';
 import { z } from 'zod';
 
 const subgraphUrl = (service: SubgraphServiceName) =>
   z.string().url().default(`http://127.0.0.1:${DEFAULT_PORTS[service]}/graphql`);
-
-/** The variable that tells the gateway where a subgraph listens: EXAM_URL, REGISTRY_URL ... */
-export const subgraphUrlVariable = <S extends SubgraphServiceName>(service: S) =>
-  `${service.toUpperCase()}_URL` as `${Uppercase<S>}_URL`;
 
 export const gatewayConfigShape = {
   NODE_ENV: baseServiceConfig.NODE_ENV,
@@ -56,7 +57,7 @@ export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env) =>
 /** Where each subgraph listens. */
 export function subgraphUrls(config: GatewayConfig): Record<SubgraphServiceName, string> {
   return Object.fromEntries(
-    SUBGRAPH_SERVICES.map((service) => [service, config[subgraphUrlVariable(service)]]),
+    SUBGRAPH_SERVICES.map((service) => [service, config[urlVariableOf(service)]]),
   ) as Record<SubgraphServiceName, string>;
 }
 

@@ -31,6 +31,11 @@ export function graphNameOf(service: SubgraphServiceName): string {
   return service.toUpperCase();
 }
 
+/** The variable that tells the gateway where a subgraph listens: `exam` -> `EXAM_URL`. */
+export function urlVariableOf<S extends SubgraphServiceName>(service: S): `${Uppercase<S>}_URL` {
+  return `${service.toUpperCase()}_URL` as `${Uppercase<S>}_URL`;
+}
+
 /** The database a service owns by default (one per service). */
 export function databaseOf(service: SubgraphServiceName): string {
   return service;

@@ -1,4 +1,4 @@
-import { DEFAULT_PORTS, PROCESSES, SUBGRAPH_SERVICES, streamOf } from '../src';
+import { DEFAULT_PORTS, PROCESSES, SUBGRAPH_SERVICES, streamOf, urlVariableOf } from '../src';
 
 describe('topology', () => {
   it('gives every process its own port', () => {
@@ -8,5 +8,14 @@ describe('topology', () => {
 
   it('names one stream per subgraph service', () => {
     expect(SUBGRAPH_SERVICES.map(streamOf)).toEqual(['EXAM', 'ACCREDITATION', 'CERTIFICATE', 'REGISTRY']);
+  });
+
+  it("names the gateway's URL variable of each subgraph", () => {
+    expect(SUBGRAPH_SERVICES.map(urlVariableOf)).toEqual([
+      'EXAM_URL',
+      'ACCREDITATION_URL',
+      'CERTIFICATE_URL',
+      'REGISTRY_URL',
+    ]);
   });
 });

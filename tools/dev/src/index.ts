@@ -1,11 +1,10 @@
 export {
   startSystem,
   freePort,
-  SERVICES,
-  DEFAULT_PORTS,
+  StartInterrupted,
   type RunningSystem,
   type SystemOptions,
-  type ServiceName,
+  type SystemProcess,
 } from './launcher';
 export {
   ensureInfrastructure,

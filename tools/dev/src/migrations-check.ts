@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ensureInfrastructure, workspaceRoot } from './infrastructure';
-import { SERVICES } from './launcher';
+import { SUBGRAPH_SERVICES } from '@iso20000/topology';
 
 // Entities vs migrations, per service: migrate a scratch database, then ask TypeORM what it would
 // still change. Anything at all means an entity changed without a migration (or the reverse).
@@ -43,7 +43,7 @@ async function main(): Promise<number> {
   const infrastructure = await ensureInfrastructure((m) => console.log(m));
   try {
     const problems: string[] = [];
-    for (const service of SERVICES) {
+    for (const service of SUBGRAPH_SERVICES) {
       const found = await checkService(service, infrastructure.databaseUrl);
       console.log(
         `${service}: ${found.length === 0 ? 'entities and migrations agree' : `${found.length} difference(s)`}`,

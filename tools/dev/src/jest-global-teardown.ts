@@ -1,0 +1,1 @@
+export { stopTestInfrastructure as default } from './jest-global-setup';
