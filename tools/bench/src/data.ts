@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { workspaceRoot } from '@iso20000/tool-dev/src/infrastructure';
 import type { BenchOptions } from './options';
-import type { Log } from './system';
+import type { Log } from './log';
 
 function databaseUrl(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);

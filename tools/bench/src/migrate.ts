@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort, SERVICES } from '@iso20000/tool-dev/src/launcher';
+import { freePort } from '@iso20000/tool-dev/src/launcher';
 import { workspaceRoot } from '@iso20000/tool-dev/src/infrastructure';
-import type { Log } from './system';
+import { SUBGRAPH_SERVICES } from '@iso20000/topology';
+import type { Log } from './log';
 
 /**
  * Brings every bench database up to its service's migrations before the timed start: on seeded
@@ -16,7 +17,7 @@ export async function migrateBenchDatabases(
 ): Promise<void> {
   const secret = randomBytes(24).toString('hex');
   await Promise.all(
-    SERVICES.map(async (service) => {
+    SUBGRAPH_SERVICES.map(async (service) => {
       const port = await freePort();
       const url = new URL(options.databaseUrl);
       url.pathname = `/${options.databasePrefix}_${service}`;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isSubgraphService, SUBGRAPH_SERVICES } from '@iso20000/topology';
 import { cpuMillisPerRequest, cpuShares, sampleCpu } from './cpu';
 import { postGraphQL } from './graphql-client';
 import { runLoadInWorker } from './load';
@@ -6,7 +7,8 @@ import type { LoadAuth, LoadResult, LoadSpec } from './load-spec';
 import type { Contender, PreparedScenario } from './scenarios';
 import { backgroundRate, sqlPerRequest, type SqlPerRequest, type SqlStats } from './sql-stats';
 import { medianOfRuns, ratioTo, type MedianMeasurement, type RunMeasurement } from './stats';
-import type { BenchSystem, Log } from './system';
+import type { Log } from './log';
+import type { BenchSystem } from './system';
 import { createTokenSigner } from './tokens';
 
 export interface RunOptions {
@@ -53,7 +55,6 @@ const GATEWAY_PROCESS: Record<Contender, string | undefined> = {
   hive: 'hive',
   direct: undefined,
 };
-const SERVICES = ['exam', 'accreditation', 'certificate', 'registry'];
 
 function authorizationOnce(auth: LoadAuth): string | undefined {
   if (auth.kind === 'none') return undefined;
@@ -202,7 +203,7 @@ export class BenchRunner {
         ? median(outcome.runs.map((run) => run.cpuMs?.[gw] ?? Number.NaN))
         : undefined;
       outcome.subgraphsCpuMs = median(
-        outcome.runs.map((run) => SERVICES.reduce((sum, name) => sum + (run.cpuMs?.[name] ?? 0), 0)),
+        outcome.runs.map((run) => SUBGRAPH_SERVICES.reduce((sum, name) => sum + (run.cpuMs?.[name] ?? 0), 0)),
       );
       if (scenario.recordsPerRequest)
         outcome.recordsPerSecond = outcome.median.requestsPerSecond * scenario.recordsPerRequest;
@@ -223,7 +224,7 @@ export class BenchRunner {
   private async measure(contender: Contender, load: () => Promise<LoadResult>): Promise<Measured> {
     const gw = GATEWAY_PROCESS[contender];
     const processes = Object.fromEntries(
-      Object.entries(this.bench.pids).filter(([name]) => SERVICES.includes(name) || name === gw),
+      Object.entries(this.bench.pids).filter(([name]) => isSubgraphService(name) || name === gw),
     );
     const sqlBefore = await this.sql?.sample();
     const cpuBefore = sampleCpu(processes);

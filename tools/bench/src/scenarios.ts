@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { ServiceName } from '@iso20000/tool-dev/src/launcher';
+import type { SubgraphServiceName } from '@iso20000/topology';
 import { postGraphQL, queryData } from './graphql-client';
 import type { LoadAuth } from './load-spec';
-import type { BenchSystem, Log } from './system';
+import type { Log } from './log';
+import type { BenchSystem } from './system';
 import type { PersonClaims } from './tokens';
 
 export type Suite = 'gateway' | 'statistics' | 'registry';
@@ -17,7 +18,7 @@ export interface PreparedScenario {
   auth: LoadAuth;
   connections: number;
   /** The subgraph that answers the whole query alone (contender 3), when there is one. */
-  direct?: ServiceName;
+  direct?: SubgraphServiceName;
   /** Only these contenders (default: ours, hive, and direct when set). */
   contenders?: Contender[];
   /** A fixed number of calls instead of a duration (bulk import of a given volume). */

@@ -1,16 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeSupergraph } from '@iso20000/tool-compose/src/compose';
-import {
-  freePort,
-  SERVICES,
-  startSystem,
-  type RunningSystem,
-  type ServiceName,
-} from '@iso20000/tool-dev/src/launcher';
+import { freePort, startSystem, type RunningSystem } from '@iso20000/tool-dev/src/launcher';
 import { workspaceRoot } from '@iso20000/tool-dev/src/infrastructure';
+import { DEFAULT_PORTS, SUBGRAPH_SERVICES, type SubgraphServiceName } from '@iso20000/topology';
+import type { Log } from './log';
 import { migrateBenchDatabases } from './migrate';
 import {
   certificateSigningKeyPem,
@@ -21,8 +17,6 @@ import {
   type JwksServer,
   type PersonClaims,
 } from './tokens';
-
-export type Log = (line: string) => void;
 
 export interface BenchSystemOptions {
   databaseUrl: string;
@@ -38,7 +32,7 @@ export interface BenchSystemOptions {
 }
 
 export interface BenchSystem {
-  urls: Record<ServiceName | 'gateway' | 'hive', string>;
+  urls: Record<SubgraphServiceName | 'gateway' | 'hive', string>;
   keys: BenchKeys;
   /** `Bearer <fresh JWT>` for a person. */
   bearer(claims: PersonClaims): string;
@@ -50,22 +44,6 @@ export interface BenchSystem {
 }
 
 /** Our own children whose command line runs `entry` (the launcher does not hand out its pids). */
-function childPidRunning(entry: string): number | undefined {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== process.pid) continue;
-      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      if (cmdline.includes(entry)) return Number(name);
-    } catch {
-      // gone
-    }
-  }
-  return undefined;
-}
-
 async function waitForGraphQL(url: string, child: ChildProcess, timeoutMs: number, recent: () => string) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -144,11 +122,9 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
   }
 
   const pids: Record<string, number> = {};
-  const gatewayPid = childPidRunning(join('gateway', 'src', 'main.ts'));
-  if (gatewayPid) pids.gateway = gatewayPid;
-  for (const service of SERVICES) {
-    const pid = childPidRunning(join('services', service, 'src', 'main.ts'));
-    if (pid) pids[service] = pid;
+  for (const name of [...SUBGRAPH_SERVICES, 'gateway'] as const) {
+    const pid = system.pid(name);
+    if (pid) pids[name] = pid;
   }
 
   let hive: ChildProcess | undefined;
@@ -156,8 +132,11 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
   if (options.withHive) {
     // The same supergraph, pointed at the subgraphs' actual ports.
     let hiveSdl = composed.supergraphSdl;
-    for (const [index, service] of SERVICES.entries())
-      hiveSdl = hiveSdl.replaceAll(`http://127.0.0.1:${4001 + index}/graphql`, system.urls[service]);
+    for (const service of SUBGRAPH_SERVICES)
+      hiveSdl = hiveSdl.replaceAll(
+        `http://127.0.0.1:${DEFAULT_PORTS[service]}/graphql`,
+        system.urls[service],
+      );
     const hivePath = join(dir, 'supergraph-hive.graphql');
     writeFileSync(hivePath, hiveSdl);
     const port = await freePort();
@@ -201,7 +180,7 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
     keys,
     bearer: (claims) => `Bearer ${signToken(claims)}`,
     pids,
-    databases: SERVICES.map((service) => `${options.databasePrefix}_${service}`),
+    databases: SUBGRAPH_SERVICES.map((service) => `${options.databasePrefix}_${service}`),
     system,
     stop: async () => {
       if (hive && hive.exitCode === null) {

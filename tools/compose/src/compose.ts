@@ -1,15 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { composeServices } from '@apollo/composition';
+import { DEFAULT_PORTS, SUBGRAPH_SERVICES } from '@iso20000/topology';
 import { parse } from 'graphql';
-
-/** The subgraphs and the port each listens on in development; the gateway overrides URLs from config. */
-export const SUBGRAPHS = [
-  { name: 'exam', port: 4001 },
-  { name: 'accreditation', port: 4002 },
-  { name: 'certificate', port: 4003 },
-  { name: 'registry', port: 4004 },
-] as const;
 
 export const workspaceRoot = join(__dirname, '..', '..', '..');
 export const committedSupergraphPath = join(workspaceRoot, 'gateway', 'supergraph.graphql');
@@ -34,9 +27,10 @@ export function subgraphSdl(root: string, service: string): string {
 export type CompositionResult = { ok: true; supergraphSdl: string } | { ok: false; errors: string[] };
 
 export function composeSupergraph(root = workspaceRoot): CompositionResult {
-  const services = SUBGRAPHS.map(({ name, port }) => ({
+  // The URLs recorded are the development defaults; the gateway takes the real ones from its config.
+  const services = SUBGRAPH_SERVICES.map((name) => ({
     name,
-    url: `http://127.0.0.1:${port}/graphql`,
+    url: `http://127.0.0.1:${DEFAULT_PORTS[name]}/graphql`,
     typeDefs: parse(subgraphSdl(root, name)),
   }));
   const result = composeServices(services);

@@ -2,7 +2,6 @@ export {
   composeSupergraph,
   checkSupergraph,
   subgraphSdl,
-  SUBGRAPHS,
   committedSupergraphPath,
   type CompositionResult,
   type SupergraphCheck,

@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SUBGRAPH_SERVICES } from '@iso20000/topology';
 import { checkSupergraph, committedSupergraphPath, composeSupergraph, workspaceRoot } from '../src/compose';
 
 // Works on a copy of the four schemas and the committed supergraph, so the real files are never touched.
@@ -9,7 +10,7 @@ describe('supergraph composition check', () => {
 
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'compose-'));
-    for (const service of ['exam', 'accreditation', 'certificate', 'registry']) {
+    for (const service of SUBGRAPH_SERVICES) {
       cpSync(join(workspaceRoot, 'services', service, 'src'), join(root, 'services', service, 'src'), {
         recursive: true,
         // Folders and schemas only, judged by the entry itself: the checkout's own path may hold dots.

@@ -1,0 +1,2 @@
+/** Where the bench reports progress, one line at a time. */
+export type Log = (line: string) => void;
