@@ -1,5 +1,5 @@
 import { EventConsumer, Events } from '@iso20000/events';
-import type { Logger } from '@iso20000/service-kit';
+import type { BackgroundWorker, Logger } from '@iso20000/service-kit';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 
@@ -14,9 +14,7 @@ export interface ConsumerDeps {
  * What the exam service learns from others, asynchronously (never by calling them during a
  * registration): which ATOs are accredited, and which candidates hold a Foundation certificate.
  */
-export function createExamConsumers(
-  deps: ConsumerDeps,
-): Array<{ start(): Promise<void>; stop(): Promise<void> }> {
+export function createExamConsumers(deps: ConsumerDeps): BackgroundWorker[] {
   const base = { dataSource: deps.dataSource, nc: deps.nc, namespace: deps.namespace, logger: deps.logger };
   return [
     new EventConsumer({
