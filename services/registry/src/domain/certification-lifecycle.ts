@@ -72,8 +72,7 @@ export interface LifecycleStep {
   effectiveOn: CalendarDate;
 }
 
-const conflict = (message: string) => refuse.conflict(message);
-const badInput = (message: string) => refuse.badInput(message);
+const { conflict, badInput } = refuse;
 
 /** The longest free text of each kind a certification holds (the schema documents each). */
 export const LIMITS = {
