@@ -1,4 +1,5 @@
 import { ATO_STATUSES, EXAM_CODES, RCB_STATUSES } from '@iso20000/scheme';
+import countries from 'i18n-iso-countries';
 import { z } from 'zod';
 
 /**
@@ -107,7 +108,10 @@ const calendarDate = z.iso.date();
 const reason = z.string().trim().min(1).max(2000);
 const organizationName = z.string().trim().min(1).max(300);
 /** ISO 3166-1 alpha-2, upper case. */
-const countryCode = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code');
+const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code')
+  .refine((code) => countries.isValid(code), 'expected an ISO 3166-1 alpha-2 code that names a country');
 /** A language tag as the exam service records it (e.g. `en`, `pt-BR`, `zh-Hans`). */
 const language = z.string().trim().min(2).max(35);
 

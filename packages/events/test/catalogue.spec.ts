@@ -30,6 +30,12 @@ describe('event catalogue', () => {
     for (const subject of subjects) expect(() => streamNameFor(subject)).not.toThrow();
   });
 
+  it('rejects a country code that is two letters but names no country', () => {
+    const payload = { ...validPayloads().AtoStatusChanged, country: 'XX' };
+    expect(() => parseEventPayload(Events.AtoStatusChanged, payload as never)).toThrow(/country/);
+    expect(parseEventPayload(Events.AtoStatusChanged, { ...payload, country: 'JP' }).country).toBe('JP');
+  });
+
   it('rejects a released sitting with an unknown exam code, naming the field', () => {
     const payload = { ...validPayloads().ExamSittingReleased, examCode: 'EXPERT' };
     expect(() => parseEventPayload(Events.ExamSittingReleased, payload as never)).toThrow(InvalidEventError);
