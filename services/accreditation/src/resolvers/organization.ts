@@ -1,18 +1,11 @@
 import type { Viewer } from '@iso20000/auth';
-import {
-  decodeCursorAs,
-  knownIds,
-  paginate,
-  parseCountryCode,
-  type Connection,
-  type KeysetColumn,
-  type PageArgs,
-} from '@iso20000/service-kit';
+import { knownIds, parseCountryCode, type Connection, type PageArgs } from '@iso20000/service-kit';
 import type DataLoader from 'dataloader';
-import type { EntityTarget, ObjectLiteral } from 'typeorm';
+import type { EntityTarget } from 'typeorm';
 import { isSchemeStaff, requireSchemeStaff } from '../access';
 import type { ServiceContext } from '../context';
 import type { OrganizationColumns, OrganizationStatusChangeColumns } from '../entities/organization-columns';
+import { INSTANT_CURSOR, NAME_CURSOR, byInstant, byName, pageOf } from '../queries/keyset';
 import { parseSearch } from './input';
 
 // What the ATO and RCB resolvers share: both kinds of organization are seen, listed and protected the
@@ -38,48 +31,6 @@ export interface OrganizationFilter<S extends string> {
 /** Escapes LIKE wildcards so a search for "50%" means the characters, not a pattern. */
 export function containsPattern(search: string): string {
   return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/** Lists by name, then id. */
-export function byName<T extends { name: string; id: string }>(alias: string): KeysetColumn<T>[] {
-  return [
-    { sql: `${alias}.name`, cast: 'text', orderBy: `${alias}.name`, value: (row) => row.name },
-    { sql: `${alias}.id`, cast: 'uuid', orderBy: `${alias}.id`, value: (row) => row.id },
-  ];
-}
-export const NAME_CURSOR = ['string', 'uuid'] as const;
-
-/** Lists by an instant, then id (history, credentials). */
-export function byInstant<T extends { id: string }>(
-  alias: string,
-  column: string,
-  property: string,
-  instantOf: (row: T) => Date,
-): KeysetColumn<T>[] {
-  return [
-    {
-      sql: `${alias}.${column}`,
-      cast: 'timestamptz',
-      orderBy: `${alias}.${property}`,
-      value: (row) => instantOf(row).toISOString(),
-    },
-    { sql: `${alias}.id`, cast: 'uuid', orderBy: `${alias}.id`, value: (row) => row.id },
-  ];
-}
-export const INSTANT_CURSOR = ['instant', 'uuid'] as const;
-
-/**
- * Keyset pages with a typed cursor: a cursor of another list (or a forged one) is BAD_USER_INPUT
- * before it reaches SQL.
- */
-export function pageOf<T extends ObjectLiteral>(
-  query: Parameters<typeof paginate<T>>[0],
-  columns: KeysetColumn<T>[],
-  shape: readonly ('string' | 'uuid' | 'instant' | 'date')[],
-  args: PageArgs,
-): Promise<Connection<T>> {
-  decodeCursorAs(args.after, shape);
-  return paginate(query, columns, args);
 }
 
 /** An organization if the viewer may see it; an id that names nothing (malformed included) is null. */

@@ -6,7 +6,7 @@ import { rotateRcbCredential } from '../commands/rotate-rcb-credential';
 import { RcbCredentialEntity } from '../entities/rcb-credential.entity';
 import type { Resolvers } from '../generated/graphql';
 import { parseCredentialLabel } from './input';
-import { INSTANT_CURSOR, byInstant, pageOf } from './organization';
+import { INSTANT_CURSOR, byInstant, pageOf } from '../queries/keyset';
 
 export const rcbCredentialResolvers: Resolvers = {
   Mutation: {

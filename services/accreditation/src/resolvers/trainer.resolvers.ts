@@ -6,7 +6,7 @@ import { TrainerEntity } from '../entities/trainer.entity';
 import type { Resolvers } from '../generated/graphql';
 import { eligibilityOf } from '../queries/trainer-eligibility';
 import { parseTrainer } from './input';
-import { NAME_CURSOR, byName, pageOf } from './organization';
+import { NAME_CURSOR, byName, pageOf } from '../queries/keyset';
 
 export const trainerResolvers: Resolvers = {
   Mutation: {
