@@ -121,6 +121,9 @@ describe('certifiedOrganizations', () => {
     expect(names(await search({ name: 'Mueller Digtal' }))[0]).toBe('Müller IT-Services GmbH');
     expect(names(await search({ name: 'Nordisk Datadrfit' }))[0]).toBe('Nordisk Datadrift AS');
     expect(names(await search({ name: 'Gone Awya Hosting' }))[0]).toBe('Gone Away Hosting Ltd');
+    // swapped letters are one typo too
+    expect(names(await search({ name: 'Nodrisk' }))[0]).toBe('Nordisk Datadrift AS');
+    expect(names(await search({ name: 'Societe Genreale' }))[0]).toBe('Société Générale Informatique SA');
   });
 
   it('finds a name when a word of it is left out of the query', async () => {
