@@ -34,8 +34,8 @@ import type { GatewayContext } from './context';
  * - Any other list is taken to hold 10 items.
  * - Fragments count where they are spread; introspection fields cost nothing.
  */
-export const DEFAULT_PAGE_SIZE = 20;
-export const ASSUMED_LIST_SIZE = 10;
+const DEFAULT_PAGE_SIZE = 20;
+const ASSUMED_LIST_SIZE = 10;
 const PAGE_ARGUMENTS = ['first', 'last'] as const;
 
 export interface OperationCost {

@@ -12,7 +12,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Viewer } from '@iso20000/auth';
 import { isSubgraphService } from '@iso20000/topology';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type ValidationContext } from 'graphql';
 import {
   maskInternalError,
   type Authenticates,
@@ -66,21 +66,32 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
     logger,
   });
 
+  // Each limit refuses with a code of its own (armor's errors say "Syntax Error" and are reported
+  // by Apollo Server as GRAPHQL_VALIDATION_FAILED; formatError below gives the code back).
+  const refuseWith = (code: string) => ({
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) =>
+        context?.reportError(
+          new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code } }),
+        ),
+    ],
+  });
   const armor = new ApolloArmor({
-    maxDepth: { n: config.GATEWAY_MAX_DEPTH },
+    maxDepth: { n: config.GATEWAY_MAX_DEPTH, ...refuseWith('DEPTH_LIMIT_EXCEEDED') },
     // The cost limit needs the request's variables (a page size passed as $first): src/cost.ts.
     costLimit: { enabled: false },
-    maxAliases: { n: config.GATEWAY_MAX_ALIASES },
+    maxAliases: { n: config.GATEWAY_MAX_ALIASES, ...refuseWith('ALIAS_LIMIT_EXCEEDED') },
     // graphql-js counts tokens itself (parseOptions below): armor's count runs before parsing and turns
     // every syntax error into an HTTP 500.
     maxTokens: { enabled: false },
-    maxDirectives: { n: 50 },
+    maxDirectives: { n: 50, ...refuseWith('DIRECTIVE_LIMIT_EXCEEDED') },
     blockFieldSuggestion: { enabled: production },
   });
   const protection = armor.protect();
   /** Every error a client gets, on either path: internal ones masked, the gateway's own codes kept. */
   const formatError = (formatted: GraphQLFormattedError, error: unknown = formatted) => {
-    const visible = asSubgraphSaidIt(formatted, error);
+    const visible = withLimitCode(asSubgraphSaidIt(formatted, error), error);
     return GATEWAY_CODES.has(String(visible.extensions?.code))
       ? visible
       : maskInternalError(visible, error, logger, production);
@@ -150,4 +161,12 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
       await client.close();
     },
   };
+}
+
+/** A limit's refusal, reported as a validation error, with the limit's own code. */
+function withLimitCode(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  const code = original instanceof GraphQLError ? original.extensions.code : undefined;
+  if (typeof code !== 'string' || !GATEWAY_CODES.has(code)) return formatted;
+  return { ...formatted, extensions: { ...formatted.extensions, code } };
 }

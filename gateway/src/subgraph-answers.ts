@@ -12,7 +12,13 @@ const CAPABILITIES: Record<SubgraphServiceName, string> = {
 };
 
 /** Codes the gateway itself gives, which a client acts on (retry later, ask for less). */
-export const GATEWAY_CODES = new Set(['SERVICE_UNAVAILABLE', 'COST_LIMIT_EXCEEDED']);
+export const GATEWAY_CODES = new Set([
+  'SERVICE_UNAVAILABLE',
+  'COST_LIMIT_EXCEEDED',
+  'DEPTH_LIMIT_EXCEEDED',
+  'ALIAS_LIMIT_EXCEEDED',
+  'DIRECTIVE_LIMIT_EXCEEDED',
+]);
 
 /**
  * The error for the fields of a subgraph that did not answer (refused the connection, timed out, or

@@ -224,6 +224,10 @@ describe('gateway', () => {
     );
     expect(body.data).toBeUndefined();
     expect(body.errors?.[0].message).toMatch(/depth/i);
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'Query depth limit of 6 exceeded, found 8.',
+      extensions: { code: 'DEPTH_LIMIT_EXCEEDED' },
+    });
   });
 
   it('answers a syntax error, and a document over the token limit, with 400 GRAPHQL_PARSE_FAILED', async () => {
@@ -244,6 +248,10 @@ describe('gateway', () => {
   it('refuses too many aliases', async () => {
     const { body } = await post('{ a: whoami b: whoami c: whoami d: whoami e: whoami }');
     expect(body.errors?.[0].message).toMatch(/alias/i);
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'Aliases limit of 3 exceeded, found 5.',
+      extensions: { code: 'ALIAS_LIMIT_EXCEEDED' },
+    });
   });
 
   it('masks internal subgraph errors in production', async () => {

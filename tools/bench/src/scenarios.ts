@@ -464,7 +464,7 @@ export const SCENARIOS: ScenarioDefinition[] = [
       ];
     },
   },
-  // Issue 6: exam statistics for analysts, over a seeded history (npm run seed -- --sittings 1000000).
+  // Exam statistics for analysts, over a seeded history (npm run seed -- --sittings 1000000).
   {
     suite: 'statistics',
     name: 'pass rate by ATO by month, one exam',
@@ -544,7 +544,7 @@ export const SCENARIOS: ScenarioDefinition[] = [
       ];
     },
   },
-  // Issue 8: the registry's public verification and search, and the RCB bulk API.
+  // The registry's public verification and search, and the RCB bulk API.
   ...[4, 32].flatMap((connections): ScenarioDefinition[] => [
     {
       suite: 'registry',
