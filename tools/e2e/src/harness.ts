@@ -38,29 +38,5 @@ export async function ok<T>(
   return result.data as T;
 }
 
-/** Polls until the probe yields a value: events cross services asynchronously. */
-export async function eventually<T>(
-  probe: () => Promise<T | null | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 /** An instant `days` from now, ISO 8601. */
 export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { eventually, inDays, ok as okThrough, startE2eSystem, type RunningSystem } from '../src/harness';
+import { eventually } from '@iso20000/testing';
+import { inDays, ok as okThrough, startE2eSystem, type RunningSystem } from '../src/harness';
 
 // Suspend an ATO through the gateway: accreditation records it and publishes
 // accreditation.ato.status-changed (outbox -> JetStream); the exam service consumes it and refuses
@@ -60,25 +61,29 @@ it('refuses a new exam registration at a suspended ATO’s session, and accepts 
 
   // The exam service learns of the accreditation by event; until then it refuses the ATO's sessions.
   const atoStaff = await system.token('ato_staff', { atoId });
-  const session = await eventually(async () => {
-    const result = await system.query<{ scheduleExamSession: { id: string } }>(
-      SCHEDULE,
-      {
-        input: {
-          kind: 'ATO_COURSE',
-          examCode: 'FOUNDATION',
-          atoId,
-          venue: 'Academy classroom, London',
-          country: 'GB',
-          startsAt: inDays(14),
-          languages: ['en'],
-          capacity: 20,
+  const session = await eventually(
+    async () => {
+      const result = await system.query<{ scheduleExamSession: { id: string } }>(
+        SCHEDULE,
+        {
+          input: {
+            kind: 'ATO_COURSE',
+            examCode: 'FOUNDATION',
+            atoId,
+            venue: 'Academy classroom, London',
+            country: 'GB',
+            startsAt: inDays(14),
+            languages: ['en'],
+            capacity: 20,
+          },
         },
-      },
-      atoStaff,
-    );
-    return result.data?.scheduleExamSession;
-  }, 'the exam service to learn of the accreditation');
+        atoStaff,
+      );
+      return result.data?.scheduleExamSession ?? undefined;
+    },
+    30_000,
+    'the exam service to learn of the accreditation',
+  );
 
   const before = await registerAs(session.id);
   expect(before.errors).toBeUndefined();
@@ -95,10 +100,14 @@ it('refuses a new exam registration at a suspended ATO’s session, and accepts 
   expect(
     (await ok<{ ato: unknown }>(`query($id: ID!) { ato(id: $id) { id } }`, { id: atoId })).ato,
   ).toBeNull();
-  const refused = await eventually(async () => {
-    const result = await registerAs(session.id);
-    return result.errors?.length ? result : null;
-  }, 'registrations at the suspended ATO to be refused');
+  const refused = await eventually(
+    async () => {
+      const result = await registerAs(session.id);
+      return result.errors?.length ? result : undefined;
+    },
+    30_000,
+    'registrations at the suspended ATO to be refused',
+  );
   // The exam service's rule: exams are taken through an accredited ATO only (it answers FORBIDDEN).
   expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
   expect(refused.errors?.[0].message).toContain(
@@ -119,9 +128,13 @@ it('refuses a new exam registration at a suspended ATO’s session, and accepts 
     { id: atoId },
     staff,
   );
-  const accepted = await eventually(async () => {
-    const result = await registerAs(session.id);
-    return result.data?.registerForExam ?? null;
-  }, 'registrations to be accepted again after reinstatement');
+  const accepted = await eventually(
+    async () => {
+      const result = await registerAs(session.id);
+      return result.data?.registerForExam ?? undefined;
+    },
+    30_000,
+    'registrations to be accepted again after reinstatement',
+  );
   expect(accepted.state).toBe('REGISTERED');
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { eventually, inDays, ok as okThrough, startE2eSystem, type RunningSystem } from '../src/harness';
+import { eventually } from '@iso20000/testing';
+import { inDays, ok as okThrough, startE2eSystem, type RunningSystem } from '../src/harness';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { gunzipSync } from 'node:zlib';
 
@@ -127,10 +128,14 @@ it('released pass -> certificate -> public verification -> void -> REVOKED, thro
   const sittingId = await releasedFoundationPass(candidate);
 
   // Issued from exam.sitting.released and visible at once in the candidate's portal.
-  const mine = await eventually(async () => {
-    const data = await ok<MyCertificates>(MY_CERTIFICATES, {}, candidate);
-    return data.me.certificates.edges.find((e) => e.node.status === 'ISSUED')?.node;
-  }, 'the certificate in me { certificates }');
+  const mine = await eventually(
+    async () => {
+      const data = await ok<MyCertificates>(MY_CERTIFICATES, {}, candidate);
+      return data.me.certificates.edges.find((e) => e.node.status === 'ISSUED')?.node;
+    },
+    30_000,
+    'the certificate in me { certificates }',
+  );
   expect(mine).toMatchObject({
     holderName: 'Margaret Hamilton',
     examCode: 'FOUNDATION',
@@ -184,12 +189,16 @@ it('released pass -> certificate -> public verification -> void -> REVOKED, thro
     { id: sittingId },
     staff,
   );
-  const revoked = await eventually(async () => {
-    const data = await ok<{ verifyCertificate: { status: string; revokedOn: string | null } }>(VERIFY, {
-      n: mine.number,
-    });
-    return data.verifyCertificate.status === 'REVOKED' ? data.verifyCertificate : null;
-  }, 'verification to say REVOKED');
+  const revoked = await eventually(
+    async () => {
+      const data = await ok<{ verifyCertificate: { status: string; revokedOn: string | null } }>(VERIFY, {
+        n: mine.number,
+      });
+      return data.verifyCertificate.status === 'REVOKED' ? data.verifyCertificate : undefined;
+    },
+    30_000,
+    'verification to say REVOKED',
+  );
   expect(revoked.revokedOn).toBe(new Date().toISOString().slice(0, 10));
 
   const mineAfter = await ok<MyCertificates>(MY_CERTIFICATES, {}, candidate);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { eventually, inDays, ok as okThrough, startE2eSystem, type RunningSystem } from '../src/harness';
+import { eventually } from '@iso20000/testing';
+import { inDays, ok as okThrough, startE2eSystem, type RunningSystem } from '../src/harness';
 
 // register -> sit -> mark -> release through the gateway; the certificate service issues the
 // certificate from exam.sitting.released (real NATS), the exam service learns of it from
@@ -105,10 +106,14 @@ it('releases a Foundation result through the gateway, the certificate appears in
   // Foundation is released on marking
   expect(marked.markSitting).toEqual({ state: 'RELEASED', result: { score: 31, passed: true } });
 
-  const withCertificate = await eventually(async () => {
-    const me = await ok<Me>(MY_CERTIFICATES, {}, candidate);
-    return me.me.certificates.edges.some((e) => e.node.status === 'ISSUED') ? me : null;
-  }, 'the Foundation certificate in me { certificates }');
+  const withCertificate = await eventually(
+    async () => {
+      const me = await ok<Me>(MY_CERTIFICATES, {}, candidate);
+      return me.me.certificates.edges.some((e) => e.node.status === 'ISSUED') ? me : undefined;
+    },
+    30_000,
+    'the Foundation certificate in me { certificates }',
+  );
   expect(withCertificate.me.name).toBe('Grace Hopper');
   expect(withCertificate.me.sittings.edges.map((e) => e.node)).toEqual([
     { id: sittingId, state: 'RELEASED', exam: { code: 'FOUNDATION' }, result: { score: 31, passed: true } },
@@ -134,14 +139,18 @@ it('releases a Foundation result through the gateway, the certificate appears in
     },
     staff,
   );
-  const practitionerRegistration = await eventually(async () => {
-    const result = await system.query<{ registerForExam: { prerequisite: { status: string } } }>(
-      REGISTER,
-      { input: { sessionId: practitioner.scheduleExamSession.id, language: 'en' } },
-      candidate,
-    );
-    return result.errors?.length ? null : result.data;
-  }, 'the Practitioner prerequisite to be known');
+  const practitionerRegistration = await eventually(
+    async () => {
+      const result = await system.query<{ registerForExam: { prerequisite: { status: string } } }>(
+        REGISTER,
+        { input: { sessionId: practitioner.scheduleExamSession.id, language: 'en' } },
+        candidate,
+      );
+      return result.errors?.length ? undefined : (result.data ?? undefined);
+    },
+    30_000,
+    'the Practitioner prerequisite to be known',
+  );
   expect(practitionerRegistration?.registerForExam.prerequisite.status).toBe('VERIFIED');
 
   // Malpractice found later: voiding the released sitting revokes its certificate.
@@ -150,12 +159,16 @@ it('releases a Foundation result through the gateway, the certificate appears in
     { id: sittingId },
     staff,
   );
-  const revoked = await eventually(async () => {
-    const me = await ok<Me>(MY_CERTIFICATES, {}, candidate);
-    return me.me.certificates.edges.find(
-      (e) => e.node.number === certificate.number && e.node.status === 'REVOKED',
-    );
-  }, 'the certificate to be revoked');
+  const revoked = await eventually(
+    async () => {
+      const me = await ok<Me>(MY_CERTIFICATES, {}, candidate);
+      return me.me.certificates.edges.find(
+        (e) => e.node.number === certificate.number && e.node.status === 'REVOKED',
+      );
+    },
+    30_000,
+    'the certificate to be revoked',
+  );
   expect(revoked.node.status).toBe('REVOKED');
 });
 

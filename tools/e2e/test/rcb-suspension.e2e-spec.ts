@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { eventually, ok as okThrough, startE2eSystem, type RunningSystem } from '../src/harness';
+import { eventually } from '@iso20000/testing';
+import { ok as okThrough, startE2eSystem, type RunningSystem } from '../src/harness';
 
 // Suspend an RCB through the gateway: accreditation records it and publishes
 // accreditation.rcb.status-changed (outbox -> JetStream); the registry consumes it and refuses that
@@ -76,12 +77,16 @@ it('refuses a suspended RCB’s next certification, keeps its existing ones veri
   const rcb = `ApiKey ${issued.createRcbCredential.apiKey}`;
 
   // The registry learns of the appointment (and the credential) by event; then the RCB issues.
-  const first = await eventually(async () => {
-    const result = await system.query<{
-      issueCertification: { certification: { certificateNumber: string; status: string } };
-    }>(ISSUE, { input: certification('E2E-1'), key: randomUUID() }, rcb);
-    return result.data?.issueCertification?.certification;
-  }, 'the registry to accept the appointed RCB’s first certification');
+  const first = await eventually(
+    async () => {
+      const result = await system.query<{
+        issueCertification: { certification: { certificateNumber: string; status: string } };
+      }>(ISSUE, { input: certification('E2E-1'), key: randomUUID() }, rcb);
+      return result.data?.issueCertification?.certification ?? undefined;
+    },
+    30_000,
+    'the registry to accept the appointed RCB’s first certification',
+  );
   expect(first).toMatchObject({ certificateNumber: 'E2E-1', status: 'CERTIFIED' });
 
   const suspended = await ok<{ suspendRcb: { status: string } }>(
@@ -93,15 +98,19 @@ it('refuses a suspended RCB’s next certification, keeps its existing ones veri
 
   // The registry follows by event. Its existing certification stays visible and valid, with the
   // RCB's status shown honestly (read-only probe, so nothing is issued while the event travels).
-  const verified = await eventually(async () => {
-    const result = await ok<{ verifyOrganizationCertification: { rcbStatus: string } }>(VERIFY, {
-      n: 'E2E-1',
-      rcb: rcbId,
-    });
-    return result.verifyOrganizationCertification.rcbStatus === 'SUSPENDED'
-      ? result.verifyOrganizationCertification
-      : null;
-  }, 'the registry to learn of the suspension');
+  const verified = await eventually(
+    async () => {
+      const result = await ok<{ verifyOrganizationCertification: { rcbStatus: string } }>(VERIFY, {
+        n: 'E2E-1',
+        rcb: rcbId,
+      });
+      return result.verifyOrganizationCertification.rcbStatus === 'SUSPENDED'
+        ? result.verifyOrganizationCertification
+        : undefined;
+    },
+    30_000,
+    'the registry to learn of the suspension',
+  );
   expect(verified).toMatchObject({
     valid: true,
     status: 'CERTIFIED',
@@ -122,13 +131,17 @@ it('refuses a suspended RCB’s next certification, keeps its existing ones veri
     { id: rcbId },
     staff,
   );
-  const again = await eventually(async () => {
-    const result = await system.query<{ issueCertification: { certification: { status: string } } }>(
-      ISSUE,
-      { input: certification('E2E-3'), key: randomUUID() },
-      rcb,
-    );
-    return result.data?.issueCertification?.certification;
-  }, 'the reinstated RCB to issue again');
+  const again = await eventually(
+    async () => {
+      const result = await system.query<{ issueCertification: { certification: { status: string } } }>(
+        ISSUE,
+        { input: certification('E2E-3'), key: randomUUID() },
+        rcb,
+      );
+      return result.data?.issueCertification?.certification ?? undefined;
+    },
+    30_000,
+    'the reinstated RCB to issue again',
+  );
   expect(again.status).toBe('CERTIFIED');
 });
