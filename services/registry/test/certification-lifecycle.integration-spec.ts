@@ -174,7 +174,7 @@ describe('inputs checked against the real world', () => {
         { organization: organization({ address: { ...organization({}).address, country: 'ZZ' } }) },
         'input.organization.address.country',
       ],
-      [{ sites: [site('GB'), site('QQ')] }, 'sites[1].address.country'],
+      [{ sites: [site('GB'), site('QQ')] }, 'input.sites[1].address.country'],
     ];
     for (const [overrides, field] of cases) {
       const input = issueInput(overrides);

@@ -3,7 +3,12 @@ import { refuse } from '@iso20000/service-kit';
 import type { RcbActor } from '../access';
 import type { CalendarDate } from '../domain/calendar-date';
 import { checkOrganization, type OrganizationDetails } from '../domain/certification-import';
-import { issue, type CertificationStandard, type CertifiedSite } from '../domain/certification-lifecycle';
+import {
+  checkSites,
+  issue,
+  type CertificationStandard,
+  type CertifiedSite,
+} from '../domain/certification-lifecycle';
 import { CertificationHistoryEntity } from '../entities/certification-history.entity';
 import { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
@@ -44,7 +49,7 @@ export function issueCertification(
   const { rcbId } = actor;
   return runOnce(ctx, actor, idempotency, async (manager, author) => {
     const step = issue(
-      { ...command, rcbId },
+      { ...command, sites: checkSites(command.sites, 'input.sites'), rcbId },
       { today: ctx.today, rcbStatus: await rcbStatusOf(manager, rcbId) },
     );
     const now = new Date();
