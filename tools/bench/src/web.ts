@@ -112,6 +112,8 @@ function measure(
   options: { durationSeconds: number; connections: number; body?: string },
 ): Promise<Figure> {
   const samples: number[] = [];
+  const run = randomUUID().slice(0, 8);
+  let seq = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -121,6 +123,19 @@ function measure(
         ...(options.body
           ? { method: 'POST', body: options.body, headers: { 'content-type': 'application/json' } }
           : { method: 'GET', headers: { 'accept-language': 'en' } }),
+        // A unique request id on every request, as the web server sends its own: identical requests
+        // would be collapsed in flight by the gateway and the direct figures inflated.
+        requests: [
+          {
+            setupRequest: (request) => {
+              seq += 1;
+              return {
+                ...request,
+                headers: { ...request.headers, 'x-request-id': `bench-web-${run}-${seq}` },
+              };
+            },
+          },
+        ],
       },
       (error, result) => {
         if (error) return reject(error);
