@@ -48,8 +48,12 @@ export type AuditExperienceInput = {
 export type Candidate = {
   __typename?: 'Candidate';
   id: Scalars['ID']['output'];
+  /** The candidate, staff of an ATO the candidate sat with, and scheme staff; anyone else is refused. */
   name: Scalars['String']['output'];
-  /** Every registration and attempt, resits included, oldest first. */
+  /**
+   * Every registration and attempt, resits included, oldest first. The candidate and scheme staff see
+   * all of them, ATO staff their own ATO's; anyone else is refused.
+   */
   sittings: SittingConnection;
 };
 
@@ -470,11 +474,18 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Scheme staff: accept or reject a prerequisite that waits for verification (BCS certificate, audit experience). */
   decideSittingPrerequisite: Sitting;
-  /** Marks an answer sheet against the form's key. Foundation results are released on marking. */
+  /**
+   * Marks an answer sheet against the form's key: scheme staff, or (Foundation only) the ATO
+   * invigilating its own course session. Foundation results are released on marking.
+   */
   markSitting: Sitting;
   /** Invigilator (scheme staff, or the ATO for its course sessions): the candidate sat the exam, or was absent. */
   recordSittingAttendance: Sitting;
-  /** Registers a candidate for a session after every check an exam office makes; a failure changes nothing. */
+  /**
+   * Registers a candidate for a session after every check an exam office makes; a failure changes
+   * nothing. A candidate registers themselves; ATO staff register candidates for their ATO's course
+   * sessions; scheme staff for any session.
+   */
   registerForExam: Sitting;
   /** Scheme staff: release every marked result of a session at once. */
   releaseSessionResults: ReleaseSessionResultsPayload;
@@ -546,6 +557,7 @@ export type Query = {
   examForms?: Maybe<ExamFormConnection>;
   /** What an exam costs where it is sat (public sessions and self-study; an ATO course includes the fee). */
   examPrices?: Maybe<ExamPriceConnection>;
+  /** Anyone may read sessions; their sittings are for scheme staff and the session's ATO. */
   examSession?: Maybe<ExamSession>;
   /** Exam sessions, soonest first. */
   examSessions?: Maybe<ExamSessionConnection>;
@@ -557,6 +569,7 @@ export type Query = {
   itemAnalysis?: Maybe<ExamItemAnalysis>;
   /** The signed-in candidate. */
   me?: Maybe<Candidate>;
+  /** The candidate, staff of the sitting's ATO and scheme staff; anyone else is refused. */
   sitting?: Maybe<Sitting>;
   /** Sittings the viewer may see: a candidate their own, ATO staff their candidates', scheme staff all. Not analysts. */
   sittings?: Maybe<SittingConnection>;
@@ -684,12 +697,12 @@ export type Sitting = {
   ato?: Maybe<Ato>;
   candidate: Candidate;
   exam: Exam;
-  /** Scheme staff only. */
+  /** Scheme staff only; null for everyone else. */
   form?: Maybe<ExamForm>;
   /** Every transition, with who and when. */
   history: Array<SittingTransition>;
   id: Scalars['ID']['output'];
-  /** Scheme staff only. */
+  /** Scheme staff only; null for everyone else. */
   itemResponses?: Maybe<Array<SittingItemResponse>>;
   language: Scalars['String']['output'];
   prerequisite: SittingPrerequisite;
