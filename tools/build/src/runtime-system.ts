@@ -73,6 +73,64 @@ const signToken = (key: KeyObject, claims: Record<string, unknown>, issuer: stri
     .setExpirationTime('10m')
     .sign(key);
 
+/** A span as an OTLP/HTTP JSON exporter sends it, with the process that sent it. */
+export interface ReceivedSpan {
+  service: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+}
+
+/** Collects the spans every process exports (OTEL_EXPORTER_OTLP_ENDPOINT), in memory. */
+export async function startSpanReceiver(): Promise<{
+  endpoint: string;
+  spans: ReceivedSpan[];
+  close(): Promise<void>;
+}> {
+  const spans: ReceivedSpan[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (request.url === '/v1/traces') {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          resourceSpans?: Array<{
+            resource?: { attributes?: Array<{ key: string; value: { stringValue?: string } }> };
+            scopeSpans?: Array<{ spans?: Array<Omit<ReceivedSpan, 'service'>> }>;
+          }>;
+        };
+        for (const resource of body.resourceSpans ?? []) {
+          const service =
+            resource.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ??
+            'unknown';
+          for (const scope of resource.scopeSpans ?? []) {
+            for (const span of scope.spans ?? []) {
+              spans.push({
+                service,
+                traceId: span.traceId,
+                spanId: span.spanId,
+                parentSpanId: span.parentSpanId || undefined,
+                name: span.name,
+                kind: span.kind,
+              });
+            }
+          }
+        }
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    spans,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
 /** A fresh Ed25519 private JWK, as an operator would put in CERTIFICATE_SIGNING_KEY. */
 export function generateSigningKey(): string {
   const { privateKey } = generateKeyPairSync('ed25519');
@@ -94,6 +152,8 @@ export interface RuntimeSystemOptions {
 
 export interface RuntimeSystem {
   gatewayUrl: string;
+  /** Each process's Prometheus endpoint (METRICS_PORT). */
+  metricsUrls: Record<string, string>;
   /** Milliseconds from spawn to a 200 from /ready, per process. */
   readyAfterMs: Record<string, number>;
   logs(): string;
@@ -116,7 +176,11 @@ export async function startRuntimeSystem(options: RuntimeSystemOptions): Promise
   const lines: string[] = [];
   const readyAfterMs: Record<string, number> = {};
   const ports: Record<string, number> = {};
-  for (const name of [...services, 'gateway']) ports[name] = await freePort();
+  const metricsPorts: Record<string, number> = {};
+  for (const name of [...services, 'gateway']) {
+    ports[name] = await freePort();
+    metricsPorts[name] = await freePort();
+  }
   const baseEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     NODE_ENV: options.nodeEnv ?? 'production',
@@ -134,7 +198,7 @@ export async function startRuntimeSystem(options: RuntimeSystemOptions): Promise
     const [command, ...args] = options.command(project);
     const child = spawn(command, args, {
       cwd: options.root,
-      env: { ...baseEnv, ...env },
+      env: { ...baseEnv, METRICS_PORT: String(metricsPorts[name]), OTEL_SERVICE_NAME: name, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push({ name, child });
@@ -209,5 +273,13 @@ export async function startRuntimeSystem(options: RuntimeSystemOptions): Promise
     await stop();
     throw error;
   }
-  return { gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`, readyAfterMs, logs: recent, stop };
+  return {
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
+    metricsUrls: Object.fromEntries(
+      Object.entries(metricsPorts).map(([name, port]) => [name, `http://127.0.0.1:${port}/metrics`]),
+    ),
+    readyAfterMs,
+    logs: recent,
+    stop,
+  };
 }

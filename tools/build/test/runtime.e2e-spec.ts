@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,9 @@ import {
 import {
   startLocalIdentityProvider,
   startRuntimeSystem,
+  startSpanReceiver,
   type LocalIdentityProvider,
+  type ReceivedSpan,
   type RuntimeSystem,
 } from '../src/runtime-system';
 
@@ -25,6 +28,7 @@ const runtime = mkdtempSync(join(tmpdir(), 'iso20000-runtime-'));
 const namespace = testNamespace('rt');
 let identity: LocalIdentityProvider;
 let system: RuntimeSystem;
+let receiver: Awaited<ReturnType<typeof startSpanReceiver>>;
 const timings: Record<string, number> = {};
 
 /** The runtime stage's install, as the Dockerfile writes it, so the two cannot drift apart. */
@@ -64,6 +68,7 @@ beforeAll(async () => {
     }),
   );
   identity = await startLocalIdentityProvider();
+  receiver = await startSpanReceiver();
   const started = performance.now();
   system = await startRuntimeSystem({
     root: runtime,
@@ -72,6 +77,8 @@ beforeAll(async () => {
     natsUrl: testNatsUrl(),
     namespace,
     identity,
+    // Traces on, as an operator turns them on: an OTLP endpoint (here, this test's receiver).
+    extraEnv: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' },
   });
   timings['start all'] = Math.round(performance.now() - started);
 }, 240_000);
@@ -79,6 +86,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await system?.stop();
   await identity?.close();
+  await receiver?.close();
   const nc = await connectTestNats();
   await deleteNamespaceStreams(nc, namespace);
   await nc.drain();
@@ -155,4 +163,133 @@ it('answers an operation the gateway plans across three subgraphs, authenticated
   // Production: a token the identity provider did not sign is refused.
   const forged = await post(`{ atos(first: 1) { edges { node { id } } } }`, {}, staff.slice(0, -4) + 'AAAA');
   expect(JSON.stringify(forged.body.errors)).toContain('UNAUTHENTICATED');
+});
+
+const APPLY = `mutation($input: AtoApplicationInput!) { applyForAtoAccreditation(input: $input) { id status } }`;
+
+async function applyForAccreditation(token: string, name: string): Promise<string> {
+  const applied = await post(
+    APPLY,
+    {
+      input: {
+        name,
+        country: 'BE',
+        companyDetails: { legalName: `${name} NV`, address: ['2 Meir', 'Antwerp'] },
+        contacts: [{ name: 'Tom Trace', email: 'tom@academy.example' }],
+        examLevels: ['FOUNDATION'],
+        languages: ['en'],
+        deliveryModes: ['CLASSROOM'],
+      },
+    },
+    token,
+  );
+  expect(applied.body.errors).toBeUndefined();
+  return (applied.body.data as { applyForAtoAccreditation: { id: string } }).applyForAtoAccreditation.id;
+}
+
+async function eventually<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+it('exports one trace from the gateway through the subgraph to the consumer of the event it recorded', async () => {
+  const staff = await identity.token({ sub: 'staff-2', role: 'scheme_staff' });
+  const atoId = await applyForAccreditation(staff, 'Trace Academy');
+  await post(`mutation($id: ID!) { beginAtoAssessment(atoId: $id) { status } }`, { id: atoId }, staff);
+  // The client starts the trace (a W3C traceparent header); every process continues it.
+  const traceId = randomBytes(16).toString('hex');
+  const clientSpan = randomBytes(8).toString('hex');
+  const response = await fetch(system.gatewayUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${staff}`,
+      traceparent: `00-${traceId}-${clientSpan}-01`,
+    },
+    body: JSON.stringify({
+      query: `mutation DecideAto($id: ID!) { decideAtoApplication(atoId: $id, decision: ACCREDIT, notes: "criteria met") { status } }`,
+      variables: { id: atoId },
+    }),
+  });
+  expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+
+  const trace = () => receiver.spans.filter((span) => span.traceId === traceId);
+  const find = (service: string, name: string) =>
+    trace().find((s) => s.service === service && s.name === name);
+  const consume = await eventually(
+    () => find('exam', 'consume accreditation.ato.status-changed'),
+    20_000,
+    'the exam consumer span in the trace',
+  );
+  const publish = find('accreditation', 'publish accreditation.ato.status-changed');
+  const subgraphServer = trace().find((s) => s.service === 'accreditation' && s.kind === 2);
+  const gatewayServer = trace().find((s) => s.service === 'gateway' && s.kind === 2);
+  const subgraphCall = find('gateway', 'subgraph accreditation');
+  const names = new Map(trace().map((s) => [s.spanId, s]));
+  const depth = (s: ReceivedSpan): number =>
+    s.parentSpanId && names.has(s.parentSpanId) ? 1 + depth(names.get(s.parentSpanId) as ReceivedSpan) : 0;
+  console.log(
+    `trace ${traceId}:\n${trace()
+      .map((s) => `${'  '.repeat(depth(s))}${s.service}: ${s.name} (${s.spanId} <- ${s.parentSpanId ?? '-'})`)
+      .join('\n')}`,
+  );
+  expect(gatewayServer?.parentSpanId).toBe(clientSpan);
+  // Apollo Gateway's own spans (request, plan, execute, fetch) sit between the two.
+  const ancestors = (s: ReceivedSpan | undefined): string[] =>
+    s?.parentSpanId && names.has(s.parentSpanId)
+      ? [s.parentSpanId, ...ancestors(names.get(s.parentSpanId))]
+      : [];
+  expect(ancestors(subgraphCall)).toContain(gatewayServer?.spanId);
+  expect(subgraphServer?.parentSpanId).toBe(subgraphCall?.spanId);
+  expect(publish?.parentSpanId).toBe(subgraphServer?.spanId);
+  expect(consume.parentSpanId).toBe(publish?.spanId);
+  // The SQL of both sides is in the same trace: the mutation's and the consumer's.
+  await eventually(
+    () =>
+      trace().find(
+        (s) => s.service === 'exam' && s.name.startsWith('SQL ') && s.parentSpanId === consume.spanId,
+      ),
+    10_000,
+    "the consumer's SQL",
+  );
+  expect(trace().some((s) => s.service === 'accreditation' && s.name.startsWith('SQL '))).toBe(true);
+});
+
+it('serves Prometheus metrics on each process’s metrics port, not on the public one', async () => {
+  const scrape = async (name: string) => (await fetch(system.metricsUrls[name])).text();
+  const gateway = await scrape('gateway');
+  expect(gateway).toMatch(
+    /^graphql_operation_duration_seconds_count\{operation="DecideAto",type="mutation",outcome="ok"\} 1$/m,
+  );
+  expect(gateway).toMatch(
+    /^gateway_subgraph_request_duration_seconds_count\{subgraph="accreditation",outcome="ok"\} [1-9]/m,
+  );
+  expect(gateway).toMatch(
+    /^http_request_duration_seconds_count\{method="POST",route="\/graphql",status="200"\} [1-9]/m,
+  );
+  expect((await fetch(system.gatewayUrl.replace('/graphql', '/metrics'))).status).toBe(404);
+
+  const accreditation = await scrape('accreditation');
+  expect(accreditation).toMatch(/^outbox_pending_events \d+$/m);
+  expect(accreditation).toMatch(/^outbox_oldest_pending_age_seconds \d/m);
+  expect(accreditation).toMatch(/^outbox_events_published_total\{outcome="ok"\} [1-9]/m);
+  expect(accreditation).toMatch(/^db_pool_connections\{pool="accreditation",state="total"\} [1-9]/m);
+  expect(accreditation).toMatch(/^event_dead_letter_events 0$/m);
+
+  const exam = await scrape('exam');
+  expect(exam).toMatch(
+    /^event_consumer_messages_total\{consumer="exam-ato-status",outcome="handled"\} [1-9]/m,
+  );
+  expect(exam).toMatch(/^event_consumer_pending_messages\{consumer="exam-ato-status"\} 0$/m);
+  for (const name of Object.keys(system.metricsUrls)) {
+    expect([name, await scrape(name)]).toEqual([
+      name,
+      expect.stringContaining('process_resident_memory_bytes'),
+    ]);
+  }
 });
