@@ -14,6 +14,36 @@ export async function checkCredential(
   jwt: string,
   keys: (fresh: boolean) => Promise<JSONWebKeySet>,
 ): Promise<CredentialCheck> {
+  const known = checked.get(jwt);
+  if (known && Date.now() - known.at < CHECK_TTL_MS) return known.check;
+  const check = await verifyWithKeys(jwt, keys);
+  if (checked.size >= CHECK_CACHE_SIZE) checked.delete(checked.keys().next().value as string);
+  checked.set(jwt, { at: Date.now(), check });
+  return check;
+}
+
+/**
+ * A credential's signature check is a pure function of the credential and the keys, so its answer
+ * is kept as long as the keys are (the status, which does change, is read on every request).
+ */
+const CHECK_TTL_MS = 300_000;
+const CHECK_CACHE_SIZE = 1000;
+const checked = new Map<string, { at: number; check: CredentialCheck }>();
+/** jose imports the keys once per key set object. */
+const keySets = new WeakMap<JSONWebKeySet, ReturnType<typeof createLocalJWKSet>>();
+function keySetOf(jwks: JSONWebKeySet) {
+  let set = keySets.get(jwks);
+  if (!set) {
+    set = createLocalJWKSet(jwks);
+    keySets.set(jwks, set);
+  }
+  return set;
+}
+
+async function verifyWithKeys(
+  jwt: string,
+  keys: (fresh: boolean) => Promise<JSONWebKeySet>,
+): Promise<CredentialCheck> {
   let kid: string;
   try {
     kid = decodeProtectedHeader(jwt).kid ?? '';
@@ -24,7 +54,7 @@ export async function checkCredential(
     const jwks = await keys(fresh);
     if (!fresh && !jwks.keys.some((key) => key.kid === kid)) continue;
     try {
-      const { payload } = await jwtVerify(jwt, createLocalJWKSet(jwks), { typ: 'vc+jwt' });
+      const { payload } = await jwtVerify(jwt, keySetOf(jwks), { typ: 'vc+jwt' });
       const issuer = payload.issuer as { name?: unknown } | undefined;
       const subject = payload.credentialSubject as { achievement?: { name?: unknown } } | undefined;
       return {
