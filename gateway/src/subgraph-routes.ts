@@ -28,7 +28,12 @@ export interface SubgraphRoute {
   operationKind: 'query' | 'mutation';
   /** Its cost (src/cost.ts) when that does not depend on variables; else it is computed per request. */
   cost?: number;
+  /** The parsed operation, kept when its cost depends on variables (a page size passed as $first). */
+  document?: DocumentNode;
 }
+
+/** A kept syntax tree counts as this many characters per character of its text in the table's bound. */
+const DOCUMENT_WEIGHT = 10;
 
 export interface RouteSchemas {
   /** The API schema clients validate against. */
@@ -199,6 +204,7 @@ function sameEnumValues(
  */
 export class SubgraphRouteTable {
   private readonly routes = new Map<string, SubgraphRoute | null>();
+  private readonly held = new Map<string, number>();
   private heldChars = 0;
 
   constructor(
@@ -221,7 +227,8 @@ export class SubgraphRouteTable {
     operationName: string | undefined,
     variables: Readonly<Record<string, unknown>> | null | undefined,
   ): number {
-    return route.cost ?? operationCost(this.schemas.api, parse(query), operationName, variables).cost;
+    if (route.cost !== undefined) return route.cost;
+    return operationCost(this.schemas.api, route.document ?? parse(query), operationName, variables).cost;
   }
 
   /** Called with every resolved plan; analyses an operation once. */
@@ -231,14 +238,18 @@ export class SubgraphRouteTable {
     const route = routeFor(plan, document, this.schemas);
     if (route) {
       const { cost, usesVariables } = operationCost(this.schemas.api, document, operationName, undefined);
-      if (!usesVariables) route.cost = cost;
+      if (usesVariables) route.document = document;
+      else route.cost = cost;
     }
+    const size = key.length * (route?.document ? 1 + DOCUMENT_WEIGHT : 1);
     this.routes.set(key, route);
-    this.heldChars += key.length;
+    this.held.set(key, size);
+    this.heldChars += size;
     for (const oldest of this.routes.keys()) {
       if (this.heldChars <= this.maxChars) break;
       this.routes.delete(oldest);
-      this.heldChars -= oldest.length;
+      this.heldChars -= this.held.get(oldest) ?? 0;
+      this.held.delete(oldest);
     }
   }
 
