@@ -148,6 +148,8 @@ export interface RuntimeSystemOptions {
   identity: LocalIdentityProvider;
   nodeEnv?: 'production' | 'development';
   extraEnv?: Record<string, string>;
+  /** Keep the databases at stop (default: dropped), e.g. to start again without migrating. */
+  keepDatabases?: boolean;
 }
 
 export interface RuntimeSystem {
@@ -238,6 +240,7 @@ export async function startRuntimeSystem(options: RuntimeSystemOptions): Promise
   const stop = async () => {
     await Promise.all(children.filter((c) => c.name === 'gateway').map((c) => stopChild(c.child)));
     await Promise.all(children.filter((c) => c.name !== 'gateway').map((c) => stopChild(c.child)));
+    if (options.keepDatabases) return;
     const client = new Client({ connectionString: databaseUrl(options.serverUrl, 'postgres') });
     await client.connect();
     try {
