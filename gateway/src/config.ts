@@ -33,6 +33,11 @@ export const gatewayConfigShape = {
   GATEWAY_MAX_TOKENS: z.coerce.number().int().positive().default(5_000),
   /** Query plans cached (MiB, approximate); sized for every distinct operation clients send. */
   GATEWAY_QUERY_PLAN_CACHE_MIB: z.coerce.number().int().positive().default(50),
+  /**
+   * How long a subgraph may take to answer before its fields are given up as unavailable (a hung
+   * process must not hold every request that touches it).
+   */
+  GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** Keep-alive connections to subgraphs (on by default; off only to measure what it buys). */
   GATEWAY_SUBGRAPH_KEEP_ALIVE: z
     .enum(['true', 'false'])

@@ -48,7 +48,7 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
   const production = config.NODE_ENV === 'production';
   const sdl = supergraphSdl ?? readFileSync(config.SUPERGRAPH_PATH ?? defaultSupergraphPath(), 'utf8');
   const urls = subgraphUrls(config);
-  const client = new SubgraphClient(config.GATEWAY_SUBGRAPH_KEEP_ALIVE);
+  const client = new SubgraphClient(config.GATEWAY_SUBGRAPH_KEEP_ALIVE, config.GATEWAY_SUBGRAPH_TIMEOUT_MS);
   const routes = config.GATEWAY_SUBGRAPH_ROUTES ? SubgraphRouteTable.fromSupergraph(sdl) : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: sdl,

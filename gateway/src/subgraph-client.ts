@@ -25,7 +25,11 @@ export class SubgraphClient {
   /** Each subgraph URL parsed once: this is on every request's path. */
   private readonly targets = new Map<string, { pool: Pool; path: string }>();
 
-  constructor(private readonly keepAlive = true) {}
+  constructor(
+    private readonly keepAlive = true,
+    /** For the answer's headers and between its body's chunks. */
+    private readonly timeoutMs = 30_000,
+  ) {}
 
   private target(url: string): { pool: Pool; path: string } {
     let target = this.targets.get(url);
@@ -38,6 +42,8 @@ export class SubgraphClient {
           pipelining: 1,
           keepAliveTimeout: 30_000,
           keepAliveMaxTimeout: 30_000,
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
         });
         this.pools.set(parsed.origin, pool);
       }

@@ -25,7 +25,7 @@ const candidateSdl = `
   scalar Date
   type Query {
     candidate(id: ID!): Candidate, whoami: String, boom: String
-    sittingsOn(day: Date!): [String!], mine: String
+    sittingsOn(day: Date!): [String!], mine: String, slow: String
   }
   type Mutation { bump: Int!, reserve(seat: String!): Boolean }
   type Candidate @key(fields: "id") {
@@ -94,6 +94,7 @@ describe('gateway', () => {
           throw new Error('connection string postgres://secret@db');
         },
         sittingsOn: (_: unknown, args: { day: string }) => [`sitting on ${args.day}`],
+        slow: () => new Promise((resolve) => setTimeout(() => resolve('late'), 3_000).unref()),
         mine: (_: unknown, _args: unknown, context: BaseContext) => {
           requireAuthenticated(context.viewer);
           return 'mine';
@@ -140,6 +141,7 @@ describe('gateway', () => {
         GATEWAY_MAX_DEPTH: '6',
         GATEWAY_MAX_ALIASES: '3',
         GATEWAY_MAX_COST: '500',
+        GATEWAY_SUBGRAPH_TIMEOUT_MS: '1000',
       });
       const built = buildGateway({
         config,
@@ -427,6 +429,21 @@ describe('gateway', () => {
         cost: 932,
         limit: 500,
       });
+    });
+  });
+
+  it('gives up on a subgraph that does not answer in time, and keeps the others', async () => {
+    const started = Date.now();
+    const { body } = await post('{ organizations slow }');
+    expect(Date.now() - started).toBeLessThan(2_900);
+    expect(body).toEqual({
+      errors: [
+        {
+          message: 'Exams, sessions and results are unavailable right now; try again shortly',
+          extensions: { code: 'SERVICE_UNAVAILABLE', service: 'exam' },
+        },
+      ],
+      data: { organizations: ['Acme'], slow: null },
     });
   });
 
