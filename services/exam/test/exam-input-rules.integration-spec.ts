@@ -185,6 +185,23 @@ describe('ids: one answer for a malformed id', () => {
     );
   });
 
+  it('refuses malformed form and ATO ids in statistics the same way', async () => {
+    const q = `query($f: ID!, $t: [ID!], $filter: ExamStatisticsFilter) { itemAnalysis(formId: $f, translationFormIds: $t, filter: $filter) { formId } }`;
+    expectRefused(await h.as(analyst, q, { f: 'FND-EN-A' }), 'formId');
+    expectRefused(
+      await h.as(analyst, q, { f: randomUUID(), t: [randomUUID(), 'x'] }),
+      'translationFormIds[1]',
+    );
+    expectRefused(
+      await h.as(analyst, q, { f: randomUUID(), filter: { atoIds: ['ato-1'] } }),
+      'filter.atoIds[0]',
+    );
+    const upper = randomUUID().toUpperCase();
+    expect(
+      (await h.ok<{ itemAnalysis: { formId: string } }>(analyst, q, { f: upper })).itemAnalysis.formId,
+    ).toBe(upper.toLowerCase());
+  });
+
   it('resolves a malformed entity reference to null, as an unknown one', async () => {
     const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Sitting { id } ... on ExamSession { id } ... on Candidate { id } } }`;
     const data = await h.ok<{ _entities: unknown[] }>(staff, q, {

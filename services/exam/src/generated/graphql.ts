@@ -356,12 +356,10 @@ export type ExamStatisticsDimension =
 
 /** Which released results to include; every list is an OR of its 1 to 1000 values, lists are combined with AND. */
 export type ExamStatisticsFilter = {
-  /** Each at most 100 characters. */
   atoIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** ISO 3166-1 alpha-2 codes (in capitals) of existing countries where the exam was sat, e.g. DE. */
   countries?: InputMaybe<Array<Scalars['String']['input']>>;
   exams?: InputMaybe<Array<ExamCode>>;
-  /** Each at most 100 characters. */
   formIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Whole months only (YYYY-MM, inclusive), so no query can isolate a single exam day. */
   fromMonth?: InputMaybe<Scalars['String']['input']>;

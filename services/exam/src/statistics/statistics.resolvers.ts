@@ -1,5 +1,5 @@
 import type { Viewer } from '@iso20000/auth';
-import { clampPageSize, decodeCursor, encodeCursor, refuse } from '@iso20000/service-kit';
+import { clampPageSize, decodeCursor, encodeCursor, parseId, refuse } from '@iso20000/service-kit';
 import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { parseDimensions, parseStatisticsFilter, type StatisticsFilter } from './domain/statistics-filter';
@@ -7,7 +7,7 @@ import { ALL_SUM_COLUMNS, type SumColumns } from './queries/exam-statistics.quer
 import { queryItemAnalysis } from './queries/item-analysis.query';
 import { authorizeStatistics } from '../access';
 import { statisticsMinGroupSize } from '../config';
-import type { Resolvers } from '../generated/graphql';
+import type { ExamStatisticsFilter, Resolvers } from '../generated/graphql';
 import { buildItemAnalysis, ExamStatisticsResultModel } from './statistics.models';
 
 /** What the statistics resolvers need from the exam subgraph's context (ServiceContext has both). */
@@ -21,15 +21,23 @@ export type StatisticsResolvers = Required<
   Pick<Resolvers<StatisticsContext>, 'Query' | 'ExamStatisticsResult' | 'ExamStatisticsGroup'>
 >;
 
-function validFilter(input: unknown): StatisticsFilter {
-  const parsed = parseStatisticsFilter(input);
+/** Ids are the API's (uuids): a malformed one is refused naming it, as everywhere else. */
+function withParsedIds(
+  input: ExamStatisticsFilter | null | undefined,
+): ExamStatisticsFilter | null | undefined {
+  if (!input) return input;
+  const ids = (list: string[] | null | undefined, field: string) =>
+    list ? list.map((value, i) => parseId(value, `filter.${field}[${i}]`)) : list;
+  return { ...input, atoIds: ids(input.atoIds, 'atoIds'), formIds: ids(input.formIds, 'formIds') };
+}
+
+function validFilter(input: ExamStatisticsFilter | null | undefined): StatisticsFilter {
+  const parsed = parseStatisticsFilter(withParsedIds(input));
   if ('error' in parsed) throw refuse.badInput(parsed.error);
   return parsed.filter;
 }
 
 const MAX_GROUPS_PAGE = 1000;
-/** As in the filter's formIds. */
-const MAX_FORM_ID = 100;
 
 /** Every field name selected under the examStatistics field (through fragments too); structure is ignored. */
 function selectedFieldNames(info: GraphQLResolveInfo): Set<string> {
@@ -85,11 +93,12 @@ export const statisticsResolvers: StatisticsResolvers = {
     async itemAnalysis(_parent, args, context) {
       authorizeStatistics(context.viewer);
       const filter = validFilter(args.filter);
-      if (!args.formId) throw refuse.badInput('formId: name the exam form to analyse');
-      const formIds = [...new Set([args.formId, ...(args.translationFormIds ?? [])])];
+      const formId = parseId(args.formId, 'formId');
+      const translations = (args.translationFormIds ?? []).map((id, i) =>
+        parseId(id, `translationFormIds[${i}]`),
+      );
+      const formIds = [...new Set([formId, ...translations])];
       if (formIds.length > 20) throw refuse.badInput('translationFormIds: at most 19 translations');
-      if (formIds.some((id) => id.length > MAX_FORM_ID))
-        throw refuse.badInput(`formId and translationFormIds: each at most ${MAX_FORM_ID} characters`);
       const exams: Array<{ exam_code: string }> = await context.dataSource.query(
         'SELECT DISTINCT exam_code FROM statistics_form_rollup WHERE form_id = ANY($1::text[])',
         [formIds],
@@ -97,7 +106,7 @@ export const statisticsResolvers: StatisticsResolvers = {
       if (exams.length > 1)
         throw refuse.badInput('translationFormIds: every form must be of the same exam as formId');
       const rows = await queryItemAnalysis(context.dataSource.manager, formIds, filter);
-      return buildItemAnalysis(args.formId, rows, statisticsMinGroupSize());
+      return buildItemAnalysis(formId, rows, statisticsMinGroupSize());
     },
   },
 

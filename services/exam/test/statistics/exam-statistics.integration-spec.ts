@@ -8,7 +8,7 @@ import {
   statisticsEntities,
   type ReleasedResultFact,
 } from '../../src/statistics';
-import { fact, mean, median, seeded, variance } from './statistics-fixtures';
+import { fact, id, mean, median, seeded, variance } from './statistics-fixtures';
 import { ANALYST, startStatisticsTestServer, type StatisticsTestServer } from './statistics-test-server';
 
 const GROUP_FIELDS = `key { exam language country atoId sessionKind formId month quarter year }
@@ -104,14 +104,14 @@ describe('exam statistics against hand-made results', () => {
     Array.from({ length: n }, () => low + Math.floor(random() * (high - low + 1)));
   // ato-1: 12 Foundation sittings in January; ato-2: only 3 (small); ato-3: 15 Japanese ones in February;
   // 11 Auditor sittings at a public session in Germany; 10 Practitioner self-study sittings in March.
-  const ato1 = scores(12, 15, 40).map((s) => fact('FOUNDATION', s, { atoId: 'ato-1' }));
-  const ato2 = scores(3, 20, 38).map((s) => fact('FOUNDATION', s, { atoId: 'ato-2' }));
+  const ato1 = scores(12, 15, 40).map((s) => fact('FOUNDATION', s, { atoId: id('ato-1') }));
+  const ato2 = scores(3, 20, 38).map((s) => fact('FOUNDATION', s, { atoId: id('ato-2') }));
   const ato3 = scores(15, 10, 40).map((s) =>
     fact('FOUNDATION', s, {
-      atoId: 'ato-3',
+      atoId: id('ato-3'),
       language: 'ja',
       country: 'JP',
-      formId: 'FOUNDATION-ja-A',
+      formId: id('FOUNDATION-ja-A'),
       satOn: '2025-02-03',
     }),
   );
@@ -156,9 +156,9 @@ describe('exam statistics against hand-made results', () => {
   it('suppresses a small ATO and, complementarily, the next smallest, so the total cannot give it away', async () => {
     const result = await stats({ groupBy: ['ATO'] });
     const byAto = Object.fromEntries(result.groups.edges.map((e) => [String(e.node.key.atoId), e.node]));
-    expectSuppressed(byAto['ato-2'], 'SMALL_GROUP');
-    expectSuppressed(byAto['ato-1'], 'COMPLEMENTARY');
-    expectGroupMatches(byAto['ato-3'], ato3);
+    expectSuppressed(byAto[id('ato-2')], 'SMALL_GROUP');
+    expectSuppressed(byAto[id('ato-1')], 'COMPLEMENTARY');
+    expectGroupMatches(byAto[id('ato-3')], ato3);
     expectGroupMatches(byAto.null, [...auditor, ...practitioner]);
     expectGroupMatches(result.total, all);
   });
@@ -273,8 +273,8 @@ describe('exam statistics against hand-made results', () => {
       /^ato,suppressed,suppression_reason,sittings,passed,pass_rate,mean_percentage,median_percentage/,
     );
     expect(lines[1]).toMatch(new RegExp(`^TOTAL,false,,${all.length},`));
-    const ato2 = lines.find((l) => l.startsWith('ato-2,'));
-    expect(ato2).toBe(`ato-2,true,SMALL_GROUP${','.repeat(18)}`);
+    const ato2 = lines.find((l) => l.startsWith(`${id('ato-2')},`));
+    expect(ato2).toBe(`${id('ato-2')},true,SMALL_GROUP${','.repeat(18)}`);
     expect(lines).toHaveLength(2 + 4);
   });
 
@@ -309,7 +309,7 @@ describe('exam statistics against hand-made results', () => {
     await other.initialize();
     try {
       expectGroupMatches((await stats({ groupBy: ['ATO'] })).total, all); // cached here
-      const extra = fact('FOUNDATION', 33, { atoId: 'ato-3' });
+      const extra = fact('FOUNDATION', 33, { atoId: id('ato-3') });
       await other.transaction((m) => recordReleasedResult(m, extra));
       expectGroupMatches((await stats({ groupBy: ['ATO'] })).total, [...all, extra]);
       await other.transaction((m) => removeReleasedResult(m, extra.sittingId));
@@ -342,7 +342,7 @@ describe('exam statistics against hand-made results', () => {
       return out;
     };
     const ds = server.database.dataSource;
-    const extra = fact('AUDITOR', 31, { atoId: 'ato-9', country: 'FR', satOn: '2025-04-01' });
+    const extra = fact('AUDITOR', 31, { atoId: id('ato-9'), country: 'FR', satOn: '2025-04-01' });
     await ds.transaction(async (m) => {
       expect(await recordReleasedResult(m, extra)).toBe(true);
       expect(await recordReleasedResult(m, extra)).toBe(false); // idempotent

@@ -4,7 +4,7 @@ import {
   removeReleasedResult,
   type ReleasedResultFact,
 } from '../../src/statistics';
-import { fact, mean, pearson, seeded, variance, withItems } from './statistics-fixtures';
+import { fact, id, mean, pearson, seeded, variance, withItems } from './statistics-fixtures';
 import { ANALYST, startStatisticsTestServer, type StatisticsTestServer } from './statistics-test-server';
 
 const ITEM_FIELDS = `itemNumber maxMarks responses pValue discrimination options { option share } flags`;
@@ -133,7 +133,7 @@ describe('item analysis against hand-made responses', () => {
   const enFacts = en.map((m, i) =>
     withItems(
       fact('AUDITOR', 0, {
-        formId: 'P-EN',
+        formId: id('P-EN'),
         country: i % 2 ? 'GB' : 'IE',
         satOn: i < 12 ? '2025-01-10' : '2025-02-10',
       }),
@@ -141,7 +141,7 @@ describe('item analysis against hand-made responses', () => {
     ),
   );
   const jaFacts = ja.map((m) =>
-    withItems(fact('AUDITOR', 0, { formId: 'P-JA', language: 'ja', country: 'JP' }), m),
+    withItems(fact('AUDITOR', 0, { formId: id('P-JA'), language: 'ja', country: 'JP' }), m),
   );
   // Polytomous items (marks 0..max), as Practitioner sub-items: Cronbach's alpha.
   const polyMax = [1, 2, 3, 4];
@@ -154,23 +154,23 @@ describe('item analysis against hand-made responses', () => {
     server = await startStatisticsTestServer();
     await record([
       ...[...KNOWN, ...KNOWN].map((m, i) =>
-        withItems(fact('AUDITOR', 0, { formId: 'KNOWN' }), m, undefined, i % 2 === 1),
+        withItems(fact('AUDITOR', 0, { formId: id('KNOWN') }), m, undefined, i % 2 === 1),
       ),
       ...enFacts,
       ...jaFacts,
-      ...poly.map((m) => withItems(fact('PRACTITIONER', 0, { formId: 'POLY' }), m, polyMax)),
-      ...KNOWN.map((m) => withItems(fact('AUDITOR', 0, { formId: 'SMALL' }), m)),
-      ...ZERO_DISCRIMINATION.map((m) => withItems(fact('AUDITOR', 0, { formId: 'ZERO' }), m)),
-      ...[...KNOWN, ...KNOWN].map((m) => withItems(fact('AUDITOR', 0, { formId: 'SMALL-EN' }), m)),
+      ...poly.map((m) => withItems(fact('PRACTITIONER', 0, { formId: id('POLY') }), m, polyMax)),
+      ...KNOWN.map((m) => withItems(fact('AUDITOR', 0, { formId: id('SMALL') }), m)),
+      ...ZERO_DISCRIMINATION.map((m) => withItems(fact('AUDITOR', 0, { formId: id('ZERO') }), m)),
+      ...[...KNOWN, ...KNOWN].map((m) => withItems(fact('AUDITOR', 0, { formId: id('SMALL-EN') }), m)),
       ...KNOWN.slice(0, 4).map((m) =>
-        withItems(fact('AUDITOR', 0, { formId: 'SMALL-DE', language: 'de' }), m),
+        withItems(fact('AUDITOR', 0, { formId: id('SMALL-DE'), language: 'de' }), m),
       ),
     ]);
   });
   afterAll(() => server.dispose());
 
   it('reproduces the textbook KR-20, SEM and corrected point-biserial', async () => {
-    const analysis = await analyse('KNOWN');
+    const analysis = await analyse(id('KNOWN'));
     expect(analysis.exam).toBe('AUDITOR');
     expect(analysis.form).toMatchObject({ sittings: 10, itemCount: 4, reliabilityMethod: 'KR20' });
     expect(analysis.form!.reliability).toBeCloseTo(0.8, 10);
@@ -195,7 +195,7 @@ describe('item analysis against hand-made responses', () => {
   });
 
   it('matches independent computations per language and together, and finds the miskeyed item', async () => {
-    const analysis = await analyse('P-EN', { translations: ['P-JA'] });
+    const analysis = await analyse(id('P-EN'), { translations: [id('P-JA')] });
     const check = (items: Item[], form: Form | null, matrix: number[][]) => {
       const ref = reference(matrix, [1, 1, 1, 1, 1, 1]);
       expect(form!.reliability).toBeCloseTo(ref.reliability, 8);
@@ -218,7 +218,7 @@ describe('item analysis against hand-made responses', () => {
   });
 
   it('filters by country (from the rollups) and by ATO or session kind (from the facts), with the same definitions', async () => {
-    const gb = await analyse('P-EN', { filter: { countries: ['GB'] } });
+    const gb = await analyse(id('P-EN'), { filter: { countries: ['GB'] } });
     const ref = reference(
       en.filter((_, i) => i % 2 === 1),
       [1, 1, 1, 1, 1, 1],
@@ -231,10 +231,10 @@ describe('item analysis against hand-made responses', () => {
         expect(item.discrimination).toBeCloseTo(ref.items[i].discrimination!, 8);
     });
     // the rollup path (period, countries) and the fact path (ATO, session kind) agree on the same sittings
-    const viaRollup = await analyse('P-EN', { filter: { fromMonth: '2025-01', toMonth: '2025-02' } });
-    const viaCountries = await analyse('P-EN', { filter: { countries: ['GB', 'IE'] } });
-    const viaAto = await analyse('P-EN', { filter: { atoIds: ['ato-1'] } });
-    const viaSessionKind = await analyse('P-EN', {
+    const viaRollup = await analyse(id('P-EN'), { filter: { fromMonth: '2025-01', toMonth: '2025-02' } });
+    const viaCountries = await analyse(id('P-EN'), { filter: { countries: ['GB', 'IE'] } });
+    const viaAto = await analyse(id('P-EN'), { filter: { atoIds: [id('ato-1')] } });
+    const viaSessionKind = await analyse(id('P-EN'), {
       filter: { sessionKinds: ['ATO_COURSE'], countries: ['GB', 'IE'] },
     });
     for (const other of [viaCountries, viaAto, viaSessionKind]) {
@@ -248,25 +248,29 @@ describe('item analysis against hand-made responses', () => {
       });
     }
     // an ATO without sittings of this form: nothing to show
-    const otherAto = await analyse('P-EN', { filter: { atoIds: ['ato-2'] } });
+    const otherAto = await analyse(id('P-EN'), { filter: { atoIds: [id('ato-2')] } });
     expect(otherAto).toMatchObject({ suppressed: true, form: null, items: [] });
     // the country filter from the rollups matches the facts on one country (GB through the fact path too)
-    const gbFacts = await analyse('P-EN', { filter: { countries: ['GB'], sessionKinds: ['ATO_COURSE'] } });
+    const gbFacts = await analyse(id('P-EN'), {
+      filter: { countries: ['GB'], sessionKinds: ['ATO_COURSE'] },
+    });
     expect(gbFacts.form).toEqual(gb.form);
     gbFacts.items.forEach((item, i) => expect(item.pValue).toBeCloseTo(gb.items[i].pValue, 12));
   });
 
   it('applies an exam filter to the form (its own exam: everything; another exam: nothing)', async () => {
-    const all = await analyse('KNOWN');
-    expect(await analyse('KNOWN', { filter: { exams: ['AUDITOR'] } })).toEqual(all);
-    expect(await analyse('KNOWN', { filter: { exams: ['AUDITOR'], countries: ['GB'] } })).toEqual(all);
-    expect(await analyse('KNOWN', { filter: { exams: ['FOUNDATION'] } })).toMatchObject({
+    const all = await analyse(id('KNOWN'));
+    expect(await analyse(id('KNOWN'), { filter: { exams: ['AUDITOR'] } })).toEqual(all);
+    expect(await analyse(id('KNOWN'), { filter: { exams: ['AUDITOR'], countries: ['GB'] } })).toEqual(all);
+    expect(await analyse(id('KNOWN'), { filter: { exams: ['FOUNDATION'] } })).toMatchObject({
       suppressed: true,
       form: null,
       items: [],
       languages: [],
     });
-    expect(await analyse('KNOWN', { filter: { exams: ['FOUNDATION'], countries: ['GB'] } })).toMatchObject({
+    expect(
+      await analyse(id('KNOWN'), { filter: { exams: ['FOUNDATION'], countries: ['GB'] } }),
+    ).toMatchObject({
       suppressed: true,
       form: null,
       items: [],
@@ -274,7 +278,7 @@ describe('item analysis against hand-made responses', () => {
   });
 
   it("uses Cronbach's alpha for polytomous items", async () => {
-    const analysis = await analyse('POLY');
+    const analysis = await analyse(id('POLY'));
     const ref = reference(poly, polyMax);
     expect(analysis.form!.reliabilityMethod).toBe('CRONBACH_ALPHA');
     expect(analysis.form!.reliability).toBeCloseTo(ref.reliability, 8);
@@ -285,11 +289,11 @@ describe('item analysis against hand-made responses', () => {
   });
 
   it('suppresses a form below k, and a small language together with its complement', async () => {
-    const small = await analyse('SMALL');
+    const small = await analyse(id('SMALL'));
     expect(small).toMatchObject({ suppressed: true, form: null, items: [] });
     expect(small.csv).not.toMatch(/0\.8/);
 
-    const mixed = await analyse('SMALL-EN', { translations: ['SMALL-DE'] });
+    const mixed = await analyse(id('SMALL-EN'), { translations: [id('SMALL-DE')] });
     expect(mixed.suppressed).toBe(false);
     expect(mixed.form!.sittings).toBe(14);
     // German has 4 sittings; English (10) would reveal it as total minus English, so both are hidden
@@ -300,7 +304,7 @@ describe('item analysis against hand-made responses', () => {
   });
 
   it('exports CSV with the form row and one row per item', async () => {
-    const analysis = await analyse('KNOWN');
+    const analysis = await analyse(id('KNOWN'));
     const lines = analysis.csv.trim().split('\r\n');
     expect(lines[0]).toMatch(
       /^language,item_number,suppressed,sittings_or_responses,max_marks,p_value,discrimination,share_a/,
@@ -331,19 +335,21 @@ describe('item analysis against hand-made responses', () => {
     expect(await snapshot()).toEqual(incremental);
     // a sitting in a new country, recorded and removed again: its cells disappear without a trace
     const extra = withItems(
-      fact('AUDITOR', 0, { formId: 'P-EN', country: 'FR', satOn: '2025-01-11' }),
+      fact('AUDITOR', 0, { formId: id('P-EN'), country: 'FR', satOn: '2025-01-11' }),
       en[0],
     );
     await ds.transaction((m) => recordReleasedResult(m, extra));
-    expect((await analyse('P-EN', { filter: { countries: ['FR', 'GB', 'IE'] } })).form!.sittings).toBe(25);
+    expect((await analyse(id('P-EN'), { filter: { countries: ['FR', 'GB', 'IE'] } })).form!.sittings).toBe(
+      25,
+    );
     await ds.transaction((m) => removeReleasedResult(m, extra.sittingId));
     expect(await snapshot()).toEqual(incremental);
   });
 
   it('decides flags without float noise: a question whose discrimination is exactly zero is not negative', async () => {
     // from the rollups (no filter) and from the facts (ATO filter): the same exact answer
-    for (const filter of [undefined, { atoIds: ['ato-1'] }]) {
-      const analysis = await analyse('ZERO', { filter });
+    for (const filter of [undefined, { atoIds: [id('ato-1')] }]) {
+      const analysis = await analyse(id('ZERO'), { filter });
       expect(analysis.items[0].discrimination).toBe(0);
       expect(analysis.items[0].flags).toEqual(['WEAK_DISCRIMINATION']);
       expect(analysis.items[0].pValue).toBe(0.5);
@@ -351,7 +357,10 @@ describe('item analysis against hand-made responses', () => {
   });
 
   it('rejects translations of another exam', async () => {
-    const result = await server.run(ANALYST, ITEM_ANALYSIS, { formId: 'KNOWN', translations: ['POLY'] });
+    const result = await server.run(ANALYST, ITEM_ANALYSIS, {
+      formId: id('KNOWN'),
+      translations: [id('POLY')],
+    });
     expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

@@ -6,9 +6,10 @@ import {
   startStatisticsTestServer,
   type StatisticsTestServer,
 } from './statistics-test-server';
+import { id } from './statistics-fixtures';
 
 const EXAM_STATISTICS = `query { examStatistics(groupBy: [EXAM]) { minGroupSize total { sittings } groups { totalCount } csv } }`;
-const ITEM_ANALYSIS = `query { itemAnalysis(formId: "F1") { formId suppressed csv } }`;
+const ITEM_ANALYSIS = `query { itemAnalysis(formId: "${id('F1')}") { formId suppressed csv } }`;
 
 const refused: Array<[string, Viewer]> = [
   ['a candidate', viewers.candidate()],

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { stableUuid } from '@iso20000/seed-kit';
 import type { ReleasedResultFact } from '../../src/statistics';
+
+/** The id the API issued for a named fixture (an ATO, a form): a uuid, stable across runs. */
+export const id = (name: string): string => stableUuid(`exam-statistics-test ${name}`);
 
 type Exam = ReleasedResultFact['examCode'];
 const RULES: Record<Exam, { max: number; pass: number; trainer: number | null }> = {
@@ -21,9 +25,9 @@ export function fact(
     examCode: exam,
     language: 'en',
     country: 'GB',
-    atoId: kind === 'ATO_COURSE' ? 'ato-1' : null,
+    atoId: kind === 'ATO_COURSE' ? id('ato-1') : null,
     sessionKind: kind,
-    formId: `${exam}-en-A`,
+    formId: id(`${exam}-en-A`),
     satOn: '2025-01-15',
     score,
     maxScore: rules.max,
