@@ -27,7 +27,7 @@ const candidateSdl = `
     candidate(id: ID!): Candidate, whoami: String, boom: String
     sittingsOn(day: Date!): [String!], mine: String, slow: String
   }
-  type Mutation { bump: Int!, reserve(seat: String!): Boolean }
+  type Mutation { bump: Int!, reserve(seat: String!): Boolean, book(day: Date!): String }
   type Candidate @key(fields: "id") {
     id: ID! name: String! friend: Candidate, friends(first: Int = 10): [Candidate!]!
   }
@@ -102,6 +102,7 @@ describe('gateway', () => {
       },
       Mutation: {
         bump: () => (bumps += 1),
+        book: (_: unknown, args: { day: string }) => `booked ${args.day}`,
         reserve: (_: unknown, args: { seat: string }) => {
           throw conflict(`Seat ${args.seat} is taken`, { seat: args.seat });
         },
@@ -367,6 +368,20 @@ describe('gateway', () => {
       }
       expect(single.first.body.data).toEqual({ mine: null });
       expect(spanning.first.body.data).toEqual({ candidate: { name: 'Candidate c2', privateNote: null } });
+    });
+
+    it('answers a mutation whose variables a subgraph refuses like the planned path, once it is routed', async () => {
+      const book = 'mutation Book($day: Date!) { book(day: $day) }';
+      const planned = await post(book, {}, { variables: { day: 'soon' } });
+      expect(await post(book, {}, { variables: { day: '2026-03-01' } })).toEqual({
+        status: 200,
+        body: { data: { book: 'booked 2026-03-01' } },
+      });
+      expect(seenBodies.at(-1)?.query).toBe(book); // sent as written: routed
+      const routed = await post(book, {}, { variables: { day: 'soon' } });
+      expect(planned.status).toBe(400);
+      expect(planned.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(routed).toEqual(planned);
     });
 
     it('passes a domain refusal through with its code, message and details on both paths', async () => {
