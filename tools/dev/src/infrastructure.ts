@@ -10,6 +10,8 @@ export interface Infrastructure {
   /** What was used, for the start banner: 'DATABASE_URL', 'local :5432', 'embedded' ... */
   postgresSource: string;
   natsSource: string;
+  /** Something was started here (an embedded PostgreSQL, a nats-server), which stop() stops. */
+  started: boolean;
   stop(): Promise<void>;
 }
 
@@ -17,6 +19,8 @@ export type Say = (message: string) => void;
 
 export const workspaceRoot = join(__dirname, '..', '..', '..');
 const dataDir = join(workspaceRoot, '.data');
+
+const EMBEDDED_POSTGRES_PORT = 54329;
 
 /** Missing infrastructure that we cannot start: the message says what and how to get it. */
 export class MissingInfrastructure extends Error {}
@@ -56,7 +60,7 @@ export async function ensureInfrastructure(say: Say): Promise<Infrastructure> {
   try {
     const pg = await ensurePostgres(say, stops);
     const nats = await ensureNats(say, stops);
-    return { ...pg, ...nats, stop };
+    return { ...pg, ...nats, started: stops.length > 0, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -79,8 +83,15 @@ async function ensurePostgres(say: Say, stops: Array<() => Promise<void>>) {
       postgresSource: 'local PostgreSQL on 127.0.0.1:5432',
     };
   }
+  if (await portAnswers('127.0.0.1', EMBEDDED_POSTGRES_PORT)) {
+    // Another run's embedded PostgreSQL (parallel test runs): used, not owned.
+    return {
+      databaseUrl: `postgres://postgres:postgres@127.0.0.1:${EMBEDDED_POSTGRES_PORT}/postgres`,
+      postgresSource: `embedded PostgreSQL on 127.0.0.1:${EMBEDDED_POSTGRES_PORT}, started by another run`,
+    };
+  }
   say('No PostgreSQL on 127.0.0.1:5432: starting an embedded one (data in .data/postgres)');
-  return startEmbeddedPostgres(say, stops, join(dataDir, 'postgres'), 54329);
+  return startEmbeddedPostgres(say, stops, join(dataDir, 'postgres'), EMBEDDED_POSTGRES_PORT);
 }
 
 /** A real PostgreSQL from the embedded-postgres package's binaries, kept in `databaseDir`. */
