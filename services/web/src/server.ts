@@ -196,7 +196,9 @@ export function createWebServer({ config, gateway, logger }: WebServerOptions): 
       body = Buffer.from(layout(ctx, result).value, 'utf8');
     }
     if (choice.explicit) {
-      headers['set-cookie'] = `${LANGUAGE_COOKIE}=${choice.language}; Path=/; Max-Age=31536000; SameSite=Lax`;
+      headers['set-cookie'] =
+        `${LANGUAGE_COOKIE}=${choice.language}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly` +
+        (config.publicBaseUrl.startsWith('https:') ? '; Secure' : '');
       // A response that sets a cookie is for this reader only.
       headers['cache-control'] = result.cache === 'none' ? 'no-store' : 'private, no-cache';
     }

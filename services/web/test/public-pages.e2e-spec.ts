@@ -96,6 +96,8 @@ afterAll(async () => {
 
 /** axe-core in the page (CSP bypassed for the test only); every WCAG 2.1 A/AA violation fails. */
 async function expectAccessible(page: Page, name: string) {
+  // Server-rendered with no script at all: every page works with JavaScript off.
+  expect(await page.content()).not.toContain('<script');
   await page.evaluate(AXE_SOURCE);
   const results = (await page.evaluate(
     (tags: string[]) =>
