@@ -263,7 +263,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       const next = launch(proc);
       waitReady(proc.name, readyUrl(proc.name), next, recent, readyTimeoutMs).then(
         () => notice(`${proc.name} restarted (pid ${next.pid}) and ready`),
-        () => undefined, // it died again: its exit schedules the next attempt
+        // Died again: its exit schedules the next attempt. Still running: it hangs, say so.
+        () => {
+          if (next.exitCode === null && next.signalCode === null)
+            notice(`${proc.name} (pid ${next.pid}) did not become ready after its restart`);
+        },
       );
     }, delay);
   };
@@ -334,6 +338,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     startProcess: async (name) => {
       const proc = supervised(name);
       if (proc.child) return;
+      clearTimeout(proc.restartTimer);
+      proc.restartTimer = undefined;
       proc.wanted = true;
       proc.deaths = 0;
       await waitReady(name, readyUrl(name), launch(proc), recent, readyTimeoutMs);
