@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
@@ -179,7 +179,9 @@ export async function startRuntimeSystem(options: RuntimeSystemOptions): Promise
   const readyAfterMs: Record<string, number> = {};
   const ports: Record<string, number> = {};
   const metricsPorts: Record<string, number> = {};
-  for (const name of [...services, 'gateway']) {
+  // The public web, a client of the gateway, when the workspace has one.
+  const web = existsSync(join(options.root, 'services', 'web', 'dist', 'main.js')) ? ['web'] : [];
+  for (const name of [...services, 'gateway', ...web]) {
     ports[name] = await freePort();
     metricsPorts[name] = await freePort();
   }
@@ -272,6 +274,13 @@ export async function startRuntimeSystem(options: RuntimeSystemOptions): Promise
         services.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[name]}/graphql`]),
       ),
     });
+    for (const name of web) {
+      await launch(name, `services/${name}`, {
+        PORT: String(ports[name]),
+        GATEWAY_URL: `http://127.0.0.1:${ports.gateway}/graphql`,
+        WEB_PUBLIC_BASE_URL: `http://127.0.0.1:${ports[name]}`,
+      });
+    }
   } catch (error) {
     await stop();
     throw error;
