@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import type { Logger } from '@iso20000/service-kit';
+import { injectTraceHeaders } from '@iso20000/telemetry';
 
 /** What went wrong asking the gateway, with the GraphQL error code a page maps to a status. */
 export class GatewayError extends Error {
@@ -34,11 +35,17 @@ export function createGatewayClient(options: {
     async query<TData>(query: string, variables: Record<string, unknown>, requestId: string) {
       let status: number;
       let body: GraphQLResponse<TData>;
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'x-request-id': requestId,
+      };
+      // The page's trace continues through the gateway into the subgraphs.
+      injectTraceHeaders(headers);
       try {
         const response = await request(options.url, {
           method: 'POST',
           dispatcher,
-          headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+          headers,
           body: JSON.stringify({ query, variables }),
           headersTimeout: options.timeoutMs,
           bodyTimeout: options.timeoutMs,

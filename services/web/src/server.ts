@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import type { Logger } from '@iso20000/service-kit';
+import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@iso20000/service-kit';
+import { observeHttpRequest } from '@iso20000/telemetry';
 import type { JSONWebKeySet } from 'jose';
 import { badgePng, examFromSlug } from './badge-image';
 import type { WebConfig } from './config';
@@ -36,22 +37,24 @@ const file = (contentType: string, body: Buffer | string, cache: CachePolicy): P
 });
 
 /** The addresses the certificate service names in badges and credentials, and the public pages. */
-const ROUTES: Array<[RegExp, Handler]> = [
-  [/^\/$/, homePage],
-  [/^\/badges\/([^/]+)$/, badgePage],
-  [/^\/badges\/([^/]+)\/credential\.jwt$/, badgeCredentialDownload],
-  [/^\/badges\/([^/]+)\/badge\.png$/, bakedBadgeImage],
+const ROUTES: Array<[name: string, pattern: RegExp, handler: Handler]> = [
+  ['home', /^\/$/, homePage],
+  ['badge', /^\/badges\/([^/]+)$/, badgePage],
+  ['badge-credential', /^\/badges\/([^/]+)\/credential\.jwt$/, badgeCredentialDownload],
+  ['badge-baked-image', /^\/badges\/([^/]+)\/badge\.png$/, bakedBadgeImage],
   [
+    'badge-image',
     /^\/badge-images\/([a-z]+)\.png$/,
     (ctx, slug) => {
       const exam = examFromSlug(slug);
       return exam ? file('image/png', badgePng(exam), 'static') : notFoundPage(ctx);
     },
   ],
-  [/^\/verify$/, verifyFormPage],
-  [/^\/verify\/(.+)$/, verificationPage],
+  ['verify-form', /^\/verify$/, verifyFormPage],
+  ['verify', /^\/verify\/(.+)$/, verificationPage],
   // A credential's id names the certificate: its human page is the verification.
   [
+    'certificate',
     /^\/certificates\/([^/]+)$/,
     (_ctx, number) => ({
       kind: 'redirect',
@@ -60,15 +63,17 @@ const ROUTES: Array<[RegExp, Handler]> = [
       cache: 'static',
     }),
   ],
-  [/^\/registry$/, registryPage],
-  [/^\/registry\/certifications\/([^/]+)$/, certificationPage],
-  [/^\/training-providers$/, providersPage],
+  ['registry', /^\/registry$/, registryPage],
+  ['registry-certification', /^\/registry\/certifications\/([^/]+)$/, certificationPage],
+  ['training-providers', /^\/training-providers$/, providersPage],
   // Relying parties fetch these at the addresses the credentials name (served as the certificate service does).
   [
+    'jwks',
     /^\/\.well-known\/jwks\.json$/,
     async (ctx) => file('application/json', JSON.stringify(await ctx.issuerKeys(false)), 'search'),
   ],
   [
+    'status-list',
     /^\/status-lists\/([1-9][0-9]{0,5})$/,
     async (ctx, list) => {
       const data = await ctx.gateway.query<{ certificateStatusList: { jwt: string } }>(
@@ -79,8 +84,8 @@ const ROUTES: Array<[RegExp, Handler]> = [
       return file('application/json', JSON.stringify(data.certificateStatusList.jwt), 'live');
     },
   ],
-  [/^\/assets\/site\.css$/, () => file('text/css; charset=utf-8', STYLESHEET, 'static')],
-  [/^\/(health|ready)$/, () => file('application/json', '{"status":"ok"}', 'none')],
+  ['stylesheet', /^\/assets\/site\.css$/, () => file('text/css; charset=utf-8', STYLESHEET, 'static')],
+  ['health', /^\/(health|ready)$/, () => file('application/json', '{"status":"ok"}', 'none')],
 ];
 
 const CACHE_CONTROL: Record<CachePolicy, string> = {
@@ -148,10 +153,14 @@ export function createWebServer({ config, gateway, logger }: WebServerOptions): 
     return rcbs.sort((a, b) => a.name.localeCompare(b.name));
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    found: ReturnType<typeof matchRoute>,
+  ): Promise<void> {
     const started = process.hrtime.bigint();
-    const requestId = String(req.headers['x-request-id'] ?? '').slice(0, 200) || randomUUID();
-    const url = new URL(req.url ?? '/', 'http://web.invalid');
+    const requestId = requestIdFrom(req.headers);
     const choice = chooseLanguage({
       query: url.searchParams.get('lang'),
       cookie: req.headers.cookie,
@@ -171,7 +180,7 @@ export function createWebServer({ config, gateway, logger }: WebServerOptions): 
 
     let result: PageResult;
     try {
-      result = await route(ctx, req.method ?? 'GET');
+      result = await route(ctx, req.method ?? 'GET', found);
     } catch (error) {
       result = failurePage(ctx, error, logger);
     }
@@ -218,7 +227,13 @@ export function createWebServer({ config, gateway, logger }: WebServerOptions): 
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    const requestId = requestIdFrom(req.headers);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    const url = new URL(req.url ?? '/', 'http://web.invalid');
+    const found = matchRoute(url.pathname);
+    observeHttpRequest({ req, res, route: found?.name ?? 'not-found', requestId }, () =>
+      handle(req, res, url, found),
+    ).catch((error: unknown) => {
       logger.error({ err: error }, 'response failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Internal error');
@@ -230,11 +245,22 @@ export function createWebServer({ config, gateway, logger }: WebServerOptions): 
   return server;
 }
 
-async function route(ctx: PageContext, method: string): Promise<PageResult> {
-  const path = ctx.url.pathname;
-  for (const [pattern, handler] of ROUTES) {
+/** The route an address matches (its name labels metrics and spans), with its parameters. */
+function matchRoute(path: string): { name: string; handler: Handler; match: RegExpExecArray } | null {
+  for (const [name, pattern, handler] of ROUTES) {
     const match = pattern.exec(path);
-    if (!match) continue;
+    if (match) return { name, handler, match };
+  }
+  return null;
+}
+
+async function route(
+  ctx: PageContext,
+  method: string,
+  found: ReturnType<typeof matchRoute>,
+): Promise<PageResult> {
+  if (found) {
+    const { match, handler } = found;
     if (method !== 'GET' && method !== 'HEAD') return methodNotAllowedPage(ctx);
     let params: string[];
     try {
