@@ -1,7 +1,6 @@
 export {
   startSystem,
   freePort,
-  StartInterrupted,
   type RunningSystem,
   type SystemOptions,
   type SystemProcess,
