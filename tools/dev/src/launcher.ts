@@ -98,7 +98,8 @@ function databaseUrlFor(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-class Cancelled extends Error {}
+/** startSystem stopped by its signal before everything was ready. */
+export class StartInterrupted extends Error {}
 
 async function waitReady(
   name: string,
@@ -110,7 +111,7 @@ async function waitReady(
 ) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (signal?.aborted) throw new Cancelled(`start of ${name} interrupted`);
+    if (signal?.aborted) throw new StartInterrupted(`start of ${name} interrupted`);
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(
         `${name} exited with ${child.exitCode !== null ? `code ${child.exitCode}` : child.signalCode} during start:\n${recent()}`,
@@ -347,5 +348,3 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     stop: stopAndClean,
   };
 }
-
-export { Cancelled as StartInterrupted };
