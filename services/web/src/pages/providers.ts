@@ -171,9 +171,13 @@ export async function providersPage(ctx: PageContext): Promise<PageResult> {
                 ${countryName(node.country, language)}${website ? html` · <a href="${website}" rel="noopener noreferrer">${t('providers.website')}<span class="visually-hidden">: ${node.name}</span></a>` : ''}
               </p>
               <p>
-                ${t('providers.offers')}: ${node.examLevels.map((e) => t(`exams.${e}`)).join(', ')};
-                ${node.languages.map((l) => languageName(l, language)).join(', ')};
-                ${node.deliveryModes.map((m) => t(`providers.modes.${m}`)).join(', ')}
+                ${t('providers.offers', {
+                  offer: [
+                    node.examLevels.map((e) => t(`exams.${e}`)).join(', '),
+                    node.languages.map((l) => languageName(l, language)).join(', '),
+                    node.deliveryModes.map((m) => t(`providers.modes.${m}`)).join(', '),
+                  ].join('; '),
+                })}
               </p>
               ${
                 matchingCourses.length === 0

@@ -303,7 +303,7 @@ export async function certificationPage(ctx: PageContext, id: string): Promise<P
       aria-labelledby="status-heading"
       data-status="${c.status}"
     >
-      <h2 id="status-heading">${t('certification.status')}: ${t(`registry.${c.status}`)}</h2>
+      <h2 id="status-heading">${t('certification.statusIs', { status: t(`registry.${c.status}`) })}</h2>
       ${
         c.status === 'SUSPENDED' && c.suspendedOn
           ? html`<p>
@@ -316,7 +316,7 @@ export async function certificationPage(ctx: PageContext, id: string): Promise<P
             </p>`
           : ''
       }
-      ${c.statusReason && c.status !== 'CERTIFIED' ? html`<p>${t('certification.reason')}: ${c.statusReason}</p>` : ''}
+      ${c.statusReason && c.status !== 'CERTIFIED' ? html`<p>${t('certification.reasonIs', { reason: c.statusReason })}</p>` : ''}
       ${
         c.rcbStatus && c.rcbStatus !== 'APPOINTED'
           ? html`<p>
