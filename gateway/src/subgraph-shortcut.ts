@@ -1,4 +1,5 @@
 import type { HttpShortcut, IncomingGraphQLRequest, Logger } from '@iso20000/service-kit';
+import { graphqlOperationDuration, operationLabel } from '@iso20000/telemetry';
 import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from './context';
 import { asClientSubgraphError, unavailableError } from './subgraph-answers';
@@ -41,10 +42,17 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
   const { routes, client, urls, context, logger, formatError, maxCost } = options;
   return async ({ req, res, body, raw }) => {
     if (req.method !== 'POST' || !isOperationRequest(body)) return false;
+    const started = process.hrtime.bigint();
     if (!req.headers['content-type']?.startsWith('application/json')) return false;
     const route = routes.lookup(body.query, body.operationName ?? undefined);
     const url = route ? urls[route.subgraph] : undefined;
     if (!route || !url) return false;
+    // Counted as Apollo's pipeline counts the planned ones (graphqlTelemetryPlugin).
+    const counted = (outcome: 'ok' | 'partial' | 'error') =>
+      graphqlOperationDuration.observe(
+        { operation: operationLabel(body.operationName), type: route.operationKind, outcome },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
     if (routes.costOf(route, body.query, body.operationName ?? undefined, body.variables) > maxCost)
       return false;
     let requestContext: GatewayContext;
@@ -65,6 +73,7 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
       if (route.operationKind === 'query' || isNotConnected(error)) return false;
       logger.warn({ err: error, subgraph: route.subgraph }, 'subgraph failed during a routed mutation');
       sendUnavailable(res, route.subgraph, formatError);
+      counted('error');
       return true;
     }
     const contentType = headerValue(answer.headers['content-type']) ?? 'application/json; charset=utf-8';
@@ -72,6 +81,7 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
     if (answer.status === 200 && answer.body.subarray(0, DATA_FIRST.length).equals(DATA_FIRST)) {
       // Apollo Server writes "errors" before "data": an answer that starts with data has no errors.
       send(res, 200, contentType, answer.body, cacheControl);
+      counted('ok');
       return true;
     }
     let parsed: unknown;
@@ -87,6 +97,7 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
         'subgraph answered without a GraphQL body',
       );
       sendUnavailable(res, route.subgraph, formatError);
+      counted('error');
       return true;
     }
     // Refused before execution (variables, credential): nothing ran, so even a mutation can take the
@@ -95,6 +106,7 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
     if (parsed.errors)
       parsed.errors = parsed.errors.map((error) => formatError(asClientSubgraphError(error)));
     send(res, answer.status, contentType, JSON.stringify(parsed) + '\n', cacheControl);
+    counted(!parsed.errors?.length ? 'ok' : parsed.data === null ? 'error' : 'partial');
     return true;
   };
 }

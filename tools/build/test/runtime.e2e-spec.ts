@@ -272,6 +272,10 @@ it('serves Prometheus metrics on each process’s metrics port, not on the publi
   expect(gateway).toMatch(
     /^http_request_duration_seconds_count\{method="POST",route="\/graphql",status="200"\} [1-9]/m,
   );
+  // Single-subgraph operations are counted too, whichever path the gateway took.
+  expect(gateway).toMatch(
+    /^graphql_operation_duration_seconds_count\{operation="anonymous",type="mutation",outcome="ok"\} [1-9]/m,
+  );
   expect((await fetch(system.gatewayUrl.replace('/graphql', '/metrics'))).status).toBe(404);
 
   const accreditation = await scrape('accreditation');
