@@ -20,7 +20,7 @@ import {
 } from './pages/errors';
 import { homePage } from './pages/home';
 import { errorBody, layout } from './pages/layout';
-import { providersPage } from './pages/providers';
+import { COURSE_EXAM_LEVELS, providersPage, type CourseExamLevel } from './pages/providers';
 import { certificationPage, registryPage } from './pages/registry';
 import { verificationPage, verifyFormPage } from './pages/verify';
 
@@ -153,6 +153,15 @@ export function createWebServer({ config, gateway, logger }: WebServerOptions): 
     return rcbs.sort((a, b) => a.name.localeCompare(b.name));
   });
 
+  const examLevels = cached(300_000, async () => {
+    const data = await gateway.query<{ courseExamLevels: CourseExamLevel[] }>(
+      COURSE_EXAM_LEVELS,
+      {},
+      `web-levels-${randomUUID()}`,
+    );
+    return data.courseExamLevels;
+  });
+
   async function handle(
     req: IncomingMessage,
     res: ServerResponse,
@@ -176,6 +185,7 @@ export function createWebServer({ config, gateway, logger }: WebServerOptions): 
       logger,
       issuerKeys: (fresh) => issuerKeys(fresh),
       publicRcbs: () => publicRcbs(),
+      examLevels: () => examLevels(),
     };
 
     let result: PageResult;

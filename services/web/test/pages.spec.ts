@@ -24,6 +24,7 @@ function contextFor(path: string, language: Language): PageContext {
     logger: createLogger('web-test', 'silent'),
     issuerKeys: () => Promise.reject(new Error('no keys in this test')),
     publicRcbs: () => Promise.resolve([]),
+    examLevels: () => Promise.resolve([]),
   };
 }
 

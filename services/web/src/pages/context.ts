@@ -18,6 +18,8 @@ export interface PageContext {
   issuerKeys(fresh: boolean): Promise<JSONWebKeySet>;
   /** Appointed RCBs for the registry's filter (cached). */
   publicRcbs(): Promise<Array<{ id: string; name: string }>>;
+  /** The exam levels and the languages each is offered in (reference data, cached). */
+  examLevels(): Promise<Array<{ examCode: string; name: string; languages: string[] }>>;
 }
 
 /**

@@ -8,7 +8,7 @@ export const DELIVERY_MODES = ['CLASSROOM', 'VIRTUAL', 'SELF_STUDY'] as const;
 const PAGE_SIZE = 20;
 const MAX_CURSOR_LENGTH = 1000;
 
-const LEVELS = `{ courseExamLevels { examCode name languages } }`;
+export const COURSE_EXAM_LEVELS = `{ courseExamLevels { examCode name languages } }`;
 const PROVIDERS = `query WebProviders($filter: TrainingProviderFilter, $first: Int, $after: String) {
   trainingProviders(filter: $filter, first: $first, after: $after) {
     edges {
@@ -52,19 +52,9 @@ interface ProvidersResult {
   };
 }
 
-let levelsCache: { at: number; levels: CourseExamLevel[] } | undefined;
-
-/** The exam levels and the languages each is offered in: reference data, read once a few minutes. */
-async function examLevels(ctx: PageContext): Promise<CourseExamLevel[]> {
-  if (levelsCache && Date.now() - levelsCache.at < 300_000) return levelsCache.levels;
-  const data = await ctx.gateway.query<{ courseExamLevels: CourseExamLevel[] }>(LEVELS, {}, ctx.requestId);
-  levelsCache = { at: Date.now(), levels: data.courseExamLevels };
-  return data.courseExamLevels;
-}
-
 export async function providersPage(ctx: PageContext): Promise<PageResult> {
   const { t, language, url } = ctx;
-  const levels = await examLevels(ctx);
+  const levels = await ctx.examLevels();
   const languages = [...new Set(levels.flatMap((l) => l.languages))].sort();
   const values = {
     exam: param(url, 'exam'),
