@@ -52,10 +52,12 @@ export async function paginate<T extends ObjectLiteral>(
 ): Promise<Connection<T>> {
   const first = clampPageSize(args.first, size.max, size.fallback);
   if (args.after) {
-    const key = decodeCursor(args.after);
-    if (key.length !== columns.length || key.some((v) => typeof v !== 'string')) {
-      throw refuse.badInput(FOREIGN_CURSOR);
-    }
+    // each part checked against its column's type, so a forged cursor never fails as a SQL cast
+    const key =
+      decodeCursorAs(
+        args.after,
+        columns.map((c) => cursorPartOf(c.cast)),
+      ) ?? [];
     const left = columns.map((c) => c.sql).join(', ');
     const right = columns.map((c, i) => `CAST(:cursor${i} AS ${c.cast})`).join(', ');
     qb.andWhere(`(${left}) > (${right})`, Object.fromEntries(key.map((v, i) => [`cursor${i}`, v])));
@@ -79,6 +81,16 @@ export function pageInMemory<T extends { id: string }>(
     start = at < 0 ? items.length : at + 1;
   }
   return toConnection(items.slice(start, start + first + 1), first, (item) => [item.id]);
+}
+
+/** The cursor part a column of this PostgreSQL type holds. */
+function cursorPartOf(cast: string): CursorPart {
+  const type = cast.trim().toLowerCase();
+  if (type === 'uuid') return 'uuid';
+  if (type === 'date') return 'date';
+  if (type.startsWith('timestamp')) return 'instant';
+  if (/^(int|integer|bigint|smallint|numeric|decimal|real|double precision)\b/.test(type)) return 'number';
+  return 'string';
 }
 
 /** What each part of a cursor must be. */

@@ -1,10 +1,14 @@
+import { testServerUrl } from '@iso20000/testing';
+import { DataSource } from 'typeorm';
 import {
   decodeCursorAs,
   DomainRefusal,
   encodeCursor,
   pageInMemory,
+  paginate,
   toConnection,
   type Connection,
+  type KeysetColumn,
 } from '../src';
 
 describe('connections', () => {
@@ -35,5 +39,27 @@ describe('connections', () => {
     expect(() => decodeCursorAs(cursor, ['uuid', 'uuid'])).toThrow(DomainRefusal);
     expect(() => decodeCursorAs(encodeCursor(['x']), ['date'])).toThrow(DomainRefusal);
     expect(() => decodeCursorAs('not-a-cursor', ['string'])).toThrow(DomainRefusal);
+  });
+});
+
+describe('paginate', () => {
+  const dataSource = new DataSource({ type: 'postgres', url: testServerUrl() });
+  beforeAll(() => dataSource.initialize());
+  afterAll(() => dataSource.destroy());
+
+  const columns: KeysetColumn<{ at: string; id: string }>[] = [
+    { sql: '"t"."at"', cast: 'timestamptz', orderBy: 't.at', value: (row) => row.at },
+    { sql: '"t"."id"', cast: 'uuid', orderBy: 't.id', value: (row) => row.id },
+  ];
+
+  it.each([
+    ['a part that is not a uuid', ['2026-12-01T10:00:00.000Z', 'x']],
+    ['a part that is not an instant', ['yesterday', '3f2504e0-4f89-11d3-9a0c-0305e82c3301']],
+    ['too few parts', ['2026-12-01T10:00:00.000Z']],
+  ])('refuses a cursor with %s before any SQL runs', async (_what, key) => {
+    const qb = dataSource.createQueryBuilder().from('pg_class', 't');
+    await expect(
+      paginate(qb as never, columns as never, { first: 5, after: encodeCursor(key) }),
+    ).rejects.toThrow(DomainRefusal);
   });
 });
