@@ -4,7 +4,7 @@
  * system (free ports, throwaway databases), the web server as its own process, and a claimed badge
  * made through the API.
  *
- *   node tools/dev/bin/run-ts.mjs tools/bench/src/web.ts [--duration 10] [--connections 10]
+ *   npm run bench:web -- [--duration 10] [--connections 10]
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
