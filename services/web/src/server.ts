@@ -19,6 +19,7 @@ import {
   unavailablePage,
 } from './pages/errors';
 import { homePage } from './pages/home';
+import { organizationVerificationPage } from './pages/organization-verify';
 import { errorBody, layout } from './pages/layout';
 import { COURSE_EXAM_LEVELS, providersPage, type CourseExamLevel } from './pages/providers';
 import { certificationPage, registryPage } from './pages/registry';
@@ -64,6 +65,7 @@ const ROUTES: Array<[name: string, pattern: RegExp, handler: Handler]> = [
     }),
   ],
   ['registry', /^\/registry$/, registryPage],
+  ['registry-verify', /^\/registry\/verify$/, organizationVerificationPage],
   ['registry-certification', /^\/registry\/certifications\/([^/]+)$/, certificationPage],
   ['training-providers', /^\/training-providers$/, providersPage],
   // Relying parties fetch these at the addresses the credentials name (served as the certificate service does).

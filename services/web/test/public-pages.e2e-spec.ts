@@ -428,6 +428,14 @@ it('badge, verification, revocation, registry and find-a-provider pages, accessi
     await page.$$eval('table.history tbody tr', (rows) => rows.map((r) => (r as HTMLElement).innerText)),
   ).toEqual([expect.stringContaining('Suspendue'), expect.stringContaining('Délivrée')]);
   await expectAccessible(page, 'certification-suspended-fr');
+  // Instant verification of an organization's certificate number, from the registry page's form.
+  await open(page, '/registry?lang=en');
+  await page.type('#certificate', 'WEB-007');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/registry/verify"] button')]);
+  expect(await text(page, '[data-status] h2')).toBe('Suspended');
+  expect(await text(page, '[data-status]')).toContain('This certificate is not valid today.');
+  await expectAccessible(page, 'registry-verify-suspended');
+  await open(page, '/registry/verify?number=WEB-999', 404);
   await open(page, `/registry?name=${'a'.repeat(10_000)}&lang=en`, 400);
   expect(await text(page, '.error-summary')).toContain('at most 200 characters');
   await expectAccessible(page, 'registry-too-long');

@@ -153,6 +153,18 @@ export const en = {
       WITHDRAWN: 'withdrawn',
     },
   },
+  orgVerify: {
+    heading: 'Verify an organization’s certificate',
+    label: 'Certificate number (as printed by the certification body)',
+    submit: 'Verify',
+    resultHeading: 'Certificate {{number}}',
+    valid: 'This organization is certified today.',
+    notValid: 'This certificate is not valid today.',
+    notFoundTitle: 'No such certificate',
+    notFound: 'No certification body has recorded a certificate numbered {{number}}.',
+    empty: 'Enter a certificate number.',
+    tooLong: 'A certificate number is at most {{max}} characters.',
+  },
   providers: {
     title: 'Find a training provider',
     lead: 'Tell us your training requirements and we will find you an accredited training provider.',

@@ -155,6 +155,18 @@ export const fr: Messages = {
       WITHDRAWN: 'retirée',
     },
   },
+  orgVerify: {
+    heading: 'Vérifier le certificat d’une organisation',
+    label: 'Numéro de certificat (tel qu’imprimé par l’organisme de certification)',
+    submit: 'Vérifier',
+    resultHeading: 'Certificat {{number}}',
+    valid: 'Cette organisation est certifiée à ce jour.',
+    notValid: 'Ce certificat n’est pas valide à ce jour.',
+    notFoundTitle: 'Certificat inconnu',
+    notFound: 'Aucun organisme de certification n’a enregistré de certificat numéroté {{number}}.',
+    empty: 'Saisissez un numéro de certificat.',
+    tooLong: 'Un numéro de certificat compte au plus {{max}} caractères.',
+  },
   providers: {
     title: 'Trouver un organisme de formation',
     lead: 'Indiquez vos besoins de formation : nous vous trouvons un organisme de formation accrédité.',

@@ -3,6 +3,7 @@ import { countryName, countryOptions, formatDate, isCountryCode, type Translate 
 import { param, type PageContext, type PageResult } from './context';
 import { notFoundPage } from './errors';
 import { withParams } from './layout';
+import { organizationVerifyForm } from './organization-verify';
 
 export const MAX_NAME_LENGTH = 200;
 const MAX_CURSOR_LENGTH = 1000;
@@ -228,7 +229,7 @@ export async function registryPage(ctx: PageContext): Promise<PageResult> {
     kind: 'page',
     status: 200,
     title: t('registry.title'),
-    body: html`${intro}${searchForm(ctx, values, {}, rcbs)}${table}${pager}`,
+    body: html`${intro}${searchForm(ctx, values, {}, rcbs)}${table}${pager}${organizationVerifyForm(ctx, '')}`,
     cache: 'search',
   };
 }
