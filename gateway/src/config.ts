@@ -51,6 +51,12 @@ export const gatewayConfigShape = {
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
+  /**
+   * Proxies in front of the gateway whose X-Forwarded-For names the client (the public web, an
+   * ingress): addresses or CIDR ranges, comma-separated. Empty (the default): the connection's
+   * address is the client's, so rate limits cannot be dodged with a made-up header.
+   */
+  GATEWAY_TRUSTED_PROXIES: z.string().default(''),
   /** Gateway processes (node:cluster workers). Default: one per core in production, 1 otherwise. */
   GATEWAY_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
 };

@@ -20,6 +20,7 @@ import {
   type IncomingGraphQLRequest,
   type Logger,
   requestIdFrom,
+  TrustedProxies,
   unauthenticatedContextError,
 } from '@iso20000/service-kit';
 import { graphqlTelemetryPlugin } from '@iso20000/telemetry';
@@ -119,6 +120,7 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
     formatError,
   });
 
+  const trustedProxies = new TrustedProxies(config.GATEWAY_TRUSTED_PROXIES);
   const context = async (request: IncomingGraphQLRequest): Promise<GatewayContext> => {
     const requestId = requestIdFrom(request.headers);
     const authorization = request.headers.authorization;
@@ -133,7 +135,7 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
       requestId,
       viewer,
       authorization,
-      clientAddress: request.remoteAddress,
+      clientAddress: trustedProxies.clientAddress(request.remoteAddress, request.headers['x-forwarded-for']),
       subgraphAnswers: new SubgraphAnswers(),
     };
   };

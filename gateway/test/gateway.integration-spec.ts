@@ -82,6 +82,7 @@ describe('gateway', () => {
 
   let registry: RunningHttpServer;
   let developmentHttp: RunningHttpServer;
+  let behindTrustedProxyHttp: RunningHttpServer;
 
   beforeAll(async () => {
     const candidate = (id: string) => ({ id, name: `Candidate ${id}`, friend: { id: `${id}x` } });
@@ -132,7 +133,7 @@ describe('gateway', () => {
       { name: 'registry', url: registry.url, typeDefs: parse(registrySdl) },
     ]);
     if (composed.errors) throw composed.errors[0];
-    const start = async (nodeEnv: 'production' | 'development') => {
+    const start = async (nodeEnv: 'production' | 'development', extraEnv: Record<string, string> = {}) => {
       const config = loadGatewayConfig({
         NODE_ENV: nodeEnv,
         PORT: '0',
@@ -143,6 +144,7 @@ describe('gateway', () => {
         GATEWAY_MAX_ALIASES: '3',
         GATEWAY_MAX_COST: '500',
         GATEWAY_SUBGRAPH_TIMEOUT_MS: '1000',
+        ...extraEnv,
       });
       const built = buildGateway({
         config,
@@ -164,6 +166,9 @@ describe('gateway', () => {
     };
     ({ built: gateway, http: gatewayHttp } = await start('production'));
     ({ http: developmentHttp } = await start('development'));
+    ({ http: behindTrustedProxyHttp } = await start('production', {
+      GATEWAY_TRUSTED_PROXIES: '127.0.0.1,::1',
+    }));
   });
 
   afterAll(async () => {
@@ -213,6 +218,21 @@ describe('gateway', () => {
     await post('{ whoami }', { authorization: `Bearer ${token}`, 'x-request-id': 'req-abcdef123' });
     expect(seenHeaders.at(-1)?.authorization).toBe(`Bearer ${token}`);
     expect(seenHeaders.at(-1)?.['x-request-id']).toBe('req-abcdef123');
+  });
+
+  it('believes a client address in X-Forwarded-For only from a trusted proxy', async () => {
+    const forwardedBy = async (url: string) => {
+      await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' },
+        body: JSON.stringify({ query: '{ whoami }' }),
+      });
+      return seenHeaders.at(-1)?.['x-forwarded-for'];
+    };
+    // a client that makes up the header spends its own budget, not someone else's
+    expect(await forwardedBy(gatewayHttp.url)).toMatch(/127\.0\.0\.1/);
+    // the public web (a trusted proxy) names the visitor it asks for
+    expect(await forwardedBy(behindTrustedProxyHttp.url)).toBe('203.0.113.7');
   });
 
   it('refuses a bad credential at the edge with 401', async () => {

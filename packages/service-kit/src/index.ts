@@ -69,3 +69,4 @@ export {
   type AssembledService,
   type BackgroundWorker,
 } from './assemble-service';
+export { TrustedProxies } from './client-address';

@@ -15,6 +15,12 @@ export const webConfigShape = {
    * Default: http://localhost:PORT.
    */
   WEB_PUBLIC_BASE_URL: z.url().optional(),
+  /**
+   * Proxies in front of this site (an ingress) whose X-Forwarded-For names the visitor: addresses
+   * or CIDR ranges, comma-separated. Empty: the connection's address is the visitor's. The visitor's
+   * address is passed on to the gateway, which believes it when GATEWAY_TRUSTED_PROXIES names this site.
+   */
+  WEB_TRUSTED_PROXIES: z.string().default(''),
   /** Shown as the issuer when no signed credential names one (a revoked certificate). */
   WEB_ISSUER_NAME: z.string().min(1).default('ISO/IEC 20000 Certification Scheme'),
   /** LinkedIn's numeric id of the issuer's company page; without it the add-to-profile link names the issuer. */

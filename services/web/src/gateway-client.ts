@@ -15,8 +15,29 @@ export class GatewayError extends Error {
 }
 
 export interface GatewayClient {
-  query<TData>(query: string, variables: Record<string, unknown>, requestId: string): Promise<TData>;
+  query<TData>(
+    query: string,
+    variables: Record<string, unknown>,
+    requestId: string,
+    visitor?: Visitor,
+  ): Promise<TData>;
   close(): Promise<void>;
+}
+
+/** Who the page is for: the gateway spends the visitor's rate-limit budget, not the web server's. */
+export interface Visitor {
+  address: string | undefined;
+}
+
+/**
+ * The client for one page request: every query carries the visitor's address as X-Forwarded-For,
+ * which the gateway believes only from a proxy it trusts (GATEWAY_TRUSTED_PROXIES).
+ */
+export function forVisitor(client: GatewayClient, visitor: Visitor): GatewayClient {
+  return {
+    query: (query, variables, requestId) => client.query(query, variables, requestId, visitor),
+    close: () => client.close(),
+  };
 }
 
 interface GraphQLResponse<TData> {
@@ -32,13 +53,19 @@ export function createGatewayClient(options: {
 }): GatewayClient {
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
   return {
-    async query<TData>(query: string, variables: Record<string, unknown>, requestId: string) {
+    async query<TData>(
+      query: string,
+      variables: Record<string, unknown>,
+      requestId: string,
+      visitor?: Visitor,
+    ) {
       let status: number;
       let body: GraphQLResponse<TData>;
       const headers: Record<string, string> = {
         'content-type': 'application/json',
         'x-request-id': requestId,
       };
+      if (visitor?.address) headers['x-forwarded-for'] = visitor.address;
       // The page's trace continues through the gateway into the subgraphs.
       injectTraceHeaders(headers);
       try {

@@ -2,12 +2,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@iso20000/service-kit';
+import { REQUEST_ID_HEADER, requestIdFrom, TrustedProxies, type Logger } from '@iso20000/service-kit';
 import { observeHttpRequest } from '@iso20000/telemetry';
 import type { JSONWebKeySet } from 'jose';
 import { badgePng, examFromSlug } from './badge-image';
 import type { WebConfig } from './config';
-import { GatewayError, type GatewayClient } from './gateway-client';
+import { forVisitor, GatewayError, type GatewayClient } from './gateway-client';
 import { chooseLanguage, LANGUAGE_COOKIE, translatorFor } from './i18n';
 import { bakedBadgeImage, badgeCredentialDownload, badgePage } from './pages/badge';
 import type { CachePolicy, PageContext, PageResult } from './pages/context';
@@ -164,6 +164,8 @@ export function createWebServer({ config, gateway, logger }: WebServerOptions): 
     return data.courseExamLevels;
   });
 
+  const trustedProxies = new TrustedProxies(config.WEB_TRUSTED_PROXIES);
+
   async function handle(
     req: IncomingMessage,
     res: ServerResponse,
@@ -183,7 +185,9 @@ export function createWebServer({ config, gateway, logger }: WebServerOptions): 
       t: translatorFor(choice.language),
       requestId,
       config,
-      gateway,
+      gateway: forVisitor(gateway, {
+        address: trustedProxies.clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for']),
+      }),
       logger,
       issuerKeys: (fresh) => issuerKeys(fresh),
       publicRcbs: () => publicRcbs(),

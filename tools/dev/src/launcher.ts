@@ -209,6 +209,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   if (options.web) {
     const publicBase = commonEnv.CERTIFICATE_PUBLIC_BASE_URL ?? webUrl;
     processes.get('certificate')!.env.CERTIFICATE_PUBLIC_BASE_URL = publicBase;
+    // The web runs beside the gateway and passes each visitor's address on: the gateway believes it
+    // from there, so visitors have their own verification budgets rather than sharing the web's.
+    processes.get('gateway')!.env.GATEWAY_TRUSTED_PROXIES =
+      commonEnv.GATEWAY_TRUSTED_PROXIES ?? '127.0.0.1,::1';
     processes.set('web', {
       name: 'web',
       entry: join(workspaceRoot, 'services', 'web', 'src', 'main.ts'),
