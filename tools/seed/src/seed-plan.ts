@@ -113,8 +113,14 @@ export function planSeed(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       file: GENERATORS.accreditation,
       args: [
         // Asked only for RCBs: no training providers.
-        ...flag('atos', counts.atos ?? (counts.rcbs !== undefined && counts.courses === undefined ? '0' : undefined)),
-        ...flag('courses', counts.courses ?? (counts.rcbs !== undefined && counts.atos === undefined ? '0' : undefined)),
+        ...flag(
+          'atos',
+          counts.atos ?? (counts.rcbs !== undefined && counts.courses === undefined ? '0' : undefined),
+        ),
+        ...flag(
+          'courses',
+          counts.courses ?? (counts.rcbs !== undefined && counts.atos === undefined ? '0' : undefined),
+        ),
         ...flag('rcbs', counts.rcbs),
         ...(values.replace ? ['--reset'] : []),
       ],

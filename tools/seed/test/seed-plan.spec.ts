@@ -28,7 +28,7 @@ describe('seed plan', () => {
     expect(steps[1].args).toEqual(['--database-url', 'postgres://postgres@127.0.0.1:5432/bench_registry']);
   });
 
-  it('appoints the registry volume\'s RCBs in accreditation too, without training providers', () => {
+  it("appoints the registry volume's RCBs in accreditation too, without training providers", () => {
     const steps = planSeed(['--organizations', '600', '--certifications', '1000', '--rcbs', '30'], {});
     expect(steps.map((s) => s.service)).toEqual(['accreditation', 'registry']);
     expect(steps[0].args).toEqual(['--atos', '0', '--courses', '0', '--rcbs', '30']);
