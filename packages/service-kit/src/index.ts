@@ -70,3 +70,9 @@ export {
   type BackgroundWorker,
 } from './assemble-service';
 export { TrustedProxies } from './client-address';
+export {
+  ISO_3166_ALPHA2_2026_12,
+  reportInvalidCountryCodes,
+  forgetCountryCodeFindings,
+  type StoredCountries,
+} from './country-code-findings';
