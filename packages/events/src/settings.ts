@@ -11,6 +11,17 @@ export interface EventSettings {
   consumerAckWaitMs: number;
   /** CONSUMER_BATCH_SIZE: messages buffered per pull (default 20). */
   consumerBatchSize: number;
+  /**
+   * STREAM_MAX_AGE_DAYS: how long a producer stream keeps an event (default 30). Long enough to rebuild a
+   * consumer's database restored from last night's backup, or a consumer down for a long weekend.
+   */
+  streamMaxAgeDays: number;
+  /** STREAM_MAX_BYTES: size limit of each producer stream, oldest events dropped first (default -1: none). */
+  streamMaxBytes: number;
+  /** DEAD_LETTER_MAX_AGE_DAYS: how long the DEAD_LETTER stream keeps a copy (default 365). */
+  deadLetterMaxAgeDays: number;
+  /** DEAD_LETTER_MAX_BYTES: size limit of the DEAD_LETTER stream (default -1: none). */
+  deadLetterMaxBytes: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -19,6 +30,17 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new Error(`${name}=${JSON.stringify(raw)} is invalid: an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** -1 (no limit) or at least 1 MiB: a smaller stream would drop events before any consumer sees them. */
+function byteLimit(env: NodeJS.ProcessEnv, name: string): number {
+  const value = integer(env, name, -1, -1, Number.MAX_SAFE_INTEGER);
+  if (value !== -1 && value < 1024 * 1024) {
+    throw new Error(
+      `${name}=${JSON.stringify(env[name])} is invalid: -1 (no limit) or at least 1048576 bytes`,
+    );
   }
   return value;
 }
@@ -33,5 +55,9 @@ export function eventSettingsFrom(env: NodeJS.ProcessEnv = process.env): EventSe
     consumerMaxDeliver: integer(env, 'CONSUMER_MAX_DELIVER', 5, 1, 1000),
     consumerAckWaitMs: integer(env, 'CONSUMER_ACK_WAIT_MS', 30_000, 1000, 3_600_000),
     consumerBatchSize: integer(env, 'CONSUMER_BATCH_SIZE', 20, 1, 1000),
+    streamMaxAgeDays: integer(env, 'STREAM_MAX_AGE_DAYS', 30, 1, 3650),
+    streamMaxBytes: byteLimit(env, 'STREAM_MAX_BYTES'),
+    deadLetterMaxAgeDays: integer(env, 'DEAD_LETTER_MAX_AGE_DAYS', 365, 1, 3650),
+    deadLetterMaxBytes: byteLimit(env, 'DEAD_LETTER_MAX_BYTES'),
   };
 }

@@ -10,7 +10,7 @@ import {
   type StreamConfig,
 } from 'nats';
 import { SUBGRAPH_SERVICES, streamOf, type SubgraphServiceName } from '@iso20000/topology';
-import { eventSettingsFrom } from './settings';
+import { eventSettingsFrom, type EventSettings } from './settings';
 
 /** The services that publish events; each owns one stream named after it. */
 export const PRODUCERS = SUBGRAPH_SERVICES;
@@ -71,17 +71,24 @@ export function deadLetterStreamName(namespace?: string): string {
   return streamName(DEAD_LETTER_STREAM, namespace);
 }
 
-/** The stream configurations for a namespace: one per producer plus the dead letters. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The stream configurations for a namespace: one per producer plus the dead letters. Every stream is
+ * bounded by age (and by size when configured); the dead letters are kept longer than the events, so
+ * that an operator still finds what failed long after the stream has dropped the original.
+ */
 export function streamConfigs(
   namespace?: string,
-  replicas: number = eventSettingsFrom().streamReplicas,
+  replicas?: number,
+  settings: EventSettings = eventSettingsFrom(),
 ): Partial<StreamConfig>[] {
   const common: Partial<StreamConfig> = {
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-    num_replicas: replicas,
+    num_replicas: replicas ?? settings.streamReplicas,
   };
   return [
     ...PRODUCERS.map((producer) => ({
@@ -89,19 +96,24 @@ export function streamConfigs(
       name: streamName(streamOf(producer), namespace),
       subjects: [wireSubject(`${producer}.>`, namespace)],
       description: `Events published by the ${producer} service`,
+      max_age: nanos(settings.streamMaxAgeDays * DAY_MS),
+      max_bytes: settings.streamMaxBytes,
     })),
     {
       ...common,
       name: deadLetterStreamName(namespace),
       subjects: [wireSubject(`${DEAD_LETTER_TOKEN}.>`, namespace)],
       description: 'Events that a consumer could not process, with the error',
+      max_age: nanos(settings.deadLetterMaxAgeDays * DAY_MS),
+      max_bytes: settings.deadLetterMaxBytes,
     },
   ];
 }
 
 /**
  * Connects to NATS and keeps reconnecting forever: a NATS outage must delay events, not stop the
- * service. `url` may list several servers separated by commas.
+ * service. `url` may list several servers separated by commas. Credentials and TLS come from the
+ * environment (natsAuthOptionsFrom) unless `options` names them.
  */
 export async function connectNats(
   url: string,
@@ -113,6 +125,7 @@ export async function connectNats(
     name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
+    ...natsAuthOptionsFrom(),
     ...options,
   });
 }
@@ -148,15 +161,17 @@ async function addOrUpdateStream(jsm: JetStreamManager, config: Partial<StreamCo
 
 /**
  * Creates (or brings up to date) the producer streams and the dead-letter stream. Idempotent:
- * every service calls it at start. Replicas from STREAM_REPLICAS unless given.
+ * every service calls it at start, so a changed retention limit applies at the next start.
+ * Replicas and limits from the environment (STREAM_REPLICAS, STREAM_MAX_*, DEAD_LETTER_MAX_*) unless given.
  */
 export async function ensureStreams(
   nc: NatsConnection,
   namespace?: string,
   replicas?: number,
+  settings?: EventSettings,
 ): Promise<void> {
   const jsm = await nc.jetstreamManager();
-  for (const config of streamConfigs(namespace, replicas)) {
+  for (const config of streamConfigs(namespace, replicas, settings)) {
     await addOrUpdateStream(jsm, config);
   }
 }

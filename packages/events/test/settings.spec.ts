@@ -8,7 +8,28 @@ describe('event bus settings from the environment', () => {
       consumerMaxDeliver: 5,
       consumerAckWaitMs: 30_000,
       consumerBatchSize: 20,
+      streamMaxAgeDays: 30,
+      streamMaxBytes: -1,
+      deadLetterMaxAgeDays: 365,
+      deadLetterMaxBytes: -1,
     });
+  });
+
+  it('bounds every stream by age, the dead letters longer than the events', () => {
+    const day = 24 * 60 * 60 * 1e9;
+    const settings = eventSettingsFrom({
+      STREAM_MAX_AGE_DAYS: '7',
+      STREAM_MAX_BYTES: '104857600',
+      DEAD_LETTER_MAX_AGE_DAYS: '90',
+    });
+    const configs = streamConfigs('ns', 1, settings);
+    const deadLetters = configs.find((config) => config.name === 'NS_DEAD_LETTER');
+    const producers = configs.filter((config) => config !== deadLetters);
+    expect(producers.map((config) => [config.max_age, config.max_bytes])).toEqual(
+      producers.map(() => [7 * day, 104_857_600]),
+    );
+    expect([deadLetters?.max_age, deadLetters?.max_bytes]).toEqual([90 * day, -1]);
+    expect(streamConfigs('ns').every((config) => (config.max_age ?? 0) >= 30 * day)).toBe(true);
   });
 
   it('gives every stream, dead letters included, the configured replicas', () => {
@@ -32,6 +53,9 @@ describe('event bus settings from the environment', () => {
     ['STREAM_REPLICAS', 'three', /STREAM_REPLICAS="three" is invalid/],
     ['CONSUMER_MAX_DELIVER', '0', /CONSUMER_MAX_DELIVER="0" is invalid/],
     ['CONSUMER_ACK_WAIT_MS', '1.5', /CONSUMER_ACK_WAIT_MS/],
+    ['STREAM_MAX_AGE_DAYS', '0', /STREAM_MAX_AGE_DAYS="0" is invalid/],
+    ['STREAM_MAX_BYTES', '1000', /STREAM_MAX_BYTES="1000" is invalid: -1 \(no limit\) or at least/],
+    ['DEAD_LETTER_MAX_AGE_DAYS', 'forever', /DEAD_LETTER_MAX_AGE_DAYS/],
   ])('refuses %s=%s, naming it', (name, value, message) => {
     expect(() => eventSettingsFrom({ [name]: value })).toThrow(message);
   });
