@@ -10,6 +10,7 @@ import {
   type StreamConfig,
 } from 'nats';
 import { SUBGRAPH_SERVICES, streamOf, type SubgraphServiceName } from '@iso20000/topology';
+import { natsAuthOptionsFrom } from './nats-auth';
 import { eventSettingsFrom, type EventSettings } from './settings';
 
 /** The services that publish events; each owns one stream named after it. */
