@@ -132,7 +132,7 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** How long to wait for JetStream's ack of one publish (default 5 s). */
   publishTimeoutMs?: number;
-  /** Retry delays after a failed publish (default 500 ms doubling up to 30 s). */
+  /** Retry delays after a failed publish (default 500 ms doubling up to 5 s). */
   backoff?: Backoff;
 }
 
@@ -181,13 +181,40 @@ export class OutboxRelay {
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.batchSize = options.batchSize ?? 100;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
-    this.backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    this.backoff = options.backoff ?? { initialMs: 500, maxMs: 5_000 };
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    void this.watchConnection();
+  }
+
+  /**
+   * The backoff guesses when NATS will be back; a reconnect says so. Rows that failed while it was
+   * away become due at once, so they leave within a poll of the bus returning, in their order.
+   */
+  private async watchConnection(): Promise<void> {
+    try {
+      for await (const status of this.options.nc.status()) {
+        if (!this.running) break;
+        if (status.type !== 'reconnect') continue;
+        try {
+          const updated = (await this.options.dataSource.query(
+            `UPDATE "outbox_event" SET "next_attempt_at" = now() ` +
+              `WHERE "published_at" IS NULL AND "next_attempt_at" > now()`,
+          )) as [unknown, number];
+          this.options.logger.info({ rows: updated[1] }, 'outbox relay: NATS is back; publishing now');
+        } catch (err) {
+          this.options.logger.warn({ err }, 'outbox relay: could not make held rows due');
+        }
+        this.pausedUntil = 0;
+        this.kick();
+      }
+    } catch (err) {
+      this.options.logger.debug({ err }, 'outbox relay: connection status watch ended');
+    }
   }
 
   /** Stops polling; resolves once the batch being published (if any) is finished. */

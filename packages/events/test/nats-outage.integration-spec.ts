@@ -117,4 +117,50 @@ describe('a NATS outage', () => {
     expect(handled.filter((id) => id === during.id)).toHaveLength(1);
     expect(handled.filter((id) => id === before.id)).toHaveLength(1);
   });
+
+  it('publishes held rows within a second of reconnecting, however long their backoff', async () => {
+    // A backoff that would hold the row for 8 s after its second failure: only the reconnect frees it.
+    const patient = new OutboxRelay({
+      dataSource: db.dataSource,
+      nc,
+      namespace,
+      logger,
+      pollIntervalMs: 20,
+      publishTimeoutMs: 300,
+      backoff: { initialMs: 4000, maxMs: 30_000 },
+    });
+    await relay.stop();
+    patient.start();
+    try {
+      await server.halt();
+      const during = await db.dataSource.transaction((m) =>
+        recordEvent(m, Events.ExamSittingReleased, released()),
+      );
+      await eventually(
+        async () => ((await outboxRow(during.id)).attempts >= 2 ? true : undefined),
+        15_000,
+        'two failed publish attempts',
+      );
+      let reconnectedAt = 0;
+      const reconnected = (async () => {
+        for await (const status of nc.status()) {
+          if (status.type === 'reconnect') {
+            reconnectedAt = Date.now();
+            return;
+          }
+        }
+      })();
+      await server.resume();
+      await reconnected;
+      await eventually(
+        async () => ((await outboxRow(during.id)).publishedAt ? true : undefined),
+        10_000,
+        'the held event published',
+      );
+      expect(Date.now() - reconnectedAt).toBeLessThan(1_500);
+      await eventually(async () => (handled.includes(during.id) ? true : undefined), 10_000, 'handled');
+    } finally {
+      await patient.stop();
+    }
+  });
 });
