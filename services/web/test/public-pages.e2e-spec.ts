@@ -11,7 +11,13 @@ import { createLogger } from '@iso20000/service-kit';
 import { eventually } from '@iso20000/testing';
 // The whole system for this file comes from the end-to-end harness (four services and the gateway).
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { inDays, ok as okThrough, startE2eSystem, type RunningSystem } from '@iso20000/tool-e2e/src/harness';
+import {
+  inDays,
+  ok as okThrough,
+  releasedFoundationPass,
+  startE2eSystem,
+  type RunningSystem,
+} from '@iso20000/tool-e2e/src/harness';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { freePort } from '@iso20000/tool-dev/src/launcher';
 import { readBakedCredential } from '../src/baked-png';
@@ -130,44 +136,7 @@ const text = (page: Page, selector: string) =>
 async function issuedBadge(holder: string) {
   const candidateId = randomUUID();
   const candidate = await system.token('candidate', { candidateId, name: holder });
-  const session = await ok<{ scheduleExamSession: { id: string } }>(
-    `mutation($input: ScheduleExamSessionInput!) { scheduleExamSession(input: $input) { id } }`,
-    {
-      input: {
-        kind: 'PUBLIC',
-        examCode: 'FOUNDATION',
-        venue: 'Scheme office, London',
-        country: 'GB',
-        region: 'UK',
-        startsAt: inDays(7),
-        languages: ['en'],
-        capacity: 25,
-      },
-    },
-    staff,
-  );
-  const registered = await ok<{ registerForExam: { id: string } }>(
-    `mutation($input: RegisterForExamInput!) { registerForExam(input: $input) { id } }`,
-    { input: { sessionId: session.scheduleExamSession.id, language: 'en' } },
-    candidate,
-  );
-  const sittingId = registered.registerForExam.id;
-  await ok(
-    `mutation($id: ID!) { recordSittingAttendance(input: { sittingId: $id, present: true }) { state } }`,
-    { id: sittingId },
-    staff,
-  );
-  const forms = await ok<{ examForms: { edges: Array<{ node: { answerKey: { answers: string[] } } }> } }>(
-    `{ examForms(examCode: FOUNDATION, language: "en") { edges { node { answerKey { answers } } } } }`,
-    {},
-    staff,
-  );
-  const answers = forms.examForms.edges[0].node.answerKey.answers.map((a, i) => (i < 34 ? a : null));
-  await ok(
-    `mutation($input: MarkSittingInput!) { markSitting(input: $input) { state } }`,
-    { input: { sittingId, answers } },
-    staff,
-  );
+  await releasedFoundationPass(system, { staff, candidate });
   const certificate = await eventually(
     async () => {
       const data = await ok<{

@@ -40,3 +40,69 @@ export async function ok<T>(
 
 /** An instant `days` from now, ISO 8601. */
 export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+/** The credentials a flow acts with: scheme staff schedule, attend and mark; the candidate registers. */
+export interface FlowActors {
+  staff: string;
+  candidate: string;
+}
+
+/**
+ * A Foundation pass released by the exam service through the gateway: a public session in London,
+ * the candidate registered and present, 34 of 40 answers right (Foundation is released on
+ * marking). Returns the sitting's id; the certificate follows from `exam.sitting.released`.
+ */
+export async function releasedFoundationPass(
+  system: RunningSystem,
+  { staff, candidate }: FlowActors,
+): Promise<string> {
+  const session = await ok<{ scheduleExamSession: { id: string } }>(
+    system,
+    `mutation($input: ScheduleExamSessionInput!) { scheduleExamSession(input: $input) { id } }`,
+    {
+      input: {
+        kind: 'PUBLIC',
+        examCode: 'FOUNDATION',
+        venue: 'Scheme office, London',
+        country: 'GB',
+        region: 'UK',
+        startsAt: inDays(7),
+        languages: ['en'],
+        capacity: 25,
+      },
+    },
+    staff,
+  );
+  const registered = await ok<{ registerForExam: { id: string } }>(
+    system,
+    `mutation($input: RegisterForExamInput!) { registerForExam(input: $input) { id } }`,
+    { input: { sessionId: session.scheduleExamSession.id, language: 'en' } },
+    candidate,
+  );
+  const sittingId = registered.registerForExam.id;
+  await ok(
+    system,
+    `mutation($id: ID!) { recordSittingAttendance(input: { sittingId: $id, present: true }) { state } }`,
+    { id: sittingId },
+    staff,
+  );
+  const forms = await ok<{ examForms: { edges: Array<{ node: { answerKey: { answers: string[] } } }> } }>(
+    system,
+    `{ examForms(examCode: FOUNDATION, language: "en") { edges { node { answerKey { answers } } } } }`,
+    {},
+    staff,
+  );
+  const answers = forms.examForms.edges[0].node.answerKey.answers.map((answer, i) =>
+    i < 34 ? answer : null,
+  );
+  const marked = await ok<{ markSitting: { state: string } }>(
+    system,
+    `mutation($input: MarkSittingInput!) { markSitting(input: $input) { state } }`,
+    { input: { sittingId, answers } },
+    staff,
+  );
+  if (marked.markSitting.state !== 'RELEASED') {
+    throw new Error(`a Foundation pass should be released on marking, got ${marked.markSitting.state}`);
+  }
+  return sittingId;
+}

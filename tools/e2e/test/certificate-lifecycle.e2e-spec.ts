@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@iso20000/testing';
-import { inDays, ok as okThrough, startE2eSystem, type RunningSystem } from '../src/harness';
+import { ok as okThrough, releasedFoundationPass, startE2eSystem, type RunningSystem } from '../src/harness';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { gunzipSync } from 'node:zlib';
 
@@ -76,56 +76,10 @@ type MyCertificates = {
   };
 };
 
-/** A Foundation pass released by the exam service: schedule, register, attend, mark (released on marking). */
-async function releasedFoundationPass(candidate: string): Promise<string> {
-  const session = await ok<{ scheduleExamSession: { id: string } }>(
-    `mutation($input: ScheduleExamSessionInput!) { scheduleExamSession(input: $input) { id } }`,
-    {
-      input: {
-        kind: 'PUBLIC',
-        examCode: 'FOUNDATION',
-        venue: 'Scheme office, London',
-        country: 'GB',
-        region: 'UK',
-        startsAt: inDays(7),
-        languages: ['en'],
-        capacity: 25,
-      },
-    },
-    staff,
-  );
-  const registered = await ok<{ registerForExam: { id: string } }>(
-    `mutation($input: RegisterForExamInput!) { registerForExam(input: $input) { id } }`,
-    { input: { sessionId: session.scheduleExamSession.id, language: 'en' } },
-    candidate,
-  );
-  const sittingId = registered.registerForExam.id;
-  await ok(
-    `mutation($id: ID!) { recordSittingAttendance(input: { sittingId: $id, present: true }) { state } }`,
-    { id: sittingId },
-    staff,
-  );
-  const forms = await ok<{ examForms: { edges: Array<{ node: { answerKey: { answers: string[] } } }> } }>(
-    `{ examForms(examCode: FOUNDATION, language: "en") { edges { node { answerKey { answers } } } } }`,
-    {},
-    staff,
-  );
-  const answers = forms.examForms.edges[0].node.answerKey.answers.map((answer, i) =>
-    i < 34 ? answer : null,
-  );
-  const marked = await ok<{ markSitting: { state: string } }>(
-    `mutation($input: MarkSittingInput!) { markSitting(input: $input) { state } }`,
-    { input: { sittingId, answers } },
-    staff,
-  );
-  expect(marked.markSitting.state).toBe('RELEASED');
-  return sittingId;
-}
-
 it('released pass -> certificate -> public verification -> void -> REVOKED, through the gateway with real NATS', async () => {
   const candidateId = randomUUID();
   const candidate = await system.token('candidate', { candidateId, name: 'Margaret Hamilton' });
-  const sittingId = await releasedFoundationPass(candidate);
+  const sittingId = await releasedFoundationPass(system, { staff, candidate });
 
   // Issued from exam.sitting.released and visible at once in the candidate's portal.
   const mine = await eventually(
