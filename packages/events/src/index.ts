@@ -43,13 +43,26 @@ export {
 export { eventSettingsFrom, type EventSettings } from './settings';
 export { OutboxEvent } from './entities/outbox-event.entity';
 export { InboxEvent } from './entities/inbox-event.entity';
-export { DeadLetterEvent } from './entities/dead-letter-event.entity';
+export { DeadLetterEvent, type DeadLetterResolution } from './entities/dead-letter-event.entity';
+export {
+  listDeadLetters,
+  findDeadLetter,
+  replayDeadLetter,
+  discardDeadLetter,
+  DeadLetterRefused,
+  type DeadLetterRecord,
+  type DeadLetterFilter,
+  type DeadLetterState,
+  type ResolveDeadLetter,
+} from './dead-letters';
 export { EventsTables1732500000000 } from './migrations/1732500000000-events-tables';
 export { EventsTraceparent1764633600000 } from './migrations/1764633600000-events-traceparent';
+export { DeadLetterResolution1764720000000 } from './migrations/1764720000000-dead-letter-resolution';
 
 import { DeadLetterEvent } from './entities/dead-letter-event.entity';
 import { EventsTables1732500000000 } from './migrations/1732500000000-events-tables';
 import { EventsTraceparent1764633600000 } from './migrations/1764633600000-events-traceparent';
+import { DeadLetterResolution1764720000000 } from './migrations/1764720000000-dead-letter-resolution';
 import { InboxEvent } from './entities/inbox-event.entity';
 import { OutboxEvent } from './entities/outbox-event.entity';
 
@@ -57,4 +70,8 @@ import { OutboxEvent } from './entities/outbox-event.entity';
 export const eventsEntities = [OutboxEvent, InboxEvent, DeadLetterEvent];
 
 /** The events tables' migrations, in order: spread first into the service's migrations. */
-export const eventsMigrations = [EventsTables1732500000000, EventsTraceparent1764633600000];
+export const eventsMigrations = [
+  EventsTables1732500000000,
+  EventsTraceparent1764633600000,
+  DeadLetterResolution1764720000000,
+];
