@@ -41,6 +41,17 @@ export {
   type EventHandlerContext,
 } from './consumer';
 export { eventSettingsFrom, type EventSettings } from './settings';
+export {
+  BUS_IDENTITIES,
+  CONSUMED_STREAMS,
+  busPermissions,
+  busServerConfig,
+  type BusIdentity,
+  type BusUser,
+  type BusServerConfigOptions,
+  type SubjectPermissions,
+} from './bus-identity';
+export { inboxPrefixOf, natsAuthOptionsFrom } from './nats-auth';
 export { OutboxEvent } from './entities/outbox-event.entity';
 export { InboxEvent } from './entities/inbox-event.entity';
 export { DeadLetterEvent, type DeadLetterResolution } from './entities/dead-letter-event.entity';

@@ -4,10 +4,11 @@ import { observeDataSource, serveMetrics, startTracing } from '@iso20000/telemet
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { type z } from 'zod';
-import { baseServiceConfig, loadConfig, type BaseServiceConfig } from './config';
+import { baseServiceConfig, databaseTimeoutsOf, loadConfig, type BaseServiceConfig } from './config';
 import { openDataSource, type DataSourceOptions } from './database';
 import { serveHttp, type IncomingGraphQLRequest } from './http';
 import { createLogger, type Logger } from './logger';
+import { checkReadiness, databaseCheck, natsCheck } from './readiness';
 import { onShutdown, runService } from './shutdown';
 import type { BaseContext } from './subgraph';
 
@@ -58,6 +59,7 @@ export function runSubgraph<S extends z.ZodRawShape, TContext extends BaseContex
       migrations: main.migrations,
       logger,
       poolSize: config.DATABASE_POOL_SIZE ?? main.poolSize,
+      timeouts: databaseTimeoutsOf(config),
     });
     onShutdown('database', () => dataSource.destroy());
     const unobserve = observeDataSource(main.name, dataSource);
@@ -80,10 +82,7 @@ export function runSubgraph<S extends z.ZodRawShape, TContext extends BaseContex
       context: service.context,
       routes: service.routes,
       logger,
-      ready: async () => {
-        await dataSource.query('SELECT 1');
-        return !nc.isClosed();
-      },
+      ready: () => checkReadiness({ database: databaseCheck(dataSource), nats: natsCheck(nc) }),
     });
     onShutdown('http', () => http.close());
   });

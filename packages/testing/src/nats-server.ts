@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,11 +45,24 @@ export class LocalNatsServer {
   private constructor(
     readonly port: number,
     private readonly storeDir: string,
+    private readonly configFile?: string,
   ) {}
 
-  static async start(): Promise<LocalNatsServer> {
+  /**
+   * `config(port, storeDir)` returns a nats-server configuration (e.g. events' busServerConfig with
+   * users and permissions); it must set the port, the host 127.0.0.1 and the JetStream store it is given.
+   */
+  static async start(
+    options: { config?: (port: number, storeDir: string) => string } = {},
+  ): Promise<LocalNatsServer> {
     const storeDir = await mkdtemp(join(tmpdir(), 'test-nats-'));
-    const server = new LocalNatsServer(await freePort(), storeDir);
+    const port = await freePort();
+    let configFile: string | undefined;
+    if (options.config) {
+      configFile = join(storeDir, 'nats.conf');
+      await writeFile(configFile, options.config(port, join(storeDir, 'jetstream')), { mode: 0o600 });
+    }
+    const server = new LocalNatsServer(port, storeDir, configFile);
     await server.resume();
     return server;
   }
@@ -62,7 +75,9 @@ export class LocalNatsServer {
     if (this.process) return;
     const child = spawn(
       NATS_SERVER,
-      ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir],
+      this.configFile
+        ? ['-js', '-c', this.configFile]
+        : ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir],
       {
         stdio: 'ignore',
       },

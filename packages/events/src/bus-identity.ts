@@ -1,0 +1,129 @@
+import { SUBGRAPH_SERVICES, streamOf, type SubgraphServiceName } from '@iso20000/topology';
+import { inboxPrefixOf } from './nats-auth';
+import { deadLetterStreamName, normalizeNamespace, wireSubject, type Producer } from './streams';
+
+/**
+ * Who may say what on the event bus. Every process connects as its own NATS user; the server lets
+ * it publish only its own subjects, so a hand-made `exam.sitting.released` from anyone but the exam
+ * service is a permission violation and never reaches the EXAM stream.
+ */
+export const BUS_IDENTITIES = [...SUBGRAPH_SERVICES, 'gateway'] as const;
+export type BusIdentity = (typeof BUS_IDENTITIES)[number];
+
+/**
+ * The streams each process reads. Every process follows accreditation's credential events (API
+ * keys); the others are the services' EventConsumers. A consumer added on another stream needs its
+ * stream here, or the server refuses to create it.
+ */
+export const CONSUMED_STREAMS: Readonly<Record<BusIdentity, readonly Producer[]>> = {
+  exam: ['accreditation', 'certificate'],
+  accreditation: ['accreditation', 'certificate'],
+  certificate: ['accreditation', 'exam'],
+  registry: ['accreditation'],
+  gateway: ['accreditation'],
+};
+
+/** Credential use is announced by every verifier and recorded by accreditation (core NATS). */
+const CREDENTIAL_USED = 'accreditation.credential.used';
+
+export interface SubjectPermissions {
+  publish: { allow: string[] };
+  subscribe: { allow: string[] };
+}
+
+function isProducer(identity: BusIdentity): identity is SubgraphServiceName {
+  return (SUBGRAPH_SERVICES as readonly string[]).includes(identity);
+}
+
+function namespacedStream(base: string, namespace?: string): string {
+  const ns = normalizeNamespace(namespace);
+  return ns ? `${ns.toUpperCase()}_${base}` : base;
+}
+
+/**
+ * The least a process needs: publish its own events (and dead letters), manage the streams at start,
+ * create and pull its consumers only on the streams it reads, ack them, and receive replies on its
+ * own inbox. Deleting or purging streams and reading foreign streams are not granted.
+ */
+export function busPermissions(
+  identity: BusIdentity,
+  namespace?: string,
+  user: string = identity,
+): SubjectPermissions {
+  const publish = ['$JS.API.INFO', wireSubject(CREDENTIAL_USED, namespace)];
+  const subscribe = [`${inboxPrefixOf(user)}.>`];
+  if (isProducer(identity)) {
+    publish.push(wireSubject(`${identity}.>`, namespace), wireSubject('dlq.>', namespace));
+    // ensureStreams at start creates or updates every producer stream and the dead letters
+    for (const producer of SUBGRAPH_SERVICES) {
+      const stream = namespacedStream(streamOf(producer), namespace);
+      publish.push(`$JS.API.STREAM.CREATE.${stream}`, `$JS.API.STREAM.UPDATE.${stream}`);
+    }
+    const deadLetters = deadLetterStreamName(namespace);
+    publish.push(
+      `$JS.API.STREAM.INFO.${deadLetters}`,
+      `$JS.API.STREAM.CREATE.${deadLetters}`,
+      `$JS.API.STREAM.UPDATE.${deadLetters}`,
+    );
+  }
+  if (identity === 'accreditation') subscribe.push(wireSubject(CREDENTIAL_USED, namespace));
+  const infoOf = isProducer(identity) ? SUBGRAPH_SERVICES : CONSUMED_STREAMS[identity];
+  for (const producer of infoOf) {
+    publish.push(`$JS.API.STREAM.INFO.${namespacedStream(streamOf(producer), namespace)}`);
+  }
+  for (const producer of CONSUMED_STREAMS[identity]) {
+    const stream = namespacedStream(streamOf(producer), namespace);
+    publish.push(
+      `$JS.API.CONSUMER.CREATE.${stream}`,
+      `$JS.API.CONSUMER.CREATE.${stream}.>`,
+      `$JS.API.CONSUMER.DURABLE.CREATE.${stream}.>`,
+      `$JS.API.CONSUMER.INFO.${stream}.>`,
+      `$JS.API.CONSUMER.DELETE.${stream}.>`,
+      `$JS.API.CONSUMER.MSG.NEXT.${stream}.>`,
+      `$JS.ACK.${stream}.>`,
+    );
+  }
+  return { publish: { allow: publish }, subscribe: { allow: subscribe } };
+}
+
+export interface BusUser {
+  identity: BusIdentity;
+  user: string;
+  password: string;
+}
+
+export interface BusServerConfigOptions {
+  users: readonly BusUser[];
+  namespace?: string;
+  port?: number;
+  host?: string;
+  storeDir?: string;
+  /** Server TLS: clients must then connect with tls:// and trust the CA. */
+  tls?: { certFile: string; keyFile: string; caFile?: string };
+}
+
+/**
+ * The `authorization` block (and, when given, listen address, JetStream store and TLS) of a
+ * nats-server configuration. JSON is valid NATS configuration syntax, so the result is written as is.
+ */
+export function busServerConfig(options: BusServerConfigOptions): string {
+  const config: Record<string, unknown> = {};
+  if (options.host !== undefined) config.host = options.host;
+  if (options.port !== undefined) config.port = options.port;
+  if (options.storeDir !== undefined) config.jetstream = { store_dir: options.storeDir };
+  if (options.tls) {
+    config.tls = {
+      cert_file: options.tls.certFile,
+      key_file: options.tls.keyFile,
+      ...(options.tls.caFile ? { ca_file: options.tls.caFile } : {}),
+    };
+  }
+  config.authorization = {
+    users: options.users.map((u) => ({
+      user: u.user,
+      password: u.password,
+      permissions: busPermissions(u.identity, options.namespace, u.user),
+    })),
+  };
+  return `${JSON.stringify(config, null, 2)}\n`;
+}

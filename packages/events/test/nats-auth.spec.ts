@@ -1,0 +1,48 @@
+import { busPermissions, inboxPrefixOf, natsAuthOptionsFrom } from '../src';
+
+describe('NATS credentials from the environment', () => {
+  it('connects as the configured user with a private reply inbox', () => {
+    expect(natsAuthOptionsFrom({ NATS_USER: 'exam', NATS_PASSWORD: 's3cret' })).toEqual({
+      user: 'exam',
+      pass: 's3cret',
+      inboxPrefix: inboxPrefixOf('exam'),
+    });
+  });
+
+  it('is anonymous in development and refused in production', () => {
+    expect(natsAuthOptionsFrom({ NODE_ENV: 'development' })).toEqual({});
+    expect(() => natsAuthOptionsFrom({ NODE_ENV: 'production' })).toThrow(
+      /NATS_USER and NATS_PASSWORD are required/,
+    );
+  });
+
+  it('refuses half a credential or half a client certificate', () => {
+    expect(() => natsAuthOptionsFrom({ NATS_USER: 'exam' })).toThrow(/together/);
+    expect(() => natsAuthOptionsFrom({ NATS_TLS_CERT_FILE: '/c.pem' })).toThrow(/together/);
+  });
+
+  it('passes TLS files on', () => {
+    expect(
+      natsAuthOptionsFrom({
+        NATS_TLS_CA_FILE: '/ca.pem',
+        NATS_TLS_CERT_FILE: '/c.pem',
+        NATS_TLS_KEY_FILE: '/k.pem',
+      }).tls,
+    ).toEqual({ caFile: '/ca.pem', certFile: '/c.pem', keyFile: '/k.pem' });
+  });
+});
+
+describe('bus permissions', () => {
+  it('grants each producer its own subjects only, namespaced for tests', () => {
+    const registry = busPermissions('registry');
+    expect(registry.publish.allow).toContain('registry.>');
+    expect(registry.publish.allow).not.toContain('exam.>');
+    expect(
+      registry.publish.allow.some((s) => s.includes('STREAM.DELETE') || s.includes('STREAM.PURGE')),
+    ).toBe(false);
+    expect(busPermissions('exam', 'ns1').publish.allow).toContain('ns1.exam.>');
+    expect(busPermissions('gateway').publish.allow.filter((s) => !s.startsWith('$JS.'))).toEqual([
+      'accreditation.credential.used',
+    ]);
+  });
+});
