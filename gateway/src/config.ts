@@ -37,7 +37,7 @@ export const gatewayConfigShape = {
    * How long a subgraph may take to answer before its fields are given up as unavailable (a hung
    * process must not hold every request that touches it).
    */
-  GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Keep-alive connections to subgraphs (on by default; off only to measure what it buys). */
   GATEWAY_SUBGRAPH_KEEP_ALIVE: z
     .enum(['true', 'false'])

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './database';
 
 /** A missing or bad environment variable, named, so a service fails at start with a useful message. */
 export class ConfigError extends Error {
@@ -40,6 +41,8 @@ const urlWithProtocol = (protocols: string[]) =>
     { message: `expected a URL starting with ${protocols.join(' or ')}//` },
   );
 
+const timeoutMs = (fallback: number) => z.coerce.number().int().min(0).max(3_600_000).default(fallback);
+
 export const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
 
 /** What every subgraph needs; services extend it with their own variables. */
@@ -52,6 +55,19 @@ export const baseServiceConfig = {
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** PostgreSQL connections per process; unset: the service's own default (10, more for bulk writers). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
+  /** statement_timeout of every connection in ms (0: none); below GATEWAY_SUBGRAPH_TIMEOUT_MS. */
+  DATABASE_STATEMENT_TIMEOUT_MS: timeoutMs(DEFAULT_DATABASE_TIMEOUTS.statementMs),
+  /** lock_timeout: how long a statement waits for a lock before failing, retryable. */
+  DATABASE_LOCK_TIMEOUT_MS: timeoutMs(DEFAULT_DATABASE_TIMEOUTS.lockMs),
+  /** idle_in_transaction_session_timeout: a transaction left open loses its connection and locks. */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: timeoutMs(DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs),
+  /** Opening a connection, or waiting for one from the full pool. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(600_000)
+    .default(DEFAULT_DATABASE_TIMEOUTS.connectMs),
   NATS_URL: urlWithProtocol(['nats:', 'tls:']).default('nats://127.0.0.1:4222'),
   /** Prefix for stream names and subjects, so test runs and dev stacks never see each other's events. */
   EVENTS_NAMESPACE: z
@@ -74,4 +90,14 @@ export function assertAuthConfigured(config: BaseServiceConfig): void {
   if (config.NODE_ENV !== 'production' && !config.AUTH_DEV_SECRET && !config.AUTH_JWKS_URL) {
     throw new ConfigError(['AUTH_DEV_SECRET (or AUTH_JWKS_URL) is required to verify tokens']);
   }
+}
+
+/** The pool's time limits from the DATABASE_*_TIMEOUT_MS variables. */
+export function databaseTimeoutsOf(config: BaseServiceConfig): DatabaseTimeouts {
+  return {
+    statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    lockMs: config.DATABASE_LOCK_TIMEOUT_MS,
+    idleInTransactionMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    connectMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+  };
 }

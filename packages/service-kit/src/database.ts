@@ -1,6 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client } from 'pg';
-import { DataSource, type EntitySchema, type Logger as TypeOrmLogger, type MixedList } from 'typeorm';
+import {
+  DataSource,
+  type EntityManager,
+  type EntitySchema,
+  type Logger as TypeOrmLogger,
+  type MixedList,
+} from 'typeorm';
 import type { Logger } from './logger';
 
 type EntityList = MixedList<string | (new () => unknown) | EntitySchema>;
@@ -12,8 +18,70 @@ export interface DataSourceOptions {
   migrations: MigrationList;
   logger?: Logger;
   poolSize?: number;
+  /** Time limits of every connection of the pool; unset fields take DEFAULT_DATABASE_TIMEOUTS. */
+  timeouts?: Partial<DatabaseTimeouts>;
   /** Counts SQL statements per unit of work (tests and benchmarks: N+1 must not happen). */
   sqlCounter?: SqlCounter;
+}
+
+/**
+ * Time limits on every PostgreSQL connection, in milliseconds (0: none). A frozen or locked database
+ * must fail a request within a bound instead of holding it, its connection and the gateway's call.
+ */
+export interface DatabaseTimeouts {
+  /** Longest a single statement runs (statement_timeout); below the gateway's subgraph timeout. */
+  statementMs: number;
+  /** Longest a statement waits for a row or table lock (lock_timeout). */
+  lockMs: number;
+  /** Longest a transaction may sit idle, holding its locks (idle_in_transaction_session_timeout). */
+  idleInTransactionMs: number;
+  /** Longest to open a connection or wait for one from the full pool. */
+  connectMs: number;
+}
+
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = {
+  statementMs: 8_000,
+  lockMs: 2_000,
+  idleInTransactionMs: 10_000,
+  connectMs: 5_000,
+};
+
+/**
+ * For migrations, seeding and other one-off jobs whose statements may legitimately run long: no
+ * statement limit, but a lock that is never granted still fails instead of waiting forever.
+ */
+export const LONG_JOB_DATABASE_TIMEOUTS: DatabaseTimeouts = {
+  statementMs: 0,
+  lockMs: 60_000,
+  idleInTransactionMs: 0,
+  connectMs: 10_000,
+};
+
+/** The pg pool settings that apply these limits to each connection it opens. */
+export function poolTimeouts(timeouts: Partial<DatabaseTimeouts> = {}) {
+  const t = { ...DEFAULT_DATABASE_TIMEOUTS, ...timeouts };
+  return {
+    statement_timeout: t.statementMs,
+    lock_timeout: t.lockMs,
+    idle_in_transaction_session_timeout: t.idleInTransactionMs,
+    // pg uses it both for the TCP/startup of a new connection and for waiting on the full pool
+    connectionTimeoutMillis: t.connectMs,
+  };
+}
+
+/**
+ * Runs `work` in a transaction whose statements may run up to `statementMs` (0: no limit), for the
+ * few long requests (bulk imports, statistics rebuilds) that must not be cut at the default.
+ */
+export async function inLongTransaction<T>(
+  dataSource: DataSource,
+  statementMs: number,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  return dataSource.transaction(async (manager) => {
+    await manager.query(`SET LOCAL statement_timeout = ${Math.max(0, Math.trunc(statementMs))}`);
+    return work(manager);
+  });
 }
 
 /** Creates the database named in `url` when it does not exist yet (safe when several processes race). */
@@ -23,7 +91,10 @@ export async function ensureDatabase(url: string): Promise<void> {
   if (!name) throw new Error(`DATABASE_URL ${redactUrl(url)} names no database`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
+  const client = new Client({
+    connectionString: admin.toString(),
+    connectionTimeoutMillis: LONG_JOB_DATABASE_TIMEOUTS.connectMs,
+  });
   await client.connect();
   try {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -62,19 +133,26 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     migrationsTransactionMode: 'each',
     logging: options.sqlCounter ? ['query', 'error', 'warn'] : ['error', 'warn'],
     logger: new PinoTypeOrmLogger(options.logger, options.sqlCounter),
-    extra: { max: options.poolSize ?? 10, idleTimeoutMillis: 30_000 },
+    extra: { max: options.poolSize ?? 10, idleTimeoutMillis: 30_000, ...poolTimeouts(options.timeouts) },
   });
 }
 
 /** Creates the database if absent, connects and runs pending migrations (the only way the schema changes). */
 export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
   await ensureDatabase(options.url);
+  // Migrations on their own connection with the long-job limits: an index build may take minutes.
+  const migrator = createDataSource({ ...options, poolSize: 1, timeouts: LONG_JOB_DATABASE_TIMEOUTS });
+  await migrator.initialize();
+  try {
+    const applied = await migrator.runMigrations({ transaction: 'each' });
+    if (applied.length > 0) {
+      options.logger?.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
+    }
+  } finally {
+    await migrator.destroy();
+  }
   const dataSource = createDataSource(options);
   await dataSource.initialize();
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
-  if (applied.length > 0) {
-    options.logger?.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
-  }
   return dataSource;
 }
 

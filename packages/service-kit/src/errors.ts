@@ -31,6 +31,7 @@ const clientCodes = new Set<string>([
   'CONFLICT',
   'UNAUTHENTICATED',
   'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
   'GRAPHQL_VALIDATION_FAILED',
   'GRAPHQL_PARSE_FAILED',
   'BAD_REQUEST',
@@ -54,12 +55,43 @@ export function toClientError(
 ): GraphQLError | null {
   if (error instanceof GraphQLError) return error;
   if (error instanceof DomainRefusal) return clientError(error.code, error.message, error.details);
+  const busy = databaseBusyOf(error);
+  if (busy) {
+    return new GraphQLError(busy, {
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, http: { status: 503 } },
+    });
+  }
   const violation = uniqueViolationOf(error);
   if (violation) {
     const message =
       (violation.constraint && uniqueViolations[violation.constraint]) ??
       'This conflicts with a record that already exists; read it again and retry.';
     return clientError('CONFLICT', message);
+  }
+  return null;
+}
+
+// PostgreSQL errors that mean "the database did not get to it in time", not "the request is wrong"
+const DATABASE_TIMEOUTS: Record<string, string> = {
+  '55P03': 'The data this needs is locked by other work; nothing was changed. Retry shortly.',
+  '57014': 'The database took too long to answer; nothing was changed. Retry shortly.',
+  '25P03': 'The database took too long to answer; nothing was changed. Retry shortly.',
+};
+
+/**
+ * The retryable message for a lock timeout, a statement timeout or a pool that gave no connection in
+ * time (raw pg or wrapped by TypeORM); null for anything else.
+ */
+export function databaseBusyOf(error: unknown): string | null {
+  const candidates = [error, (error as { driverError?: unknown } | null)?.driverError];
+  for (const candidate of candidates) {
+    const { code, message } = (candidate ?? {}) as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && DATABASE_TIMEOUTS[code]) return DATABASE_TIMEOUTS[code];
+    if (
+      typeof message === 'string' &&
+      /timeout exceeded when trying to connect|connection timeout/i.test(message)
+    )
+      return 'The database is not answering; nothing was changed. Retry shortly.';
   }
   return null;
 }

@@ -10,6 +10,7 @@ import { HeaderMap, type ApolloServer, type BaseContext as ApolloBaseContext } f
 import { GraphQLError } from 'graphql';
 import { observeHttpRequest } from '@iso20000/telemetry';
 import type { Logger } from './logger';
+import { READINESS_BOUND_MS, within, type ReadinessReport } from './readiness';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 
 export interface IncomingGraphQLRequest {
@@ -22,8 +23,8 @@ export interface ServeHttpOptions<TContext extends ApolloBaseContext> {
   host?: string;
   apollo: ApolloServer<TContext>;
   context: (request: IncomingGraphQLRequest) => Promise<TContext>;
-  /** Readiness: resolves true when dependencies (PostgreSQL, NATS) answer. */
-  ready?: () => Promise<boolean>;
+  /** Readiness: true or a report when dependencies (PostgreSQL, NATS) answer; bounded to a second. */
+  ready?: () => Promise<boolean | ReadinessReport>;
   logger: Logger;
   /** Largest accepted request body; bulk imports of 1,000 records fit comfortably. */
   maxBodyBytes?: number;
@@ -97,8 +98,23 @@ export async function serveHttp<TContext extends ApolloBaseContext>(
     if (url.pathname === '/health')
       return send(res, draining ? 503 : 200, { status: draining ? 'draining' : 'ok' });
     if (url.pathname === '/ready') {
-      const ok = !draining && (options.ready ? await options.ready().catch(() => false) : true);
-      return send(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
+      if (draining) return send(res, 503, { status: 'draining' });
+      const answer = options.ready
+        ? await within(
+            options.ready().catch(() => false),
+            READINESS_BOUND_MS,
+          )
+        : true;
+      const report = typeof answer === 'object' ? answer : undefined;
+      const ok = report ? report.ready : answer === true;
+      return send(res, ok ? 200 : 503, {
+        status: ok ? 'ready' : 'not ready',
+        ...(report
+          ? { checks: report.checks }
+          : answer === undefined
+            ? { checks: { ready: 'timeout' } }
+            : {}),
+      });
     }
     const route = req.method === 'GET' ? options.routes?.[url.pathname] : undefined;
     if (route) {

@@ -46,8 +46,21 @@ export {
   unauthenticatedContextError,
   type HttpShortcut,
   type IncomingGraphQLRequest,
+  DEFAULT_DATABASE_TIMEOUTS,
+  LONG_JOB_DATABASE_TIMEOUTS,
+  inLongTransaction,
+  type DatabaseTimeouts,
   type RunningHttpServer,
   type ServeHttpOptions,
+export {
+  checkReadiness,
+  databaseCheck,
+  natsCheck,
+  READINESS_BOUND_MS,
+  type CheckState,
+  type ReadinessChecks,
+  type ReadinessReport,
+} from './readiness';
 } from './http';
 export {
   createSubgraph,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { type DataSource, type EntitySchema, type MixedList } from 'typeorm';
-import { createDataSource, SqlCounter } from '@iso20000/service-kit';
+import { createDataSource, LONG_JOB_DATABASE_TIMEOUTS, SqlCounter } from '@iso20000/service-kit';
 
 type EntityList = MixedList<string | (new () => unknown) | EntitySchema>;
 type MigrationClass = new () => { up(...args: never[]): Promise<unknown> };
@@ -106,6 +106,7 @@ async function ensureTemplate(
       entities: options.entities,
       migrations: options.migrations,
       poolSize: 1,
+      timeouts: LONG_JOB_DATABASE_TIMEOUTS,
     });
     await dataSource.initialize();
     try {

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { SingleBar, Presets } from 'cli-progress';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource, ensureDatabase } from '@iso20000/service-kit';
+import { createDataSource, ensureDatabase, LONG_JOB_DATABASE_TIMEOUTS } from '@iso20000/service-kit';
 import { SCHEME_EXAMS, type SchemeExam } from '@iso20000/scheme';
 import { seedForms } from '../../reference-data/scheme-reference-data';
 import type { AnswerOption } from '../../domain/marking';
@@ -367,7 +367,7 @@ export async function generateHistory(
 /** The exam database, created and migrated as the service does. */
 async function openStatisticsDatabase(url: string): Promise<DataSource> {
   await ensureDatabase(url);
-  const dataSource = createDataSource({ url, entities, migrations });
+  const dataSource = createDataSource({ url, entities, migrations, timeouts: LONG_JOB_DATABASE_TIMEOUTS });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
