@@ -4,7 +4,6 @@
  * databases already migrated (a first start migrates them), processes started one at a time.
  *   npm run build && node tools/dev/bin/run-ts.mjs tools/build/src/cold-start.ts [--runs 3]
  */
-import { connect } from 'nats';
 import { join } from 'node:path';
 import { startLocalIdentityProvider, startRuntimeSystem, type RuntimeSystemOptions } from './runtime-system';
 
@@ -12,7 +11,6 @@ const root = join(__dirname, '..', '..', '..');
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 3;
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const namespace = `coldstart${Date.now().toString(36)}`;
 
 const variants: Record<string, RuntimeSystemOptions['command']> = {
@@ -28,7 +26,7 @@ const variants: Record<string, RuntimeSystemOptions['command']> = {
 async function main() {
   const identity = await startLocalIdentityProvider();
   const start = (command: RuntimeSystemOptions['command'], keepDatabases: boolean) =>
-    startRuntimeSystem({ root, command, serverUrl, natsUrl, namespace, identity, keepDatabases });
+    startRuntimeSystem({ root, command, serverUrl, namespace, identity, keepDatabases });
   // The first start creates and migrates the databases; it is not measured.
   await (await start(variants.dist, true)).stop();
   const samples: Record<string, Record<string, number[]>> = {};
@@ -43,13 +41,6 @@ async function main() {
   }
   await (await start(variants.dist, false)).stop();
   await identity.close();
-  const nc = await connect({ servers: natsUrl });
-  const jsm = await nc.jetstreamManager();
-  for await (const stream of jsm.streams.list()) {
-    if (stream.config.name.startsWith(`${namespace.toUpperCase()}_`))
-      await jsm.streams.delete(stream.config.name);
-  }
-  await nc.drain();
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   console.log(`median ms from spawn to ready (${runs} runs, databases migrated):`);
   for (const [name, byVariant] of Object.entries(samples)) {

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { SignJWT, exportJWK } from 'jose';
+import { BUS_IDENTITIES, busServerConfig, type BusUser } from '@iso20000/events';
+import { LocalNatsServer } from '@iso20000/testing';
 
 /** The subgraphs as the runtime image holds them: services with a dist/main.js and their own database. */
 export function runtimeServices(root: string): string[] {
@@ -143,7 +145,11 @@ export interface RuntimeSystemOptions {
   /** How each process starts: plain node on dist (production) or the register hook on src (dev). */
   command: (project: string) => string[];
   serverUrl: string;
-  natsUrl: string;
+  /**
+   * An external NATS that takes anonymous connections (development mode only). Without it, the
+   * system gets a private nats-server with one user per process, as a production bus has.
+   */
+  natsUrl?: string;
   namespace: string;
   identity: LocalIdentityProvider;
   nodeEnv?: 'production' | 'development';
@@ -185,11 +191,27 @@ export async function startRuntimeSystem(options: RuntimeSystemOptions): Promise
     ports[name] = await freePort();
     metricsPorts[name] = await freePort();
   }
+  let bus: LocalNatsServer | undefined;
+  let natsUrl = options.natsUrl;
+  const natsUsers = new Map<string, BusUser>();
+  if (natsUrl === undefined) {
+    const users: BusUser[] = BUS_IDENTITIES.map((identity) => ({
+      identity,
+      user: identity,
+      password: randomBytes(18).toString('base64url'),
+    }));
+    bus = await LocalNatsServer.start({
+      config: (port, storeDir) =>
+        busServerConfig({ users, namespace: options.namespace, host: '127.0.0.1', port, storeDir }),
+    });
+    natsUrl = bus.url;
+    for (const user of users) natsUsers.set(user.identity, user);
+  }
   const baseEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     NODE_ENV: options.nodeEnv ?? 'production',
     LOG_LEVEL: 'info',
-    NATS_URL: options.natsUrl,
+    NATS_URL: natsUrl,
     EVENTS_NAMESPACE: options.namespace,
     AUTH_JWKS_URL: options.identity.jwksUrl,
     AUTH_ISSUER: options.identity.issuer,
@@ -200,9 +222,17 @@ export async function startRuntimeSystem(options: RuntimeSystemOptions): Promise
   const launch = async (name: string, project: string, env: Record<string, string>) => {
     const started = performance.now();
     const [command, ...args] = options.command(project);
+    const natsUser = natsUsers.get(name);
+    const natsCredentials = natsUser ? { NATS_USER: natsUser.user, NATS_PASSWORD: natsUser.password } : {};
     const child = spawn(command, args, {
       cwd: options.root,
-      env: { ...baseEnv, METRICS_PORT: String(metricsPorts[name]), OTEL_SERVICE_NAME: name, ...env },
+      env: {
+        ...baseEnv,
+        ...natsCredentials,
+        METRICS_PORT: String(metricsPorts[name]),
+        OTEL_SERVICE_NAME: name,
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push({ name, child });
@@ -242,6 +272,7 @@ export async function startRuntimeSystem(options: RuntimeSystemOptions): Promise
   const stop = async () => {
     await Promise.all(children.filter((c) => c.name === 'gateway').map((c) => stopChild(c.child)));
     await Promise.all(children.filter((c) => c.name !== 'gateway').map((c) => stopChild(c.child)));
+    await bus?.dispose();
     if (options.keepDatabases) return;
     const client = new Client({ connectionString: databaseUrl(options.serverUrl, 'postgres') });
     await client.connect();

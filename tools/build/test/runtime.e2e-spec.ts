@@ -3,13 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  deleteNamespaceStreams,
-  connectTestNats,
-  testNamespace,
-  testNatsUrl,
-  testServerUrl,
-} from '@iso20000/testing';
+import { testNamespace, testServerUrl } from '@iso20000/testing';
 import {
   startLocalIdentityProvider,
   startRuntimeSystem,
@@ -74,7 +68,6 @@ beforeAll(async () => {
     root: runtime,
     command: (project) => ['node', '--enable-source-maps', join(project, 'dist', 'main.js')],
     serverUrl: testServerUrl(),
-    natsUrl: testNatsUrl(),
     namespace,
     identity,
     // Traces on, as an operator turns them on: an OTLP endpoint (here, this test's receiver).
@@ -87,9 +80,6 @@ afterAll(async () => {
   await system?.stop();
   await identity?.close();
   await receiver?.close();
-  const nc = await connectTestNats();
-  await deleteNamespaceStreams(nc, namespace);
-  await nc.drain();
   rmSync(runtime, { recursive: true, force: true });
   console.log(`runtime stage: ${JSON.stringify({ ...timings, readyAfterMs: system?.readyAfterMs })}`);
 });
