@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
+import { ensureBusCredentials, writeBusServerConfig, type BusCredentials } from './bus-credentials';
 
 export interface Infrastructure {
   /** A PostgreSQL server URL; each service gets its own database on it. */
@@ -10,6 +11,8 @@ export interface Infrastructure {
   /** What was used, for the start banner: 'DATABASE_URL', 'local :5432', 'embedded' ... */
   postgresSource: string;
   natsSource: string;
+  /** Each process's NATS user when the bus is the authenticated one started here; none for an external NATS. */
+  natsCredentials?: BusCredentials;
   /** Something was started here (an embedded PostgreSQL, a nats-server), which stop() stops. */
   started: boolean;
   stop(): Promise<void>;
@@ -47,11 +50,27 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
   throw new MissingInfrastructure(`${what} did not come up within ${Math.round(timeoutMs / 1000)} s`);
 }
 
+export interface InfrastructureOptions {
+  /**
+   * npm start: a nats-server started here with one user per process, as in production (users,
+   * configuration and data under .data/nats), beside any NATS the machine runs. Tests (the default)
+   * use the machine's anonymous NATS on 127.0.0.1:4222, or start an anonymous one there.
+   */
+  authenticatedBus?: boolean;
+  /** The events namespace the processes use: the users' grants name its subjects and streams. */
+  namespace?: string;
+}
+
 /**
- * DATABASE_URL / NATS_URL when set; else PostgreSQL on 127.0.0.1:5432 and NATS on 127.0.0.1:4222 when
- * they answer; else an embedded PostgreSQL and a nats-server from PATH, with data under .data/.
+ * DATABASE_URL when set, else PostgreSQL on 127.0.0.1:5432 when it answers, else an embedded one.
+ * NATS_URL when set (an external bus, anonymous unless NATS_USER is set: a warning); else the bus
+ * InfrastructureOptions describe. Without a nats-server binary, an anonymous NATS on 4222 is used
+ * even for npm start, with a warning.
  */
-export async function ensureInfrastructure(say: Say): Promise<Infrastructure> {
+export async function ensureInfrastructure(
+  say: Say,
+  options: InfrastructureOptions = {},
+): Promise<Infrastructure> {
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     // Idempotent: each step runs once, last started first stopped.
@@ -59,7 +78,7 @@ export async function ensureInfrastructure(say: Say): Promise<Infrastructure> {
   };
   try {
     const pg = await ensurePostgres(say, stops);
-    const nats = await ensureNats(say, stops);
+    const nats = await ensureNats(say, stops, options);
     return { ...pg, ...nats, started: stops.length > 0, stop };
   } catch (error) {
     await stop();
@@ -176,7 +195,13 @@ function findOnPath(binary: string): string | undefined {
   return undefined;
 }
 
-async function ensureNats(say: Say, stops: Array<() => Promise<void>>) {
+const DEV_NATS_PORTS = [4222, 4223];
+
+async function ensureNats(
+  say: Say,
+  stops: Array<() => Promise<void>>,
+  options: InfrastructureOptions,
+): Promise<Pick<Infrastructure, 'natsUrl' | 'natsSource' | 'natsCredentials'>> {
   if (process.env.NATS_URL) {
     const url = new URL(process.env.NATS_URL);
     if (!(await portAnswers(url.hostname, Number(url.port || 4222), 3000))) {
@@ -184,9 +209,15 @@ async function ensureNats(say: Say, stops: Array<() => Promise<void>>) {
         `NATS_URL is set but nothing answers at ${url.hostname}:${url.port || 4222}`,
       );
     }
+    if (!process.env.NATS_USER) {
+      say(
+        'warning: NATS_URL without NATS_USER: every process connects anonymously, so anyone on that ' +
+          'bus can publish any event (development only; production refuses to start without credentials)',
+      );
+    }
     return { natsUrl: process.env.NATS_URL, natsSource: 'NATS_URL' };
   }
-  if (await portAnswers('127.0.0.1', 4222)) {
+  if (!options.authenticatedBus && (await portAnswers('127.0.0.1', 4222))) {
     return { natsUrl: 'nats://127.0.0.1:4222', natsSource: 'local NATS on 127.0.0.1:4222' };
   }
   let binary = findOnPath('nats-server');
@@ -203,22 +234,72 @@ async function ensureNats(say: Say, stops: Array<() => Promise<void>>) {
     }
     binary = findOnPath('nats-server');
   }
+  if (!binary && options.authenticatedBus && (await portAnswers('127.0.0.1', 4222))) {
+    say(
+      'warning: nats-server is not installed, so the unauthenticated NATS on 127.0.0.1:4222 is used: ' +
+        'any process on this machine can publish any event (install nats-server for per-process users)',
+    );
+    return { natsUrl: 'nats://127.0.0.1:4222', natsSource: 'local NATS on 127.0.0.1:4222 (anonymous)' };
+  }
   if (!binary) {
     throw new MissingInfrastructure(
       'NATS is not running on 127.0.0.1:4222 and nats-server is not installed. Install it (Debian: ' +
         '`sudo apt-get install -y nats-server`), start one with `nats-server -js`, or set NATS_URL.',
     );
   }
-  const storeDir = join(dataDir, 'nats');
+  if (!options.authenticatedBus) {
+    const storeDir = join(dataDir, 'nats-anonymous');
+    mkdirSync(storeDir, { recursive: true });
+    say(`No NATS on 127.0.0.1:4222: starting ${binary} -js (data in .data/nats-anonymous)`);
+    const anonymous: ChildProcess = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', '4222', '-sd', storeDir], {
+      stdio: 'ignore',
+    });
+    stops.push(async () => {
+      anonymous.kill('SIGTERM');
+      await new Promise((resolve) => anonymous.once('exit', resolve));
+    });
+    await waitFor('nats-server', () => portAnswers('127.0.0.1', 4222), 15_000);
+    return {
+      natsUrl: 'nats://127.0.0.1:4222',
+      natsSource: 'nats-server started here (.data/nats-anonymous)',
+    };
+  }
+  // The machine's own NATS (often an anonymous one on 4222) is left alone: ours listens beside it.
+  let port: number | undefined;
+  for (const candidate of DEV_NATS_PORTS) {
+    if (!(await portAnswers('127.0.0.1', candidate))) {
+      port = candidate;
+      break;
+    }
+  }
+  if (port === undefined) {
+    throw new MissingInfrastructure(
+      `ports ${DEV_NATS_PORTS.join(' and ')} are taken: stop the previous npm start, or set NATS_URL`,
+    );
+  }
+  const natsDir = join(dataDir, 'nats');
+  const storeDir = join(natsDir, 'jetstream');
   mkdirSync(storeDir, { recursive: true });
-  say(`No NATS on 127.0.0.1:4222: starting ${binary} -js (data in .data/nats)`);
-  const child: ChildProcess = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', '4222', '-sd', storeDir], {
-    stdio: 'ignore',
+  const natsCredentials = ensureBusCredentials(natsDir);
+  const configFile = writeBusServerConfig(natsDir, natsCredentials, {
+    host: '127.0.0.1',
+    port,
+    storeDir,
+    ...(options.namespace ? { namespace: options.namespace } : {}),
   });
+  say(
+    `starting ${binary} -js on 127.0.0.1:${port}, one user per process (users, config and data in .data/nats)`,
+  );
+  const child: ChildProcess = spawn(binary, ['-js', '-c', configFile], { stdio: 'ignore' });
   stops.push(async () => {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   });
-  await waitFor('nats-server', () => portAnswers('127.0.0.1', 4222), 15_000);
-  return { natsUrl: 'nats://127.0.0.1:4222', natsSource: 'nats-server started here (.data/nats)' };
+  const natsPort = port;
+  await waitFor('nats-server', () => portAnswers('127.0.0.1', natsPort), 15_000);
+  return {
+    natsUrl: `nats://127.0.0.1:${port}`,
+    natsSource: `nats-server started here on ${port}, authenticated (.data/nats)`,
+    natsCredentials,
+  };
 }

@@ -17,6 +17,7 @@ import {
   urlVariableOf,
   type SubgraphServiceName,
 } from '@iso20000/topology';
+import type { BusCredentials } from './bus-credentials';
 import { workspaceRoot } from './infrastructure';
 
 /** The processes startSystem runs: the four subgraph services, then the gateway (then the public web, when asked). */
@@ -27,6 +28,8 @@ export interface SystemOptions {
   /** PostgreSQL server URL; each service gets database `<databasePrefix>_<service>` on it. */
   databaseUrl?: string;
   natsUrl?: string;
+  /** Each process's NATS user (NATS_USER / NATS_PASSWORD), for an authenticated bus; none: anonymous. */
+  natsCredentials?: BusCredentials;
   /** AUTH_DEV_SECRET for every process (default: the tests' secret). */
   authSecret?: string;
   /** Events namespace (tests: unique per file, so concurrent systems never share streams). */
@@ -231,10 +234,15 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   let up = false;
   let stopping = false;
 
+  const natsEnvOf = (name: SystemProcess): Record<string, string> => {
+    const credentials = name === 'web' ? undefined : options.natsCredentials?.[name];
+    return credentials ? { NATS_USER: credentials.user, NATS_PASSWORD: credentials.password } : {};
+  };
+
   const launch = (proc: Supervised): ChildProcess => {
     const child = spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), proc.entry], {
       cwd: workspaceRoot,
-      env: { ...commonEnv, ...proc.env },
+      env: { ...commonEnv, ...natsEnvOf(proc.name), ...proc.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [child.stdout, child.stderr]) {

@@ -89,7 +89,10 @@ async function main() {
       }
     }
   }
-  starting.infrastructure = ensureInfrastructure(say);
+  starting.infrastructure = ensureInfrastructure(say, {
+    authenticatedBus: true,
+    ...(options.prefix ? { namespace: options.prefix } : {}),
+  });
   const infrastructure = await starting.infrastructure;
   if (stopping) return;
   say(`PostgreSQL: ${infrastructure.postgresSource}`);
@@ -99,6 +102,7 @@ async function main() {
   starting.system = startSystem({
     databaseUrl: infrastructure.databaseUrl,
     natsUrl: infrastructure.natsUrl,
+    ...(infrastructure.natsCredentials ? { natsCredentials: infrastructure.natsCredentials } : {}),
     authSecret: secret,
     ports: options.ports,
     databasePrefix: options.prefix ?? 'iso20000',
