@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Events, recordEvent, type PayloadOf } from '@iso20000/events';
 import type { Logger } from '@iso20000/service-kit';
 import type { EntityManager } from 'typeorm';
@@ -17,15 +17,41 @@ import { newOrder, priceOf } from './hard-copy-order-steps';
 
 export type SittingReleased = PayloadOf<typeof Events.ExamSittingReleased>;
 
+// A sitting's certificate has one id and one number whenever it is issued: a certificate database
+// restored from backup re-issues it from the stream as the same certificate, the one the other services
+// and the holder already know, never a second one. Both come from the sitting id, itself a random
+// uuid, so a number is no easier to guess than the sitting it was awarded for.
+const CERTIFICATE_ID_NAMESPACE = Buffer.from('6f1d3c2a9b8e4f7d8c5a2e1b0d9f8a7c', 'hex');
+
+/** A name-based (version 5) uuid of the sitting's certificate. */
+export function certificateIdFor(sittingId: string): string {
+  const hash = createHash('sha1')
+    .update(CERTIFICATE_ID_NAMESPACE)
+    .update(`certificate:${sittingId}`)
+    .digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The digits of a sitting's certificate number: one byte per character, 256 being a multiple of 32. */
+function sittingDigits(sittingId: string, attempt: number): (max: number) => number {
+  const bytes = createHash('sha256').update(`certificate-number:${sittingId}:${attempt}`).digest();
+  let next = 0;
+  return (max) => bytes[next++ % bytes.length] % max;
+}
+
 async function unusedCertificateNumber(
   manager: EntityManager,
+  sittingId: string,
   examCode: CertificateEntity['examCode'],
   year: number,
 ): Promise<string> {
-  // 32^7 random numbers per exam and year: a collision is rare, but the unique constraint would
-  // fail the whole issuance, so look first.
+  // 32^7 numbers per exam and year: a collision is rare, but the unique constraint would fail the
+  // whole issuance, so look first; the attempts are the same sequence for the same sitting.
   for (let attempt = 0; attempt < 10; attempt++) {
-    const number = generateCertificateNumber(examCode, year);
+    const number = generateCertificateNumber(examCode, year, sittingDigits(sittingId, attempt));
     if (!(await manager.existsBy(CertificateEntity, { number }))) return number;
   }
   throw new Error('could not find an unused certificate number in 10 attempts');
@@ -60,8 +86,13 @@ export async function recordReleasedPass(
     `SELECT nextval('certificate_status_list_index_seq')::int AS "index"`,
   )) as { index: number }[];
   const certificate = manager.create(CertificateEntity, {
-    id: randomUUID(),
-    number: await unusedCertificateNumber(manager, release.examCode, releasedAt.getUTCFullYear()),
+    id: certificateIdFor(release.sittingId),
+    number: await unusedCertificateNumber(
+      manager,
+      release.sittingId,
+      release.examCode,
+      releasedAt.getUTCFullYear(),
+    ),
     sittingId: release.sittingId,
     candidateId: release.candidateId,
     holderName: release.candidateName,
