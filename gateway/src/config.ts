@@ -17,6 +17,7 @@ export const gatewayConfigShape = {
   PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORTS.gateway),
   NATS_URL: baseServiceConfig.NATS_URL,
   EVENTS_NAMESPACE: baseServiceConfig.EVENTS_NAMESPACE,
+  REPLICA_MAX_STALENESS_MS: baseServiceConfig.REPLICA_MAX_STALENESS_MS,
   AUTH_DEV_SECRET: baseServiceConfig.AUTH_DEV_SECRET,
   AUTH_JWKS_URL: baseServiceConfig.AUTH_JWKS_URL,
   AUTH_ISSUER: baseServiceConfig.AUTH_ISSUER,

@@ -25,6 +25,12 @@ export interface CredentialStoreOptions {
   readyTimeoutMs?: number;
   /** Pause between attempts while the stream does not exist yet. Default 1 000 ms. */
   retryIntervalMs?: number;
+  /**
+   * How old the last proof that the copy is current (every credential event in the stream applied)
+   * may be before verify() refuses API keys with SERVICE_UNAVAILABLE: a revocation published while
+   * this process is cut off from JetStream must not leave the revoked key working. Default 10 000 ms.
+   */
+  maxStalenessMs?: number;
 }
 
 export interface CredentialStore extends CredentialVerifier {
@@ -47,6 +53,9 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
   const usageIntervalMs = options.usageIntervalMs ?? 60_000;
   const readyTimeoutMs = options.readyTimeoutMs ?? 5_000;
   const retryIntervalMs = options.retryIntervalMs ?? 1_000;
+  const maxStalenessMs = options.maxStalenessMs ?? 10_000;
+  // Several proofs per bound, so one slow answer does not make a healthy copy look stale.
+  const freshnessCheckMs = Math.max(50, Math.min(1_000, Math.floor(maxStalenessMs / 4)));
   const streamName = streamNameFor(Events.CredentialIssued.subject, namespace);
   const issuedSubject = wireSubject(Events.CredentialIssued.subject, namespace);
   const revokedSubject = wireSubject(Events.CredentialRevoked.subject, namespace);
@@ -57,12 +66,18 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
   const revoked = new Set<string>();
   const lastUsagePublished = new Map<string, number>();
 
+  // Stream sequence of the last message applied, per followed subject.
+  const appliedSeq = new Map<string, number>();
+  // When the copy was last shown to hold everything the stream holds (0: never).
+  let currentAt = 0;
+
   let isReady = false;
   let markReady!: () => void;
   const readyPromise = new Promise<void>((resolve) => {
     markReady = () => {
       if (isReady) return;
       isReady = true;
+      currentAt = Date.now();
       logger.info(
         { stream: streamName, credentials: active.size, revoked: revoked.size },
         'credential store caught up',
@@ -184,6 +199,7 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
     if (info.num_pending === 0) caughtUp();
     for await (const message of messages) {
       apply(message);
+      appliedSeq.set(subject, message.seq);
       if (message.info.pending === 0) caughtUp();
     }
   }
@@ -206,6 +222,51 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
     if (!closed)
       logger.error({ err: error, stream: streamName }, 'credential store stopped following the stream');
   });
+
+  /**
+   * Proves the copy current by asking JetStream for the last sequence of each followed subject: if
+   * every one is applied, the copy was current when the question was asked. No answer proves nothing.
+   */
+  async function confirmCurrent(): Promise<void> {
+    const askedAt = Date.now();
+    const jsm = await nc.jetstreamManager({ timeout: Math.max(100, Math.min(2_000, maxStalenessMs / 2)) });
+    for (const subject of [issuedSubject, revokedSubject]) {
+      let lastSeq = 0;
+      try {
+        lastSeq = (await jsm.streams.getMessage(streamName, { last_by_subj: subject })).seq;
+      } catch (error) {
+        // "no message found": nothing published on that subject yet; anything else is no proof
+        if (!/no message found/i.test(String((error as Error).message))) throw error;
+      }
+      if ((appliedSeq.get(subject) ?? 0) < lastSeq) return;
+    }
+    currentAt = Math.max(currentAt, askedAt);
+  }
+
+  const freshness = (async () => {
+    await readyPromise;
+    while (!closed) {
+      try {
+        await confirmCurrent();
+      } catch (error) {
+        logger.debug({ err: error, stream: streamName }, 'credential copy not confirmed current');
+      }
+      await sleep(freshnessCheckMs);
+    }
+  })();
+
+  function assertCurrent(): void {
+    const age = Date.now() - currentAt;
+    if (age <= maxStalenessMs) return;
+    logger.warn(
+      { stream: streamName, ageMs: age, maxStalenessMs },
+      'credential copy not known to be current; refusing API keys',
+    );
+    throw authenticationUnavailable(
+      'API keys cannot be checked against current revocations right now; try again shortly',
+      Math.max(1, Math.ceil(freshnessCheckMs / 1000)),
+    );
+  }
 
   async function waitUntilReady(): Promise<void> {
     if (isReady) return;
@@ -245,6 +306,7 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
       const parsed = parseApiKey(apiKey);
       if (!parsed) return null;
       await waitUntilReady();
+      assertCurrent();
       const credential = active.get(parsed.credentialId);
       if (!credential || !secretMatchesHash(parsed.secret, credential.secretHash)) return null;
       publishUsage(parsed.credentialId);
@@ -256,7 +318,7 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
       closed = true;
       for (const wake of [...wakeSleepers]) wake();
       for (const follower of followers) follower.messages?.stop();
-      await following;
+      await Promise.all([following, freshness]);
       // Ordered consumers vanish on their own after inactivity; deleting now just tidies up.
       await Promise.all(followers.map((follower) => follower.consumer?.delete().catch(() => false)));
     },

@@ -10,7 +10,13 @@ import type { Logger } from './logger';
 
 type AuthConfig = Pick<
   BaseServiceConfig,
-  'NODE_ENV' | 'AUTH_DEV_SECRET' | 'AUTH_JWKS_URL' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'EVENTS_NAMESPACE'
+  | 'NODE_ENV'
+  | 'AUTH_DEV_SECRET'
+  | 'AUTH_JWKS_URL'
+  | 'AUTH_ISSUER'
+  | 'AUTH_AUDIENCE'
+  | 'EVENTS_NAMESPACE'
+  | 'REPLICA_MAX_STALENESS_MS'
 >;
 
 /**
@@ -29,6 +35,7 @@ export async function createServiceAuthenticator(
     namespace: config.EVENTS_NAMESPACE,
     logger,
     name: processName,
+    maxStalenessMs: config.REPLICA_MAX_STALENESS_MS,
   });
   const authenticator = createAuthenticator({
     devSecret: config.NODE_ENV === 'production' ? undefined : config.AUTH_DEV_SECRET,

@@ -74,6 +74,11 @@ export const baseServiceConfig = {
     .string()
     .regex(/^[a-z0-9_]+$/, 'lower-case letters, digits and _ only')
     .optional(),
+  /**
+   * How old the proof that a replicated permission copy (RCB API keys, RCB and ATO status) holds
+   * everything its stream holds may be before writes depending on it are refused with a retryable 503.
+   */
+  REPLICA_MAX_STALENESS_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   AUTH_DEV_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   AUTH_JWKS_URL: urlWithProtocol(['https:', 'http:']).optional(),
   AUTH_ISSUER: z.string().optional(),
