@@ -38,20 +38,13 @@ export {
   openDataSource,
   pendingSchemaChanges,
   SqlCounter,
-  type DataSourceOptions,
-} from './database';
-export {
-  serveHttp,
-  RawBody,
-  unauthenticatedContextError,
-  type HttpShortcut,
-  type IncomingGraphQLRequest,
   DEFAULT_DATABASE_TIMEOUTS,
   LONG_JOB_DATABASE_TIMEOUTS,
   inLongTransaction,
   type DatabaseTimeouts,
-  type RunningHttpServer,
-  type ServeHttpOptions,
+  type DataSourceOptions,
+} from './database';
+export { nulCharacterIn, nulCharacterInDocument, refuseNulCharactersPlugin } from './input-characters';
 export {
   checkReadiness,
   databaseCheck,
@@ -61,6 +54,14 @@ export {
   type ReadinessChecks,
   type ReadinessReport,
 } from './readiness';
+export {
+  serveHttp,
+  RawBody,
+  unauthenticatedContextError,
+  type HttpShortcut,
+  type IncomingGraphQLRequest,
+  type RunningHttpServer,
+  type ServeHttpOptions,
 } from './http';
 export {
   createSubgraph,

@@ -35,20 +35,43 @@ export interface TextRule {
   min?: number;
   /** Allows line breaks and tabs (notes, addresses written as one block). */
   multiline?: boolean;
+  /**
+   * A name the public sees (an organization, an ATO, an RCB, a candidate on a certificate): also
+   * refuses the invisible direction marks and zero-width characters that make one name pass for another.
+   */
+  shownPublicly?: boolean;
 }
 
 // C0 controls, DEL and C1 controls; line breaks and tabs are checked separately
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const LINE_BREAK_OR_TAB = /[\n\r\t]/;
+// Bidirectional embeddings, overrides and isolates reorder what a reader sees; no stored text needs them.
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+// Direction marks and zero-width characters: invisible, they let two names look alike yet differ.
+const INVISIBLE_IN_NAMES = /[\u061C\u200B\u200E\u200F\u2060\uFEFF]/;
 
 /** Trimmed text within its limits, or BAD_USER_INPUT naming the field; changes nothing else. */
 export function parseText(value: string, rule: TextRule): string {
-  const { field, max, min = 1, multiline = false } = rule;
+  const { field, max, min = 1, multiline = false, shownPublicly = false } = rule;
   const text = (multiline ? value.replace(/\r\n?/g, '\n') : value).trim();
   if (CONTROL.test(text) || (!multiline && LINE_BREAK_OR_TAB.test(text))) {
     throw refuse.badInput(
       `${field} must not contain control characters${multiline ? '' : ' or line breaks'}`,
+      {
+        field,
+      },
+    );
+  }
+  if (BIDI_CONTROL.test(text)) {
+    throw refuse.badInput(
+      `${field} must not contain bidirectional control characters (U+202A to U+202E, U+2066 to U+2069)`,
+      { field },
+    );
+  }
+  if (shownPublicly && INVISIBLE_IN_NAMES.test(text)) {
+    throw refuse.badInput(
+      `${field} must not contain invisible characters (direction marks, zero-width spaces)`,
       {
         field,
       },

@@ -10,6 +10,7 @@ import { graphqlTelemetryPlugin } from '@iso20000/telemetry';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { unauthenticatedContextError, type IncomingGraphQLRequest } from './http';
 import { isClientError, toClientError } from './errors';
+import { refuseNulCharactersPlugin } from './input-characters';
 import type { UniqueViolationMessages } from './refusal';
 import type { Logger } from './logger';
 import { requestIdFrom } from './request-id';
@@ -50,6 +51,7 @@ export function createSubgraph<TContext extends BaseContext>(
       // Federated tracing is only useful with usage reporting, which we do not run.
       ApolloServerPluginInlineTraceDisabled(),
       graphqlTelemetryPlugin<TContext>(),
+      refuseNulCharactersPlugin<TContext>(),
       ...((options.plugins ?? []) as ApolloServerPlugin<TContext>[]),
     ],
     formatError: (formatted, error) =>

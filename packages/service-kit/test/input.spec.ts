@@ -72,3 +72,44 @@ describe('country codes', () => {
     expect(refusal).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'sites[2].country' } });
   });
 });
+
+describe('characters that change how text reads', () => {
+  const name = { field: 'input.legalName', max: 300 };
+  it('refuses bidirectional overrides and isolates in any text, as BAD_USER_INPUT naming the field', () => {
+    for (const control of [
+      '\u202A',
+      '\u202B',
+      '\u202C',
+      '\u202D',
+      '\u202E',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+    ]) {
+      const refusal = refusalOf(() => parseText(`Acme ${control}dtL`, name));
+      expect(refusal.code).toBe('BAD_USER_INPUT');
+      expect(refusal.message).toMatch(/^input.legalName must not contain bidirectional control characters/);
+      expect(() => parseText(`note ${control}x`, { field: 'note', max: 4000, multiline: true })).toThrow(
+        DomainRefusal,
+      );
+    }
+  });
+  it('refuses invisible marks only in names shown publicly', () => {
+    for (const mark of ['\u200E', '\u200F', '\u200B', '\u2060', '\u061C']) {
+      expect(refusalOf(() => parseText(`Ac${mark}me`, { ...name, shownPublicly: true })).message).toMatch(
+        /must not contain invisible characters/,
+      );
+      expect(parseText(`Ac${mark}me`, name)).toBe(`Ac${mark}me`);
+    }
+  });
+  it('keeps right-to-left and combined scripts as written', () => {
+    const rule = { ...name, shownPublicly: true };
+    expect(parseText('شركة الأمان', rule)).toBe('شركة الأمان');
+    expect(parseText('חברת אבטחה בע"מ', rule)).toBe('חברת אבטחה בע"מ');
+    expect(parseText('क्षत्रिय', rule)).toBe('क्षत्रिय');
+  });
+  it('refuses a NUL character like any control character', () => {
+    expect(refusalOf(() => parseText('Acme\u0000', name)).code).toBe('BAD_USER_INPUT');
+  });
+});

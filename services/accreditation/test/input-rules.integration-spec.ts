@@ -206,6 +206,40 @@ describe('free text has a documented maximum length and no control characters', 
   });
 });
 
+describe('characters that make a public name read or compare differently', () => {
+  it.each([
+    ['a right-to-left override', 'Academy \u202Eymedaca'],
+    ['a directional isolate', 'Academy \u2067x\u2069'],
+    ['a left-to-right mark', 'Acad\u200Eemy'],
+    ['a zero-width space', 'Acad\u200Bemy'],
+  ])('refuses %s in an ATO, RCB or legal name, and in a trainer name', async (_what, name) => {
+    expectRefused(await h.as(publicViewer, APPLY_ATO, { input: atoApplication({ name }) }), 'input.name');
+    expectRefused(await h.as(publicViewer, APPLY_RCB, { input: rcbApplication({ name }) }), 'input.name');
+    expectRefused(
+      await h.as(publicViewer, APPLY_RCB, {
+        input: rcbApplication({ companyDetails: { legalName: name, address: ['1 Way'] } }),
+      }),
+      'input.companyDetails.legalName',
+    );
+    expectRefused(
+      await h.as(atoStaff(atoId), ADD_TRAINER, { atoId, input: { candidateId: randomUUID(), name } }),
+      'input.name',
+    );
+  });
+});
+
+describe('a NUL character where no text rule looks', () => {
+  it('is BAD_USER_INPUT in an id, a filter and a document literal, never a database error', async () => {
+    expectRefused(
+      await h.as(publicViewer, `query($id: ID!) { ato(id: $id) { id } }`, { id: `${atoId}\u0000` }),
+      'id',
+    );
+    expectRefused(await h.as(publicViewer, `{ ato(id: "x\\u0000") { id } }`), 'id');
+    const atos = `query($c: String) { atos(filter: { country: $c }) { edges { cursor } } }`;
+    expectRefused(await h.as(publicViewer, atos, { c: 'D\u0000' }), 'c');
+  });
+});
+
 describe('an id this API did not issue', () => {
   it('is BAD_USER_INPUT naming the argument in every mutation', async () => {
     const cases: [string, string][] = [

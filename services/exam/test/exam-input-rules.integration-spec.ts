@@ -106,12 +106,17 @@ describe('free text has a documented maximum and no control characters', () => {
 
   it('refuses control characters in one-line text, line breaks included', async () => {
     const sessionId = await publicSession();
-    for (const name of ['Ada\u0007Lovelace', 'Ada\nLovelace', 'Ada\u0000', 'Ada\u009bLovelace'])
+    for (const name of ['Ada\u0007Lovelace', 'Ada\nLovelace', 'Ada\u009bLovelace', 'Ada \u202eecalevol'])
       expectRefused(
         await h.as(candidate(), REGISTER, { input: { sessionId, language: 'en', candidateName: name } }),
         'candidateName',
       );
     expectRefused(await h.as(staff, SCHEDULE, publicInput({ venue: 'Hall\t2' })), 'venue');
+    // a NUL is refused before any resolver, naming the variable that holds it
+    expectRefused(
+      await h.as(candidate(), REGISTER, { input: { sessionId, language: 'en', candidateName: 'Ada\u0000' } }),
+      'input.candidateName',
+    );
   });
 
   it('applies each documented limit, and allows line breaks where the text is a note', async () => {
@@ -162,7 +167,10 @@ describe('free text has a documented maximum and no control characters', () => {
     ).registerForExam.id;
     const voidIt = `mutation($input: VoidSittingInput!) { voidSitting(input: $input) { state voidReason } }`;
     expectRefused(await h.as(staff, voidIt, { input: { sittingId, reason: 'r'.repeat(1001) } }), 'reason');
-    expectRefused(await h.as(staff, voidIt, { input: { sittingId, reason: 'copied\u0000' } }), 'reason');
+    expectRefused(
+      await h.as(staff, voidIt, { input: { sittingId, reason: 'copied\u0000' } }),
+      'input.reason',
+    );
     const voided = await h.ok<{ voidSitting: { voidReason: string } }>(staff, voidIt, {
       input: { sittingId, reason: 'Copied answers.\r\nSeen by two invigilators.' },
     });

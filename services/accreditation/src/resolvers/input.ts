@@ -113,7 +113,11 @@ function parseWebsite(value: string | null | undefined, field: string): string |
 
 function parseCompanyDetails(input: OrganizationCompanyDetailsInput, field: string): CompanyDetails {
   return {
-    legalName: parseText(input.legalName, { field: `${field}.legalName`, max: LIMITS.organizationName }),
+    legalName: parseText(input.legalName, {
+      field: `${field}.legalName`,
+      max: LIMITS.organizationName,
+      shownPublicly: true,
+    }),
     registrationNumber: parseOptionalText(input.registrationNumber, {
       field: `${field}.registrationNumber`,
       max: LIMITS.reference,
@@ -152,7 +156,7 @@ function parseContacts(input: readonly OrganizationContactInput[], field: string
 
 export function parseAtoApplication(input: AtoApplicationInput): AtoApplication {
   return {
-    name: parseText(input.name, { field: 'input.name', max: LIMITS.organizationName }),
+    name: parseText(input.name, { field: 'input.name', max: LIMITS.organizationName, shownPublicly: true }),
     country: parseCountryCode(input.country, 'input.country'),
     companyDetails: parseCompanyDetails(input.companyDetails, 'input.companyDetails'),
     contacts: parseContacts(input.contacts, 'input.contacts'),
@@ -164,7 +168,7 @@ export function parseAtoApplication(input: AtoApplicationInput): AtoApplication 
 
 export function parseRcbApplication(input: RcbApplicationInput): RcbApplication {
   return {
-    name: parseText(input.name, { field: 'input.name', max: LIMITS.organizationName }),
+    name: parseText(input.name, { field: 'input.name', max: LIMITS.organizationName, shownPublicly: true }),
     country: parseCountryCode(input.country, 'input.country'),
     companyDetails: parseCompanyDetails(input.companyDetails, 'input.companyDetails'),
     contacts: parseContacts(input.contacts, 'input.contacts'),
@@ -201,7 +205,7 @@ export function parseCourse(input: CourseInput): CourseDetails {
 export function parseTrainer(input: TrainerInput): { candidateId: string; name: string } {
   return {
     candidateId: parseId(input.candidateId, 'input.candidateId'),
-    name: parseText(input.name, { field: 'input.name', max: LIMITS.personName }),
+    name: parseText(input.name, { field: 'input.name', max: LIMITS.personName, shownPublicly: true }),
   };
 }
 

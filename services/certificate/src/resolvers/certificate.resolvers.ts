@@ -140,7 +140,11 @@ export const certificateResolvers: Resolvers = {
       requireStaff(context.viewer);
       return correctCertificateHolderName(context.dataSource, context.issuer, {
         certificateId: parseId(input.certificateId, 'input.certificateId'),
-        holderName: parseText(input.holderName, { field: 'holderName', max: INPUT_LIMITS.holderName }),
+        holderName: parseText(input.holderName, {
+          field: 'holderName',
+          max: INPUT_LIMITS.holderName,
+          shownPublicly: true,
+        }),
         reason: parseText(input.reason, { field: 'reason', max: INPUT_LIMITS.reason, multiline: true }),
         correctedBy: context.viewer.subject,
       });

@@ -88,7 +88,9 @@ function parseRegistration(input: RegisterForExamInput, signInName: string | nul
     candidateId: input.candidateId ? parseId(input.candidateId, 'candidateId') : null,
     // blank stays blank: a first registration without a name is refused by the command
     candidateName:
-      name === null ? null : parseText(name, { field: 'candidateName', max: CANDIDATE_NAME_LIMIT, min: 0 }),
+      name === null
+        ? null
+        : parseText(name, { field: 'candidateName', max: CANDIDATE_NAME_LIMIT, min: 0, shownPublicly: true }),
     courseAtoId: input.courseAtoId ? parseId(input.courseAtoId, 'courseAtoId') : null,
     bcsFoundationCertificateNumber: parseOptionalText(input.bcsFoundationCertificateNumber, {
       field: 'bcsFoundationCertificateNumber',

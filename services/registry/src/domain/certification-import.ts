@@ -77,7 +77,7 @@ export type ImportPlan =
 
 /** The organization's details, checked; `field` names the organization in refusals. */
 export function checkOrganization(org: OrganizationDetails, field = 'organization'): OrganizationDetails {
-  const nameRule = (name: string) => ({ field: name, max: LIMITS.organizationName });
+  const nameRule = (name: string) => ({ field: name, max: LIMITS.organizationName, shownPublicly: true });
   if (org.otherNames.length > LIMITS.otherNames)
     throw refuse.badInput(`${field}.otherNames: at most ${LIMITS.otherNames} names`);
   return {
