@@ -98,6 +98,8 @@ export interface BusServerConfigOptions {
   port?: number;
   host?: string;
   storeDir?: string;
+  /** The monitoring port (health checks: /healthz). */
+  httpPort?: number;
   /** Server TLS: clients must then connect with tls:// and trust the CA. */
   tls?: { certFile: string; keyFile: string; caFile?: string };
 }
@@ -110,6 +112,7 @@ export function busServerConfig(options: BusServerConfigOptions): string {
   const config: Record<string, unknown> = {};
   if (options.host !== undefined) config.host = options.host;
   if (options.port !== undefined) config.port = options.port;
+  if (options.httpPort !== undefined) config.http_port = options.httpPort;
   if (options.storeDir !== undefined) config.jetstream = { store_dir: options.storeDir };
   if (options.tls) {
     config.tls = {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { busPermissions, inboxPrefixOf, natsAuthOptionsFrom } from '../src';
 
 describe('NATS credentials from the environment', () => {
@@ -44,5 +47,18 @@ describe('bus permissions', () => {
     expect(busPermissions('gateway').publish.allow.filter((s) => !s.startsWith('$JS.'))).toEqual([
       'accreditation.credential.used',
     ]);
+  });
+});
+
+describe('NATS password from a file', () => {
+  it('reads a mounted secret, and refuses both ways at once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nats-auth-'));
+    const file = join(dir, 'exam.password');
+    writeFileSync(file, 'from-a-secret\n');
+    expect(natsAuthOptionsFrom({ NATS_USER: 'exam', NATS_PASSWORD_FILE: file }).pass).toBe('from-a-secret');
+    expect(() =>
+      natsAuthOptionsFrom({ NATS_USER: 'exam', NATS_PASSWORD: 'x', NATS_PASSWORD_FILE: file }),
+    ).toThrow(/exclusive/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,7 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { writeComposeBus } from '@iso20000/tool-dev';
 
 // docker-compose.yml against the code it runs: every process of the workspace from its dist/, in
 // production mode, with what production refuses to start without; and the compose tool's own
@@ -89,6 +91,37 @@ it('hands the certificate service its signing key, which production requires', (
   expect(readFileSync(join(root, 'tools/build/bin/local-idp.mjs'), 'utf8')).toContain(
     "'certificate-signing-key.jwk'",
   );
+});
+
+it.each([...subgraphs, 'gateway'])('connects %s to NATS as its own user, password from a secret', (name) => {
+  const env = services[name].environment ?? {};
+  expect(env.NATS_USER).toBe(name);
+  expect(env.NATS_PASSWORD).toBeUndefined();
+  expect(env.NATS_PASSWORD_FILE).toBe(`/run/secrets/nats_${name}`);
+  expect(services[name].secrets).toContain(`nats_${name}`);
+  expect(compose.secrets?.[`nats_${name}`].file).toBe(`./deploy/compose/local/nats/${name}.password`);
+});
+
+it('runs NATS with the generated users, which compose-bus writes where the secrets read them', () => {
+  expect(commandOf(services.nats)).toBe('-js -c /etc/nats/nats.conf');
+  expect(services.nats.volumes).toContain('./deploy/compose/local/nats/nats.conf:/etc/nats/nats.conf:ro');
+  const dir = mkdtempSync(join(tmpdir(), 'compose-bus-'));
+  try {
+    writeComposeBus(dir);
+    const config = JSON.parse(readFileSync(join(dir, 'nats.conf'), 'utf8')) as {
+      http_port: number;
+      jetstream: { store_dir: string };
+      authorization: { users: Array<{ user: string; password: string }> };
+    };
+    expect(config.http_port).toBe(8222);
+    expect(config.jetstream.store_dir).toBe('/data');
+    for (const name of [...subgraphs, 'gateway']) {
+      const user = config.authorization.users.find((u) => u.user === name);
+      expect(readFileSync(join(dir, `${name}.password`), 'utf8')).toBe(user?.password);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 it('points the gateway at every subgraph on the port it listens on, and publishes only public ports', () => {

@@ -32,7 +32,7 @@ export function ensureBusCredentials(dir: string): BusCredentials {
 export function writeBusServerConfig(
   dir: string,
   credentials: BusCredentials,
-  options: { host: string; port: number; storeDir: string; namespace?: string },
+  options: { host: string; port: number; storeDir: string; httpPort?: number; namespace?: string },
 ): string {
   const users: BusUser[] = BUS_IDENTITIES.map((identity) => ({ identity, ...credentials[identity] }));
   const file = join(dir, 'nats.conf');

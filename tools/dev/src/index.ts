@@ -12,3 +12,4 @@ export {
   MissingInfrastructure,
   type Infrastructure,
 } from './infrastructure';
+export { writeComposeBus } from './compose-bus';
