@@ -34,6 +34,7 @@ export {
   type OutboxRelayOptions,
   type Backoff,
 } from './outbox';
+export { ConsumerFreshness, ReplicaNotCurrentError, type ConsumerFreshnessOptions } from './freshness';
 export {
   EventConsumer,
   type EventConsumerControl,

@@ -1,3 +1,4 @@
+import { ReplicaNotCurrentError } from '@iso20000/events';
 import { GraphQLError } from 'graphql';
 import { DomainRefusal, uniqueViolationOf, type UniqueViolationMessages } from './refusal';
 
@@ -55,6 +56,16 @@ export function toClientError(
 ): GraphQLError | null {
   if (error instanceof GraphQLError) return error;
   if (error instanceof DomainRefusal) return clientError(error.code, error.message, error.details);
+  if (error instanceof ReplicaNotCurrentError) {
+    // Apollo Server takes the answer's status and headers from `http` (headers as a Map).
+    const extensions: Record<string, unknown> = {
+      code: 'SERVICE_UNAVAILABLE',
+      retryable: true,
+      retryAfterSeconds: error.retryAfterSeconds,
+      http: { status: 503, headers: new Map([['retry-after', String(error.retryAfterSeconds)]]) },
+    };
+    return new GraphQLError(error.message, { extensions });
+  }
   const busy = databaseBusyOf(error);
   if (busy) {
     return new GraphQLError(busy, {

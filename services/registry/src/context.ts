@@ -1,3 +1,4 @@
+import type { ConsumerFreshness } from '@iso20000/events';
 import type { BaseContext } from '@iso20000/service-kit';
 import type { DataSource } from 'typeorm';
 import type { CalendarDate } from './domain/calendar-date';
@@ -8,4 +9,6 @@ export interface ServiceContext extends BaseContext {
   loaders: RegistryLoaders;
   /** Today's date for this request (UTC); effective status and lifecycle checks use it. */
   today: CalendarDate;
+  /** Whether the registry's copy of RCB statuses is shown current (writes that depend on one check it). */
+  rcbStatusCopy: ConsumerFreshness;
 }

@@ -13,7 +13,7 @@ import type { DataSource } from 'typeorm';
 import type { RegistryServiceConfig } from './config';
 import type { ServiceContext } from './context';
 import { todayUtc } from './domain/calendar-date';
-import { createRcbStatusConsumer } from './events/rcb-status.consumer';
+import { createRcbStatusConsumer, createRcbStatusFreshness } from './events/rcb-status.consumer';
 import { certificationExpiryJob } from './jobs/certification-expiry.job';
 import { createLoaders } from './loaders';
 import { resolvers } from './resolvers';
@@ -38,6 +38,12 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
   const { dataSource, nc, logger, config } = deps;
   const clock = deps.clock ?? (() => new Date());
   const namespace = deps.namespace ?? config.EVENTS_NAMESPACE;
+  const rcbStatusCopy = createRcbStatusFreshness({
+    nc,
+    namespace,
+    logger,
+    maxStalenessMs: config.REPLICA_MAX_STALENESS_MS,
+  });
   return assembleService<ServiceContext>({
     ...deps,
     namespace,
@@ -53,10 +59,12 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
       dataSource,
       loaders: createLoaders(dataSource),
       today: todayUtc(clock()),
+      rcbStatusCopy,
     }),
     // The RCB status consumer, then the expiry job (a certification past its expiry expires by itself).
     workers: () => [
       createRcbStatusConsumer({ dataSource, nc, namespace, logger }),
+      rcbStatusCopy,
       certificationExpiryJob({ dataSource, logger, intervalMs: config.REGISTRY_EXPIRY_INTERVAL_MS, clock }),
     ],
   });

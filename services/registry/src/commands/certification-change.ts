@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ConsumerFreshness } from '@iso20000/events';
 import { refuse } from '@iso20000/service-kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RcbActor } from '../access';
@@ -16,6 +17,8 @@ export interface CommandContext {
   /** Today's date for this request (UTC): effective status and lifecycle checks use it. */
   today: CalendarDate;
   requestId?: string;
+  /** Refuses (retryable) when the copy of RCB statuses cannot be shown current: an RCB suspended meanwhile must not act. */
+  rcbStatusCopy: Pick<ConsumerFreshness, 'assertCurrent'>;
 }
 
 export interface CertificationPayload {
@@ -94,8 +97,16 @@ export async function lockForChange(
   return certification;
 }
 
-/** The RCB's appointment status as the registry last heard it (null: never heard of it). */
-export async function rcbStatusOf(manager: EntityManager, rcbId: string): Promise<RcbStatus | null> {
+/**
+ * The RCB's appointment status as the registry last heard it (null: never heard of it), only while
+ * that copy is shown current: a permission is never decided on a copy that may miss a suspension.
+ */
+export async function rcbStatusOf(
+  ctx: CommandContext,
+  manager: EntityManager,
+  rcbId: string,
+): Promise<RcbStatus | null> {
+  await ctx.rcbStatusCopy.assertCurrent();
   const rcb = await manager.getRepository(RcbEntity).findOneBy({ id: rcbId });
   return rcb?.status ?? null;
 }
@@ -120,7 +131,7 @@ export function changeCertification(
 ): Promise<CertificationPayload> {
   return runOnce(ctx, actor, idempotency, async (manager, author) => {
     const before = await lockForChange(manager, target.id, actor, target.expectedVersion);
-    const rcbStatus = options.needsRcbStatus ? await rcbStatusOf(manager, actor.rcbId) : null;
+    const rcbStatus = options.needsRcbStatus ? await rcbStatusOf(ctx, manager, actor.rcbId) : null;
     return saveStep(manager, before, step(stateOf(before), { today: ctx.today, rcbStatus }), author);
   });
 }

@@ -99,7 +99,7 @@ export function importCertifications(
   const author: ChangeAuthor = { actor: actor.actor, requestId: ctx.requestId };
 
   return ctx.dataSource.transaction(async (manager) => {
-    const rcbStatus = await rcbStatusOf(manager, rcbId);
+    const rcbStatus = await rcbStatusOf(ctx, manager, rcbId);
     const numbers = [...new Set(records.map((input) => input.certificateNumber))];
     const query = manager
       .getRepository(OrganizationCertificationEntity)

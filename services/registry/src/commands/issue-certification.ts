@@ -50,7 +50,7 @@ export function issueCertification(
   return runOnce(ctx, actor, idempotency, async (manager, author) => {
     const step = issue(
       { ...command, sites: checkSites(command.sites, 'input.sites'), rcbId },
-      { today: ctx.today, rcbStatus: await rcbStatusOf(manager, rcbId) },
+      { today: ctx.today, rcbStatus: await rcbStatusOf(ctx, manager, rcbId) },
     );
     const now = new Date();
     let organizationId: string;

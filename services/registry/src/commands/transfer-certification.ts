@@ -37,7 +37,7 @@ export function transferCertification(
     const step = transfer(
       stateOf(before),
       { toRcbId: rcbId, certificateNumber: command.certificateNumber, reason: command.reason },
-      { today: ctx.today, rcbStatus: await rcbStatusOf(manager, rcbId) },
+      { today: ctx.today, rcbStatus: await rcbStatusOf(ctx, manager, rcbId) },
     );
     const taken = await manager
       .getRepository(OrganizationCertificationEntity)

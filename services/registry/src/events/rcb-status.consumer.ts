@@ -1,7 +1,9 @@
-import { EventConsumer, Events, type PayloadOf } from '@iso20000/events';
+import { ConsumerFreshness, EventConsumer, Events, type PayloadOf } from '@iso20000/events';
 import type { Logger } from '@iso20000/service-kit';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
+
+const RCB_STATUS_DURABLE = 'registry-rcb-status';
 
 /**
  * Keeps the registry's copy of each RCB's appointment status (accreditation owns it). Idempotent by
@@ -16,7 +18,7 @@ export function createRcbStatusConsumer(deps: {
 }): EventConsumer<PayloadOf<typeof Events.RcbStatusChanged>> {
   return new EventConsumer({
     ...deps,
-    durableName: 'registry-rcb-status',
+    durableName: RCB_STATUS_DURABLE,
     event: Events.RcbStatusChanged,
     handle: async (payload, { manager, logger }) => {
       await manager.query(
@@ -28,5 +30,20 @@ export function createRcbStatusConsumer(deps: {
       );
       logger.info({ rcbId: payload.rcbId, status: payload.status }, 'RCB status recorded');
     },
+  });
+}
+
+/** Shows the copy kept by createRcbStatusConsumer current (or not), for writes that depend on an RCB's status. */
+export function createRcbStatusFreshness(deps: {
+  nc: NatsConnection;
+  namespace?: string;
+  logger: Logger;
+  maxStalenessMs: number;
+}): ConsumerFreshness {
+  return new ConsumerFreshness({
+    ...deps,
+    durableName: RCB_STATUS_DURABLE,
+    event: Events.RcbStatusChanged,
+    copyOf: 'RCB status',
   });
 }

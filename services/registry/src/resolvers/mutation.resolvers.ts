@@ -25,6 +25,7 @@ const commandContext = (ctx: ServiceContext): CommandContext => ({
   dataSource: ctx.dataSource,
   today: ctx.today,
   requestId: ctx.requestId,
+  rcbStatusCopy: ctx.rcbStatusCopy,
 });
 
 /** The key and the request it stands for, as the client sent them. */
