@@ -130,3 +130,26 @@ export function busServerConfig(options: BusServerConfigOptions): string {
   };
   return `${JSON.stringify(config, null, 2)}\n`;
 }
+
+/** The server's environment variable holding an identity's password: `exam` -> NATS_PASSWORD_EXAM. */
+export function passwordVariableOf(identity: BusIdentity): string {
+  return `NATS_PASSWORD_${identity.toUpperCase()}`;
+}
+
+/**
+ * An `authorization` block for a nats-server configuration kept in the open (a ConfigMap): the
+ * users and their grants are written out, each password is a reference to the server's environment
+ * (`$NATS_PASSWORD_EXAM`, filled from a Secret), which nats-server resolves when it loads the file.
+ */
+export function busAuthorizationConf(namespace?: string): string {
+  const users = BUS_IDENTITIES.map((identity) => ({
+    user: identity,
+    password: `$${passwordVariableOf(identity)}`,
+    permissions: busPermissions(identity, namespace),
+  }));
+  const block = JSON.stringify({ users }, null, 2).replace(/"password": "\$([A-Z_]+)"/g, '"password": $$$1');
+  return (
+    '# Generated from @iso20000/events busPermissions (busAuthorizationConf); a test keeps it in step.\n' +
+    `authorization: ${block}\n`
+  );
+}

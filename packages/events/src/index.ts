@@ -47,6 +47,8 @@ export {
   CONSUMED_STREAMS,
   busPermissions,
   busServerConfig,
+  busAuthorizationConf,
+  passwordVariableOf,
   type BusIdentity,
   type BusUser,
   type BusServerConfigOptions,

@@ -46,14 +46,16 @@ export class LocalNatsServer {
     readonly port: number,
     private readonly storeDir: string,
     private readonly configFile?: string,
+    private readonly env?: Record<string, string>,
   ) {}
 
   /**
    * `config(port, storeDir)` returns a nats-server configuration (e.g. events' busServerConfig with
    * users and permissions); it must set the port, the host 127.0.0.1 and the JetStream store it is given.
+   * `env` is added to the server's environment (values a configuration refers to as `$NAME`).
    */
   static async start(
-    options: { config?: (port: number, storeDir: string) => string } = {},
+    options: { config?: (port: number, storeDir: string) => string; env?: Record<string, string> } = {},
   ): Promise<LocalNatsServer> {
     const storeDir = await mkdtemp(join(tmpdir(), 'test-nats-'));
     const port = await freePort();
@@ -62,7 +64,7 @@ export class LocalNatsServer {
       configFile = join(storeDir, 'nats.conf');
       await writeFile(configFile, options.config(port, join(storeDir, 'jetstream')), { mode: 0o600 });
     }
-    const server = new LocalNatsServer(port, storeDir, configFile);
+    const server = new LocalNatsServer(port, storeDir, configFile, options.env);
     await server.resume();
     return server;
   }
@@ -80,6 +82,7 @@ export class LocalNatsServer {
         : ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir],
       {
         stdio: 'ignore',
+        env: { ...process.env, ...this.env },
       },
     );
     let spawnError: Error | null = null;

@@ -3,10 +3,12 @@
  * (git-ignored): users.json, the nats-server configuration the nats container reads, and one
  * password file per process that compose hands it as a secret (NATS_PASSWORD_FILE).
  *   node tools/dev/bin/run-ts.mjs tools/dev/src/compose-bus.ts
+ * With `k8s`, it rewrites the cluster's users and grants instead (deploy/k8s/base/nats-auth.conf,
+ * passwords from the server's environment), after a change to busPermissions.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUS_IDENTITIES } from '@iso20000/events';
+import { BUS_IDENTITIES, busAuthorizationConf } from '@iso20000/events';
 import { ensureBusCredentials, writeBusServerConfig } from './bus-credentials';
 import { workspaceRoot } from './infrastructure';
 
@@ -19,7 +21,11 @@ export function writeComposeBus(dir: string): void {
   }
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv.includes('k8s')) {
+  const file = join(workspaceRoot, 'deploy', 'k8s', 'base', 'nats-auth.conf');
+  writeFileSync(file, busAuthorizationConf());
+  console.log(`wrote ${file}`);
+} else if (require.main === module) {
   const dir = join(workspaceRoot, 'deploy', 'compose', 'local', 'nats');
   writeComposeBus(dir);
   console.log(`event bus users in ${dir} (kept: run again only to create missing ones)`);
