@@ -69,7 +69,7 @@ export {
   type DeadLetterState,
   type ResolveDeadLetter,
 } from './dead-letters';
-export { rewindConsumers } from './recovery';
+export { rewindConsumers, republishOutbox } from './recovery';
 export { EventsTables1732500000000 } from './migrations/1732500000000-events-tables';
 export { EventsTraceparent1764633600000 } from './migrations/1764633600000-events-traceparent';
 export { DeadLetterResolution1764720000000 } from './migrations/1764720000000-dead-letter-resolution';

@@ -1,4 +1,5 @@
 import { type NatsConnection } from 'nats';
+import { type DataSource } from 'typeorm';
 import { apiErrorCode, streamConfigs } from './streams';
 
 const STREAM_NOT_FOUND = 10059;
@@ -33,4 +34,19 @@ export async function rewindConsumers(
     }
   }
   return deleted;
+}
+
+/**
+ * After the event store lost its streams (or a consumer was away longer than the retention): marks the
+ * service's outbox rows recorded since `since` unpublished, so that its relay publishes them again, in
+ * their order, with their ids. Consumers' inboxes skip what they already have. Answers the rows marked.
+ */
+export async function republishOutbox(dataSource: DataSource, since: Date): Promise<number> {
+  if (Number.isNaN(since.getTime())) throw new Error('republishOutbox needs a valid date');
+  const [, count] = (await dataSource.query(
+    `UPDATE "outbox_event" SET "published_at" = NULL, "attempts" = 0, "last_error" = NULL, "next_attempt_at" = now() ` +
+      `WHERE "created_at" >= $1 AND "published_at" IS NOT NULL`,
+    [since.toISOString()],
+  )) as [unknown[], number];
+  return count;
 }
