@@ -22,6 +22,8 @@ export const gatewayConfigShape = {
   AUTH_JWKS_URL: baseServiceConfig.AUTH_JWKS_URL,
   AUTH_ISSUER: baseServiceConfig.AUTH_ISSUER,
   AUTH_AUDIENCE: baseServiceConfig.AUTH_AUDIENCE,
+  AUTH_MAX_TOKEN_LIFETIME_S: baseServiceConfig.AUTH_MAX_TOKEN_LIFETIME_S,
+  AUTH_CLOCK_SKEW_S: baseServiceConfig.AUTH_CLOCK_SKEW_S,
   EXAM_URL: subgraphUrl('exam'),
   ACCREDITATION_URL: subgraphUrl('accreditation'),
   CERTIFICATE_URL: subgraphUrl('certificate'),

@@ -158,6 +158,7 @@ describe('createAuthenticator with the development secret', () => {
   it('rejects a token without an expiry', async () => {
     const token = await new SignJWT({ sub: 'u-1', role: 'analyst' })
       .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
       .sign(secretKey);
     await expect(rejection(auth.authenticate(`Bearer ${token}`))).resolves.toEqual({
       code: 'UNAUTHENTICATED',
@@ -275,5 +276,77 @@ describe('signDevToken', () => {
   it('refuses claims the authenticator would reject', async () => {
     await expect(signDevToken(SECRET, { sub: 'u-1', role: 'candidate' })).rejects.toThrow('candidate_id');
     await expect(signDevToken('', { sub: 'u-1', role: 'analyst' })).rejects.toThrow('empty');
+  });
+});
+
+describe('token lifetime and clock skew', () => {
+  const auth = createAuthenticator({ devSecret: SECRET, tokenCacheMs: 0 });
+  const now = () => Math.floor(Date.now() / 1000);
+  const signed = (claims: JWTPayload) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(secretKey);
+
+  it('refuses a token valid for 100 years', async () => {
+    const token = await rawToken({ sub: 'u-1', role: 'analyst' }, { ttl: '100y' });
+    await expect(rejection(auth.authenticate(`Bearer ${token}`))).resolves.toEqual({
+      code: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/valid for longer than the 86400 seconds this service accepts/),
+    });
+  });
+
+  it('accepts a token for exactly the longest lifetime and refuses one second more', async () => {
+    const iat = now();
+    await expect(
+      auth.authenticate(`Bearer ${await signed({ sub: 'u-1', role: 'analyst', iat, exp: iat + 86_400 })}`),
+    ).resolves.toMatchObject({ role: 'analyst' });
+    await expect(
+      rejection(
+        auth.authenticate(`Bearer ${await signed({ sub: 'u-1', role: 'analyst', iat, exp: iat + 86_401 })}`),
+      ),
+    ).resolves.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('refuses a token without an issue time', async () => {
+    const token = await signed({ sub: 'u-1', role: 'analyst', exp: now() + 600 });
+    await expect(rejection(auth.authenticate(`Bearer ${token}`))).resolves.toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'The token has an invalid issue time',
+    });
+  });
+
+  it('refuses an issue time in the future beyond the skew, and an old iat with a fresh exp', async () => {
+    const ahead = await signed({ sub: 'u-1', role: 'analyst', iat: now() + 120, exp: now() + 600 });
+    await expect(rejection(auth.authenticate(`Bearer ${ahead}`))).resolves.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+    const old = await signed({ sub: 'u-1', role: 'analyst', iat: now() - 90_000, exp: now() + 600 });
+    await expect(rejection(auth.authenticate(`Bearer ${old}`))).resolves.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+  });
+
+  it('tolerates the configured skew and no more; the skew itself is bounded at a minute', async () => {
+    const skewed = createAuthenticator({ devSecret: SECRET, clockTolerance: 30, tokenCacheMs: 0 });
+    const expired20s = await signed({ sub: 'u-1', role: 'analyst', iat: now() - 600, exp: now() - 20 });
+    await expect(skewed.authenticate(`Bearer ${expired20s}`)).resolves.toMatchObject({ role: 'analyst' });
+    const expired40s = await signed({ sub: 'u-1', role: 'analyst', iat: now() - 600, exp: now() - 40 });
+    await expect(rejection(skewed.authenticate(`Bearer ${expired40s}`))).resolves.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+    expect(() => createAuthenticator({ devSecret: SECRET, clockTolerance: 3600 })).toThrow(/clockTolerance/);
+  });
+
+  it('follows a configured longest lifetime', async () => {
+    const short = createAuthenticator({ devSecret: SECRET, maxTokenLifetimeS: 900, tokenCacheMs: 0 });
+    const hour = await rawToken({ sub: 'u-1', role: 'analyst' }, { ttl: '1h' });
+    await expect(rejection(short.authenticate(`Bearer ${hour}`))).resolves.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+  });
+
+  it('signDevToken refuses to make a token the services would refuse', async () => {
+    await expect(signDevToken(SECRET, { sub: 'u-1', role: 'analyst' }, '25h')).rejects.toThrow(/longer than/);
+    await expect(signDevToken(SECRET, { sub: 'u-1', role: 'analyst' }, '24h')).resolves.toEqual(
+      expect.any(String),
+    );
   });
 });

@@ -2,6 +2,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOpti
 import { authenticationUnavailable, unauthenticated } from './auth-errors';
 import type { AuthLogger } from './auth-logger';
 import { devSecretKey } from './dev-token';
+import { DEFAULT_MAX_TOKEN_LIFETIME_S, MAX_CLOCK_SKEW_S } from './token-limits';
 import { parseApiKey } from './rcb-credential';
 import { isClaimsProblem, viewerFromClaims } from './token-claims';
 import { PUBLIC_VIEWER, type Viewer } from './viewer';
@@ -20,8 +21,13 @@ export interface AuthenticatorOptions {
   audience?: string | string[];
   /** RCB API keys are refused when absent. */
   credentials?: CredentialVerifier;
-  /** Seconds of clock skew tolerated on exp/nbf/iat. Default 5. */
+  /** Seconds of clock skew tolerated on exp/nbf/iat. Default 5, at most MAX_CLOCK_SKEW_S. */
   clockTolerance?: number;
+  /**
+   * Longest a token may be valid, exp - iat, in seconds (AUTH_MAX_TOKEN_LIFETIME_S). Default 24 h: a
+   * token without iat or exp, or meant to live longer, is refused, so a leaked token cannot last years.
+   */
+  maxTokenLifetimeS?: number;
   /** How long a verified token is remembered (never beyond its exp). Default 30 s; 0 disables. */
   tokenCacheMs?: number;
   /** Bound on remembered tokens. Default 10 000. */
@@ -68,6 +74,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   if (!devSecret && !jwksUrl)
     throw new Error('createAuthenticator needs devSecret (development) or jwksUrl (production)');
   const clockTolerance = options.clockTolerance ?? 5;
+  if (!(clockTolerance >= 0 && clockTolerance <= MAX_CLOCK_SKEW_S))
+    throw new Error(
+      `clockTolerance must be between 0 and ${MAX_CLOCK_SKEW_S} seconds, got ${clockTolerance}`,
+    );
+  const maxLifetime = options.maxTokenLifetimeS ?? DEFAULT_MAX_TOKEN_LIFETIME_S;
+  if (!(Number.isInteger(maxLifetime) && maxLifetime > 0))
+    throw new Error(`maxTokenLifetimeS must be a positive whole number of seconds, got ${maxLifetime}`);
   const cacheMs = options.tokenCacheMs ?? 30_000;
   const cacheSize = options.tokenCacheSize ?? 10_000;
 
@@ -80,7 +93,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     if (jwks) return jwks(header, token);
     throw new Error('unreachable: algorithm was allowed without a key');
   };
-  const verifyOptions: JWTVerifyOptions = { algorithms, clockTolerance, requiredClaims: ['sub', 'exp'] };
+  const verifyOptions: JWTVerifyOptions = {
+    algorithms,
+    clockTolerance,
+    requiredClaims: ['sub', 'exp', 'iat'],
+    // also refuses an iat in the future (beyond the skew) and one older than the longest lifetime
+    maxTokenAge: maxLifetime,
+  };
   if (issuer) verifyOptions.issuer = issuer;
   if (audience) verifyOptions.audience = audience;
 
@@ -108,6 +127,12 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       ({ payload } = await jwtVerify(token, key, verifyOptions));
     } catch (error) {
       throw tokenError(error, reportUnavailable);
+    }
+    // both are numbers here: jose checked them (required, well-formed, iat not in the future)
+    if ((payload.exp as number) - (payload.iat as number) > maxLifetime) {
+      throw unauthenticated(
+        `The token is valid for longer than the ${maxLifetime} seconds this service accepts; ask for a shorter-lived one`,
+      );
     }
     const viewer = viewerFromClaims(payload);
     if (isClaimsProblem(viewer)) throw unauthenticated(viewer.message);

@@ -1,9 +1,12 @@
-import { SignJWT } from 'jose';
+import { SignJWT, decodeJwt } from 'jose';
+import { DEFAULT_MAX_TOKEN_LIFETIME_S } from './token-limits';
 import { isClaimsProblem, viewerFromClaims, type TokenClaims } from './token-claims';
 
 export interface DevTokenOptions {
   issuer?: string;
   audience?: string | string[];
+  /** The services' AUTH_MAX_TOKEN_LIFETIME_S: a longer ttl would make a token they refuse. */
+  maxLifetimeS?: number;
 }
 
 export function devSecretKey(secret: string): Uint8Array {
@@ -32,5 +35,9 @@ export async function signDevToken(
     .setExpirationTime(ttl);
   if (options.issuer) jwt = jwt.setIssuer(options.issuer);
   if (options.audience) jwt = jwt.setAudience(options.audience);
-  return jwt.sign(devSecretKey(secret));
+  const token = await jwt.sign(devSecretKey(secret));
+  const { iat = 0, exp = 0 } = decodeJwt(token);
+  const max = options.maxLifetimeS ?? DEFAULT_MAX_TOKEN_LIFETIME_S;
+  if (exp - iat > max) throw new Error(`ttl ${ttl} is longer than the ${max} s a token may live`);
+  return token;
 }

@@ -7,6 +7,7 @@ export {
   type CredentialVerifier,
 } from './authenticator';
 export { signDevToken, type DevTokenOptions } from './dev-token';
+export { DEFAULT_MAX_TOKEN_LIFETIME_S, MAX_CLOCK_SKEW_S } from './token-limits';
 export { PERSON_ROLES, type PersonRole, type TokenClaims } from './token-claims';
 export { generateRcbCredential, type RcbCredential } from './rcb-credential';
 export { createCredentialStore, type CredentialStore, type CredentialStoreOptions } from './credential-store';

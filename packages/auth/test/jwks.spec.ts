@@ -138,6 +138,7 @@ describe('createAuthenticator with a JWKS URL', () => {
       .setSubject('u-2')
       .setIssuer('https://id.test')
       .setAudience('iso20000')
+      .setIssuedAt()
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode('dev-secret-for-both'));
     await expect(auth.authenticate(`Bearer ${fromIdp}`)).resolves.toMatchObject({ subject: 'u-1' });

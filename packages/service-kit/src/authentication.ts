@@ -15,6 +15,8 @@ type AuthConfig = Pick<
   | 'AUTH_JWKS_URL'
   | 'AUTH_ISSUER'
   | 'AUTH_AUDIENCE'
+  | 'AUTH_MAX_TOKEN_LIFETIME_S'
+  | 'AUTH_CLOCK_SKEW_S'
   | 'EVENTS_NAMESPACE'
   | 'REPLICA_MAX_STALENESS_MS'
 >;
@@ -42,6 +44,8 @@ export async function createServiceAuthenticator(
     jwksUrl: config.AUTH_JWKS_URL,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
+    maxTokenLifetimeS: config.AUTH_MAX_TOKEN_LIFETIME_S,
+    clockTolerance: config.AUTH_CLOCK_SKEW_S,
     credentials,
     logger,
   });

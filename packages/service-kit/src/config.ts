@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_TOKEN_LIFETIME_S, MAX_CLOCK_SKEW_S } from '@iso20000/auth';
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './database';
 
 /** A missing or bad environment variable, named, so a service fails at start with a useful message. */
@@ -83,14 +84,29 @@ export const baseServiceConfig = {
   AUTH_JWKS_URL: urlWithProtocol(['https:', 'http:']).optional(),
   AUTH_ISSUER: z.string().optional(),
   AUTH_AUDIENCE: z.string().optional(),
+  /** Longest a token may be valid (exp - iat); longer-lived tokens, or ones without iat or exp, are refused. */
+  AUTH_MAX_TOKEN_LIFETIME_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 60 * 60)
+    .default(DEFAULT_MAX_TOKEN_LIFETIME_S),
+  /** Clock skew tolerated on exp, nbf and iat, at most a minute. */
+  AUTH_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(MAX_CLOCK_SKEW_S).default(5),
 };
 
 export type BaseServiceConfig = z.infer<z.ZodObject<typeof baseServiceConfig>>;
 
 /** Production must verify tokens against a JWKS; a dev secret alone is only for development and tests. */
 export function assertAuthConfigured(config: BaseServiceConfig): void {
-  if (config.NODE_ENV === 'production' && !config.AUTH_JWKS_URL) {
-    throw new ConfigError(['AUTH_JWKS_URL is required when NODE_ENV=production']);
+  if (config.NODE_ENV === 'production') {
+    // Without an issuer and audience, any token the IdP signs for any other application would do.
+    const missing = (['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const).filter(
+      (name) => !config[name],
+    );
+    if (missing.length > 0) {
+      throw new ConfigError(missing.map((name) => `${name} is required when NODE_ENV=production`));
+    }
   }
   if (config.NODE_ENV !== 'production' && !config.AUTH_DEV_SECRET && !config.AUTH_JWKS_URL) {
     throw new ConfigError(['AUTH_DEV_SECRET (or AUTH_JWKS_URL) is required to verify tokens']);

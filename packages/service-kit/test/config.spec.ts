@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseServiceConfig, ConfigError, loadConfig } from '../src';
+import { assertAuthConfigured } from '../src/config';
 
 describe('loadConfig', () => {
   const valid = { PORT: '4001', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/iso20000_exam' };
@@ -31,5 +32,46 @@ describe('loadConfig', () => {
   it('accepts service-specific additions', () => {
     const config = loadConfig({ ...baseServiceConfig, HOLIDAYS: z.string().default('') }, valid);
     expect(config.HOLIDAYS).toBe('');
+  });
+});
+
+describe('authentication settings in production', () => {
+  const production = {
+    NODE_ENV: 'production',
+    PORT: '4001',
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/iso20000_exam',
+    AUTH_JWKS_URL: 'https://idp.example.org/jwks.json',
+    AUTH_ISSUER: 'https://idp.example.org/',
+    AUTH_AUDIENCE: 'iso20000',
+  };
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      assertAuthConfigured(loadConfig(baseServiceConfig, env));
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    return [];
+  };
+
+  it('refuses to start without an issuer or an audience, naming each', () => {
+    expect(problemsOf(production)).toEqual([]);
+    const { AUTH_ISSUER: _issuer, AUTH_AUDIENCE: _audience, ...neither } = production;
+    expect(problemsOf(neither)).toEqual([
+      'AUTH_ISSUER is required when NODE_ENV=production',
+      'AUTH_AUDIENCE is required when NODE_ENV=production',
+    ]);
+    expect(problemsOf({ ...production, AUTH_AUDIENCE: '' })).toEqual([
+      'AUTH_AUDIENCE is required when NODE_ENV=production',
+    ]);
+  });
+
+  it('bounds token lifetime (24 h by default) and clock skew (at most 60 s)', () => {
+    const config = loadConfig(baseServiceConfig, production);
+    expect(config.AUTH_MAX_TOKEN_LIFETIME_S).toBe(86_400);
+    expect(config.AUTH_CLOCK_SKEW_S).toBe(5);
+    expect(() => loadConfig(baseServiceConfig, { ...production, AUTH_CLOCK_SKEW_S: '3600' })).toThrow(
+      /AUTH_CLOCK_SKEW_S/,
+    );
   });
 });
