@@ -14,9 +14,17 @@ export class SubgraphAnswers {
   refusal?: { status: number; errors: readonly GraphQLFormattedError[] };
   /** Some subgraph executed its part (its answer carried data). */
   executed = false;
+  /** The longest Retry-After (seconds) a subgraph answered with: a rate-limited client waits for all. */
+  retryAfterSeconds?: number;
 
-  record(status: number, body: { data?: unknown; errors?: readonly GraphQLFormattedError[] }): void {
+  record(
+    status: number,
+    body: { data?: unknown; errors?: readonly GraphQLFormattedError[] },
+    retryAfter?: string,
+  ): void {
     if (body.data !== undefined) this.executed = true;
+    const seconds = retryAfter && /^[0-9]+$/.test(retryAfter) ? Number(retryAfter) : undefined;
+    if (seconds !== undefined) this.retryAfterSeconds = Math.max(this.retryAfterSeconds ?? 0, seconds);
     if (status >= 200 && status <= 299) return;
     this.status ??= status;
     if (body.data === undefined && body.errors?.length && !this.refusal)

@@ -86,6 +86,8 @@ export function subgraphAnswersPlugin(
           } else if (answers.status !== undefined) {
             response.http.status = answers.status;
           }
+          if (answers.retryAfterSeconds !== undefined)
+            response.http.headers.set('retry-after', String(answers.retryAfterSeconds));
         },
       };
     },

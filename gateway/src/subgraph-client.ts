@@ -166,7 +166,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       );
       return { errors: [unavailableError(this.service)] };
     }
-    context.subgraphAnswers?.record(response.status, body);
+    context.subgraphAnswers?.record(response.status, body, headerValue(response.headers['retry-after']));
     if ('incomingRequestContext' in options) {
       const policy = options.incomingRequestContext.overallCachePolicy;
       if (policy && 'restrict' in policy)

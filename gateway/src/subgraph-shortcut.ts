@@ -105,7 +105,9 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
     if (parsed.data === undefined) return false;
     if (parsed.errors)
       parsed.errors = parsed.errors.map((error) => formatError(asClientSubgraphError(error)));
-    send(res, answer.status, contentType, JSON.stringify(parsed) + '\n', cacheControl);
+    send(res, answer.status, contentType, JSON.stringify(parsed) + '\n', cacheControl, {
+      retryAfter: headerValue(answer.headers['retry-after']),
+    });
     counted(!parsed.errors?.length ? 'ok' : parsed.data === null ? 'error' : 'partial');
     return true;
   };
@@ -126,12 +128,15 @@ function send(
   contentType: string,
   body: string | Buffer,
   cacheControl?: string,
+  extra: { retryAfter?: string } = {},
 ): void {
   const headers: Record<string, string | number> = {
     'content-type': contentType,
     'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
   };
   if (cacheControl) headers['cache-control'] = cacheControl;
+  // A rate-limited client is told when to come back, as the subgraph told the gateway.
+  if (extra.retryAfter) headers['retry-after'] = extra.retryAfter;
   res.writeHead(status, headers);
   res.end(body);
 }

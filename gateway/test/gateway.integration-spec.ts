@@ -5,6 +5,7 @@ import {
   createLogger,
   createSubgraph,
   DateScalar,
+  refuse,
   serveHttp,
   type BaseContext,
   type RunningHttpServer,
@@ -25,7 +26,7 @@ const candidateSdl = `
   scalar Date
   type Query {
     candidate(id: ID!): Candidate, whoami: String, boom: String
-    sittingsOn(day: Date!): [String!], mine: String, slow: String
+    sittingsOn(day: Date!): [String!], mine: String, slow: String, limited: String
   }
   type Mutation { bump: Int!, reserve(seat: String!): Boolean, book(day: Date!): String }
   type Candidate @key(fields: "id") {
@@ -95,6 +96,11 @@ describe('gateway', () => {
           throw new Error('connection string postgres://secret@db');
         },
         sittingsOn: (_: unknown, args: { day: string }) => [`sitting on ${args.day}`],
+        limited: () => {
+          throw refuse.rateLimited('Too many verifications from this client; try again in 42 seconds.', {
+            retryAfterSeconds: 42,
+          });
+        },
         slow: () => new Promise((resolve) => setTimeout(() => resolve('late'), 3_000).unref()),
         mine: (_: unknown, _args: unknown, context: BaseContext) => {
           requireAuthenticated(context.viewer);
@@ -233,6 +239,28 @@ describe('gateway', () => {
     expect(await forwardedBy(gatewayHttp.url)).toMatch(/127\.0\.0\.1/);
     // the public web (a trusted proxy) names the visitor it asks for
     expect(await forwardedBy(behindTrustedProxyHttp.url)).toBe('203.0.113.7');
+  });
+
+  it("passes a subgraph's rate limit on as HTTP 429 with Retry-After, planned and routed alike", async () => {
+    const answer = async (query: string) => {
+      const response = await fetch(gatewayHttp.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
+      const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+      return {
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        codes: body.errors?.map((error) => error.extensions?.code),
+      };
+    };
+    const limited = { status: 429, retryAfter: '42', codes: ['RATE_LIMITED'] };
+    // planned first, then routed straight to the subgraph
+    for (let i = 0; i < 3; i++) expect(await answer('query Lookup { limited }')).toEqual(limited);
+    // spanning two subgraphs: always planned; the rest of the answer still comes
+    for (let i = 0; i < 2; i++)
+      expect(await answer('{ limited candidate(id: "c1") { certificateCount } }')).toEqual(limited);
   });
 
   it('refuses a bad credential at the edge with 401', async () => {

@@ -5,7 +5,8 @@ import type { DocumentNode } from 'graphql';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { createServiceAuthenticator } from './authentication';
-import type { BaseServiceConfig } from './config';
+import { trustedProxiesSpecOf, type BaseServiceConfig } from './config';
+import { TrustedProxies } from './client-address';
 import type { IncomingGraphQLRequest } from './http';
 import type { Logger } from './logger';
 import type { UniqueViolationMessages } from './refusal';
@@ -91,7 +92,11 @@ export async function assembleService<TContext extends BaseContext>(
     plugins: [kickRelayAfterMutations, ...(options.plugins ?? [])] as ApolloServerPlugin<never>[],
     uniqueViolations: options.uniqueViolations,
   });
-  const baseContext = baseContextFactory(authenticator, logger);
+  const baseContext = baseContextFactory(
+    authenticator,
+    logger,
+    new TrustedProxies(trustedProxiesSpecOf(config)),
+  );
   const workers = options.workers?.(relay) ?? [];
   return {
     apollo,

@@ -93,9 +93,31 @@ export const baseServiceConfig = {
     .default(DEFAULT_MAX_TOKEN_LIFETIME_S),
   /** Clock skew tolerated on exp, nbf and iat, at most a minute. */
   AUTH_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(MAX_CLOCK_SKEW_S).default(5),
+  /** Address to listen on; unset: loopback outside production, every interface in production. */
+  HOST: z.string().min(1).optional(),
+  /**
+   * Proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client for
+   * rate limits: the gateway's. Unset: loopback outside production (a local gateway), nobody in production.
+   */
+  SERVICE_TRUSTED_PROXIES: z.string().optional(),
+  /** Budget of public lookups (certificate and certification verification) per client. */
+  VERIFY_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(30),
+  VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number().positive().default(30),
 };
 
 export type BaseServiceConfig = z.infer<z.ZodObject<typeof baseServiceConfig>>;
+
+/** Where a service listens: HOST, else loopback in development and tests, every interface in production. */
+export function listenAddressOf(config: Pick<BaseServiceConfig, 'HOST' | 'NODE_ENV'>): string {
+  return config.HOST ?? (config.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1');
+}
+
+/** SERVICE_TRUSTED_PROXIES, else loopback outside production (the local gateway) and nobody in production. */
+export function trustedProxiesSpecOf(
+  config: Pick<BaseServiceConfig, 'SERVICE_TRUSTED_PROXIES' | 'NODE_ENV'>,
+): string {
+  return config.SERVICE_TRUSTED_PROXIES ?? (config.NODE_ENV === 'production' ? '' : '127.0.0.1,::1');
+}
 
 /** Production must verify tokens against a JWKS; a dev secret alone is only for development and tests. */
 export function assertAuthConfigured(config: BaseServiceConfig): void {

@@ -1,4 +1,12 @@
-export { ConfigError, loadConfig, baseServiceConfig, nodeEnv, type BaseServiceConfig } from './config';
+export {
+  ConfigError,
+  loadConfig,
+  baseServiceConfig,
+  nodeEnv,
+  listenAddressOf,
+  trustedProxiesSpecOf,
+  type BaseServiceConfig,
+} from './config';
 export { createLogger, type Logger } from './logger';
 export {
   badUserInput,
@@ -84,6 +92,18 @@ export {
   type BackgroundWorker,
 } from './assemble-service';
 export { TrustedProxies } from './client-address';
+export {
+  PostgresRateLimiter,
+  RateLimitBucketEntity,
+  RateLimitBuckets1764700000000,
+  rateLimitEntities,
+  rateLimitMigrations,
+  rateLimitClientKey,
+  rateLimitRefusal,
+  idleRateLimitBucketsSweep,
+  type RateLimitBudget,
+  type RateLimitDecision,
+} from './rate-limit';
 export {
   ISO_3166_ALPHA2_2026_12,
   reportInvalidCountryCodes,

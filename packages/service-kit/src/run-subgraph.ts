@@ -4,7 +4,13 @@ import { observeDataSource, serveMetrics, startTracing } from '@iso20000/telemet
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { type z } from 'zod';
-import { baseServiceConfig, databaseTimeoutsOf, loadConfig, type BaseServiceConfig } from './config';
+import {
+  baseServiceConfig,
+  databaseTimeoutsOf,
+  listenAddressOf,
+  loadConfig,
+  type BaseServiceConfig,
+} from './config';
 import { openDataSource, type DataSourceOptions } from './database';
 import { serveHttp, type IncomingGraphQLRequest } from './http';
 import { createLogger, type Logger } from './logger';
@@ -78,6 +84,7 @@ export function runSubgraph<S extends z.ZodRawShape, TContext extends BaseContex
 
     const http = await serveHttp({
       port: config.PORT,
+      host: listenAddressOf(config),
       apollo: service.apollo,
       context: service.context,
       routes: service.routes,

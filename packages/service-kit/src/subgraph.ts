@@ -14,12 +14,15 @@ import { refuseNulCharactersPlugin } from './input-characters';
 import type { UniqueViolationMessages } from './refusal';
 import type { Logger } from './logger';
 import { requestIdFrom } from './request-id';
+import { TrustedProxies } from './client-address';
 
 /** What every resolver can rely on; services extend it with their loaders and data source. */
 export interface BaseContext extends ApolloBaseContext {
   requestId: string;
   viewer: Viewer;
   logger: Logger;
+  /** The client's address: the connection's, or what a trusted proxy forwarded (see TrustedProxies). */
+  clientAddress?: string;
 }
 
 export interface SubgraphOptions {
@@ -52,6 +55,7 @@ export function createSubgraph<TContext extends BaseContext>(
       ApolloServerPluginInlineTraceDisabled(),
       graphqlTelemetryPlugin<TContext>(),
       refuseNulCharactersPlugin<TContext>(),
+      rateLimitedAsHttp429<TContext>(),
       ...((options.plugins ?? []) as ApolloServerPlugin<TContext>[]),
     ],
     formatError: (formatted, error) =>
@@ -62,6 +66,32 @@ export function createSubgraph<TContext extends BaseContext>(
         options.production,
       ),
   });
+}
+
+/**
+ * A RATE_LIMITED error makes the answer HTTP 429 with Retry-After (the longest wait any of its
+ * errors names), so clients and proxies see a refusal rather than a 200 to retry at once.
+ */
+function rateLimitedAsHttp429<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const limited = (response.body.singleResult.errors ?? []).filter(
+            (error) => error.extensions?.code === 'RATE_LIMITED',
+          );
+          if (limited.length === 0) return;
+          const seconds = Math.max(
+            1,
+            ...limited.map((error) => Number(error.extensions?.retryAfterSeconds) || 1),
+          );
+          response.http.status = 429;
+          response.http.headers.set('retry-after', String(Math.ceil(seconds)));
+        },
+      };
+    },
+  };
 }
 
 /**
@@ -109,7 +139,11 @@ export interface Authenticates {
  * Builds the per-request base context: a request id (taken from the gateway when present) and the
  * viewer, verified here from the forwarded credential, never from an identity header.
  */
-export function baseContextFactory(authenticator: Authenticates, logger: Logger) {
+export function baseContextFactory(
+  authenticator: Authenticates,
+  logger: Logger,
+  trustedProxies: TrustedProxies = new TrustedProxies(undefined),
+) {
   return async (request: IncomingGraphQLRequest): Promise<BaseContext> => {
     const requestId = requestIdFrom(request.headers);
     const authorization = request.headers.authorization;
@@ -120,6 +154,10 @@ export function baseContextFactory(authenticator: Authenticates, logger: Logger)
       const message = error instanceof Error ? error.message : 'invalid credentials';
       throw unauthenticatedContextError(message);
     }
-    return { requestId, viewer, logger: logger.child({ requestId }) };
+    const clientAddress = trustedProxies.clientAddress(
+      request.remoteAddress,
+      request.headers['x-forwarded-for'],
+    );
+    return { requestId, viewer, logger: logger.child({ requestId }), clientAddress };
   };
 }

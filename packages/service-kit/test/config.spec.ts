@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseServiceConfig, ConfigError, loadConfig } from '../src';
-import { assertAuthConfigured } from '../src/config';
+import { assertAuthConfigured, listenAddressOf, trustedProxiesSpecOf } from '../src/config';
 
 describe('loadConfig', () => {
   const valid = { PORT: '4001', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/iso20000_exam' };
@@ -73,5 +73,26 @@ describe('authentication settings in production', () => {
     expect(() => loadConfig(baseServiceConfig, { ...production, AUTH_CLOCK_SKEW_S: '3600' })).toThrow(
       /AUTH_CLOCK_SKEW_S/,
     );
+  });
+});
+
+describe('where a service listens and whose X-Forwarded-For it believes', () => {
+  const base = { PORT: '4001', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/iso20000_exam' };
+  const of = (env: Record<string, string>) => {
+    const config = loadConfig(baseServiceConfig, { ...base, ...env });
+    return { host: listenAddressOf(config), proxies: trustedProxiesSpecOf(config) };
+  };
+
+  it('loopback and the local gateway in development; every interface and nobody in production', () => {
+    expect(of({})).toEqual({ host: '127.0.0.1', proxies: '127.0.0.1,::1' });
+    expect(of({ NODE_ENV: 'production' })).toEqual({ host: '0.0.0.0', proxies: '' });
+  });
+
+  it('HOST and SERVICE_TRUSTED_PROXIES override both, an empty list trusting nobody', () => {
+    expect(of({ NODE_ENV: 'production', HOST: '10.0.0.5', SERVICE_TRUSTED_PROXIES: '10.0.0.0/8' })).toEqual({
+      host: '10.0.0.5',
+      proxies: '10.0.0.0/8',
+    });
+    expect(of({ SERVICE_TRUSTED_PROXIES: '' }).proxies).toBe('');
   });
 });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { eventsEntities, eventsMigrations } from '@iso20000/events';
-import { createDataSource } from '@iso20000/service-kit';
+import { createDataSource, rateLimitEntities, rateLimitMigrations } from '@iso20000/service-kit';
 import { toolDatabaseUrl } from './config';
 import { AtoStatusChangeEntity } from './entities/ato-status-change.entity';
 import { AtoEntity } from './entities/ato.entity';
@@ -17,6 +17,7 @@ import { CountryCodeFindings1764000000002 } from './migrations/1764000000002-cou
 
 export const entities = [
   ...eventsEntities,
+  ...rateLimitEntities,
   AtoEntity,
   AtoStatusChangeEntity,
   RcbEntity,
@@ -31,6 +32,7 @@ export const entities = [
 
 export const migrations = [
   ...eventsMigrations,
+  ...rateLimitMigrations,
   AccreditationSchema1764000000000,
   ExamReferenceData1764000000001,
   CountryCodeFindings1764000000002,

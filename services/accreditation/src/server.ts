@@ -4,6 +4,9 @@ import type { ApolloServer } from '@apollo/server';
 import {
   assembleService,
   createSubgraph,
+  idleRateLimitBucketsSweep,
+  PostgresRateLimiter,
+  rateLimitClientKey,
   type AssembledService,
   type Authenticates,
   type Logger,
@@ -55,14 +58,26 @@ export function createAccreditationSubgraph(
 export async function buildService(deps: AccreditationServiceDeps): Promise<AccreditationService> {
   const { dataSource, nc, logger } = deps;
   const namespace = deps.namespace ?? deps.config.EVENTS_NAMESPACE;
+  const applicationBudget = new PostgresRateLimiter(dataSource, {
+    name: 'application',
+    burst: deps.config.APPLICATION_RATE_LIMIT_BURST,
+    perMinute: deps.config.APPLICATION_RATE_LIMIT_PER_MINUTE,
+  });
   return assembleService<ServiceContext>({
     ...deps,
     name: 'accreditation',
     typeDefs,
     resolvers,
     uniqueViolations,
-    contextFor: (base) => ({ ...base, dataSource, loaders: createLoaders(dataSource) }),
+    contextFor: (base) => ({
+      ...base,
+      dataSource,
+      loaders: createLoaders(dataSource),
+      applicationBudget,
+      rateLimitKey: rateLimitClientKey(base.viewer, base.clientAddress),
+    }),
     workers: () => [
+      idleRateLimitBucketsSweep(dataSource, logger),
       ...createQualificationConsumers({ dataSource, nc, namespace, logger }),
       credentialUsageFollower({ dataSource, nc, namespace, logger }),
     ],

@@ -26,9 +26,6 @@ export const certificateConfigShape = {
       },
       { message: 'comma-separated dates YYYY-MM-DD' },
     ),
-  /** Verification rate limit per client: burst size and sustained rate. */
-  VERIFY_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(30),
-  VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number().positive().default(30),
   /** How often certificates left pending are retried and idle rate-limit buckets forgotten. */
   CERTIFICATE_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
 };

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { eventsEntities, eventsMigrations } from '@iso20000/events';
-import { createDataSource } from '@iso20000/service-kit';
+import { createDataSource, rateLimitEntities, rateLimitMigrations } from '@iso20000/service-kit';
 import { AtoDeliveryPreferenceEntity } from './entities/ato-delivery-preference.entity';
 import { BadgeEntity } from './entities/badge.entity';
 import { CertificateVersionEntity } from './entities/certificate-version.entity';
@@ -8,15 +8,16 @@ import { CertificateEntity } from './entities/certificate.entity';
 import { HardCopyOrderEntity } from './entities/hard-copy-order.entity';
 import { HardCopyPriceEntity } from './entities/hard-copy-price.entity';
 import { IssuerSigningKeyEntity } from './entities/issuer-signing-key.entity';
-import { VerificationRateLimitEntity } from './entities/verification-rate-limit.entity';
 import { VoidedSittingEntity } from './entities/voided-sitting.entity';
 import { CertificateTables1732600000000 } from './migrations/1732600000000-certificate-tables';
 import { HardCopyPrices1732600000001 } from './migrations/1732600000001-hard-copy-prices';
 import { CertificateListIndexes1732600000002 } from './migrations/1732600000002-certificate-list-indexes';
 import { CountryCodeFindings1732600000003 } from './migrations/1732600000003-country-code-findings';
+import { SharedRateLimitBuckets1764700000001 } from './migrations/1764700000001-shared-rate-limit-buckets';
 
 export const entities = [
   ...eventsEntities,
+  ...rateLimitEntities,
   CertificateEntity,
   CertificateVersionEntity,
   BadgeEntity,
@@ -25,7 +26,6 @@ export const entities = [
   AtoDeliveryPreferenceEntity,
   VoidedSittingEntity,
   IssuerSigningKeyEntity,
-  VerificationRateLimitEntity,
 ];
 
 export const migrations = [
@@ -34,6 +34,8 @@ export const migrations = [
   HardCopyPrices1732600000001,
   CertificateListIndexes1732600000002,
   CountryCodeFindings1732600000003,
+  ...rateLimitMigrations,
+  SharedRateLimitBuckets1764700000001,
 ];
 
 // For the TypeORM CLI and the drift check: the service's own database.

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import {
   assembleService,
   IntervalWorker,
+  PostgresRateLimiter,
+  rateLimitClientKey,
   type AssembledService,
   type Authenticates,
   type BaseContext,
-  type IncomingGraphQLRequest,
   type Logger,
 } from '@iso20000/service-kit';
 import { parse } from 'graphql';
@@ -21,7 +22,6 @@ import { jwksOf } from './credentials/signing-key';
 import { signedStatusList } from './credentials/status-lists';
 import { createCertificateConsumers } from './events/certificate-consumers';
 import { createLoaders } from './loaders';
-import { PostgresRateLimiter, rateLimitClientKey } from './rate-limit';
 import { resolvers } from './resolvers';
 
 export const typeDefs = parse(readFileSync(join(__dirname, 'schema.graphql'), 'utf8'));
@@ -63,18 +63,18 @@ export async function buildService(deps: CertificateServiceDeps): Promise<Certif
     profile: issuerProfileOf(config),
     calendar: businessCalendarOf(config),
   };
-  const rateLimiter = new PostgresRateLimiter(dataSource, {
+  const verificationBudget = new PostgresRateLimiter(dataSource, {
+    name: 'verification',
     burst: config.VERIFY_RATE_LIMIT_BURST,
     perMinute: config.VERIFY_RATE_LIMIT_PER_MINUTE,
   });
-  // The rate-limit key needs the forwarded client address, which only the HTTP request carries.
-  const contextFor = (base: BaseContext, request?: IncomingGraphQLRequest): ServiceContext => ({
+  const contextFor = (base: BaseContext): ServiceContext => ({
     ...base,
     dataSource,
     loaders: createLoaders(dataSource),
     issuer,
-    rateLimiter,
-    rateLimitKey: rateLimitClientKey(base.viewer, request?.headers ?? {}),
+    verificationBudget,
+    rateLimitKey: rateLimitClientKey(base.viewer, base.clientAddress),
   });
 
   const assembled = await assembleService<ServiceContext>({
@@ -94,7 +94,7 @@ export async function buildService(deps: CertificateServiceDeps): Promise<Certif
         runAtStart: false,
         run: async () => {
           const issued = await issueStillPendingCertificates(dataSource, issuer, logger);
-          await rateLimiter
+          await verificationBudget
             .forgetIdleClients()
             .catch((err: unknown) => logger.warn({ err }, 'could not forget idle rate-limit buckets'));
           relay.kick();

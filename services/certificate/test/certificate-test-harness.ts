@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Viewer } from '@iso20000/auth';
 import type { Events, PayloadOf } from '@iso20000/events';
-import { createLogger } from '@iso20000/service-kit';
+import { createLogger, TrustedProxies } from '@iso20000/service-kit';
 import {
   eventually,
   executeOperation,
@@ -56,6 +56,8 @@ export function release(overrides: Partial<Release> = {}): Release {
   };
 }
 
+const gatewayOnLoopback = new TrustedProxies('127.0.0.1,::1');
+
 export const testEnv = (url: string, extra: Record<string, string> = {}) => ({
   NODE_ENV: 'test',
   LOG_LEVEL: 'silent',
@@ -98,10 +100,13 @@ export async function startCertificateHarness(
     executeOperation<ServiceContext, T>(
       service.apollo,
       { query, variables },
-      service.contextFor(
-        { requestId: randomUUID(), viewer, logger },
-        { headers: headers ?? {}, remoteAddress: undefined },
-      ),
+      // As the local gateway (a trusted proxy on loopback) would forward the client's address.
+      service.contextFor({
+        requestId: randomUUID(),
+        viewer,
+        logger,
+        clientAddress: gatewayOnLoopback.clientAddress('127.0.0.1', headers?.['x-forwarded-for']),
+      }),
     );
   return {
     ...h,

@@ -1,5 +1,5 @@
 import type { ConsumerFreshness } from '@iso20000/events';
-import type { BaseContext } from '@iso20000/service-kit';
+import type { BaseContext, PostgresRateLimiter } from '@iso20000/service-kit';
 import type { DataSource } from 'typeorm';
 import type { CalendarDate } from './domain/calendar-date';
 import type { RegistryLoaders } from './loaders';
@@ -9,6 +9,10 @@ export interface ServiceContext extends BaseContext {
   loaders: RegistryLoaders;
   /** Today's date for this request (UTC); effective status and lifecycle checks use it. */
   today: CalendarDate;
+  /** The public lookups' budget per client: a certificate number must not be enumerable. */
+  verificationBudget: PostgresRateLimiter;
+  /** Whose budget this request spends (the viewer, else the client's address). */
+  rateLimitKey: string;
   /** Whether the registry's copy of RCB statuses is shown current (writes that depend on one check it). */
   rcbStatusCopy: ConsumerFreshness;
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { eventsEntities, eventsMigrations } from '@iso20000/events';
-import { createDataSource } from '@iso20000/service-kit';
+import { createDataSource, rateLimitEntities, rateLimitMigrations } from '@iso20000/service-kit';
 import { CertificationHistoryEntity } from './entities/certification-history.entity';
 import { CertifiedOrganizationEntity } from './entities/certified-organization.entity';
 import { IdempotencyRecordEntity } from './entities/idempotency-record.entity';
@@ -12,6 +12,7 @@ import { CountryCodeFindings1732600000002 } from './migrations/1732600000002-cou
 
 export const entities = [
   ...eventsEntities,
+  ...rateLimitEntities,
   RcbEntity,
   CertifiedOrganizationEntity,
   OrganizationCertificationEntity,
@@ -21,6 +22,7 @@ export const entities = [
 
 export const migrations = [
   ...eventsMigrations,
+  ...rateLimitMigrations,
   RegistryTables1732600000000,
   RegistrySearchFolded1732600000001,
   CountryCodeFindings1732600000002,

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   assembleService,
+  idleRateLimitBucketsSweep,
+  PostgresRateLimiter,
+  rateLimitClientKey,
   type AssembledService,
   type Authenticates,
   type BaseContext,
@@ -38,6 +41,11 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
   const { dataSource, nc, logger, config } = deps;
   const clock = deps.clock ?? (() => new Date());
   const namespace = deps.namespace ?? config.EVENTS_NAMESPACE;
+  const verificationBudget = new PostgresRateLimiter(dataSource, {
+    name: 'verification',
+    burst: config.VERIFY_RATE_LIMIT_BURST,
+    perMinute: config.VERIFY_RATE_LIMIT_PER_MINUTE,
+  });
   const rcbStatusCopy = createRcbStatusFreshness({
     nc,
     namespace,
@@ -59,6 +67,8 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
       dataSource,
       loaders: createLoaders(dataSource),
       today: todayUtc(clock()),
+      verificationBudget,
+      rateLimitKey: rateLimitClientKey(base.viewer, base.clientAddress),
       rcbStatusCopy,
     }),
     // The RCB status consumer, then the expiry job (a certification past its expiry expires by itself).
@@ -66,6 +76,7 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
       createRcbStatusConsumer({ dataSource, nc, namespace, logger }),
       rcbStatusCopy,
       certificationExpiryJob({ dataSource, logger, intervalMs: config.REGISTRY_EXPIRY_INTERVAL_MS, clock }),
+      idleRateLimitBucketsSweep(dataSource, logger),
     ],
   });
 }

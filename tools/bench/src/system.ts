@@ -107,9 +107,11 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
         LOG_LEVEL: 'warn',
         AUTH_JWKS_URL: jwks.url,
         CERTIFICATE_SIGNING_KEY: certificateSigningKeyPem(),
-        // Verification is rate-limited per client; every bench request comes from 127.0.0.1.
+        // Verification and applications are rate-limited per client; every bench request comes from 127.0.0.1.
         VERIFY_RATE_LIMIT_BURST: '1000000000',
         VERIFY_RATE_LIMIT_PER_MINUTE: '1000000000',
+        APPLICATION_RATE_LIMIT_BURST: '1000000000',
+        APPLICATION_RATE_LIMIT_PER_MINUTE: '1000000000',
         SUPERGRAPH_PATH: supergraphPath,
         GATEWAY_WORKERS: String(options.workers),
         ...options.gatewayEnv,

@@ -191,7 +191,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     processes.set(name, {
       name,
       entry: join(workspaceRoot, 'services', name, 'src', 'main.ts'),
-      env: { PORT: String(ports[name]), DATABASE_URL: databaseUrlFor(serverUrl, `${prefix}_${name}`) },
+      env: {
+        PORT: String(ports[name]),
+        DATABASE_URL: databaseUrlFor(serverUrl, `${prefix}_${name}`),
+        // The gateway runs beside them on loopback: its X-Forwarded-For names the client, in production too.
+        SERVICE_TRUSTED_PROXIES: commonEnv.SERVICE_TRUSTED_PROXIES ?? '127.0.0.1,::1',
+      },
       wanted: true,
       startedAt: 0,
       deaths: 0,

@@ -21,6 +21,7 @@ export async function applyForAtoAccreditation(
   context: ServiceContext,
   application: AtoApplication,
 ): Promise<AtoEntity> {
+  await context.applicationBudget.spend(context.rateLimitKey, 'applications');
   const now = new Date();
   return context.dataSource.transaction(async (manager) => {
     const ato = manager.create(AtoEntity, {

@@ -19,6 +19,7 @@ export async function applyForRcbAppointment(
   context: ServiceContext,
   application: RcbApplication,
 ): Promise<RcbEntity> {
+  await context.applicationBudget.spend(context.rateLimitKey, 'applications');
   const now = new Date();
   return context.dataSource.transaction(async (manager) => {
     const rcb = manager.create(RcbEntity, {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PUBLIC_VIEWER } from '@iso20000/auth';
-import { createLogger, openDataSource } from '@iso20000/service-kit';
+import { createLogger, openDataSource, PostgresRateLimiter } from '@iso20000/service-kit';
 import type { DataSource } from 'typeorm';
 import { toolDatabaseUrl } from '../config';
 import { entities, migrations } from '../data-source';
@@ -83,6 +83,11 @@ export async function benchmarkProviderSearch(
   const logger = createLogger('accreditation-bench', 'silent');
   const apollo = createAccreditationSubgraph(logger, true);
   await apollo.start();
+  const applicationBudget = new PostgresRateLimiter(dataSource, {
+    name: 'application',
+    burst: 1,
+    perMinute: 1,
+  });
   const run = async (filter: Record<string, unknown>, after?: string | null) => {
     const response = await apollo.executeOperation(
       { query: QUERY, variables: { filter, first, after } },
@@ -93,6 +98,9 @@ export async function benchmarkProviderSearch(
           logger,
           dataSource,
           loaders: createLoaders(dataSource),
+          // the provider search spends no budget; the context has one as every request's does
+          applicationBudget,
+          rateLimitKey: 'bench',
         },
       },
     );

@@ -1,7 +1,6 @@
-import { refuse } from '@iso20000/service-kit';
+import type { PostgresRateLimiter } from '@iso20000/service-kit';
 import { verifyCertificateNumber, type CertificateVerificationAnswer } from '../domain/verification';
 import type { CertificateEntity } from '../entities/certificate.entity';
-import type { RateLimiter } from '../rate-limit';
 
 export interface VerifyCertificateCommand {
   number: string;
@@ -14,15 +13,12 @@ export interface VerifyCertificateCommand {
  * first, so numbers cannot be enumerated.
  */
 export async function verifyCertificate(
-  deps: { rateLimiter: RateLimiter; findByNumber: (number: string) => Promise<CertificateEntity | null> },
+  deps: {
+    verificationBudget: PostgresRateLimiter;
+    findByNumber: (number: string) => Promise<CertificateEntity | null>;
+  },
   { number, clientKey }: VerifyCertificateCommand,
 ): Promise<CertificateVerificationAnswer> {
-  const decision = await deps.rateLimiter.take(clientKey);
-  if (!decision.allowed) {
-    throw refuse.rateLimited(
-      `Too many verifications from this client; try again in ${decision.retryAfterSeconds} seconds.`,
-      { retryAfterSeconds: decision.retryAfterSeconds },
-    );
-  }
+  await deps.verificationBudget.spend(clientKey, 'verifications');
   return verifyCertificateNumber(number, deps.findByNumber);
 }

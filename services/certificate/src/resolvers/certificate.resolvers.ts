@@ -56,7 +56,7 @@ export const certificateResolvers: Resolvers = {
     verifyCertificate: (_parent, { number }, context) =>
       verifyCertificate(
         {
-          rateLimiter: context.rateLimiter,
+          verificationBudget: context.verificationBudget,
           findByNumber: (n) => context.loaders.certificateByNumber.load(n),
         },
         { number: certificateNumberText(number), clientKey: context.rateLimitKey },

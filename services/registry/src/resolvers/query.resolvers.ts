@@ -16,6 +16,7 @@ export const queryResolvers: QueryResolvers<ServiceContext> = {
   // Anyone holding a certificate number may verify it, listed or not: that is what the number is for.
   verifyOrganizationCertification: async (_parent, args, ctx) => {
     const certificateNumber = parseCertificateNumber(args.certificateNumber);
+    await ctx.verificationBudget.spend(ctx.rateLimitKey, 'verifications');
     const query = ctx.dataSource
       .getRepository(OrganizationCertificationEntity)
       .createQueryBuilder('c')
@@ -47,6 +48,8 @@ export const queryResolvers: QueryResolvers<ServiceContext> = {
       const rcbId = args.rcbId ?? ctx.viewer.rcbId;
       if (!rcbId)
         throw refuse.badInput('pass rcbId with certificateNumber (certificate numbers are unique per RCB)');
+      // By number the public can probe numbers: it spends the verification budget (staff and RCBs are known).
+      if (!ctx.viewer.subject) await ctx.verificationBudget.spend(ctx.rateLimitKey, 'verifications');
       certification = await ctx.dataSource.getRepository(OrganizationCertificationEntity).findOneBy({
         rcbId: parseId(rcbId, 'rcbId'),
         certificateNumber: parseCertificateNumber(args.certificateNumber),
@@ -57,12 +60,15 @@ export const queryResolvers: QueryResolvers<ServiceContext> = {
     return certification && (await canSeeCertification(ctx, certification)) ? certification : null;
   },
 
-  wasCertified: (_parent, args, ctx) =>
-    wasCertified(ctx.dataSource, {
+  wasCertified: async (_parent, args, ctx) => {
+    const query = {
       certificateNumber: parseCertificateNumber(args.certificateNumber),
       rcbId: args.rcbId ? parseId(args.rcbId, 'rcbId') : null,
       on: args.on,
-    }),
+    };
+    await ctx.verificationBudget.spend(ctx.rateLimitKey, 'verifications');
+    return wasCertified(ctx.dataSource, query);
+  },
 
   rcbCertifications: (_parent, args, ctx) => {
     requireRole(ctx.viewer, 'rcb_integration');
