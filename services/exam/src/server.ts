@@ -10,8 +10,8 @@ import { parse } from 'graphql';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import type { ExamServiceConfig } from './config';
-import { createServiceContext, type ServiceContext } from './context';
-import { createExamConsumers } from './events/exam-consumers';
+import { createServiceContext, type AtoStatusCopy, type ServiceContext } from './context';
+import { createAtoStatusFreshness, createExamConsumers } from './events/exam-consumers';
 import { mergeResolvers, resolvers } from './resolvers';
 import { statisticsResolvers, statisticsTypeDefs } from './statistics';
 
@@ -33,6 +33,8 @@ export interface ExamServiceDeps {
   config: ExamServiceConfig;
   /** Tests may pass their own; otherwise JWTs + RCB credentials replicated from accreditation. */
   authenticator?: Authenticates;
+  /** Tests that write ATO statuses straight into the table (no consumer runs) pass a copy current by construction. */
+  atoStatusCopy?: AtoStatusCopy;
 }
 
 /** Apollo, the outbox relay and the event consumers. */
@@ -41,13 +43,19 @@ export type ExamService = AssembledService<ServiceContext>;
 export async function buildService(deps: ExamServiceDeps): Promise<ExamService> {
   const { dataSource, nc, logger } = deps;
   const namespace = deps.namespace ?? deps.config.EVENTS_NAMESPACE;
+  const atoStatusCopy = createAtoStatusFreshness({
+    nc,
+    namespace,
+    logger,
+    maxStalenessMs: deps.config.REPLICA_MAX_STALENESS_MS,
+  });
   return assembleService<ServiceContext>({
     ...deps,
     name: 'exam',
     typeDefs: parse(loadTypeDefs()),
     resolvers: mergeResolvers(resolvers, statisticsResolvers),
-    contextFor: (base) => createServiceContext(base, dataSource),
-    workers: () => createExamConsumers({ dataSource, nc, namespace, logger }),
+    contextFor: (base) => createServiceContext(base, dataSource, deps.atoStatusCopy ?? atoStatusCopy),
+    workers: () => [...createExamConsumers({ dataSource, nc, namespace, logger }), atoStatusCopy],
     uniqueViolations: examUniqueViolations,
   });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@iso20000/auth';
+import type { ConsumerFreshness } from '@iso20000/events';
 import { assertCanRegisterAt } from '../access';
 import { In, IsNull, Not, type DataSource } from 'typeorm';
 import { refuse } from '@iso20000/service-kit';
@@ -28,6 +29,8 @@ export interface RegisterForExamCommand {
  */
 export async function registerForExam(
   dataSource: DataSource,
+  /** A registration through an ATO is never decided on a copy of its status that may miss a suspension. */
+  atoStatusCopy: Pick<ConsumerFreshness, 'assertCurrent'>,
   cmd: RegisterForExamCommand,
   actor: Viewer,
   now = new Date(),
@@ -55,6 +58,7 @@ export async function registerForExam(
     }
 
     const atoIds = [session.atoId, cmd.courseAtoId].filter((id): id is string => id !== null);
+    if (atoIds.length) await atoStatusCopy.assertCurrent();
     const atoStatuses = atoIds.length ? await manager.findBy(AtoStatusEntity, { atoId: In(atoIds) }) : [];
     const alreadyRegistered = await manager.existsBy(SittingEntity, {
       sessionId: session.id,

@@ -1,4 +1,4 @@
-import { EventConsumer, Events } from '@iso20000/events';
+import { ConsumerFreshness, EventConsumer, Events } from '@iso20000/events';
 import type { BackgroundWorker, Logger } from '@iso20000/service-kit';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
@@ -10,6 +10,23 @@ export interface ConsumerDeps {
   logger: Logger;
 }
 
+const ATO_STATUS_DURABLE = 'exam-ato-status';
+
+/** Shows the copy of ATO statuses current (or not), for registrations that depend on an ATO's accreditation. */
+export function createAtoStatusFreshness(deps: {
+  nc: NatsConnection;
+  namespace?: string;
+  logger: Logger;
+  maxStalenessMs: number;
+}): ConsumerFreshness {
+  return new ConsumerFreshness({
+    ...deps,
+    durableName: ATO_STATUS_DURABLE,
+    event: Events.AtoStatusChanged,
+    copyOf: 'ATO accreditation status',
+  });
+}
+
 /**
  * What the exam service learns from others, asynchronously (never by calling them during a
  * registration): which ATOs are accredited, and which candidates hold a Foundation certificate.
@@ -19,7 +36,7 @@ export function createExamConsumers(deps: ConsumerDeps): BackgroundWorker[] {
   return [
     new EventConsumer({
       ...base,
-      durableName: 'exam-ato-status',
+      durableName: ATO_STATUS_DURABLE,
       event: Events.AtoStatusChanged,
       handle: async (p, { manager }) => {
         // events can overtake each other; an older change never overwrites a newer one

@@ -151,7 +151,7 @@ export const sittingResolvers: Resolvers = {
         throw refuse.badInput('staff registering a candidate give the candidate id (candidateId)', {
           field: 'candidateId',
         });
-      return registerForExam(ctx.dataSource, { ...registration, candidateId }, viewer);
+      return registerForExam(ctx.dataSource, ctx.atoStatusCopy, { ...registration, candidateId }, viewer);
     },
     decideSittingPrerequisite: async (_p, { input }, ctx) => {
       const decision = {
