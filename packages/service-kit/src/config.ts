@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_MAX_TOKEN_LIFETIME_S, MAX_CLOCK_SKEW_S } from '@iso20000/auth';
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './database';
@@ -52,6 +53,8 @@ export const baseServiceConfig = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535),
   DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']),
+  /** The password of DATABASE_URL's role, from a file (a compose or cluster secret) instead of the URL. */
+  DATABASE_PASSWORD_FILE: z.string().min(1).optional(),
   /** Prometheus metrics (GET /metrics) on this port, apart from the service's own; unset: none. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** PostgreSQL connections per process; unset: the service's own default (10, more for bulk writers). */
@@ -143,4 +146,14 @@ export function databaseTimeoutsOf(config: BaseServiceConfig): DatabaseTimeouts 
     idleInTransactionMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     connectMs: config.DATABASE_CONNECT_TIMEOUT_MS,
   };
+}
+
+/** DATABASE_URL with the password read from DATABASE_PASSWORD_FILE when that is set. */
+export function databaseUrlOf(
+  config: Pick<BaseServiceConfig, 'DATABASE_URL' | 'DATABASE_PASSWORD_FILE'>,
+): string {
+  if (!config.DATABASE_PASSWORD_FILE) return config.DATABASE_URL;
+  const url = new URL(config.DATABASE_URL);
+  url.password = encodeURIComponent(readFileSync(config.DATABASE_PASSWORD_FILE, 'utf8').trim());
+  return url.toString();
 }

@@ -89,6 +89,21 @@ export async function ensureDatabase(url: string): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
   if (!name) throw new Error(`DATABASE_URL ${redactUrl(url)} names no database`);
+  // A service role may connect only to its own database (least privilege): try that first, and
+  // go to the server's `postgres` database to create it only when it does not exist yet.
+  const own = new Client({
+    connectionString: url,
+    connectionTimeoutMillis: LONG_JOB_DATABASE_TIMEOUTS.connectMs,
+  });
+  try {
+    await own.connect();
+    await own.end();
+    return;
+  } catch (error) {
+    await own.end().catch(() => undefined);
+    // 3D000 invalid_catalog_name: the database does not exist
+    if ((error as { code?: string }).code !== '3D000') throw error;
+  }
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new Client({

@@ -2,6 +2,7 @@ export {
   ConfigError,
   loadConfig,
   baseServiceConfig,
+  databaseUrlOf,
   nodeEnv,
   listenAddressOf,
   trustedProxiesSpecOf,

@@ -7,6 +7,7 @@ import { type z } from 'zod';
 import {
   baseServiceConfig,
   databaseTimeoutsOf,
+  databaseUrlOf,
   listenAddressOf,
   loadConfig,
   type BaseServiceConfig,
@@ -60,7 +61,7 @@ export function runSubgraph<S extends z.ZodRawShape, TContext extends BaseContex
     const config = loadConfig({ ...baseServiceConfig, ...(main.configShape ?? {}) }) as BaseServiceConfig &
       z.infer<z.ZodObject<S>>;
     const dataSource = await openDataSource({
-      url: config.DATABASE_URL,
+      url: databaseUrlOf(config),
       entities: main.entities,
       migrations: main.migrations,
       logger,

@@ -13,3 +13,4 @@ export {
   type Infrastructure,
 } from './infrastructure';
 export { writeComposeBus } from './compose-bus';
+export { writeComposeDatabasePasswords, DATABASE_SERVICES } from './compose-database';
