@@ -34,6 +34,10 @@ export const gatewayConfigShape = {
   GATEWAY_MAX_COST: z.coerce.number().int().positive().default(20_000),
   GATEWAY_MAX_ALIASES: z.coerce.number().int().positive().default(20),
   GATEWAY_MAX_TOKENS: z.coerce.number().int().positive().default(5_000),
+  /** Largest operation document (bytes), apart from the body limit that large variables need. */
+  GATEWAY_MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(100_000),
+  /** Deepest nesting of the JSON body (variables included), refused before it is parsed. */
+  GATEWAY_MAX_JSON_DEPTH: z.coerce.number().int().positive().default(64),
   /** Query plans cached (MiB, approximate); sized for every distinct operation clients send. */
   GATEWAY_QUERY_PLAN_CACHE_MIB: z.coerce.number().int().positive().default(50),
   /**

@@ -157,6 +157,11 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
     context,
     /** Pass to serveHttp: answers single-subgraph operations without executing their plan. */
     shortcut,
+    /** Pass to serveHttp: what the gateway refuses before reading a request as GraphQL. */
+    requestLimits: {
+      maxDocumentBytes: config.GATEWAY_MAX_DOCUMENT_BYTES,
+      maxJsonDepth: config.GATEWAY_MAX_JSON_DEPTH,
+    },
     routes,
     stop: async () => {
       await apollo.stop();

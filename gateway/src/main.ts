@@ -47,6 +47,7 @@ runService(logger, async () => {
     apollo: gateway.apollo,
     context: gateway.context,
     shortcut: gateway.shortcut,
+    ...gateway.requestLimits,
     ready: async () => !nc.isClosed(),
     logger,
   });

@@ -165,6 +165,7 @@ describe('gateway', () => {
         apollo: built.apollo,
         context: built.context,
         shortcut: built.shortcut,
+        ...built.requestLimits,
         logger,
       });
       servers.push(http);
@@ -296,6 +297,33 @@ describe('gateway', () => {
     });
   });
 
+  it('refuses a document over GATEWAY_MAX_DOCUMENT_BYTES with 413, whatever the body limit allows', async () => {
+    // 4.5 MB of whitespace: under the 5 MB body limit and no tokens at all, yet megabytes to lex
+    const padded = await post(`{ whoami ${' '.repeat(4_500_000)}}`);
+    expect(padded.status).toBe(413);
+    expect(padded.body).toEqual({
+      errors: [
+        { message: 'GraphQL document larger than 100000 bytes', extensions: { code: 'DOCUMENT_TOO_LARGE' } },
+      ],
+    });
+    // large variables are still fine: only the document is bounded
+    const big = await post('{ whoami }', {}, { variables: { note: 'x'.repeat(1_000_000) } });
+    expect(big).toMatchObject({ status: 200, body: { data: { whoami: 'subgraph' } } });
+  });
+
+  it('refuses deeply nested JSON variables before parsing them, with 400 and a code', async () => {
+    const nested = (depth: number): unknown => (depth === 0 ? 1 : { a: [nested(depth - 1)] });
+    const deep = await post('{ whoami }', {}, { variables: { v: nested(100) } });
+    expect(deep.status).toBe(400);
+    expect(deep.body.errors?.[0]).toMatchObject({ extensions: { code: 'JSON_DEPTH_LIMIT_EXCEEDED' } });
+    // what a real operation nests (records of a bulk import, arrays of addresses) stays far below
+    const usual = await post('{ whoami }', {}, { variables: { v: nested(20) } });
+    expect(usual).toMatchObject({ status: 200, body: { data: { whoami: 'subgraph' } } });
+    // brackets inside strings are text, not nesting
+    const text = await post('{ whoami }', {}, { variables: { v: '['.repeat(10_000) } });
+    expect(text.status).toBe(200);
+  });
+
   it('refuses too many aliases', async () => {
     const { body } = await post('{ a: whoami b: whoami c: whoami d: whoami e: whoami }');
     expect(body.errors?.[0].message).toMatch(/alias/i);
@@ -303,6 +331,15 @@ describe('gateway', () => {
       message: 'Aliases limit of 3 exceeded, found 5.',
       extensions: { code: 'ALIAS_LIMIT_EXCEEDED' },
     });
+    // the whole operation is refused, on its repeats too, never answered empty
+    const { first, repeat, again } = await firstAndRepeat(
+      'query Many { a: whoami b: whoami c: whoami d: whoami }',
+    );
+    for (const answer of [first, repeat, again]) {
+      expect(answer.status).toBe(400);
+      expect(answer.body.data).toBeUndefined();
+      expect(answer.body.errors?.map((error) => error.extensions?.code)).toEqual(['ALIAS_LIMIT_EXCEEDED']);
+    }
   });
 
   it('masks internal subgraph errors in production', async () => {

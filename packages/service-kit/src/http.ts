@@ -28,6 +28,13 @@ export interface ServeHttpOptions<TContext extends ApolloBaseContext> {
   logger: Logger;
   /** Largest accepted request body; bulk imports of 1,000 records fit comfortably. */
   maxBodyBytes?: number;
+  /**
+   * Largest GraphQL document (the query text), apart from the body limit: variables may be large (a
+   * bulk import), an operation need not be, and lexing megabytes of it is work for nothing. Unset: none.
+   */
+  maxDocumentBytes?: number;
+  /** Deepest nesting of objects and arrays in a JSON body, checked before it is parsed (default 64). */
+  maxJsonDepth?: number;
   /** Extra GET routes (e.g. a JWKS document): path -> handler returning a JSON-serialisable body. */
   routes?: Record<string, () => Promise<unknown>>;
   /** May answer a GraphQL request before Apollo Server does (the gateway's single-subgraph routes). */
@@ -61,6 +68,8 @@ export async function serveHttp<TContext extends ApolloBaseContext>(
 ): Promise<RunningHttpServer> {
   const { apollo, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
+  const maxJsonDepth = options.maxJsonDepth ?? 64;
+  const { maxDocumentBytes } = options;
   let draining = false;
 
   // Route labels come from this fixed set: a metric label must not take whatever path a client sends.
@@ -136,9 +145,25 @@ export async function serveHttp<TContext extends ApolloBaseContext>(
 
     const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
     if (raw === null)
-      return send(res, 413, { errors: [{ message: `Request body larger than ${maxBodyBytes} bytes` }] });
+      return send(res, 413, {
+        errors: [
+          {
+            message: `Request body larger than ${maxBodyBytes} bytes`,
+            extensions: { code: 'PAYLOAD_TOO_LARGE' },
+          },
+        ],
+      });
     let body: unknown = undefined;
     if (raw) {
+      if (jsonNestingExceeds(raw, maxJsonDepth))
+        return send(res, 400, {
+          errors: [
+            {
+              message: `Request body nested deeper than ${maxJsonDepth} levels`,
+              extensions: { code: 'JSON_DEPTH_LIMIT_EXCEEDED' },
+            },
+          ],
+        });
       try {
         body = JSON.parse(raw);
       } catch {
@@ -146,6 +171,21 @@ export async function serveHttp<TContext extends ApolloBaseContext>(
           errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
         });
       }
+    }
+    if (maxDocumentBytes !== undefined) {
+      const document =
+        req.method === 'GET'
+          ? new URLSearchParams(url.search).get('query')
+          : (body as { query?: unknown })?.query;
+      if (typeof document === 'string' && Buffer.byteLength(document) > maxDocumentBytes)
+        return send(res, 413, {
+          errors: [
+            {
+              message: `GraphQL document larger than ${maxDocumentBytes} bytes`,
+              extensions: { code: 'DOCUMENT_TOO_LARGE' },
+            },
+          ],
+        });
     }
     if (options.shortcut && (await options.shortcut({ req, res, body, raw }))) return;
     const headers = new HeaderMap();
@@ -186,6 +226,29 @@ export async function serveHttp<TContext extends ApolloBaseContext>(
       });
     },
   };
+}
+
+/**
+ * True when JSON text nests objects and arrays deeper than `max`: one pass over the characters,
+ * skipping strings, so a hostile body is refused before JSON.parse and GraphQL build anything from it.
+ */
+export function jsonNestingExceeds(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      depth += 1;
+      if (depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth -= 1;
+  }
+  return false;
 }
 
 /** A route answer that is not JSON (e.g. a signed status list as `application/vc+jwt`). */

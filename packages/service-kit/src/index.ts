@@ -65,6 +65,7 @@ export {
 } from './readiness';
 export {
   serveHttp,
+  jsonNestingExceeds,
   RawBody,
   unauthenticatedContextError,
   type HttpShortcut,
