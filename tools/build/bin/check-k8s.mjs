@@ -57,6 +57,11 @@ const crdChecks = {
     if (!['session', 'transaction'].includes(object.spec?.pgbouncer?.poolMode))
       problem('spec.pgbouncer.poolMode');
   },
+  'postgresql.cnpg.io/v1/Database': (object, problem) => {
+    if (!object.spec?.cluster?.name) problem('spec.cluster.name');
+    if (!object.spec?.name) problem('spec.name');
+    if (!object.spec?.owner) problem('spec.owner');
+  },
 };
 
 async function validateSchema(object, problems) {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { eventsEntities, eventsMigrations } from '@iso20000/events';
 import { databaseUrlOf, openDataSource } from '@iso20000/service-kit';
 import { testServerUrl } from '@iso20000/testing';
@@ -186,5 +186,55 @@ describe('docker-compose.yml', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+interface K8sObject {
+  kind: string;
+  spec: {
+    template?: {
+      spec: {
+        containers: Array<{ env: Array<{ name: string; valueFrom?: { secretKeyRef: { name: string } } }> }>;
+      };
+    };
+    managed?: { roles: Array<{ name: string; passwordSecret: { name: string } } & Record<string, unknown>> };
+    bootstrap?: { initdb: Record<string, unknown> };
+    postgresql?: { pg_hba: string[] };
+    name?: string;
+    owner?: string;
+  };
+}
+
+describe('deploy/k8s', () => {
+  const k8s = join(__dirname, '..', '..', '..', 'deploy', 'k8s');
+  const documents = (file: string) =>
+    parseAllDocuments(readFileSync(join(k8s, file), 'utf8')).map((d) => d.toJSON() as K8sObject);
+
+  it('single-node runs the same roles script as compose', () => {
+    expect(readFileSync(join(k8s, 'overlays/single-node/postgres-init/10-service-roles.sh'), 'utf8')).toBe(
+      readFileSync(script, 'utf8'),
+    );
+  });
+
+  it.each(SERVICES)('%s connects with its own secret, never a shared or superuser one', (service) => {
+    const [deployment] = documents(`base/${service}.yaml`).filter((d) => d.kind === 'Deployment');
+    const env = deployment.spec.template!.spec.containers[0].env;
+    for (const name of ['PG_USER', 'PG_PASSWORD'])
+      expect(env.find((e) => e.name === name)?.valueFrom?.secretKeyRef.name).toBe(`iso20000-db-${service}`);
+  });
+
+  it('ha: CloudNativePG manages one role per service, without superuser or createdb, each owning its database', () => {
+    const objects = documents('overlays/ha/postgres-cnpg.yaml');
+    const cluster = objects.find((o) => o.kind === 'Cluster')!;
+    const roles = cluster.spec.managed!.roles;
+    expect(roles.map((r) => r.name).sort()).toEqual([...SERVICES].sort());
+    for (const role of roles) {
+      expect(role).toMatchObject({ login: true, superuser: false, createdb: false, createrole: false });
+      expect(role.passwordSecret.name).toBe(`iso20000-db-${role.name}`);
+    }
+    expect(cluster.spec.bootstrap!.initdb).toMatchObject({ database: 'iso20000_exam', owner: 'exam' });
+    const owners = objects.filter((o) => o.kind === 'Database').map((d) => [d.spec.name, d.spec.owner]);
+    expect(owners).toEqual(SERVICES.slice(1).map((s) => [`iso20000_${s}`, s]));
+    expect(cluster.spec.postgresql!.pg_hba.at(-1)).toMatch(/ all all reject$/);
   });
 });
