@@ -194,8 +194,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       env: {
         PORT: String(ports[name]),
         DATABASE_URL: databaseUrlFor(serverUrl, `${prefix}_${name}`),
-        // The gateway runs beside them on loopback: its X-Forwarded-For names the client, in production too.
+        // The gateway runs beside them on loopback: its X-Forwarded-For names the client, in production
+        // mode too, and nothing else on the network reaches them.
         SERVICE_TRUSTED_PROXIES: commonEnv.SERVICE_TRUSTED_PROXIES ?? '127.0.0.1,::1',
+        HOST: commonEnv.HOST ?? '127.0.0.1',
       },
       wanted: true,
       startedAt: 0,
