@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { eventsEntities, eventsMigrations } from '@iso20000/events';
-import { createDataSource, rateLimitEntities, rateLimitMigrations } from '@iso20000/service-kit';
+import {
+  createDataSource,
+  rateLimitEntities,
+  rateLimitMigrations,
+  LONG_JOB_DATABASE_TIMEOUTS,
+} from '@iso20000/service-kit';
 import { toolDatabaseUrl } from './config';
 import { AtoStatusChangeEntity } from './entities/ato-status-change.entity';
 import { AtoEntity } from './entities/ato.entity';
@@ -40,6 +45,8 @@ export const migrations = [
 
 /** For the TypeORM CLI and the schema-drift check. */
 export default createDataSource({
+  // the TypeORM CLI's migrations run as a long job, not under the request time limits
+  timeouts: LONG_JOB_DATABASE_TIMEOUTS,
   url: toolDatabaseUrl(),
   entities,
   migrations,

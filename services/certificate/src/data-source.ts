@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { eventsEntities, eventsMigrations } from '@iso20000/events';
-import { createDataSource, rateLimitEntities, rateLimitMigrations } from '@iso20000/service-kit';
+import {
+  createDataSource,
+  rateLimitEntities,
+  rateLimitMigrations,
+  LONG_JOB_DATABASE_TIMEOUTS,
+} from '@iso20000/service-kit';
 import { AtoDeliveryPreferenceEntity } from './entities/ato-delivery-preference.entity';
 import { BadgeEntity } from './entities/badge.entity';
 import { CertificateVersionEntity } from './entities/certificate-version.entity';
@@ -40,6 +45,8 @@ export const migrations = [
 
 // For the TypeORM CLI and the drift check: the service's own database.
 export default createDataSource({
+  // the TypeORM CLI's migrations run as a long job, not under the request time limits
+  timeouts: LONG_JOB_DATABASE_TIMEOUTS,
   url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_certificate',
   entities,
   migrations,

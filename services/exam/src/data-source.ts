@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { eventsEntities, eventsMigrations } from '@iso20000/events';
-import { createDataSource } from '@iso20000/service-kit';
+import { createDataSource, LONG_JOB_DATABASE_TIMEOUTS } from '@iso20000/service-kit';
 import { toolDatabaseUrl } from './config';
 import { AtoStatusEntity } from './entities/ato-status.entity';
 import { CandidateQualificationEntity } from './entities/candidate-qualification.entity';
@@ -43,6 +43,8 @@ export const migrations = [
 
 /** For the TypeORM CLI and the drift check: DATABASE_URL names the exam database. */
 export default createDataSource({
+  // the TypeORM CLI's migrations run as a long job, not under the request time limits
+  timeouts: LONG_JOB_DATABASE_TIMEOUTS,
   url: toolDatabaseUrl(),
   entities,
   migrations,

@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { eventsEntities, eventsMigrations } from '@iso20000/events';
-import { createDataSource, rateLimitEntities, rateLimitMigrations } from '@iso20000/service-kit';
+import {
+  createDataSource,
+  rateLimitEntities,
+  rateLimitMigrations,
+  LONG_JOB_DATABASE_TIMEOUTS,
+} from '@iso20000/service-kit';
 import { CertificationHistoryEntity } from './entities/certification-history.entity';
 import { CertifiedOrganizationEntity } from './entities/certified-organization.entity';
 import { IdempotencyRecordEntity } from './entities/idempotency-record.entity';
@@ -30,6 +35,8 @@ export const migrations = [
 
 /** For the TypeORM CLI and the schema-drift check. */
 export default createDataSource({
+  // the TypeORM CLI's migrations run as a long job, not under the request time limits
+  timeouts: LONG_JOB_DATABASE_TIMEOUTS,
   url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/iso20000_registry',
   entities,
   migrations,
