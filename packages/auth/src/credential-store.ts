@@ -10,6 +10,7 @@ import {
 import { authenticationUnavailable } from './auth-errors';
 import type { AuthLogger } from './auth-logger';
 import type { CredentialVerifier } from './authenticator';
+import { requestCredentialSnapshot, type CredentialSnapshot } from './credential-snapshot';
 import { parseApiKey, secretMatchesHash } from './rcb-credential';
 
 export interface CredentialStoreOptions {
@@ -87,6 +88,8 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
   });
 
   let closed = false;
+  let markClosing!: () => void;
+  const closing = new Promise<void>((resolve) => (markClosing = resolve));
   let waitingLogged = false;
   const wakeSleepers = new Set<() => void>();
   const followers: { consumer?: Consumer; messages?: ConsumerMessages }[] = [];
@@ -94,6 +97,7 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
   const decoder = new TextDecoder();
 
   function sleep(ms: number): Promise<void> {
+    if (closed) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
@@ -209,14 +213,60 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
   // one filter per consumer. Revocation being sticky makes the order between the two irrelevant.
   let issuedCaughtUp = false;
   let revokedCaughtUp = false;
+  let snapshotAsked = false;
+  // After the first unanswered request, retries are logged at debug level only.
+  const quiet: AuthLogger = {
+    debug: (obj, msg) => logger.debug(obj, msg),
+    info: (obj, msg) => logger.info(obj, msg),
+    warn: (obj, msg) => logger.debug(obj, msg),
+    error: (obj, msg) => logger.error(obj, msg),
+  };
+  const readyIfAll = () => {
+    if (issuedCaughtUp && revokedCaughtUp && snapshotAsked) markReady();
+  };
+
+  function applySnapshot(snapshot: CredentialSnapshot): void {
+    for (const id of snapshot.revoked) {
+      revoked.add(id.toLowerCase());
+      active.delete(id.toLowerCase());
+    }
+    for (const credential of snapshot.credentials) {
+      const id = credential.credentialId.toLowerCase();
+      if (!revoked.has(id))
+        active.set(id, { rcbId: credential.rcbId, secretHash: credential.secretHash.toLowerCase() });
+    }
+    logger.info(
+      { credentials: snapshot.credentials.length, revoked: snapshot.revoked.length },
+      'credential snapshot from accreditation applied',
+    );
+  }
+
+  // The owner's current set, beside the replay: a stream that lost its data (or a stream not there)
+  // must not make this process forget every key. Union with the stream is safe, revocation being sticky.
+  const snapshotting = (async () => {
+    while (!closed) {
+      const snapshot = await requestCredentialSnapshot(
+        nc,
+        namespace,
+        snapshotAsked ? quiet : logger,
+        Math.max(100, Math.floor(readyTimeoutMs / 2)),
+      );
+      if (snapshot) applySnapshot(snapshot);
+      snapshotAsked = true;
+      readyIfAll();
+      if (snapshot) return;
+      await sleep(retryIntervalMs);
+    }
+  })();
+
   const following = Promise.all([
     follow(issuedSubject, applyIssued, () => {
       issuedCaughtUp = true;
-      if (revokedCaughtUp) markReady();
+      readyIfAll();
     }),
     follow(revokedSubject, applyRevoked, () => {
       revokedCaughtUp = true;
-      if (issuedCaughtUp) markReady();
+      readyIfAll();
     }),
   ]).catch((error: unknown) => {
     if (!closed)
@@ -244,7 +294,8 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
   }
 
   const freshness = (async () => {
-    await readyPromise;
+    // a store closed before it was ever ready must not wait for readiness
+    await Promise.race([readyPromise, closing]);
     while (!closed) {
       try {
         await confirmCurrent();
@@ -316,9 +367,10 @@ export async function createCredentialStore(options: CredentialStoreOptions): Pr
     async close() {
       if (closed) return;
       closed = true;
+      markClosing();
       for (const wake of [...wakeSleepers]) wake();
       for (const follower of followers) follower.messages?.stop();
-      await Promise.all([following, freshness]);
+      await Promise.all([following, freshness, snapshotting]);
       // Ordered consumers vanish on their own after inactivity; deleting now just tidies up.
       await Promise.all(followers.map((follower) => follower.consumer?.delete().catch(() => false)));
     },

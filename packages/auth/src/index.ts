@@ -12,6 +12,12 @@ export { PERSON_ROLES, type PersonRole, type TokenClaims } from './token-claims'
 export { generateRcbCredential, type RcbCredential } from './rcb-credential';
 export { createCredentialStore, type CredentialStore, type CredentialStoreOptions } from './credential-store';
 export {
+  credentialSnapshotSubject,
+  requestCredentialSnapshot,
+  serveCredentialSnapshots,
+  type CredentialSnapshot,
+} from './credential-snapshot';
+export {
   isSchemeStaff,
   requireAtoAccess,
   requireAuthenticated,

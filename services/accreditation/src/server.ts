@@ -17,6 +17,7 @@ import type { DataSource } from 'typeorm';
 import { TRAINER_UNIQUE_VIOLATIONS } from './commands/add-trainer';
 import type { AccreditationServiceConfig } from './config';
 import type { ServiceContext } from './context';
+import { credentialSnapshotResponder } from './events/credential-snapshot';
 import { credentialUsageFollower } from './events/credential-usage';
 import { createQualificationConsumers } from './events/qualification-consumers';
 import { createLoaders } from './loaders';
@@ -80,6 +81,7 @@ export async function buildService(deps: AccreditationServiceDeps): Promise<Accr
       idleRateLimitBucketsSweep(dataSource, logger),
       ...createQualificationConsumers({ dataSource, nc, namespace, logger }),
       credentialUsageFollower({ dataSource, nc, namespace, logger }),
+      credentialSnapshotResponder({ dataSource, nc, namespace, logger }),
     ],
   });
 }
