@@ -69,7 +69,7 @@ export function toClientError(
   const busy = databaseBusyOf(error);
   if (busy) {
     return new GraphQLError(busy, {
-      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, http: { status: 503 } },
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
     });
   }
   const violation = uniqueViolationOf(error);
