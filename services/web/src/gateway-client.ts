@@ -8,6 +8,8 @@ export class GatewayError extends Error {
     message: string,
     /** extensions.code of the first GraphQL error, or UNAVAILABLE when the gateway did not answer. */
     readonly code: string,
+    /** RATE_LIMITED: when the visitor may try again, as the service said. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'GatewayError';
@@ -42,7 +44,7 @@ export function forVisitor(client: GatewayClient, visitor: Visitor): GatewayClie
 
 interface GraphQLResponse<TData> {
   data?: TData | null;
-  errors?: Array<{ message: string; extensions?: { code?: unknown } }>;
+  errors?: Array<{ message: string; extensions?: { code?: unknown; retryAfterSeconds?: unknown } }>;
 }
 
 /** A public client of the gateway (no credentials): keep-alive connections, a timeout per request. */
@@ -90,7 +92,8 @@ export function createGatewayClient(options: {
         if (!['BAD_USER_INPUT', 'NOT_FOUND', 'RATE_LIMITED'].includes(code)) {
           options.logger.error({ requestId, status, errors: body.errors }, 'gateway answered with errors');
         }
-        throw new GatewayError(first.message, code);
+        const retryAfter = Number(first.extensions?.retryAfterSeconds);
+        throw new GatewayError(first.message, code, retryAfter > 0 ? Math.ceil(retryAfter) : undefined);
       }
       if (!body.data) throw new GatewayError(`the gateway answered ${status} without data`, 'UNAVAILABLE');
       return body.data;

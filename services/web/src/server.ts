@@ -218,6 +218,7 @@ export function createWebServer({ config, gateway, logger }: WebServerOptions): 
       headers['content-type'] = 'text/html; charset=utf-8';
       headers['content-language'] = choice.language;
       headers.vary = 'Accept-Language, Cookie';
+      if (result.retryAfterSeconds !== undefined) headers['retry-after'] = String(result.retryAfterSeconds);
       body = Buffer.from(layout(ctx, result).value, 'utf8');
     }
     if (choice.explicit) {
@@ -296,7 +297,7 @@ async function route(
 /** Whatever failed becomes a page with the right status: never a stack trace. */
 function failurePage(ctx: PageContext, error: unknown, logger: Logger): PageResult {
   if (error instanceof GatewayError) {
-    if (error.code === 'RATE_LIMITED') return rateLimitedPage(ctx);
+    if (error.code === 'RATE_LIMITED') return rateLimitedPage(ctx, error.retryAfterSeconds);
     if (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN') return notFoundPage(ctx);
     if (error.code === 'BAD_USER_INPUT')
       return badRequestPage(

@@ -29,7 +29,16 @@ export interface PageContext {
 export type CachePolicy = 'live' | 'search' | 'static' | 'none';
 
 export type PageResult =
-  | { kind: 'page'; status: number; title: string; body: SafeHtml; head?: SafeHtml; cache: CachePolicy }
+  | {
+      kind: 'page';
+      status: number;
+      title: string;
+      body: SafeHtml;
+      head?: SafeHtml;
+      cache: CachePolicy;
+      /** Sent as Retry-After (a 429 or 503 page). */
+      retryAfterSeconds?: number;
+    }
   | { kind: 'redirect'; status: 301 | 302 | 303; location: string; cache: CachePolicy }
   | {
       kind: 'file';

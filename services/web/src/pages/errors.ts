@@ -18,9 +18,10 @@ export const goneRevokedPage = (ctx: PageContext): PageResult => ({
   cache: 'none',
 });
 
-export const rateLimitedPage = (ctx: PageContext): PageResult => ({
+export const rateLimitedPage = (ctx: PageContext, retryAfterSeconds?: number): PageResult => ({
   kind: 'page',
   status: 429,
+  retryAfterSeconds,
   title: ctx.t('errors.rateLimitedTitle'),
   body: errorBody(ctx, ctx.t('errors.rateLimitedTitle'), ctx.t('errors.rateLimited')),
   cache: 'none',
