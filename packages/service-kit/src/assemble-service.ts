@@ -92,11 +92,11 @@ export async function assembleService<TContext extends BaseContext>(
     plugins: [kickRelayAfterMutations, ...(options.plugins ?? [])] as ApolloServerPlugin<never>[],
     uniqueViolations: options.uniqueViolations,
   });
-  const baseContext = baseContextFactory(
-    authenticator,
-    logger,
-    new TrustedProxies(trustedProxiesSpecOf(config)),
-  );
+  const trustedProxies = new TrustedProxies(trustedProxiesSpecOf(config));
+  // Then every client behind the gateway spends the gateway's budget: safe, but one client can use it up.
+  if (trustedProxies.empty && config.NODE_ENV === 'production')
+    logger.warn('SERVICE_TRUSTED_PROXIES is empty: rate limits count the gateway, not its clients');
+  const baseContext = baseContextFactory(authenticator, logger, trustedProxies);
   const workers = options.workers?.(relay) ?? [];
   return {
     apollo,
