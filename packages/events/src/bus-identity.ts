@@ -25,10 +25,14 @@ export const CONSUMED_STREAMS: Readonly<Record<BusIdentity, readonly Producer[]>
 
 /** Credential use is announced by every verifier and recorded by accreditation (core NATS). */
 const CREDENTIAL_USED = 'accreditation.credential.used';
+/** Accreditation's current credential set, asked by every verifier at start (request-reply). */
+const CREDENTIAL_SNAPSHOT = 'query.accreditation.credentials';
 
 export interface SubjectPermissions {
   publish: { allow: string[] };
   subscribe: { allow: string[] };
+  /** May answer a request on its reply subject (another process's inbox) without a publish grant there. */
+  allow_responses?: boolean;
 }
 
 function isProducer(identity: BusIdentity): identity is SubgraphServiceName {
@@ -50,7 +54,13 @@ export function busPermissions(
   namespace?: string,
   user: string = identity,
 ): SubjectPermissions {
-  const publish = ['$JS.API.INFO', wireSubject(CREDENTIAL_USED, namespace)];
+  const publish = [
+    '$JS.API.INFO',
+    wireSubject(CREDENTIAL_USED, namespace),
+    // credential stores prove their copy current (the last credential event) and ask for the set
+    `$JS.API.STREAM.MSG.GET.${namespacedStream(streamOf('accreditation'), namespace)}`,
+    wireSubject(CREDENTIAL_SNAPSHOT, namespace),
+  ];
   const subscribe = [`${inboxPrefixOf(user)}.>`];
   if (isProducer(identity)) {
     publish.push(wireSubject(`${identity}.>`, namespace), wireSubject('dlq.>', namespace));
@@ -66,7 +76,8 @@ export function busPermissions(
       `$JS.API.STREAM.UPDATE.${deadLetters}`,
     );
   }
-  if (identity === 'accreditation') subscribe.push(wireSubject(CREDENTIAL_USED, namespace));
+  if (identity === 'accreditation')
+    subscribe.push(wireSubject(CREDENTIAL_USED, namespace), wireSubject(CREDENTIAL_SNAPSHOT, namespace));
   const infoOf = isProducer(identity) ? SUBGRAPH_SERVICES : CONSUMED_STREAMS[identity];
   for (const producer of infoOf) {
     publish.push(`$JS.API.STREAM.INFO.${namespacedStream(streamOf(producer), namespace)}`);
@@ -83,7 +94,11 @@ export function busPermissions(
       `$JS.ACK.${stream}.>`,
     );
   }
-  return { publish: { allow: publish }, subscribe: { allow: subscribe } };
+  return {
+    publish: { allow: publish },
+    subscribe: { allow: subscribe },
+    ...(identity === 'accreditation' ? { allow_responses: true } : {}),
+  };
 }
 
 export interface BusUser {
