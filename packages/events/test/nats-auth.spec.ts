@@ -46,7 +46,13 @@ describe('bus permissions', () => {
     expect(busPermissions('exam', 'ns1').publish.allow).toContain('ns1.exam.>');
     expect(busPermissions('gateway').publish.allow.filter((s) => !s.startsWith('$JS.'))).toEqual([
       'accreditation.credential.used',
+      'query.accreditation.credentials',
     ]);
+    // accreditation alone answers the credential snapshot; nobody else may listen for it
+    expect(busPermissions('accreditation').subscribe.allow).toContain('query.accreditation.credentials');
+    expect(busPermissions('accreditation').allow_responses).toBe(true);
+    expect(busPermissions('gateway').subscribe.allow).not.toContain('query.accreditation.credentials');
+    expect(busPermissions('gateway').allow_responses).toBeUndefined();
   });
 });
 
