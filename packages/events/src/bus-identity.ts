@@ -5,9 +5,11 @@ import { deadLetterStreamName, normalizeNamespace, wireSubject, type Producer } 
 /**
  * Who may say what on the event bus. Every process connects as its own NATS user; the server lets
  * it publish only its own subjects, so a hand-made `exam.sitting.released` from anyone but the exam
- * service is a permission violation and never reaches the EXAM stream.
+ * service is a permission violation and never reaches the EXAM stream. `operator` is no process: it
+ * is the identity of the operator tools (dead-letter replay, republishing outboxes, rewinding
+ * consumers), which re-publish what a service already published; only operators hold it.
  */
-export const BUS_IDENTITIES = [...SUBGRAPH_SERVICES, 'gateway'] as const;
+export const BUS_IDENTITIES = [...SUBGRAPH_SERVICES, 'gateway', 'operator'] as const;
 export type BusIdentity = (typeof BUS_IDENTITIES)[number];
 
 /**
@@ -21,6 +23,8 @@ export const CONSUMED_STREAMS: Readonly<Record<BusIdentity, readonly Producer[]>
   certificate: ['accreditation', 'exam'],
   registry: ['accreditation'],
   gateway: ['accreditation'],
+  // rewind-consumers deletes durable consumers on every stream; it reads none
+  operator: [...SUBGRAPH_SERVICES],
 };
 
 /** Credential use is announced by every verifier and recorded by accreditation (core NATS). */
@@ -78,12 +82,25 @@ export function busPermissions(
   }
   if (identity === 'accreditation')
     subscribe.push(wireSubject(CREDENTIAL_USED, namespace), wireSubject(CREDENTIAL_SNAPSHOT, namespace));
+  if (identity === 'operator') {
+    // a replayed dead letter or a republished outbox row goes out on its producer's subject again
+    for (const producer of SUBGRAPH_SERVICES) {
+      publish.push(wireSubject(`${producer}.>`, namespace));
+      const stream = namespacedStream(streamOf(producer), namespace);
+      publish.push(`$JS.API.CONSUMER.LIST.${stream}`, `$JS.API.CONSUMER.NAMES.${stream}`);
+    }
+  }
   const infoOf = isProducer(identity) ? SUBGRAPH_SERVICES : CONSUMED_STREAMS[identity];
   for (const producer of infoOf) {
     publish.push(`$JS.API.STREAM.INFO.${namespacedStream(streamOf(producer), namespace)}`);
   }
   for (const producer of CONSUMED_STREAMS[identity]) {
     const stream = namespacedStream(streamOf(producer), namespace);
+    if (identity === 'operator') {
+      // it finds and deletes consumers; it never creates one or reads a message
+      publish.push(`$JS.API.CONSUMER.INFO.${stream}.>`, `$JS.API.CONSUMER.DELETE.${stream}.>`);
+      continue;
+    }
     publish.push(
       `$JS.API.CONSUMER.CREATE.${stream}`,
       `$JS.API.CONSUMER.CREATE.${stream}.>`,

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { type NatsConnection } from 'nats';
 import pino from 'pino';
 import {
   BUS_IDENTITIES,
+  busPermissions,
   busServerConfig,
   CONSUMED_STREAMS,
   connectNats,
@@ -146,8 +148,35 @@ describe('each process has its own identity on the event bus', () => {
     }
   }, 30_000);
 
+  it('lets the operator tools replay on a producer subject and list consumers, never read', async () => {
+    const operator = connections.get('operator') as NatsConnection;
+    const { def, payload } = EVENT_ON.exam;
+    const stream = streamNameFor(def.subject);
+    const before = await storedIn(stream);
+    const envelope = {
+      id: randomUUID(),
+      subject: def.subject,
+      version: def.version,
+      occurredAt: new Date().toISOString(),
+      payload,
+    };
+    await operator.jetstream().publish(def.subject, JSON.stringify(envelope), { msgID: envelope.id });
+    expect(await storedIn(stream)).toBe(before + 1);
+    const jsm = await operator.jetstreamManager();
+    const names: string[] = [];
+    // listing is what rewind-consumers does first; a refused grant throws here
+    for await (const consumer of jsm.consumers.list(stream)) names.push(consumer.name);
+    // and it may neither create a consumer nor pull a message
+    const grants = busPermissions('operator').publish.allow;
+    expect(
+      grants.some((g) => g.includes('CONSUMER.CREATE') || g.includes('MSG.NEXT') || g.startsWith('$JS.ACK')),
+    ).toBe(false);
+  });
+
   it('runs durable consumers on every stream a service reads, and ordered consumers for everyone', async () => {
     for (const identity of BUS_IDENTITIES) {
+      // the operator tools' identity reads no stream (checked above)
+      if (identity === 'operator') continue;
       const nc = connections.get(identity) as NatsConnection;
       for (const producer of CONSUMED_STREAMS[identity]) {
         const { def } = EVENT_ON[producer];

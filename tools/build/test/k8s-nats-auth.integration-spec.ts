@@ -43,15 +43,17 @@ it('gives every process its NATS user and password from the Secret the server re
     manifest(file).find((doc) => doc.kind === 'Deployment' || doc.kind === 'StatefulSet')?.spec?.template
       ?.spec?.containers[0].env ?? [];
   for (const identity of BUS_IDENTITIES) {
+    expect(
+      envOf('nats.yaml').find((e) => e.name === passwordVariableOf(identity))?.valueFrom?.secretKeyRef,
+    ).toEqual({ name: 'iso20000-nats', key: identity });
+    // the operator tools' identity is no Deployment of its own
+    if (identity === 'operator') continue;
     const env = envOf(`${identity}.yaml`);
     expect(env.find((e) => e.name === 'NATS_USER')?.value).toBe(identity);
     expect(env.find((e) => e.name === 'NATS_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({
       name: 'iso20000-nats',
       key: identity,
     });
-    expect(
-      envOf('nats.yaml').find((e) => e.name === passwordVariableOf(identity))?.valueFrom?.secretKeyRef,
-    ).toEqual({ name: 'iso20000-nats', key: identity });
   }
 });
 

@@ -16,6 +16,7 @@ describe("npm start's event bus users", () => {
       'certificate',
       'exam',
       'gateway',
+      'operator',
       'registry',
     ]);
     expect(statSync(join(dir, 'users.json')).mode & 0o077).toBe(0);
