@@ -52,7 +52,9 @@ export async function requestCredentialSnapshot(
     if (isSnapshot(body)) return body;
     logger.error({}, 'credential snapshot from accreditation is malformed; ignored');
   } catch (error) {
-    logger.warn({ err: error }, 'no credential snapshot from accreditation');
+    // expected while accreditation starts (no responders yet): one line, not a stack trace
+    const reason = error instanceof Error ? error.message || error.name : String(error);
+    logger.warn({ reason }, 'no credential snapshot from accreditation');
   }
   return undefined;
 }
