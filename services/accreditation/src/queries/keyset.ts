@@ -1,12 +1,9 @@
-import {
-  decodeCursorAs,
-  paginate,
-  type Connection,
-  type CursorPart,
-  type KeysetColumn,
-  type PageArgs,
-} from '@iso20000/service-kit';
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { KeysetColumn } from '@iso20000/service-kit';
+
+/**
+ * The keyset orders of accreditation's lists, for service-kit's `paginate` (which checks a cursor's
+ * parts against these columns' types before any SQL runs).
+ */
 
 /** Lists by name, then id. */
 export function byName<T extends { name: string; id: string }>(alias: string): KeysetColumn<T>[] {
@@ -15,7 +12,6 @@ export function byName<T extends { name: string; id: string }>(alias: string): K
     { sql: `${alias}.id`, cast: 'uuid', orderBy: `${alias}.id`, value: (row) => row.id },
   ];
 }
-export const NAME_CURSOR = ['string', 'uuid'] as const;
 
 /** Lists by an instant, then id (history, credentials). */
 export function byInstant<T extends { id: string }>(
@@ -33,21 +29,4 @@ export function byInstant<T extends { id: string }>(
     },
     { sql: `${alias}.id`, cast: 'uuid', orderBy: `${alias}.id`, value: (row) => row.id },
   ];
-}
-export const INSTANT_CURSOR = ['instant', 'uuid'] as const;
-
-/**
- * Keyset pages with a typed cursor: a cursor of another list (or a forged one) is BAD_USER_INPUT
- * before it reaches SQL.
- */
-// TODO(shared): service-kit's paginate checks only that the cursor's parts are strings, so a forged
-// part reaches SQL as a failing CAST (an internal error); checking the shape first here until it does.
-export function pageOf<T extends ObjectLiteral>(
-  query: SelectQueryBuilder<T>,
-  columns: KeysetColumn<T>[],
-  shape: readonly CursorPart[],
-  args: PageArgs,
-): Promise<Connection<T>> {
-  decodeCursorAs(args.after, shape);
-  return paginate(query, columns, args);
 }

@@ -1,11 +1,11 @@
 import type { Viewer } from '@iso20000/auth';
-import { knownIds, parseCountryCode, type Connection, type PageArgs } from '@iso20000/service-kit';
+import { knownIds, paginate, parseCountryCode, type Connection, type PageArgs } from '@iso20000/service-kit';
 import type DataLoader from 'dataloader';
 import type { EntityTarget } from 'typeorm';
 import { isSchemeStaff, requireSchemeStaff } from '../access';
 import type { ServiceContext } from '../context';
 import type { OrganizationColumns, OrganizationStatusChangeColumns } from '../entities/organization-columns';
-import { INSTANT_CURSOR, NAME_CURSOR, byInstant, byName, pageOf } from '../queries/keyset';
+import { byInstant, byName } from '../queries/keyset';
 import { parseSearch } from './input';
 
 // What the ATO and RCB resolvers share: both kinds of organization are seen, listed and protected the
@@ -73,7 +73,7 @@ export async function listOrganizations<S extends string, O extends Organization
   }
   if (country) query.andWhere('o.country = :country', { country });
   if (search) query.andWhere(`o.name ILIKE :search ESCAPE '\\'`, { search: containsPattern(search) });
-  return pageOf(query, byName<O>('o'), NAME_CURSOR, args);
+  return paginate(query, byName<O>('o'), args);
 }
 
 /** An organization's lifecycle steps, oldest first. */
@@ -87,10 +87,9 @@ export function statusHistoryPage<C extends OrganizationStatusChangeColumns<stri
     .getRepository(entity)
     .createQueryBuilder('h')
     .where(`h.${organization.column} = :organizationId`, { organizationId: organization.id });
-  return pageOf(
+  return paginate(
     query,
     byInstant<C>('h', 'changed_at', 'changedAt', (change) => change.changedAt),
-    INSTANT_CURSOR,
     args,
   );
 }

@@ -1,4 +1,4 @@
-import { parseId } from '@iso20000/service-kit';
+import { paginate, parseId } from '@iso20000/service-kit';
 import { requireOwnRcb, requireRcbAccess } from '../access';
 import { createRcbCredential } from '../commands/create-rcb-credential';
 import { revokeRcbCredential } from '../commands/revoke-rcb-credential';
@@ -6,7 +6,7 @@ import { rotateRcbCredential } from '../commands/rotate-rcb-credential';
 import { RcbCredentialEntity } from '../entities/rcb-credential.entity';
 import type { Resolvers } from '../generated/graphql';
 import { parseCredentialLabel } from './input';
-import { INSTANT_CURSOR, byInstant, pageOf } from '../queries/keyset';
+import { byInstant } from '../queries/keyset';
 
 export const rcbCredentialResolvers: Resolvers = {
   Mutation: {
@@ -29,10 +29,9 @@ export const rcbCredentialResolvers: Resolvers = {
         .createQueryBuilder('c')
         .where('c.rcb_id = :rcbId', { rcbId: rcb.id });
       if (!includeRevoked) query.andWhere('c.revoked_at IS NULL');
-      return pageOf(
+      return paginate(
         query,
         byInstant<RcbCredentialEntity>('c', 'created_at', 'createdAt', (credential) => credential.createdAt),
-        INSTANT_CURSOR,
         { first, after },
       );
     },

@@ -1,4 +1,4 @@
-import { parseId } from '@iso20000/service-kit';
+import { paginate, parseId } from '@iso20000/service-kit';
 import { requireAtoAccess, requireOwnAto } from '../access';
 import { addTrainer } from '../commands/add-trainer';
 import { removeTrainer } from '../commands/remove-trainer';
@@ -6,7 +6,7 @@ import { TrainerEntity } from '../entities/trainer.entity';
 import type { Resolvers } from '../generated/graphql';
 import { eligibilityOf } from '../queries/trainer-eligibility';
 import { parseTrainer } from './input';
-import { NAME_CURSOR, byName, pageOf } from '../queries/keyset';
+import { byName } from '../queries/keyset';
 
 export const trainerResolvers: Resolvers = {
   Mutation: {
@@ -26,7 +26,7 @@ export const trainerResolvers: Resolvers = {
         .getRepository(TrainerEntity)
         .createQueryBuilder('t')
         .where('t.ato_id = :atoId', { atoId: ato.id });
-      return pageOf(query, byName<TrainerEntity>('t'), NAME_CURSOR, { first, after });
+      return paginate(query, byName<TrainerEntity>('t'), { first, after });
     },
   },
   Trainer: {
