@@ -81,7 +81,9 @@ it.each(['base/nats.conf', 'overlays/ha/nats.conf'])(
 
 describe('a nats-server loading it', () => {
   const passwords = Object.fromEntries(
-    BUS_IDENTITIES.map((identity) => [identity, randomBytes(18).toString('base64url')]),
+    // nats-server reads `$NATS_PASSWORD_X` as a config value: a password must start with a letter and
+    // hold letters and digits only (one starting with '-' or reading as a number fails to load)
+    BUS_IDENTITIES.map((identity) => [identity, `p${randomBytes(18).toString('hex')}`]),
   ) as Record<BusIdentity, string>;
   let server: LocalNatsServer;
   beforeAll(async () => {
