@@ -3,7 +3,11 @@ import type { ServiceContext } from '../context';
 import type { CourseDeliveryMode } from '../domain/course-rules';
 import type { ExamCode } from '@iso20000/scheme';
 import { AtoEntity } from '../entities/ato.entity';
-import type { CompanyDetails, OrganizationContact } from '../entities/organization-columns';
+import {
+  newApplicationLifecycle,
+  type CompanyDetails,
+  type OrganizationContact,
+} from '../entities/organization-columns';
 import { recordAtoStatusChange } from './record-status-change';
 
 export interface AtoApplication {
@@ -33,12 +37,7 @@ export async function applyForAtoAccreditation(
       examLevels: application.examLevels,
       languages: application.languages,
       deliveryModes: application.deliveryModes,
-      status: 'APPLIED',
-      statusReason: null,
-      suspendedUntil: null,
-      assessmentNotes: null,
-      appliedAt: now,
-      statusChangedAt: now,
+      ...newApplicationLifecycle(now),
       deliveryFormat: 'ELECTRONIC_ONLY',
       deliveryRecipient: 'CANDIDATE',
       deliveryAddress: null,

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceContext } from '../context';
-import type { CompanyDetails, OrganizationContact } from '../entities/organization-columns';
+import {
+  newApplicationLifecycle,
+  type CompanyDetails,
+  type OrganizationContact,
+} from '../entities/organization-columns';
 import { RcbEntity } from '../entities/rcb.entity';
 import { recordRcbStatusChange } from './record-status-change';
 
@@ -31,12 +35,7 @@ export async function applyForRcbAppointment(
       nationalAccreditationBody: application.nationalAccreditationBody,
       accreditationReference: application.accreditationReference,
       countriesServed: application.countriesServed,
-      status: 'APPLIED',
-      statusReason: null,
-      suspendedUntil: null,
-      assessmentNotes: null,
-      appliedAt: now,
-      statusChangedAt: now,
+      ...newApplicationLifecycle(now),
     });
     await manager.insert(RcbEntity, rcb);
     await recordRcbStatusChange(manager, context, rcb, null, now);

@@ -60,6 +60,18 @@ export abstract class OrganizationColumns<S extends string> {
 }
 
 /** One step of an organization's lifecycle: who moved it, when and why. Never updated. */
+/** The lifecycle columns of an organization that has just applied: APPLIED, nothing decided yet. */
+export function newApplicationLifecycle(now: Date) {
+  return {
+    status: 'APPLIED' as const,
+    statusReason: null,
+    suspendedUntil: null,
+    assessmentNotes: null,
+    appliedAt: now,
+    statusChangedAt: now,
+  };
+}
+
 export abstract class OrganizationStatusChangeColumns<S extends string> {
   @Column({ type: 'text', name: 'from_status', nullable: true })
   fromStatus!: S | null;
