@@ -216,10 +216,28 @@ it('exports one trace from the gateway through the subgraph to the consumer of t
     20_000,
     'the exam consumer span in the trace',
   );
-  const publish = find('accreditation', 'publish accreditation.ato.status-changed');
-  const subgraphServer = trace().find((s) => s.service === 'accreditation' && s.kind === 2);
-  const gatewayServer = trace().find((s) => s.service === 'gateway' && s.kind === 2);
-  const subgraphCall = find('gateway', 'subgraph accreditation');
+  // Each process exports its spans in its own batches, so the consumer's span can arrive before
+  // the publisher's: wait for every span the assertions name, not only the last one in the chain.
+  const publish = await eventually(
+    () => find('accreditation', 'publish accreditation.ato.status-changed'),
+    10_000,
+    'the outbox publish span in the trace',
+  );
+  const subgraphServer = await eventually(
+    () => trace().find((s) => s.service === 'accreditation' && s.kind === 2),
+    10_000,
+    "the accreditation subgraph's server span",
+  );
+  const gatewayServer = await eventually(
+    () => trace().find((s) => s.service === 'gateway' && s.kind === 2),
+    10_000,
+    "the gateway's server span",
+  );
+  const subgraphCall = await eventually(
+    () => find('gateway', 'subgraph accreditation'),
+    10_000,
+    "the gateway's subgraph call span",
+  );
   const names = new Map(trace().map((s) => [s.spanId, s]));
   const depth = (s: ReceivedSpan): number =>
     s.parentSpanId && names.has(s.parentSpanId) ? 1 + depth(names.get(s.parentSpanId) as ReceivedSpan) : 0;
@@ -236,8 +254,8 @@ it('exports one trace from the gateway through the subgraph to the consumer of t
       : [];
   expect(ancestors(subgraphCall)).toContain(gatewayServer?.spanId);
   expect(subgraphServer?.parentSpanId).toBe(subgraphCall?.spanId);
-  expect(publish?.parentSpanId).toBe(subgraphServer?.spanId);
-  expect(consume.parentSpanId).toBe(publish?.spanId);
+  expect(publish.parentSpanId).toBe(subgraphServer.spanId);
+  expect(consume.parentSpanId).toBe(publish.spanId);
   // The SQL of both sides is in the same trace: the mutation's and the consumer's.
   await eventually(
     () =>

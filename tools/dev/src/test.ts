@@ -14,7 +14,14 @@ async function main(): Promise<number> {
   const summaryFile = join(summaryDir, 'summary.txt');
   try {
     const jest = join(workspaceRoot, 'node_modules', 'jest', 'bin', 'jest.js');
-    const args = [jest, ...(process.env.CI ? ['--ci'] : []), ...process.argv.slice(2)];
+    // Jest's own process loads the global setup, which imports workspace packages: resolve them to
+    // their TypeScript sources like the test environments do, so a fresh clone needs no build.
+    const args = [
+      '--conditions=@iso20000/source',
+      jest,
+      ...(process.env.CI ? ['--ci'] : []),
+      ...process.argv.slice(2),
+    ];
     const code = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, args, {
         cwd: workspaceRoot,
