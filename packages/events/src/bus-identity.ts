@@ -14,7 +14,8 @@ export type BusIdentity = (typeof BUS_IDENTITIES)[number];
 
 /**
  * The streams each process reads. Every process follows accreditation's credential events (API
- * keys); the others are the services' EventConsumers. A consumer added on another stream needs its
+ * keys); the others are the services' EventConsumers, and the gateway's subscription feeds (ordered
+ * and ephemeral consumers, no durables). A consumer added on another stream needs its
  * stream here, or the server refuses to create it.
  */
 export const CONSUMED_STREAMS: Readonly<Record<BusIdentity, readonly Producer[]>> = {
@@ -22,7 +23,8 @@ export const CONSUMED_STREAMS: Readonly<Record<BusIdentity, readonly Producer[]>
   accreditation: ['accreditation', 'certificate'],
   certificate: ['accreditation', 'exam'],
   registry: ['accreditation'],
-  gateway: ['accreditation'],
+  // the credential store, and GraphQL subscriptions served from every producer's stream
+  gateway: ['accreditation', 'exam', 'certificate', 'registry'],
   // rewind-consumers deletes durable consumers on every stream; it reads none
   operator: [...SUBGRAPH_SERVICES],
 };
