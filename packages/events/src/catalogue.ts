@@ -175,7 +175,15 @@ export const Events = {
   ExamSittingVoided: defineEvent(
     'exam.sitting.voided',
     1,
-    z.object({ sittingId: id, candidateId: id, examCode: ExamCode, reason, voidedAt: instant }),
+    z.object({
+      sittingId: id,
+      candidateId: id,
+      examCode: ExamCode,
+      reason,
+      voidedAt: instant,
+      /** The ATO the sitting was with (null: none); absent in events recorded before it was carried. */
+      atoId: id.nullable().optional(),
+    }),
   ),
 
   /** An electronic certificate was issued for a released pass. */
@@ -209,6 +217,8 @@ export const Events = {
       candidateId: id,
       reason,
       revokedAt: instant,
+      /** The ATO of the sitting (null: none); absent in events recorded before it was carried. */
+      atoId: id.nullable().optional(),
     }),
   ),
 
