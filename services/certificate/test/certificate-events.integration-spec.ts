@@ -178,6 +178,8 @@ describe('revocation on exam.sitting.voided', () => {
       number: issued.number,
       reason: 'Sitting voided: Malpractice found on review',
       revokedAt: '2026-12-02T09:00:00.000Z',
+      // the ATO's own subscriptions and webhooks decide from it
+      atoId: released.atoId,
     });
   });
 

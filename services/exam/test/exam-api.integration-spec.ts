@@ -594,6 +594,12 @@ describe('sitting lifecycle, marking and release', () => {
       [ids[1]],
     );
     expect(voidEvents).toHaveLength(1);
+    // the sitting's ATO travels with the void, for the ATO's own subscriptions and webhooks
+    const [{ ato_id: sittingAto }] = await h.db.dataSource.query(
+      `SELECT ato_id FROM sittings WHERE id = $1`,
+      [ids[1]],
+    );
+    expect(voidEvents[0].payload.atoId).toBe(sittingAto);
     expect((await h.db.dataSource.query(fact, [ids[1]]))[0].n).toBe(0); // voided: taken out of the statistics
   });
 

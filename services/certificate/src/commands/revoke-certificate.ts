@@ -72,6 +72,7 @@ export async function revokeLockedCertificate(
       candidateId: certificate.candidateId,
       reason,
       revokedAt: revokedAt.toISOString(),
+      atoId: certificate.atoId,
     },
     { requestId: options.requestId },
   );

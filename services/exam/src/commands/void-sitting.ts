@@ -33,6 +33,7 @@ export async function voidSitting(
         examCode: sitting.examCode,
         reason,
         voidedAt: new Date().toISOString(),
+        atoId: sitting.atoId,
       },
       { requestId },
     );
