@@ -95,6 +95,13 @@ const RESTART_DELAY_MS = 1000;
  * Runs a handler once per event, whatever JetStream redelivers: a durable pull consumer with
  * explicit acks, an inbox row written in the handler's transaction, retries with backoff, and a
  * dead letter (row + `dlq.<durableName>` message) for events that are invalid or keep failing.
+ *
+ * Replicas of a service run one EventConsumer each under the same durable name: they pull from one
+ * durable consumer, so JetStream hands each message to one of them, and the inbox row (a primary key
+ * per durable and event) stops a redelivery reaching the other replica from having the effect twice.
+ * Ordering: with more than one replica (or a batch in flight) two events of one aggregate may be
+ * handled at the same time or overtake each other, so a handler that keeps a copy of state applies
+ * a change only when it is newer than what it holds (the catalogue's `changedAt`), never by arrival.
  */
 export class EventConsumer<T> implements EventConsumerControl {
   private readonly js: JetStreamClient;
@@ -103,6 +110,7 @@ export class EventConsumer<T> implements EventConsumerControl {
   private readonly retryBackoff: Backoff;
   private readonly ackWaitMs: number;
   private readonly batchSize: number;
+  private readonly replicas: number;
   private readonly streamName: string;
   private readonly filterSubject: string;
   private messages: ConsumerMessages | null = null;
@@ -122,6 +130,7 @@ export class EventConsumer<T> implements EventConsumerControl {
     this.retryBackoff = options.retryBackoff ?? { initialMs: 1000, maxMs: 60_000 };
     this.ackWaitMs = options.ackWaitMs ?? settings.consumerAckWaitMs;
     this.batchSize = options.batchSize ?? settings.consumerBatchSize;
+    this.replicas = settings.consumerReplicas;
     this.streamName = streamNameFor(options.event.subject, this.namespace);
     this.filterSubject = wireSubject(options.event.subject, this.namespace);
     if (this.maxDeliver < 1) throw new Error('maxDeliver must be at least 1');
@@ -222,6 +231,8 @@ export class EventConsumer<T> implements EventConsumerControl {
         // a consumer created after events were published still receives them
         deliver_policy: DeliverPolicy.All,
         filter_subject: this.filterSubject,
+        // 0: as many copies as the stream (a replicated stream's consumers are replicated with it)
+        ...(this.replicas > 0 ? { num_replicas: this.replicas } : {}),
       });
     }
   }

@@ -70,23 +70,29 @@ export {
   type ResolveDeadLetter,
 } from './dead-letters';
 export { rewindConsumers, republishOutbox } from './recovery';
+export { pruneEvents, type PrunedEvents } from './retention';
+export { ScheduledJobTick, type ScheduledJobTickState } from './entities/scheduled-job-tick.entity';
 export { EventsTables1732500000000 } from './migrations/1732500000000-events-tables';
 export { EventsTraceparent1764633600000 } from './migrations/1764633600000-events-traceparent';
 export { DeadLetterResolution1764720000000 } from './migrations/1764720000000-dead-letter-resolution';
+export { EventsRetentionAndJobTicks1764806400000 } from './migrations/1764806400000-events-retention-and-job-ticks';
 
 import { DeadLetterEvent } from './entities/dead-letter-event.entity';
 import { EventsTables1732500000000 } from './migrations/1732500000000-events-tables';
 import { EventsTraceparent1764633600000 } from './migrations/1764633600000-events-traceparent';
 import { DeadLetterResolution1764720000000 } from './migrations/1764720000000-dead-letter-resolution';
+import { EventsRetentionAndJobTicks1764806400000 } from './migrations/1764806400000-events-retention-and-job-ticks';
+import { ScheduledJobTick } from './entities/scheduled-job-tick.entity';
 import { InboxEvent } from './entities/inbox-event.entity';
 import { OutboxEvent } from './entities/outbox-event.entity';
 
 /** Add to the service's entities (with eventsMigrations first among its migrations). */
-export const eventsEntities = [OutboxEvent, InboxEvent, DeadLetterEvent];
+export const eventsEntities = [OutboxEvent, InboxEvent, DeadLetterEvent, ScheduledJobTick];
 
 /** The events tables' migrations, in order: spread first into the service's migrations. */
 export const eventsMigrations = [
   EventsTables1732500000000,
   EventsTraceparent1764633600000,
   DeadLetterResolution1764720000000,
+  EventsRetentionAndJobTicks1764806400000,
 ];

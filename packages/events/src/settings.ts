@@ -22,6 +22,24 @@ export interface EventSettings {
   deadLetterMaxAgeDays: number;
   /** DEAD_LETTER_MAX_BYTES: size limit of the DEAD_LETTER stream (default -1: none). */
   deadLetterMaxBytes: number;
+  /**
+   * CONSUMER_REPLICAS: copies of each durable consumer's state (0, the default: as many as its stream).
+   * Never more than STREAM_REPLICAS: a consumer cannot outlive the stream it reads.
+   */
+  consumerReplicas: number;
+  /**
+   * OUTBOX_RETENTION_DAYS: how long a published outbox row is kept (default 30, at least 1), the window
+   * republishOutbox can replay from the database. Rows not yet published are never pruned.
+   */
+  outboxRetentionDays: number;
+  /**
+   * INBOX_RETENTION_DAYS: how long a consumer remembers an event it handled (default: STREAM_MAX_AGE_DAYS
+   * + 1). Never shorter than the streams keep events: a consumer rewound to the start of its stream must
+   * still find every event it already handled, or it would have the effect again.
+   */
+  inboxRetentionDays: number;
+  /** EVENTS_RETENTION_INTERVAL_MS: how often the retention job prunes (default hourly). */
+  retentionIntervalMs: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -50,14 +68,38 @@ export function eventSettingsFrom(env: NodeJS.ProcessEnv = process.env): EventSe
   if (streamReplicas % 2 === 0) {
     throw new Error(`STREAM_REPLICAS=${streamReplicas} is invalid: an odd number (a majority must agree)`);
   }
+  const consumerReplicas = integer(env, 'CONSUMER_REPLICAS', 0, 0, 5);
+  if (consumerReplicas > streamReplicas) {
+    throw new Error(
+      `CONSUMER_REPLICAS=${consumerReplicas} is invalid: at most STREAM_REPLICAS (${streamReplicas}), or 0 for the same`,
+    );
+  }
+  const streamMaxAgeDays = integer(env, 'STREAM_MAX_AGE_DAYS', 30, 1, 3650);
   return {
     streamReplicas,
     consumerMaxDeliver: integer(env, 'CONSUMER_MAX_DELIVER', 5, 1, 1000),
     consumerAckWaitMs: integer(env, 'CONSUMER_ACK_WAIT_MS', 30_000, 1000, 3_600_000),
     consumerBatchSize: integer(env, 'CONSUMER_BATCH_SIZE', 20, 1, 1000),
-    streamMaxAgeDays: integer(env, 'STREAM_MAX_AGE_DAYS', 30, 1, 3650),
+    streamMaxAgeDays,
     streamMaxBytes: byteLimit(env, 'STREAM_MAX_BYTES'),
     deadLetterMaxAgeDays: integer(env, 'DEAD_LETTER_MAX_AGE_DAYS', 365, 1, 3650),
     deadLetterMaxBytes: byteLimit(env, 'DEAD_LETTER_MAX_BYTES'),
+    ...retentionFrom(env, streamMaxAgeDays),
+    consumerReplicas,
+    retentionIntervalMs: integer(env, 'EVENTS_RETENTION_INTERVAL_MS', 3_600_000, 1000, 7 * 86_400_000),
   };
+}
+
+function retentionFrom(
+  env: NodeJS.ProcessEnv,
+  streamMaxAgeDays: number,
+): { outboxRetentionDays: number; inboxRetentionDays: number } {
+  const inboxRetentionDays = integer(env, 'INBOX_RETENTION_DAYS', streamMaxAgeDays + 1, 1, 3650);
+  if (inboxRetentionDays < streamMaxAgeDays) {
+    throw new Error(
+      `INBOX_RETENTION_DAYS=${inboxRetentionDays} is invalid: at least STREAM_MAX_AGE_DAYS (${streamMaxAgeDays}), ` +
+        'or a consumer replaying its stream would handle an event it has forgotten a second time',
+    );
+  }
+  return { outboxRetentionDays: integer(env, 'OUTBOX_RETENTION_DAYS', 30, 1, 3650), inboxRetentionDays };
 }

@@ -27,7 +27,7 @@ describe('the events tables (eventsMigrations)', () => {
   it('reverts cleanly', async () => {
     for (const _ of eventsMigrations) await db.dataSource.undoLastMigration();
     const tables = (await db.dataSource.query(
-      `SELECT table_name FROM information_schema.tables WHERE table_name IN ('outbox_event', 'inbox_event', 'dead_letter_event')`,
+      `SELECT table_name FROM information_schema.tables WHERE table_name IN ('outbox_event', 'inbox_event', 'dead_letter_event', 'scheduled_job_tick')`,
     )) as unknown[];
     expect(tables).toEqual([]);
     await db.dataSource.runMigrations();

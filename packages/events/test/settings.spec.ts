@@ -12,7 +12,23 @@ describe('event bus settings from the environment', () => {
       streamMaxBytes: -1,
       deadLetterMaxAgeDays: 365,
       deadLetterMaxBytes: -1,
+      consumerReplicas: 0,
+      outboxRetentionDays: 30,
+      inboxRetentionDays: 31,
+      retentionIntervalMs: 3_600_000,
     });
+  });
+
+  it('keeps the inbox at least as long as the streams keep events, and consumers within their streams', () => {
+    expect(eventSettingsFrom({ STREAM_MAX_AGE_DAYS: '7' }).inboxRetentionDays).toBe(8);
+    expect(eventSettingsFrom({ OUTBOX_RETENTION_DAYS: '3', INBOX_RETENTION_DAYS: '40' })).toMatchObject({
+      outboxRetentionDays: 3,
+      inboxRetentionDays: 40,
+    });
+    expect(() => eventSettingsFrom({ INBOX_RETENTION_DAYS: '29' })).toThrow(/INBOX_RETENTION_DAYS=29/);
+    expect(() => eventSettingsFrom({ OUTBOX_RETENTION_DAYS: '0' })).toThrow(/OUTBOX_RETENTION_DAYS/);
+    expect(eventSettingsFrom({ STREAM_REPLICAS: '3', CONSUMER_REPLICAS: '3' }).consumerReplicas).toBe(3);
+    expect(() => eventSettingsFrom({ CONSUMER_REPLICAS: '3' })).toThrow(/CONSUMER_REPLICAS=3/);
   });
 
   it('bounds every stream by age, the dead letters longer than the events', () => {

@@ -1,6 +1,6 @@
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import type { CredentialStore } from '@iso20000/auth';
-import { OutboxRelay } from '@iso20000/events';
+import { eventSettingsFrom, OutboxRelay, pruneEvents } from '@iso20000/events';
 import type { DocumentNode } from 'graphql';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
@@ -10,6 +10,7 @@ import { TrustedProxies } from './client-address';
 import type { IncomingGraphQLRequest } from './http';
 import type { Logger } from './logger';
 import type { UniqueViolationMessages } from './refusal';
+import { IntervalWorker } from './interval-worker';
 import { baseContextFactory, createSubgraph, type Authenticates, type BaseContext } from './subgraph';
 
 /** Something that runs beside the API: an event consumer, a follower, a scheduled job. */
@@ -54,7 +55,7 @@ export interface AssembledService<TContext extends BaseContext> {
 /**
  * The parts every subgraph has in the same arrangement: authentication, the subgraph server, the
  * outbox relay (kicked after each mutation so events leave at once rather than at the next poll),
- * and background workers, started and stopped in order.
+ * background workers, started and stopped in order, and the events tables' retention job.
  */
 export async function assembleService<TContext extends BaseContext>(
   options: AssembleServiceOptions<TContext>,
@@ -97,7 +98,17 @@ export async function assembleService<TContext extends BaseContext>(
   if (trustedProxies.empty && config.NODE_ENV === 'production')
     logger.warn('SERVICE_TRUSTED_PROXIES is empty: rate limits count the gateway, not its clients');
   const baseContext = baseContextFactory(authenticator, logger, trustedProxies);
-  const workers = options.workers?.(relay) ?? [];
+  const eventSettings = eventSettingsFrom();
+  // Published outbox rows and inbox rows past their retention, pruned once per tick across replicas.
+  const eventsRetention = new IntervalWorker({
+    name: 'events-retention',
+    intervalMs: eventSettings.retentionIntervalMs,
+    logger,
+    dataSource,
+    runAtStart: false,
+    run: () => pruneEvents(dataSource, eventSettings),
+  });
+  const workers = [...(options.workers?.(relay) ?? []), eventsRetention];
   return {
     apollo,
     relay,

@@ -40,7 +40,7 @@ export {
   type CursorPart,
   type PageSize,
 } from './connection';
-export { IntervalWorker, type IntervalWorkerOptions } from './interval-worker';
+export { IntervalWorker, type IntervalWorkerOptions, type PassOutcome } from './interval-worker';
 export {
   ensureDatabase,
   createDataSource,

@@ -131,12 +131,13 @@ export function rateLimitClientKey(viewer: Viewer, clientAddress: string | undef
   return clientAddress ? `ip:${clientAddress}` : 'anonymous';
 }
 
-/** Forgets every budget's buckets that have been full for an hour, every ten minutes. */
+/** Forgets every budget's buckets that have been full for an hour, every ten minutes (once across replicas). */
 export function idleRateLimitBucketsSweep(dataSource: DataSource, logger: Logger): IntervalWorker {
   return new IntervalWorker({
     name: 'rate-limit-idle-buckets',
     intervalMs: 10 * 60_000,
     logger,
+    dataSource,
     runAtStart: false,
     run: () =>
       dataSource.query(

@@ -91,6 +91,7 @@ export async function buildService(deps: CertificateServiceDeps): Promise<Certif
         name: 'certificate-pending-issuance',
         intervalMs: config.CERTIFICATE_SWEEP_INTERVAL_MS,
         logger,
+        dataSource, // once per tick across replicas
         runAtStart: false,
         run: async () => {
           const issued = await issueStillPendingCertificates(dataSource, issuer, logger);

@@ -2,10 +2,12 @@ import { Column, Entity, Generated, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * An event recorded in the same transaction as the state change it describes, waiting for the
- * relay to publish it. Published rows stay as a log of what the service announced.
+ * relay to publish it. Published rows stay as a log of what the service announced, until the retention
+ * job prunes them (OUTBOX_RETENTION_DAYS).
  */
 @Entity({ name: 'outbox_event' })
 @Index('outbox_event_pending_idx', ['position'], { where: '"published_at" IS NULL' })
+@Index('outbox_event_published_idx', ['publishedAt'], { where: '"published_at" IS NOT NULL' })
 export class OutboxEvent {
   /** The event id: envelope id, `Nats-Msg-Id` and the consumers' inbox key. */
   @PrimaryColumn({ type: 'uuid', name: 'id', primaryKeyConstraintName: 'outbox_event_pkey' })

@@ -6,7 +6,7 @@ import { todayUtc } from '../domain/calendar-date';
 
 /**
  * Every interval (and once at start): records the expiry of certifications past their expiry date,
- * then forgets idempotency keys past their retention.
+ * then forgets idempotency keys past their retention. Once per tick across the registry's replicas.
  */
 export function certificationExpiryJob(deps: {
   dataSource: DataSource;
@@ -19,6 +19,7 @@ export function certificationExpiryJob(deps: {
     name: 'certification-expiry',
     intervalMs: deps.intervalMs,
     logger,
+    dataSource, // once per tick across replicas
     run: async () => {
       const now = clock();
       const expired = await expireDueCertifications(dataSource, todayUtc(now), { logger });
