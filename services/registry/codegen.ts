@@ -8,6 +8,8 @@ export default subgraphCodegenConfig({
   OrganizationCertificationVerification:
     '../entities/organization-certification.entity#OrganizationCertificationEntity',
   WasCertifiedAnswer: '../queries/was-certified#WasCertifiedResult',
+  WasCertifiedMatch: '../queries/was-certified#WasCertifiedMatchResult',
+  CertificateNumberVerification: '../queries/verify-certificate-number#CertificateNumberMatches',
   UpsertCertificationRecordResult: '../commands/import-certifications#UpsertRecordResult',
   OrganizationCertificationPayload: '../commands/certification-change#CertificationPayload',
 });

@@ -1,4 +1,5 @@
-import { isSchemeStaff, requireRole, type Viewer } from '@iso20000/auth';
+import { createHash } from 'node:crypto';
+import { isSchemeStaff, requireRole, requireSchemeStaff, type Viewer } from '@iso20000/auth';
 import { forbidden } from '@iso20000/service-kit';
 import type { ServiceContext } from './context';
 import type { CertifiedOrganizationEntity } from './entities/certified-organization.entity';
@@ -11,18 +12,54 @@ import type { OrganizationCertificationEntity } from './entities/organization-ce
  * see everything.
  */
 
-/** Who changes certifications: an RCB integration acting for its own RCB. */
-export interface RcbActor {
-  rcbId: string;
-  /** `credential:<id>` for an RCB integration: recorded in the history as who made the change. */
+/** Who makes a change, as the history records it, and whose idempotency keys it uses. */
+export interface Actor {
+  /** `credential:<id>` for an RCB integration, `staff:<sub>` for scheme staff: recorded in the history. */
   actor: string;
+  /** The namespace of the caller's idempotency keys (a uuid): the RCB's id, or one per staff member. */
+  idempotencyScope: string;
+}
+
+/** Who changes certifications: an RCB integration acting for its own RCB. */
+export interface RcbActor extends Actor {
+  rcbId: string;
+}
+
+/** Scheme staff: they decide transfer objections and may move a certification directly. */
+export interface StaffActor extends Actor {
+  staff: true;
 }
 
 /** Only an RCB integration changes certifications, and it acts for its own RCB. */
 export function requireRcbIntegration(viewer: Viewer): RcbActor {
   requireRole(viewer, 'rcb_integration');
   if (!viewer.rcbId) throw forbidden('This credential is not bound to an RCB');
-  return { rcbId: viewer.rcbId, actor: viewer.subject ?? `rcb:${viewer.rcbId}` };
+  return {
+    rcbId: viewer.rcbId,
+    actor: viewer.subject ?? `rcb:${viewer.rcbId}`,
+    idempotencyScope: viewer.rcbId,
+  };
+}
+
+export function requireStaffActor(viewer: Viewer): StaffActor {
+  requireSchemeStaff(viewer);
+  const subject = viewer.subject ?? 'unknown';
+  return { staff: true, actor: `staff:${subject}`, idempotencyScope: staffIdempotencyScope(subject) };
+}
+
+/** A uuid of the staff member's own, so their idempotency keys never meet an RCB's. */
+function staffIdempotencyScope(subject: string): string {
+  const hex = createHash('sha256').update(`scheme-staff:${subject}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The RCB holding a certification (its integration) and scheme staff: who may see its version and act on it. */
+export function canChangeOrAdminister(
+  viewer: Viewer,
+  certification: Pick<OrganizationCertificationEntity, 'rcbId'>,
+): boolean {
+  if (isSchemeStaff(viewer)) return true;
+  return viewer.role === 'rcb_integration' && viewer.rcbId === certification.rcbId;
 }
 
 export async function canSeeOrganization(

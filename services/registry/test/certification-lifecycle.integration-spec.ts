@@ -71,8 +71,8 @@ const SURVEILLANCE = `mutation($id: ID!, $v: Int!, $on: Date!, $key: String!) {
   recordSurveillanceAudit(id: $id, expectedVersion: $v, auditedOn: $on, idempotencyKey: $key) { certification { ${CERTIFICATION_FIELDS} } } }`;
 const RECERTIFY = `mutation($id: ID!, $v: Int!, $start: Date!, $key: String!) {
   recertifyCertification(id: $id, expectedVersion: $v, cycleStart: $start, idempotencyKey: $key) { certification { ${CERTIFICATION_FIELDS} } } }`;
-const TRANSFER = `mutation($id: ID!, $v: Int!, $number: String, $key: String!) {
-  transferCertification(id: $id, expectedVersion: $v, certificateNumber: $number, reason: "client moved", idempotencyKey: $key) {
+const TRANSFER = `mutation($id: ID!, $v: Int!, $to: ID, $number: String, $key: String!) {
+  transferCertification(id: $id, expectedVersion: $v, toRcbId: $to, certificateNumber: $number, reason: "client moved", idempotencyKey: $key) {
     certification { ${CERTIFICATION_FIELDS} } } }`;
 const HISTORY = `query($id: ID!) { organizationCertification(id: $id) {
   id history(first: 50) { edges { node { version change status previousStatus rcb { id } previousRcb { id } actor reason changedFields effectiveOn } } } } }`;
@@ -428,12 +428,15 @@ describe('cross-RCB access', () => {
   });
 });
 
-describe('transfer', () => {
+describe('transfer by scheme staff', () => {
+  const asStaff = viewers.schemeStaff();
+
   it('moves a certification to the accepting RCB with its cycle, and both RCBs see it in the history', async () => {
     const c = await issue(asA);
-    const moved = await h.as<{ transferCertification: { certification: Certification } }>(asB, TRANSFER, {
+    const moved = await h.as<{ transferCertification: { certification: Certification } }>(asStaff, TRANSFER, {
       id: c.id,
       v: 1,
+      to: rcbB,
       number: `B-${c.certificateNumber}`,
       key: key(),
     });
@@ -453,6 +456,7 @@ describe('transfer', () => {
         change: 'TRANSFERRED',
         rcb: { id: rcbB },
         previousRcb: { id: rcbA },
+        actor: 'staff:staff-1',
       });
     }
     // the former RCB no longer changes it
@@ -466,9 +470,23 @@ describe('transfer', () => {
   it('is refused while the certification is suspended', async () => {
     const c = await issue(asA);
     await h.as(asA, SUSPEND, { id: c.id, v: 1, reason: 'nc', key: key() });
-    const refused = await h.as(asB, TRANSFER, { id: c.id, v: 2, key: key() });
+    const refused = await h.as(asStaff, TRANSFER, { id: c.id, v: 2, to: rcbB, key: key() });
     expect(errorCodes(refused)).toEqual(['CONFLICT']);
     expect(refused.errors?.[0].message).toContain('SUSPENDED');
+  });
+
+  it('is never an RCB’s: knowing the id and version takes nothing over', async () => {
+    const c = await issue(asA);
+    for (const to of [rcbB, undefined]) {
+      const refused = await h.as(asB, TRANSFER, { id: c.id, v: 1, to, key: key() });
+      expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
+      expect(refused.errors?.[0].message).toContain('requestCertificationTransfer');
+    }
+    const [row] = (await h.db.dataSource.query(
+      `SELECT rcb_id, version FROM organization_certification WHERE id = $1`,
+      [c.id],
+    )) as { rcb_id: string; version: number }[];
+    expect(row).toEqual({ rcb_id: rcbA, version: 1 });
   });
 });
 

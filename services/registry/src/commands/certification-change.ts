@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ConsumerFreshness } from '@iso20000/events';
 import { refuse } from '@iso20000/service-kit';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { RcbActor } from '../access';
+import type { Actor, RcbActor } from '../access';
 import type { CalendarDate } from '../domain/calendar-date';
 import type { RcbStatus } from '@iso20000/scheme';
 import type { CertificationState, LifecycleStep, StepContext } from '../domain/certification-lifecycle';
@@ -41,11 +41,12 @@ export interface Idempotency {
  */
 export function runOnce(
   ctx: CommandContext,
-  actor: RcbActor,
+  actor: Actor,
   idempotency: Idempotency,
   work: (manager: EntityManager, author: ChangeAuthor) => Promise<OrganizationCertificationEntity>,
 ): Promise<CertificationPayload> {
-  const { rcbId } = actor;
+  // the keys' table calls the scope rcb_id: an RCB's keys, or a staff member's own namespace
+  const rcbId = actor.idempotencyScope;
   const { key, operation } = idempotency;
   const requestHash = createHash('sha256')
     .update(JSON.stringify([operation, idempotency.request]))
@@ -71,19 +72,19 @@ export function runOnce(
   });
 }
 
-/** Locks the certification, checks it belongs to the caller's RCB and that the client read the latest version. */
+/**
+ * Locks the certification, checks the caller's right to change it (its RCB's own, or scheme staff
+ * acting) before anything else, then that the client read the latest version: knowing an id and a
+ * version never lets anyone change a certification.
+ */
 export async function lockForChange(
   manager: EntityManager,
   id: string,
-  actor: RcbActor,
+  actor: RcbActor | { staff: true },
   expectedVersion: number,
-  options: { allowOtherRcb?: boolean } = {},
 ): Promise<OrganizationCertificationEntity> {
-  const certification = await manager
-    .getRepository(OrganizationCertificationEntity)
-    .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  if (!certification) throw refuse.notFound(`No certification with id ${id}`);
-  if (!options.allowOtherRcb && certification.rcbId !== actor.rcbId) {
+  const certification = await lockCertification(manager, id);
+  if (!('staff' in actor) && certification.rcbId !== actor.rcbId) {
     throw refuse.forbidden(
       'This certification belongs to another RCB: an RCB changes only its own certifications',
     );
@@ -94,6 +95,18 @@ export async function lockForChange(
       { currentVersion: certification.version },
     );
   }
+  return certification;
+}
+
+/** The certification row, locked for this transaction; NOT_FOUND when there is none. */
+export async function lockCertification(
+  manager: EntityManager,
+  id: string,
+): Promise<OrganizationCertificationEntity> {
+  const certification = await manager
+    .getRepository(OrganizationCertificationEntity)
+    .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  if (!certification) throw refuse.notFound(`No certification with id ${id}`);
   return certification;
 }
 

@@ -83,4 +83,7 @@ export class OrganizationCertificationEntity {
 
   /** Not a column: the registry's copy of the RCB, when a query joined it (see verification). */
   rcbRecord?: RcbEntity | null;
+
+  /** Not a column: how many other RCBs' certifications carry this number, when verification counted them. */
+  sameNumberAtOtherRcbs?: number;
 }

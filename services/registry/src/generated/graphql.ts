@@ -4,7 +4,8 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
 import type { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
 import type { CertificationHistoryEntity } from '../entities/certification-history.entity';
-import type { WasCertifiedResult } from '../queries/was-certified';
+import type { WasCertifiedResult, WasCertifiedMatchResult } from '../queries/was-certified';
+import type { CertificateNumberMatches } from '../queries/verify-certificate-number';
 import type { UpsertRecordResult } from '../commands/import-certifications';
 import type { CertificationPayload } from '../commands/certification-change';
 import type { ServiceContext } from '../context';
@@ -24,6 +25,16 @@ export type Scalars = {
   /** An instant, ISO 8601 (UTC) */
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** Every certification that carries one certificate number, each with the RCB that registered it. */
+export type CertificateNumberVerification = {
+  __typename?: 'CertificateNumberVerification';
+  /** true when certifications of more than one RCB carry this number: compare each rcbName with the certificate */
+  ambiguous: Scalars['Boolean']['output'];
+  certificateNumber: Scalars['String']['output'];
+  /** Oldest registration first; empty when no certification carries this number */
+  matches: Array<OrganizationCertificationVerification>;
 };
 
 export type CertificationChange =
@@ -189,8 +200,10 @@ export type Mutation = {
   reinstateCertification: OrganizationCertificationPayload;
   suspendCertification: OrganizationCertificationPayload;
   /**
-   * The accepting RCB takes over another RCB's valid certification (IAF MD 2); the cycle dates carry
-   * over; refused while suspended. Both RCBs see the transfer in the history.
+   * Scheme staff move a valid certification to another (APPOINTED) RCB directly, e.g. for an RCB that
+   * lost its appointment; the cycle dates carry over; refused while suspended or while a transfer is
+   * pending. Both RCBs see the transfer in the history. An RCB integration is FORBIDDEN here: the
+   * accepting RCB requests a transfer instead (IAF MD 2).
    */
   transferCertification: OrganizationCertificationPayload;
   /**
@@ -272,6 +285,7 @@ export type MutationTransferCertificationArgs = {
   id: Scalars['ID']['input'];
   idempotencyKey: Scalars['String']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
+  toRcbId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -319,8 +333,12 @@ export type OrganizationCertification = {
   /** A suspension lasts at most six months */
   suspendedUntil?: Maybe<Scalars['Date']['output']>;
   updatedAt: Scalars['DateTime']['output'];
-  /** Send it back as expectedVersion when changing this certification */
-  version: Scalars['Int']['output'];
+  /**
+   * Send it back as expectedVersion when changing this certification. Shown only to the RCB holding
+   * it and to scheme staff (null for everyone else); a version is never a permission: every change
+   * checks the caller's right first.
+   */
+  version?: Maybe<Scalars['Int']['output']>;
 };
 
 
@@ -371,6 +389,13 @@ export type OrganizationCertificationVerification = {
   rcb?: Maybe<Rcb>;
   rcbName?: Maybe<Scalars['String']['output']>;
   rcbStatus?: Maybe<RegistryRcbStatus>;
+  /** When this RCB registered this certification */
+  registeredOn: Scalars['Date']['output'];
+  /**
+   * How many certifications of other RCBs carry the same certificate number (numbers are unique per
+   * RCB only). When more than 0, compare rcbName with the RCB named on the certificate.
+   */
+  sameNumberAtOtherRcbs: Scalars['Int']['output'];
   scope: Scalars['String']['output'];
   standard: CertificationStandard;
   status: OrganizationCertificationStatus;
@@ -396,8 +421,15 @@ export type Query = {
   /** An RCB integration's own certifications, newest change first */
   rcbCertifications?: Maybe<OrganizationCertificationConnection>;
   /**
-   * Instant verification of a certificate number (with the RCB when numbers of two RCBs collide).
-   * Answers honestly for suspended, withdrawn and expired certifications; null when unknown.
+   * Every certification that carries this certificate number, each with its RCB, so a number used by
+   * several RCBs is never answered with one of them picked: compare the RCB with the certificate.
+   */
+  verifyCertificateNumber?: Maybe<CertificateNumberVerification>;
+  /**
+   * Instant verification of a certificate number (with the RCB when numbers of two RCBs collide:
+   * without rcbId such a number is refused as BAD_USER_INPUT naming every RCB that uses it; use
+   * verifyCertificateNumber to see every match). Answers honestly for suspended, withdrawn and
+   * expired certifications; null when unknown.
    */
   verifyOrganizationCertification?: Maybe<OrganizationCertificationVerification>;
   /** Was this certificate number certified on that date? Answered from the history. */
@@ -423,6 +455,11 @@ export type QueryRcbCertificationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<OrganizationCertificationStatus>;
+};
+
+
+export type QueryVerifyCertificateNumberArgs = {
+  certificateNumber: Scalars['String']['input'];
 };
 
 
@@ -542,19 +579,44 @@ export type UpsertCertificationsResult = {
   updated: Scalars['Int']['output'];
 };
 
+/**
+ * Was a certification with this number certified on that date? Numbers are unique per RCB only:
+ * every certification that carried the number on that date is in matches. The single-answer fields
+ * describe the one match; when several RCBs' certifications match (ambiguous) they never pick one:
+ * certified is false and the others are null, so read matches (or ask again with rcbId).
+ */
 export type WasCertifiedAnswer = {
   __typename?: 'WasCertifiedAnswer';
+  /** true when certifications of more than one RCB carried this number on that date */
+  ambiguous: Scalars['Boolean']['output'];
   certificateNumber: Scalars['String']['output'];
   certification?: Maybe<OrganizationCertification>;
-  /** Whether a certification with this number was CERTIFIED (not suspended, withdrawn or expired) on that date */
+  /** Whether the one certification with this number was CERTIFIED on that date; false when ambiguous */
   certified: Scalars['Boolean']['output'];
   cycleStart?: Maybe<Scalars['Date']['output']>;
   expiry?: Maybe<Scalars['Date']['output']>;
+  /** Every certification that carried this number on that date, each with its RCB */
+  matches: Array<WasCertifiedMatch>;
   on: Scalars['Date']['output'];
+  /** The RCB that held it on that date; null when ambiguous */
+  rcb?: Maybe<Rcb>;
+  /** Its status on that date; null when it did not exist yet, or when ambiguous */
+  status?: Maybe<OrganizationCertificationStatus>;
+};
+
+/** What one certification carrying the number was on the date asked about. */
+export type WasCertifiedMatch = {
+  __typename?: 'WasCertifiedMatch';
+  certification?: Maybe<OrganizationCertification>;
+  /** Whether it was CERTIFIED (not suspended, withdrawn or expired) on that date */
+  certified: Scalars['Boolean']['output'];
+  cycleStart: Scalars['Date']['output'];
+  expiry: Scalars['Date']['output'];
   /** The RCB that held it on that date */
   rcb?: Maybe<Rcb>;
-  /** Its status on that date; null when it did not exist yet */
-  status?: Maybe<OrganizationCertificationStatus>;
+  /** That RCB's name as the registry knows it */
+  rcbName?: Maybe<Scalars['String']['output']>;
+  status: OrganizationCertificationStatus;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -656,17 +718,18 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  CertificateNumberVerification: ResolverTypeWrapper<CertificateNumberMatches>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   CertificationChange: CertificationChange;
   CertificationHistoryConnection: ResolverTypeWrapper<Omit<CertificationHistoryConnection, 'edges'> & { edges: Array<ResolversTypes['CertificationHistoryEdge']> }>;
   CertificationHistoryEdge: ResolverTypeWrapper<Omit<CertificationHistoryEdge, 'node'> & { node: ResolversTypes['CertificationHistoryEntry'] }>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   CertificationHistoryEntry: ResolverTypeWrapper<CertificationHistoryEntity>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CertificationStandard: CertificationStandard;
   CertificationStatusChange: ResolverTypeWrapper<CertificationStatusChange>;
   CertifiedOrganization: ResolverTypeWrapper<CertifiedOrganizationEntity>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CertifiedOrganizationConnection: ResolverTypeWrapper<Omit<CertifiedOrganizationConnection, 'edges'> & { edges: Array<ResolversTypes['CertifiedOrganizationEdge']> }>;
   CertifiedOrganizationEdge: ResolverTypeWrapper<Omit<CertifiedOrganizationEdge, 'node'> & { node: ResolversTypes['CertifiedOrganization'] }>;
   CertifiedOrganizationFilter: CertifiedOrganizationFilter;
@@ -696,19 +759,21 @@ export type ResolversTypes = ResolversObject<{
   UpsertCertificationRecordResult: ResolverTypeWrapper<UpsertRecordResult>;
   UpsertCertificationsResult: ResolverTypeWrapper<Omit<UpsertCertificationsResult, 'records'> & { records: Array<ResolversTypes['UpsertCertificationRecordResult']> }>;
   WasCertifiedAnswer: ResolverTypeWrapper<WasCertifiedResult>;
+  WasCertifiedMatch: ResolverTypeWrapper<WasCertifiedMatchResult>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  CertificateNumberVerification: CertificateNumberMatches;
+  Boolean: Scalars['Boolean']['output'];
+  String: Scalars['String']['output'];
   CertificationHistoryConnection: Omit<CertificationHistoryConnection, 'edges'> & { edges: Array<ResolversParentTypes['CertificationHistoryEdge']> };
   CertificationHistoryEdge: Omit<CertificationHistoryEdge, 'node'> & { node: ResolversParentTypes['CertificationHistoryEntry'] };
-  String: Scalars['String']['output'];
   CertificationHistoryEntry: CertificationHistoryEntity;
   Int: Scalars['Int']['output'];
   CertificationStatusChange: CertificationStatusChange;
   CertifiedOrganization: CertifiedOrganizationEntity;
   ID: Scalars['ID']['output'];
-  Boolean: Scalars['Boolean']['output'];
   CertifiedOrganizationConnection: Omit<CertifiedOrganizationConnection, 'edges'> & { edges: Array<ResolversParentTypes['CertifiedOrganizationEdge']> };
   CertifiedOrganizationEdge: Omit<CertifiedOrganizationEdge, 'node'> & { node: ResolversParentTypes['CertifiedOrganization'] };
   CertifiedOrganizationFilter: CertifiedOrganizationFilter;
@@ -735,6 +800,13 @@ export type ResolversParentTypes = ResolversObject<{
   UpsertCertificationRecordResult: UpsertRecordResult;
   UpsertCertificationsResult: Omit<UpsertCertificationsResult, 'records'> & { records: Array<ResolversParentTypes['UpsertCertificationRecordResult']> };
   WasCertifiedAnswer: WasCertifiedResult;
+  WasCertifiedMatch: WasCertifiedMatchResult;
+}>;
+
+export type CertificateNumberVerificationResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificateNumberVerification'] = ResolversParentTypes['CertificateNumberVerification']> = ResolversObject<{
+  ambiguous?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  certificateNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  matches?: Resolver<Array<ResolversTypes['OrganizationCertificationVerification']>, ParentType, ContextType>;
 }>;
 
 export type CertificationHistoryConnectionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationHistoryConnection'] = ResolversParentTypes['CertificationHistoryConnection']> = ResolversObject<{
@@ -841,7 +913,7 @@ export type OrganizationCertificationResolvers<ContextType = ServiceContext, Par
   suspendedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   suspendedUntil?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
 export type OrganizationCertificationConnectionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['OrganizationCertificationConnection'] = ResolversParentTypes['OrganizationCertificationConnection']> = ResolversObject<{
@@ -869,6 +941,8 @@ export type OrganizationCertificationVerificationResolvers<ContextType = Service
   rcb?: Resolver<Maybe<ResolversTypes['Rcb']>, ParentType, ContextType>;
   rcbName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rcbStatus?: Resolver<Maybe<ResolversTypes['RegistryRcbStatus']>, ParentType, ContextType>;
+  registeredOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  sameNumberAtOtherRcbs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   standard?: Resolver<ResolversTypes['CertificationStandard'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrganizationCertificationStatus'], ParentType, ContextType>;
@@ -887,6 +961,7 @@ export type QueryResolvers<ContextType = ServiceContext, ParentType extends Reso
   certifiedOrganizations?: Resolver<Maybe<ResolversTypes['CertifiedOrganizationConnection']>, ParentType, ContextType, Partial<QueryCertifiedOrganizationsArgs>>;
   organizationCertification?: Resolver<Maybe<ResolversTypes['OrganizationCertification']>, ParentType, ContextType, Partial<QueryOrganizationCertificationArgs>>;
   rcbCertifications?: Resolver<Maybe<ResolversTypes['OrganizationCertificationConnection']>, ParentType, ContextType, Partial<QueryRcbCertificationsArgs>>;
+  verifyCertificateNumber?: Resolver<Maybe<ResolversTypes['CertificateNumberVerification']>, ParentType, ContextType, RequireFields<QueryVerifyCertificateNumberArgs, 'certificateNumber'>>;
   verifyOrganizationCertification?: Resolver<Maybe<ResolversTypes['OrganizationCertificationVerification']>, ParentType, ContextType, RequireFields<QueryVerifyOrganizationCertificationArgs, 'certificateNumber'>>;
   wasCertified?: Resolver<Maybe<ResolversTypes['WasCertifiedAnswer']>, ParentType, ContextType, RequireFields<QueryWasCertifiedArgs, 'certificateNumber' | 'on'>>;
 }>;
@@ -927,17 +1002,30 @@ export type UpsertCertificationsResultResolvers<ContextType = ServiceContext, Pa
 }>;
 
 export type WasCertifiedAnswerResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['WasCertifiedAnswer'] = ResolversParentTypes['WasCertifiedAnswer']> = ResolversObject<{
+  ambiguous?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   certificateNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   certification?: Resolver<Maybe<ResolversTypes['OrganizationCertification']>, ParentType, ContextType>;
   certified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   cycleStart?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   expiry?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  matches?: Resolver<Array<ResolversTypes['WasCertifiedMatch']>, ParentType, ContextType>;
   on?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   rcb?: Resolver<Maybe<ResolversTypes['Rcb']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['OrganizationCertificationStatus']>, ParentType, ContextType>;
 }>;
 
+export type WasCertifiedMatchResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['WasCertifiedMatch'] = ResolversParentTypes['WasCertifiedMatch']> = ResolversObject<{
+  certification?: Resolver<Maybe<ResolversTypes['OrganizationCertification']>, ParentType, ContextType>;
+  certified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  cycleStart?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  expiry?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  rcb?: Resolver<Maybe<ResolversTypes['Rcb']>, ParentType, ContextType>;
+  rcbName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrganizationCertificationStatus'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = ServiceContext> = ResolversObject<{
+  CertificateNumberVerification?: CertificateNumberVerificationResolvers<ContextType>;
   CertificationHistoryConnection?: CertificationHistoryConnectionResolvers<ContextType>;
   CertificationHistoryEdge?: CertificationHistoryEdgeResolvers<ContextType>;
   CertificationHistoryEntry?: CertificationHistoryEntryResolvers<ContextType>;
@@ -962,5 +1050,6 @@ export type Resolvers<ContextType = ServiceContext> = ResolversObject<{
   UpsertCertificationRecordResult?: UpsertCertificationRecordResultResolvers<ContextType>;
   UpsertCertificationsResult?: UpsertCertificationsResultResolvers<ContextType>;
   WasCertifiedAnswer?: WasCertifiedAnswerResolvers<ContextType>;
+  WasCertifiedMatch?: WasCertifiedMatchResolvers<ContextType>;
 }>;
 

@@ -4,9 +4,11 @@ import type { Resolvers } from '../generated/graphql';
 import {
   certifiedOrganizationResolvers,
   wasCertifiedAnswerResolvers,
+  wasCertifiedMatchResolvers,
 } from './certified-organization.resolvers';
 import { mutationResolvers } from './mutation.resolvers';
 import {
+  certificateNumberVerificationResolvers,
   certificationHistoryEntryResolvers,
   organizationCertificationResolvers,
   verificationResolvers,
@@ -22,4 +24,6 @@ export const resolvers: Resolvers<ServiceContext> = {
   OrganizationCertificationVerification: verificationResolvers,
   CertificationHistoryEntry: certificationHistoryEntryResolvers,
   WasCertifiedAnswer: wasCertifiedAnswerResolvers,
+  WasCertifiedMatch: wasCertifiedMatchResolvers,
+  CertificateNumberVerification: certificateNumberVerificationResolvers,
 };

@@ -1,5 +1,5 @@
 import { parseId, refuse } from '@iso20000/service-kit';
-import { requireRcbIntegration } from '../access';
+import { requireRcbIntegration, requireStaffActor } from '../access';
 import type { CommandContext, Idempotency } from '../commands/certification-change';
 import { extendCertificationScope } from '../commands/extend-certification-scope';
 import { importCertifications, MAX_IMPORT_RECORDS } from '../commands/import-certifications';
@@ -130,18 +130,26 @@ export const mutationResolvers: MutationResolvers<ServiceContext> = {
       once('recertifyCertification', args),
     ),
 
-  // The accepting RCB acts here, on a certification another RCB holds (IAF MD 2).
-  transferCertification: (_parent, args, ctx) =>
-    transferCertification(
+  // Scheme staff only: an RCB that wants a certification requests its transfer (IAF MD 2).
+  transferCertification: (_parent, args, ctx) => {
+    if (ctx.viewer.role === 'rcb_integration')
+      throw refuse.forbidden(
+        'an RCB does not take over a certification directly: request its transfer with requestCertificationTransfer (the organization authorizes it; the issuing RCB is told and may object)',
+      );
+    const actor = requireStaffActor(ctx.viewer);
+    if (!args.toRcbId) throw refuse.badInput('toRcbId is required: the RCB that accepts the certification');
+    return transferCertification(
       commandContext(ctx),
-      requireRcbIntegration(ctx.viewer),
+      actor,
       {
         ...target(args),
+        toRcbId: parseId(args.toRcbId, 'toRcbId'),
         certificateNumber: args.certificateNumber ? parseCertificateNumber(args.certificateNumber) : null,
         reason: args.reason,
       },
       once('transferCertification', args),
-    ),
+    );
+  },
 
   upsertCertifications: (_parent, args, ctx) => {
     const actor = requireRcbIntegration(ctx.viewer);

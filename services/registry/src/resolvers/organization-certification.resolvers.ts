@@ -1,10 +1,11 @@
 import { clampPageSize, decodeCursorAs, toConnection } from '@iso20000/service-kit';
-import { canSeeCertification, requireHistoryAccess } from '../access';
+import { canChangeOrAdminister, canSeeCertification, requireHistoryAccess } from '../access';
 import type { ServiceContext } from '../context';
 import { effectiveStatus } from '../domain/certification-lifecycle';
 import { CertificationHistoryEntity } from '../entities/certification-history.entity';
 import type { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
 import type {
+  CertificateNumberVerificationResolvers,
   CertificationHistoryEntryResolvers,
   OrganizationCertificationResolvers,
   OrganizationCertificationVerificationResolvers,
@@ -35,6 +36,8 @@ export const organizationCertificationResolvers: OrganizationCertificationResolv
   rcbStatus: async (certification, _args, ctx) =>
     (await ctx.loaders.rcbById.load(certification.rcbId))?.status ?? null,
   status: (certification, _args, ctx) => effectiveStatus(certification, ctx.today),
+  version: (certification, _args, ctx) =>
+    canChangeOrAdminister(ctx.viewer, certification) ? certification.version : null,
   history: async (certification, args, ctx) => {
     await requireHistoryAccess(ctx, certification);
     const first = clampPageSize(args.first, 100, 20);
@@ -79,4 +82,11 @@ export const verificationResolvers: OrganizationCertificationVerificationResolve
   rcbStatus: async (certification, _args, ctx) =>
     (await ctx.loaders.rcbById.load(certification.rcbId))?.status ?? null,
   certification: (certification) => certification,
+  registeredOn: (certification) => certification.createdAt.toISOString().slice(0, 10),
+  sameNumberAtOtherRcbs: (certification) => certification.sameNumberAtOtherRcbs ?? 0,
 };
+
+export const certificateNumberVerificationResolvers: CertificateNumberVerificationResolvers<ServiceContext> =
+  {
+    ambiguous: (answer) => new Set(answer.matches.map((c) => c.rcbId)).size > 1,
+  };

@@ -3,11 +3,20 @@ import { paginate, parseId, refuse } from '@iso20000/service-kit';
 import { canSeeCertification } from '../access';
 import type { ServiceContext } from '../context';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
-import { RcbEntity } from '../entities/rcb.entity';
 import type { QueryResolvers } from '../generated/graphql';
 import { effectiveStatusSql, searchCertifiedOrganizations } from '../queries/certified-organization-search';
 import { parseCertificateNumber } from './inputs';
+import { certificationsNumbered } from '../queries/verify-certificate-number';
 import { wasCertified } from '../queries/was-certified';
+
+/** Verification read the organization and the RCB in its own statement: the fields below reuse them. */
+function primeVerified(ctx: ServiceContext, matches: OrganizationCertificationEntity[]): void {
+  for (const certification of matches) {
+    if (certification.organization)
+      ctx.loaders.organizationById.prime(certification.organizationId, certification.organization);
+    ctx.loaders.rcbById.prime(certification.rcbId, certification.rcbRecord ?? null);
+  }
+}
 
 export const queryResolvers: QueryResolvers<ServiceContext> = {
   certifiedOrganizations: (_parent, args, ctx) =>
@@ -16,28 +25,29 @@ export const queryResolvers: QueryResolvers<ServiceContext> = {
   // Anyone holding a certificate number may verify it, listed or not: that is what the number is for.
   verifyOrganizationCertification: async (_parent, args, ctx) => {
     const certificateNumber = parseCertificateNumber(args.certificateNumber);
+    const rcbId = args.rcbId ? parseId(args.rcbId, 'rcbId') : null;
     await ctx.verificationBudget.spend(ctx.rateLimitKey, 'verifications');
-    const query = ctx.dataSource
-      .getRepository(OrganizationCertificationEntity)
-      .createQueryBuilder('c')
-      .innerJoinAndSelect('c.organization', 'o')
-      // the RCB's name and status in the same statement: verification is the hottest public path
-      .leftJoinAndMapOne('c.rcbRecord', RcbEntity, 'r', 'r.id = c.rcb_id')
-      // no LIMIT: with joins TypeORM would add a second query; a number is held by few RCBs anyway
-      .where('c.certificate_number = :certificateNumber', { certificateNumber });
-    if (args.rcbId) query.andWhere('c.rcb_id = :rcbId', { rcbId: parseId(args.rcbId, 'rcbId') });
-    const found = await query.getMany();
+    const { matches } = await certificationsNumbered(ctx.dataSource, certificateNumber);
+    primeVerified(ctx, matches);
+    const found = rcbId ? matches.filter((c) => c.rcbId === rcbId) : matches;
     if (found.length > 1) {
+      // never one picked: the answer names every RCB that uses the number
       throw refuse.badInput(
-        `certificate number ${certificateNumber} is used by ${found.length} RCBs: pass rcbId to say which`,
+        `certificate number ${certificateNumber} is used by ${found.length} RCBs (${found
+          .map((c) => c.rcbRecord?.name ?? c.rcbId)
+          .join(', ')}): pass rcbId to say which, or ask verifyCertificateNumber for every match`,
         { rcbIds: found.map((c) => c.rcbId) },
       );
     }
-    const certification = found[0] ?? null;
-    if (certification?.organization)
-      ctx.loaders.organizationById.prime(certification.organizationId, certification.organization);
-    if (certification) ctx.loaders.rcbById.prime(certification.rcbId, certification.rcbRecord ?? null);
-    return certification;
+    return found[0] ?? null;
+  },
+
+  verifyCertificateNumber: async (_parent, args, ctx) => {
+    const certificateNumber = parseCertificateNumber(args.certificateNumber);
+    await ctx.verificationBudget.spend(ctx.rateLimitKey, 'verifications');
+    const answer = await certificationsNumbered(ctx.dataSource, certificateNumber);
+    primeVerified(ctx, answer.matches);
+    return answer;
   },
 
   organizationCertification: async (_parent, args, ctx) => {
