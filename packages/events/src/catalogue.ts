@@ -167,6 +167,27 @@ const sittingReleased = z
     path: ['trainerEligible'],
   });
 
+/** One step of a certification's transfer between RCBs (IAF MD 2), as the registry records it. */
+const certificationTransferStep = z.object({
+  transferId: id,
+  certificationId: id,
+  /** The issuing RCB's certificate number. */
+  certificateNumber: z.string().trim().min(1).max(100),
+  /** The issuing RCB (holding the certification until the transfer completes). */
+  fromRcbId: id,
+  /** The accepting RCB (it requested the transfer). */
+  toRcbId: id,
+  /** The transfer's status after this step: PENDING, OBJECTED, COMPLETED, REFUSED or CANCELLED. */
+  status: z.string().trim().min(1).max(64),
+  /** Until when the issuing RCB may object. */
+  objectionDeadline: instant,
+  /** Why (an objection, a decision, a cancellation); null when the step needs none. */
+  reason: reason.nullable(),
+  /** How a closed transfer ended (e.g. ACKNOWLEDGED, OBJECTION_WINDOW_ENDED, OBJECTION_UPHELD); null while open. */
+  outcome: z.string().trim().min(1).max(64).nullable(),
+  occurredAt: instant,
+});
+
 export const Events = {
   /** A sitting's result was released to the candidate (pass or fail). A pass leads to a certificate. */
   ExamSittingReleased: defineEvent('exam.sitting.released', 1, sittingReleased),
@@ -320,6 +341,43 @@ export const Events = {
       /** History version of the certification after the change (1 for the first). */
       version: z.number().int().positive(),
       changedAt: instant,
+    }),
+  ),
+
+  /** An accepting RCB asked for a certification's transfer; the issuing RCB may object until objectionDeadline. */
+  CertificationTransferRequested: defineEvent('registry.transfer.requested', 1, certificationTransferStep),
+  /** The issuing RCB objected to a transfer with a reason; scheme staff decide. */
+  CertificationTransferObjected: defineEvent('registry.transfer.objected', 1, certificationTransferStep),
+  /** Scheme staff decided an objection: status REFUSED (upheld) or COMPLETED (overruled). */
+  CertificationTransferObjectionDecided: defineEvent(
+    'registry.transfer.objection-decided',
+    1,
+    certificationTransferStep,
+  ),
+  /** The certification moved to the accepting RCB (acknowledged, window ended, or objection overruled). */
+  CertificationTransferCompleted: defineEvent('registry.transfer.completed', 1, certificationTransferStep),
+  /** A transfer closed without moving the certification (e.g. suspended by the issuing RCB with a recorded reason). */
+  CertificationTransferCancelled: defineEvent('registry.transfer.cancelled', 1, certificationTransferStep),
+
+  /**
+   * The registry's rule engine raised a flag on a certification (e.g. SURVEILLANCE_OVERDUE,
+   * SUSPENSION_ENDING, TRANSFER_DEADLINE), published once per flag by the daily job.
+   */
+  CertificationFlagRaised: defineEvent(
+    'registry.certification.flag-raised',
+    1,
+    z.object({
+      certificationId: id,
+      rcbId: id,
+      certificateNumber: z.string().trim().min(1).max(100),
+      /** The rule, e.g. SURVEILLANCE_OVERDUE. */
+      rule: z.string().trim().min(1).max(64),
+      /** The limit the rule checks (the date missed, or the date coming). */
+      dueOn: calendarDate,
+      /** The date the rules were evaluated against. */
+      asOf: calendarDate,
+      /** What the rule says and what clears the flag. */
+      explanation: z.string().trim().min(1).max(2000),
     }),
   ),
 } as const;

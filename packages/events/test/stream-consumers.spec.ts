@@ -6,7 +6,15 @@ import { Events } from '../src';
 // A stream nobody reads is a decision, not an accident: every catalogue event is read somewhere in the
 // system (a service's events/ folder or the credential copy in packages/auth), or it is listed here as
 // published for integrations only, with docs/operations.md saying why its stream is kept.
-const PUBLISHED_FOR_INTEGRATIONS = ['registry.certification.changed'];
+const PUBLISHED_FOR_INTEGRATIONS = [
+  'registry.certification.changed',
+  'registry.transfer.requested',
+  'registry.transfer.objected',
+  'registry.transfer.objection-decided',
+  'registry.transfer.completed',
+  'registry.transfer.cancelled',
+  'registry.certification.flag-raised',
+];
 
 const root = join(__dirname, '..', '..', '..');
 

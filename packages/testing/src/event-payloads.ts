@@ -99,6 +99,39 @@ export function validPayloads(): { [K in keyof typeof Events]: PayloadOf<(typeof
       version: 3,
       changedAt: now(),
     },
+    CertificationTransferRequested: transferStep('PENDING', null, null),
+    CertificationTransferObjected: transferStep('OBJECTED', 'the audit programme is not complete', null),
+    CertificationTransferObjectionDecided: transferStep('REFUSED', 'the objection holds', 'OBJECTION_UPHELD'),
+    CertificationTransferCompleted: transferStep('COMPLETED', null, 'ACKNOWLEDGED'),
+    CertificationTransferCancelled: transferStep(
+      'CANCELLED',
+      'major nonconformity found at a special audit',
+      'SUSPENDED_BY_ISSUING_RCB',
+    ),
+    CertificationFlagRaised: {
+      certificationId: randomUUID(),
+      rcbId: randomUUID(),
+      certificateNumber: 'RCB-2026-0042',
+      rule: 'SURVEILLANCE_OVERDUE',
+      dueOn: '2026-03-01',
+      asOf: '2026-03-02',
+      explanation: 'the first surveillance audit was due within 12 months of the certification decision',
+    },
+  };
+}
+
+function transferStep(status: string, reason: string | null, outcome: string | null) {
+  return {
+    transferId: randomUUID(),
+    certificationId: randomUUID(),
+    certificateNumber: 'RCB-2026-0042',
+    fromRcbId: randomUUID(),
+    toRcbId: randomUUID(),
+    status,
+    objectionDeadline: now(),
+    reason,
+    outcome,
+    occurredAt: now(),
   };
 }
 
