@@ -422,6 +422,12 @@ export type ExamStatisticsGroupKey = {
   year?: Maybe<Scalars['Int']['output']>;
 };
 
+/**
+ * Disclosure control: a group of fewer than `minGroupSize` true sittings shows no number; every
+ * published count has noise of at most 3 (the same noise every time for the same sittings), parts
+ * never exceed their group, and rates and means are computed from the perturbed numbers. So groups
+ * need not add up to the total exactly.
+ */
 export type ExamStatisticsResult = {
   __typename?: 'ExamStatisticsResult';
   /** The total and every group as CSV (header row, RFC 4180 quoting), with the same suppression. */
@@ -436,6 +442,12 @@ export type ExamStatisticsResult = {
 };
 
 
+/**
+ * Disclosure control: a group of fewer than `minGroupSize` true sittings shows no number; every
+ * published count has noise of at most 3 (the same noise every time for the same sittings), parts
+ * never exceed their group, and rates and means are computed from the perturbed numbers. So groups
+ * need not add up to the total exactly.
+ */
 export type ExamStatisticsResultGroupsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -447,7 +459,7 @@ export type ExamStatisticsSessionKind =
   | 'SELF_STUDY';
 
 export type ExamStatisticsSuppressionReason =
-  /** Large enough itself, but hidden so that a small group cannot be derived by subtraction from a total. */
+  /** No longer given: perturbation of every published count protects small groups against subtraction. */
   | 'COMPLEMENTARY'
   /** Fewer sittings than the minimum group size. */
   | 'SMALL_GROUP';

@@ -7,6 +7,7 @@ import { StatisticsTables1733200000000 } from './migrations/1733200000000-statis
 import { StatisticsIntegerPercentages1733200000001 } from './migrations/1733200000001-statistics-integer-percentages';
 import { StatisticsCountryItemRollups1733200000002 } from './migrations/1733200000002-statistics-country-item-rollups';
 import { StatisticsRollupVersion1733200000003 } from './migrations/1733200000003-statistics-rollup-version';
+import { StatisticsRecordKeys1733200000004 } from './migrations/1733200000004-statistics-record-keys';
 
 export {
   bumpRollupVersion,
@@ -23,6 +24,7 @@ export const statisticsMigrations = [
   StatisticsIntegerPercentages1733200000001,
   StatisticsCountryItemRollups1733200000002,
   StatisticsRollupVersion1733200000003,
+  StatisticsRecordKeys1733200000004,
 ];
 
 /** The SDL of statistics.graphql (extends the exam subgraph's Query). */

@@ -4,13 +4,16 @@ import { toCsv } from './domain/csv';
 import { itemFlags, type ItemFlag } from './domain/item-flags';
 import type { StatisticsDimension, StatisticsFilter } from './domain/statistics-filter';
 import {
-  coarserValues,
-  suppressGroups,
-  suppressionReasonOf,
-  suppressTable,
-  type DimensionHierarchy,
-  type SuppressionReason,
-} from './domain/suppression';
+  cellKeyOf,
+  derivedKey,
+  perturbCount,
+  perturbedCell,
+  perturbPart,
+  perturbSum,
+  roundPublished,
+  type PerturbedCell,
+} from './domain/perturbation';
+import { suppressionReasonOf, suppressSmallGroups, type SuppressionReason } from './domain/suppression';
 import {
   ALL_SUM_COLUMNS,
   BUCKET_COUNT,
@@ -31,18 +34,6 @@ import {
   type ComputedGroupTable,
 } from './queries/group-table-cache';
 import type { FormStatisticsRow, ItemAnalysisRows, ItemStatisticsRow } from './queries/item-analysis.query';
-
-const HIERARCHY: Record<StatisticsDimension, DimensionHierarchy> = {
-  EXAM: 'none',
-  LANGUAGE: 'none',
-  COUNTRY: 'none',
-  ATO: 'none',
-  SESSION_KIND: 'none',
-  FORM: 'none',
-  MONTH: 'month',
-  QUARTER: 'quarter',
-  YEAR: 'none',
-};
 
 export interface ExamStatisticsGroupKeyModel {
   exam: string | null;
@@ -135,33 +126,78 @@ export class ExamStatisticsGroupModel {
     return value;
   }
 
+  /*
+   * Every number below is published through cell-key perturbation (domain/perturbation.ts): counts
+   * with the noise of the group's cell key, parts of the group (passes, buckets) and sums with keys
+   * derived from it, and every rate or mean from those perturbed numbers only.
+   */
+  private get cell(): PerturbedCell {
+    return (this.perturbed ??= perturbedCell(this.summary.sittings, this.summary.cellKey));
+  }
+  private perturbed?: PerturbedCell;
+
   get sittings(): number | null {
-    return this.published(this.summary.sittings);
+    return this.published(this.cell.sittings);
   }
   get passed(): number | null {
-    return this.suppressed ? null : this.read('passed');
+    return this.suppressed ? null : perturbPart(this.cell, this.read('passed'), 'passed');
   }
   get passRate(): number | null {
-    return this.suppressed ? null : this.read('passed') / this.summary.sittings;
+    const passed = this.passed;
+    return passed === null || this.cell.sittings === 0 ? null : passed / this.cell.sittings;
+  }
+  /** Mean of the percentage score (hundredths summed): the sum perturbed by multiples of 10 points. */
+  private get perturbedMoments(): { mean: number; variance: number } | null {
+    if (this.suppressed || this.cell.sittings === 0) return null;
+    const n = this.cell.sittings;
+    const key = this.summary.cellKey;
+    const sum = perturbSum(
+      this.read('percentageSum'),
+      derivedKey(key, 'percentageSum'),
+      PERCENTAGE_SUM_SCALE,
+    );
+    const squares = perturbSum(
+      this.read('percentageSquareSum'),
+      derivedKey(key, 'percentageSquareSum'),
+      PERCENTAGE_SQUARE_SUM_SCALE,
+    );
+    const mean = Math.min(Math.max(sum / n, 0), 10000);
+    return { mean, variance: Math.max(squares / n - mean * mean, 0) };
   }
   get meanPercentage(): number | null {
-    return this.suppressed ? null : this.read('meanPercentage');
+    const moments = this.perturbedMoments;
+    return moments === null ? null : moments.mean / 100;
   }
   get stdDevPercentage(): number | null {
-    return this.suppressed ? null : this.read('stdDevPercentage');
+    const moments = this.perturbedMoments;
+    return moments === null ? null : Math.sqrt(moments.variance) / 100;
   }
-  /** Hidden when the passes it is a share of are themselves fewer than k. */
+  /** Hidden when the passes it is a share of are themselves fewer than k (decided on the true count). */
   private get trainerPublished(): boolean {
     return !this.suppressed && this.read('passedWithTrainerThreshold') >= this.result.minGroupSize;
   }
+  private get passedWithTrainerThreshold(): number {
+    return perturbCount(
+      this.read('passedWithTrainerThreshold'),
+      derivedKey(this.summary.cellKey, 'passedWithTrainerThreshold'),
+    );
+  }
   get trainerEligible(): number | null {
-    return this.trainerPublished ? this.read('trainerEligible') : null;
+    if (!this.trainerPublished) return null;
+    return Math.min(
+      perturbCount(this.read('trainerEligible'), derivedKey(this.summary.cellKey, 'trainerEligible')),
+      this.passedWithTrainerThreshold,
+    );
   }
   get trainerEligibilityRate(): number | null {
-    return this.trainerPublished
-      ? this.read('trainerEligible') / this.read('passedWithTrainerThreshold')
-      : null;
+    const eligible = this.trainerEligible;
+    const passes = this.passedWithTrainerThreshold;
+    return eligible === null || passes === 0 ? null : eligible / passes;
   }
+  /**
+   * The median is one of the group's scores (on the exam's mark grid), computed from the true
+   * distribution: it is no count and no sum, and no difference of medians gives one.
+   */
   async medianPercentage(): Promise<number | null> {
     if (this.suppressed) return null;
     return (await this.result.distributionOf(this.index))?.medianPercentage ?? null;
@@ -174,7 +210,7 @@ export class ExamStatisticsGroupModel {
     return row.buckets.map((sittings, b) => ({
       fromPercentage: b * width,
       toPercentage: (b + 1) * width,
-      sittings,
+      sittings: perturbPart(this.cell, sittings, `bucket${b}`),
     }));
   }
 }
@@ -185,6 +221,11 @@ export interface ComputedGroups {
   reasons: Uint8Array;
   total: ExamStatisticsGroupModel;
 }
+
+/** Noise scale of the sum of percentage scores (in hundredths): 10 percentage points per step. */
+const PERCENTAGE_SUM_SCALE = 1000;
+/** ... and of the sum of their squares: 100 squared points per step (in hundredths squared). */
+const PERCENTAGE_SQUARE_SUM_SCALE = 1_000_000;
 
 const keyId = (key: ReadonlyArray<string | null>): string => JSON.stringify(key);
 
@@ -236,26 +277,13 @@ export class ExamStatisticsResultModel {
     return this.summaries;
   }
 
-  /** Sums of every group from the rollup, the total, and suppression over all groups. */
+  /** Sums of every group from the rollup, the total, and suppression of the small groups. */
   private async computeGroups(): Promise<ComputedGroupTable> {
     const table = await queryGroupTable(this.manager, this.filter, this.dimensions, this.columns);
     const total = totalOf(table);
     // Without a grouping the one row is the total itself, and there are no groups.
     const groupCount = this.dimensions.length ? table.size : 0;
-    const reasons = suppressTable(
-      {
-        size: groupCount,
-        dimensions: this.dimensions.map((d, i) => ({
-          valueIds: table.valueIds[i],
-          valueCount: table.values[i].length,
-          coarser:
-            HIERARCHY[d] === 'none' ? null : table.values[i].map((v) => coarserValues(v, HIERARCHY[d])),
-        })),
-        sittings: table.sittings,
-      },
-      this.minGroupSize,
-      total.sittings,
-    );
+    const reasons = suppressSmallGroups(table.sittings, groupCount, this.minGroupSize, total.sittings);
     return { table: groupCount ? table : { ...table, size: 0 }, reasons, total };
   }
 
@@ -415,30 +443,59 @@ export interface ItemAnalysisModel {
 
 const OPTION_NAMES = ['A', 'B', 'C', 'D', 'OTHER', 'OMITTED'];
 
-function itemModel(row: ItemStatisticsRow): ItemStatisticsModel {
+/** The perturbed cell of a form's sittings (all languages or one), from its record keys. */
+function formCell(row: FormStatisticsRow): PerturbedCell {
+  return perturbedCell(row.sittings, cellKeyOf(Number(row.recordKeySum % BigInt(2 ** 31))));
+}
+
+/**
+ * One question as published: every response counts the form's sittings, so `responses` is the
+ * form's perturbed count; the marks scored and each option's count take noise from keys derived
+ * from the form's cell key, and p and the shares are divided by the perturbed count. The
+ * discrimination is a correlation of exact moments, published to 4 decimals; the flags are decided
+ * on exact values (a flag says on which side of a threshold a value lies, not a count).
+ */
+function itemModel(row: ItemStatisticsRow, cell: PerturbedCell): ItemStatisticsModel {
+  const n = cell.sittings;
+  const marks = Math.min(
+    perturbCount(Number(row.exact.pValue.numerator), derivedKey(cell.key, `item${row.itemNumber}:marks`)),
+    n * row.maxMarks,
+  );
   return {
     itemNumber: row.itemNumber,
     maxMarks: row.maxMarks,
-    responses: row.responses,
-    pValue: row.pValue,
-    discrimination: row.discrimination,
+    responses: n,
+    pValue: n ? marks / (n * row.maxMarks) : 0,
+    discrimination: roundPublished(row.discrimination),
     options: row.optionCounts.map((count, i) => ({
       option: OPTION_NAMES[i],
-      share: row.responses ? count / row.responses : 0,
+      share: n ? perturbPart(cell, count, `item${row.itemNumber}:${OPTION_NAMES[i]}`) / n : 0,
     })),
     flags: itemFlags(row.exact.pValue, row.exact.discrimination),
   };
 }
 
-function formModel(row: FormStatisticsRow): FormStatisticsModel {
+/** Noise scales of the total-score sums (marks): 1 mark per step, and 10 squared marks. */
+const SCORE_SUM_SCALE = 1;
+const SCORE_SQUARE_SUM_SCALE = 10;
+
+function formModel(row: FormStatisticsRow, cell: PerturbedCell): FormStatisticsModel {
+  const n = cell.sittings;
+  const sum = perturbSum(row.scoreSum, derivedKey(cell.key, 'scoreSum'), SCORE_SUM_SCALE);
+  const squares = perturbSum(
+    row.scoreSquareSum,
+    derivedKey(cell.key, 'scoreSquareSum'),
+    SCORE_SQUARE_SUM_SCALE,
+  );
+  const mean = n ? Math.max(sum / n, 0) : 0;
   return {
-    sittings: row.sittings,
+    sittings: n,
     itemCount: row.itemCount,
-    meanScore: row.meanScore,
-    stdDevScore: row.stdDevScore,
-    reliability: row.reliability,
+    meanScore: mean,
+    stdDevScore: n ? Math.sqrt(Math.max(squares / n - mean * mean, 0)) : 0,
+    reliability: roundPublished(row.reliability),
     reliabilityMethod: row.dichotomous ? 'KR20' : 'CRONBACH_ALPHA',
-    standardErrorOfMeasurement: row.standardErrorOfMeasurement,
+    standardErrorOfMeasurement: roundPublished(row.standardErrorOfMeasurement),
   };
 }
 
@@ -453,30 +510,32 @@ export function buildItemAnalysis(
   const languageForms = rows.forms
     .filter((f) => f.language !== null)
     .sort((a, b) => String(a.language).localeCompare(String(b.language)));
-  const reasons = suppressGroups(
-    languageForms.map((f) => ({ key: [f.language], sittings: f.sittings })),
-    ['none'],
+  const reasons = suppressSmallGroups(
+    languageForms.map((f) => f.sittings),
+    languageForms.length,
     minGroupSize,
     totalSittings,
   );
   const suppressed = totalSittings < minGroupSize;
-  const itemsOf = (language: string | null) =>
-    rows.items.filter((i) => i.language === language).map(itemModel);
+  const itemsOf = (language: string | null, cell: PerturbedCell) =>
+    rows.items.filter((i) => i.language === language).map((item) => itemModel(item, cell));
+  const overallCell = overall ? formCell(overall) : null;
   const model: ItemAnalysisModel = {
     formId,
     exam: overall?.examCode ?? null,
     minGroupSize,
     suppressed,
-    form: suppressed || !overall ? null : formModel(overall),
-    items: suppressed ? [] : itemsOf(null),
+    form: suppressed || !overall ? null : formModel(overall, overallCell!),
+    items: suppressed || !overallCell ? [] : itemsOf(null, overallCell),
     languages: languageForms.map((f, i) => {
-      const reason = suppressed ? 'SMALL_GROUP' : reasons[i];
+      const reason = suppressed ? 'SMALL_GROUP' : suppressionReasonOf(reasons[i]);
+      const cell = formCell(f);
       return {
         language: String(f.language),
         suppressed: reason !== null,
         suppressionReason: reason,
-        form: reason === null ? formModel(f) : null,
-        items: reason === null ? itemsOf(f.language) : [],
+        form: reason === null ? formModel(f, cell) : null,
+        items: reason === null ? itemsOf(f.language, cell) : [],
       };
     }),
     csv: '',

@@ -4,6 +4,7 @@ import {
   removeReleasedResult,
   type ReleasedResultFact,
 } from '../../src/statistics';
+import { derivedKey, perturbCount, perturbPart, perturbSum, PublishedValues } from './published-values';
 import { fact, id, mean, pearson, seeded, variance, withItems } from './statistics-fixtures';
 import { ANALYST, startStatisticsTestServer, type StatisticsTestServer } from './statistics-test-server';
 
@@ -101,8 +102,66 @@ function reference(matrix: number[][], maxMarks: number[]) {
   };
 }
 
+const OPTIONS = ['A', 'B', 'C', 'D', 'OTHER', 'OMITTED'] as const;
+const optionOf = (chosen: string | null) =>
+  chosen === null ? 'OMITTED' : (['A', 'B', 'C', 'D'].find((o) => o === chosen) ?? 'OTHER');
+
+/**
+ * What the API must publish of these sittings' counts and sums: the true values computed here from
+ * the facts, perturbed at the cell key of their record keys (published-values.ts).
+ */
+function published(facts: ReleasedResultFact[], values: PublishedValues) {
+  const cell = values.cellOf(facts);
+  const n = cell.sittings;
+  const scores = facts.map((f) => f.score);
+  const sum = perturbSum(
+    scores.reduce((s, x) => s + x, 0),
+    derivedKey(cell.key, 'scoreSum'),
+    1,
+  );
+  const squares = perturbSum(
+    scores.reduce((s, x) => s + x * x, 0),
+    derivedKey(cell.key, 'scoreSquareSum'),
+    10,
+  );
+  const meanScore = Math.max(sum / n, 0);
+  const items = facts[0].itemResponses.map((response, i) => {
+    const number = i + 1;
+    const max = response.maxMarks;
+    const marks = facts.reduce((s, f) => s + f.itemResponses[i].marks, 0);
+    const publishedMarks = Math.min(
+      perturbCount(marks, derivedKey(cell.key, `item${number}:marks`)),
+      n * max,
+    );
+    return {
+      pValue: publishedMarks / (n * max),
+      options: OPTIONS.map((option) => ({
+        option,
+        share:
+          perturbPart(
+            cell,
+            facts.filter((f) => optionOf(f.itemResponses[i].chosenOption) === option).length,
+            `item${number}:${option}`,
+          ) / n,
+      })),
+    };
+  });
+  return {
+    sittings: n,
+    meanScore,
+    stdDevScore: Math.sqrt(Math.max(squares / n - meanScore ** 2, 0)),
+    items,
+  };
+}
+
+/** Correlational statistics are published to 4 decimals. */
+const expectTo4 = (value: number | null | undefined, exact: number) =>
+  expect(Math.abs(value! - exact)).toBeLessThanOrEqual(0.00005 + 1e-12);
+
 describe('item analysis against hand-made responses', () => {
   let server: StatisticsTestServer;
+  const publishedOf = async (facts: ReleasedResultFact[]) =>
+    published(facts, await PublishedValues.read(server.database.dataSource));
   const random = seeded(11);
   const record = async (facts: ReleasedResultFact[]) =>
     server.database.dataSource.transaction(async (m) => {
@@ -143,6 +202,16 @@ describe('item analysis against hand-made responses', () => {
   const jaFacts = ja.map((m) =>
     withItems(fact('AUDITOR', 0, { formId: id('P-JA'), language: 'ja', country: 'JP' }), m),
   );
+  const knownFacts = [...KNOWN, ...KNOWN].map((m, i) =>
+    withItems(fact('AUDITOR', 0, { formId: id('KNOWN') }), m, undefined, i % 2 === 1),
+  );
+  const zeroFacts = ZERO_DISCRIMINATION.map((m) => withItems(fact('AUDITOR', 0, { formId: id('ZERO') }), m));
+  const smallDeFacts = KNOWN.slice(0, 4).map((m) =>
+    withItems(fact('AUDITOR', 0, { formId: id('SMALL-DE'), language: 'de' }), m),
+  );
+  const smallEnFacts = [...KNOWN, ...KNOWN].map((m) =>
+    withItems(fact('AUDITOR', 0, { formId: id('SMALL-EN') }), m),
+  );
   // Polytomous items (marks 0..max), as Practitioner sub-items: Cronbach's alpha.
   const polyMax = [1, 2, 3, 4];
   const poly = Array.from({ length: 14 }, () => {
@@ -153,67 +222,78 @@ describe('item analysis against hand-made responses', () => {
   beforeAll(async () => {
     server = await startStatisticsTestServer();
     await record([
-      ...[...KNOWN, ...KNOWN].map((m, i) =>
-        withItems(fact('AUDITOR', 0, { formId: id('KNOWN') }), m, undefined, i % 2 === 1),
-      ),
+      ...knownFacts,
       ...enFacts,
       ...jaFacts,
       ...poly.map((m) => withItems(fact('PRACTITIONER', 0, { formId: id('POLY') }), m, polyMax)),
       ...KNOWN.map((m) => withItems(fact('AUDITOR', 0, { formId: id('SMALL') }), m)),
-      ...ZERO_DISCRIMINATION.map((m) => withItems(fact('AUDITOR', 0, { formId: id('ZERO') }), m)),
-      ...[...KNOWN, ...KNOWN].map((m) => withItems(fact('AUDITOR', 0, { formId: id('SMALL-EN') }), m)),
-      ...KNOWN.slice(0, 4).map((m) =>
-        withItems(fact('AUDITOR', 0, { formId: id('SMALL-DE'), language: 'de' }), m),
-      ),
+      ...zeroFacts,
+      ...smallEnFacts,
+      ...smallDeFacts,
     ]);
   });
   afterAll(() => server.dispose());
 
   it('reproduces the textbook KR-20, SEM and corrected point-biserial', async () => {
     const analysis = await analyse(id('KNOWN'));
+    const expected = await publishedOf(knownFacts);
     expect(analysis.exam).toBe('AUDITOR');
-    expect(analysis.form).toMatchObject({ sittings: 10, itemCount: 4, reliabilityMethod: 'KR20' });
-    expect(analysis.form!.reliability).toBeCloseTo(0.8, 10);
-    expect(analysis.form!.standardErrorOfMeasurement).toBeCloseTo(Math.sqrt(0.4), 10);
-    expect(analysis.form!.meanScore).toBeCloseTo(2, 10);
-    expect(analysis.form!.stdDevScore).toBeCloseTo(Math.sqrt(2), 10);
+    expect(analysis.form).toMatchObject({
+      sittings: expected.sittings,
+      itemCount: 4,
+      reliabilityMethod: 'KR20',
+    });
+    expectTo4(analysis.form!.reliability, 0.8);
+    expectTo4(analysis.form!.standardErrorOfMeasurement, Math.sqrt(0.4));
+    expect(analysis.form!.meanScore).toBeCloseTo(expected.meanScore, 10);
+    expect(analysis.form!.stdDevScore).toBeCloseTo(expected.stdDevScore, 10);
+    // the true p-values .8 .6 .4 .2, as published: perturbed marks over the perturbed count
     expect(analysis.items.map((i) => i.pValue)).toEqual(
-      [0.8, 0.6, 0.4, 0.2].map((p) => expect.closeTo(p, 10)),
+      expected.items.map((i) => expect.closeTo(i.pValue, 12)),
     );
-    expect(analysis.items[0].discrimination).toBeCloseTo(0.5145, 4);
-    expect(analysis.items[3].discrimination).toBeCloseTo(0.5145, 4);
+    analysis.items.forEach((item, i) =>
+      expect(Math.abs(item.pValue - [0.8, 0.6, 0.4, 0.2][i])).toBeLessThanOrEqual((3 + 3) / 7),
+    );
+    expectTo4(analysis.items[0].discrimination, 0.24 / Math.sqrt(0.16 * 1.36));
+    expectTo4(analysis.items[3].discrimination, 0.24 / Math.sqrt(0.16 * 1.36));
     // item 1: 8 chose the key A; of the 2 wrong sittings one chose B and one left it blank
-    expect(analysis.items[0].options).toEqual([
-      { option: 'A', share: 0.8 },
-      { option: 'B', share: 0.1 },
-      { option: 'C', share: 0 },
-      { option: 'D', share: 0 },
-      { option: 'OTHER', share: 0 },
-      { option: 'OMITTED', share: 0.1 },
-    ]);
+    expect(analysis.items[0].options).toEqual(expected.items[0].options);
+    // nobody chose C, D or another answer: a zero stays zero
+    expect(analysis.items[0].options.slice(2, 5).map((o) => o.share)).toEqual([0, 0, 0]);
     expect(analysis.items[3].flags).toEqual([]);
   });
 
   it('matches independent computations per language and together, and finds the miskeyed item', async () => {
     const analysis = await analyse(id('P-EN'), { translations: [id('P-JA')] });
-    const check = (items: Item[], form: Form | null, matrix: number[][]) => {
+    const check = async (
+      items: Item[],
+      form: Form | null,
+      matrix: number[][],
+      facts: ReleasedResultFact[],
+    ) => {
       const ref = reference(matrix, [1, 1, 1, 1, 1, 1]);
-      expect(form!.reliability).toBeCloseTo(ref.reliability, 8);
-      expect(form!.standardErrorOfMeasurement).toBeCloseTo(ref.sem, 8);
-      expect(form!.meanScore).toBeCloseTo(ref.mean, 8);
+      const expected = await publishedOf(facts);
+      expect(form!.sittings).toBe(expected.sittings);
+      expectTo4(form!.reliability, ref.reliability);
+      expectTo4(form!.standardErrorOfMeasurement, ref.sem);
+      expect(form!.meanScore).toBeCloseTo(expected.meanScore, 10);
+      expect(Math.abs(form!.meanScore - ref.mean)).toBeLessThanOrEqual(
+        (3 + 3 * ref.mean) / (matrix.length - 3),
+      );
       items.forEach((item, i) => {
-        expect(item.pValue).toBeCloseTo(ref.items[i].pValue, 10);
+        expect(item.pValue).toBeCloseTo(expected.items[i].pValue, 12);
+        expect(item.options).toEqual(expected.items[i].options);
         if (ref.items[i].discrimination === null) expect(item.discrimination).toBeNull();
-        else expect(item.discrimination).toBeCloseTo(ref.items[i].discrimination!, 8);
+        else expectTo4(item.discrimination, ref.items[i].discrimination!);
       });
     };
-    check(analysis.items, analysis.form, [...en, ...ja]);
+    await check(analysis.items, analysis.form, [...en, ...ja], [...enFacts, ...jaFacts]);
     expect(analysis.languages.map((l) => [l.language, l.suppressed])).toEqual([
       ['en', false],
       ['ja', false],
     ]);
-    check(analysis.languages[0].items, analysis.languages[0].form, en);
-    check(analysis.languages[1].items, analysis.languages[1].form, ja);
+    await check(analysis.languages[0].items, analysis.languages[0].form, en, enFacts);
+    await check(analysis.languages[1].items, analysis.languages[1].form, ja, jaFacts);
     expect(analysis.items[2].flags).toContain('NEGATIVE_DISCRIMINATION');
   });
 
@@ -223,12 +303,12 @@ describe('item analysis against hand-made responses', () => {
       en.filter((_, i) => i % 2 === 1),
       [1, 1, 1, 1, 1, 1],
     );
-    expect(gb.form!.sittings).toBe(12);
-    expect(gb.form!.reliability).toBeCloseTo(ref.reliability, 8);
+    const expected = await publishedOf(enFacts.filter((_, i) => i % 2 === 1));
+    expect(gb.form!.sittings).toBe(expected.sittings);
+    expectTo4(gb.form!.reliability, ref.reliability);
     gb.items.forEach((item, i) => {
-      expect(item.pValue).toBeCloseTo(ref.items[i].pValue, 10);
-      if (ref.items[i].discrimination !== null)
-        expect(item.discrimination).toBeCloseTo(ref.items[i].discrimination!, 8);
+      expect(item.pValue).toBeCloseTo(expected.items[i].pValue, 12);
+      if (ref.items[i].discrimination !== null) expectTo4(item.discrimination, ref.items[i].discrimination!);
     });
     // the rollup path (period, countries) and the fact path (ATO, session kind) agree on the same sittings
     const viaRollup = await analyse(id('P-EN'), { filter: { fromMonth: '2025-01', toMonth: '2025-02' } });
@@ -238,14 +318,9 @@ describe('item analysis against hand-made responses', () => {
       filter: { sessionKinds: ['ATO_COURSE'], countries: ['GB', 'IE'] },
     });
     for (const other of [viaCountries, viaAto, viaSessionKind]) {
-      expect(other.form!.sittings).toBe(24);
-      expect(other.form!.reliability).toBeCloseTo(viaRollup.form!.reliability!, 10);
-      other.items.forEach((item, i) => {
-        expect(item.discrimination).toBeCloseTo(viaRollup.items[i].discrimination!, 10);
-        expect(item.options).toEqual(
-          viaRollup.items[i].options.map((o) => ({ option: o.option, share: expect.closeTo(o.share, 12) })),
-        );
-      });
+      // the same sittings, so the same cell key and the same noise, whichever path read them
+      expect(other.form).toEqual(viaRollup.form);
+      expect(other.items).toEqual(viaRollup.items);
     }
     // an ATO without sittings of this form: nothing to show
     const otherAto = await analyse(id('P-EN'), { filter: { atoIds: [id('ato-2')] } });
@@ -281,26 +356,35 @@ describe('item analysis against hand-made responses', () => {
     const analysis = await analyse(id('POLY'));
     const ref = reference(poly, polyMax);
     expect(analysis.form!.reliabilityMethod).toBe('CRONBACH_ALPHA');
-    expect(analysis.form!.reliability).toBeCloseTo(ref.reliability, 8);
+    expectTo4(analysis.form!.reliability, ref.reliability);
     analysis.items.forEach((item, i) => {
       expect(item.maxMarks).toBe(polyMax[i]);
-      expect(item.pValue).toBeCloseTo(ref.items[i].pValue, 10);
+      // marks move by at most 3, the count by at most 3
+      expect(Math.abs(item.pValue - ref.items[i].pValue)).toBeLessThanOrEqual(
+        (3 + 3 * polyMax[i]) / ((poly.length - 3) * polyMax[i]),
+      );
     });
   });
 
-  it('suppresses a form below k, and a small language together with its complement', async () => {
+  it('suppresses a form below k, and a small language but not the others (they carry noise instead)', async () => {
     const small = await analyse(id('SMALL'));
     expect(small).toMatchObject({ suppressed: true, form: null, items: [] });
     expect(small.csv).not.toMatch(/0\.8/);
 
     const mixed = await analyse(id('SMALL-EN'), { translations: [id('SMALL-DE')] });
     expect(mixed.suppressed).toBe(false);
-    expect(mixed.form!.sittings).toBe(14);
-    // German has 4 sittings; English (10) would reveal it as total minus English, so both are hidden
-    expect(mixed.languages).toEqual([
-      { language: 'de', suppressed: true, suppressionReason: 'SMALL_GROUP', form: null, items: [] },
-      { language: 'en', suppressed: true, suppressionReason: 'COMPLEMENTARY', form: null, items: [] },
-    ]);
+    const values = await PublishedValues.read(server.database.dataSource);
+    expect(mixed.form!.sittings).toBe(values.cellOf([...smallEnFacts, ...smallDeFacts]).sittings);
+    // German has 4 sittings: hidden; English (10) is shown, and total minus English is 4 plus unknown noise
+    expect(mixed.languages[0]).toEqual({
+      language: 'de',
+      suppressed: true,
+      suppressionReason: 'SMALL_GROUP',
+      form: null,
+      items: [],
+    });
+    expect(mixed.languages[1]).toMatchObject({ language: 'en', suppressed: false, suppressionReason: null });
+    expect(mixed.languages[1].form!.sittings).toBe((await publishedOf(smallEnFacts)).sittings);
   });
 
   it('exports CSV with the form row and one row per item', async () => {
@@ -309,8 +393,14 @@ describe('item analysis against hand-made responses', () => {
     expect(lines[0]).toMatch(
       /^language,item_number,suppressed,sittings_or_responses,max_marks,p_value,discrimination,share_a/,
     );
-    expect(lines[1]).toMatch(/^ALL,FORM,false,10,/);
-    expect(lines[2]).toMatch(/^ALL,1,false,10,1,0.8,0.514/);
+    const expected = await publishedOf(knownFacts);
+    expect(lines[1]).toMatch(new RegExp(`^ALL,FORM,false,${expected.sittings},`));
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^ALL,1,false,${expected.sittings},1,${expected.items[0].pValue},${analysis.items[0].discrimination}`,
+      ),
+    );
+    expect(analysis.items[0].discrimination).toBe(0.5145);
     expect(lines).toHaveLength(1 + 2 * 5); // header, then (form + 4 items) for ALL and for en
   });
 
@@ -340,7 +430,7 @@ describe('item analysis against hand-made responses', () => {
     );
     await ds.transaction((m) => recordReleasedResult(m, extra));
     expect((await analyse(id('P-EN'), { filter: { countries: ['FR', 'GB', 'IE'] } })).form!.sittings).toBe(
-      25,
+      (await publishedOf([...enFacts, extra])).sittings,
     );
     await ds.transaction((m) => removeReleasedResult(m, extra.sittingId));
     expect(await snapshot()).toEqual(incremental);
@@ -352,7 +442,7 @@ describe('item analysis against hand-made responses', () => {
       const analysis = await analyse(id('ZERO'), { filter });
       expect(analysis.items[0].discrimination).toBe(0);
       expect(analysis.items[0].flags).toEqual(['WEAK_DISCRIMINATION']);
-      expect(analysis.items[0].pValue).toBe(0.5);
+      expect(analysis.items[0].pValue).toBe((await publishedOf(zeroFacts)).items[0].pValue);
     }
   });
 

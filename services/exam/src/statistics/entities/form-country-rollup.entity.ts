@@ -22,6 +22,10 @@ export class FormCountryRollupEntity {
   @Column({ type: 'integer', name: 'sittings' })
   sittings!: number;
 
+  /** Sum of the record keys of the sittings counted here, modulo 2^31 (domain/perturbation.ts). */
+  @Column({ type: 'integer', name: 'key_sum' })
+  keySum!: number;
+
   @Column({ type: 'numeric', name: 'score_sum', precision: 14, scale: 2 })
   scoreSum!: string;
 

@@ -36,6 +36,10 @@ export class GroupRollupEntity {
   @Column({ type: 'integer', name: 'trainer_eligible' })
   trainerEligible!: number;
 
+  /** Sum of the record keys of the sittings counted here, modulo 2^31 (domain/perturbation.ts). */
+  @Column({ type: 'integer', name: 'key_sum' })
+  keySum!: number;
+
   /** Sums of the percentage score x 100, exact integers (a million sittings stay far below 2^63). */
   @Column({ type: 'bigint', name: 'percentage_hundredths_sum' })
   percentageHundredthsSum!: string;

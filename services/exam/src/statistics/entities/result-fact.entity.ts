@@ -54,6 +54,13 @@ export class ResultFactEntity {
   @Column({ type: 'boolean', name: 'trainer_eligible' })
   trainerEligible!: boolean;
 
+  /**
+   * Uniform random in [0, 2^31), drawn when the result is recorded and never shown: the record key of
+   * cell-key perturbation (domain/perturbation.ts). A cell's key is the sum of its records' keys.
+   */
+  @Column({ type: 'integer', name: 'record_key' })
+  recordKey!: number;
+
   /** Marks per item (index = item number - 1). */
   @Column({ type: 'smallint', name: 'item_marks', array: true })
   itemMarks!: number[];

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { StatisticsDimension, StatisticsFilter } from '../domain/statistics-filter';
 import { EXAMS_WITH_TRAINER_THRESHOLD } from '../released-result/released-result-fact';
+import { combinedCellKey } from '../domain/perturbation';
 import { SqlParameters, whereClause, type FilterColumns } from './sql-filter';
 
 export const BUCKET_COUNT = 10;
@@ -113,22 +114,28 @@ export interface GroupTable {
   /** Sums of the percentage score in hundredths, and of its square: exact integers in a double. */
   percentageSum: Float64Array | null;
   percentageSquareSum: Float64Array | null;
+  /** Per group, its cell key (the sum of its sittings' record keys modulo 2^31): domain/perturbation.ts. */
+  cellKeys: Float64Array;
 }
 
 /** Additive numbers of one group (or of the total), with mean and standard deviation; undefined when not read. */
 export interface GroupSummary {
   sittings: number;
+  /** The cell key of these sittings, from which every published number of the group takes its noise. */
+  cellKey: number;
   passed?: number;
   trainerEligible?: number;
   passedWithTrainerThreshold?: number;
-  meanPercentage?: number;
-  stdDevPercentage?: number;
+  /** Sums of the percentage score in hundredths and of its square (mean and sd are computed after perturbation). */
+  percentageSum?: number;
+  percentageSquareSum?: number;
 }
 
 export function summaryOf(table: GroupTable, i: number): GroupSummary {
   const at = (xs: Float64Array | null) => (xs ? xs[i] : undefined);
   return summaryFromSums(
     table.sittings[i],
+    table.cellKeys[i],
     at(table.passed),
     at(table.trainerEligible),
     at(table.passedWithTrainerThreshold),
@@ -142,6 +149,7 @@ export function totalOf(table: GroupTable): GroupSummary {
   const sum = (xs: Float64Array | null) => xs?.reduce((s, x) => s + x, 0);
   return summaryFromSums(
     sum(table.sittings)!,
+    combinedCellKey(table.cellKeys),
     sum(table.passed),
     sum(table.trainerEligible),
     sum(table.passedWithTrainerThreshold),
@@ -152,19 +160,22 @@ export function totalOf(table: GroupTable): GroupSummary {
 
 function summaryFromSums(
   n: number,
+  cellKey: number,
   passed?: number,
   trainerEligible?: number,
   passedWithTrainerThreshold?: number,
   s?: number,
   ss?: number,
 ): GroupSummary {
-  const summary: GroupSummary = { sittings: n, passed, trainerEligible, passedWithTrainerThreshold };
-  if (s !== undefined && ss !== undefined) {
-    const mean = n > 0 ? s / n : 0;
-    summary.meanPercentage = mean / 100;
-    summary.stdDevPercentage = n > 0 ? Math.sqrt(Math.max(ss / n - mean ** 2, 0)) / 100 : 0;
-  }
-  return summary;
+  return {
+    sittings: n,
+    cellKey,
+    passed,
+    trainerEligible,
+    passedWithTrainerThreshold,
+    percentageSum: s,
+    percentageSquareSum: ss,
+  };
 }
 
 const TIME_DIMENSIONS: ReadonlySet<StatisticsDimension> = new Set(['MONTH', 'QUARTER', 'YEAR']);
@@ -252,7 +263,11 @@ export async function queryGroupTable(
 ): Promise<GroupTable> {
   const params = new SqlParameters();
   const conditions = whereClause(filter, FULL_COLUMNS, params);
-  const sums: Array<[name: string, sql: string]> = [['n', 'sum(sittings)::int']];
+  // the key sum as float8: exact below 2^53, i.e. for millions of rollup rows, and far cheaper than numeric
+  const sums: Array<[name: string, sql: string]> = [
+    ['n', 'sum(sittings)::int'],
+    ['cell_key', '(sum(key_sum::float8)::int8 % 2147483648)::int'],
+  ];
   if (columns.has('passed')) sums.push(['passed', 'sum(passed)::int']);
   if (columns.has('trainer')) {
     sums.push(['trainer_eligible', 'sum(trainer_eligible)::int']);
@@ -328,6 +343,7 @@ export async function queryGroupTable(
     passedWithTrainerThreshold: optional('passed_with_threshold'),
     percentageSum: optional('s'),
     percentageSquareSum: optional('ss'),
+    cellKeys: permute(column('cell_key')),
   };
 }
 

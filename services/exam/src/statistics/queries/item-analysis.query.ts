@@ -22,6 +22,11 @@ export interface FormStatisticsRow {
   language: string | null;
   examCode: string;
   sittings: number;
+  /** The sum of these sittings' record keys (any size; the cell key is it modulo 2^31). */
+  recordKeySum: bigint;
+  /** Sums of the total score and of its square (marks), for the perturbed mean and sd. */
+  scoreSum: number;
+  scoreSquareSum: number;
   itemCount: number;
   meanScore: number;
   stdDevScore: number;
@@ -112,7 +117,8 @@ export async function queryItemAnalysis(
       WHERE ${itemConditions.join(' AND ')} ${examFilter}
       GROUP BY i.language, i.item_number`;
     formSums = `
-      SELECT language, min(exam_code) AS exam_code, sum(sittings)::numeric AS n, sum(score_sum)::numeric AS st, sum(score_square_sum)::numeric AS stt
+      SELECT language, min(exam_code) AS exam_code, sum(sittings)::numeric AS n, sum(score_sum)::numeric AS st, sum(score_square_sum)::numeric AS stt,
+        sum(key_sum::int8) AS key_sum
       FROM ${formRollup} WHERE ${conditions.join(' AND ')}
       GROUP BY GROUPING SETS ((language), ())`;
   } else {
@@ -143,7 +149,8 @@ export async function queryItemAnalysis(
       WHERE ${conditions}
       GROUP BY f.language, u.item_number`;
     formSums = `
-      SELECT f.language, min(f.exam_code) AS exam_code, count(*)::numeric AS n, sum(f.score)::numeric AS st, sum(f.score * f.score)::numeric AS stt
+      SELECT f.language, min(f.exam_code) AS exam_code, count(*)::numeric AS n, sum(f.score)::numeric AS st, sum(f.score * f.score)::numeric AS stt,
+        sum(f.record_key::int8) AS key_sum
       FROM statistics_result_fact f WHERE ${conditions}
       GROUP BY GROUPING SETS ((f.language), ())`;
   }
@@ -175,12 +182,13 @@ export async function queryItemAnalysis(
       FROM item_moments
     ),
     form_stats AS (
-      SELECT f.language, f.exam_code, f.n, f.st, f.n * f.stt - f.st * f.st AS vt, count(s.item_number) AS k,
+      SELECT f.language, f.exam_code, f.n, f.st, f.stt, f.key_sum, f.n * f.stt - f.st * f.st AS vt, count(s.item_number) AS k,
         sum(s.vx) AS sum_vx, coalesce(bool_and(s.max_marks = 1), true) AS dichotomous
       FROM form_sums f LEFT JOIN item_stats s ON s.language IS NOT DISTINCT FROM f.language
-      GROUP BY f.language, f.exam_code, f.n, f.st, f.stt
+      GROUP BY f.language, f.exam_code, f.n, f.st, f.stt, f.key_sum
     )
     SELECT 'form' AS record, language, exam_code, n::int AS n, st::float8 / n::float8 AS mean, sqrt(vt::float8) / n::float8 AS sd,
+      st::float8 AS st, stt::float8 AS stt, key_sum::text AS key_sum,
       k::int AS k, dichotomous,
       -- KR-20 / alpha = k (var(T) - sum var(x)) / ((k - 1) var(T)), one division of exact values
       CASE WHEN k > 1 AND vt > 0 THEN (k * (vt - sum_vx))::float8 / ((k - 1) * vt)::float8 END AS reliability,
@@ -189,10 +197,10 @@ export async function queryItemAnalysis(
       NULL::int AS a, NULL::int AS b, NULL::int AS c, NULL::int AS d, NULL::int AS other, NULL::int AS omitted
     FROM form_stats
     UNION ALL
-    SELECT 'item', language, NULL, n::int, NULL, NULL, NULL, NULL, NULL, item_number, max_marks, p_numerator::text, p_denominator::text,
+    SELECT 'item', language, NULL, n::int, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, item_number, max_marks, p_numerator::text, p_denominator::text,
       d_numerator::text, d_radicand::text, a, b, c, d, other, omitted
     FROM item_stats
-    ORDER BY 1, 2 NULLS FIRST, 10`;
+    ORDER BY 1, 2 NULLS FIRST, 13`;
   const rows: Array<Record<string, unknown>> = await withStatisticsSettings(manager, (tx) =>
     tx.query(sql, params.values),
   );
@@ -208,6 +216,9 @@ export async function queryItemAnalysis(
         language,
         examCode: String(row.exam_code),
         sittings: Number(row.n),
+        recordKeySum: BigInt(String(row.key_sum)),
+        scoreSum: Number(row.st),
+        scoreSquareSum: Number(row.stt),
         itemCount: Number(row.k),
         meanScore: Number(row.mean),
         stdDevScore: sd,

@@ -1,4 +1,6 @@
+import { randomInt } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { RECORD_KEY_MODULUS } from '../domain/perturbation';
 import {
   firstDayOfMonth,
   optionCode,
@@ -22,6 +24,7 @@ interface FactRow {
   item_marks: number[];
   item_max_marks: number[];
   item_options: number[];
+  record_key: number;
 }
 
 /**
@@ -54,11 +57,13 @@ export async function recordReleasedResult(
     item_marks: responses.map((r) => r.marks),
     item_max_marks: responses.map((r) => r.maxMarks),
     item_options: responses.map((r) => optionCode(r.chosenOption)),
+    // the record key of cell-key perturbation: from a cryptographic source, so no one can predict it
+    record_key: randomInt(0, RECORD_KEY_MODULUS),
   };
   const inserted: unknown[] = await manager.query(
     `INSERT INTO statistics_result_fact (sitting_id, exam_code, language, country, ato_id, session_kind, form_id, sat_on, sat_month,
-       score, max_score, percentage, passed, trainer_eligible, item_marks, item_max_marks, item_options)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       score, max_score, percentage, passed, trainer_eligible, item_marks, item_max_marks, item_options, record_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
      ON CONFLICT (sitting_id) DO NOTHING RETURNING sitting_id`,
     [
       fact.sittingId,
@@ -78,6 +83,7 @@ export async function recordReleasedResult(
       row.item_marks,
       row.item_max_marks,
       row.item_options,
+      row.record_key,
     ],
   );
   if (inserted.length === 0) return false;
@@ -91,7 +97,8 @@ export async function removeReleasedResult(manager: EntityManager, sittingId: st
     // As a SELECT over the DELETE: TypeORM returns [rows, count] for a bare DELETE ... RETURNING.
     `WITH removed AS (DELETE FROM statistics_result_fact WHERE sitting_id = $1 RETURNING *)
      SELECT exam_code, language, country, ato_id, session_kind, form_id, to_char(sat_month, 'YYYY-MM-DD') AS sat_month,
-       score::text AS score, percentage::text AS percentage, passed, trainer_eligible, item_marks, item_max_marks, item_options
+       score::text AS score, percentage::text AS percentage, passed, trainer_eligible, item_marks, item_max_marks, item_options,
+       record_key
      FROM removed`,
     [sittingId],
   );
@@ -107,6 +114,8 @@ async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1
   const passed = row.passed ? sign : 0;
   const hundredths = Math.round(Number(row.percentage) * 100);
   const trainer = row.trainer_eligible ? sign : 0;
+  // key sums are modulo 2^31: removing adds the key's complement
+  const key = sign > 0 ? row.record_key : (RECORD_KEY_MODULUS - row.record_key) % RECORD_KEY_MODULUS;
   const atoKey = row.ato_id ?? '';
   const dims = [
     row.exam_code,
@@ -134,13 +143,13 @@ async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1
   );
   await manager.query(
     `INSERT INTO statistics_group_rollup AS r (exam_code, language, country, ato_key, session_kind, form_id, month,
-       sittings, passed, trainer_eligible, percentage_hundredths_sum, percentage_hundredths_square_sum)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::int, $9::int, $10::int, $8::int * $11::bigint, $8::int * $11::bigint * $11::bigint)
+       sittings, passed, trainer_eligible, percentage_hundredths_sum, percentage_hundredths_square_sum, key_sum)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::int, $9::int, $10::int, $8::int * $11::bigint, $8::int * $11::bigint * $11::bigint, $12::int)
      ON CONFLICT (exam_code, language, country, ato_key, session_kind, form_id, month) DO UPDATE SET
-       sittings = r.sittings + EXCLUDED.sittings, passed = r.passed + EXCLUDED.passed, trainer_eligible = r.trainer_eligible + EXCLUDED.trainer_eligible,
+       sittings = r.sittings + EXCLUDED.sittings, key_sum = ((r.key_sum::int8 + EXCLUDED.key_sum) % 2147483648)::int, passed = r.passed + EXCLUDED.passed, trainer_eligible = r.trainer_eligible + EXCLUDED.trainer_eligible,
        percentage_hundredths_sum = r.percentage_hundredths_sum + EXCLUDED.percentage_hundredths_sum,
        percentage_hundredths_square_sum = r.percentage_hundredths_square_sum + EXCLUDED.percentage_hundredths_square_sum`,
-    [...dims, sign, passed, trainer, hundredths],
+    [...dims, sign, passed, trainer, hundredths, key],
   );
   // The form and item sums twice: per (form, language, month), and per country too (item analysis
   // filtered by country); both tables have the same columns but the country.
@@ -148,10 +157,10 @@ async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1
     const suffix = byCountry ? '_country' : '';
     const country = byCountry ? 'country, ' : '';
     await manager.query(
-      `INSERT INTO statistics_form${suffix}_rollup AS r (form_id, language, ${country}month, exam_code, sittings, score_sum, score_square_sum)
-       VALUES ($1, $2, ${byCountry ? '$7, ' : ''}$3, $4, $5::int, $5::int * $6::numeric, $5::int * $6::numeric * $6::numeric)
+      `INSERT INTO statistics_form${suffix}_rollup AS r (form_id, language, ${country}month, exam_code, sittings, score_sum, score_square_sum, key_sum)
+       VALUES ($1, $2, ${byCountry ? '$8, ' : ''}$3, $4, $5::int, $5::int * $6::numeric, $5::int * $6::numeric * $6::numeric, $7::int)
        ON CONFLICT (form_id, language, ${country}month) DO UPDATE SET
-         sittings = r.sittings + EXCLUDED.sittings, score_sum = r.score_sum + EXCLUDED.score_sum, score_square_sum = r.score_square_sum + EXCLUDED.score_square_sum`,
+         sittings = r.sittings + EXCLUDED.sittings, key_sum = ((r.key_sum::int8 + EXCLUDED.key_sum) % 2147483648)::int, score_sum = r.score_sum + EXCLUDED.score_sum, score_square_sum = r.score_square_sum + EXCLUDED.score_square_sum`,
       [
         row.form_id,
         row.language,
@@ -159,6 +168,7 @@ async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1
         row.exam_code,
         sign,
         row.score,
+        key,
         ...(byCountry ? [row.country] : []),
       ],
     );
@@ -249,17 +259,19 @@ export async function rebuildRollups(manager: EntityManager): Promise<void> {
      SELECT exam_code, language, month, percentage_hundredths, sum(sittings), sum(passed), sum(trainer_eligible)
      FROM statistics_score_rollup GROUP BY 1, 2, 3, 4`,
   );
+  // from the facts: the record keys are there only
   await manager.query(
     `INSERT INTO statistics_group_rollup (exam_code, language, country, ato_key, session_kind, form_id, month,
-       sittings, passed, trainer_eligible, percentage_hundredths_sum, percentage_hundredths_square_sum)
-     SELECT exam_code, language, country, ato_key, session_kind, form_id, month, sum(sittings), sum(passed), sum(trainer_eligible),
-       sum(sittings::bigint * percentage_hundredths), sum(sittings::bigint * percentage_hundredths * percentage_hundredths)
-     FROM statistics_score_rollup GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+       sittings, passed, trainer_eligible, percentage_hundredths_sum, percentage_hundredths_square_sum, key_sum)
+     SELECT exam_code, language, country, coalesce(ato_id, ''), session_kind, form_id, sat_month, count(*), count(*) FILTER (WHERE passed),
+       count(*) FILTER (WHERE trainer_eligible), sum((percentage * 100)::int8), sum((percentage * 100)::int8 * (percentage * 100)::int8),
+       (sum(record_key) % 2147483648)::int
+     FROM statistics_result_fact GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   );
   // per country from the facts, then without country by summing over the countries (exact: integer and numeric sums)
   await manager.query(
-    `INSERT INTO statistics_form_country_rollup (form_id, language, country, month, exam_code, sittings, score_sum, score_square_sum)
-     SELECT form_id, language, country, sat_month, min(exam_code), count(*), sum(score), sum(score * score)
+    `INSERT INTO statistics_form_country_rollup (form_id, language, country, month, exam_code, sittings, score_sum, score_square_sum, key_sum)
+     SELECT form_id, language, country, sat_month, min(exam_code), count(*), sum(score), sum(score * score), (sum(record_key) % 2147483648)::int
      FROM statistics_result_fact GROUP BY 1, 2, 3, 4`,
   );
   await manager.query(
@@ -273,8 +285,8 @@ export async function rebuildRollups(manager: EntityManager): Promise<void> {
      GROUP BY 1, 2, 3, 4, 5`,
   );
   await manager.query(
-    `INSERT INTO statistics_form_rollup (form_id, language, month, exam_code, sittings, score_sum, score_square_sum)
-     SELECT form_id, language, month, min(exam_code), sum(sittings), sum(score_sum), sum(score_square_sum)
+    `INSERT INTO statistics_form_rollup (form_id, language, month, exam_code, sittings, score_sum, score_square_sum, key_sum)
+     SELECT form_id, language, month, min(exam_code), sum(sittings), sum(score_sum), sum(score_square_sum), (sum(key_sum::int8) % 2147483648)::int
      FROM statistics_form_country_rollup GROUP BY 1, 2, 3`,
   );
   await manager.query(

@@ -337,9 +337,11 @@ export async function generateHistory(
         }
         await client.query(
           `INSERT INTO statistics_result_fact (sitting_id, exam_code, language, country, ato_id, session_kind, form_id, sat_on, sat_month,
-             score, max_score, percentage, passed, trainer_eligible, item_marks, item_max_marks, item_options)
+             score, max_score, percentage, passed, trainer_eligible, item_marks, item_max_marks, item_options, record_key)
            SELECT id, exam, lang, country, nullif(ato, ''), kind, form, sat_on::date, sat_month::date, score::numeric, max_score::numeric,
-             pct::numeric, passed::boolean, trainer::boolean, marks::smallint[], max_marks::smallint[], opts::smallint[]
+             pct::numeric, passed::boolean, trainer::boolean, marks::smallint[], max_marks::smallint[], opts::smallint[],
+             -- record keys from a strong random source, as recordReleasedResult draws them
+             ('x' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 8))::bit(32)::int & 2147483647
            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
              $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
              AS t(id, exam, lang, country, ato, kind, form, sat_on, sat_month, score, max_score, pct, passed, trainer, marks, max_marks, opts)`,
