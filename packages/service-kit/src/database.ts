@@ -155,16 +155,29 @@ export function createDataSource(options: DataSourceOptions): DataSource {
 /** Creates the database if absent, connects and runs pending migrations (the only way the schema changes). */
 export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
   await ensureDatabase(options.url);
-  // Migrations on their own connection with the long-job limits: an index build may take minutes.
-  const migrator = createDataSource({ ...options, poolSize: 1, timeouts: LONG_JOB_DATABASE_TIMEOUTS });
-  await migrator.initialize();
+  // Replicas of a service start together: one migrates while the others wait for it, then find
+  // nothing pending (without the lock, two would run the same CREATE TABLE and one would fail).
+  const lease = new Client({
+    connectionString: options.url,
+    connectionTimeoutMillis: LONG_JOB_DATABASE_TIMEOUTS.connectMs,
+  });
+  await lease.connect();
   try {
-    const applied = await migrator.runMigrations({ transaction: 'each' });
-    if (applied.length > 0) {
-      options.logger?.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
+    await lease.query(`SELECT pg_advisory_lock(hashtext('iso20000.migrations'))`);
+    // Migrations on their own connection with the long-job limits: an index build may take minutes.
+    const migrator = createDataSource({ ...options, poolSize: 1, timeouts: LONG_JOB_DATABASE_TIMEOUTS });
+    await migrator.initialize();
+    try {
+      const applied = await migrator.runMigrations({ transaction: 'each' });
+      if (applied.length > 0) {
+        options.logger?.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
+      }
+    } finally {
+      await migrator.destroy();
     }
   } finally {
-    await migrator.destroy();
+    // ending the session releases its lock
+    await lease.end().catch(() => undefined);
   }
   const dataSource = createDataSource(options);
   await dataSource.initialize();
