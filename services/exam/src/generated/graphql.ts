@@ -424,9 +424,9 @@ export type ExamStatisticsGroupKey = {
 
 /**
  * Disclosure control: a group of fewer than `minGroupSize` true sittings shows no number; every
- * published count has noise of at most 3 (the same noise every time for the same sittings), parts
- * never exceed their group, and rates and means are computed from the perturbed numbers. So groups
- * need not add up to the total exactly.
+ * published count has noise of at most 7, and of at most 3 for 99.6% of counts (the same noise every
+ * time for the same sittings); parts never exceed their group, and rates and means are computed from
+ * the perturbed numbers. So groups need not add up to the total exactly.
  */
 export type ExamStatisticsResult = {
   __typename?: 'ExamStatisticsResult';
@@ -444,9 +444,9 @@ export type ExamStatisticsResult = {
 
 /**
  * Disclosure control: a group of fewer than `minGroupSize` true sittings shows no number; every
- * published count has noise of at most 3 (the same noise every time for the same sittings), parts
- * never exceed their group, and rates and means are computed from the perturbed numbers. So groups
- * need not add up to the total exactly.
+ * published count has noise of at most 7, and of at most 3 for 99.6% of counts (the same noise every
+ * time for the same sittings); parts never exceed their group, and rates and means are computed from
+ * the perturbed numbers. So groups need not add up to the total exactly.
  */
 export type ExamStatisticsResultGroupsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;

@@ -20,10 +20,14 @@
 
 export const RECORD_KEY_MODULUS = 2 ** 31;
 
-/** Largest noise added to or taken from any count. */
-export const MAX_PERTURBATION = 3;
+/**
+ * Largest noise added to or taken from any count. The noise is a discretised normal (sigma 1.25):
+ * 99.5% of counts move by at most 3, and the tail out to 7 exists so that an attacker who knows
+ * the bound cannot pin a hidden count down by intersecting intervals: that needs noises at the
+ * very ends of the table (probability about 1e-7 each) on both answers of a pair.
+ */
+export const MAX_PERTURBATION = 7;
 
-/** Spread of the noise before truncation to [-MAX_PERTURBATION, MAX_PERTURBATION] (a discretised normal). */
 const NOISE_SIGMA = 1.25;
 
 export interface PerturbationRow {
@@ -130,7 +134,7 @@ export function perturbCount(count: number, key: number): number {
 }
 
 /**
- * A sum of magnitudes as published: plus `scale` times a symmetric noise of the table (-3..3), so
+ * A sum of magnitudes as published: plus `scale` times a symmetric noise of the table (-7..7), so
  * a difference of two published sums is the hidden sum plus an unknown multiple of `scale`.
  */
 export function perturbSum(sum: number, key: number, scale: number): number {
