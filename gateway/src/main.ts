@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
 import { connectNats } from '@iso20000/events';
 import {
   baseServiceConfig,
@@ -11,8 +12,14 @@ import {
   serveHttp,
 } from '@iso20000/service-kit';
 import { serveMetrics, startTracing } from '@iso20000/telemetry';
-import { buildGateway } from './gateway';
+import { buildGateway, defaultSupergraphPath } from './gateway';
 import { gatewayWorkerCount, loadGatewayConfig } from './config';
+import {
+  buildSubscriptionSchema,
+  loadSubscriptionConfig,
+  serveSubscriptions,
+  subscriptionSdlRoute,
+} from './subscriptions';
 import { superviseWorkers } from './workers';
 
 const tracing = startTracing({ serviceName: 'gateway' });
@@ -39,17 +46,38 @@ runService(logger, async () => {
   onShutdown('nats', () => nc.drain());
   const { authenticator, credentials } = await createServiceAuthenticator(config, nc, logger, 'gateway');
   onShutdown('credentials', () => credentials.close());
-  const gateway = buildGateway({ config, authenticator, logger });
+  const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH ?? defaultSupergraphPath(), 'utf8');
+  const gateway = buildGateway({ config, authenticator, logger, supergraphSdl });
   await gateway.apollo.start();
   onShutdown('apollo', () => gateway.stop());
+  const subscriptionConfig = loadSubscriptionConfig();
+  const subscriptionSchema = subscriptionConfig.GATEWAY_SUBSCRIPTIONS
+    ? buildSubscriptionSchema(supergraphSdl)
+    : undefined;
   const http = await serveHttp({
     port: config.PORT,
     apollo: gateway.apollo,
     context: gateway.context,
     shortcut: gateway.shortcut,
     ...gateway.requestLimits,
+    ...(subscriptionSchema ? { routes: subscriptionSdlRoute(subscriptionSchema.sdl) } : {}),
     ready: async () => !nc.isClosed(),
     logger,
   });
   onShutdown('http', () => http.close());
+  if (subscriptionSchema) {
+    // WebSocket upgrades of /graphql on the same port; closed before the HTTP server (steps run in reverse).
+    const subscriptions = serveSubscriptions({
+      server: http.server,
+      built: subscriptionSchema,
+      authenticator,
+      nc,
+      namespace: config.EVENTS_NAMESPACE,
+      logger,
+      config: subscriptionConfig,
+      production: config.NODE_ENV === 'production',
+      maxTokens: config.GATEWAY_MAX_TOKENS,
+    });
+    onShutdown('subscriptions', () => subscriptions.close());
+  }
 });

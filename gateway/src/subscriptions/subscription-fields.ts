@@ -1,0 +1,400 @@
+import type { Viewer } from '@iso20000/auth';
+import { Events, type EventEnvelope, type PayloadOf } from '@iso20000/events';
+import {
+  badUserInput,
+  forbidden,
+  isUuid,
+  parseText,
+  unauthenticated,
+  type Logger,
+} from '@iso20000/service-kit';
+import type { SubgraphServiceName as Producer } from '@iso20000/topology';
+import { decodeFeedCursor, encodeFeedCursor } from './cursor';
+import type { EventFeed, FeedEvent, FeedReader, FeedSource } from './event-feed';
+
+/** What one subscription reads and how each event becomes a payload for this subscriber (or not). */
+export interface SubscriptionPlan {
+  sources: FeedSource[];
+  /** The payload of an event for this subscriber, without its cursor; null: not theirs. */
+  select(envelope: EventEnvelope<unknown>): Payload | null;
+}
+
+type Payload = { __typename: string } & Record<string, unknown>;
+
+export interface SubscriptionContext {
+  viewer: Viewer;
+  feed: EventFeed;
+  logger: Logger;
+  /** A CursorAdvanced at least this often while other subscribers' events move the streams. */
+  progressMs: number;
+}
+
+const SOURCES = {
+  sittings: { producer: 'exam', subject: 'exam.sitting.>' },
+  certificates: { producer: 'certificate', subject: 'certificate.certificate.>' },
+  certifications: { producer: 'registry', subject: 'registry.certification.>' },
+  rcbStatus: { producer: 'accreditation', subject: Events.RcbStatusChanged.subject },
+  atoStatus: { producer: 'accreditation', subject: Events.AtoStatusChanged.subject },
+} as const satisfies Record<string, FeedSource>;
+
+type Envelope = EventEnvelope<unknown>;
+const is = <T>(envelope: Envelope, def: { subject: string; version: number }): envelope is EventEnvelope<T> =>
+  envelope.subject === def.subject && envelope.version === def.version;
+
+function common(envelope: Envelope, typename: string): Payload {
+  return { __typename: typename, eventId: envelope.id };
+}
+
+// Each payload is built field by field from the event: a field added to an event later is not
+// shown to subscribers until it is decided here who may see it.
+function sittingResultReleased(e: EventEnvelope<PayloadOf<typeof Events.ExamSittingReleased>>): Payload {
+  const p = e.payload;
+  return {
+    ...common(e, 'SittingResultReleased'),
+    sittingId: p.sittingId,
+    candidateId: p.candidateId,
+    candidateName: p.candidateName,
+    examCode: p.examCode,
+    language: p.language,
+    atoId: p.atoId,
+    sessionId: p.sessionId,
+    score: p.score,
+    maxScore: p.maxScore,
+    percentage: p.percentage,
+    passed: p.passed,
+    trainerEligible: p.trainerEligible,
+    satOn: p.satOn,
+    releasedAt: p.releasedAt,
+  };
+}
+function sittingVoided(e: EventEnvelope<PayloadOf<typeof Events.ExamSittingVoided>>): Payload {
+  const p = e.payload;
+  return {
+    ...common(e, 'SittingVoided'),
+    sittingId: p.sittingId,
+    candidateId: p.candidateId,
+    examCode: p.examCode,
+    reason: p.reason,
+    voidedAt: p.voidedAt,
+  };
+}
+function certificateIssued(e: EventEnvelope<PayloadOf<typeof Events.CertificateIssued>>): Payload {
+  const p = e.payload;
+  return {
+    ...common(e, 'CertificateIssued'),
+    certificateId: p.certificateId,
+    number: p.number,
+    sittingId: p.sittingId,
+    candidateId: p.candidateId,
+    holderName: p.holderName,
+    examCode: p.examCode,
+    language: p.language,
+    atoId: p.atoId,
+    percentage: p.percentage,
+    trainerEligible: p.trainerEligible,
+    issuedAt: p.issuedAt,
+  };
+}
+function certificateRevoked(e: EventEnvelope<PayloadOf<typeof Events.CertificateRevoked>>): Payload {
+  const p = e.payload;
+  return {
+    ...common(e, 'CertificateRevoked'),
+    certificateId: p.certificateId,
+    number: p.number,
+    sittingId: p.sittingId,
+    candidateId: p.candidateId,
+    reason: p.reason,
+    revokedAt: p.revokedAt,
+  };
+}
+function certificationChanged(
+  e: EventEnvelope<PayloadOf<typeof Events.CertificationChanged>>,
+  typename: 'OrganizationCertificationChanged' | 'OrganizationCertificationStatusChange',
+): Payload {
+  const p = e.payload;
+  const shown: Payload = {
+    ...common(e, typename),
+    certificateNumber: p.certificateNumber,
+    rcbId: p.rcbId,
+    change: p.change,
+    status: p.status,
+    version: p.version,
+    changedAt: p.changedAt,
+  };
+  // the public change says what verification says; the RCB's own feed names its records too
+  if (typename === 'OrganizationCertificationChanged') {
+    shown.certificationId = p.certificationId;
+    shown.organizationId = p.organizationId;
+  }
+  return shown;
+}
+
+/** A person's certificate number as verification reads it: case, spaces and dashes aside, O is 0, I and L are 1. */
+export function certificateNumberKey(value: string): string {
+  return value.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
+function parseNumber(value: unknown, field: string, max: number): string {
+  if (typeof value !== 'string') throw badUserInput(`${field} must be a string`, { field });
+  return parseText(value, { field, max });
+}
+
+function parseOptionalId(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !isUuid(value)) throw badUserInput(`${field} must be a uuid`, { field });
+  return value.toLowerCase();
+}
+
+/**
+ * Whose feed a viewer may follow: its own (the id may be omitted, or must be its own), or, for scheme
+ * staff, the one named. Everyone else is refused before anything is read.
+ */
+function ownerOf(
+  viewer: Viewer,
+  requested: string | undefined,
+  role: Viewer['role'],
+  own: string | undefined,
+  field: string,
+  what: string,
+): string {
+  if (viewer.role === 'public') throw unauthenticated('Sign in to do this');
+  if (viewer.role === 'scheme_staff') {
+    if (!requested) throw badUserInput(`name the ${what} (${field})`, { field });
+    return requested;
+  }
+  if (viewer.role !== role || !own)
+    throw forbidden(`Only the ${what} itself or scheme staff may follow this`);
+  if (requested && requested !== own.toLowerCase())
+    throw forbidden(`You may follow only your own ${what}'s changes`, { field });
+  return own.toLowerCase();
+}
+
+type Args = Record<string, unknown>;
+
+export const SUBSCRIPTION_PLANS: Record<string, (args: Args, viewer: Viewer) => SubscriptionPlan> = {
+  certificateStatusChanged: (args) => {
+    const key = certificateNumberKey(parseNumber(args.number, 'number', 64));
+    return {
+      sources: [SOURCES.certificates],
+      select: (e) => {
+        if (is<PayloadOf<typeof Events.CertificateIssued>>(e, Events.CertificateIssued)) {
+          if (certificateNumberKey(e.payload.number) !== key) return null;
+          return {
+            ...common(e, 'CertificateStatusChange'),
+            number: e.payload.number,
+            status: 'ISSUED',
+            changedAt: e.payload.issuedAt,
+          };
+        }
+        if (is<PayloadOf<typeof Events.CertificateRevoked>>(e, Events.CertificateRevoked)) {
+          if (certificateNumberKey(e.payload.number) !== key) return null;
+          return {
+            ...common(e, 'CertificateStatusChange'),
+            number: e.payload.number,
+            status: 'REVOKED',
+            changedAt: e.payload.revokedAt,
+          };
+        }
+        return null;
+      },
+    };
+  },
+
+  organizationCertificationStatusChanged: (args) => {
+    const number = parseNumber(args.certificateNumber, 'certificateNumber', 100);
+    const rcbId = parseOptionalId(args.rcbId, 'rcbId');
+    return {
+      sources: [SOURCES.certifications],
+      select: (e) => {
+        if (!is<PayloadOf<typeof Events.CertificationChanged>>(e, Events.CertificationChanged)) return null;
+        if (e.payload.certificateNumber !== number) return null;
+        if (rcbId && e.payload.rcbId.toLowerCase() !== rcbId) return null;
+        return certificationChanged(e, 'OrganizationCertificationStatusChange');
+      },
+    };
+  },
+
+  candidateChanged: (args, viewer) => {
+    const requested = parseOptionalId(args.candidateId, 'candidateId');
+    const candidateId = ownerOf(
+      viewer,
+      requested,
+      'candidate',
+      viewer.candidateId,
+      'candidateId',
+      'candidate',
+    );
+    const mine = (id: string) => id.toLowerCase() === candidateId;
+    return {
+      sources: [SOURCES.sittings, SOURCES.certificates],
+      select: (e) => {
+        if (is<PayloadOf<typeof Events.ExamSittingReleased>>(e, Events.ExamSittingReleased))
+          return mine(e.payload.candidateId) ? sittingResultReleased(e) : null;
+        if (is<PayloadOf<typeof Events.ExamSittingVoided>>(e, Events.ExamSittingVoided))
+          return mine(e.payload.candidateId) ? sittingVoided(e) : null;
+        if (is<PayloadOf<typeof Events.CertificateIssued>>(e, Events.CertificateIssued))
+          return mine(e.payload.candidateId) ? certificateIssued(e) : null;
+        if (is<PayloadOf<typeof Events.CertificateRevoked>>(e, Events.CertificateRevoked))
+          return mine(e.payload.candidateId) ? certificateRevoked(e) : null;
+        return null;
+      },
+    };
+  },
+
+  rcbChanged: (args, viewer) => {
+    const requested = parseOptionalId(args.rcbId, 'rcbId');
+    const rcbId = ownerOf(viewer, requested, 'rcb_integration', viewer.rcbId, 'rcbId', 'RCB');
+    const mine = (id: string) => id.toLowerCase() === rcbId;
+    return {
+      sources: [SOURCES.certifications, SOURCES.rcbStatus],
+      select: (e) => {
+        if (is<PayloadOf<typeof Events.CertificationChanged>>(e, Events.CertificationChanged))
+          return mine(e.payload.rcbId) ? certificationChanged(e, 'OrganizationCertificationChanged') : null;
+        if (is<PayloadOf<typeof Events.RcbStatusChanged>>(e, Events.RcbStatusChanged)) {
+          if (!mine(e.payload.rcbId)) return null;
+          const p = e.payload;
+          return {
+            ...common(e, 'RcbAppointmentChanged'),
+            rcbId: p.rcbId,
+            name: p.name,
+            rcbStatus: p.status,
+            previousRcbStatus: p.previousStatus,
+            statusReason: p.reason,
+            changedAt: p.changedAt,
+          };
+        }
+        return null;
+      },
+    };
+  },
+
+  atoChanged: (args, viewer) => {
+    const requested = parseOptionalId(args.atoId, 'atoId');
+    const atoId = ownerOf(viewer, requested, 'ato_staff', viewer.atoId, 'atoId', 'ATO');
+    // null or absent (events recorded before they named the ATO) is nobody's ATO: never shown
+    const mine = (id: string | null | undefined) => typeof id === 'string' && id.toLowerCase() === atoId;
+    return {
+      sources: [SOURCES.atoStatus, SOURCES.sittings, SOURCES.certificates],
+      select: (e) => {
+        if (is<PayloadOf<typeof Events.AtoStatusChanged>>(e, Events.AtoStatusChanged)) {
+          if (!mine(e.payload.atoId)) return null;
+          const p = e.payload;
+          return {
+            ...common(e, 'AtoAccreditationChanged'),
+            atoId: p.atoId,
+            name: p.name,
+            country: p.country,
+            atoStatus: p.status,
+            previousAtoStatus: p.previousStatus,
+            statusReason: p.reason,
+            changedAt: p.changedAt,
+          };
+        }
+        if (is<PayloadOf<typeof Events.ExamSittingReleased>>(e, Events.ExamSittingReleased))
+          return mine(e.payload.atoId) ? sittingResultReleased(e) : null;
+        if (is<PayloadOf<typeof Events.ExamSittingVoided>>(e, Events.ExamSittingVoided))
+          return mine(e.payload.atoId) ? sittingVoided(e) : null;
+        if (is<PayloadOf<typeof Events.CertificateIssued>>(e, Events.CertificateIssued))
+          return mine(e.payload.atoId) ? certificateIssued(e) : null;
+        if (is<PayloadOf<typeof Events.CertificateRevoked>>(e, Events.CertificateRevoked))
+          return mine(e.payload.atoId) ? certificateRevoked(e) : null;
+        return null;
+      },
+    };
+  },
+};
+
+/** Carries a failure through the payload stream, so graphql-js reports it on this subscription only. */
+export interface FeedFailure {
+  __failure: unknown;
+}
+
+/**
+ * The subscribe function of a field: authorizes and checks the cursor before anything is sent (an
+ * error then is the subscription's only answer), then streams the subscriber's payloads.
+ */
+export async function openSubscription(
+  plan: SubscriptionPlan,
+  after: unknown,
+  context: SubscriptionContext,
+): Promise<AsyncGenerator<Payload | FeedFailure>> {
+  const producers = [...new Set(plan.sources.map((s) => s.producer))] as Producer[];
+  if (after !== undefined && after !== null && typeof after !== 'string')
+    throw badUserInput('after must be a cursor', { field: 'after' });
+  const positions = typeof after === 'string' ? decodeFeedCursor(after, producers) : undefined;
+  const reader = await context.feed.open(dedupeSources(plan.sources), positions);
+  const stream = payloads(reader, plan, context, positions === undefined);
+  // An async generator queues return() behind a pending next(): closing the reader first ends that
+  // wait at once, so an unsubscribe or a closed socket frees the subscription without delay.
+  return {
+    next: () => stream.next(),
+    return: (value?: unknown) => {
+      reader.close();
+      return stream.return(value as undefined);
+    },
+    throw: (error?: unknown) => {
+      reader.close();
+      return stream.throw(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  } as AsyncGenerator<Payload | FeedFailure>;
+}
+
+/** Two sources on one stream (ATO status and sittings are different streams; kept general). */
+function dedupeSources(sources: FeedSource[]): FeedSource[] {
+  const seen = new Set<string>();
+  return sources.filter((s) => {
+    const key = `${s.producer} ${s.subject}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+async function* payloads(
+  reader: FeedReader,
+  plan: SubscriptionPlan,
+  context: SubscriptionContext,
+  announceStart: boolean,
+): AsyncGenerator<Payload | FeedFailure> {
+  try {
+    let sent = encodeFeedCursor(reader.current());
+    let sentAt = Date.now();
+    // Live from here: a client holding this cursor misses nothing even before its first change.
+    if (announceStart) yield { __typename: 'CursorAdvanced', cursor: sent };
+    for (;;) {
+      const next: FeedEvent | 'idle' | 'closed' = await reader.next(
+        Math.max(1, sentAt + context.progressMs - Date.now()),
+      );
+      if (next === 'closed') return;
+      if (next === 'idle') {
+        const cursor = encodeFeedCursor(reader.current());
+        sentAt = Date.now();
+        if (cursor !== sent) {
+          sent = cursor;
+          yield { __typename: 'CursorAdvanced', cursor };
+        }
+        continue;
+      }
+      const payload = next.envelope ? plan.select(next.envelope) : null;
+      if (!payload) {
+        // others' changes streaming by without a pause still bring this subscriber's cursor forward
+        if (Date.now() - sentAt >= context.progressMs) {
+          sent = encodeFeedCursor(reader.current());
+          sentAt = Date.now();
+          yield { __typename: 'CursorAdvanced', cursor: sent };
+        }
+        continue;
+      }
+      sent = encodeFeedCursor(reader.current());
+      sentAt = Date.now();
+      yield { ...payload, cursor: sent };
+    }
+  } catch (error) {
+    yield { __failure: error };
+  } finally {
+    reader.close();
+  }
+}
