@@ -12,4 +12,7 @@ export default subgraphCodegenConfig({
   CertificateNumberVerification: '../queries/verify-certificate-number#CertificateNumberMatches',
   UpsertCertificationRecordResult: '../commands/import-certifications#UpsertRecordResult',
   OrganizationCertificationPayload: '../commands/certification-change#CertificationPayload',
+  CertificationTransfer: '../entities/certification-transfer.entity#CertificationTransferEntity',
+  CertificationTransferPayload: '../commands/transfer-rows#TransferPayload',
+  TransferAuthorization: '../commands/issue-transfer-authorization#IssuedTransferAuthorization',
 });

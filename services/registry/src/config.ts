@@ -6,6 +6,12 @@ export const registryServiceConfig = {
   ...baseServiceConfig,
   /** How often the expiry job looks for certifications past their expiry date. */
   REGISTRY_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** How long the issuing RCB may object to a transfer request (IAF MD 2 names no number: the scheme's choice). */
+  REGISTRY_TRANSFER_OBJECTION_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** How long a one-time transfer code stays usable. */
+  REGISTRY_TRANSFER_CODE_VALID_DAYS: z.coerce.number().int().min(1).max(180).default(30),
+  /** How often the transfer job completes transfers whose objection window ended. */
+  REGISTRY_TRANSFER_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
 };
 export type RegistryServiceConfig = z.infer<z.ZodObject<typeof registryServiceConfig>>;
 

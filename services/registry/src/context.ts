@@ -9,10 +9,19 @@ export interface ServiceContext extends BaseContext {
   loaders: RegistryLoaders;
   /** Today's date for this request (UTC); effective status and lifecycle checks use it. */
   today: CalendarDate;
+  /** The instant of this request on the registry's clock (tests move it). */
+  now: Date;
+  /** The registry's own settings a request needs. */
+  settings: RegistrySettings;
   /** The public lookups' budget per client: a certificate number must not be enumerable. */
   verificationBudget: PostgresRateLimiter;
   /** Whose budget this request spends (the viewer, else the client's address). */
   rateLimitKey: string;
   /** Whether the registry's copy of RCB statuses is shown current (writes that depend on one check it). */
   rcbStatusCopy: ConsumerFreshness;
+}
+
+export interface RegistrySettings {
+  transferObjectionDays: number;
+  transferCodeValidDays: number;
 }

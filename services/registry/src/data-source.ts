@@ -7,6 +7,8 @@ import {
   LONG_JOB_DATABASE_TIMEOUTS,
 } from '@iso20000/service-kit';
 import { CertificationHistoryEntity } from './entities/certification-history.entity';
+import { CertificationTransferEntity } from './entities/certification-transfer.entity';
+import { TransferAuthorizationEntity } from './entities/transfer-authorization.entity';
 import { CertifiedOrganizationEntity } from './entities/certified-organization.entity';
 import { IdempotencyRecordEntity } from './entities/idempotency-record.entity';
 import { OrganizationCertificationEntity } from './entities/organization-certification.entity';
@@ -14,6 +16,7 @@ import { RcbEntity } from './entities/rcb.entity';
 import { RegistryTables1732600000000 } from './migrations/1732600000000-registry-tables';
 import { RegistrySearchFolded1732600000001 } from './migrations/1732600000001-registry-search-folded';
 import { CountryCodeFindings1732600000002 } from './migrations/1732600000002-country-code-findings';
+import { CertificationTransfers1764900000000 } from './migrations/1764900000000-certification-transfers';
 
 export const entities = [
   ...eventsEntities,
@@ -23,6 +26,8 @@ export const entities = [
   OrganizationCertificationEntity,
   CertificationHistoryEntity,
   IdempotencyRecordEntity,
+  CertificationTransferEntity,
+  TransferAuthorizationEntity,
 ];
 
 export const migrations = [
@@ -31,6 +36,7 @@ export const migrations = [
   RegistryTables1732600000000,
   RegistrySearchFolded1732600000001,
   CountryCodeFindings1732600000002,
+  CertificationTransfers1764900000000,
 ];
 
 /** For the TypeORM CLI and the schema-drift check. */

@@ -1,6 +1,7 @@
 import { knownIds } from '@iso20000/service-kit';
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
+import { CertificationTransferEntity } from './entities/certification-transfer.entity';
 import { CertifiedOrganizationEntity } from './entities/certified-organization.entity';
 import { OrganizationCertificationEntity } from './entities/organization-certification.entity';
 import { RcbEntity } from './entities/rcb.entity';
@@ -11,6 +12,8 @@ export interface RegistryLoaders {
   certificationById: DataLoader<string, OrganizationCertificationEntity | null>;
   certificationsByOrganizationId: DataLoader<string, OrganizationCertificationEntity[]>;
   rcbById: DataLoader<string, RcbEntity | null>;
+  /** The open (PENDING or OBJECTED) transfer of each certification. */
+  openTransferByCertificationId: DataLoader<string, CertificationTransferEntity | null>;
 }
 
 /** Ids from clients may be anything: a malformed one names nothing and resolves to null. */
@@ -56,5 +59,16 @@ export function createLoaders(dataSource: DataSource): RegistryLoaders {
       return ids.map((id) => groups.get(id.toLowerCase()) ?? []);
     }),
     rcbById,
+    openTransferByCertificationId: new DataLoader(async (ids) => {
+      const rows = await dataSource
+        .getRepository(CertificationTransferEntity)
+        .createQueryBuilder('t')
+        .where(`t.certification_id = ANY(:ids) AND t.status IN ('PENDING', 'OBJECTED')`, {
+          ids: knownIds(ids),
+        })
+        .getMany();
+      const byCertification = new Map(rows.map((row) => [row.certificationId, row]));
+      return ids.map((id) => byCertification.get(id.toLowerCase()) ?? null);
+    }),
   };
 }

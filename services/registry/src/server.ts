@@ -14,10 +14,11 @@ import { parse } from 'graphql';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import type { RegistryServiceConfig } from './config';
-import type { ServiceContext } from './context';
+import type { RegistrySettings, ServiceContext } from './context';
 import { todayUtc } from './domain/calendar-date';
 import { createRcbStatusConsumer, createRcbStatusFreshness } from './events/rcb-status.consumer';
 import { certificationExpiryJob } from './jobs/certification-expiry.job';
+import { transferCompletionJob } from './jobs/transfer-completion.job';
 import { createLoaders } from './loaders';
 import { resolvers } from './resolvers';
 
@@ -52,6 +53,10 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
     logger,
     maxStalenessMs: config.REPLICA_MAX_STALENESS_MS,
   });
+  const settings: RegistrySettings = {
+    transferObjectionDays: config.REGISTRY_TRANSFER_OBJECTION_DAYS,
+    transferCodeValidDays: config.REGISTRY_TRANSFER_CODE_VALID_DAYS,
+  };
   return assembleService<ServiceContext>({
     ...deps,
     namespace,
@@ -61,21 +66,34 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
     uniqueViolations: {
       uq_organization_certification_number:
         'your RCB already has a certification with this certificate number',
+      uq_certification_transfer_open: 'a transfer of this certification is already open: one at a time',
     },
-    contextFor: (base: BaseContext): ServiceContext => ({
-      ...base,
-      dataSource,
-      loaders: createLoaders(dataSource),
-      today: todayUtc(clock()),
-      verificationBudget,
-      rateLimitKey: rateLimitClientKey(base.viewer, base.clientAddress),
-      rcbStatusCopy,
-    }),
+    contextFor: (base: BaseContext): ServiceContext => {
+      const now = clock();
+      return {
+        ...base,
+        dataSource,
+        loaders: createLoaders(dataSource),
+        today: todayUtc(now),
+        now,
+        settings,
+        verificationBudget,
+        rateLimitKey: rateLimitClientKey(base.viewer, base.clientAddress),
+        rcbStatusCopy,
+      };
+    },
     // The RCB status consumer, then the expiry job (a certification past its expiry expires by itself).
     workers: () => [
       createRcbStatusConsumer({ dataSource, nc, namespace, logger }),
       rcbStatusCopy,
       certificationExpiryJob({ dataSource, logger, intervalMs: config.REGISTRY_EXPIRY_INTERVAL_MS, clock }),
+      transferCompletionJob({
+        dataSource,
+        logger,
+        rcbStatusCopy,
+        intervalMs: config.REGISTRY_TRANSFER_INTERVAL_MS,
+        clock,
+      }),
       idleRateLimitBucketsSweep(dataSource, logger),
     ],
   });

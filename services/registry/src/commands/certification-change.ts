@@ -5,7 +5,12 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor, RcbActor } from '../access';
 import type { CalendarDate } from '../domain/calendar-date';
 import type { RcbStatus } from '@iso20000/scheme';
-import type { CertificationState, LifecycleStep, StepContext } from '../domain/certification-lifecycle';
+import {
+  effectiveStatus,
+  type CertificationState,
+  type LifecycleStep,
+  type StepContext,
+} from '../domain/certification-lifecycle';
 import { IdempotencyRecordEntity } from '../entities/idempotency-record.entity';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
 import { RcbEntity } from '../entities/rcb.entity';
@@ -16,6 +21,8 @@ export interface CommandContext {
   dataSource: DataSource;
   /** Today's date for this request (UTC): effective status and lifecycle checks use it. */
   today: CalendarDate;
+  /** The instant of this request (the registry's clock): transfer windows and codes use it. */
+  now: Date;
   requestId?: string;
   /** Refuses (retryable) when the copy of RCB statuses cannot be shown current: an RCB suspended meanwhile must not act. */
   rcbStatusCopy: Pick<ConsumerFreshness, 'assertCurrent'>;
@@ -34,17 +41,24 @@ export interface Idempotency {
   request: unknown;
 }
 
+/** How a command's first result is kept with its idempotency key and given back on a retry. */
+export interface StoredResult<T> {
+  toJson(result: T): unknown;
+  fromJson(json: unknown): T;
+}
+
 /**
- * Runs a single-record change once per idempotency key: the key is claimed in the change's own
- * transaction, so a concurrent retry waits for the first and then gets its stored result; a failed
- * attempt leaves no key behind and may be retried.
+ * Runs a change once per idempotency key: the key is claimed in the change's own transaction, so a
+ * concurrent retry waits for the first and then gets its stored result; a failed attempt leaves no
+ * key behind and may be retried.
  */
-export function runOnce(
-  ctx: CommandContext,
+export function runOnceFor<T>(
+  ctx: Pick<CommandContext, 'dataSource' | 'requestId'>,
   actor: Actor,
   idempotency: Idempotency,
-  work: (manager: EntityManager, author: ChangeAuthor) => Promise<OrganizationCertificationEntity>,
-): Promise<CertificationPayload> {
+  stored: StoredResult<T>,
+  work: (manager: EntityManager, author: ChangeAuthor) => Promise<T>,
+): Promise<{ result: T; replayed: boolean }> {
   // the keys' table calls the scope rcb_id: an RCB's keys, or a staff member's own namespace
   const rcbId = actor.idempotencyScope;
   const { key, operation } = idempotency;
@@ -64,12 +78,30 @@ export function runOnce(
           `idempotencyKey "${key}" was already used for a different request (${first.operation}); use a new key`,
         );
       }
-      return { certification: certificationFromJson(first.response), replayed: true };
+      return { result: stored.fromJson(first.response), replayed: true };
     }
-    const certification = await work(manager, { actor: actor.actor, requestId: ctx.requestId });
-    await manager.getRepository(IdempotencyRecordEntity).update({ rcbId, key }, { response: certification });
-    return { certification, replayed: false };
+    const result = await work(manager, { actor: actor.actor, requestId: ctx.requestId });
+    await manager
+      .getRepository(IdempotencyRecordEntity)
+      .update({ rcbId, key }, { response: stored.toJson(result) as object });
+    return { result, replayed: false };
   });
+}
+
+const storedCertification: StoredResult<OrganizationCertificationEntity> = {
+  toJson: (certification) => certification,
+  fromJson: certificationFromJson,
+};
+
+/** A single-record change of a certification, once per idempotency key (see runOnceFor). */
+export async function runOnce(
+  ctx: CommandContext,
+  actor: Actor,
+  idempotency: Idempotency,
+  work: (manager: EntityManager, author: ChangeAuthor) => Promise<OrganizationCertificationEntity>,
+): Promise<CertificationPayload> {
+  const { result, replayed } = await runOnceFor(ctx, actor, idempotency, storedCertification, work);
+  return { certification: result, replayed };
 }
 
 /**
@@ -140,11 +172,40 @@ export function changeCertification(
   idempotency: Idempotency,
   target: ChangeTarget,
   step: (state: CertificationState, stepContext: StepContext) => LifecycleStep,
-  options: { needsRcbStatus?: boolean } = {},
+  options: {
+    needsRcbStatus?: boolean;
+    /** Runs on the locked row before the step, in its transaction (e.g. an open transfer's rules). */
+    afterLock?: (
+      manager: EntityManager,
+      before: OrganizationCertificationEntity,
+      author: ChangeAuthor,
+    ) => Promise<void>;
+  } = {},
 ): Promise<CertificationPayload> {
   return runOnce(ctx, actor, idempotency, async (manager, author) => {
     const before = await lockForChange(manager, target.id, actor, target.expectedVersion);
+    refuseIfUntransferred(before, ctx.today);
+    await options.afterLock?.(manager, before, author);
     const rcbStatus = options.needsRcbStatus ? await rcbStatusOf(ctx, manager, actor.rcbId) : null;
     return saveStep(manager, before, step(stateOf(before), { today: ctx.today, rcbStatus }), author);
   });
+}
+
+/**
+ * A withdrawn RCB's certification past its transfer deadline reads EXPIRED (the expiry job records
+ * it within a minute); no step acts on it meanwhile as if it were still valid.
+ */
+export function refuseIfUntransferred(
+  certification: OrganizationCertificationEntity,
+  today: CalendarDate,
+): void {
+  if (
+    certification.transferDeadline &&
+    today > certification.transferDeadline &&
+    effectiveStatus(stateOf(certification), today) !== 'EXPIRED'
+  ) {
+    throw refuse.conflict(
+      `the certification expired on ${certification.transferDeadline}: its RCB lost its appointment and it was not transferred in time`,
+    );
+  }
 }

@@ -54,6 +54,8 @@ export function certificationAfter(
     id: ids.id,
     organizationId: ids.organizationId,
     ...step.state,
+    // derived from the RCB's status, not a lifecycle step: a change keeps it
+    transferDeadline: before?.transferDeadline ?? null,
     version: before ? before.version + 1 : 1,
     createdAt: before ? before.createdAt : now,
     updatedAt: now,

@@ -8,7 +8,8 @@ import { saveStep, stateOf } from './certification-rows';
 export const EXPIRY_ACTOR = 'system:expiry';
 
 /**
- * Records the expiry of every certification past its expiry date, in batches (each its own
+ * Records the expiry of every certification past its expiry date (or past the transfer deadline of
+ * an RCB that lost its appointment), in batches (each its own
  * transaction, rows locked with SKIP LOCKED so several instances share the work). Readers never
  * wait for this: they already derive EXPIRED from the dates.
  */
@@ -24,14 +25,18 @@ export async function expireDueCertifications(
       const due = await manager
         .getRepository(OrganizationCertificationEntity)
         .createQueryBuilder('c')
-        .where(`c.status IN ('CERTIFIED', 'SUSPENDED') AND c.expiry < :today`, { today })
+        .where(
+          `c.status IN ('CERTIFIED', 'SUSPENDED') AND (c.expiry < :today OR c.transfer_deadline < :today)`,
+          { today },
+        )
         .orderBy('c.expiry', 'ASC')
         .limit(batchSize)
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
         .getMany();
       for (const certification of due) {
-        await saveStep(manager, certification, expire(stateOf(certification), { today }), {
+        const step = expire(stateOf(certification), { today }, certification.transferDeadline);
+        await saveStep(manager, certification, step, {
           actor: EXPIRY_ACTOR,
         });
       }

@@ -142,6 +142,7 @@ export function importCertifications(
       return { index, certificateNumber, existing: current, plan };
     });
 
+    await refuseIssuerActionsDuringTransfer(manager, planned);
     const results = dryRun ? planned.map(baseResult) : await writePlanned(manager, planned, author);
     const count = (outcome: UpsertRecordResult['outcome']) =>
       results.filter((r) => r.outcome === outcome).length;
@@ -228,4 +229,34 @@ async function writePlanned(
     { requestId: author.requestId },
   );
   return results;
+}
+
+/**
+ * IAF MD 2 2.4.2 holds in bulk too: a record that would suspend or withdraw a certification with an
+ * open transfer is rejected (the single-record mutation takes the justification the rule asks for).
+ */
+async function refuseIssuerActionsDuringTransfer(
+  manager: EntityManager,
+  planned: PlannedRecord[],
+): Promise<void> {
+  const acting = planned.filter(
+    (p) =>
+      p.existing &&
+      p.plan.outcome === 'UPDATED' &&
+      (p.plan.step.state.status === 'SUSPENDED' || p.plan.step.state.status === 'WITHDRAWN') &&
+      p.plan.step.state.status !== p.existing.status,
+  );
+  if (acting.length === 0) return;
+  const rows = (await manager.query(
+    `SELECT "certification_id" FROM "certification_transfer" WHERE "certification_id" = ANY($1) AND "status" IN ('PENDING', 'OBJECTED')`,
+    [acting.map((p) => p.existing?.id)],
+  )) as { certification_id: string }[];
+  const open = new Set(rows.map((row) => row.certification_id));
+  for (const p of acting) {
+    if (!p.existing || !open.has(p.existing.id)) continue;
+    p.plan = rejection(
+      'CONFLICT',
+      `a transfer of this certification to another RCB is open: after notice of a transfer the issuing RCB may suspend or withdraw it only if the organization no longer conforms (IAF MD 2); use suspendCertification or withdrawCertification with conformityJustification`,
+    );
+  }
 }

@@ -8,9 +8,12 @@ import {
   type CommandContext,
   type Idempotency,
 } from './certification-change';
+import { closeTransferForIssuerAction } from './transfer-rows';
 
 export interface SuspendCertification extends ChangeTarget {
   reason: string;
+  /** Required while a transfer is open (IAF MD 2 2.4.2): why the organization no longer conforms. */
+  conformityJustification?: string | null;
   until?: CalendarDate | null;
 }
 
@@ -21,7 +24,22 @@ export function suspendCertification(
   command: SuspendCertification,
   idempotency: Idempotency,
 ): Promise<CertificationPayload> {
-  return changeCertification(ctx, actor, idempotency, command, (state, stepContext) =>
-    suspend(state, command, stepContext),
+  return changeCertification(
+    ctx,
+    actor,
+    idempotency,
+    command,
+    (state, stepContext) => suspend(state, command, stepContext),
+    {
+      afterLock: (manager, before, author) =>
+        closeTransferForIssuerAction(
+          ctx,
+          manager,
+          before.id,
+          'SUSPENDED_BY_ISSUING_RCB',
+          command.conformityJustification,
+          author,
+        ),
+    },
   );
 }

@@ -1,18 +1,16 @@
 import { refuse } from '@iso20000/service-kit';
-import type { EntityManager } from 'typeorm';
 import type { StaffActor } from '../access';
-import { transfer, type LifecycleStep } from '../domain/certification-lifecycle';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
 import {
   lockForChange,
-  rcbStatusOf,
+  refuseIfUntransferred,
   runOnce,
   type CertificationPayload,
   type ChangeTarget,
   type CommandContext,
   type Idempotency,
 } from './certification-change';
-import { saveStep, stateOf, type ChangeAuthor } from './certification-rows';
+import { moveCertification, openTransferOf } from './transfer-rows';
 
 export interface TransferCertification extends ChangeTarget {
   /** The accepting RCB. */
@@ -35,32 +33,16 @@ export function transferCertification(
 ): Promise<CertificationPayload> {
   return runOnce(ctx, actor, idempotency, async (manager, author) => {
     const before = await lockForChange(manager, command.id, actor, command.expectedVersion);
-    return moveCertification(ctx, manager, before, command, author);
+    const pending = await openTransferOf(manager, before.id);
+    if (pending)
+      throw refuse.conflict(
+        `a transfer of this certification to another RCB is ${pending.status} (requested ${pending.requestedAt.toISOString()}): decide it first`,
+      );
+    refuseIfUntransferred(before, ctx.today);
+    const after = await moveCertification(ctx, manager, before, command, author);
+    await manager
+      .getRepository(OrganizationCertificationEntity)
+      .update({ id: before.id }, { transferDeadline: null });
+    return Object.assign(after, { transferDeadline: null });
   });
-}
-
-/**
- * The transfer itself, on a certification locked by the caller: the lifecycle step (refused unless
- * CERTIFIED and the accepting RCB APPOINTED), the accepting RCB's number free, history and event.
- */
-export async function moveCertification(
-  ctx: CommandContext,
-  manager: EntityManager,
-  before: OrganizationCertificationEntity,
-  command: { toRcbId: string; certificateNumber?: string | null; reason?: string | null },
-  author: ChangeAuthor,
-): Promise<OrganizationCertificationEntity> {
-  const step: LifecycleStep = transfer(
-    stateOf(before),
-    { toRcbId: command.toRcbId, certificateNumber: command.certificateNumber, reason: command.reason },
-    { today: ctx.today, rcbStatus: await rcbStatusOf(ctx, manager, command.toRcbId) },
-  );
-  const taken = await manager
-    .getRepository(OrganizationCertificationEntity)
-    .existsBy({ rcbId: command.toRcbId, certificateNumber: step.state.certificateNumber });
-  if (taken)
-    throw refuse.conflict(
-      `the accepting RCB already has certificate number ${step.state.certificateNumber}: send another certificateNumber`,
-    );
-  return saveStep(manager, before, step, author);
 }

@@ -93,14 +93,26 @@ export const MAX_SUSPENSION_MONTHS = 6;
 /** ISO/IEC 17021-1 9.6.3.3: a lapsed certification may be restored within six months of expiry. */
 export const RESTORE_AFTER_EXPIRY_MONTHS = 6;
 
-/** A certification past its expiry date reads as EXPIRED even before the expiry job records it. */
+/**
+ * A certification past its expiry date reads as EXPIRED even before the expiry job records it; so
+ * does one whose RCB lost its appointment, past its transfer deadline (it expires then, untransferred).
+ */
 export function effectiveStatus(
-  state: Pick<CertificationState, 'status' | 'expiry'>,
+  state: Pick<CertificationState, 'status' | 'expiry'> & { transferDeadline?: CalendarDate | null },
   today: CalendarDate,
 ): CertificationStatus {
-  if ((state.status === 'CERTIFIED' || state.status === 'SUSPENDED') && today > state.expiry)
+  if ((state.status === 'CERTIFIED' || state.status === 'SUSPENDED') && today > lastValidDay(state))
     return 'EXPIRED';
   return state.status;
+}
+
+/** The last day a certification can be valid: its expiry, or its transfer deadline when sooner. */
+export function lastValidDay(
+  state: Pick<CertificationState, 'expiry'> & { transferDeadline?: CalendarDate | null },
+): CalendarDate {
+  return state.transferDeadline && state.transferDeadline < state.expiry
+    ? state.transferDeadline
+    : state.expiry;
 }
 
 export function defaultExpiry(cycleStart: CalendarDate): CalendarDate {
@@ -437,16 +449,32 @@ export function recertify(
   };
 }
 
-/** The expiry job's step: only a certification past its expiry date expires. */
-export function expire(state: CertificationState, ctx: Pick<StepContext, 'today'>): LifecycleStep {
+/**
+ * The expiry job's step: only a certification past its expiry date expires, or one past the transfer
+ * deadline its RCB's withdrawal set (it was not transferred in time: IAF MD 2).
+ */
+export function expire(
+  state: CertificationState,
+  ctx: Pick<StepContext, 'today'>,
+  transferDeadline: CalendarDate | null = null,
+): LifecycleStep {
   if (state.status !== 'CERTIFIED' && state.status !== 'SUSPENDED')
     throw statusForbids('expire', state.status);
-  if (ctx.today <= state.expiry)
-    throw conflict(`cannot expire a certification before its expiry date ${state.expiry}`);
+  const last = lastValidDay({ expiry: state.expiry, transferDeadline });
+  if (ctx.today <= last) throw conflict(`cannot expire a certification before its expiry date ${last}`);
+  const untransferred = last < state.expiry;
   return {
     change: 'EXPIRED',
-    effectiveOn: addDays(state.expiry, 1),
-    state: { ...state, status: 'EXPIRED', statusReason: null, suspendedOn: null, suspendedUntil: null },
+    effectiveOn: addDays(last, 1),
+    state: {
+      ...state,
+      status: 'EXPIRED',
+      statusReason: untransferred
+        ? `not transferred by ${last}: its RCB lost its appointment, and a certification must move to an appointed RCB within six months (or by its expiry)`
+        : null,
+      suspendedOn: null,
+      suspendedUntil: null,
+    },
   };
 }
 

@@ -15,6 +15,7 @@ import type { RcbEntity } from './rcb.entity';
 @Index('ix_organization_certification_organization', ['organizationId'])
 @Index('ix_organization_certification_rcb_status', ['rcbId', 'status'])
 @Index('ix_organization_certification_status_expiry', ['status', 'expiry'])
+@Index('ix_organization_certification_transfer_deadline', ['transferDeadline'])
 export class OrganizationCertificationEntity {
   @PrimaryColumn({ type: 'uuid', name: 'id', primaryKeyConstraintName: 'pk_organization_certification' })
   id!: string;
@@ -70,6 +71,14 @@ export class OrganizationCertificationEntity {
 
   @Column({ type: 'date', name: 'suspended_until', nullable: true })
   suspendedUntil!: string | null;
+
+  /**
+   * Set when the holding RCB lost its appointment: the certification must transfer by this date (six
+   * months after the withdrawal, or its expiry if sooner, IAF MD 2), else it expires then. Not part
+   * of the lifecycle state: the registry derives it from the RCB's status.
+   */
+  @Column({ type: 'date', name: 'transfer_deadline', nullable: true })
+  transferDeadline!: string | null;
 
   /** History version: 1 when issued, +1 per change; clients send it back for optimistic concurrency. */
   @Column({ type: 'integer', name: 'version' })

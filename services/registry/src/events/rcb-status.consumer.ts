@@ -1,7 +1,8 @@
 import { ConsumerFreshness, EventConsumer, Events, type PayloadOf } from '@iso20000/events';
 import type { Logger } from '@iso20000/service-kit';
 import type { NatsConnection } from 'nats';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { WITHDRAWN_RCB_TRANSFER_MONTHS } from '../domain/certification-transfer';
 
 const RCB_STATUS_DURABLE = 'registry-rcb-status';
 
@@ -21,14 +22,17 @@ export function createRcbStatusConsumer(deps: {
     durableName: RCB_STATUS_DURABLE,
     event: Events.RcbStatusChanged,
     handle: async (payload, { manager, logger }) => {
-      await manager.query(
+      const applied = (await manager.query(
         `INSERT INTO "rcb" ("id", "name", "status", "status_reason", "status_changed_at") VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name", "status" = EXCLUDED."status",
            "status_reason" = EXCLUDED."status_reason", "status_changed_at" = EXCLUDED."status_changed_at"
-         WHERE "rcb"."status_changed_at" <= EXCLUDED."status_changed_at"`,
+         WHERE "rcb"."status_changed_at" <= EXCLUDED."status_changed_at"
+         RETURNING "id"`,
         [payload.rcbId, payload.name, payload.status, payload.reason, payload.changedAt],
-      );
-      logger.info({ rcbId: payload.rcbId, status: payload.status }, 'RCB status recorded');
+      )) as unknown[];
+      // an older event changes nothing, deadlines included
+      const deadlines = applied.length ? await applyTransferDeadlines(manager, payload) : 0;
+      logger.info({ rcbId: payload.rcbId, status: payload.status, deadlines }, 'RCB status recorded');
     },
   });
 }
@@ -46,4 +50,35 @@ export function createRcbStatusFreshness(deps: {
     event: Events.RcbStatusChanged,
     copyOf: 'RCB status',
   });
+}
+
+/**
+ * An RCB that lost its appointment (WITHDRAWN): each of its current certifications must transfer
+ * within six months of the withdrawal or by its expiry, whichever is sooner (IAF MD 2), and is
+ * flagged with that deadline (the same rule as withdrawnRcbTransferDeadline). Appointed again, the
+ * deadlines are lifted. Returns how many certifications changed.
+ */
+async function applyTransferDeadlines(
+  manager: EntityManager,
+  payload: PayloadOf<typeof Events.RcbStatusChanged>,
+): Promise<number> {
+  if (payload.status === 'WITHDRAWN') {
+    const [, count] = (await manager.query(
+      `UPDATE "organization_certification"
+         SET "transfer_deadline" = LEAST("expiry", ((CAST($2 AS timestamptz) AT TIME ZONE 'UTC')::date + make_interval(months => $3))::date)
+       WHERE "rcb_id" = $1 AND "status" IN ('CERTIFIED', 'SUSPENDED') AND "transfer_deadline" IS NULL
+         AND "expiry" >= (CAST($2 AS timestamptz) AT TIME ZONE 'UTC')::date`,
+      [payload.rcbId, payload.changedAt, WITHDRAWN_RCB_TRANSFER_MONTHS],
+    )) as [unknown, number];
+    return count;
+  }
+  if (payload.status === 'APPOINTED') {
+    const [, count] = (await manager.query(
+      `UPDATE "organization_certification" SET "transfer_deadline" = NULL
+       WHERE "rcb_id" = $1 AND "transfer_deadline" IS NOT NULL AND "status" IN ('CERTIFIED', 'SUSPENDED')`,
+      [payload.rcbId],
+    )) as [unknown, number];
+    return count;
+  }
+  return 0;
 }

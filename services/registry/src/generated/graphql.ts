@@ -8,6 +8,9 @@ import type { WasCertifiedResult, WasCertifiedMatchResult } from '../queries/was
 import type { CertificateNumberMatches } from '../queries/verify-certificate-number';
 import type { UpsertRecordResult } from '../commands/import-certifications';
 import type { CertificationPayload } from '../commands/certification-change';
+import type { CertificationTransferEntity } from '../entities/certification-transfer.entity';
+import type { TransferPayload } from '../commands/transfer-rows';
+import type { IssuedTransferAuthorization } from '../commands/issue-transfer-authorization';
 import type { ServiceContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -99,6 +102,93 @@ export type CertificationStatusChange = {
   status: OrganizationCertificationStatus;
 };
 
+/** A request to move a certification to another RCB (IAF MD 2), visible to both RCBs and scheme staff. */
+export type CertificationTransfer = {
+  __typename?: 'CertificationTransfer';
+  /** The issuing RCB's certificate number when requested */
+  certificateNumber: Scalars['String']['output'];
+  certification?: Maybe<OrganizationCertification>;
+  /** Why it closed without moving the certification (e.g. the issuing RCB's recorded justification) */
+  closeReason?: Maybe<Scalars['String']['output']>;
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Scheme staff's reason for upholding or overruling the objection */
+  decisionReason?: Maybe<Scalars['String']['output']>;
+  /** The issuing RCB */
+  fromRcb?: Maybe<Rcb>;
+  fromRcbName?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** The accepting RCB's own number for it; null: it keeps the current one */
+  newCertificateNumber?: Maybe<Scalars['String']['output']>;
+  objectedAt?: Maybe<Scalars['DateTime']['output']>;
+  objection?: Maybe<Scalars['String']['output']>;
+  /** Until when the issuing RCB may object; without objection the transfer completes then */
+  objectionDeadline: Scalars['DateTime']['output'];
+  outcome?: Maybe<CertificationTransferOutcome>;
+  reason?: Maybe<Scalars['String']['output']>;
+  requestedAt: Scalars['DateTime']['output'];
+  review: PreTransferReview;
+  status: CertificationTransferStatus;
+  /** The accepting RCB (it requested the transfer) */
+  toRcb?: Maybe<Rcb>;
+  toRcbName?: Maybe<Scalars['String']['output']>;
+};
+
+export type CertificationTransferConnection = {
+  __typename?: 'CertificationTransferConnection';
+  edges: Array<CertificationTransferEdge>;
+  pageInfo: PageInfo;
+};
+
+export type CertificationTransferEdge = {
+  __typename?: 'CertificationTransferEdge';
+  cursor: Scalars['String']['output'];
+  node: CertificationTransfer;
+};
+
+export type CertificationTransferOutcome =
+  | 'ACKNOWLEDGED'
+  | 'CANCELLED_BY_ACCEPTING_RCB'
+  /** It stopped being transferable before completion (suspended, expired, accepting RCB no longer appointed) */
+  | 'NO_LONGER_TRANSFERABLE'
+  | 'OBJECTION_OVERRULED'
+  | 'OBJECTION_UPHELD'
+  | 'OBJECTION_WINDOW_ENDED'
+  /** The issuing RCB suspended it after notice, recording why the organization no longer conforms */
+  | 'SUSPENDED_BY_ISSUING_RCB'
+  /** The issuing RCB withdrew it after notice, recording why the organization no longer conforms */
+  | 'WITHDRAWN_BY_ISSUING_RCB';
+
+export type CertificationTransferPayload = {
+  __typename?: 'CertificationTransferPayload';
+  /** true when this is the stored answer to an earlier request with the same idempotency key */
+  replayed: Scalars['Boolean']['output'];
+  transfer: CertificationTransfer;
+};
+
+export type CertificationTransferRequestInput = {
+  /** The organization's authorization: the one-time transfer code it received from its RCB or scheme staff */
+  authorizationCode: Scalars['String']['input'];
+  /** Your RCB's number for it (at most 100 characters); it keeps the current one when absent */
+  certificateNumber?: InputMaybe<Scalars['String']['input']>;
+  certificationId: Scalars['ID']['input'];
+  /** At most 1000 characters; line breaks allowed */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  review: PreTransferReviewInput;
+};
+
+export type CertificationTransferStatus =
+  /** Closed without moving the certification (see outcome and closeReason) */
+  | 'CANCELLED'
+  /** The certification moved to the accepting RCB */
+  | 'COMPLETED'
+  /** The issuing RCB objected; scheme staff decide */
+  | 'OBJECTED'
+  /** Requested; the issuing RCB may object until objectionDeadline */
+  | 'PENDING'
+  /** Scheme staff upheld the issuing RCB's objection */
+  | 'REFUSED';
+
 /** An organization certified against ISO/IEC 20000-1 by an RCB. */
 export type CertifiedOrganization = {
   __typename?: 'CertifiedOrganization';
@@ -185,6 +275,12 @@ export type IssueCertificationInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** The issuing RCB (or scheme staff) acknowledges a PENDING transfer: it completes now */
+  acknowledgeCertificationTransfer: CertificationTransferPayload;
+  /** The accepting RCB withdraws its open request */
+  cancelCertificationTransferRequest: CertificationTransferPayload;
+  /** Scheme staff decide an objection: upheld, the transfer is REFUSED; overruled, it completes */
+  decideCertificationTransferObjection: CertificationTransferPayload;
   extendCertificationScope: OrganizationCertificationPayload;
   /**
    * RCB integrations only, for their own RCB. Every single-record mutation takes an idempotency key
@@ -192,12 +288,27 @@ export type Mutation = {
    * the version the client read (a stale version is a CONFLICT).
    */
   issueCertification: OrganizationCertificationPayload;
+  /**
+   * The RCB holding a valid certification, or scheme staff (e.g. when that RCB lost its appointment or
+   * does not answer), issue a one-time transfer code for the certified organization, which gives it to
+   * the RCB it wants to move to. A new code replaces the unused ones before it.
+   */
+  issueTransferAuthorization: TransferAuthorization;
+  /** The issuing RCB objects within the window, with a reason (at most 1000 characters); scheme staff decide */
+  objectToCertificationTransfer: CertificationTransferPayload;
   /** Starts a new three-year cycle; only an APPOINTED RCB may recertify */
   recertifyCertification: OrganizationCertificationPayload;
   recordSurveillanceAudit: OrganizationCertificationPayload;
   /** Reducing the scope of a suspended certification ends its suspension (ISO/IEC 17021-1 9.6.5.2) */
   reduceCertificationScope: OrganizationCertificationPayload;
   reinstateCertification: OrganizationCertificationPayload;
+  /**
+   * The accepting RCB requests a transfer (IAF MD 2) with the organization's transfer code and its
+   * pre-transfer review. Refused while the certification is suspended (or not valid) and while another
+   * transfer is open. The issuing RCB is told (registry.transfer.requested) and may object until the
+   * objection window ends; without objection the transfer completes then, or on its acknowledgement.
+   */
+  requestCertificationTransfer: CertificationTransferPayload;
   suspendCertification: OrganizationCertificationPayload;
   /**
    * Scheme staff move a valid certification to another (APPOINTED) RCB directly, e.g. for an RCB that
@@ -217,6 +328,27 @@ export type Mutation = {
 };
 
 
+export type MutationAcknowledgeCertificationTransferArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+};
+
+
+export type MutationCancelCertificationTransferRequestArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationDecideCertificationTransferObjectionArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+  uphold: Scalars['Boolean']['input'];
+};
+
+
 export type MutationExtendCertificationScopeArgs = {
   expectedVersion: Scalars['Int']['input'];
   id: Scalars['ID']['input'];
@@ -230,6 +362,18 @@ export type MutationExtendCertificationScopeArgs = {
 export type MutationIssueCertificationArgs = {
   idempotencyKey: Scalars['String']['input'];
   input: IssueCertificationInput;
+};
+
+
+export type MutationIssueTransferAuthorizationArgs = {
+  certificationId: Scalars['ID']['input'];
+};
+
+
+export type MutationObjectToCertificationTransferArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -270,7 +414,14 @@ export type MutationReinstateCertificationArgs = {
 };
 
 
+export type MutationRequestCertificationTransferArgs = {
+  idempotencyKey: Scalars['String']['input'];
+  input: CertificationTransferRequestInput;
+};
+
+
 export type MutationSuspendCertificationArgs = {
+  conformityJustification?: InputMaybe<Scalars['String']['input']>;
   expectedVersion: Scalars['Int']['input'];
   id: Scalars['ID']['input'];
   idempotencyKey: Scalars['String']['input'];
@@ -296,11 +447,16 @@ export type MutationUpsertCertificationsArgs = {
 
 
 export type MutationWithdrawCertificationArgs = {
+  conformityJustification?: InputMaybe<Scalars['String']['input']>;
   expectedVersion: Scalars['Int']['input'];
   id: Scalars['ID']['input'];
   idempotencyKey: Scalars['String']['input'];
   reason: Scalars['String']['input'];
 };
+
+export type NonconformitySeverity =
+  | 'MAJOR'
+  | 'MINOR';
 
 /** One certification of an organization by an RCB (ISO/IEC 17021-1 lifecycle). */
 export type OrganizationCertification = {
@@ -313,6 +469,8 @@ export type OrganizationCertification = {
   /** Every change, newest first; visible to the RCBs that held it and to scheme staff */
   history: CertificationHistoryConnection;
   id: Scalars['ID']['output'];
+  /** The open transfer request (PENDING or OBJECTED); visible to both RCBs and scheme staff, null otherwise */
+  openTransfer?: Maybe<CertificationTransfer>;
   organization: CertifiedOrganization;
   originalIssueDate: Scalars['Date']['output'];
   rcb?: Maybe<Rcb>;
@@ -332,6 +490,11 @@ export type OrganizationCertification = {
   suspendedOn?: Maybe<Scalars['Date']['output']>;
   /** A suspension lasts at most six months */
   suspendedUntil?: Maybe<Scalars['Date']['output']>;
+  /**
+   * Set when its RCB lost its appointment: it must transfer to an appointed RCB by this date (six
+   * months after the withdrawal, or its expiry if sooner; IAF MD 2), else it expires then.
+   */
+  transferDeadline?: Maybe<Scalars['Date']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   /**
    * Send it back as expectedVersion when changing this certification. Shown only to the RCB holding
@@ -412,8 +575,33 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** The accepting RCB's pre-transfer review (IAF MD 2) */
+export type PreTransferReview = {
+  __typename?: 'PreTransferReview';
+  findings: Scalars['String']['output'];
+  /** Nonconformities still open at the review (minor only: an open major one refuses the request) */
+  openNonconformities: Array<TransferNonconformity>;
+  reviewedOn: Scalars['Date']['output'];
+  reviewer: Scalars['String']['output'];
+};
+
+export type PreTransferReviewInput = {
+  /** Documents reviewed and what was found: at most 4000 characters; line breaks allowed */
+  findings: Scalars['String']['input'];
+  /** At most 100; an open MAJOR nonconformity refuses the request (close it first) */
+  openNonconformities?: Array<TransferNonconformityInput>;
+  /** At most 90 days ago, not in the future */
+  reviewedOn: Scalars['Date']['input'];
+  /** Who reviewed: at most 300 characters */
+  reviewer: Scalars['String']['input'];
+};
+
 export type Query = {
   __typename?: 'Query';
+  /** One transfer, for its two RCBs and scheme staff */
+  certificationTransfer?: Maybe<CertificationTransfer>;
+  /** Transfers your RCB is party to (RCB integrations), or every transfer (scheme staff), oldest request first */
+  certificationTransfers?: Maybe<CertificationTransferConnection>;
   /** The public registry: organizations that consent to listing, with their certifications */
   certifiedOrganizations?: Maybe<CertifiedOrganizationConnection>;
   /** One certification, by id or by the RCB's certificate number (rcbId defaults to the viewer's RCB) */
@@ -434,6 +622,19 @@ export type Query = {
   verifyOrganizationCertification?: Maybe<OrganizationCertificationVerification>;
   /** Was this certificate number certified on that date? Answered from the history. */
   wasCertified?: Maybe<WasCertifiedAnswer>;
+};
+
+
+export type QueryCertificationTransferArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryCertificationTransfersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  party?: InputMaybe<TransferParty>;
+  status?: InputMaybe<CertificationTransferStatus>;
 };
 
 
@@ -522,6 +723,38 @@ export type SurveillanceAuditInput = {
   doneOn?: InputMaybe<Scalars['Date']['input']>;
   dueDate: Scalars['Date']['input'];
 };
+
+/**
+ * A one-time transfer code, shown once: the issuing RCB (or scheme staff) gives it to the certified
+ * organization, which hands it to the RCB it wants to move to. The registry keeps only its hash.
+ */
+export type TransferAuthorization = {
+  __typename?: 'TransferAuthorization';
+  certification: OrganizationCertification;
+  code: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+};
+
+export type TransferNonconformity = {
+  __typename?: 'TransferNonconformity';
+  description: Scalars['String']['output'];
+  reference: Scalars['String']['output'];
+  severity: NonconformitySeverity;
+};
+
+export type TransferNonconformityInput = {
+  /** At most 1000 characters; line breaks allowed */
+  description: Scalars['String']['input'];
+  /** At most 100 characters */
+  reference: Scalars['String']['input'];
+  severity: NonconformitySeverity;
+};
+
+export type TransferParty =
+  /** Transfers your RCB requested */
+  | 'ACCEPTING'
+  /** Transfers of certifications your RCB holds (it is asked) */
+  | 'ISSUING';
 
 /**
  * One record of a bulk import, matched on (your RCB, certificateNumber): the whole certification as
@@ -728,8 +961,15 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CertificationStandard: CertificationStandard;
   CertificationStatusChange: ResolverTypeWrapper<CertificationStatusChange>;
-  CertifiedOrganization: ResolverTypeWrapper<CertifiedOrganizationEntity>;
+  CertificationTransfer: ResolverTypeWrapper<CertificationTransferEntity>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CertificationTransferConnection: ResolverTypeWrapper<Omit<CertificationTransferConnection, 'edges'> & { edges: Array<ResolversTypes['CertificationTransferEdge']> }>;
+  CertificationTransferEdge: ResolverTypeWrapper<Omit<CertificationTransferEdge, 'node'> & { node: ResolversTypes['CertificationTransfer'] }>;
+  CertificationTransferOutcome: CertificationTransferOutcome;
+  CertificationTransferPayload: ResolverTypeWrapper<TransferPayload>;
+  CertificationTransferRequestInput: CertificationTransferRequestInput;
+  CertificationTransferStatus: CertificationTransferStatus;
+  CertifiedOrganization: ResolverTypeWrapper<CertifiedOrganizationEntity>;
   CertifiedOrganizationConnection: ResolverTypeWrapper<Omit<CertifiedOrganizationConnection, 'edges'> & { edges: Array<ResolversTypes['CertifiedOrganizationEdge']> }>;
   CertifiedOrganizationEdge: ResolverTypeWrapper<Omit<CertifiedOrganizationEdge, 'node'> & { node: ResolversTypes['CertifiedOrganization'] }>;
   CertifiedOrganizationFilter: CertifiedOrganizationFilter;
@@ -740,6 +980,7 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   IssueCertificationInput: IssueCertificationInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NonconformitySeverity: NonconformitySeverity;
   OrganizationCertification: ResolverTypeWrapper<OrganizationCertificationEntity>;
   OrganizationCertificationConnection: ResolverTypeWrapper<Omit<OrganizationCertificationConnection, 'edges'> & { edges: Array<ResolversTypes['OrganizationCertificationEdge']> }>;
   OrganizationCertificationEdge: ResolverTypeWrapper<Omit<OrganizationCertificationEdge, 'node'> & { node: ResolversTypes['OrganizationCertification'] }>;
@@ -747,6 +988,8 @@ export type ResolversTypes = ResolversObject<{
   OrganizationCertificationStatus: OrganizationCertificationStatus;
   OrganizationCertificationVerification: ResolverTypeWrapper<OrganizationCertificationEntity>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PreTransferReview: ResolverTypeWrapper<PreTransferReview>;
+  PreTransferReviewInput: PreTransferReviewInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Rcb: ResolverTypeWrapper<Rcb>;
   RegistryAddress: ResolverTypeWrapper<RegistryAddress>;
@@ -754,6 +997,10 @@ export type ResolversTypes = ResolversObject<{
   RegistryRcbStatus: RegistryRcbStatus;
   SurveillanceAudit: ResolverTypeWrapper<SurveillanceAudit>;
   SurveillanceAuditInput: SurveillanceAuditInput;
+  TransferAuthorization: ResolverTypeWrapper<IssuedTransferAuthorization>;
+  TransferNonconformity: ResolverTypeWrapper<TransferNonconformity>;
+  TransferNonconformityInput: TransferNonconformityInput;
+  TransferParty: TransferParty;
   UpsertCertificationInput: UpsertCertificationInput;
   UpsertCertificationOutcome: UpsertCertificationOutcome;
   UpsertCertificationRecordResult: ResolverTypeWrapper<UpsertRecordResult>;
@@ -772,8 +1019,13 @@ export type ResolversParentTypes = ResolversObject<{
   CertificationHistoryEntry: CertificationHistoryEntity;
   Int: Scalars['Int']['output'];
   CertificationStatusChange: CertificationStatusChange;
-  CertifiedOrganization: CertifiedOrganizationEntity;
+  CertificationTransfer: CertificationTransferEntity;
   ID: Scalars['ID']['output'];
+  CertificationTransferConnection: Omit<CertificationTransferConnection, 'edges'> & { edges: Array<ResolversParentTypes['CertificationTransferEdge']> };
+  CertificationTransferEdge: Omit<CertificationTransferEdge, 'node'> & { node: ResolversParentTypes['CertificationTransfer'] };
+  CertificationTransferPayload: TransferPayload;
+  CertificationTransferRequestInput: CertificationTransferRequestInput;
+  CertifiedOrganization: CertifiedOrganizationEntity;
   CertifiedOrganizationConnection: Omit<CertifiedOrganizationConnection, 'edges'> & { edges: Array<ResolversParentTypes['CertifiedOrganizationEdge']> };
   CertifiedOrganizationEdge: Omit<CertifiedOrganizationEdge, 'node'> & { node: ResolversParentTypes['CertifiedOrganization'] };
   CertifiedOrganizationFilter: CertifiedOrganizationFilter;
@@ -790,12 +1042,17 @@ export type ResolversParentTypes = ResolversObject<{
   OrganizationCertificationPayload: CertificationPayload;
   OrganizationCertificationVerification: OrganizationCertificationEntity;
   PageInfo: PageInfo;
+  PreTransferReview: PreTransferReview;
+  PreTransferReviewInput: PreTransferReviewInput;
   Query: Record<PropertyKey, never>;
   Rcb: Rcb;
   RegistryAddress: RegistryAddress;
   RegistryAddressInput: RegistryAddressInput;
   SurveillanceAudit: SurveillanceAudit;
   SurveillanceAuditInput: SurveillanceAuditInput;
+  TransferAuthorization: IssuedTransferAuthorization;
+  TransferNonconformity: TransferNonconformity;
+  TransferNonconformityInput: TransferNonconformityInput;
   UpsertCertificationInput: UpsertCertificationInput;
   UpsertCertificationRecordResult: UpsertRecordResult;
   UpsertCertificationsResult: Omit<UpsertCertificationsResult, 'records'> & { records: Array<ResolversParentTypes['UpsertCertificationRecordResult']> };
@@ -844,6 +1101,44 @@ export type CertificationStatusChangeResolvers<ContextType = ServiceContext, Par
   status?: Resolver<ResolversTypes['OrganizationCertificationStatus'], ParentType, ContextType>;
 }>;
 
+export type CertificationTransferResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationTransfer'] = ResolversParentTypes['CertificationTransfer']> = ResolversObject<{
+  certificateNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  certification?: Resolver<Maybe<ResolversTypes['OrganizationCertification']>, ParentType, ContextType>;
+  closeReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  decisionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fromRcb?: Resolver<Maybe<ResolversTypes['Rcb']>, ParentType, ContextType>;
+  fromRcbName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  newCertificateNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  objectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  objection?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  objectionDeadline?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['CertificationTransferOutcome']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  review?: Resolver<ResolversTypes['PreTransferReview'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CertificationTransferStatus'], ParentType, ContextType>;
+  toRcb?: Resolver<Maybe<ResolversTypes['Rcb']>, ParentType, ContextType>;
+  toRcbName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type CertificationTransferConnectionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationTransferConnection'] = ResolversParentTypes['CertificationTransferConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CertificationTransferEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type CertificationTransferEdgeResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationTransferEdge'] = ResolversParentTypes['CertificationTransferEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CertificationTransfer'], ParentType, ContextType>;
+}>;
+
+export type CertificationTransferPayloadResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationTransferPayload'] = ResolversParentTypes['CertificationTransferPayload']> = ResolversObject<{
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  transfer?: Resolver<ResolversTypes['CertificationTransfer'], ParentType, ContextType>;
+}>;
+
 export type CertifiedOrganizationResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertifiedOrganization'] = ResolversParentTypes['CertifiedOrganization'], FederationReferenceType extends FederationReferenceTypes['CertifiedOrganization'] = FederationReferenceTypes['CertifiedOrganization']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CertifiedOrganization']> | FederationReferenceType, FederationReferenceType, ContextType>;
   address?: Resolver<ResolversTypes['RegistryAddress'], ParentType, ContextType>;
@@ -879,12 +1174,18 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  acknowledgeCertificationTransfer?: Resolver<ResolversTypes['CertificationTransferPayload'], ParentType, ContextType, RequireFields<MutationAcknowledgeCertificationTransferArgs, 'id' | 'idempotencyKey'>>;
+  cancelCertificationTransferRequest?: Resolver<ResolversTypes['CertificationTransferPayload'], ParentType, ContextType, RequireFields<MutationCancelCertificationTransferRequestArgs, 'id' | 'idempotencyKey'>>;
+  decideCertificationTransferObjection?: Resolver<ResolversTypes['CertificationTransferPayload'], ParentType, ContextType, RequireFields<MutationDecideCertificationTransferObjectionArgs, 'id' | 'idempotencyKey' | 'reason' | 'uphold'>>;
   extendCertificationScope?: Resolver<ResolversTypes['OrganizationCertificationPayload'], ParentType, ContextType, RequireFields<MutationExtendCertificationScopeArgs, 'expectedVersion' | 'id' | 'idempotencyKey' | 'scope' | 'sites'>>;
   issueCertification?: Resolver<ResolversTypes['OrganizationCertificationPayload'], ParentType, ContextType, RequireFields<MutationIssueCertificationArgs, 'idempotencyKey' | 'input'>>;
+  issueTransferAuthorization?: Resolver<ResolversTypes['TransferAuthorization'], ParentType, ContextType, RequireFields<MutationIssueTransferAuthorizationArgs, 'certificationId'>>;
+  objectToCertificationTransfer?: Resolver<ResolversTypes['CertificationTransferPayload'], ParentType, ContextType, RequireFields<MutationObjectToCertificationTransferArgs, 'id' | 'idempotencyKey' | 'reason'>>;
   recertifyCertification?: Resolver<ResolversTypes['OrganizationCertificationPayload'], ParentType, ContextType, RequireFields<MutationRecertifyCertificationArgs, 'cycleStart' | 'expectedVersion' | 'id' | 'idempotencyKey'>>;
   recordSurveillanceAudit?: Resolver<ResolversTypes['OrganizationCertificationPayload'], ParentType, ContextType, RequireFields<MutationRecordSurveillanceAuditArgs, 'auditedOn' | 'expectedVersion' | 'id' | 'idempotencyKey'>>;
   reduceCertificationScope?: Resolver<ResolversTypes['OrganizationCertificationPayload'], ParentType, ContextType, RequireFields<MutationReduceCertificationScopeArgs, 'expectedVersion' | 'id' | 'idempotencyKey' | 'reason' | 'scope' | 'sites'>>;
   reinstateCertification?: Resolver<ResolversTypes['OrganizationCertificationPayload'], ParentType, ContextType, RequireFields<MutationReinstateCertificationArgs, 'expectedVersion' | 'id' | 'idempotencyKey'>>;
+  requestCertificationTransfer?: Resolver<ResolversTypes['CertificationTransferPayload'], ParentType, ContextType, RequireFields<MutationRequestCertificationTransferArgs, 'idempotencyKey' | 'input'>>;
   suspendCertification?: Resolver<ResolversTypes['OrganizationCertificationPayload'], ParentType, ContextType, RequireFields<MutationSuspendCertificationArgs, 'expectedVersion' | 'id' | 'idempotencyKey' | 'reason'>>;
   transferCertification?: Resolver<ResolversTypes['OrganizationCertificationPayload'], ParentType, ContextType, RequireFields<MutationTransferCertificationArgs, 'expectedVersion' | 'id' | 'idempotencyKey'>>;
   upsertCertifications?: Resolver<ResolversTypes['UpsertCertificationsResult'], ParentType, ContextType, RequireFields<MutationUpsertCertificationsArgs, 'dryRun' | 'input'>>;
@@ -898,6 +1199,7 @@ export type OrganizationCertificationResolvers<ContextType = ServiceContext, Par
   expiry?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   history?: Resolver<ResolversTypes['CertificationHistoryConnection'], ParentType, ContextType, Partial<OrganizationCertificationHistoryArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  openTransfer?: Resolver<Maybe<ResolversTypes['CertificationTransfer']>, ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['CertifiedOrganization'], ParentType, ContextType>;
   originalIssueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   rcb?: Resolver<Maybe<ResolversTypes['Rcb']>, ParentType, ContextType>;
@@ -912,6 +1214,7 @@ export type OrganizationCertificationResolvers<ContextType = ServiceContext, Par
   surveillanceAudits?: Resolver<Array<ResolversTypes['SurveillanceAudit']>, ParentType, ContextType>;
   suspendedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   suspendedUntil?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  transferDeadline?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
@@ -957,7 +1260,16 @@ export type PageInfoResolvers<ContextType = ServiceContext, ParentType extends R
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type PreTransferReviewResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['PreTransferReview'] = ResolversParentTypes['PreTransferReview']> = ResolversObject<{
+  findings?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  openNonconformities?: Resolver<Array<ResolversTypes['TransferNonconformity']>, ParentType, ContextType>;
+  reviewedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  reviewer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  certificationTransfer?: Resolver<Maybe<ResolversTypes['CertificationTransfer']>, ParentType, ContextType, RequireFields<QueryCertificationTransferArgs, 'id'>>;
+  certificationTransfers?: Resolver<Maybe<ResolversTypes['CertificationTransferConnection']>, ParentType, ContextType, Partial<QueryCertificationTransfersArgs>>;
   certifiedOrganizations?: Resolver<Maybe<ResolversTypes['CertifiedOrganizationConnection']>, ParentType, ContextType, Partial<QueryCertifiedOrganizationsArgs>>;
   organizationCertification?: Resolver<Maybe<ResolversTypes['OrganizationCertification']>, ParentType, ContextType, Partial<QueryOrganizationCertificationArgs>>;
   rcbCertifications?: Resolver<Maybe<ResolversTypes['OrganizationCertificationConnection']>, ParentType, ContextType, Partial<QueryRcbCertificationsArgs>>;
@@ -980,6 +1292,18 @@ export type RegistryAddressResolvers<ContextType = ServiceContext, ParentType ex
 export type SurveillanceAuditResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['SurveillanceAudit'] = ResolversParentTypes['SurveillanceAudit']> = ResolversObject<{
   doneOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   dueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+}>;
+
+export type TransferAuthorizationResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['TransferAuthorization'] = ResolversParentTypes['TransferAuthorization']> = ResolversObject<{
+  certification?: Resolver<ResolversTypes['OrganizationCertification'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type TransferNonconformityResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['TransferNonconformity'] = ResolversParentTypes['TransferNonconformity']> = ResolversObject<{
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['NonconformitySeverity'], ParentType, ContextType>;
 }>;
 
 export type UpsertCertificationRecordResultResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['UpsertCertificationRecordResult'] = ResolversParentTypes['UpsertCertificationRecordResult']> = ResolversObject<{
@@ -1030,6 +1354,10 @@ export type Resolvers<ContextType = ServiceContext> = ResolversObject<{
   CertificationHistoryEdge?: CertificationHistoryEdgeResolvers<ContextType>;
   CertificationHistoryEntry?: CertificationHistoryEntryResolvers<ContextType>;
   CertificationStatusChange?: CertificationStatusChangeResolvers<ContextType>;
+  CertificationTransfer?: CertificationTransferResolvers<ContextType>;
+  CertificationTransferConnection?: CertificationTransferConnectionResolvers<ContextType>;
+  CertificationTransferEdge?: CertificationTransferEdgeResolvers<ContextType>;
+  CertificationTransferPayload?: CertificationTransferPayloadResolvers<ContextType>;
   CertifiedOrganization?: CertifiedOrganizationResolvers<ContextType>;
   CertifiedOrganizationConnection?: CertifiedOrganizationConnectionResolvers<ContextType>;
   CertifiedOrganizationEdge?: CertifiedOrganizationEdgeResolvers<ContextType>;
@@ -1043,10 +1371,13 @@ export type Resolvers<ContextType = ServiceContext> = ResolversObject<{
   OrganizationCertificationPayload?: OrganizationCertificationPayloadResolvers<ContextType>;
   OrganizationCertificationVerification?: OrganizationCertificationVerificationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PreTransferReview?: PreTransferReviewResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Rcb?: RcbResolvers<ContextType>;
   RegistryAddress?: RegistryAddressResolvers<ContextType>;
   SurveillanceAudit?: SurveillanceAuditResolvers<ContextType>;
+  TransferAuthorization?: TransferAuthorizationResolvers<ContextType>;
+  TransferNonconformity?: TransferNonconformityResolvers<ContextType>;
   UpsertCertificationRecordResult?: UpsertCertificationRecordResultResolvers<ContextType>;
   UpsertCertificationsResult?: UpsertCertificationsResultResolvers<ContextType>;
   WasCertifiedAnswer?: WasCertifiedAnswerResolvers<ContextType>;

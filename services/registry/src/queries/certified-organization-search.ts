@@ -18,14 +18,16 @@ import type { CertifiedOrganizationFilter } from '../generated/graphql';
 
 /** SQL for "a certification in this status as readers see it" (expiry counts before the job runs). */
 export function effectiveStatusSql(alias: string, status: CertificationStatus): string {
+  // the last valid day: the expiry, or a withdrawn RCB's transfer deadline when sooner
+  const lastDay = `LEAST(${alias}.expiry, COALESCE(${alias}.transfer_deadline, ${alias}.expiry))`;
   switch (status) {
     case 'CERTIFIED':
     case 'SUSPENDED':
-      return `(${alias}.status = '${status}' AND ${alias}.expiry >= :today)`;
+      return `(${alias}.status = '${status}' AND ${lastDay} >= :today)`;
     case 'WITHDRAWN':
       return `${alias}.status = 'WITHDRAWN'`;
     case 'EXPIRED':
-      return `(${alias}.status = 'EXPIRED' OR (${alias}.status IN ('CERTIFIED', 'SUSPENDED') AND ${alias}.expiry < :today))`;
+      return `(${alias}.status = 'EXPIRED' OR (${alias}.status IN ('CERTIFIED', 'SUSPENDED') AND ${lastDay} < :today))`;
   }
 }
 

@@ -6,6 +6,10 @@ import {
   wasCertifiedAnswerResolvers,
   wasCertifiedMatchResolvers,
 } from './certified-organization.resolvers';
+import {
+  certificationTransferResolvers,
+  transferAuthorizationResolvers,
+} from './certification-transfer.resolvers';
 import { mutationResolvers } from './mutation.resolvers';
 import {
   certificateNumberVerificationResolvers,
@@ -26,4 +30,6 @@ export const resolvers: Resolvers<ServiceContext> = {
   WasCertifiedAnswer: wasCertifiedAnswerResolvers,
   WasCertifiedMatch: wasCertifiedMatchResolvers,
   CertificateNumberVerification: certificateNumberVerificationResolvers,
+  CertificationTransfer: certificationTransferResolvers,
+  TransferAuthorization: transferAuthorizationResolvers,
 };

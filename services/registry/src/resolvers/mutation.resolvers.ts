@@ -1,13 +1,22 @@
-import { parseId, refuse } from '@iso20000/service-kit';
+import { isSchemeStaff } from '@iso20000/auth';
+import { parseId, parseText, refuse } from '@iso20000/service-kit';
 import { requireRcbIntegration, requireStaffActor } from '../access';
+import {
+  acknowledgeCertificationTransfer,
+  cancelCertificationTransferRequest,
+  decideCertificationTransferObjection,
+  objectToCertificationTransfer,
+} from '../commands/answer-certification-transfer';
 import type { CommandContext, Idempotency } from '../commands/certification-change';
 import { extendCertificationScope } from '../commands/extend-certification-scope';
 import { importCertifications, MAX_IMPORT_RECORDS } from '../commands/import-certifications';
 import { issueCertification } from '../commands/issue-certification';
+import { issueTransferAuthorization } from '../commands/issue-transfer-authorization';
 import { recertifyCertification } from '../commands/recertify-certification';
 import { recordSurveillanceAudit } from '../commands/record-surveillance-audit';
 import { reduceCertificationScope } from '../commands/reduce-certification-scope';
 import { reinstateCertification } from '../commands/reinstate-certification';
+import { requestCertificationTransfer } from '../commands/request-certification-transfer';
 import { suspendCertification } from '../commands/suspend-certification';
 import { transferCertification } from '../commands/transfer-certification';
 import { withdrawCertification } from '../commands/withdraw-certification';
@@ -24,6 +33,7 @@ import {
 const commandContext = (ctx: ServiceContext): CommandContext => ({
   dataSource: ctx.dataSource,
   today: ctx.today,
+  now: ctx.now,
   requestId: ctx.requestId,
   rcbStatusCopy: ctx.rcbStatusCopy,
 });
@@ -40,7 +50,10 @@ const target = (args: { id: string; expectedVersion: number }) => ({
   expectedVersion: args.expectedVersion,
 });
 
-/** Every mutation is an RCB integration's, for its own RCB; each calls one command. */
+/**
+ * Certification changes are an RCB integration's, for its own RCB; transfers involve both RCBs and
+ * scheme staff (each command checks the caller's part). Each resolver calls one command.
+ */
 export const mutationResolvers: MutationResolvers<ServiceContext> = {
   issueCertification: (_parent, args, ctx) => {
     const actor = requireRcbIntegration(ctx.viewer);
@@ -72,7 +85,12 @@ export const mutationResolvers: MutationResolvers<ServiceContext> = {
     suspendCertification(
       commandContext(ctx),
       requireRcbIntegration(ctx.viewer),
-      { ...target(args), reason: args.reason, until: args.until },
+      {
+        ...target(args),
+        reason: args.reason,
+        until: args.until,
+        conformityJustification: args.conformityJustification,
+      },
       once('suspendCertification', args),
     ),
 
@@ -88,7 +106,7 @@ export const mutationResolvers: MutationResolvers<ServiceContext> = {
     withdrawCertification(
       commandContext(ctx),
       requireRcbIntegration(ctx.viewer),
-      { ...target(args), reason: args.reason },
+      { ...target(args), reason: args.reason, conformityJustification: args.conformityJustification },
       once('withdrawCertification', args),
     ),
 
@@ -150,6 +168,73 @@ export const mutationResolvers: MutationResolvers<ServiceContext> = {
       once('transferCertification', args),
     );
   },
+
+  issueTransferAuthorization: (_parent, args, ctx) => {
+    const actor = isSchemeStaff(ctx.viewer)
+      ? requireStaffActor(ctx.viewer)
+      : requireRcbIntegration(ctx.viewer);
+    return issueTransferAuthorization(commandContext(ctx), actor, {
+      certificationId: parseId(args.certificationId, 'certificationId'),
+      validDays: ctx.settings.transferCodeValidDays,
+    });
+  },
+
+  requestCertificationTransfer: (_parent, args, ctx) => {
+    const actor = requireRcbIntegration(ctx.viewer);
+    const { input } = args;
+    return requestCertificationTransfer(
+      commandContext(ctx),
+      actor,
+      {
+        certificationId: parseId(input.certificationId, 'input.certificationId'),
+        authorizationCode: parseText(input.authorizationCode, { field: 'input.authorizationCode', max: 100 }),
+        review: {
+          reviewedOn: input.review.reviewedOn,
+          reviewer: input.review.reviewer,
+          findings: input.review.findings,
+          openNonconformities: input.review.openNonconformities ?? [],
+        },
+        certificateNumber: input.certificateNumber
+          ? parseCertificateNumber(input.certificateNumber, 'input.certificateNumber')
+          : null,
+        reason: input.reason,
+        objectionDays: ctx.settings.transferObjectionDays,
+      },
+      once('requestCertificationTransfer', args),
+    );
+  },
+
+  objectToCertificationTransfer: (_parent, args, ctx) =>
+    objectToCertificationTransfer(
+      commandContext(ctx),
+      requireRcbIntegration(ctx.viewer),
+      { id: parseId(args.id, 'id'), reason: args.reason },
+      once('objectToCertificationTransfer', args),
+    ),
+
+  acknowledgeCertificationTransfer: (_parent, args, ctx) =>
+    acknowledgeCertificationTransfer(
+      commandContext(ctx),
+      isSchemeStaff(ctx.viewer) ? requireStaffActor(ctx.viewer) : requireRcbIntegration(ctx.viewer),
+      { id: parseId(args.id, 'id') },
+      once('acknowledgeCertificationTransfer', args),
+    ),
+
+  decideCertificationTransferObjection: (_parent, args, ctx) =>
+    decideCertificationTransferObjection(
+      commandContext(ctx),
+      requireStaffActor(ctx.viewer),
+      { id: parseId(args.id, 'id'), uphold: args.uphold, reason: args.reason },
+      once('decideCertificationTransferObjection', args),
+    ),
+
+  cancelCertificationTransferRequest: (_parent, args, ctx) =>
+    cancelCertificationTransferRequest(
+      commandContext(ctx),
+      requireRcbIntegration(ctx.viewer),
+      { id: parseId(args.id, 'id'), reason: args.reason },
+      once('cancelCertificationTransferRequest', args),
+    ),
 
   upsertCertifications: (_parent, args, ctx) => {
     const actor = requireRcbIntegration(ctx.viewer);

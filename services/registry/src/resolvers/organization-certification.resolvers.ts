@@ -1,6 +1,7 @@
 import { clampPageSize, decodeCursorAs, toConnection } from '@iso20000/service-kit';
 import { canChangeOrAdminister, canSeeCertification, requireHistoryAccess } from '../access';
 import type { ServiceContext } from '../context';
+import { canSeeTransfer } from './certification-transfer.resolvers';
 import { effectiveStatus } from '../domain/certification-lifecycle';
 import { CertificationHistoryEntity } from '../entities/certification-history.entity';
 import type { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
@@ -38,6 +39,10 @@ export const organizationCertificationResolvers: OrganizationCertificationResolv
   status: (certification, _args, ctx) => effectiveStatus(certification, ctx.today),
   version: (certification, _args, ctx) =>
     canChangeOrAdminister(ctx.viewer, certification) ? certification.version : null,
+  openTransfer: async (certification, _args, ctx) => {
+    const transfer = await ctx.loaders.openTransferByCertificationId.load(certification.id);
+    return transfer && canSeeTransfer(ctx, transfer) ? transfer : null;
+  },
   history: async (certification, args, ctx) => {
     await requireHistoryAccess(ctx, certification);
     const first = clampPageSize(args.first, 100, 20);

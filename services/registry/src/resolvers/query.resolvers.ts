@@ -5,6 +5,7 @@ import type { ServiceContext } from '../context';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
 import type { QueryResolvers } from '../generated/graphql';
 import { effectiveStatusSql, searchCertifiedOrganizations } from '../queries/certified-organization-search';
+import { transferQueryResolvers } from './certification-transfer.resolvers';
 import { parseCertificateNumber } from './inputs';
 import { certificationsNumbered } from '../queries/verify-certificate-number';
 import { wasCertified } from '../queries/was-certified';
@@ -19,6 +20,7 @@ function primeVerified(ctx: ServiceContext, matches: OrganizationCertificationEn
 }
 
 export const queryResolvers: QueryResolvers<ServiceContext> = {
+  ...transferQueryResolvers,
   certifiedOrganizations: (_parent, args, ctx) =>
     searchCertifiedOrganizations(ctx.dataSource, args.filter, args, ctx.today),
 
