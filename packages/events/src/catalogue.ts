@@ -380,6 +380,24 @@ export const Events = {
       explanation: z.string().trim().min(1).max(2000),
     }),
   ),
+
+  /**
+   * A webhook endpoint was turned off after persistent failure (or its relying party's key was
+   * revoked); its owner sees why through the API and resumes it when it works again.
+   */
+  WebhookEndpointDisabled: defineEvent(
+    'notifications.webhook-endpoint.disabled',
+    1,
+    z.object({
+      endpointId: id,
+      /** SCHEME, RCB, ATO or RELYING_PARTY. */
+      ownerKind: z.enum(['SCHEME', 'RCB', 'ATO', 'RELYING_PARTY']),
+      /** The RCB, ATO or relying party; null for scheme staff's endpoints. */
+      ownerId: id.nullable(),
+      reason,
+      disabledAt: instant,
+    }),
+  ),
 } as const;
 
 /** Every event definition of the catalogue. */

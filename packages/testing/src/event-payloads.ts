@@ -117,6 +117,13 @@ export function validPayloads(): { [K in keyof typeof Events]: PayloadOf<(typeof
       asOf: '2026-03-02',
       explanation: 'the first surveillance audit was due within 12 months of the certification decision',
     },
+    WebhookEndpointDisabled: {
+      endpointId: randomUUID(),
+      ownerKind: 'RCB',
+      ownerId: randomUUID(),
+      reason: 'every attempt for three days failed',
+      disabledAt: now(),
+    },
   };
 }
 
