@@ -28,6 +28,7 @@ export const gatewayConfigShape = {
   ACCREDITATION_URL: subgraphUrl('accreditation'),
   CERTIFICATE_URL: subgraphUrl('certificate'),
   REGISTRY_URL: subgraphUrl('registry'),
+  NOTIFICATIONS_URL: subgraphUrl('notifications'),
   SUPERGRAPH_PATH: z.string().optional(),
   /** Operation limits: deeper, costlier or more aliased operations are refused before planning (README). */
   GATEWAY_MAX_DEPTH: z.coerce.number().int().positive().default(12),

@@ -9,6 +9,7 @@ const CAPABILITIES: Record<SubgraphServiceName, string> = {
   accreditation: 'Accreditation (ATOs, RCBs and training providers) is',
   certificate: 'Certificates are',
   registry: 'The registry of certified organizations is',
+  notifications: 'Webhook endpoints and their deliveries are',
 };
 
 /** Codes the gateway itself gives, which a client acts on (retry later, ask for less). */

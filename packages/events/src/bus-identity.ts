@@ -25,6 +25,8 @@ export const CONSUMED_STREAMS: Readonly<Record<BusIdentity, readonly Producer[]>
   registry: ['accreditation'],
   // the credential store, and GraphQL subscriptions served from every producer's stream
   gateway: ['accreditation', 'exam', 'certificate', 'registry'],
+  // webhooks: every producer's events (credentials only for its own API keys), fanned out to endpoints
+  notifications: ['accreditation', 'exam', 'certificate', 'registry'],
   // rewind-consumers deletes durable consumers on every stream; it reads none
   operator: [...SUBGRAPH_SERVICES],
 };

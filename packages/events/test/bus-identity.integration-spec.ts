@@ -39,6 +39,7 @@ const EVENT_ON = {
   accreditation: { def: Events.AtoStatusChanged, payload: payloads.AtoStatusChanged },
   certificate: { def: Events.CertificateIssued, payload: payloads.CertificateIssued },
   registry: { def: Events.CertificationChanged, payload: payloads.CertificationChanged },
+  notifications: { def: Events.WebhookEndpointDisabled, payload: payloads.WebhookEndpointDisabled },
 } as const;
 
 describe('each process has its own identity on the event bus', () => {

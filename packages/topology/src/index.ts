@@ -3,8 +3,14 @@
  * the events package, the dev launcher, composition and the benchmarks read.
  */
 
-/** The four subgraph services, in composition order; each owns one database and one event stream. */
-export const SUBGRAPH_SERVICES = ['exam', 'accreditation', 'certificate', 'registry'] as const;
+/** The subgraph services, in composition order; each owns one database and one event stream. */
+export const SUBGRAPH_SERVICES = [
+  'exam',
+  'accreditation',
+  'certificate',
+  'registry',
+  'notifications',
+] as const;
 export type SubgraphServiceName = (typeof SUBGRAPH_SERVICES)[number];
 
 /** Every long-running process `npm start` runs. */
@@ -18,6 +24,7 @@ export const DEFAULT_PORTS: Readonly<Record<ProcessName, number>> = {
   accreditation: 4002,
   certificate: 4003,
   registry: 4004,
+  notifications: 4005,
   web: 4010,
 };
 
