@@ -5,6 +5,7 @@ export { NatsCluster, type NatsClusterNode, type NatsClusterOptions } from './na
 export { eventually, sleep } from './eventually';
 export { untyped, validPayloads } from './event-payloads';
 export { viewers } from './viewers';
+export { WebhookReceiver, type ReceivedWebhook } from './webhook-receiver';
 export {
   executeOperation,
   errorCodes,
