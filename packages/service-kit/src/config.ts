@@ -43,6 +43,20 @@ const urlWithProtocol = (protocols: string[]) =>
     { message: `expected a URL starting with ${protocols.join(' or ')}//` },
   );
 
+/** The servers of a cluster, comma-separated (connectNats tries each): every one a URL of those protocols. */
+const urlsWithProtocol = (protocols: string[]) =>
+  z.string().refine(
+    (value) =>
+      value.split(',').every((one) => {
+        try {
+          return protocols.includes(new URL(one.trim()).protocol);
+        } catch {
+          return false;
+        }
+      }),
+    { message: `expected URLs starting with ${protocols.join(' or ')}//, comma-separated` },
+  );
+
 const timeoutMs = (fallback: number) => z.coerce.number().int().min(0).max(3_600_000).default(fallback);
 
 export const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
@@ -72,7 +86,8 @@ export const baseServiceConfig = {
     .min(1)
     .max(600_000)
     .default(DEFAULT_DATABASE_TIMEOUTS.connectMs),
-  NATS_URL: urlWithProtocol(['nats:', 'tls:']).default('nats://127.0.0.1:4222'),
+  /** One NATS server, or every node of a cluster, comma-separated. */
+  NATS_URL: urlsWithProtocol(['nats:', 'tls:']).default('nats://127.0.0.1:4222'),
   /** Prefix for stream names and subjects, so test runs and dev stacks never see each other's events. */
   EVENTS_NAMESPACE: z
     .string()

@@ -12,6 +12,14 @@ describe('loadConfig', () => {
     expect(config.NODE_ENV).toBe('development');
   });
 
+  it('takes every node of a NATS cluster, and refuses a list with one bad URL', () => {
+    const cluster = 'nats://10.0.0.1:4222, nats://10.0.0.2:4222,tls://10.0.0.3:4222';
+    expect(loadConfig(baseServiceConfig, { ...valid, NATS_URL: cluster }).NATS_URL).toBe(cluster);
+    expect(() =>
+      loadConfig(baseServiceConfig, { ...valid, NATS_URL: 'nats://10.0.0.1:4222,http://10.0.0.2' }),
+    ).toThrow(/NATS_URL=/);
+  });
+
   it('names a missing variable', () => {
     expect(() => loadConfig(baseServiceConfig, { PORT: '4001' })).toThrow(/DATABASE_URL is required/);
   });
