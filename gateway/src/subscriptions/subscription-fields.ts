@@ -11,6 +11,7 @@ import {
 import type { SubgraphServiceName as Producer } from '@iso20000/topology';
 import { decodeFeedCursor, encodeFeedCursor } from './cursor';
 import type { EventFeed, FeedEvent, FeedReader, FeedSource } from './event-feed';
+import { subscriptionPayloadsSent, subscriptionsEnded } from './metrics';
 
 /** What one subscription reads and how each event becomes a payload for this subscriber (or not). */
 export interface SubscriptionPlan {
@@ -363,7 +364,10 @@ async function* payloads(
     let sent = encodeFeedCursor(reader.current());
     let sentAt = Date.now();
     // Live from here: a client holding this cursor misses nothing even before its first change.
-    if (announceStart) yield { __typename: 'CursorAdvanced', cursor: sent };
+    if (announceStart) {
+      subscriptionPayloadsSent.inc({ kind: 'cursor' });
+      yield { __typename: 'CursorAdvanced', cursor: sent };
+    }
     for (;;) {
       const next: FeedEvent | 'idle' | 'closed' = await reader.next(
         Math.max(1, sentAt + context.progressMs - Date.now()),
@@ -374,6 +378,7 @@ async function* payloads(
         sentAt = Date.now();
         if (cursor !== sent) {
           sent = cursor;
+          subscriptionPayloadsSent.inc({ kind: 'cursor' });
           yield { __typename: 'CursorAdvanced', cursor };
         }
         continue;
@@ -384,15 +389,19 @@ async function* payloads(
         if (Date.now() - sentAt >= context.progressMs) {
           sent = encodeFeedCursor(reader.current());
           sentAt = Date.now();
+          subscriptionPayloadsSent.inc({ kind: 'cursor' });
           yield { __typename: 'CursorAdvanced', cursor: sent };
         }
         continue;
       }
       sent = encodeFeedCursor(reader.current());
       sentAt = Date.now();
+      subscriptionPayloadsSent.inc({ kind: 'change' });
       yield { ...payload, cursor: sent };
     }
   } catch (error) {
+    const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+    subscriptionsEnded.inc({ code: typeof code === 'string' ? code : 'INTERNAL' });
     yield { __failure: error };
   } finally {
     reader.close();

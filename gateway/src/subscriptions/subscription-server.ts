@@ -27,6 +27,7 @@ import type { NatsConnection } from 'nats';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SubscriptionConfig } from './config';
 import { EventFeed } from './event-feed';
+import { observeSubscriptionLoad } from './metrics';
 import { buildSubscriptionTypes, subscriptionSchemaSdl } from './subscription-schema';
 import {
   openSubscription,
@@ -326,6 +327,11 @@ export function serveSubscriptions(options: SubscriptionServerOptions) {
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   options.server.on('upgrade', onUpgrade);
+  const unobserve = observeSubscriptionLoad({
+    connections: () => wss.clients.size,
+    subscriptions: () => feed.stats().readers,
+    tails: () => feed.stats().tails,
+  });
 
   return {
     sdl,
@@ -335,6 +341,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions) {
     /** Closes every connection with 1001 (clients resume elsewhere with their cursors), then the feed. */
     async close(): Promise<void> {
       options.server.off('upgrade', onUpgrade);
+      unobserve();
       for (const client of wss.clients)
         client.close(SUBSCRIPTION_CLOSE.goingAway, 'The gateway is restarting');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
