@@ -2,7 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from '@iso20000/tool-dev/src/infrastructure';
+import { Client } from 'pg';
 import { ensureBenchData } from './data';
+import { startBenchNats, type BenchNats } from './nats';
+import { lockDataDir, startBenchPostgres, type BenchPostgres } from './postgres';
+import { resetRegistryWrites } from './registry-reset';
 import { BENCH_USAGE, BenchUsageError, parseBenchOptions, type BenchOptions } from './options';
 import { formatSuite } from './report';
 import { BenchRunner, type ScenarioOutcome } from './runner';
@@ -12,15 +16,43 @@ import { startBenchSystem, type BenchSystem } from './system';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-async function main(options: BenchOptions): Promise<void> {
+/**
+ * One bench per database prefix: on an existing server, a session advisory lock (released when this
+ * process ends, however it ends); the bench's own server is locked by its data directory.
+ */
+async function lockPrefix(serverUrl: string, prefix: string): Promise<() => Promise<void>> {
+  const url = new URL(serverUrl);
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  const { rows } = await client.query<{ locked: boolean }>(
+    'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+    [`iso20000-bench:${prefix}`],
+  );
+  if (!rows[0].locked) {
+    await client.end();
+    throw new Error(
+      `another bench is using the databases ${prefix}_* on ${url.host}; wait for it, or pass another --database-prefix`,
+    );
+  }
+  return () => client.end();
+}
+
+async function main(parsed: BenchOptions): Promise<number> {
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
   let bench: BenchSystem | undefined;
   let sql: SqlStats | undefined;
+  let postgres: BenchPostgres | undefined;
+  let nats: BenchNats | undefined;
+  let unlock: (() => void | Promise<void>) | undefined;
   let interrupted = false;
   const stop = async () => {
     await sql?.close().catch(() => undefined);
     await bench?.stop().catch((error: unknown) => log(`stopping: ${String(error)}`));
+    await nats?.stop().catch((error: unknown) => log(`stopping NATS: ${String(error)}`));
+    await postgres?.stop().catch((error: unknown) => log(`stopping PostgreSQL: ${String(error)}`));
+    await unlock?.();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => {
@@ -30,25 +62,41 @@ async function main(options: BenchOptions): Promise<void> {
     });
 
   const results: ScenarioOutcome[] = [];
+  let options = parsed as BenchOptions & { databaseUrl: string };
   try {
+    if (parsed.databaseUrl) {
+      unlock = await lockPrefix(parsed.databaseUrl, parsed.databasePrefix);
+    } else {
+      unlock = lockDataDir(parsed.pgData, `the bench PostgreSQL data directory ${parsed.pgData}`);
+      postgres = await startBenchPostgres({ dataDir: parsed.pgData, log });
+      options = { ...parsed, databaseUrl: postgres.url };
+    }
+    nats = await startBenchNats({ dir: `${parsed.pgData}-nats`, namespace: parsed.databasePrefix, log });
     bench = await startBenchSystem({
       databaseUrl: options.databaseUrl,
-      natsUrl: options.natsUrl,
+      nats,
       databasePrefix: options.databasePrefix,
       workers: options.workers,
       nodeEnv: options.nodeEnv,
       gatewayEnv: options.gatewayEnv,
-      withHive: options.hive,
+      contenders: options.contenders,
       log,
     });
-    log(
-      `running after ${elapsed()}: ours ${bench.urls.gateway}${options.hive ? `, Hive ${bench.urls.hive}` : ''}`,
-    );
+    const running = options.contenders.filter((name) => name === 'direct' || bench?.urls[name]);
+    log(`running after ${elapsed()}: ${running.join(', ')}`);
     if (options.seed) await ensureBenchData(options, log);
+    // Reads are measured on the seeded rows and the fixture only: what earlier bulk imports left is deleted.
+    const leftover = await resetRegistryWrites(
+      options.databaseUrl,
+      `${options.databasePrefix}_registry`,
+      true,
+    );
+    if (leftover.certifications)
+      log(`registry: deleted ${leftover.certifications} certifications left by earlier bulk imports`);
     try {
       sql = await SqlStats.open(options.databaseUrl, bench.databases);
     } catch (error) {
-      log(`SQL statistics unavailable: ${String(error)}`);
+      log(`SQL per request unavailable: ${error instanceof Error ? error.message : String(error)}`);
     }
     const runner = new BenchRunner(bench, sql, options, log);
     log("measuring the services' background SQL while idle (3 s)");
@@ -58,7 +106,7 @@ async function main(options: BenchOptions): Promise<void> {
       log(`\n### suite ${suite}`);
       const suiteResults: ScenarioOutcome[] = [];
       for (const definition of SCENARIOS.filter((s) => s.suite === suite)) {
-        if (interrupted) return;
+        if (interrupted) return 130;
         if (
           options.only &&
           !options.only
@@ -98,6 +146,16 @@ async function main(options: BenchOptions): Promise<void> {
       await stop();
     }
   }
+  const failed = results.flatMap((scenario) =>
+    scenario.outcomes
+      .filter((outcome) => outcome.failed)
+      .map((outcome) => `${scenario.scenario}: ${outcome.contender}`),
+  );
+  if (failed.length) {
+    log(`\nFAILED (requests failed, figures not comparable): ${failed.join('; ')}`);
+    return 1;
+  }
+  return 0;
 }
 
 function writeResults(
@@ -114,10 +172,10 @@ function writeResults(
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
   };
-  const { gatewayEnv, ...settings } = options;
+  const { gatewayEnv, databaseUrl, ...settings } = options;
   writeFileSync(
     file,
-    `${JSON.stringify({ at: new Date().toISOString(), label: options.label, machine, settings, gatewayEnv, pids: bench?.pids, results }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), label: options.label, machine, settings: { ...settings, databaseServer: databaseUrl ? new URL(databaseUrl).host : undefined }, gatewayEnv, pids: bench?.pids, unavailable: bench?.unavailable, results }, null, 2)}\n`,
   );
   return file;
 }
@@ -132,7 +190,7 @@ try {
   process.exit(error.message ? 2 : 0);
 }
 main(options).then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(
       `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

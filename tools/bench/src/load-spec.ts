@@ -28,11 +28,12 @@ export interface LoadResult {
   durationSeconds: number;
   requestsPerSecond: number;
   latency: LatencySummary;
+  /** Requests that got no answer (connection refused or reset), timeouts apart. */
   connectionErrors: number;
   timeouts: number;
   non2xx: number;
-  /** 2xx responses whose body held GraphQL errors (or no data). */
-  graphqlErrors: number;
+  /** Answered requests that failed: a non-2xx status, or a body with GraphQL errors or no data. */
+  failedResponses: number;
   /** The first failing body seen, shortened, to explain errors. */
   firstError?: string;
 }

@@ -42,7 +42,9 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const authorization = authorizationFor(spec);
   const varies = spec.body.includes('$SEQ');
   let seq = 0;
-  let graphqlErrors = 0;
+  let failedResponses = 0;
+  // The status of the response whose body verifyBody sees next (onResponse runs just before it).
+  let status = 0;
   let firstError: string | undefined;
   const samples = new Samples();
 
@@ -74,13 +76,17 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
                 body: varies ? spec.body.replaceAll('$SEQ', `${spec.runId}-${seq}`) : spec.body,
               };
             },
+            onResponse: (statusCode: number) => {
+              status = statusCode;
+            },
           },
         ],
+        // Every response is checked: a failure is a non-2xx status, or a body with errors or no data.
         verifyBody: (body) => {
           const text = String(body);
-          if (!graphqlBodyFailed(text)) return true;
-          graphqlErrors += 1;
-          firstError ??= text.slice(0, 400);
+          if (status >= 200 && status <= 299 && !graphqlBodyFailed(text)) return true;
+          failedResponses += 1;
+          firstError ??= `HTTP ${status}: ${text.slice(0, 400)}`;
           return false;
         },
       },
@@ -93,12 +99,13 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
           durationSeconds: result.duration,
           // Throughput counts answered requests only: a fast error must not look like speed.
           requestsPerSecond:
-            result.duration > 0 ? Math.max(0, requests - graphqlErrors) / result.duration : 0,
+            result.duration > 0 ? Math.max(0, requests - failedResponses) / result.duration : 0,
           latency,
-          connectionErrors: result.errors,
+          // autocannon counts timeouts among its errors.
+          connectionErrors: result.errors - result.timeouts,
           timeouts: result.timeouts,
           non2xx: result.non2xx,
-          graphqlErrors,
+          failedResponses,
           firstError,
         });
       },

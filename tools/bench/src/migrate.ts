@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { freePort } from '@iso20000/tool-dev/src/launcher';
 import { workspaceRoot } from '@iso20000/tool-dev/src/infrastructure';
 import { SUBGRAPH_SERVICES } from '@iso20000/topology';
+import type { BusCredentials } from '@iso20000/tool-dev/src/bus-credentials';
 import type { Log } from './log';
 
 /**
@@ -12,7 +13,13 @@ import type { Log } from './log';
  * service is started alone, waited on for as long as its migrations take, then stopped.
  */
 export async function migrateBenchDatabases(
-  options: { databaseUrl: string; natsUrl: string; databasePrefix: string; timeoutMs?: number },
+  options: {
+    databaseUrl: string;
+    natsUrl: string;
+    natsCredentials?: BusCredentials;
+    databasePrefix: string;
+    timeoutMs?: number;
+  },
   log: Log,
 ): Promise<void> {
   const secret = randomBytes(24).toString('hex');
@@ -38,17 +45,28 @@ export async function migrateBenchDatabases(
             PORT: String(port),
             DATABASE_URL: url.toString(),
             NATS_URL: options.natsUrl,
+            ...(options.natsCredentials
+              ? {
+                  NATS_USER: options.natsCredentials[service].user,
+                  NATS_PASSWORD: options.natsCredentials[service].password,
+                }
+              : {}),
             EVENTS_NAMESPACE: options.databasePrefix,
             AUTH_DEV_SECRET: secret,
           },
-          stdio: 'ignore',
+          stdio: ['ignore', 'pipe', 'pipe'],
         },
       );
+      let output = '';
+      for (const stream of [child.stdout, child.stderr])
+        stream?.on('data', (chunk: Buffer) => {
+          output = (output + chunk.toString('utf8')).slice(-3000);
+        });
       const deadline = started + (options.timeoutMs ?? 15 * 60_000);
       try {
         while (Date.now() < deadline) {
           if (child.exitCode !== null)
-            throw new Error(`${service} exited with code ${child.exitCode} while migrating`);
+            throw new Error(`${service} exited with code ${child.exitCode} while migrating:\n${output}`);
           const ready = await fetch(`http://127.0.0.1:${port}/ready`).then(
             (response) => response.ok,
             () => false,

@@ -1,20 +1,24 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { SUITES, type Suite } from './scenarios';
+import { CONTENDERS, DEFAULT_CONTENDERS, SUITES, type Contender, type Suite } from './scenarios';
 
 export interface BenchOptions {
   suites: Suite[];
   durationSeconds: number;
   warmupSeconds: number;
+  warmupMaxRounds: number;
   repeats: number;
   workers: number;
   nodeEnv: 'production' | 'development';
-  hive: boolean;
+  contenders: Contender[];
   seed: boolean;
   sittings: number;
+  organizations: number;
+  certifications: number;
   bulkRecords: number;
-  databaseUrl: string;
-  natsUrl: string;
+  /** An existing PostgreSQL server; undefined: the bench's own (src/postgres.ts) in pgData. */
+  databaseUrl?: string;
+  pgData: string;
   databasePrefix: string;
   gatewayEnv: Record<string, string>;
   only?: string;
@@ -26,17 +30,26 @@ export const BENCH_USAGE = `npm run bench -- [options]
   --suite gateway|statistics|registry|all   what to measure (default: gateway)
   --duration S        seconds per timed run (default 5)
   --repeats N         timed runs per contender, alternating contenders (default 3)
-  --warmup S          seconds of warm-up per contender and scenario (default 2)
-  --workers N         processes for our gateway and for Hive alike (default: cores)
+  --warmup S          seconds per warm-up round (default 2); rounds repeat until throughput settles
+  --warmup-rounds N   most warm-up rounds per contender and scenario (default 10)
+  --workers N         processes for every gateway alike (default: cores)
   --node-env E        production (default) or development
-  --gateway-env K=V   extra environment for our gateway (repeatable), for tuning experiments
+  --contenders LIST   ${CONTENDERS.join(',')}
+                      (default ${DEFAULT_CONTENDERS.join(',')}; ours always runs)
+  --gateway-env K=V   extra environment for our gateways (repeatable), for tuning experiments
   --only A,B          only scenarios whose name contains A or B
-  --no-hive           leave Hive Gateway out
+  --no-hive           leave both Hive Gateways out
   --no-seed           never seed; scenarios without data are skipped
   --sittings N        exam history to seed for the statistics suite when absent (default 1000000)
+  --organizations N   registry organizations to seed when absent (default 60000)
+  --certifications N  registry certifications to seed with them (default 100000)
   --bulk-records N    registry suite: records in the bulk import (default 100000)
-  --database-url URL  PostgreSQL server (default DATABASE_URL, else postgres://postgres@127.0.0.1:5432)
-  --database-prefix P databases P_<service> (default iso20000_bench)
+  --database-prefix P databases P_<service>, events namespace P (default iso20000_bench); one bench
+                      per prefix at a time (a lock)
+  --pg-data DIR       the bench's own PostgreSQL data directory (default /var/tmp/iso20000-bench/<prefix>);
+                      its own nats-server keeps its users and JetStream in DIR-nats
+  --database-url URL  an existing PostgreSQL server instead of the bench's own (SQL per request
+                      needs pg_stat_statements loaded there)
   --label TEXT        stored with the JSON results (e.g. "before keep-alive")`;
 
 export class BenchUsageError extends Error {}
@@ -48,7 +61,7 @@ const number = (name: string, value: string, min: number) => {
   return parsed;
 };
 
-export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
+export function parseBenchOptions(argv: string[], _env: NodeJS.ProcessEnv = process.env): BenchOptions {
   let values;
   try {
     ({ values } = parseArgs({
@@ -58,6 +71,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
         duration: { type: 'string', default: '5' },
         repeats: { type: 'string', default: '3' },
         warmup: { type: 'string', default: '2' },
+        'warmup-rounds': { type: 'string', default: '10' },
+        contenders: { type: 'string' },
         workers: { type: 'string' },
         'node-env': { type: 'string', default: 'production' },
         'gateway-env': { type: 'string', multiple: true, default: [] },
@@ -65,6 +80,9 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
         'no-hive': { type: 'boolean', default: false },
         'no-seed': { type: 'boolean', default: false },
         sittings: { type: 'string', default: '1000000' },
+        organizations: { type: 'string', default: '60000' },
+        certifications: { type: 'string', default: '100000' },
+        'pg-data': { type: 'string' },
         'bulk-records': { type: 'string', default: '100000' },
         'database-url': { type: 'string' },
         'database-prefix': { type: 'string', default: 'iso20000_bench' },
@@ -94,20 +112,35 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
   }
   if (!/^[a-z][a-z0-9_]*$/.test(values['database-prefix']))
     throw new BenchUsageError('--database-prefix: lower-case letters, digits and _');
+  let contenders: Contender[] = values.contenders
+    ? values.contenders.split(',').map((name) => {
+        const trimmed = name.trim();
+        if (!CONTENDERS.includes(trimmed as Contender))
+          throw new BenchUsageError(`unknown contender "${trimmed}" (${CONTENDERS.join(', ')})`);
+        return trimmed as Contender;
+      })
+    : [...DEFAULT_CONTENDERS];
+  if (values['no-hive']) contenders = contenders.filter((name) => name !== 'hive' && name !== 'hive-rust');
+  // Ours is the reference every ratio is taken against.
+  if (!contenders.includes('ours')) contenders.unshift('ours');
+  const prefix = values['database-prefix'];
   return {
     suites,
     durationSeconds: number('duration', values.duration, 1),
     warmupSeconds: number('warmup', values.warmup, 0),
+    warmupMaxRounds: Math.round(number('warmup-rounds', values['warmup-rounds'], 2)),
     repeats: Math.round(number('repeats', values.repeats, 1)),
     workers: Math.round(number('workers', values.workers ?? String(availableParallelism()), 1)),
     nodeEnv,
-    hive: !values['no-hive'],
+    contenders: [...new Set(contenders)],
     seed: !values['no-seed'],
     sittings: Math.round(number('sittings', values.sittings, 1)),
+    organizations: Math.round(number('organizations', values.organizations, 1000)),
+    certifications: Math.round(number('certifications', values.certifications, 1000)),
     bulkRecords: Math.round(number('bulk-records', values['bulk-records'], 1000)),
-    databaseUrl: values['database-url'] ?? env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432',
-    natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
-    databasePrefix: values['database-prefix'],
+    databaseUrl: values['database-url'],
+    pgData: values['pg-data'] ?? `/var/tmp/iso20000-bench/${prefix}`,
+    databasePrefix: prefix,
     gatewayEnv,
     only: values.only,
     label: values.label,

@@ -1,11 +1,16 @@
 import type { ScenarioOutcome } from './runner';
 import { formatTable, type TableRow } from './table';
 
-const CONTENDER_NAMES = {
+import type { Contender } from './scenarios';
+
+export const CONTENDER_NAMES: Record<Contender, string> = {
   ours: 'ours (Apollo Gateway)',
-  hive: 'Hive Gateway',
+  'ours-planned': 'ours, routes off (all planned)',
+  'hive-rust': 'Hive Gateway + Rust planner',
+  hive: 'Hive Gateway (JS planner)',
+  grafbase: 'grafbase dev',
   direct: 'subgraph directly',
-} as const;
+};
 
 /** Table rows for a suite's outcomes: one per contender, with SQL and CPU in the notes column. */
 export function tableRows(outcomes: readonly ScenarioOutcome[]): TableRow[] {
@@ -13,6 +18,7 @@ export function tableRows(outcomes: readonly ScenarioOutcome[]): TableRow[] {
   for (const scenario of outcomes) {
     for (const outcome of scenario.outcomes) {
       const notes: string[] = [];
+      if (outcome.failed) notes.push(`FAILED: ${outcome.failed}`);
       if (outcome.sqlStatements !== undefined) notes.push(`SQL ${outcome.sqlStatements.toFixed(1)}/req`);
       if (outcome.gatewayCpuShare !== undefined && Number.isFinite(outcome.gatewayCpuShare))
         notes.push(
@@ -31,6 +37,7 @@ export function tableRows(outcomes: readonly ScenarioOutcome[]): TableRow[] {
         contender: CONTENDER_NAMES[outcome.contender],
         result: outcome.median,
         ratio: outcome.ratio,
+        failed: outcome.failed !== undefined,
         skipped: outcome.skipped,
         notes: notes.join(', '),
       });

@@ -5,16 +5,29 @@ import { postGraphQL } from './graphql-client';
 import { runLoadInWorker } from './load';
 import type { LoadAuth, LoadResult, LoadSpec } from './load-spec';
 import type { Contender, PreparedScenario } from './scenarios';
-import { backgroundRate, sqlPerRequest, type SqlPerRequest, type SqlStats } from './sql-stats';
-import { medianOfRuns, ratioTo, type MedianMeasurement, type RunMeasurement } from './stats';
+import { outboxDrained, resetRegistryWrites } from './registry-reset';
+import {
+  backgroundRate,
+  sqlPerRequest,
+  type BackgroundRate,
+  type SqlPerRequest,
+  type SqlStats,
+} from './sql-stats';
+import { medianOfRuns, ratioTo, warmupSettled, type MedianMeasurement, type RunMeasurement } from './stats';
 import type { Log } from './log';
 import type { BenchSystem } from './system';
 import { createTokenSigner } from './tokens';
 
 export interface RunOptions {
   durationSeconds: number;
+  /** Length of one warm-up round (s); rounds repeat until throughput settles. */
   warmupSeconds: number;
+  /** Most warm-up rounds per contender and scenario. */
+  warmupMaxRounds: number;
   repeats: number;
+  contenders: readonly Contender[];
+  databaseUrl: string;
+  databasePrefix: string;
 }
 
 type Measured = RunMeasurement & {
@@ -23,13 +36,25 @@ type Measured = RunMeasurement & {
   /** CPU milliseconds per request, per process tree. */
   cpuMs?: Record<string, number>;
   firstError?: string;
+  /** A warm-up's failures, not a timed run (no figures). */
+  warmup?: boolean;
 };
+
+export interface WarmupRecord {
+  rounds: number;
+  /** Throughput of each round, req/s. */
+  rates: number[];
+  settled: boolean;
+}
 
 export interface ContenderOutcome {
   contender: Contender;
   url: string;
   skipped?: string;
   runs: Measured[];
+  warmup?: WarmupRecord;
+  /** Any failed request in any run (or warm-up round) fails the contender on this scenario. */
+  failed?: string;
   median?: MedianMeasurement;
   ratio?: number;
   /** Median per-request SQL statements over the runs. */
@@ -50,11 +75,9 @@ export interface ScenarioOutcome {
   outcomes: ContenderOutcome[];
 }
 
-const GATEWAY_PROCESS: Record<Contender, string | undefined> = {
-  ours: 'gateway',
-  hive: 'hive',
-  direct: undefined,
-};
+/** The process tree measured as "the gateway": each gateway contender's own (none for direct). */
+const gatewayProcess = (contender: Contender): string | undefined =>
+  contender === 'direct' ? undefined : contender;
 
 function authorizationOnce(auth: LoadAuth): string | undefined {
   if (auth.kind === 'none') return undefined;
@@ -100,7 +123,7 @@ const ms = (value: number | null) =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class BenchRunner {
-  private background: Record<string, number> = {};
+  private background: BackgroundRate = new Map();
 
   constructor(
     private readonly bench: BenchSystem,
@@ -118,22 +141,41 @@ export class BenchRunner {
   }
 
   urlOf(contender: Contender, scenario: PreparedScenario): string | undefined {
-    if (contender === 'ours') return this.bench.urls.gateway;
-    if (contender === 'hive') return this.bench.urls.hive || undefined;
-    return scenario.direct ? this.bench.urls[scenario.direct] : undefined;
+    if (contender === 'direct') return scenario.direct ? this.bench.urls[scenario.direct] : undefined;
+    return this.bench.urls[contender];
+  }
+
+  /** Deletes what a writing scenario wrote, so every run (and every later read) sees the same registry. */
+  private async resetWrites(scenario: PreparedScenario, vacuum = false): Promise<void> {
+    if (!scenario.writesRegistry) return;
+    const reset = await resetRegistryWrites(
+      this.options.databaseUrl,
+      `${this.options.databasePrefix}_registry`,
+      vacuum,
+    );
+    if (vacuum || reset.certifications)
+      this.log(
+        `  registry reset: ${reset.certifications} certifications, ${reset.organizations} organizations, ${reset.events} events deleted${vacuum ? ', vacuumed' : ''}`,
+      );
   }
 
   async run(scenario: PreparedScenario): Promise<ScenarioOutcome> {
-    const wanted: Contender[] = scenario.contenders ?? [
-      'ours',
-      'hive',
-      ...(scenario.direct ? (['direct'] as const) : []),
-    ];
+    const wanted = this.options.contenders.filter(
+      (contender) =>
+        (!scenario.contenders || scenario.contenders.includes(contender)) &&
+        (contender !== 'direct' || scenario.direct),
+    );
     const outcomes: ContenderOutcome[] = [];
     for (const contender of wanted) {
       const url = this.urlOf(contender, scenario);
       if (!url) {
-        outcomes.push({ contender, url: '', skipped: 'not running', runs: [] });
+        const why = contender === 'direct' ? undefined : this.bench.unavailable[contender];
+        outcomes.push({
+          contender,
+          url: '',
+          skipped: why ? `did not start: ${why.split('\n')[0]}` : 'not running',
+          runs: [],
+        });
         continue;
       }
       const failure = await probe(url, scenario);
@@ -150,36 +192,32 @@ export class BenchRunner {
       ...extra,
     });
 
-    if (scenario.amount === undefined && this.options.warmupSeconds > 0) {
+    if (!scenario.singleRun && this.options.warmupSeconds > 0) {
       for (const outcome of live) {
-        if (scenario.warmupRequests) {
-          this.log(`  warming up ${outcome.contender} (${scenario.warmupRequests} requests)`);
-          await runLoadInWorker(spec(outcome.url, { amount: scenario.warmupRequests, timeoutSeconds: 120 }));
-        } else {
-          this.log(`  warming up ${outcome.contender} (${this.options.warmupSeconds} s)`);
-          await runLoadInWorker(spec(outcome.url, { durationSeconds: this.options.warmupSeconds }));
-        }
+        outcome.warmup = await this.warmUp(outcome, scenario, spec);
+        await this.resetWrites(scenario);
       }
     }
     const durationSeconds = Math.max(this.options.durationSeconds, scenario.minDurationSeconds ?? 0);
-    const repeats = scenario.amount === undefined ? this.options.repeats : 1;
+    const repeats = scenario.singleRun ? 1 : this.options.repeats;
     for (let round = 0; round < repeats; round += 1) {
       // Alternate the order each round, so no contender always runs on a warmer (or hotter) machine.
       const order = live.map((_, index) => live[(index + round) % live.length]);
       for (const outcome of order) {
-        const measured = await this.measure(outcome.contender, () =>
+        const measured = await this.measure(outcome.contender, scenario, () =>
           runLoadInWorker(
             spec(
               outcome.url,
               scenario.amount === undefined
                 ? { durationSeconds, timeoutSeconds: 120 }
-                : { amount: scenario.amount, timeoutSeconds: 120 },
+                : { amount: scenario.amount, timeoutSeconds: 300 },
             ),
           ),
         );
         outcome.runs.push(measured);
+        await this.resetWrites(scenario);
         const sql = measured.sql ? `, SQL ${measured.sql.statements.toFixed(1)}/req` : '';
-        const gw = GATEWAY_PROCESS[outcome.contender];
+        const gw = gatewayProcess(outcome.contender);
         const cpu =
           gw && measured.cpuShare && measured.cpuMs
             ? `, gateway CPU ${(measured.cpuShare[gw] * 100).toFixed(0)}% (${measured.cpuMs[gw].toFixed(2)} ms/req)`
@@ -192,10 +230,15 @@ export class BenchRunner {
       }
     }
 
+    if (scenario.writesRegistry) await this.resetWrites(scenario, true);
     for (const outcome of live) {
-      outcome.median = medianOfRuns(outcome.runs);
+      const errors = outcome.runs.reduce((sum, run) => sum + run.errors, 0);
+      const first = outcome.runs.find((run) => run.firstError)?.firstError;
+      if (errors > 0)
+        outcome.failed = `${errors} failed request(s)${first ? `; first: ${first.slice(0, 200)}` : ''}`;
+      outcome.median = medianOfRuns(outcome.runs.filter((run) => !run.warmup));
       outcome.sqlStatements = median(outcome.runs.flatMap((run) => (run.sql ? [run.sql.statements] : [])));
-      const gw = GATEWAY_PROCESS[outcome.contender];
+      const gw = gatewayProcess(outcome.contender);
       outcome.gatewayCpuShare = gw
         ? median(outcome.runs.map((run) => run.cpuShare?.[gw] ?? Number.NaN))
         : undefined;
@@ -203,15 +246,19 @@ export class BenchRunner {
         ? median(outcome.runs.map((run) => run.cpuMs?.[gw] ?? Number.NaN))
         : undefined;
       outcome.subgraphsCpuMs = median(
-        outcome.runs.map((run) => SUBGRAPH_SERVICES.reduce((sum, name) => sum + (run.cpuMs?.[name] ?? 0), 0)),
+        outcome.runs
+          .filter((run) => !run.warmup)
+          .map((run) => SUBGRAPH_SERVICES.reduce((sum, name) => sum + (run.cpuMs?.[name] ?? 0), 0)),
       );
       if (scenario.recordsPerRequest)
         outcome.recordsPerSecond = outcome.median.requestsPerSecond * scenario.recordsPerRequest;
     }
-    const ours =
-      outcomes.find((outcome) => outcome.contender === 'ours')?.median?.requestsPerSecond ?? Number.NaN;
+    const oursOutcome = outcomes.find((outcome) => outcome.contender === 'ours');
+    const ours = oursOutcome?.failed ? Number.NaN : (oursOutcome?.median?.requestsPerSecond ?? Number.NaN);
     for (const outcome of live)
-      outcome.ratio = ratioTo(ours, outcome.median?.requestsPerSecond ?? Number.NaN);
+      outcome.ratio = outcome.failed
+        ? Number.NaN
+        : ratioTo(ours, outcome.median?.requestsPerSecond ?? Number.NaN);
     return {
       suite: scenario.suite,
       scenario: scenario.name,
@@ -221,27 +268,95 @@ export class BenchRunner {
     };
   }
 
-  private async measure(contender: Contender, load: () => Promise<LoadResult>): Promise<Measured> {
-    const gw = GATEWAY_PROCESS[contender];
+  /**
+   * Warm-up in rounds (seconds, or a few requests for heavy queries) until two consecutive rounds'
+   * throughput agree within SETTLED_WITHIN, at most warmupMaxRounds: a JIT still compiling, caches
+   * still filling or pools still opening must not land in the first timed run. A failed request in
+   * warm-up is counted like one in a timed run.
+   */
+  private async warmUp(
+    outcome: ContenderOutcome,
+    scenario: PreparedScenario,
+    spec: (url: string, extra: Partial<LoadSpec>) => LoadSpec,
+  ): Promise<WarmupRecord> {
+    const rates: number[] = [];
+    let errors = 0;
+    let firstError: string | undefined;
+    let roundSeconds = this.options.warmupSeconds;
+    while (rates.length < this.options.warmupMaxRounds) {
+      const result = await runLoadInWorker(
+        spec(
+          outcome.url,
+          scenario.warmupRequests
+            ? { amount: scenario.warmupRequests, timeoutSeconds: 120 }
+            : { durationSeconds: roundSeconds, timeoutSeconds: 120 },
+        ),
+      );
+      rates.push(result.requestsPerSecond);
+      // A round too short to answer a few requests per connection says nothing: lengthen it.
+      if (result.requests < scenario.connections * 3) roundSeconds = Math.min(roundSeconds * 2, 30);
+      errors += result.failedResponses + result.connectionErrors + result.timeouts;
+      firstError ??= result.firstError;
+      if (warmupSettled(rates)) break;
+    }
+    const settled = warmupSettled(rates);
+    this.log(
+      `  warmed up ${outcome.contender}: ${rates.map((rate) => rate.toFixed(rate >= 100 ? 0 : 1)).join(' → ')} req/s` +
+        `${settled ? '' : ` (not settled within ${rates.length} rounds)`}${errors ? `, ${errors} failed` : ''}`,
+    );
+    if (errors > 0) outcome.runs.push(this.failedWarmup(errors, firstError));
+    return { rounds: rates.length, rates, settled };
+  }
+
+  /** Warm-up failures, kept as a run with no throughput so the scenario fails on them too. */
+  private failedWarmup(errors: number, firstError: string | undefined): Measured {
+    return {
+      requests: 0,
+      durationSeconds: 0,
+      requestsPerSecond: Number.NaN,
+      latency: {
+        count: 0,
+        mean: Number.NaN,
+        p50: Number.NaN,
+        p95: Number.NaN,
+        p99: Number.NaN,
+        max: Number.NaN,
+      },
+      errors,
+      firstError: firstError ? `warm-up: ${firstError}` : 'warm-up',
+      warmup: true,
+    };
+  }
+
+  private async measure(
+    contender: Contender,
+    scenario: PreparedScenario,
+    load: () => Promise<LoadResult>,
+  ): Promise<Measured> {
+    const gw = gatewayProcess(contender);
     const processes = Object.fromEntries(
       Object.entries(this.bench.pids).filter(([name]) => isSubgraphService(name) || name === gw),
     );
+    if (this.sql && !(await this.sql.untilQuiet()))
+      this.log('  (the service databases stayed busy for 60 s before this run)');
     const sqlBefore = await this.sql?.sample();
     const cpuBefore = sampleCpu(processes);
     const started = Date.now();
     const result = await load();
     const cpuAfter = sampleCpu(processes);
-    const seconds = (Date.now() - started) / 1000;
     let sql: SqlPerRequest | undefined;
     if (this.sql && sqlBefore) {
-      // Backends publish their counters to pg_stat_database at most once a second.
-      await sleep(1100);
+      // What the requests set off after answering (the outbox relay publishing their events) belongs to them.
+      await sleep(SETTLE_MS);
+      if (scenario.writesRegistry)
+        await outboxDrained(this.options.databaseUrl, `${this.options.databasePrefix}_registry`);
       sql = sqlPerRequest(
         sqlBefore,
         await this.sql.sample(),
         result.requests,
-        seconds + 1.1,
+        (Date.now() - started) / 1000,
         this.background,
+        this.bench.databases,
       );
     }
     return {
@@ -249,7 +364,7 @@ export class BenchRunner {
       durationSeconds: result.durationSeconds,
       requestsPerSecond: result.requestsPerSecond,
       latency: result.latency,
-      errors: result.graphqlErrors + result.connectionErrors + result.timeouts,
+      errors: result.failedResponses + result.connectionErrors + result.timeouts,
       firstError: result.firstError,
       sql,
       cpuShare: cpuShares(cpuBefore, cpuAfter),
@@ -257,3 +372,6 @@ export class BenchRunner {
     };
   }
 }
+
+/** After a run, how long its after-effects (outbox relays poll every 200 ms) may take to show. */
+const SETTLE_MS = 1_000;

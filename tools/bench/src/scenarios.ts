@@ -8,7 +8,20 @@ import type { PersonClaims } from './tokens';
 
 export type Suite = 'gateway' | 'statistics' | 'registry';
 export const SUITES: Suite[] = ['gateway', 'statistics', 'registry'];
-export type Contender = 'ours' | 'hive' | 'direct';
+/** The gateways measured, each on the same supergraph and the same subgraph processes. */
+export const GATEWAY_CONTENDERS = ['ours', 'ours-planned', 'hive-rust', 'hive', 'grafbase'] as const;
+export type GatewayContender = (typeof GATEWAY_CONTENDERS)[number];
+/** A gateway, or the subgraph queried directly (the floor), where the whole query fits one subgraph. */
+export type Contender = GatewayContender | 'direct';
+export const CONTENDERS: readonly Contender[] = [...GATEWAY_CONTENDERS, 'direct'];
+/** Run by default: the JavaScript-planner Hive (beaten in earlier rounds) only when asked. */
+export const DEFAULT_CONTENDERS: readonly Contender[] = [
+  'ours',
+  'ours-planned',
+  'hive-rust',
+  'grafbase',
+  'direct',
+];
 
 /** One measurable workload: the same body sent to every contender that applies. */
 export interface PreparedScenario {
@@ -19,10 +32,17 @@ export interface PreparedScenario {
   connections: number;
   /** The subgraph that answers the whole query alone (contender 3), when there is one. */
   direct?: SubgraphServiceName;
-  /** Only these contenders (default: ours, hive, and direct when set). */
+  /** Only these contenders (default: every contender asked for, direct only when set). */
   contenders?: Contender[];
-  /** A fixed number of calls instead of a duration (bulk import of a given volume). */
+  /** The scenario writes into the registry: its rows are deleted after every timed run (registry-reset.ts). */
+  writesRegistry?: boolean;
+  /**
+   * A fixed number of calls per timed run instead of a duration: a run that ends on a clock abandons
+   * the calls in flight, which for a bulk import of seconds each is most of the SQL it counts.
+   */
   amount?: number;
+  /** One timed run, no warm-up (a bulk import of a whole volume). */
+  singleRun?: boolean;
   /** Heavy queries: timed runs last at least this long, and warm-up is a few requests, not seconds
    * (abandoned requests would keep the server busy into the next contender's run). */
   minDurationSeconds?: number;
@@ -426,8 +446,8 @@ export const SCENARIOS: ScenarioDefinition[] = [
         auth: { kind: 'none' },
         connections: 32,
       });
-      // The page of 100 runs on ours only: it shows whether SQL per request grows with page size.
-      return [page(20), { ...page(100), contenders: ['ours'] }];
+      // The page of 100 runs on ours only (both paths): it shows whether SQL per request grows with page size.
+      return [page(20), { ...page(100), contenders: ['ours', 'ours-planned'] }];
     },
   },
   {
@@ -458,8 +478,11 @@ export const SCENARIOS: ScenarioDefinition[] = [
           body: bulkImportBody(1000),
           auth: { kind: 'fixed', authorization },
           connections: 2,
+          amount: 12,
+          warmupRequests: 4,
           direct: 'registry',
           recordsPerRequest: 1000,
+          writesRegistry: true,
         },
       ];
     },
@@ -568,16 +591,16 @@ export const SCENARIOS: ScenarioDefinition[] = [
       name: `public search, ${connections} clients`,
       async prepare(ctx) {
         const { name } = await registrySample(ctx);
-        return [
-          {
-            suite: 'registry',
-            name: `public search, ${connections} clients`,
-            body: body(REGISTRY_SEARCH, { filter: { name }, first: 20 }),
-            auth: { kind: 'none' },
-            connections,
-            direct: 'registry',
-          },
-        ];
+        const page = (first: number): PreparedScenario => ({
+          suite: 'registry',
+          name: `public search, page of ${first}, ${connections} clients`,
+          body: body(REGISTRY_SEARCH, { filter: { name }, first }),
+          auth: { kind: 'none' },
+          connections,
+          direct: 'registry',
+        });
+        // Pages of 20 and 100 at 4 clients: SQL per request must not grow with the page.
+        return connections === 4 ? [page(20), page(100)] : [page(20)];
       },
     },
   ]),
@@ -595,8 +618,10 @@ export const SCENARIOS: ScenarioDefinition[] = [
           auth: { kind: 'fixed', authorization },
           connections: 1,
           amount: calls,
+          singleRun: true,
           recordsPerRequest: 1000,
-          contenders: ['ours'],
+          contenders: ['ours', 'ours-planned'],
+          writesRegistry: true,
         },
       ];
     },

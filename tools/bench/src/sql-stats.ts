@@ -1,18 +1,20 @@
 import { Client } from 'pg';
 
-/** Counters of one database from pg_stat_database. */
-export interface DatabaseCounters {
-  transactions: number;
-  tuplesFetched: number;
+/** Calls per statement shape (database + pg_stat_statements queryid) at one moment. */
+export type SqlSample = Map<string, StatementCounter>;
+export interface StatementCounter {
+  database: string;
+  calls: number;
+  rows: number;
+  /** The normalised text, for the JSON report's heaviest statements. */
+  query: string;
 }
-export type SqlSample = Record<string, DatabaseCounters>;
 
 /**
- * SQL work per request from PostgreSQL's own counters. pg_stat_statements is not loaded on this
- * server (it needs shared_preload_libraries), and the services do not expose their SqlCounter, so
- * we read pg_stat_database: the services run reads outside explicit transactions, so each
- * statement commits one transaction and xact_commit counts statements (a bulk import's statements
- * share one transaction and are undercounted).
+ * SQL per request from pg_stat_statements (loaded by the bench's own PostgreSQL, src/postgres.ts):
+ * every statement a service sends is one call, inside a transaction or not, BEGIN and COMMIT
+ * included. Counted per statement shape, so the services' idle polling (outbox relays) is subtracted
+ * shape by shape at the rate measured while idle, and nothing else is estimated.
  */
 export class SqlStats {
   private constructor(
@@ -20,28 +22,63 @@ export class SqlStats {
     private readonly databases: string[],
   ) {}
 
+  /** Undefined with the reason when pg_stat_statements is not available on this server. */
   static async open(serverUrl: string, databases: string[]): Promise<SqlStats> {
     const url = new URL(serverUrl);
     url.pathname = '/postgres';
     const client = new Client({ connectionString: url.toString() });
     await client.connect();
+    try {
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await client.query('SELECT 1 FROM pg_stat_statements LIMIT 1');
+    } catch (error) {
+      await client.end();
+      throw new Error(
+        `pg_stat_statements is not loaded on ${url.host} (shared_preload_libraries): ${error instanceof Error ? error.message : String(error)}; the bench's own PostgreSQL has it (leave out --database-url)`,
+      );
+    }
     return new SqlStats(client, databases);
   }
 
   async sample(): Promise<SqlSample> {
-    // PostgreSQL publishes backends' counters at most once a second; clear our snapshot so we see the latest.
-    await this.client.query('SELECT pg_stat_clear_snapshot()');
-    const { rows } = await this.client.query<{ datname: string; xacts: string; fetched: string }>(
-      `SELECT datname, (xact_commit + xact_rollback)::text AS xacts, tup_fetched::text AS fetched
-         FROM pg_stat_database WHERE datname = ANY($1)`,
+    const { rows } = await this.client.query<{
+      datname: string;
+      queryid: string;
+      calls: string;
+      rows: string;
+      query: string;
+    }>(
+      `SELECT d.datname, s.queryid::text AS queryid, sum(s.calls)::text AS calls, sum(s.rows)::text AS rows,
+              min(s.query) AS query
+         FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+        WHERE d.datname = ANY($1) AND s.toplevel
+        GROUP BY d.datname, s.queryid`,
       [this.databases],
     );
-    return Object.fromEntries(
+    return new Map(
       rows.map((row) => [
-        row.datname,
-        { transactions: Number(row.xacts), tuplesFetched: Number(row.fetched) },
+        `${row.datname}\t${row.queryid}`,
+        { database: row.datname, calls: Number(row.calls), rows: Number(row.rows), query: row.query },
       ]),
     );
+  }
+
+  /**
+   * Waits (at most timeoutMs) until no service database runs a statement or holds a transaction: the
+   * last requests of the previous run, abandoned by the load generator, must not run into this one.
+   */
+  async untilQuiet(timeoutMs = 60_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await this.client.query<{ busy: number }>(
+        `SELECT count(*)::int AS busy FROM pg_stat_activity
+          WHERE datname = ANY($1) AND state IN ('active', 'idle in transaction', 'idle in transaction (aborted)')`,
+        [this.databases],
+      );
+      if (rows[0].busy === 0) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   async close(): Promise<void> {
@@ -50,46 +87,67 @@ export class SqlStats {
 }
 
 export interface SqlPerRequest {
-  /** Statements (transactions) per request, over every service database, background subtracted. */
+  /** Statements per request over every service database, the idle background subtracted. */
   statements: number;
-  tuplesFetched: number;
+  /** Rows returned or affected per request. */
+  rows: number;
   byDatabase: Record<string, number>;
+  /** Statements per request that were the idle background's shapes at their idle rate (subtracted). */
+  background: number;
+  /** The most frequent statement shapes of the run, per request. */
+  top: Array<{ database: string; perRequest: number; query: string }>;
 }
 
-/**
- * Per-request SQL between two samples, less the background rate (outbox relays and consumers poll
- * even when no request arrives) measured while idle.
- */
+/** Per shape, calls per second while nobody asked anything. */
+export type BackgroundRate = Map<string, number>;
+
+export function backgroundRate(before: SqlSample, after: SqlSample, seconds: number): BackgroundRate {
+  const rate: BackgroundRate = new Map();
+  for (const [key, counter] of after) {
+    const delta = counter.calls - (before.get(key)?.calls ?? 0);
+    if (delta > 0) rate.set(key, delta / seconds);
+  }
+  return rate;
+}
+
 export function sqlPerRequest(
   before: SqlSample,
   after: SqlSample,
   requests: number,
   seconds: number,
-  backgroundPerSecond: Record<string, number> = {},
+  background: BackgroundRate = new Map(),
+  databases: readonly string[] = [],
 ): SqlPerRequest {
-  const byDatabase: Record<string, number> = {};
+  const byDatabase: Record<string, number> = Object.fromEntries(databases.map((name) => [name, 0]));
   let statements = 0;
-  let tuples = 0;
-  for (const name of Object.keys(after)) {
-    const delta = after[name].transactions - (before[name]?.transactions ?? 0);
-    const work = Math.max(0, delta - (backgroundPerSecond[name] ?? 0) * seconds);
-    byDatabase[name] = requests > 0 ? work / requests : 0;
+  let rows = 0;
+  let subtracted = 0;
+  const shapes: Array<{ database: string; calls: number; query: string }> = [];
+  for (const [key, counter] of after) {
+    const previous = before.get(key);
+    const delta = counter.calls - (previous?.calls ?? 0);
+    if (delta <= 0) continue;
+    const idle = Math.min(delta, (background.get(key) ?? 0) * seconds);
+    const work = delta - idle;
+    subtracted += idle;
     statements += work;
-    tuples += after[name].tuplesFetched - (before[name]?.tuplesFetched ?? 0);
+    rows += Math.max(0, counter.rows - (previous?.rows ?? 0)) * (work / delta);
+    byDatabase[counter.database] = (byDatabase[counter.database] ?? 0) + work;
+    if (work > 0) shapes.push({ database: counter.database, calls: work, query: counter.query });
   }
+  const per = (value: number) => (requests > 0 ? value / requests : 0);
   return {
-    statements: requests > 0 ? statements / requests : 0,
-    tuplesFetched: requests > 0 ? tuples / requests : 0,
-    byDatabase,
+    statements: per(statements),
+    rows: per(rows),
+    byDatabase: Object.fromEntries(Object.entries(byDatabase).map(([name, work]) => [name, per(work)])),
+    background: per(subtracted),
+    top: shapes
+      .sort((a, b) => b.calls - a.calls)
+      .slice(0, 8)
+      .map((shape) => ({
+        database: shape.database,
+        perRequest: per(shape.calls),
+        query: shape.query.slice(0, 200),
+      })),
   };
-}
-
-/** Transactions per second per database while idle. */
-export function backgroundRate(before: SqlSample, after: SqlSample, seconds: number): Record<string, number> {
-  return Object.fromEntries(
-    Object.keys(after).map((name) => [
-      name,
-      Math.max(0, after[name].transactions - (before[name]?.transactions ?? 0)) / seconds,
-    ]),
-  );
 }

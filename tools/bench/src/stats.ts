@@ -56,7 +56,7 @@ export interface MedianMeasurement {
   p50: number;
   p95: number;
   p99: number;
-  /** Median errors per run. */
+  /** Failed requests over every run, in total (one is enough to fail the scenario). */
   errors: number;
   /** Share of all requests over all runs that failed (0..1). */
   errorRate: number;
@@ -72,7 +72,7 @@ export function medianOfRuns(runs: readonly RunMeasurement[]): MedianMeasurement
     p50: median(runs.map((run) => run.latency.p50)),
     p95: median(runs.map((run) => run.latency.p95)),
     p99: median(runs.map((run) => run.latency.p99)),
-    errors: median(runs.map((run) => run.errors)),
+    errors,
     errorRate: requests + errors > 0 ? errors / Math.max(requests, errors) : 0,
   };
 }
@@ -81,4 +81,19 @@ export function medianOfRuns(runs: readonly RunMeasurement[]): MedianMeasurement
 export function ratioTo(reference: number, value: number): number {
   if (!Number.isFinite(reference) || !Number.isFinite(value) || reference <= 0) return Number.NaN;
   return value / reference;
+}
+
+/** Consecutive warm-up rounds whose throughput differs by at most this share count as settled. */
+export const SETTLED_WITHIN = 0.05;
+
+/**
+ * Whether the last two rounds of a warm-up agree within SETTLED_WITHIN, and the last is no faster
+ * than the one before by more than that (still rising means still warming).
+ */
+export function warmupSettled(rates: readonly number[], within = SETTLED_WITHIN): boolean {
+  if (rates.length < 2) return false;
+  const last = rates[rates.length - 1];
+  const previous = rates[rates.length - 2];
+  if (!(previous > 0) || !(last > 0)) return false;
+  return Math.abs(last - previous) / previous <= within;
 }

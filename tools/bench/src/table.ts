@@ -6,6 +6,8 @@ export interface TableRow {
   result?: MedianMeasurement;
   /** Throughput ratio to our gateway on the same scenario. */
   ratio?: number;
+  /** Some request failed: the figures are shown but not compared. */
+  failed?: boolean;
   /** Why there is no result (the scenario's query failed, the contender does not apply). */
   skipped?: string;
   /** Extra columns: SQL per request, gateway CPU share. */
@@ -42,7 +44,7 @@ export function formatTable(rows: readonly TableRow[]): string {
           row.result.errors === 0
             ? '0'
             : `${fixed(row.result.errors, 0)} (${fixed(row.result.errorRate * 100, 1)}%)`,
-          row.ratio === undefined ? '-' : `${fixed(row.ratio, 2)}x`,
+          row.failed ? 'FAILED' : row.ratio === undefined ? '-' : `${fixed(row.ratio, 2)}x`,
           row.notes ?? '',
         ]
       : [row.scenario, row.contender, '-', '-', '-', '-', '-', '-', `skipped: ${row.skipped ?? 'no result'}`],

@@ -31,6 +31,10 @@ export function generateBenchKeys(): BenchKeys {
 
 const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
 
+/** The bench identity provider's issuer and the audience its tokens are for (AUTH_ISSUER, AUTH_AUDIENCE). */
+export const BENCH_ISSUER = 'https://identity.bench.iso20000.invalid';
+export const BENCH_AUDIENCE = 'iso20000-api';
+
 /**
  * Signs a JWT synchronously (EdDSA), cheap enough to mint a fresh token for every request of a
  * load run so that no token cache flatters any contender.
@@ -41,7 +45,14 @@ export function createTokenSigner(keys: Pick<BenchKeys, 'kid' | 'privateKeyPem'>
   return (claims: PersonClaims, ttlSeconds = 3600): string => {
     const now = Math.floor(Date.now() / 1000);
     const payload = base64url(
-      JSON.stringify({ ...claims, iat: now, exp: now + ttlSeconds, jti: randomUUID() }),
+      JSON.stringify({
+        ...claims,
+        iss: BENCH_ISSUER,
+        aud: BENCH_AUDIENCE,
+        iat: now,
+        exp: now + ttlSeconds,
+        jti: randomUUID(),
+      }),
     );
     const signature = sign(null, Buffer.from(`${header}.${payload}`), key);
     return `${header}.${payload}.${base64url(signature)}`;

@@ -1,35 +1,49 @@
-import { backgroundRate, sqlPerRequest } from '../src/sql-stats';
+import { backgroundRate, sqlPerRequest, type SqlSample } from '../src/sql-stats';
 
-describe('SQL per request from pg_stat_database', () => {
-  it('subtracts the idle background and divides by requests', () => {
-    const idle = backgroundRate(
-      { exam: { transactions: 100, tuplesFetched: 0 } },
-      { exam: { transactions: 120, tuplesFetched: 0 } },
-      10,
-    );
-    expect(idle).toEqual({ exam: 2 });
+const sample = (entries: Array<[string, string, number, number?]>): SqlSample =>
+  new Map(
+    entries.map(([database, queryid, calls, rows]) => [
+      `${database}\t${queryid}`,
+      { database, calls, rows: rows ?? 0, query: `query ${queryid}` },
+    ]),
+  );
+
+describe('SQL per request from pg_stat_statements', () => {
+  it('counts every statement, subtracting only the idle shapes at their idle rate', () => {
+    // While idle the relay polled 20 times in 10 s.
+    const idle = backgroundRate(sample([['exam', 'poll', 100]]), sample([['exam', 'poll', 120]]), 10);
+    expect(idle.get('exam\tpoll')).toBe(2);
+    // 100 requests in 10 s: 3 statements each in exam (one of them inside a transaction), 1 in registry.
     const perRequest = sqlPerRequest(
-      { exam: { transactions: 1000, tuplesFetched: 50 }, registry: { transactions: 0, tuplesFetched: 0 } },
-      {
-        exam: { transactions: 1320, tuplesFetched: 2050 },
-        registry: { transactions: 100, tuplesFetched: 0 },
-      },
+      sample([
+        ['exam', 'poll', 120],
+        ['exam', 'select', 0],
+      ]),
+      sample([
+        ['exam', 'poll', 140],
+        ['exam', 'select', 200, 2000],
+        ['exam', 'begin', 100],
+        ['registry', 'lookup', 100, 100],
+      ]),
       100,
       10,
       idle,
+      ['exam', 'registry', 'certificate'],
     );
-    expect(perRequest.byDatabase).toEqual({ exam: 3, registry: 1 });
+    expect(perRequest.byDatabase).toEqual({ exam: 3, registry: 1, certificate: 0 });
     expect(perRequest.statements).toBe(4);
-    expect(perRequest.tuplesFetched).toBe(20);
+    expect(perRequest.rows).toBe(21);
+    expect(perRequest.background).toBeCloseTo(0.2);
+    expect(perRequest.top[0]).toEqual({ database: 'exam', perRequest: 2, query: 'query select' });
   });
 
   it('never reports negative work when the background was noisier than usual', () => {
     const perRequest = sqlPerRequest(
-      { exam: { transactions: 0, tuplesFetched: 0 } },
-      { exam: { transactions: 5, tuplesFetched: 0 } },
+      sample([['exam', 'poll', 0]]),
+      sample([['exam', 'poll', 5]]),
       10,
       10,
-      { exam: 2 },
+      new Map([['exam\tpoll', 2]]),
     );
     expect(perRequest.statements).toBe(0);
   });

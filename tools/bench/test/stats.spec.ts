@@ -3,6 +3,7 @@ import {
   medianOfRuns,
   percentile,
   ratioTo,
+  warmupSettled,
   summarizeLatencies,
   type RunMeasurement,
 } from '../src/stats';
@@ -45,8 +46,17 @@ describe('latency statistics', () => {
     const result = medianOfRuns([run(1000, 10), run(100, 500, 50), run(1100, 12)]);
     expect(result.requestsPerSecond).toBe(1000);
     expect(result.p95).toBe(12);
-    expect(result.errors).toBe(0);
+    // Errors are the total over every run: one failing run is never hidden by two clean ones.
+    expect(result.errors).toBe(50);
     expect(result.errorRate).toBeCloseTo(50 / 3000);
+  });
+
+  it('calls a warm-up settled when two rounds agree within 5 %, not while it still climbs', () => {
+    expect(warmupSettled([500])).toBe(false);
+    expect(warmupSettled([500, 900])).toBe(false);
+    expect(warmupSettled([500, 900, 930])).toBe(true);
+    expect(warmupSettled([900, 1000])).toBe(false);
+    expect(warmupSettled([0, 0])).toBe(false);
   });
 
   it('expresses throughput relative to ours', () => {

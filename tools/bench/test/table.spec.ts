@@ -20,6 +20,13 @@ describe('results table', () => {
         result: { ...result, requestsPerSecond: 617.2, errors: 4, errorRate: 0.002 },
         ratio: 0.5,
       },
+      {
+        scenario: 'verify',
+        contender: 'grafbase dev',
+        result: { ...result, errors: 1, errorRate: 0.0001 },
+        ratio: 1,
+        failed: true,
+      },
       { scenario: 'verify', contender: 'subgraph directly', skipped: 'query fails: boom' },
     ]);
     const lines = text.split('\n');
@@ -32,7 +39,10 @@ describe('results table', () => {
     expect(lines[2]).toContain('SQL 1.0/req');
     expect(lines[3]).toContain('4 (0.2%)');
     expect(lines[3]).toContain('0.50x');
-    expect(lines[4]).toContain('skipped: query fails: boom');
+    // A contender with a failed request is shown, never compared.
+    expect(lines[4]).toContain('FAILED');
+    expect(lines[4]).not.toContain('1.00x');
+    expect(lines[5]).toContain('skipped: query fails: boom');
     expect(
       formatTable([{ scenario: 'bulk', contender: 'ours', result: { ...result, requestsPerSecond: 0.734 } }]),
     ).toContain('0.73');
