@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   try {
     if (!values.append) {
       await dataSource.query(
-        `TRUNCATE "certification_history", "organization_certification", "certified_organization", "idempotency_record", "rcb"`,
+        `TRUNCATE "certification_transfer", "transfer_authorization", "certification_history", "organization_certification", "certified_organization", "idempotency_record", "rcb"`,
       );
     }
 
