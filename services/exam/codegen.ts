@@ -26,4 +26,8 @@ export default subgraphCodegenConfig({
   ExamItemLanguageStatistics: '../statistics/statistics.models#ItemLanguageStatisticsModel',
   ExamItemStatistics: '../statistics/statistics.models#ItemStatisticsModel',
   ExamItemOptionShare: '../statistics/statistics.models#ItemOptionShareModel',
+  ExamItemDif: '../statistics/dif.models#DifAnalysisModel',
+  ExamDifComparison: '../statistics/dif.models#DifComparisonModel',
+  ExamDifItemStatistics: '../statistics/dif.models#DifItemModel',
+  ExamDifReviewItem: '../statistics/dif.models#DifReviewItemModel',
 });

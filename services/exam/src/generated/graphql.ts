@@ -14,6 +14,7 @@ import type { SittingTransitionEntity } from '../entities/sitting-transition.ent
 import type { AtoReference } from '../resolvers/references';
 import type { ReleaseSessionResultsModel } from '../resolvers/sitting.resolvers';
 import type { ExamStatisticsResultModel, ExamStatisticsGroupModel, ExamStatisticsGroupKeyModel, ScoreBucketModel, ItemAnalysisModel, FormStatisticsModel, ItemLanguageStatisticsModel, ItemStatisticsModel, ItemOptionShareModel } from '../statistics/statistics.models';
+import type { DifAnalysisModel, DifComparisonModel, DifItemModel, DifReviewItemModel } from '../statistics/dif.models';
 import type { ServiceContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -124,6 +125,70 @@ export type ExamCode =
   | 'FOUNDATION'
   | 'PRACTITIONER';
 
+/** ETS classes of MH D-DIF. */
+export type ExamDifClass =
+  /** negligible: |D| < 1 or the MH chi-square not significant at 0.05 */
+  | 'A'
+  /** moderate: neither A nor C */
+  | 'B'
+  /** large: |D| >= 1.5 and significantly greater than 1 (one-sided, 0.05); review the question */
+  | 'C';
+
+/**
+ * The reference group against one focal group. Strata counts carry the same cell-key perturbation as
+ * every published count; a comparison with a group of fewer than minGroupSize sittings is suppressed.
+ */
+export type ExamDifComparison = {
+  __typename?: 'ExamDifComparison';
+  /** LANGUAGE: the focal group's form. */
+  focalFormId?: Maybe<Scalars['ID']['output']>;
+  focalGroup: Scalars['String']['output'];
+  focalSittings?: Maybe<Scalars['Int']['output']>;
+  items: Array<ExamDifItemStatistics>;
+  referenceSittings?: Maybe<Scalars['Int']['output']>;
+  /** Class C questions for review, with both groups' p-values and option shares. */
+  review: Array<ExamDifReviewItem>;
+  suppressed: Scalars['Boolean']['output'];
+};
+
+export type ExamDifFavours =
+  | 'FOCAL'
+  | 'REFERENCE';
+
+export type ExamDifGrouping =
+  /** one country against each other country where the form was sat */
+  | 'COUNTRY'
+  /** formId's language against each translation's */
+  | 'LANGUAGE'
+  /** ATO courses against public sessions and self-study (or another reference) */
+  | 'SESSION_KIND';
+
+export type ExamDifItemStatistics = {
+  __typename?: 'ExamDifItemStatistics';
+  etsClass?: Maybe<ExamDifClass>;
+  favours?: Maybe<ExamDifFavours>;
+  itemNumber: Scalars['Int']['output'];
+  /** Common odds ratio (right vs wrong, reference over focal); null when a stratum sum is zero. */
+  mhAlpha?: Maybe<Scalars['Float']['output']>;
+  /** With continuity correction, 1 degree of freedom. */
+  mhChiSquare?: Maybe<Scalars['Float']['output']>;
+  /** MH D-DIF = -2.35 ln(alpha); negative: the question is harder for the focal group at equal total score. */
+  mhDelta?: Maybe<Scalars['Float']['output']>;
+  /** Robins-Breslow-Greenland standard error, on the delta scale. */
+  mhDeltaStandardError?: Maybe<Scalars['Float']['output']>;
+  /** P(chi-square >= mhChiSquare) under no DIF. */
+  significance?: Maybe<Scalars['Float']['output']>;
+};
+
+export type ExamDifReviewItem = {
+  __typename?: 'ExamDifReviewItem';
+  favours: ExamDifFavours;
+  focal?: Maybe<ExamItemStatistics>;
+  itemNumber: Scalars['Int']['output'];
+  mhDelta: Scalars['Float']['output'];
+  reference?: Maybe<ExamItemStatistics>;
+};
+
 export type ExamForm = {
   __typename?: 'ExamForm';
   active: Scalars['Boolean']['output'];
@@ -177,6 +242,17 @@ export type ExamItemAnalysis = {
   languages: Array<ExamItemLanguageStatistics>;
   minGroupSize: Scalars['Int']['output'];
   suppressed: Scalars['Boolean']['output'];
+};
+
+export type ExamItemDif = {
+  __typename?: 'ExamItemDif';
+  by: ExamDifGrouping;
+  /** One per other group, in the order of its name. */
+  comparisons: Array<ExamDifComparison>;
+  formId: Scalars['ID']['output'];
+  minGroupSize: Scalars['Int']['output'];
+  /** The reference group: formId's language, the country or the session kind. */
+  referenceGroup: Scalars['String']['output'];
 };
 
 export type ExamItemFlag =
@@ -577,6 +653,11 @@ export type Query = {
   exams?: Maybe<Array<Exam>>;
   /** Per-question statistics of one exam form (difficulty, discrimination, option shares, flags) and the form's reliability. Roles: analyst, scheme_staff. */
   itemAnalysis?: Maybe<ExamItemAnalysis>;
+  /**
+   * Mantel-Haenszel differential item functioning of a form's right/wrong questions, matched on total
+   * score: the reference group against every other group. Roles: analyst, scheme_staff.
+   */
+  itemDif?: Maybe<ExamItemDif>;
   /** The signed-in candidate. */
   me?: Maybe<Candidate>;
   /** The candidate, staff of the sitting's ATO and scheme staff; anyone else is refused. */
@@ -627,6 +708,14 @@ export type QueryExamStatisticsArgs = {
 export type QueryItemAnalysisArgs = {
   filter?: InputMaybe<ExamStatisticsFilter>;
   formId: Scalars['ID']['input'];
+  translationFormIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+export type QueryItemDifArgs = {
+  by?: InputMaybe<ExamDifGrouping>;
+  formId: Scalars['ID']['input'];
+  referenceGroup?: InputMaybe<Scalars['String']['input']>;
   translationFormIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
@@ -938,12 +1027,19 @@ export type ResolversTypes = ResolversObject<{
   ExamAnswerKeyQuestion: ResolverTypeWrapper<ExamAnswerKeyQuestion>;
   ExamBook: ExamBook;
   ExamCode: ExamCode;
+  ExamDifClass: ExamDifClass;
+  ExamDifComparison: ResolverTypeWrapper<DifComparisonModel>;
+  ExamDifFavours: ExamDifFavours;
+  ExamDifGrouping: ExamDifGrouping;
+  ExamDifItemStatistics: ResolverTypeWrapper<DifItemModel>;
+  ExamDifReviewItem: ResolverTypeWrapper<DifReviewItemModel>;
   ExamForm: ResolverTypeWrapper<ExamFormEntity>;
   ExamFormConnection: ResolverTypeWrapper<Omit<ExamFormConnection, 'edges'> & { edges: Array<ResolversTypes['ExamFormEdge']> }>;
   ExamFormEdge: ResolverTypeWrapper<Omit<ExamFormEdge, 'node'> & { node: ResolversTypes['ExamForm'] }>;
   ExamFormStatistics: ResolverTypeWrapper<FormStatisticsModel>;
   ExamFormat: ExamFormat;
   ExamItemAnalysis: ResolverTypeWrapper<ItemAnalysisModel>;
+  ExamItemDif: ResolverTypeWrapper<DifAnalysisModel>;
   ExamItemFlag: ExamItemFlag;
   ExamItemLanguageStatistics: ResolverTypeWrapper<ItemLanguageStatisticsModel>;
   ExamItemOptionShare: ResolverTypeWrapper<ItemOptionShareModel>;
@@ -1014,11 +1110,15 @@ export type ResolversParentTypes = ResolversObject<{
   ExamAnswerKey: AnswerKey;
   ExamAnswerKeyItem: ExamAnswerKeyItem;
   ExamAnswerKeyQuestion: ExamAnswerKeyQuestion;
+  ExamDifComparison: DifComparisonModel;
+  ExamDifItemStatistics: DifItemModel;
+  ExamDifReviewItem: DifReviewItemModel;
   ExamForm: ExamFormEntity;
   ExamFormConnection: Omit<ExamFormConnection, 'edges'> & { edges: Array<ResolversParentTypes['ExamFormEdge']> };
   ExamFormEdge: Omit<ExamFormEdge, 'node'> & { node: ResolversParentTypes['ExamForm'] };
   ExamFormStatistics: FormStatisticsModel;
   ExamItemAnalysis: ItemAnalysisModel;
+  ExamItemDif: DifAnalysisModel;
   ExamItemLanguageStatistics: ItemLanguageStatisticsModel;
   ExamItemOptionShare: ItemOptionShareModel;
   ExamItemStatistics: ItemStatisticsModel;
@@ -1117,6 +1217,35 @@ export type ExamAnswerKeyQuestionResolvers<ContextType = ServiceContext, ParentT
   number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type ExamDifComparisonResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['ExamDifComparison'] = ResolversParentTypes['ExamDifComparison']> = ResolversObject<{
+  focalFormId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  focalGroup?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  focalSittings?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['ExamDifItemStatistics']>, ParentType, ContextType>;
+  referenceSittings?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  review?: Resolver<Array<ResolversTypes['ExamDifReviewItem']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ExamDifItemStatisticsResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['ExamDifItemStatistics'] = ResolversParentTypes['ExamDifItemStatistics']> = ResolversObject<{
+  etsClass?: Resolver<Maybe<ResolversTypes['ExamDifClass']>, ParentType, ContextType>;
+  favours?: Resolver<Maybe<ResolversTypes['ExamDifFavours']>, ParentType, ContextType>;
+  itemNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  mhAlpha?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  mhChiSquare?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  mhDelta?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  mhDeltaStandardError?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  significance?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type ExamDifReviewItemResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['ExamDifReviewItem'] = ResolversParentTypes['ExamDifReviewItem']> = ResolversObject<{
+  favours?: Resolver<ResolversTypes['ExamDifFavours'], ParentType, ContextType>;
+  focal?: Resolver<Maybe<ResolversTypes['ExamItemStatistics']>, ParentType, ContextType>;
+  itemNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  mhDelta?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  reference?: Resolver<Maybe<ResolversTypes['ExamItemStatistics']>, ParentType, ContextType>;
+}>;
+
 export type ExamFormResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['ExamForm'] = ResolversParentTypes['ExamForm']> = ResolversObject<{
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   answerKey?: Resolver<ResolversTypes['ExamAnswerKey'], ParentType, ContextType>;
@@ -1155,6 +1284,14 @@ export type ExamItemAnalysisResolvers<ContextType = ServiceContext, ParentType e
   languages?: Resolver<Array<ResolversTypes['ExamItemLanguageStatistics']>, ParentType, ContextType>;
   minGroupSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ExamItemDifResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['ExamItemDif'] = ResolversParentTypes['ExamItemDif']> = ResolversObject<{
+  by?: Resolver<ResolversTypes['ExamDifGrouping'], ParentType, ContextType>;
+  comparisons?: Resolver<Array<ResolversTypes['ExamDifComparison']>, ParentType, ContextType>;
+  formId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  minGroupSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  referenceGroup?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type ExamItemLanguageStatisticsResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['ExamItemLanguageStatistics'] = ResolversParentTypes['ExamItemLanguageStatistics']> = ResolversObject<{
@@ -1314,6 +1451,7 @@ export type QueryResolvers<ContextType = ServiceContext, ParentType extends Reso
   examStatistics?: Resolver<Maybe<ResolversTypes['ExamStatisticsResult']>, ParentType, ContextType, Partial<QueryExamStatisticsArgs>>;
   exams?: Resolver<Maybe<Array<ResolversTypes['Exam']>>, ParentType, ContextType>;
   itemAnalysis?: Resolver<Maybe<ResolversTypes['ExamItemAnalysis']>, ParentType, ContextType, RequireFields<QueryItemAnalysisArgs, 'formId'>>;
+  itemDif?: Resolver<Maybe<ResolversTypes['ExamItemDif']>, ParentType, ContextType, RequireFields<QueryItemDifArgs, 'by' | 'formId'>>;
   me?: Resolver<Maybe<ResolversTypes['Candidate']>, ParentType, ContextType>;
   sitting?: Resolver<Maybe<ResolversTypes['Sitting']>, ParentType, ContextType, RequireFields<QuerySittingArgs, 'id'>>;
   sittings?: Resolver<Maybe<ResolversTypes['SittingConnection']>, ParentType, ContextType, Partial<QuerySittingsArgs>>;
@@ -1401,11 +1539,15 @@ export type Resolvers<ContextType = ServiceContext> = ResolversObject<{
   ExamAnswerKey?: ExamAnswerKeyResolvers<ContextType>;
   ExamAnswerKeyItem?: ExamAnswerKeyItemResolvers<ContextType>;
   ExamAnswerKeyQuestion?: ExamAnswerKeyQuestionResolvers<ContextType>;
+  ExamDifComparison?: ExamDifComparisonResolvers<ContextType>;
+  ExamDifItemStatistics?: ExamDifItemStatisticsResolvers<ContextType>;
+  ExamDifReviewItem?: ExamDifReviewItemResolvers<ContextType>;
   ExamForm?: ExamFormResolvers<ContextType>;
   ExamFormConnection?: ExamFormConnectionResolvers<ContextType>;
   ExamFormEdge?: ExamFormEdgeResolvers<ContextType>;
   ExamFormStatistics?: ExamFormStatisticsResolvers<ContextType>;
   ExamItemAnalysis?: ExamItemAnalysisResolvers<ContextType>;
+  ExamItemDif?: ExamItemDifResolvers<ContextType>;
   ExamItemLanguageStatistics?: ExamItemLanguageStatisticsResolvers<ContextType>;
   ExamItemOptionShare?: ExamItemOptionShareResolvers<ContextType>;
   ExamItemStatistics?: ExamItemStatisticsResolvers<ContextType>;

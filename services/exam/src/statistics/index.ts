@@ -8,6 +8,7 @@ import { StatisticsIntegerPercentages1733200000001 } from './migrations/17332000
 import { StatisticsCountryItemRollups1733200000002 } from './migrations/1733200000002-statistics-country-item-rollups';
 import { StatisticsRollupVersion1733200000003 } from './migrations/1733200000003-statistics-rollup-version';
 import { StatisticsRecordKeys1733200000004 } from './migrations/1733200000004-statistics-record-keys';
+import { StatisticsItemScoreRollup1733200000005 } from './migrations/1733200000005-statistics-item-score-rollup';
 
 export {
   bumpRollupVersion,
@@ -25,6 +26,7 @@ export const statisticsMigrations = [
   StatisticsCountryItemRollups1733200000002,
   StatisticsRollupVersion1733200000003,
   StatisticsRecordKeys1733200000004,
+  StatisticsItemScoreRollup1733200000005,
 ];
 
 /** The SDL of statistics.graphql (extends the exam subgraph's Query). */

@@ -1,8 +1,18 @@
 import type { Viewer } from '@iso20000/auth';
-import { clampPageSize, decodeCursor, encodeCursor, parseId, refuse } from '@iso20000/service-kit';
 import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import type { DataSource } from 'typeorm';
+import {
+  clampPageSize,
+  decodeCursor,
+  encodeCursor,
+  isCountryCode,
+  parseId,
+  refuse,
+} from '@iso20000/service-kit';
+import { buildDifAnalysis } from './dif.models';
 import { parseDimensions, parseStatisticsFilter, type StatisticsFilter } from './domain/statistics-filter';
+import { queryDifStrata, type DifGrouping } from './queries/dif-strata.query';
+import { SESSION_KINDS, type StatisticsSessionKind } from './released-result/released-result-fact';
 import { ALL_SUM_COLUMNS, type SumColumns } from './queries/exam-statistics.query';
 import { queryItemAnalysis } from './queries/item-analysis.query';
 import { authorizeStatistics } from '../access';
@@ -107,6 +117,76 @@ export const statisticsResolvers: StatisticsResolvers = {
         throw refuse.badInput('translationFormIds: every form must be of the same exam as formId');
       const rows = await queryItemAnalysis(context.dataSource.manager, formIds, filter);
       return buildItemAnalysis(formId, rows, statisticsMinGroupSize());
+    },
+
+    async itemDif(_parent, args, context) {
+      authorizeStatistics(context.viewer);
+      const formId = parseId(args.formId, 'formId');
+      const by: DifGrouping = args.by ?? 'LANGUAGE';
+      const translations = (args.translationFormIds ?? []).map((id, i) =>
+        parseId(id, `translationFormIds[${i}]`),
+      );
+      const manager = context.dataSource.manager;
+      const k = statisticsMinGroupSize();
+      const itemsOf = async (formIds: string[], filter: StatisticsFilter) =>
+        buildItemAnalysis(formIds[0], await queryItemAnalysis(manager, formIds, filter), k).items;
+
+      if (by === 'LANGUAGE') {
+        if (translations.length === 0)
+          throw refuse.badInput('translationFormIds: give the forms of the other languages to compare with');
+        if (args.referenceGroup != null)
+          throw refuse.badInput('referenceGroup: with LANGUAGE the reference is the language of formId');
+        const formIds = [...new Set([formId, ...translations])];
+        if (formIds.length > 20) throw refuse.badInput('translationFormIds: at most 19 translations');
+        const forms: Array<{ form_id: string; language: string; exams: string[] }> = await manager.query(
+          `SELECT form_id, min(language) AS language, array_agg(DISTINCT exam_code) AS exams
+           FROM statistics_form_rollup WHERE form_id = ANY($1::text[]) GROUP BY form_id`,
+          [formIds],
+        );
+        if (new Set(forms.flatMap((f) => f.exams)).size > 1)
+          throw refuse.badInput('translationFormIds: every form must be of the same exam as formId');
+        const languageOf = new Map(forms.map((f) => [f.form_id, f.language]));
+        return buildDifAnalysis({
+          formId,
+          by,
+          referenceGroup: languageOf.get(formId) ?? '',
+          referenceKey: formId,
+          rows: await queryDifStrata(manager, formIds, by),
+          minGroupSize: k,
+          labelOf: (form) => languageOf.get(form) ?? form,
+          itemStatistics: (form) => itemsOf([form], {}),
+        });
+      }
+      if (translations.length)
+        throw refuse.badInput(
+          'translationFormIds: only with LANGUAGE; COUNTRY and SESSION_KIND compare within one form',
+        );
+      let referenceGroup: string;
+      if (by === 'COUNTRY') {
+        if (!args.referenceGroup || !isCountryCode(args.referenceGroup))
+          throw refuse.badInput(
+            'referenceGroup: give the reference country as an ISO 3166-1 alpha-2 code, e.g. GB',
+          );
+        referenceGroup = args.referenceGroup;
+      } else {
+        referenceGroup = args.referenceGroup ?? 'ATO_COURSE';
+        if (!(SESSION_KINDS as readonly string[]).includes(referenceGroup))
+          throw refuse.badInput(`referenceGroup: one of ${SESSION_KINDS.join(', ')}`);
+      }
+      return buildDifAnalysis({
+        formId,
+        by,
+        referenceGroup,
+        referenceKey: referenceGroup,
+        rows: await queryDifStrata(manager, [formId], by),
+        minGroupSize: k,
+        labelOf: (group) => group,
+        itemStatistics: (group) =>
+          itemsOf(
+            [formId],
+            by === 'COUNTRY' ? { countries: [group] } : { sessionKinds: [group as StatisticsSessionKind] },
+          ),
+      });
     },
   },
 

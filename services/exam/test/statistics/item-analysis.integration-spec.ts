@@ -418,6 +418,7 @@ describe('item analysis against hand-made responses', () => {
       'statistics_item_rollup',
       'statistics_form_country_rollup',
       'statistics_item_country_rollup',
+      'statistics_item_score_rollup',
     ];
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};

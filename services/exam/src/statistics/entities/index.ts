@@ -3,6 +3,7 @@ import { FormRollupEntity } from './form-rollup.entity';
 import { GroupRollupEntity } from './group-rollup.entity';
 import { ItemCountryRollupEntity } from './item-country-rollup.entity';
 import { ItemRollupEntity } from './item-rollup.entity';
+import { ItemScoreRollupEntity } from './item-score-rollup.entity';
 import { MonthlyScoreRollupEntity } from './monthly-score-rollup.entity';
 import { ResultFactEntity } from './result-fact.entity';
 import { RollupVersionEntity } from './rollup-version.entity';
@@ -14,6 +15,7 @@ export {
   GroupRollupEntity,
   ItemCountryRollupEntity,
   ItemRollupEntity,
+  ItemScoreRollupEntity,
   MonthlyScoreRollupEntity,
   ResultFactEntity,
   RollupVersionEntity,
@@ -30,4 +32,5 @@ export const statisticsEntityClasses = [
   FormCountryRollupEntity,
   ItemCountryRollupEntity,
   RollupVersionEntity,
+  ItemScoreRollupEntity,
 ];

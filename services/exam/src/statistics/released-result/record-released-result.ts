@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { RECORD_KEY_MODULUS } from '../domain/perturbation';
+import { ITEM_SCORE_ROLLUP_FROM_FACTS } from '../migrations/1733200000005-statistics-item-score-rollup';
 import {
   firstDayOfMonth,
   optionCode,
@@ -199,7 +200,26 @@ async function applyToRollups(manager: EntityManager, row: FactRow, sign: 1 | -1
       ],
     );
   }
+  // The DIF strata: this sitting's right/wrong questions at its total score, per grouping.
+  if (row.item_max_marks.some((max) => max === 1)) {
+    await manager.query(
+      `INSERT INTO statistics_item_score_rollup AS r (form_id, grouping, group_value, total_score, item_number, sittings, correct, key_sum)
+       SELECT $1::text, g.grouping, g.value, round($4::numeric)::int, u.item_number, $5::int, $5::int * (u.marks = 1)::int, $6::int
+       FROM unnest($7::smallint[], $8::smallint[]) WITH ORDINALITY AS u(marks, max_marks, item_number),
+         (VALUES ('LANGUAGE', ''), ('COUNTRY', $2::text), ('SESSION_KIND', $3::text)) AS g(grouping, value)
+       WHERE u.max_marks = 1
+       ORDER BY 2, 3, 5
+       ON CONFLICT (form_id, grouping, group_value, total_score, item_number) DO UPDATE SET
+         sittings = r.sittings + EXCLUDED.sittings, correct = r.correct + EXCLUDED.correct,
+         key_sum = ((r.key_sum::int8 + EXCLUDED.key_sum) % 2147483648)::int`,
+      [row.form_id, row.country, row.session_kind, row.score, sign, key, row.item_marks, row.item_max_marks],
+    );
+  }
   if (sign < 0) {
+    await manager.query(
+      `DELETE FROM statistics_item_score_rollup WHERE form_id = $1 AND total_score = round($2::numeric)::int AND sittings = 0`,
+      [row.form_id, row.score],
+    );
     await manager.query(
       `DELETE FROM statistics_score_rollup WHERE exam_code = $1 AND language = $2 AND country = $3 AND ato_key = $4 AND session_kind = $5
          AND form_id = $6 AND month = $7 AND percentage_hundredths = $8 AND sittings = 0`,
@@ -246,8 +266,9 @@ export async function rebuildRollups(manager: EntityManager): Promise<void> {
   await bumpRollupVersion(manager);
   await manager.query(
     `TRUNCATE statistics_score_rollup, statistics_monthly_score_rollup, statistics_group_rollup, statistics_form_rollup, statistics_item_rollup,
-       statistics_form_country_rollup, statistics_item_country_rollup`,
+       statistics_form_country_rollup, statistics_item_country_rollup, statistics_item_score_rollup`,
   );
+  await manager.query(ITEM_SCORE_ROLLUP_FROM_FACTS);
   await manager.query(
     `INSERT INTO statistics_score_rollup (exam_code, language, country, ato_key, session_kind, form_id, month, percentage_hundredths, sittings, passed, trainer_eligible)
      SELECT exam_code, language, country, coalesce(ato_id, ''), session_kind, form_id, sat_month, (percentage * 100)::int,
