@@ -26,6 +26,7 @@ import WebSocket from 'ws';
 import { defaultSupergraphPath } from '../src/gateway';
 import {
   buildSubscriptionSchema,
+  encodeFeedCursor,
   loadSubscriptionConfig,
   serveSubscriptions,
   type SubscriptionServer,
@@ -482,6 +483,67 @@ describe('GraphQL subscriptions from JetStream', () => {
     });
     await eventually(async () => forged.done || undefined);
     expect(codesOf(forged.errors)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('brings a quiet subscriber’s cursor forward while others’ changes go by, so resuming replays none of them', async () => {
+    const gateway = await startReplica({ GATEWAY_SUBSCRIPTION_PROGRESS_MS: '200' });
+    const staff = `Bearer ${await tokenFor({ role: 'scheme_staff', subject: 's' })}`;
+    const candidateId = randomUUID();
+    const feed = follow(connect(gateway, staff).client, CANDIDATE, { candidateId });
+    const start = await live(feed);
+    for (let i = 0; i < 3; i++) await publish(Events.ExamSittingReleased, released(randomUUID()));
+    const advanced = await eventually(
+      async () => feed.updates.find((u) => u.__typename === 'CursorAdvanced' && u.cursor !== start),
+      10_000,
+      'a CursorAdvanced',
+    );
+    expect(feed.changes()).toEqual([]);
+    const own = await publish(Events.ExamSittingReleased, released(candidateId));
+    const resumed = follow(connect(gateway, staff).client, CANDIDATE, {
+      candidateId,
+      after: advanced.cursor,
+    });
+    await eventually(async () => resumed.changes().length || undefined, 10_000, 'the own change');
+    expect(resumed.changes().map((u) => u.eventId)).toEqual([own]);
+  });
+
+  it('tells a cursor into a recreated stream and one past its end from a current one', async () => {
+    const gateway = await startReplica();
+    const staff = `Bearer ${await tokenFor({ role: 'scheme_staff', subject: 's' })}`;
+    const jsm = await nc.jetstreamManager();
+    const info = await jsm.streams.info(streamNameFor(Events.ExamSittingReleased.subject, namespace));
+    const certificates = await jsm.streams.info(streamNameFor(Events.CertificateIssued.subject, namespace));
+    const created = Date.parse(info.created);
+    const cursor = (examSeq: number, examCreated: number) =>
+      encodeFeedCursor({
+        exam: { seq: examSeq, created: examCreated },
+        certificate: { seq: certificates.state.last_seq, created: Date.parse(certificates.created) },
+      });
+    const answer = async (after: string) => {
+      const feed = follow(connect(gateway, staff).client, CANDIDATE, { candidateId: randomUUID(), after });
+      await eventually(async () => feed.done || feed.updates.length || undefined);
+      feed.stop();
+      return feed.errors.length ? codesOf(feed.errors) : 'accepted';
+    };
+    expect(await answer(cursor(info.state.last_seq, created + 1))).toEqual(['CURSOR_EXPIRED']);
+    expect(await answer(cursor(info.state.last_seq + 1_000, created))).toEqual(['BAD_USER_INPUT']);
+    await publish(Events.ExamSittingReleased, released(randomUUID()));
+    // a current cursor with nothing of the candidate's since: accepted, brought forward, nothing sent
+    const feed = follow(connect(gateway, staff).client, CANDIDATE, {
+      candidateId: randomUUID(),
+      after: cursor(info.state.last_seq, created),
+    });
+    await eventually(async () => feed.updates.length || undefined, 10_000, 'the cursor brought forward');
+    expect(feed.errors).toEqual([]);
+  });
+
+  it('closes its connections with 1001 when the gateway shuts down, so clients resume elsewhere', async () => {
+    const gateway = await startReplica();
+    const connection = connect(gateway);
+    await live(follow(connection.client, CERTIFICATE_STATUS, { number: 'F26-AAAA-0009' }));
+    await gateway.subscriptions.close();
+    expect((await connection.closed).code).toBe(1001);
+    expect(gateway.subscriptions.feed.stats()).toEqual({ readers: 0, tails: 0 });
   });
 
   it('limits subscriptions per connection and the size of a client message', async () => {

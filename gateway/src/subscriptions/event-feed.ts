@@ -388,12 +388,17 @@ export class FeedReader {
     return copy;
   }
 
-  /** The next event of its sources (valid or not: positions move either way), 'idle' or 'closed'. */
-  async next(idleMs: number): Promise<FeedEvent | 'idle' | 'closed'> {
+  /**
+   * The next event of its sources (valid or not: positions move either way), 'idle' after `idleMs`
+   * without one, 'caught-up' once when a replay has ended, or 'closed'.
+   */
+  async next(idleMs: number): Promise<FeedEvent | 'idle' | 'closed' | 'caught-up'> {
     while (this.replay && !this.closed) {
       const step = await this.replay.next();
       if (step.done) {
         this.replay = undefined;
+        // said once, between the last replayed event and the first live one
+        if (!this.closed) return 'caught-up';
         break;
       }
       if (this.advance(step.value)) return step.value;

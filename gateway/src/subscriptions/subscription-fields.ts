@@ -10,7 +10,7 @@ import {
 } from '@iso20000/service-kit';
 import type { SubgraphServiceName as Producer } from '@iso20000/topology';
 import { decodeFeedCursor, encodeFeedCursor } from './cursor';
-import type { EventFeed, FeedEvent, FeedReader, FeedSource } from './event-feed';
+import type { EventFeed, FeedReader, FeedSource } from './event-feed';
 import { subscriptionPayloadsSent, subscriptionsEnded } from './metrics';
 
 /** What one subscription reads and how each event becomes a payload for this subscriber (or not). */
@@ -369,11 +369,10 @@ async function* payloads(
       yield { __typename: 'CursorAdvanced', cursor: sent };
     }
     for (;;) {
-      const next: FeedEvent | 'idle' | 'closed' = await reader.next(
-        Math.max(1, sentAt + context.progressMs - Date.now()),
-      );
+      const next = await reader.next(Math.max(1, sentAt + context.progressMs - Date.now()));
       if (next === 'closed') return;
-      if (next === 'idle') {
+      // replayed to the end: the cursor moves past the others' changes at once, not at the next tick
+      if (next === 'idle' || next === 'caught-up') {
         const cursor = encodeFeedCursor(reader.current());
         sentAt = Date.now();
         if (cursor !== sent) {

@@ -38,8 +38,8 @@ const SUBSCRIPTION_SDL = /* GraphQL */ `
   you receive every change you missed, in order, exactly once, as long as the event streams still hold
   them (their retention); an older cursor is refused with CURSOR_EXPIRED, and you then start again
   without after (and reconcile with a query). While changes that are not yours go by, a CursorAdvanced
-  payload brings your cursor forward at least every half minute, so a cursor you hold never falls behind
-  more than that.
+  payload brings your cursor forward at least every half minute (and once a replay is over), so a
+  cursor you hold never falls behind more than that.
   """
   schema {
     query: Query
