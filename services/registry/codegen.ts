@@ -14,5 +14,7 @@ export default subgraphCodegenConfig({
   OrganizationCertificationPayload: '../commands/certification-change#CertificationPayload',
   CertificationTransfer: '../entities/certification-transfer.entity#CertificationTransferEntity',
   CertificationTransferPayload: '../commands/transfer-rows#TransferPayload',
+  CertificationFlag: '../queries/certification-flags#FlagView',
+  RcbFlagSummary: '../queries/certification-flags#RcbFlagSummaryRow',
   TransferAuthorization: '../commands/issue-transfer-authorization#IssuedTransferAuthorization',
 });

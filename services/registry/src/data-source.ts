@@ -7,7 +7,9 @@ import {
   LONG_JOB_DATABASE_TIMEOUTS,
 } from '@iso20000/service-kit';
 import { CertificationHistoryEntity } from './entities/certification-history.entity';
+import { CertificationFlagEntity } from './entities/certification-flag.entity';
 import { CertificationTransferEntity } from './entities/certification-transfer.entity';
+import { RegistryJobDayEntity } from './entities/registry-job-day.entity';
 import { TransferAuthorizationEntity } from './entities/transfer-authorization.entity';
 import { CertifiedOrganizationEntity } from './entities/certified-organization.entity';
 import { IdempotencyRecordEntity } from './entities/idempotency-record.entity';
@@ -17,6 +19,7 @@ import { RegistryTables1732600000000 } from './migrations/1732600000000-registry
 import { RegistrySearchFolded1732600000001 } from './migrations/1732600000001-registry-search-folded';
 import { CountryCodeFindings1732600000002 } from './migrations/1732600000002-country-code-findings';
 import { CertificationTransfers1764900000000 } from './migrations/1764900000000-certification-transfers';
+import { CertificationFlags1764900000001 } from './migrations/1764900000001-certification-flags';
 
 export const entities = [
   ...eventsEntities,
@@ -28,6 +31,8 @@ export const entities = [
   IdempotencyRecordEntity,
   CertificationTransferEntity,
   TransferAuthorizationEntity,
+  CertificationFlagEntity,
+  RegistryJobDayEntity,
 ];
 
 export const migrations = [
@@ -37,6 +42,7 @@ export const migrations = [
   RegistrySearchFolded1732600000001,
   CountryCodeFindings1732600000002,
   CertificationTransfers1764900000000,
+  CertificationFlags1764900000001,
 ];
 
 /** For the TypeORM CLI and the schema-drift check. */

@@ -18,6 +18,7 @@ import type { RegistrySettings, ServiceContext } from './context';
 import { todayUtc } from './domain/calendar-date';
 import { createRcbStatusConsumer, createRcbStatusFreshness } from './events/rcb-status.consumer';
 import { certificationExpiryJob } from './jobs/certification-expiry.job';
+import { certificationFlagsJob } from './jobs/certification-flags.job';
 import { transferCompletionJob } from './jobs/transfer-completion.job';
 import { createLoaders } from './loaders';
 import { resolvers } from './resolvers';
@@ -87,6 +88,7 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
       createRcbStatusConsumer({ dataSource, nc, namespace, logger }),
       rcbStatusCopy,
       certificationExpiryJob({ dataSource, logger, intervalMs: config.REGISTRY_EXPIRY_INTERVAL_MS, clock }),
+      certificationFlagsJob({ dataSource, logger, intervalMs: config.REGISTRY_FLAGS_INTERVAL_MS, clock }),
       transferCompletionJob({
         dataSource,
         logger,

@@ -76,7 +76,7 @@ async function countFor(rcbId: string): Promise<{ certifications: number; histor
   const [row] = (await h.db.dataSource.query(
     `SELECT (SELECT count(*)::int FROM organization_certification WHERE rcb_id = $1) AS certifications,
             (SELECT count(*)::int FROM certification_history WHERE rcb_id = $1) AS history,
-            (SELECT count(*)::int FROM outbox_event WHERE payload->>'rcbId' = $1::text) AS events`,
+            (SELECT count(*)::int FROM outbox_event WHERE subject = 'registry.certification.changed' AND payload->>'rcbId' = $1::text) AS events`,
     [rcbId],
   )) as { certifications: number; history: number; events: number }[];
   return row;

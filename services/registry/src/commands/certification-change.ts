@@ -187,7 +187,13 @@ export function changeCertification(
     refuseIfUntransferred(before, ctx.today);
     await options.afterLock?.(manager, before, author);
     const rcbStatus = options.needsRcbStatus ? await rcbStatusOf(ctx, manager, actor.rcbId) : null;
-    return saveStep(manager, before, step(stateOf(before), { today: ctx.today, rcbStatus }), author);
+    return saveStep(
+      manager,
+      before,
+      step(stateOf(before), { today: ctx.today, rcbStatus }),
+      author,
+      ctx.today,
+    );
   });
 }
 

@@ -7,10 +7,12 @@ import {
   type CertificationState,
   type LifecycleStep,
 } from '../domain/certification-lifecycle';
+import type { CalendarDate } from '../domain/calendar-date';
 import { foldName } from '../domain/search-text';
 import { CertificationHistoryEntity } from '../entities/certification-history.entity';
 import { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
+import { refreshCertificationFlags } from './refresh-certification-flags';
 
 /**
  * The rows a certification change writes (the certification, its history entry, its event), shared
@@ -133,6 +135,7 @@ export async function saveStep(
   before: OrganizationCertificationEntity,
   step: LifecycleStep,
   author: ChangeAuthor,
+  asOf: CalendarDate,
 ): Promise<OrganizationCertificationEntity> {
   const now = new Date();
   const after = certificationAfter(
@@ -153,6 +156,8 @@ export async function saveStep(
     .getRepository(CertificationHistoryEntity)
     .insert(historyEntry(before, after, step, author, now));
   await recordCertificationChanged(manager, after, step, author, now);
+  // a change clears (or raises) its flags at once: the worklist never waits for the daily job
+  await refreshCertificationFlags(manager, [after.id], asOf, { requestId: author.requestId });
   return after;
 }
 

@@ -36,9 +36,7 @@ export async function expireDueCertifications(
         .getMany();
       for (const certification of due) {
         const step = expire(stateOf(certification), { today }, certification.transferDeadline);
-        await saveStep(manager, certification, step, {
-          actor: EXPIRY_ACTOR,
-        });
+        await saveStep(manager, certification, step, { actor: EXPIRY_ACTOR }, today);
       }
       return due.length;
     });

@@ -21,6 +21,7 @@ import {
   updateOrganizations,
 } from './bulk-statements';
 import { rcbStatusOf, type CommandContext } from './certification-change';
+import { refreshCertificationFlags } from './refresh-certification-flags';
 import {
   certificationAfter,
   certificationChangedPayload,
@@ -144,6 +145,12 @@ export function importCertifications(
 
     await refuseIssuerActionsDuringTransfer(manager, planned);
     const results = dryRun ? planned.map(baseResult) : await writePlanned(manager, planned, author);
+    if (!dryRun) {
+      const written = results.flatMap((r) =>
+        (r.outcome === 'CREATED' || r.outcome === 'UPDATED') && r.certification ? [r.certification.id] : [],
+      );
+      await refreshCertificationFlags(manager, written, ctx.today, { requestId: author.requestId });
+    }
     const count = (outcome: UpsertRecordResult['outcome']) =>
       results.filter((r) => r.outcome === outcome).length;
     return {

@@ -12,6 +12,7 @@ import {
 import { CertificationHistoryEntity } from '../entities/certification-history.entity';
 import { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
+import { refreshCertificationFlags } from './refresh-certification-flags';
 import {
   rcbStatusOf,
   runOnce,
@@ -87,6 +88,7 @@ export function issueCertification(
       .getRepository(CertificationHistoryEntity)
       .insert(historyEntry(null, after, step, author, now));
     await recordCertificationChanged(manager, after, step, author, now);
+    await refreshCertificationFlags(manager, [after.id], ctx.today, { requestId: author.requestId });
     return after;
   });
 }

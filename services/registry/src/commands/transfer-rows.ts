@@ -206,7 +206,7 @@ export async function moveCertification(
     throw refuse.conflict(
       `the accepting RCB already has certificate number ${step.state.certificateNumber}: send another certificateNumber`,
     );
-  return saveStep(manager, before, step, author);
+  return saveStep(manager, before, step, author, ctx.today);
 }
 
 /**

@@ -2,6 +2,8 @@ import { ConsumerFreshness, EventConsumer, Events, type PayloadOf } from '@iso20
 import type { Logger } from '@iso20000/service-kit';
 import type { NatsConnection } from 'nats';
 import type { DataSource, EntityManager } from 'typeorm';
+import { refreshCertificationFlags } from '../commands/refresh-certification-flags';
+import { todayUtc } from '../domain/calendar-date';
 import { WITHDRAWN_RCB_TRANSFER_MONTHS } from '../domain/certification-transfer';
 
 const RCB_STATUS_DURABLE = 'registry-rcb-status';
@@ -31,8 +33,13 @@ export function createRcbStatusConsumer(deps: {
         [payload.rcbId, payload.name, payload.status, payload.reason, payload.changedAt],
       )) as unknown[];
       // an older event changes nothing, deadlines included
-      const deadlines = applied.length ? await applyTransferDeadlines(manager, payload) : 0;
-      logger.info({ rcbId: payload.rcbId, status: payload.status, deadlines }, 'RCB status recorded');
+      const changed = applied.length ? await applyTransferDeadlines(manager, payload) : [];
+      // the transfer deadline is a flag on the RCB's worklist from now, not from the next daily pass
+      await refreshCertificationFlags(manager, changed, todayUtc());
+      logger.info(
+        { rcbId: payload.rcbId, status: payload.status, deadlines: changed.length },
+        'RCB status recorded',
+      );
     },
   });
 }
@@ -61,24 +68,26 @@ export function createRcbStatusFreshness(deps: {
 async function applyTransferDeadlines(
   manager: EntityManager,
   payload: PayloadOf<typeof Events.RcbStatusChanged>,
-): Promise<number> {
+): Promise<string[]> {
   if (payload.status === 'WITHDRAWN') {
-    const [, count] = (await manager.query(
+    const [rows] = (await manager.query(
       `UPDATE "organization_certification"
          SET "transfer_deadline" = LEAST("expiry", ((CAST($2 AS timestamptz) AT TIME ZONE 'UTC')::date + make_interval(months => $3))::date)
        WHERE "rcb_id" = $1 AND "status" IN ('CERTIFIED', 'SUSPENDED') AND "transfer_deadline" IS NULL
-         AND "expiry" >= (CAST($2 AS timestamptz) AT TIME ZONE 'UTC')::date`,
+         AND "expiry" >= (CAST($2 AS timestamptz) AT TIME ZONE 'UTC')::date
+       RETURNING "id"`,
       [payload.rcbId, payload.changedAt, WITHDRAWN_RCB_TRANSFER_MONTHS],
-    )) as [unknown, number];
-    return count;
+    )) as [{ id: string }[], number];
+    return rows.map((row) => row.id);
   }
   if (payload.status === 'APPOINTED') {
-    const [, count] = (await manager.query(
+    const [rows] = (await manager.query(
       `UPDATE "organization_certification" SET "transfer_deadline" = NULL
-       WHERE "rcb_id" = $1 AND "transfer_deadline" IS NOT NULL AND "status" IN ('CERTIFIED', 'SUSPENDED')`,
+       WHERE "rcb_id" = $1 AND "transfer_deadline" IS NOT NULL AND "status" IN ('CERTIFIED', 'SUSPENDED')
+       RETURNING "id"`,
       [payload.rcbId],
-    )) as [unknown, number];
-    return count;
+    )) as [{ id: string }[], number];
+    return rows.map((row) => row.id);
   }
-  return 0;
+  return [];
 }

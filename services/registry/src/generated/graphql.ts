@@ -10,6 +10,7 @@ import type { UpsertRecordResult } from '../commands/import-certifications';
 import type { CertificationPayload } from '../commands/certification-change';
 import type { CertificationTransferEntity } from '../entities/certification-transfer.entity';
 import type { TransferPayload } from '../commands/transfer-rows';
+import type { FlagView, RcbFlagSummaryRow } from '../queries/certification-flags';
 import type { IssuedTransferAuthorization } from '../commands/issue-transfer-authorization';
 import type { ServiceContext } from '../context';
 export type Maybe<T> = T | null;
@@ -52,6 +53,45 @@ export type CertificationChange =
   | 'SUSPENDED'
   | 'TRANSFERRED'
   | 'WITHDRAWN';
+
+/** A flag of the rule engine: the rule, the limit it checks, the date it was computed against and what clears it. */
+export type CertificationFlag = {
+  __typename?: 'CertificationFlag';
+  /** The date the rules were evaluated against */
+  asOf: Scalars['Date']['output'];
+  certification?: Maybe<OrganizationCertification>;
+  clearedBy: Scalars['String']['output'];
+  /** The limit: the date missed (overdue) or the date coming (ending, deadline, restore by) */
+  dueOn: Scalars['Date']['output'];
+  explanation: Scalars['String']['output'];
+  /** When the rules first raised it (stored flags: the worklist); null when computed on request */
+  raisedOn?: Maybe<Scalars['Date']['output']>;
+  rule: CertificationFlagRule;
+};
+
+export type CertificationFlagConnection = {
+  __typename?: 'CertificationFlagConnection';
+  edges: Array<CertificationFlagEdge>;
+  pageInfo: PageInfo;
+};
+
+export type CertificationFlagEdge = {
+  __typename?: 'CertificationFlagEdge';
+  cursor: Scalars['String']['output'];
+  node: CertificationFlag;
+};
+
+export type CertificationFlagRule =
+  /** Expired less than six months ago: still restorable by recertification */
+  | 'EXPIRED_RESTORABLE'
+  /** ISO/IEC 17021-1: first surveillance within 12 months of the decision, then one each calendar year of the cycle but the recertification year */
+  | 'SURVEILLANCE_OVERDUE'
+  /** A suspension ending within 30 days (at most six months) */
+  | 'SUSPENSION_ENDING'
+  /** A suspension past its end (or six months) without reinstatement, reduction or withdrawal */
+  | 'SUSPENSION_OVER_LIMIT'
+  /** Its RCB lost its appointment: transfer by the deadline (six months or expiry), else it expires */
+  | 'TRANSFER_DEADLINE';
 
 export type CertificationHistoryConnection = {
   __typename?: 'CertificationHistoryConnection';
@@ -466,6 +506,11 @@ export type OrganizationCertification = {
   /** Start of the current three-year cycle */
   cycleStart: Scalars['Date']['output'];
   expiry: Scalars['Date']['output'];
+  /**
+   * The rule engine's flags on asOf (default today), most urgent first, computed now from its state:
+   * for the RCB holding it and scheme staff (null for everyone else).
+   */
+  flags?: Maybe<Array<CertificationFlag>>;
   /** Every change, newest first; visible to the RCBs that held it and to scheme staff */
   history: CertificationHistoryConnection;
   id: Scalars['ID']['output'];
@@ -502,6 +547,12 @@ export type OrganizationCertification = {
    * checks the caller's right first.
    */
   version?: Maybe<Scalars['Int']['output']>;
+};
+
+
+/** One certification of an organization by an RCB (ISO/IEC 17021-1 lifecycle). */
+export type OrganizationCertificationFlagsArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -609,6 +660,13 @@ export type Query = {
   /** An RCB integration's own certifications, newest change first */
   rcbCertifications?: Maybe<OrganizationCertificationConnection>;
   /**
+   * An RCB integration's worklist: the open flags on its certifications, most urgent (earliest limit)
+   * first, as the rules last evaluated them (on each change and by the daily pass).
+   */
+  rcbWorklist?: Maybe<CertificationFlagConnection>;
+  /** Scheme staff: open flags per RCB, in RCB id order */
+  registryFlagOverview?: Maybe<RcbFlagSummaryConnection>;
+  /**
    * Every certification that carries this certificate number, each with its RCB, so a number used by
    * several RCBs is never answered with one of them picked: compare the RCB with the certificate.
    */
@@ -659,6 +717,19 @@ export type QueryRcbCertificationsArgs = {
 };
 
 
+export type QueryRcbWorklistArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  rule?: InputMaybe<CertificationFlagRule>;
+};
+
+
+export type QueryRegistryFlagOverviewArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryVerifyCertificateNumberArgs = {
   certificateNumber: Scalars['String']['input'];
 };
@@ -680,6 +751,37 @@ export type QueryWasCertifiedArgs = {
 export type Rcb = {
   __typename?: 'Rcb';
   id: Scalars['ID']['output'];
+};
+
+/** Scheme staff's overview: one RCB's open flags by rule */
+export type RcbFlagSummary = {
+  __typename?: 'RcbFlagSummary';
+  /** The oldest date its flags were evaluated against */
+  asOf: Scalars['Date']['output'];
+  expiredRestorable: Scalars['Int']['output'];
+  /** Certifications with at least one open flag */
+  flaggedCertifications: Scalars['Int']['output'];
+  /** The earliest limit among its open flags */
+  mostUrgentDueOn: Scalars['Date']['output'];
+  rcb?: Maybe<Rcb>;
+  rcbName?: Maybe<Scalars['String']['output']>;
+  rcbStatus?: Maybe<RegistryRcbStatus>;
+  surveillanceOverdue: Scalars['Int']['output'];
+  suspensionEnding: Scalars['Int']['output'];
+  suspensionOverLimit: Scalars['Int']['output'];
+  transferDeadline: Scalars['Int']['output'];
+};
+
+export type RcbFlagSummaryConnection = {
+  __typename?: 'RcbFlagSummaryConnection';
+  edges: Array<RcbFlagSummaryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type RcbFlagSummaryEdge = {
+  __typename?: 'RcbFlagSummaryEdge';
+  cursor: Scalars['String']['output'];
+  node: RcbFlagSummary;
 };
 
 export type RegistryAddress = {
@@ -955,6 +1057,10 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   CertificationChange: CertificationChange;
+  CertificationFlag: ResolverTypeWrapper<FlagView>;
+  CertificationFlagConnection: ResolverTypeWrapper<Omit<CertificationFlagConnection, 'edges'> & { edges: Array<ResolversTypes['CertificationFlagEdge']> }>;
+  CertificationFlagEdge: ResolverTypeWrapper<Omit<CertificationFlagEdge, 'node'> & { node: ResolversTypes['CertificationFlag'] }>;
+  CertificationFlagRule: CertificationFlagRule;
   CertificationHistoryConnection: ResolverTypeWrapper<Omit<CertificationHistoryConnection, 'edges'> & { edges: Array<ResolversTypes['CertificationHistoryEdge']> }>;
   CertificationHistoryEdge: ResolverTypeWrapper<Omit<CertificationHistoryEdge, 'node'> & { node: ResolversTypes['CertificationHistoryEntry'] }>;
   CertificationHistoryEntry: ResolverTypeWrapper<CertificationHistoryEntity>;
@@ -992,6 +1098,9 @@ export type ResolversTypes = ResolversObject<{
   PreTransferReviewInput: PreTransferReviewInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Rcb: ResolverTypeWrapper<Rcb>;
+  RcbFlagSummary: ResolverTypeWrapper<RcbFlagSummaryRow>;
+  RcbFlagSummaryConnection: ResolverTypeWrapper<Omit<RcbFlagSummaryConnection, 'edges'> & { edges: Array<ResolversTypes['RcbFlagSummaryEdge']> }>;
+  RcbFlagSummaryEdge: ResolverTypeWrapper<Omit<RcbFlagSummaryEdge, 'node'> & { node: ResolversTypes['RcbFlagSummary'] }>;
   RegistryAddress: ResolverTypeWrapper<RegistryAddress>;
   RegistryAddressInput: RegistryAddressInput;
   RegistryRcbStatus: RegistryRcbStatus;
@@ -1014,6 +1123,9 @@ export type ResolversParentTypes = ResolversObject<{
   CertificateNumberVerification: CertificateNumberMatches;
   Boolean: Scalars['Boolean']['output'];
   String: Scalars['String']['output'];
+  CertificationFlag: FlagView;
+  CertificationFlagConnection: Omit<CertificationFlagConnection, 'edges'> & { edges: Array<ResolversParentTypes['CertificationFlagEdge']> };
+  CertificationFlagEdge: Omit<CertificationFlagEdge, 'node'> & { node: ResolversParentTypes['CertificationFlag'] };
   CertificationHistoryConnection: Omit<CertificationHistoryConnection, 'edges'> & { edges: Array<ResolversParentTypes['CertificationHistoryEdge']> };
   CertificationHistoryEdge: Omit<CertificationHistoryEdge, 'node'> & { node: ResolversParentTypes['CertificationHistoryEntry'] };
   CertificationHistoryEntry: CertificationHistoryEntity;
@@ -1046,6 +1158,9 @@ export type ResolversParentTypes = ResolversObject<{
   PreTransferReviewInput: PreTransferReviewInput;
   Query: Record<PropertyKey, never>;
   Rcb: Rcb;
+  RcbFlagSummary: RcbFlagSummaryRow;
+  RcbFlagSummaryConnection: Omit<RcbFlagSummaryConnection, 'edges'> & { edges: Array<ResolversParentTypes['RcbFlagSummaryEdge']> };
+  RcbFlagSummaryEdge: Omit<RcbFlagSummaryEdge, 'node'> & { node: ResolversParentTypes['RcbFlagSummary'] };
   RegistryAddress: RegistryAddress;
   RegistryAddressInput: RegistryAddressInput;
   SurveillanceAudit: SurveillanceAudit;
@@ -1064,6 +1179,26 @@ export type CertificateNumberVerificationResolvers<ContextType = ServiceContext,
   ambiguous?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   certificateNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   matches?: Resolver<Array<ResolversTypes['OrganizationCertificationVerification']>, ParentType, ContextType>;
+}>;
+
+export type CertificationFlagResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationFlag'] = ResolversParentTypes['CertificationFlag']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  certification?: Resolver<Maybe<ResolversTypes['OrganizationCertification']>, ParentType, ContextType>;
+  clearedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dueOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  explanation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  raisedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['CertificationFlagRule'], ParentType, ContextType>;
+}>;
+
+export type CertificationFlagConnectionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationFlagConnection'] = ResolversParentTypes['CertificationFlagConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CertificationFlagEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type CertificationFlagEdgeResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationFlagEdge'] = ResolversParentTypes['CertificationFlagEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CertificationFlag'], ParentType, ContextType>;
 }>;
 
 export type CertificationHistoryConnectionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationHistoryConnection'] = ResolversParentTypes['CertificationHistoryConnection']> = ResolversObject<{
@@ -1197,6 +1332,7 @@ export type OrganizationCertificationResolvers<ContextType = ServiceContext, Par
   certificateNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   cycleStart?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   expiry?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  flags?: Resolver<Maybe<Array<ResolversTypes['CertificationFlag']>>, ParentType, ContextType, Partial<OrganizationCertificationFlagsArgs>>;
   history?: Resolver<ResolversTypes['CertificationHistoryConnection'], ParentType, ContextType, Partial<OrganizationCertificationHistoryArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   openTransfer?: Resolver<Maybe<ResolversTypes['CertificationTransfer']>, ParentType, ContextType>;
@@ -1273,6 +1409,8 @@ export type QueryResolvers<ContextType = ServiceContext, ParentType extends Reso
   certifiedOrganizations?: Resolver<Maybe<ResolversTypes['CertifiedOrganizationConnection']>, ParentType, ContextType, Partial<QueryCertifiedOrganizationsArgs>>;
   organizationCertification?: Resolver<Maybe<ResolversTypes['OrganizationCertification']>, ParentType, ContextType, Partial<QueryOrganizationCertificationArgs>>;
   rcbCertifications?: Resolver<Maybe<ResolversTypes['OrganizationCertificationConnection']>, ParentType, ContextType, Partial<QueryRcbCertificationsArgs>>;
+  rcbWorklist?: Resolver<Maybe<ResolversTypes['CertificationFlagConnection']>, ParentType, ContextType, Partial<QueryRcbWorklistArgs>>;
+  registryFlagOverview?: Resolver<Maybe<ResolversTypes['RcbFlagSummaryConnection']>, ParentType, ContextType, Partial<QueryRegistryFlagOverviewArgs>>;
   verifyCertificateNumber?: Resolver<Maybe<ResolversTypes['CertificateNumberVerification']>, ParentType, ContextType, RequireFields<QueryVerifyCertificateNumberArgs, 'certificateNumber'>>;
   verifyOrganizationCertification?: Resolver<Maybe<ResolversTypes['OrganizationCertificationVerification']>, ParentType, ContextType, RequireFields<QueryVerifyOrganizationCertificationArgs, 'certificateNumber'>>;
   wasCertified?: Resolver<Maybe<ResolversTypes['WasCertifiedAnswer']>, ParentType, ContextType, RequireFields<QueryWasCertifiedArgs, 'certificateNumber' | 'on'>>;
@@ -1280,6 +1418,30 @@ export type QueryResolvers<ContextType = ServiceContext, ParentType extends Reso
 
 export type RcbResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Rcb'] = ResolversParentTypes['Rcb']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type RcbFlagSummaryResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['RcbFlagSummary'] = ResolversParentTypes['RcbFlagSummary']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  expiredRestorable?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  flaggedCertifications?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  mostUrgentDueOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  rcb?: Resolver<Maybe<ResolversTypes['Rcb']>, ParentType, ContextType>;
+  rcbName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rcbStatus?: Resolver<Maybe<ResolversTypes['RegistryRcbStatus']>, ParentType, ContextType>;
+  surveillanceOverdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  suspensionEnding?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  suspensionOverLimit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  transferDeadline?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type RcbFlagSummaryConnectionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['RcbFlagSummaryConnection'] = ResolversParentTypes['RcbFlagSummaryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['RcbFlagSummaryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type RcbFlagSummaryEdgeResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['RcbFlagSummaryEdge'] = ResolversParentTypes['RcbFlagSummaryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['RcbFlagSummary'], ParentType, ContextType>;
 }>;
 
 export type RegistryAddressResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['RegistryAddress'] = ResolversParentTypes['RegistryAddress']> = ResolversObject<{
@@ -1350,6 +1512,9 @@ export type WasCertifiedMatchResolvers<ContextType = ServiceContext, ParentType 
 
 export type Resolvers<ContextType = ServiceContext> = ResolversObject<{
   CertificateNumberVerification?: CertificateNumberVerificationResolvers<ContextType>;
+  CertificationFlag?: CertificationFlagResolvers<ContextType>;
+  CertificationFlagConnection?: CertificationFlagConnectionResolvers<ContextType>;
+  CertificationFlagEdge?: CertificationFlagEdgeResolvers<ContextType>;
   CertificationHistoryConnection?: CertificationHistoryConnectionResolvers<ContextType>;
   CertificationHistoryEdge?: CertificationHistoryEdgeResolvers<ContextType>;
   CertificationHistoryEntry?: CertificationHistoryEntryResolvers<ContextType>;
@@ -1374,6 +1539,9 @@ export type Resolvers<ContextType = ServiceContext> = ResolversObject<{
   PreTransferReview?: PreTransferReviewResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Rcb?: RcbResolvers<ContextType>;
+  RcbFlagSummary?: RcbFlagSummaryResolvers<ContextType>;
+  RcbFlagSummaryConnection?: RcbFlagSummaryConnectionResolvers<ContextType>;
+  RcbFlagSummaryEdge?: RcbFlagSummaryEdgeResolvers<ContextType>;
   RegistryAddress?: RegistryAddressResolvers<ContextType>;
   SurveillanceAudit?: SurveillanceAuditResolvers<ContextType>;
   TransferAuthorization?: TransferAuthorizationResolvers<ContextType>;

@@ -6,6 +6,7 @@ import {
   wasCertifiedAnswerResolvers,
   wasCertifiedMatchResolvers,
 } from './certified-organization.resolvers';
+import { certificationFlagResolvers, rcbFlagSummaryResolvers } from './certification-flag.resolvers';
 import {
   certificationTransferResolvers,
   transferAuthorizationResolvers,
@@ -31,5 +32,7 @@ export const resolvers: Resolvers<ServiceContext> = {
   WasCertifiedMatch: wasCertifiedMatchResolvers,
   CertificateNumberVerification: certificateNumberVerificationResolvers,
   CertificationTransfer: certificationTransferResolvers,
+  CertificationFlag: certificationFlagResolvers,
+  RcbFlagSummary: rcbFlagSummaryResolvers,
   TransferAuthorization: transferAuthorizationResolvers,
 };

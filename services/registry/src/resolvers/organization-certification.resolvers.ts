@@ -2,6 +2,8 @@ import { clampPageSize, decodeCursorAs, toConnection } from '@iso20000/service-k
 import { canChangeOrAdminister, canSeeCertification, requireHistoryAccess } from '../access';
 import type { ServiceContext } from '../context';
 import { canSeeTransfer } from './certification-transfer.resolvers';
+import { stateOf } from '../commands/certification-rows';
+import { flagsOf } from '../domain/certification-flags';
 import { effectiveStatus } from '../domain/certification-lifecycle';
 import { CertificationHistoryEntity } from '../entities/certification-history.entity';
 import type { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
@@ -39,6 +41,19 @@ export const organizationCertificationResolvers: OrganizationCertificationResolv
   status: (certification, _args, ctx) => effectiveStatus(certification, ctx.today),
   version: (certification, _args, ctx) =>
     canChangeOrAdminister(ctx.viewer, certification) ? certification.version : null,
+  flags: async (certification, args, ctx) => {
+    if (!canChangeOrAdminister(ctx.viewer, certification)) return null;
+    const asOf = args.asOf ?? ctx.today;
+    const rcb = await ctx.loaders.rcbById.load(certification.rcbId);
+    return flagsOf(
+      {
+        state: stateOf(certification),
+        transferDeadline: certification.transferDeadline,
+        rcbStatus: rcb?.status ?? null,
+      },
+      asOf,
+    ).map((flag) => ({ ...flag, certificationId: certification.id, raisedOn: null }));
+  },
   openTransfer: async (certification, _args, ctx) => {
     const transfer = await ctx.loaders.openTransferByCertificationId.load(certification.id);
     return transfer && canSeeTransfer(ctx, transfer) ? transfer : null;

@@ -5,6 +5,7 @@ import type { ServiceContext } from '../context';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
 import type { QueryResolvers } from '../generated/graphql';
 import { effectiveStatusSql, searchCertifiedOrganizations } from '../queries/certified-organization-search';
+import { flagQueryResolvers } from './certification-flag.resolvers';
 import { transferQueryResolvers } from './certification-transfer.resolvers';
 import { parseCertificateNumber } from './inputs';
 import { certificationsNumbered } from '../queries/verify-certificate-number';
@@ -21,6 +22,7 @@ function primeVerified(ctx: ServiceContext, matches: OrganizationCertificationEn
 
 export const queryResolvers: QueryResolvers<ServiceContext> = {
   ...transferQueryResolvers,
+  ...flagQueryResolvers,
   certifiedOrganizations: (_parent, args, ctx) =>
     searchCertifiedOrganizations(ctx.dataSource, args.filter, args, ctx.today),
 
