@@ -78,8 +78,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   try {
     if (!values.append) {
+      // CASCADE: every table that refers to certifications (transfers, flags, whatever comes next)
+      // goes with them, rather than a list here that each new table breaks.
       await dataSource.query(
-        `TRUNCATE "certification_transfer", "transfer_authorization", "certification_history", "organization_certification", "certified_organization", "idempotency_record", "rcb"`,
+        `TRUNCATE "certification_history", "organization_certification", "certified_organization", "idempotency_record", "rcb" CASCADE`,
       );
     }
 
