@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +137,8 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
     AUTH_ISSUER: BENCH_ISSUER,
     AUTH_AUDIENCE: BENCH_AUDIENCE,
     CERTIFICATE_SIGNING_KEY: certificateSigningKeyPem(),
+    // Notifications encrypts webhook secrets with it; production refuses to start without one.
+    WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
     // Verification and applications are rate-limited per client; every bench request comes from 127.0.0.1.
     VERIFY_RATE_LIMIT_BURST: '1000000000',
     VERIFY_RATE_LIMIT_PER_MINUTE: '1000000000',
