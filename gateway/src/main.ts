@@ -77,6 +77,7 @@ runService(logger, async () => {
       config: subscriptionConfig,
       production: config.NODE_ENV === 'production',
       maxTokens: config.GATEWAY_MAX_TOKENS,
+      trustedProxies: config.GATEWAY_TRUSTED_PROXIES,
     });
     onShutdown('subscriptions', () => subscriptions.close());
   }

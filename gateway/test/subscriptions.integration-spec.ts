@@ -546,6 +546,24 @@ describe('GraphQL subscriptions from JetStream', () => {
     expect(gateway.subscriptions.feed.stats()).toEqual({ readers: 0, tails: 0 });
   });
 
+  it('budgets how many subscriptions one client starts, per credential or per address', async () => {
+    const gateway = await startReplica({
+      GATEWAY_SUBSCRIBE_RATE_BURST: '2',
+      GATEWAY_SUBSCRIBE_RATE_PER_MINUTE: '1',
+    });
+    const started = [1, 2, 3].map((n) =>
+      follow(connect(gateway).client, CERTIFICATE_STATUS, { number: `F26-AAAA-010${n}` }),
+    );
+    await Promise.all(started.slice(0, 2).map(live));
+    await eventually(async () => started[2].done || undefined);
+    expect(started[2].errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 60 } }),
+    ]);
+    // a signed-in client has a budget of its own
+    const staff = `Bearer ${await tokenFor({ role: 'scheme_staff', subject: 'budgeted-staff' })}`;
+    await live(follow(connect(gateway, staff).client, CERTIFICATE_STATUS, { number: 'F26-AAAA-0104' }));
+  });
+
   it('limits subscriptions per connection and the size of a client message', async () => {
     const gateway = await startReplica({
       GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION: '2',

@@ -25,6 +25,9 @@ export const subscriptionConfigShape = {
   GATEWAY_SUBSCRIPTION_REVALIDATE_MS: z.coerce.number().int().positive().default(2_000),
   /** A subscriber whose changes are rare still gets its cursor brought forward this often. */
   GATEWAY_SUBSCRIPTION_PROGRESS_MS: z.coerce.number().int().positive().default(30_000),
+  /** Subscriptions one client (its credential's subject, or its address) may start at once, then per minute. */
+  GATEWAY_SUBSCRIBE_RATE_BURST: z.coerce.number().int().positive().default(60),
+  GATEWAY_SUBSCRIBE_RATE_PER_MINUTE: z.coerce.number().int().positive().default(60),
   /** Live changes that may wait for one subscriber (replaying, or reading slowly) before it is ended. */
   GATEWAY_SUBSCRIPTION_BUFFER: z.coerce.number().int().positive().default(10_000),
 };

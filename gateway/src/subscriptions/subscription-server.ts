@@ -6,6 +6,7 @@ import {
   DateTimeScalar,
   RawBody,
   toClientError,
+  TrustedProxies,
   type Authenticates,
   type Logger,
 } from '@iso20000/service-kit';
@@ -27,6 +28,7 @@ import type { NatsConnection } from 'nats';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SubscriptionConfig } from './config';
 import { EventFeed } from './event-feed';
+import { SubscribeBudget } from './subscribe-budget';
 import { observeSubscriptionLoad } from './metrics';
 import { buildSubscriptionTypes, subscriptionSchemaSdl } from './subscription-schema';
 import {
@@ -42,6 +44,7 @@ const SUBSCRIPTION_CODES = new Set([
   'SERVICE_UNAVAILABLE',
   'SUBSCRIBER_TOO_SLOW',
   'SUBSCRIPTION_LIMIT_EXCEEDED',
+  'RATE_LIMITED',
   'GRAPHQL_VALIDATION_FAILED',
   'GRAPHQL_PARSE_FAILED',
   'BAD_USER_INPUT',
@@ -72,6 +75,8 @@ export interface SubscriptionServerOptions {
   production: boolean;
   /** GATEWAY_MAX_TOKENS: the same token limit as queries. */
   maxTokens: number;
+  /** GATEWAY_TRUSTED_PROXIES: whose X-Forwarded-For names an anonymous client's address. */
+  trustedProxies?: string;
 }
 
 const KEEP_ALIVE_MS = 12_000;
@@ -83,6 +88,8 @@ interface Extra {
 
 interface ConnectionState {
   viewer?: Viewer;
+  /** Whose subscribe budget this connection spends: the credential's subject, or the client's address. */
+  client?: string;
   revalidation?: NodeJS.Timeout;
 }
 
@@ -158,6 +165,11 @@ export function serveSubscriptions(options: SubscriptionServerOptions) {
     if (!state) states.set(socket, (state = {}));
     return state;
   };
+  const budget = new SubscribeBudget(
+    config.GATEWAY_SUBSCRIBE_RATE_BURST,
+    config.GATEWAY_SUBSCRIBE_RATE_PER_MINUTE,
+  );
+  const proxies = new TrustedProxies(options.trustedProxies ?? '');
   const rules = production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
 
   const formatError = (error: GraphQLError): GraphQLFormattedError => {
@@ -200,6 +212,11 @@ export function serveSubscriptions(options: SubscriptionServerOptions) {
         closeForCredential(socket, error);
         return false;
       }
+      const request = ctx.extra.request;
+      const address = proxies.clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for']);
+      state.client = state.viewer.subject
+        ? `subject:${state.viewer.subject}`
+        : `address:${address ?? 'unknown'}`;
       if (authorization) {
         const identity = identityOf(state.viewer);
         // A revoked API key (or an expired token) closes its connection within one interval.
@@ -221,8 +238,9 @@ export function serveSubscriptions(options: SubscriptionServerOptions) {
       if (state?.revalidation) clearInterval(state.revalidation);
     },
     onSubscribe: (ctx, _id, payload) => {
-      const viewer = states.get(ctx.extra.socket)?.viewer;
-      if (!viewer) return refusal('Not connected', 'UNAUTHENTICATED');
+      const state = states.get(ctx.extra.socket);
+      const viewer = state?.viewer;
+      if (!state || !viewer) return refusal('Not connected', 'UNAUTHENTICATED');
       const active = Object.keys(ctx.subscriptions).length;
       if (active > config.GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION)
         return refusal(
@@ -248,6 +266,10 @@ export function serveSubscriptions(options: SubscriptionServerOptions) {
       const operation = getOperationAST(document, payload.operationName);
       if (!operation)
         return refusal('Name the operation to run (operationName)', 'GRAPHQL_VALIDATION_FAILED');
+      if (operation.operation === 'subscription') {
+        const limited = budget.spend(state.client ?? 'unknown');
+        if (limited) return [limited];
+      }
       const contextValue: SubscriptionContext = {
         viewer,
         feed,
