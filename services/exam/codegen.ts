@@ -30,4 +30,6 @@ export default subgraphCodegenConfig({
   ExamDifComparison: '../statistics/dif.models#DifComparisonModel',
   ExamDifItemStatistics: '../statistics/dif.models#DifItemModel',
   ExamDifReviewItem: '../statistics/dif.models#DifReviewItemModel',
+  ExamPassMarkPrecision: '../statistics/pass-mark-precision.models#ExamPassMarkPrecisionModel',
+  ExamFormPassMarkPrecision: '../statistics/pass-mark-precision.models#FormPassMarkPrecisionModel',
 });

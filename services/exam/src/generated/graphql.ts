@@ -15,6 +15,7 @@ import type { AtoReference } from '../resolvers/references';
 import type { ReleaseSessionResultsModel } from '../resolvers/sitting.resolvers';
 import type { ExamStatisticsResultModel, ExamStatisticsGroupModel, ExamStatisticsGroupKeyModel, ScoreBucketModel, ItemAnalysisModel, FormStatisticsModel, ItemLanguageStatisticsModel, ItemStatisticsModel, ItemOptionShareModel } from '../statistics/statistics.models';
 import type { DifAnalysisModel, DifComparisonModel, DifItemModel, DifReviewItemModel } from '../statistics/dif.models';
+import type { ExamPassMarkPrecisionModel, FormPassMarkPrecisionModel } from '../statistics/pass-mark-precision.models';
 import type { ServiceContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -211,6 +212,20 @@ export type ExamFormEdge = {
   node: ExamForm;
 };
 
+export type ExamFormPassMarkPrecision = {
+  __typename?: 'ExamFormPassMarkPrecision';
+  conditionalStandardErrorAtPassMark?: Maybe<Scalars['Float']['output']>;
+  decisionConsistency?: Maybe<Scalars['Float']['output']>;
+  decisionKappa?: Maybe<Scalars['Float']['output']>;
+  formId: Scalars['ID']['output'];
+  language: Scalars['String']['output'];
+  shareNearPassMark?: Maybe<Scalars['Float']['output']>;
+  sittings?: Maybe<Scalars['Int']['output']>;
+  sittingsNearPassMark?: Maybe<Scalars['Int']['output']>;
+  standardErrorOfMeasurement?: Maybe<Scalars['Float']['output']>;
+  suppressed: Scalars['Boolean']['output'];
+};
+
 export type ExamFormStatistics = {
   __typename?: 'ExamFormStatistics';
   itemCount: Scalars['Int']['output'];
@@ -321,6 +336,34 @@ export type ExamMoneyInput = {
   amountMinor: Scalars['Int']['input'];
   /** ISO 4217 code, e.g. GBP (any case). */
   currency: Scalars['String']['input'];
+};
+
+/**
+ * Binomial error model (right/wrong questions): Lord's conditional SEM at the pass mark, the
+ * sittings within one such SEM of it, and Subkoviak's single-administration decision consistency.
+ * An exam of polytomous questions (Practitioner) has no forms here and null figures.
+ */
+export type ExamPassMarkPrecision = {
+  __typename?: 'ExamPassMarkPrecision';
+  /** Lord's conditional SEM at the pass mark c of n questions: sqrt(c (n - c) / (n - 1)) marks. */
+  conditionalStandardErrorAtPassMark?: Maybe<Scalars['Float']['output']>;
+  /** Subkoviak's estimate of the share who would get the same decision on a parallel form (0..1). */
+  decisionConsistency?: Maybe<Scalars['Float']['output']>;
+  /** The same corrected for chance agreement (Cohen's kappa). */
+  decisionKappa?: Maybe<Scalars['Float']['output']>;
+  exam: ExamCode;
+  forms: Array<ExamFormPassMarkPrecision>;
+  maxScore: Scalars['Int']['output'];
+  /** In marks: pass at or above. */
+  passMark: Scalars['Int']['output'];
+  shareNearPassMark?: Maybe<Scalars['Float']['output']>;
+  sittings?: Maybe<Scalars['Int']['output']>;
+  /** Sittings whose score lies within one conditional SEM of the pass mark: the candidates whose pass or fail could go either way. */
+  sittingsNearPassMark?: Maybe<Scalars['Int']['output']>;
+  /** Classical SEM in marks, sd * sqrt(1 - KR-20); for an exam the root mean square over its forms, by sittings. */
+  standardErrorOfMeasurement?: Maybe<Scalars['Float']['output']>;
+  /** Fewer sittings than minGroupSize: every figure null. */
+  suppressed: Scalars['Boolean']['output'];
 };
 
 export type ExamPrerequisite =
@@ -641,6 +684,8 @@ export type Query = {
   exam?: Maybe<Exam>;
   /** Paper versions with their answer keys. Scheme staff only. */
   examForms?: Maybe<ExamFormConnection>;
+  /** Measurement error at the pass mark and decision consistency, per exam and per form of right/wrong questions (all released results). Roles: analyst, scheme_staff. */
+  examPassMarkPrecision?: Maybe<Array<ExamPassMarkPrecision>>;
   /** What an exam costs where it is sat (public sessions and self-study; an ATO course includes the fee). */
   examPrices?: Maybe<ExamPriceConnection>;
   /** Anyone may read sessions; their sittings are for scheme staff and the session's ATO. */
@@ -677,6 +722,11 @@ export type QueryExamFormsArgs = {
   examCode: ExamCode;
   first?: InputMaybe<Scalars['Int']['input']>;
   language?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryExamPassMarkPrecisionArgs = {
+  exams?: InputMaybe<Array<ExamCode>>;
 };
 
 
@@ -1036,6 +1086,7 @@ export type ResolversTypes = ResolversObject<{
   ExamForm: ResolverTypeWrapper<ExamFormEntity>;
   ExamFormConnection: ResolverTypeWrapper<Omit<ExamFormConnection, 'edges'> & { edges: Array<ResolversTypes['ExamFormEdge']> }>;
   ExamFormEdge: ResolverTypeWrapper<Omit<ExamFormEdge, 'node'> & { node: ResolversTypes['ExamForm'] }>;
+  ExamFormPassMarkPrecision: ResolverTypeWrapper<FormPassMarkPrecisionModel>;
   ExamFormStatistics: ResolverTypeWrapper<FormStatisticsModel>;
   ExamFormat: ExamFormat;
   ExamItemAnalysis: ResolverTypeWrapper<ItemAnalysisModel>;
@@ -1048,6 +1099,7 @@ export type ResolversTypes = ResolversObject<{
   ExamMarking: ExamMarking;
   ExamMoney: ResolverTypeWrapper<MoneyModel>;
   ExamMoneyInput: ExamMoneyInput;
+  ExamPassMarkPrecision: ResolverTypeWrapper<ExamPassMarkPrecisionModel>;
   ExamPrerequisite: ExamPrerequisite;
   ExamPrice: ResolverTypeWrapper<ExamPriceEntity>;
   ExamPriceConnection: ResolverTypeWrapper<Omit<ExamPriceConnection, 'edges'> & { edges: Array<ResolversTypes['ExamPriceEdge']> }>;
@@ -1116,6 +1168,7 @@ export type ResolversParentTypes = ResolversObject<{
   ExamForm: ExamFormEntity;
   ExamFormConnection: Omit<ExamFormConnection, 'edges'> & { edges: Array<ResolversParentTypes['ExamFormEdge']> };
   ExamFormEdge: Omit<ExamFormEdge, 'node'> & { node: ResolversParentTypes['ExamForm'] };
+  ExamFormPassMarkPrecision: FormPassMarkPrecisionModel;
   ExamFormStatistics: FormStatisticsModel;
   ExamItemAnalysis: ItemAnalysisModel;
   ExamItemDif: DifAnalysisModel;
@@ -1125,6 +1178,7 @@ export type ResolversParentTypes = ResolversObject<{
   ExamLanguage: ExamLanguage;
   ExamMoney: MoneyModel;
   ExamMoneyInput: ExamMoneyInput;
+  ExamPassMarkPrecision: ExamPassMarkPrecisionModel;
   ExamPrice: ExamPriceEntity;
   ExamPriceConnection: Omit<ExamPriceConnection, 'edges'> & { edges: Array<ResolversParentTypes['ExamPriceEdge']> };
   ExamPriceEdge: Omit<ExamPriceEdge, 'node'> & { node: ResolversParentTypes['ExamPrice'] };
@@ -1265,6 +1319,19 @@ export type ExamFormEdgeResolvers<ContextType = ServiceContext, ParentType exten
   node?: Resolver<ResolversTypes['ExamForm'], ParentType, ContextType>;
 }>;
 
+export type ExamFormPassMarkPrecisionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['ExamFormPassMarkPrecision'] = ResolversParentTypes['ExamFormPassMarkPrecision']> = ResolversObject<{
+  conditionalStandardErrorAtPassMark?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  decisionConsistency?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  decisionKappa?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  formId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  language?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  shareNearPassMark?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  sittings?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  sittingsNearPassMark?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  standardErrorOfMeasurement?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type ExamFormStatisticsResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['ExamFormStatistics'] = ResolversParentTypes['ExamFormStatistics']> = ResolversObject<{
   itemCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   meanScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -1326,6 +1393,21 @@ export type ExamMoneyResolvers<ContextType = ServiceContext, ParentType extends 
   amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   amountMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ExamPassMarkPrecisionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['ExamPassMarkPrecision'] = ResolversParentTypes['ExamPassMarkPrecision']> = ResolversObject<{
+  conditionalStandardErrorAtPassMark?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  decisionConsistency?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  decisionKappa?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  exam?: Resolver<ResolversTypes['ExamCode'], ParentType, ContextType>;
+  forms?: Resolver<Array<ResolversTypes['ExamFormPassMarkPrecision']>, ParentType, ContextType>;
+  maxScore?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  passMark?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  shareNearPassMark?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  sittings?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  sittingsNearPassMark?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  standardErrorOfMeasurement?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type ExamPriceResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['ExamPrice'] = ResolversParentTypes['ExamPrice']> = ResolversObject<{
@@ -1445,6 +1527,7 @@ export type PageInfoResolvers<ContextType = ServiceContext, ParentType extends R
 export type QueryResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   exam?: Resolver<Maybe<ResolversTypes['Exam']>, ParentType, ContextType, RequireFields<QueryExamArgs, 'code'>>;
   examForms?: Resolver<Maybe<ResolversTypes['ExamFormConnection']>, ParentType, ContextType, RequireFields<QueryExamFormsArgs, 'examCode'>>;
+  examPassMarkPrecision?: Resolver<Maybe<Array<ResolversTypes['ExamPassMarkPrecision']>>, ParentType, ContextType, Partial<QueryExamPassMarkPrecisionArgs>>;
   examPrices?: Resolver<Maybe<ResolversTypes['ExamPriceConnection']>, ParentType, ContextType, Partial<QueryExamPricesArgs>>;
   examSession?: Resolver<Maybe<ResolversTypes['ExamSession']>, ParentType, ContextType, RequireFields<QueryExamSessionArgs, 'id'>>;
   examSessions?: Resolver<Maybe<ResolversTypes['ExamSessionConnection']>, ParentType, ContextType, Partial<QueryExamSessionsArgs>>;
@@ -1545,6 +1628,7 @@ export type Resolvers<ContextType = ServiceContext> = ResolversObject<{
   ExamForm?: ExamFormResolvers<ContextType>;
   ExamFormConnection?: ExamFormConnectionResolvers<ContextType>;
   ExamFormEdge?: ExamFormEdgeResolvers<ContextType>;
+  ExamFormPassMarkPrecision?: ExamFormPassMarkPrecisionResolvers<ContextType>;
   ExamFormStatistics?: ExamFormStatisticsResolvers<ContextType>;
   ExamItemAnalysis?: ExamItemAnalysisResolvers<ContextType>;
   ExamItemDif?: ExamItemDifResolvers<ContextType>;
@@ -1553,6 +1637,7 @@ export type Resolvers<ContextType = ServiceContext> = ResolversObject<{
   ExamItemStatistics?: ExamItemStatisticsResolvers<ContextType>;
   ExamLanguage?: ExamLanguageResolvers<ContextType>;
   ExamMoney?: ExamMoneyResolvers<ContextType>;
+  ExamPassMarkPrecision?: ExamPassMarkPrecisionResolvers<ContextType>;
   ExamPrice?: ExamPriceResolvers<ContextType>;
   ExamPriceConnection?: ExamPriceConnectionResolvers<ContextType>;
   ExamPriceEdge?: ExamPriceEdgeResolvers<ContextType>;

@@ -9,7 +9,9 @@ import {
   parseId,
   refuse,
 } from '@iso20000/service-kit';
+import { EXAM_CODES } from '@iso20000/scheme';
 import { buildDifAnalysis } from './dif.models';
+import { passMarkPrecision } from './pass-mark-precision.models';
 import { parseDimensions, parseStatisticsFilter, type StatisticsFilter } from './domain/statistics-filter';
 import { queryDifStrata, type DifGrouping } from './queries/dif-strata.query';
 import { SESSION_KINDS, type StatisticsSessionKind } from './released-result/released-result-fact';
@@ -117,6 +119,12 @@ export const statisticsResolvers: StatisticsResolvers = {
         throw refuse.badInput('translationFormIds: every form must be of the same exam as formId');
       const rows = await queryItemAnalysis(context.dataSource.manager, formIds, filter);
       return buildItemAnalysis(formId, rows, statisticsMinGroupSize());
+    },
+
+    examPassMarkPrecision(_parent, args, context) {
+      authorizeStatistics(context.viewer);
+      const exams = args.exams?.length ? [...new Set(args.exams)] : [...EXAM_CODES];
+      return passMarkPrecision(context.dataSource.manager, exams, statisticsMinGroupSize());
     },
 
     async itemDif(_parent, args, context) {
