@@ -80,6 +80,7 @@ async function main(parsed: BenchOptions): Promise<number> {
       nodeEnv: options.nodeEnv,
       gatewayEnv: options.gatewayEnv,
       contenders: options.contenders,
+      cpuProfileDir: options.cpuProfileDir,
       log,
     });
     const running = options.contenders.filter((name) => name === 'direct' || bench?.urls[name]);

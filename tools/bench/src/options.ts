@@ -23,6 +23,7 @@ export interface BenchOptions {
   gatewayEnv: Record<string, string>;
   only?: string;
   label?: string;
+  cpuProfileDir?: string;
 }
 
 export const BENCH_USAGE = `npm run bench -- [options]
@@ -50,7 +51,8 @@ export const BENCH_USAGE = `npm run bench -- [options]
                       its own nats-server keeps its users and JetStream in DIR-nats
   --database-url URL  an existing PostgreSQL server instead of the bench's own (SQL per request
                       needs pg_stat_statements loaded there)
-  --label TEXT        stored with the JSON results (e.g. "before keep-alive")`;
+  --label TEXT        stored with the JSON results (e.g. "before keep-alive")
+  --cpu-prof DIR      V8 CPU profiles of the ours-planned gateway (each worker), written when it stops`;
 
 export class BenchUsageError extends Error {}
 
@@ -87,6 +89,7 @@ export function parseBenchOptions(argv: string[], _env: NodeJS.ProcessEnv = proc
         'database-url': { type: 'string' },
         'database-prefix': { type: 'string', default: 'iso20000_bench' },
         label: { type: 'string' },
+        'cpu-prof': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -144,5 +147,6 @@ export function parseBenchOptions(argv: string[], _env: NodeJS.ProcessEnv = proc
     gatewayEnv,
     only: values.only,
     label: values.label,
+    cpuProfileDir: values['cpu-prof'],
   };
 }

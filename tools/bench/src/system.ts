@@ -38,6 +38,8 @@ export interface BenchSystemOptions {
   nodeEnv: 'production' | 'development';
   /** Extra environment for our gateways (tuning experiments), e.g. GATEWAY_QUERY_PLAN_CACHE_MIB. */
   gatewayEnv: Record<string, string>;
+  /** Writes V8 CPU profiles of the ours-planned gateway's processes (each worker) into this directory. */
+  cpuProfileDir?: string;
   /** The gateways to start beside ours ('ours' always runs: fixtures are made through it). */
   contenders: readonly Contender[];
   log: Log;
@@ -229,7 +231,10 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
       await spawnContender(
         'ours-planned',
         process.execPath,
-        node(join(workspaceRoot, 'gateway', 'src', 'main.ts')),
+        [
+          ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+          ...node(join(workspaceRoot, 'gateway', 'src', 'main.ts')),
+        ],
         {
           ...serviceEnv,
           ...gatewayEnv,

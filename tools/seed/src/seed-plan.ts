@@ -9,6 +9,13 @@ export const GENERATORS = {
 } as const;
 export type SeededService = keyof typeof GENERATORS;
 
+/** The table whose inserted rows measure each generator's progress (what its volume option counts). */
+export const PROGRESS_TABLES: Record<SeededService, { table: string; what: string }> = {
+  accreditation: { table: 'ato', what: 'ATOs' },
+  registry: { table: 'organization_certification', what: 'certifications' },
+  exam: { table: 'statistics_result_fact', what: 'sittings' },
+};
+
 export interface SeedStep {
   service: SeededService;
   /** Path relative to the workspace root. */
@@ -17,6 +24,8 @@ export interface SeedStep {
   /** Extra environment (the accreditation generator takes its database from DATABASE_URL). */
   env: Record<string, string>;
   databaseUrl: string;
+  /** Rows the generator is asked for in its progress table, when given. */
+  expected?: number;
 }
 
 export const SEED_USAGE = `npm run seed -- [options]
@@ -144,6 +153,7 @@ export function planSeed(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       ],
       env: {},
       databaseUrl,
+      expected: counts.certifications !== undefined ? Number(counts.certifications) : undefined,
     });
   }
   if (wants.exam) {
@@ -160,6 +170,7 @@ export function planSeed(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       ],
       env: {},
       databaseUrl,
+      expected: counts.sittings !== undefined ? Number(counts.sittings) : undefined,
     });
   }
   return steps;

@@ -11,6 +11,8 @@ describe('seed plan', () => {
       '--database-url',
       'postgres://u:p@db:5433/iso20000_exam',
     ]);
+    // Progress lines say how far along the generator is against what it was asked for.
+    expect(steps[0].expected).toBe(1_000_000);
   });
 
   it('passes the accreditation database in DATABASE_URL, as its generator reads it', () => {
