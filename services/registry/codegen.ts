@@ -16,5 +16,6 @@ export default subgraphCodegenConfig({
   CertificationTransferPayload: '../commands/transfer-rows#TransferPayload',
   CertificationFlag: '../queries/certification-flags#FlagView',
   RcbFlagSummary: '../queries/certification-flags#RcbFlagSummaryRow',
+  RcbRegistryFreshness: '../queries/rcb-freshness#RcbFreshnessView',
   TransferAuthorization: '../commands/issue-transfer-authorization#IssuedTransferAuthorization',
 });

@@ -24,4 +24,5 @@ export interface ServiceContext extends BaseContext {
 export interface RegistrySettings {
   transferObjectionDays: number;
   transferCodeValidDays: number;
+  staleAfterDays: number;
 }

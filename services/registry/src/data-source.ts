@@ -20,6 +20,7 @@ import { RegistrySearchFolded1732600000001 } from './migrations/1732600000001-re
 import { CountryCodeFindings1732600000002 } from './migrations/1732600000002-country-code-findings';
 import { CertificationTransfers1764900000000 } from './migrations/1764900000000-certification-transfers';
 import { CertificationFlags1764900000001 } from './migrations/1764900000001-certification-flags';
+import { RcbDataFreshness1764900000002 } from './migrations/1764900000002-rcb-data-freshness';
 
 export const entities = [
   ...eventsEntities,
@@ -43,6 +44,7 @@ export const migrations = [
   CountryCodeFindings1732600000002,
   CertificationTransfers1764900000000,
   CertificationFlags1764900000001,
+  RcbDataFreshness1764900000002,
 ];
 
 /** For the TypeORM CLI and the schema-drift check. */

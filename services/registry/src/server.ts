@@ -57,6 +57,7 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
   const settings: RegistrySettings = {
     transferObjectionDays: config.REGISTRY_TRANSFER_OBJECTION_DAYS,
     transferCodeValidDays: config.REGISTRY_TRANSFER_CODE_VALID_DAYS,
+    staleAfterDays: config.REGISTRY_STALENESS_DAYS,
   };
   return assembleService<ServiceContext>({
     ...deps,

@@ -80,7 +80,11 @@ export function runOnceFor<T>(
       }
       return { result: stored.fromJson(first.response), replayed: true };
     }
-    const result = await work(manager, { actor: actor.actor, requestId: ctx.requestId });
+    const result = await work(manager, {
+      actor: actor.actor,
+      requestId: ctx.requestId,
+      rcbId: 'rcbId' in actor && typeof actor.rcbId === 'string' ? actor.rcbId : undefined,
+    });
     await manager
       .getRepository(IdempotencyRecordEntity)
       .update({ rcbId, key }, { response: stored.toJson(result) as object });

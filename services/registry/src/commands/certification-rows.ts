@@ -42,6 +42,25 @@ export interface ChangeAuthor {
   /** `credential:<id>` for an RCB integration, `system:expiry` for the job. */
   actor: string;
   requestId?: string;
+  /** The RCB whose integration made the change: its registry data is fresh as of now. */
+  rcbId?: string;
+}
+
+/**
+ * The RCB changed its registry data: its freshness moves to now (kept to the minute, so concurrent
+ * changes of one RCB do not queue on its row for a timestamp).
+ */
+export async function noteRcbDataChanged(
+  manager: EntityManager,
+  author: ChangeAuthor,
+  now: Date,
+): Promise<void> {
+  if (!author.rcbId) return;
+  await manager.query(
+    `UPDATE "rcb" SET "last_data_change_at" = $2, "data_as_of" = GREATEST("data_as_of", $2)
+     WHERE "id" = $1 AND ("last_data_change_at" IS NULL OR "last_data_change_at" < $2::timestamptz - interval '1 minute')`,
+    [author.rcbId, now],
+  );
 }
 
 /** The certification row after a step, without touching the database. */
@@ -156,6 +175,7 @@ export async function saveStep(
     .getRepository(CertificationHistoryEntity)
     .insert(historyEntry(before, after, step, author, now));
   await recordCertificationChanged(manager, after, step, author, now);
+  await noteRcbDataChanged(manager, author, now);
   // a change clears (or raises) its flags at once: the worklist never waits for the daily job
   await refreshCertificationFlags(manager, [after.id], asOf, { requestId: author.requestId });
   return after;

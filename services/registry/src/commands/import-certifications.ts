@@ -26,6 +26,7 @@ import {
   certificationAfter,
   certificationChangedPayload,
   historyEntry,
+  noteRcbDataChanged,
   organizationRow,
   stateOf,
   type ChangeAuthor,
@@ -97,7 +98,7 @@ export function importCertifications(
 ): Promise<ImportResult> {
   const { rcbId } = actor;
   const { dryRun, records } = command;
-  const author: ChangeAuthor = { actor: actor.actor, requestId: ctx.requestId };
+  const author: ChangeAuthor = { actor: actor.actor, requestId: ctx.requestId, rcbId };
 
   return ctx.dataSource.transaction(async (manager) => {
     const rcbStatus = await rcbStatusOf(ctx, manager, rcbId);
@@ -149,6 +150,7 @@ export function importCertifications(
       const written = results.flatMap((r) =>
         (r.outcome === 'CREATED' || r.outcome === 'UPDATED') && r.certification ? [r.certification.id] : [],
       );
+      if (written.length) await noteRcbDataChanged(manager, author, new Date());
       await refreshCertificationFlags(manager, written, ctx.today, { requestId: author.requestId });
     }
     const count = (outcome: UpsertRecordResult['outcome']) =>

@@ -25,6 +25,7 @@ import {
   historyEntry,
   organizationRow,
   recordCertificationChanged,
+  noteRcbDataChanged,
 } from './certification-rows';
 
 export interface IssueCertification {
@@ -88,6 +89,7 @@ export function issueCertification(
       .getRepository(CertificationHistoryEntity)
       .insert(historyEntry(null, after, step, author, now));
     await recordCertificationChanged(manager, after, step, author, now);
+    await noteRcbDataChanged(manager, author, now);
     await refreshCertificationFlags(manager, [after.id], ctx.today, { requestId: author.requestId });
     return after;
   });

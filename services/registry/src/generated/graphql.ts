@@ -11,6 +11,7 @@ import type { CertificationPayload } from '../commands/certification-change';
 import type { CertificationTransferEntity } from '../entities/certification-transfer.entity';
 import type { TransferPayload } from '../commands/transfer-rows';
 import type { FlagView, RcbFlagSummaryRow } from '../queries/certification-flags';
+import type { RcbFreshnessView } from '../queries/rcb-freshness';
 import type { IssuedTransferAuthorization } from '../commands/issue-transfer-authorization';
 import type { ServiceContext } from '../context';
 export type Maybe<T> = T | null;
@@ -319,6 +320,11 @@ export type Mutation = {
   acknowledgeCertificationTransfer: CertificationTransferPayload;
   /** The accepting RCB withdraws its open request */
   cancelCertificationTransferRequest: CertificationTransferPayload;
+  /**
+   * An RCB integration confirms that its certifications in the registry are current without changing
+   * any: its data is fresh as of now (every change does the same by itself).
+   */
+  confirmRegistryData: RcbRegistryFreshness;
   /** Scheme staff decide an objection: upheld, the transfer is REFUSED; overruled, it completes */
   decideCertificationTransferObjection: CertificationTransferPayload;
   extendCertificationScope: OrganizationCertificationPayload;
@@ -519,6 +525,8 @@ export type OrganizationCertification = {
   organization: CertifiedOrganization;
   originalIssueDate: Scalars['Date']['output'];
   rcb?: Maybe<Rcb>;
+  /** How fresh its RCB's data in the registry is (when it last changed or confirmed it) */
+  rcbDataFreshness?: Maybe<RcbRegistryFreshness>;
   /** The RCB's name as the registry knows it */
   rcbName?: Maybe<Scalars['String']['output']>;
   /** The RCB's appointment status: an RCB's certifications stay visible when it is suspended or withdrawn */
@@ -601,6 +609,8 @@ export type OrganizationCertificationVerification = {
   expiry: Scalars['Date']['output'];
   organizationName: Scalars['String']['output'];
   rcb?: Maybe<Rcb>;
+  /** How fresh the RCB's data in the registry is: a relying party sees when it last changed or confirmed it */
+  rcbDataFreshness?: Maybe<RcbRegistryFreshness>;
   rcbName?: Maybe<Scalars['String']['output']>;
   rcbStatus?: Maybe<RegistryRcbStatus>;
   /** When this RCB registered this certification */
@@ -659,6 +669,8 @@ export type Query = {
   organizationCertification?: Maybe<OrganizationCertification>;
   /** An RCB integration's own certifications, newest change first */
   rcbCertifications?: Maybe<OrganizationCertificationConnection>;
+  /** An RCB integration: how fresh the registry holds its data */
+  rcbRegistryFreshness?: Maybe<RcbRegistryFreshness>;
   /**
    * An RCB integration's worklist: the open flags on its certifications, most urgent (earliest limit)
    * first, as the rules last evaluated them (on each change and by the daily pass).
@@ -666,6 +678,12 @@ export type Query = {
   rcbWorklist?: Maybe<CertificationFlagConnection>;
   /** Scheme staff: open flags per RCB, in RCB id order */
   registryFlagOverview?: Maybe<RcbFlagSummaryConnection>;
+  /**
+   * Scheme staff: RCBs holding current certifications whose registry data was neither changed nor
+   * confirmed for more than olderThanDays (default: the configured staleness, 30 days); never first,
+   * then the oldest.
+   */
+  staleRcbs?: Maybe<RcbRegistryFreshnessConnection>;
   /**
    * Every certification that carries this certificate number, each with its RCB, so a number used by
    * several RCBs is never answered with one of them picked: compare the RCB with the certificate.
@@ -730,6 +748,13 @@ export type QueryRegistryFlagOverviewArgs = {
 };
 
 
+export type QueryStaleRcbsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  olderThanDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryVerifyCertificateNumberArgs = {
   certificateNumber: Scalars['String']['input'];
 };
@@ -782,6 +807,37 @@ export type RcbFlagSummaryEdge = {
   __typename?: 'RcbFlagSummaryEdge';
   cursor: Scalars['String']['output'];
   node: RcbFlagSummary;
+};
+
+/** How fresh an RCB's data in the registry is. */
+export type RcbRegistryFreshness = {
+  __typename?: 'RcbRegistryFreshness';
+  /** The later of the two: the registry holds this RCB's data as of then (null: never) */
+  asOf?: Maybe<Scalars['DateTime']['output']>;
+  /** Its current (certified or suspended) certifications; in staleRcbs only */
+  currentCertifications?: Maybe<Scalars['Int']['output']>;
+  /** When its integration last changed its certifications (to the minute; null: never) */
+  lastChangedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it last confirmed them current without changing them (confirmRegistryData) */
+  lastConfirmedAt?: Maybe<Scalars['DateTime']['output']>;
+  rcb?: Maybe<Rcb>;
+  rcbName?: Maybe<Scalars['String']['output']>;
+  /** Neither changed nor confirmed for longer than the scheme's staleness limit (30 days unless configured) */
+  stale: Scalars['Boolean']['output'];
+  /** The staleness limit in days */
+  staleAfterDays: Scalars['Int']['output'];
+};
+
+export type RcbRegistryFreshnessConnection = {
+  __typename?: 'RcbRegistryFreshnessConnection';
+  edges: Array<RcbRegistryFreshnessEdge>;
+  pageInfo: PageInfo;
+};
+
+export type RcbRegistryFreshnessEdge = {
+  __typename?: 'RcbRegistryFreshnessEdge';
+  cursor: Scalars['String']['output'];
+  node: RcbRegistryFreshness;
 };
 
 export type RegistryAddress = {
@@ -1101,6 +1157,9 @@ export type ResolversTypes = ResolversObject<{
   RcbFlagSummary: ResolverTypeWrapper<RcbFlagSummaryRow>;
   RcbFlagSummaryConnection: ResolverTypeWrapper<Omit<RcbFlagSummaryConnection, 'edges'> & { edges: Array<ResolversTypes['RcbFlagSummaryEdge']> }>;
   RcbFlagSummaryEdge: ResolverTypeWrapper<Omit<RcbFlagSummaryEdge, 'node'> & { node: ResolversTypes['RcbFlagSummary'] }>;
+  RcbRegistryFreshness: ResolverTypeWrapper<RcbFreshnessView>;
+  RcbRegistryFreshnessConnection: ResolverTypeWrapper<Omit<RcbRegistryFreshnessConnection, 'edges'> & { edges: Array<ResolversTypes['RcbRegistryFreshnessEdge']> }>;
+  RcbRegistryFreshnessEdge: ResolverTypeWrapper<Omit<RcbRegistryFreshnessEdge, 'node'> & { node: ResolversTypes['RcbRegistryFreshness'] }>;
   RegistryAddress: ResolverTypeWrapper<RegistryAddress>;
   RegistryAddressInput: RegistryAddressInput;
   RegistryRcbStatus: RegistryRcbStatus;
@@ -1161,6 +1220,9 @@ export type ResolversParentTypes = ResolversObject<{
   RcbFlagSummary: RcbFlagSummaryRow;
   RcbFlagSummaryConnection: Omit<RcbFlagSummaryConnection, 'edges'> & { edges: Array<ResolversParentTypes['RcbFlagSummaryEdge']> };
   RcbFlagSummaryEdge: Omit<RcbFlagSummaryEdge, 'node'> & { node: ResolversParentTypes['RcbFlagSummary'] };
+  RcbRegistryFreshness: RcbFreshnessView;
+  RcbRegistryFreshnessConnection: Omit<RcbRegistryFreshnessConnection, 'edges'> & { edges: Array<ResolversParentTypes['RcbRegistryFreshnessEdge']> };
+  RcbRegistryFreshnessEdge: Omit<RcbRegistryFreshnessEdge, 'node'> & { node: ResolversParentTypes['RcbRegistryFreshness'] };
   RegistryAddress: RegistryAddress;
   RegistryAddressInput: RegistryAddressInput;
   SurveillanceAudit: SurveillanceAudit;
@@ -1311,6 +1373,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type MutationResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   acknowledgeCertificationTransfer?: Resolver<ResolversTypes['CertificationTransferPayload'], ParentType, ContextType, RequireFields<MutationAcknowledgeCertificationTransferArgs, 'id' | 'idempotencyKey'>>;
   cancelCertificationTransferRequest?: Resolver<ResolversTypes['CertificationTransferPayload'], ParentType, ContextType, RequireFields<MutationCancelCertificationTransferRequestArgs, 'id' | 'idempotencyKey'>>;
+  confirmRegistryData?: Resolver<ResolversTypes['RcbRegistryFreshness'], ParentType, ContextType>;
   decideCertificationTransferObjection?: Resolver<ResolversTypes['CertificationTransferPayload'], ParentType, ContextType, RequireFields<MutationDecideCertificationTransferObjectionArgs, 'id' | 'idempotencyKey' | 'reason' | 'uphold'>>;
   extendCertificationScope?: Resolver<ResolversTypes['OrganizationCertificationPayload'], ParentType, ContextType, RequireFields<MutationExtendCertificationScopeArgs, 'expectedVersion' | 'id' | 'idempotencyKey' | 'scope' | 'sites'>>;
   issueCertification?: Resolver<ResolversTypes['OrganizationCertificationPayload'], ParentType, ContextType, RequireFields<MutationIssueCertificationArgs, 'idempotencyKey' | 'input'>>;
@@ -1339,6 +1402,7 @@ export type OrganizationCertificationResolvers<ContextType = ServiceContext, Par
   organization?: Resolver<ResolversTypes['CertifiedOrganization'], ParentType, ContextType>;
   originalIssueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   rcb?: Resolver<Maybe<ResolversTypes['Rcb']>, ParentType, ContextType>;
+  rcbDataFreshness?: Resolver<Maybe<ResolversTypes['RcbRegistryFreshness']>, ParentType, ContextType>;
   rcbName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rcbStatus?: Resolver<Maybe<ResolversTypes['RegistryRcbStatus']>, ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1378,6 +1442,7 @@ export type OrganizationCertificationVerificationResolvers<ContextType = Service
   expiry?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   organizationName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   rcb?: Resolver<Maybe<ResolversTypes['Rcb']>, ParentType, ContextType>;
+  rcbDataFreshness?: Resolver<Maybe<ResolversTypes['RcbRegistryFreshness']>, ParentType, ContextType>;
   rcbName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rcbStatus?: Resolver<Maybe<ResolversTypes['RegistryRcbStatus']>, ParentType, ContextType>;
   registeredOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
@@ -1409,8 +1474,10 @@ export type QueryResolvers<ContextType = ServiceContext, ParentType extends Reso
   certifiedOrganizations?: Resolver<Maybe<ResolversTypes['CertifiedOrganizationConnection']>, ParentType, ContextType, Partial<QueryCertifiedOrganizationsArgs>>;
   organizationCertification?: Resolver<Maybe<ResolversTypes['OrganizationCertification']>, ParentType, ContextType, Partial<QueryOrganizationCertificationArgs>>;
   rcbCertifications?: Resolver<Maybe<ResolversTypes['OrganizationCertificationConnection']>, ParentType, ContextType, Partial<QueryRcbCertificationsArgs>>;
+  rcbRegistryFreshness?: Resolver<Maybe<ResolversTypes['RcbRegistryFreshness']>, ParentType, ContextType>;
   rcbWorklist?: Resolver<Maybe<ResolversTypes['CertificationFlagConnection']>, ParentType, ContextType, Partial<QueryRcbWorklistArgs>>;
   registryFlagOverview?: Resolver<Maybe<ResolversTypes['RcbFlagSummaryConnection']>, ParentType, ContextType, Partial<QueryRegistryFlagOverviewArgs>>;
+  staleRcbs?: Resolver<Maybe<ResolversTypes['RcbRegistryFreshnessConnection']>, ParentType, ContextType, Partial<QueryStaleRcbsArgs>>;
   verifyCertificateNumber?: Resolver<Maybe<ResolversTypes['CertificateNumberVerification']>, ParentType, ContextType, RequireFields<QueryVerifyCertificateNumberArgs, 'certificateNumber'>>;
   verifyOrganizationCertification?: Resolver<Maybe<ResolversTypes['OrganizationCertificationVerification']>, ParentType, ContextType, RequireFields<QueryVerifyOrganizationCertificationArgs, 'certificateNumber'>>;
   wasCertified?: Resolver<Maybe<ResolversTypes['WasCertifiedAnswer']>, ParentType, ContextType, RequireFields<QueryWasCertifiedArgs, 'certificateNumber' | 'on'>>;
@@ -1442,6 +1509,27 @@ export type RcbFlagSummaryConnectionResolvers<ContextType = ServiceContext, Pare
 export type RcbFlagSummaryEdgeResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['RcbFlagSummaryEdge'] = ResolversParentTypes['RcbFlagSummaryEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['RcbFlagSummary'], ParentType, ContextType>;
+}>;
+
+export type RcbRegistryFreshnessResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['RcbRegistryFreshness'] = ResolversParentTypes['RcbRegistryFreshness']> = ResolversObject<{
+  asOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  currentCertifications?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  lastChangedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastConfirmedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  rcb?: Resolver<Maybe<ResolversTypes['Rcb']>, ParentType, ContextType>;
+  rcbName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  staleAfterDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type RcbRegistryFreshnessConnectionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['RcbRegistryFreshnessConnection'] = ResolversParentTypes['RcbRegistryFreshnessConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['RcbRegistryFreshnessEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type RcbRegistryFreshnessEdgeResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['RcbRegistryFreshnessEdge'] = ResolversParentTypes['RcbRegistryFreshnessEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['RcbRegistryFreshness'], ParentType, ContextType>;
 }>;
 
 export type RegistryAddressResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['RegistryAddress'] = ResolversParentTypes['RegistryAddress']> = ResolversObject<{
@@ -1542,6 +1630,9 @@ export type Resolvers<ContextType = ServiceContext> = ResolversObject<{
   RcbFlagSummary?: RcbFlagSummaryResolvers<ContextType>;
   RcbFlagSummaryConnection?: RcbFlagSummaryConnectionResolvers<ContextType>;
   RcbFlagSummaryEdge?: RcbFlagSummaryEdgeResolvers<ContextType>;
+  RcbRegistryFreshness?: RcbRegistryFreshnessResolvers<ContextType>;
+  RcbRegistryFreshnessConnection?: RcbRegistryFreshnessConnectionResolvers<ContextType>;
+  RcbRegistryFreshnessEdge?: RcbRegistryFreshnessEdgeResolvers<ContextType>;
   RegistryAddress?: RegistryAddressResolvers<ContextType>;
   SurveillanceAudit?: SurveillanceAuditResolvers<ContextType>;
   TransferAuthorization?: TransferAuthorizationResolvers<ContextType>;

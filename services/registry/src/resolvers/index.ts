@@ -12,6 +12,7 @@ import {
   transferAuthorizationResolvers,
 } from './certification-transfer.resolvers';
 import { mutationResolvers } from './mutation.resolvers';
+import { rcbFreshnessResolvers } from './rcb-freshness.resolvers';
 import {
   certificateNumberVerificationResolvers,
   certificationHistoryEntryResolvers,
@@ -34,5 +35,6 @@ export const resolvers: Resolvers<ServiceContext> = {
   CertificationTransfer: certificationTransferResolvers,
   CertificationFlag: certificationFlagResolvers,
   RcbFlagSummary: rcbFlagSummaryResolvers,
+  RcbRegistryFreshness: rcbFreshnessResolvers,
   TransferAuthorization: transferAuthorizationResolvers,
 };

@@ -22,6 +22,7 @@ import { transferCertification } from '../commands/transfer-certification';
 import { withdrawCertification } from '../commands/withdraw-certification';
 import type { ServiceContext } from '../context';
 import type { MutationResolvers } from '../generated/graphql';
+import { freshnessMutationResolvers } from './rcb-freshness.resolvers';
 import {
   parseCertificateNumber,
   parseIdempotencyKey,
@@ -55,6 +56,7 @@ const target = (args: { id: string; expectedVersion: number }) => ({
  * scheme staff (each command checks the caller's part). Each resolver calls one command.
  */
 export const mutationResolvers: MutationResolvers<ServiceContext> = {
+  ...freshnessMutationResolvers,
   issueCertification: (_parent, args, ctx) => {
     const actor = requireRcbIntegration(ctx.viewer);
     const { input } = args;

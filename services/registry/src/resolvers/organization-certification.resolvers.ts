@@ -2,6 +2,7 @@ import { clampPageSize, decodeCursorAs, toConnection } from '@iso20000/service-k
 import { canChangeOrAdminister, canSeeCertification, requireHistoryAccess } from '../access';
 import type { ServiceContext } from '../context';
 import { canSeeTransfer } from './certification-transfer.resolvers';
+import { freshnessOf } from './rcb-freshness.resolvers';
 import { stateOf } from '../commands/certification-rows';
 import { flagsOf } from '../domain/certification-flags';
 import { effectiveStatus } from '../domain/certification-lifecycle';
@@ -39,6 +40,7 @@ export const organizationCertificationResolvers: OrganizationCertificationResolv
   rcbStatus: async (certification, _args, ctx) =>
     (await ctx.loaders.rcbById.load(certification.rcbId))?.status ?? null,
   status: (certification, _args, ctx) => effectiveStatus(certification, ctx.today),
+  rcbDataFreshness: (certification, _args, ctx) => freshnessOf(ctx, certification.rcbId),
   version: (certification, _args, ctx) =>
     canChangeOrAdminister(ctx.viewer, certification) ? certification.version : null,
   flags: async (certification, args, ctx) => {
@@ -102,6 +104,7 @@ export const verificationResolvers: OrganizationCertificationVerificationResolve
   rcbStatus: async (certification, _args, ctx) =>
     (await ctx.loaders.rcbById.load(certification.rcbId))?.status ?? null,
   certification: (certification) => certification,
+  rcbDataFreshness: (certification, _args, ctx) => freshnessOf(ctx, certification.rcbId),
   registeredOn: (certification) => certification.createdAt.toISOString().slice(0, 10),
   sameNumberAtOtherRcbs: (certification) => certification.sameNumberAtOtherRcbs ?? 0,
 };
