@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // A local identity provider for docker-compose.yml in production mode, where tokens must be signed by
 // a key the services fetch as a JWKS (AUTH_JWKS_URL) and the certificate service needs its own
-// Ed25519 signing key (CERTIFICATE_SIGNING_KEY). Keys are made here, on your machine, never committed:
+// Ed25519 signing key (CERTIFICATE_SIGNING_KEY), and notifications the key its webhook secrets are
+// encrypted with (WEBHOOK_SECRET_KEY). Keys are made here, on your machine, never committed:
 //   node tools/build/bin/local-idp.mjs keys                       -> deploy/compose/local/
 //   node tools/build/bin/local-idp.mjs token scheme_staff [--candidate ID] [--ato ID] [--name NAME]
-import { generateKeyPairSync, createPrivateKey, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, createPrivateKey, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceRoot } from '../src/projects.mjs';
@@ -16,6 +17,7 @@ const files = {
   idpKey: join(dir, 'idp-private.jwk'),
   jwks: join(dir, 'jwks', 'jwks.json'),
   signingKey: join(dir, 'certificate-signing-key.jwk'),
+  webhookSecretKey: join(dir, 'webhook-secret-key'),
 };
 
 function keys() {
@@ -39,6 +41,10 @@ function keys() {
     // Readable by the container's non-root user through the compose secret's bind mount.
     writeFileSync(files.signingKey, JSON.stringify(privateKey.export({ format: 'jwk' })), { mode: 0o644 });
     console.log(`certificate signing key: ${files.signingKey}`);
+  }
+  if (!existsSync(files.webhookSecretKey)) {
+    writeFileSync(files.webhookSecretKey, randomBytes(32).toString('base64'), { mode: 0o644 });
+    console.log(`webhook secret key: ${files.webhookSecretKey}`);
   }
   console.log(`keys in ${dir} (kept: run again only to create missing ones)`);
 }

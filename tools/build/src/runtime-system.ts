@@ -296,6 +296,7 @@ export async function startRuntimeSystem(options: RuntimeSystemOptions): Promise
               CERTIFICATE_PUBLIC_BASE_URL: `http://127.0.0.1:${ports[name]}`,
             }
           : {}),
+        ...(name === 'notifications' ? { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64') } : {}),
       });
     }
     await launch('gateway', 'gateway', {

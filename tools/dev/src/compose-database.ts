@@ -9,7 +9,13 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceRoot } from './infrastructure';
 
-export const DATABASE_SERVICES = ['exam', 'accreditation', 'certificate', 'registry'] as const;
+export const DATABASE_SERVICES = [
+  'exam',
+  'accreditation',
+  'certificate',
+  'registry',
+  'notifications',
+] as const;
 
 export function writeComposeDatabasePasswords(dir: string): void {
   mkdirSync(dir, { recursive: true });
