@@ -194,6 +194,26 @@ const released = (candidateId: string, extra: Partial<Released> = {}): Released 
 });
 const publish = <T>(def: EventDefinition<T>, payload: T) => publishEvent(nc, namespace, def, payload);
 
+/** An RCB integration's API key, issued as accreditation publishes it and known to the replicas' stores. */
+async function issueApiKey(
+  rcbId: string,
+  ...known: Replica[]
+): Promise<{ key: string; credentialId: string }> {
+  const credential = generateRcbCredential();
+  await publish(Events.CredentialIssued, {
+    credentialId: credential.id,
+    rcbId,
+    secretHash: credential.secretHash,
+    label: null,
+    issuedAt: new Date().toISOString(),
+  });
+  for (const replica of known)
+    await eventually(
+      async () => (await replica.store.verify(credential.apiKey).catch(() => null)) ?? undefined,
+    );
+  return { key: `ApiKey ${credential.apiKey}`, credentialId: credential.id };
+}
+
 beforeAll(async () => {
   nc = await connectTestNats();
   await ensureStreams(nc, namespace);
@@ -278,19 +298,7 @@ describe('GraphQL subscriptions from JetStream', () => {
   it('lets a client resume on another gateway replica with the cursor the first one gave', async () => {
     const [a, b] = [await startReplica(), await startReplica()];
     const rcbId = randomUUID();
-    const credential = generateRcbCredential();
-    await publish(Events.CredentialIssued, {
-      credentialId: credential.id,
-      rcbId,
-      secretHash: credential.secretHash,
-      label: 'replicas',
-      issuedAt: new Date().toISOString(),
-    });
-    const key = `ApiKey ${credential.apiKey}`;
-    for (const replica of [a, b])
-      await eventually(
-        async () => (await replica.store.verify(credential.apiKey).catch(() => null)) ?? undefined,
-      );
+    const { key } = await issueApiKey(rcbId, a, b);
 
     const onA = connect(a, key);
     const feed = follow(onA.client, RCB);
@@ -328,18 +336,8 @@ describe('GraphQL subscriptions from JetStream', () => {
     const gateway = await startReplica();
     const mine = randomUUID();
     const theirs = randomUUID();
-    const credential = generateRcbCredential();
-    await publish(Events.CredentialIssued, {
-      credentialId: credential.id,
-      rcbId: mine,
-      secretHash: credential.secretHash,
-      label: null,
-      issuedAt: new Date().toISOString(),
-    });
-    await eventually(
-      async () => (await gateway.store.verify(credential.apiKey).catch(() => null)) ?? undefined,
-    );
-    const rcb = follow(connect(gateway, `ApiKey ${credential.apiKey}`).client, RCB);
+    const { key } = await issueApiKey(mine, gateway);
+    const rcb = follow(connect(gateway, key).client, RCB);
     const anonymous = connect(gateway);
     const watcher = follow(anonymous.client, CERTIFICATE_STATUS, { number: 'f26 aaaa cccc' });
     await Promise.all([live(rcb), live(watcher)]);
@@ -434,22 +432,12 @@ describe('GraphQL subscriptions from JetStream', () => {
   it('closes the connection of an API key within seconds of its revocation', async () => {
     const gateway = await startReplica();
     const rcbId = randomUUID();
-    const credential = generateRcbCredential();
-    await publish(Events.CredentialIssued, {
-      credentialId: credential.id,
-      rcbId,
-      secretHash: credential.secretHash,
-      label: null,
-      issuedAt: new Date().toISOString(),
-    });
-    await eventually(
-      async () => (await gateway.store.verify(credential.apiKey).catch(() => null)) ?? undefined,
-    );
-    const connection = connect(gateway, `ApiKey ${credential.apiKey}`);
+    const { key, credentialId } = await issueApiKey(rcbId, gateway);
+    const connection = connect(gateway, key);
     const feed = follow(connection.client, RCB);
     await live(feed);
     await publish(Events.CredentialRevoked, {
-      credentialId: credential.id,
+      credentialId,
       rcbId,
       revokedAt: new Date().toISOString(),
     });
@@ -458,7 +446,7 @@ describe('GraphQL subscriptions from JetStream', () => {
     expect(closed.reason).toContain('revoked');
     await eventually(async () => gateway.subscriptions.feed.stats().readers === 0 || undefined);
     // and the key cannot connect again
-    expect((await connect(gateway, `ApiKey ${credential.apiKey}`).closed).code).toBe(4401);
+    expect((await connect(gateway, key).closed).code).toBe(4401);
   });
 
   it('refuses a cursor older than the stream keeps with CURSOR_EXPIRED, and a made-up one as bad input', async () => {

@@ -42,92 +42,18 @@ type Envelope = EventEnvelope<unknown>;
 const is = <T>(envelope: Envelope, def: { subject: string; version: number }): envelope is EventEnvelope<T> =>
   envelope.subject === def.subject && envelope.version === def.version;
 
-function common(envelope: Envelope, typename: string): Payload {
-  return { __typename: typename, eventId: envelope.id };
-}
-
-// Each payload is built field by field from the event: a field added to an event later is not
-// shown to subscribers until it is decided here who may see it.
-function sittingResultReleased(e: EventEnvelope<PayloadOf<typeof Events.ExamSittingReleased>>): Payload {
-  const p = e.payload;
+/**
+ * A change as its payload type shows it: the event's fields under their own names (or renamed).
+ * The subscription schema decides what a subscriber sees, since graphql-js sends only the fields a
+ * type declares: a field added to an event reaches nobody until it is added to that type.
+ */
+function change(envelope: Envelope, typename: string, fields: Record<string, unknown> = {}): Payload {
   return {
-    ...common(e, 'SittingResultReleased'),
-    sittingId: p.sittingId,
-    candidateId: p.candidateId,
-    candidateName: p.candidateName,
-    examCode: p.examCode,
-    language: p.language,
-    atoId: p.atoId,
-    sessionId: p.sessionId,
-    score: p.score,
-    maxScore: p.maxScore,
-    percentage: p.percentage,
-    passed: p.passed,
-    trainerEligible: p.trainerEligible,
-    satOn: p.satOn,
-    releasedAt: p.releasedAt,
+    ...(envelope.payload as Record<string, unknown>),
+    ...fields,
+    __typename: typename,
+    eventId: envelope.id,
   };
-}
-function sittingVoided(e: EventEnvelope<PayloadOf<typeof Events.ExamSittingVoided>>): Payload {
-  const p = e.payload;
-  return {
-    ...common(e, 'SittingVoided'),
-    sittingId: p.sittingId,
-    candidateId: p.candidateId,
-    examCode: p.examCode,
-    reason: p.reason,
-    voidedAt: p.voidedAt,
-  };
-}
-function certificateIssued(e: EventEnvelope<PayloadOf<typeof Events.CertificateIssued>>): Payload {
-  const p = e.payload;
-  return {
-    ...common(e, 'CertificateIssued'),
-    certificateId: p.certificateId,
-    number: p.number,
-    sittingId: p.sittingId,
-    candidateId: p.candidateId,
-    holderName: p.holderName,
-    examCode: p.examCode,
-    language: p.language,
-    atoId: p.atoId,
-    percentage: p.percentage,
-    trainerEligible: p.trainerEligible,
-    issuedAt: p.issuedAt,
-  };
-}
-function certificateRevoked(e: EventEnvelope<PayloadOf<typeof Events.CertificateRevoked>>): Payload {
-  const p = e.payload;
-  return {
-    ...common(e, 'CertificateRevoked'),
-    certificateId: p.certificateId,
-    number: p.number,
-    sittingId: p.sittingId,
-    candidateId: p.candidateId,
-    reason: p.reason,
-    revokedAt: p.revokedAt,
-  };
-}
-function certificationChanged(
-  e: EventEnvelope<PayloadOf<typeof Events.CertificationChanged>>,
-  typename: 'OrganizationCertificationChanged' | 'OrganizationCertificationStatusChange',
-): Payload {
-  const p = e.payload;
-  const shown: Payload = {
-    ...common(e, typename),
-    certificateNumber: p.certificateNumber,
-    rcbId: p.rcbId,
-    change: p.change,
-    status: p.status,
-    version: p.version,
-    changedAt: p.changedAt,
-  };
-  // the public change says what verification says; the RCB's own feed names its records too
-  if (typename === 'OrganizationCertificationChanged') {
-    shown.certificationId = p.certificationId;
-    shown.organizationId = p.organizationId;
-  }
-  return shown;
 }
 
 /** A person's certificate number as verification reads it: case, spaces and dashes aside, O is 0, I and L are 1. */
@@ -181,7 +107,8 @@ export const SUBSCRIPTION_PLANS: Record<string, (args: Args, viewer: Viewer) => 
         if (is<PayloadOf<typeof Events.CertificateIssued>>(e, Events.CertificateIssued)) {
           if (certificateNumberKey(e.payload.number) !== key) return null;
           return {
-            ...common(e, 'CertificateStatusChange'),
+            __typename: 'CertificateStatusChange',
+            eventId: e.id,
             number: e.payload.number,
             status: 'ISSUED',
             changedAt: e.payload.issuedAt,
@@ -190,7 +117,8 @@ export const SUBSCRIPTION_PLANS: Record<string, (args: Args, viewer: Viewer) => 
         if (is<PayloadOf<typeof Events.CertificateRevoked>>(e, Events.CertificateRevoked)) {
           if (certificateNumberKey(e.payload.number) !== key) return null;
           return {
-            ...common(e, 'CertificateStatusChange'),
+            __typename: 'CertificateStatusChange',
+            eventId: e.id,
             number: e.payload.number,
             status: 'REVOKED',
             changedAt: e.payload.revokedAt,
@@ -210,7 +138,17 @@ export const SUBSCRIPTION_PLANS: Record<string, (args: Args, viewer: Viewer) => 
         if (!is<PayloadOf<typeof Events.CertificationChanged>>(e, Events.CertificationChanged)) return null;
         if (e.payload.certificateNumber !== number) return null;
         if (rcbId && e.payload.rcbId.toLowerCase() !== rcbId) return null;
-        return certificationChanged(e, 'OrganizationCertificationStatusChange');
+        const p = e.payload;
+        return {
+          __typename: 'OrganizationCertificationStatusChange',
+          eventId: e.id,
+          certificateNumber: p.certificateNumber,
+          rcbId: p.rcbId,
+          change: p.change,
+          status: p.status,
+          version: p.version,
+          changedAt: p.changedAt,
+        };
       },
     };
   },
@@ -230,13 +168,13 @@ export const SUBSCRIPTION_PLANS: Record<string, (args: Args, viewer: Viewer) => 
       sources: [SOURCES.sittings, SOURCES.certificates],
       select: (e) => {
         if (is<PayloadOf<typeof Events.ExamSittingReleased>>(e, Events.ExamSittingReleased))
-          return mine(e.payload.candidateId) ? sittingResultReleased(e) : null;
+          return mine(e.payload.candidateId) ? change(e, 'SittingResultReleased') : null;
         if (is<PayloadOf<typeof Events.ExamSittingVoided>>(e, Events.ExamSittingVoided))
-          return mine(e.payload.candidateId) ? sittingVoided(e) : null;
+          return mine(e.payload.candidateId) ? change(e, 'SittingVoided') : null;
         if (is<PayloadOf<typeof Events.CertificateIssued>>(e, Events.CertificateIssued))
-          return mine(e.payload.candidateId) ? certificateIssued(e) : null;
+          return mine(e.payload.candidateId) ? change(e, 'CertificateIssued') : null;
         if (is<PayloadOf<typeof Events.CertificateRevoked>>(e, Events.CertificateRevoked))
-          return mine(e.payload.candidateId) ? certificateRevoked(e) : null;
+          return mine(e.payload.candidateId) ? change(e, 'CertificateRevoked') : null;
         return null;
       },
     };
@@ -250,19 +188,15 @@ export const SUBSCRIPTION_PLANS: Record<string, (args: Args, viewer: Viewer) => 
       sources: [SOURCES.certifications, SOURCES.rcbStatus],
       select: (e) => {
         if (is<PayloadOf<typeof Events.CertificationChanged>>(e, Events.CertificationChanged))
-          return mine(e.payload.rcbId) ? certificationChanged(e, 'OrganizationCertificationChanged') : null;
+          return mine(e.payload.rcbId) ? change(e, 'OrganizationCertificationChanged') : null;
         if (is<PayloadOf<typeof Events.RcbStatusChanged>>(e, Events.RcbStatusChanged)) {
           if (!mine(e.payload.rcbId)) return null;
           const p = e.payload;
-          return {
-            ...common(e, 'RcbAppointmentChanged'),
-            rcbId: p.rcbId,
-            name: p.name,
+          return change(e, 'RcbAppointmentChanged', {
             rcbStatus: p.status,
             previousRcbStatus: p.previousStatus,
             statusReason: p.reason,
-            changedAt: p.changedAt,
-          };
+          });
         }
         return null;
       },
@@ -280,25 +214,20 @@ export const SUBSCRIPTION_PLANS: Record<string, (args: Args, viewer: Viewer) => 
         if (is<PayloadOf<typeof Events.AtoStatusChanged>>(e, Events.AtoStatusChanged)) {
           if (!mine(e.payload.atoId)) return null;
           const p = e.payload;
-          return {
-            ...common(e, 'AtoAccreditationChanged'),
-            atoId: p.atoId,
-            name: p.name,
-            country: p.country,
+          return change(e, 'AtoAccreditationChanged', {
             atoStatus: p.status,
             previousAtoStatus: p.previousStatus,
             statusReason: p.reason,
-            changedAt: p.changedAt,
-          };
+          });
         }
         if (is<PayloadOf<typeof Events.ExamSittingReleased>>(e, Events.ExamSittingReleased))
-          return mine(e.payload.atoId) ? sittingResultReleased(e) : null;
+          return mine(e.payload.atoId) ? change(e, 'SittingResultReleased') : null;
         if (is<PayloadOf<typeof Events.ExamSittingVoided>>(e, Events.ExamSittingVoided))
-          return mine(e.payload.atoId) ? sittingVoided(e) : null;
+          return mine(e.payload.atoId) ? change(e, 'SittingVoided') : null;
         if (is<PayloadOf<typeof Events.CertificateIssued>>(e, Events.CertificateIssued))
-          return mine(e.payload.atoId) ? certificateIssued(e) : null;
+          return mine(e.payload.atoId) ? change(e, 'CertificateIssued') : null;
         if (is<PayloadOf<typeof Events.CertificateRevoked>>(e, Events.CertificateRevoked))
-          return mine(e.payload.atoId) ? certificateRevoked(e) : null;
+          return mine(e.payload.atoId) ? change(e, 'CertificateRevoked') : null;
         return null;
       },
     };
