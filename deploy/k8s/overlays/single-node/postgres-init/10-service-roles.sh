@@ -6,7 +6,7 @@
 set -eu
 SECRETS_DIR="${SECRETS_DIR:-/run/secrets}"
 PREFIX="${ROLE_PREFIX:-}"
-for service in exam accreditation certificate registry; do
+for service in exam accreditation certificate registry notifications; do
   role="${PREFIX}${service}"
   database="${PREFIX}iso20000_${service}"
   password="$(cat "$SECRETS_DIR/postgres_${service}")"
