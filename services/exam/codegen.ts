@@ -32,4 +32,8 @@ export default subgraphCodegenConfig({
   ExamDifReviewItem: '../statistics/dif.models#DifReviewItemModel',
   ExamPassMarkPrecision: '../statistics/pass-mark-precision.models#ExamPassMarkPrecisionModel',
   ExamFormPassMarkPrecision: '../statistics/pass-mark-precision.models#FormPassMarkPrecisionModel',
+  AtoPassRateFunnel: '../statistics/ato-integrity.models#AtoPassRateFunnelModel',
+  AtoFunnelPoint: '../statistics/ato-integrity.models#AtoFunnelPointModel',
+  AtoItemDrift: '../statistics/ato-integrity.models#AtoItemDriftModel',
+  AtoItemDriftItem: '../statistics/ato-integrity.models#AtoItemDriftItemModel',
 });

@@ -16,6 +16,7 @@ import type { ReleaseSessionResultsModel } from '../resolvers/sitting.resolvers'
 import type { ExamStatisticsResultModel, ExamStatisticsGroupModel, ExamStatisticsGroupKeyModel, ScoreBucketModel, ItemAnalysisModel, FormStatisticsModel, ItemLanguageStatisticsModel, ItemStatisticsModel, ItemOptionShareModel } from '../statistics/statistics.models';
 import type { DifAnalysisModel, DifComparisonModel, DifItemModel, DifReviewItemModel } from '../statistics/dif.models';
 import type { ExamPassMarkPrecisionModel, FormPassMarkPrecisionModel } from '../statistics/pass-mark-precision.models';
+import type { AtoPassRateFunnelModel, AtoFunnelPointModel, AtoItemDriftModel, AtoItemDriftItemModel } from '../statistics/ato-integrity.models';
 import type { ServiceContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -38,6 +39,95 @@ export type Scalars = {
 export type Ato = {
   __typename?: 'Ato';
   id: Scalars['ID']['output'];
+};
+
+export type AtoFunnelPoint = {
+  __typename?: 'AtoFunnelPoint';
+  atoId: Scalars['ID']['output'];
+  lower95?: Maybe<Scalars['Float']['output']>;
+  lower998?: Maybe<Scalars['Float']['output']>;
+  passRate?: Maybe<Scalars['Float']['output']>;
+  passed?: Maybe<Scalars['Int']['output']>;
+  position?: Maybe<AtoFunnelPosition>;
+  sittings?: Maybe<Scalars['Int']['output']>;
+  suppressed: Scalars['Boolean']['output'];
+  upper95?: Maybe<Scalars['Float']['output']>;
+  upper998?: Maybe<Scalars['Float']['output']>;
+};
+
+export type AtoFunnelPointConnection = {
+  __typename?: 'AtoFunnelPointConnection';
+  edges: Array<AtoFunnelPointEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AtoFunnelPointEdge = {
+  __typename?: 'AtoFunnelPointEdge';
+  cursor: Scalars['String']['output'];
+  node: AtoFunnelPoint;
+};
+
+export type AtoFunnelPosition =
+  /** above the upper 95% limit */
+  | 'ABOVE_95'
+  /** above the upper 99.8% limit */
+  | 'ABOVE_99_8'
+  /** below the lower 95% limit */
+  | 'BELOW_95'
+  /** below the lower 99.8% limit */
+  | 'BELOW_99_8'
+  | 'WITHIN';
+
+export type AtoItemDrift = {
+  __typename?: 'AtoItemDrift';
+  atoId: Scalars['ID']['output'];
+  atoSittings?: Maybe<Scalars['Int']['output']>;
+  formId: Scalars['ID']['output'];
+  items: Array<AtoItemDriftItem>;
+  minGroupSize: Scalars['Int']['output'];
+  schemeSittings?: Maybe<Scalars['Int']['output']>;
+  /** The ATO's or the scheme's sittings of the form are fewer than minGroupSize. */
+  suppressed: Scalars['Boolean']['output'];
+};
+
+export type AtoItemDriftItem = {
+  __typename?: 'AtoItemDriftItem';
+  atoPValue: Scalars['Float']['output'];
+  /** atoPValue - schemePValue */
+  difference: Scalars['Float']['output'];
+  /** z >= 3.09 (the 99.8% level) */
+  flagged: Scalars['Boolean']['output'];
+  itemNumber: Scalars['Int']['output'];
+  schemePValue: Scalars['Float']['output'];
+  /** (atoPValue - schemePValue) / sqrt(p (1 - p) / atoSittings), p the scheme's */
+  z?: Maybe<Scalars['Float']['output']>;
+};
+
+/**
+ * Funnel plot (Spiegelhalter 2005): around the scheme's pass rate, exact binomial limits at each
+ * ATO's number of sittings. Counts carry the same perturbation as every published count, and the
+ * rates and limits are computed from them; an ATO below minGroupSize sittings shows no number.
+ */
+export type AtoPassRateFunnel = {
+  __typename?: 'AtoPassRateFunnel';
+  exam: ExamCode;
+  minGroupSize: Scalars['Int']['output'];
+  /** Outliers first (99.8% before 95%, furthest from the scheme's rate first), then the rest by ATO id. */
+  points: AtoFunnelPointConnection;
+  schemePassRate?: Maybe<Scalars['Float']['output']>;
+  schemeSittings?: Maybe<Scalars['Int']['output']>;
+};
+
+
+/**
+ * Funnel plot (Spiegelhalter 2005): around the scheme's pass rate, exact binomial limits at each
+ * ATO's number of sittings. Counts carry the same perturbation as every published count, and the
+ * rates and limits are computed from them; an ATO below minGroupSize sittings shows no number.
+ */
+export type AtoPassRateFunnelPointsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type AuditExperienceInput = {
@@ -681,6 +771,10 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** ATO integrity: one ATO's item p-values on a form against the scheme's; questions far easier for its candidates are flagged (a sign of leaked questions). Roles: analyst, scheme_staff. */
+  atoItemDrift?: Maybe<AtoItemDrift>;
+  /** ATO integrity: each ATO's pass rate on one exam (ATO courses) against the scheme's, with funnel-plot control limits for its cohort size. Roles: analyst, scheme_staff. */
+  atoPassRateFunnel?: Maybe<AtoPassRateFunnel>;
   exam?: Maybe<Exam>;
   /** Paper versions with their answer keys. Scheme staff only. */
   examForms?: Maybe<ExamFormConnection>;
@@ -709,6 +803,19 @@ export type Query = {
   sitting?: Maybe<Sitting>;
   /** Sittings the viewer may see: a candidate their own, ATO staff their candidates', scheme staff all. Not analysts. */
   sittings?: Maybe<SittingConnection>;
+};
+
+
+export type QueryAtoItemDriftArgs = {
+  atoId: Scalars['ID']['input'];
+  filter?: InputMaybe<ExamStatisticsFilter>;
+  formId: Scalars['ID']['input'];
+};
+
+
+export type QueryAtoPassRateFunnelArgs = {
+  exam: ExamCode;
+  filter?: InputMaybe<ExamStatisticsFilter>;
 };
 
 
@@ -1062,16 +1169,23 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   Ato: ResolverTypeWrapper<AtoReference>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  AuditExperienceInput: AuditExperienceInput;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  AtoFunnelPoint: ResolverTypeWrapper<AtoFunnelPointModel>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  AtoFunnelPointConnection: ResolverTypeWrapper<Omit<AtoFunnelPointConnection, 'edges'> & { edges: Array<ResolversTypes['AtoFunnelPointEdge']> }>;
+  AtoFunnelPointEdge: ResolverTypeWrapper<Omit<AtoFunnelPointEdge, 'node'> & { node: ResolversTypes['AtoFunnelPoint'] }>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  AtoFunnelPosition: AtoFunnelPosition;
+  AtoItemDrift: ResolverTypeWrapper<AtoItemDriftModel>;
+  AtoItemDriftItem: ResolverTypeWrapper<AtoItemDriftItemModel>;
+  AtoPassRateFunnel: ResolverTypeWrapper<AtoPassRateFunnelModel>;
+  AuditExperienceInput: AuditExperienceInput;
   Candidate: ResolverTypeWrapper<CandidateEntity>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DecideSittingPrerequisiteInput: DecideSittingPrerequisiteInput;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Exam: ResolverTypeWrapper<ExamEntity>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ExamAnswerKey: ResolverTypeWrapper<AnswerKey>;
   ExamAnswerKeyItem: ResolverTypeWrapper<ExamAnswerKeyItem>;
   ExamAnswerKeyQuestion: ResolverTypeWrapper<ExamAnswerKeyQuestion>;
@@ -1149,16 +1263,22 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Ato: AtoReference;
   ID: Scalars['ID']['output'];
-  AuditExperienceInput: AuditExperienceInput;
-  String: Scalars['String']['output'];
+  AtoFunnelPoint: AtoFunnelPointModel;
+  Float: Scalars['Float']['output'];
   Int: Scalars['Int']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  AtoFunnelPointConnection: Omit<AtoFunnelPointConnection, 'edges'> & { edges: Array<ResolversParentTypes['AtoFunnelPointEdge']> };
+  AtoFunnelPointEdge: Omit<AtoFunnelPointEdge, 'node'> & { node: ResolversParentTypes['AtoFunnelPoint'] };
+  String: Scalars['String']['output'];
+  AtoItemDrift: AtoItemDriftModel;
+  AtoItemDriftItem: AtoItemDriftItemModel;
+  AtoPassRateFunnel: AtoPassRateFunnelModel;
+  AuditExperienceInput: AuditExperienceInput;
   Candidate: CandidateEntity;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DecideSittingPrerequisiteInput: DecideSittingPrerequisiteInput;
-  Boolean: Scalars['Boolean']['output'];
   Exam: ExamEntity;
-  Float: Scalars['Float']['output'];
   ExamAnswerKey: AnswerKey;
   ExamAnswerKeyItem: ExamAnswerKeyItem;
   ExamAnswerKeyQuestion: ExamAnswerKeyQuestion;
@@ -1215,6 +1335,57 @@ export type ResolversParentTypes = ResolversObject<{
 
 export type AtoResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Ato'] = ResolversParentTypes['Ato']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type AtoFunnelPointResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['AtoFunnelPoint'] = ResolversParentTypes['AtoFunnelPoint']> = ResolversObject<{
+  atoId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lower95?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  lower998?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  passRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  passed?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  position?: Resolver<Maybe<ResolversTypes['AtoFunnelPosition']>, ParentType, ContextType>;
+  sittings?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  upper95?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  upper998?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type AtoFunnelPointConnectionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['AtoFunnelPointConnection'] = ResolversParentTypes['AtoFunnelPointConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AtoFunnelPointEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type AtoFunnelPointEdgeResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['AtoFunnelPointEdge'] = ResolversParentTypes['AtoFunnelPointEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AtoFunnelPoint'], ParentType, ContextType>;
+}>;
+
+export type AtoItemDriftResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['AtoItemDrift'] = ResolversParentTypes['AtoItemDrift']> = ResolversObject<{
+  atoId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  atoSittings?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  formId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['AtoItemDriftItem']>, ParentType, ContextType>;
+  minGroupSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  schemeSittings?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type AtoItemDriftItemResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['AtoItemDriftItem'] = ResolversParentTypes['AtoItemDriftItem']> = ResolversObject<{
+  atoPValue?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  difference?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  flagged?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  itemNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  schemePValue?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  z?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type AtoPassRateFunnelResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['AtoPassRateFunnel'] = ResolversParentTypes['AtoPassRateFunnel']> = ResolversObject<{
+  exam?: Resolver<ResolversTypes['ExamCode'], ParentType, ContextType>;
+  minGroupSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['AtoFunnelPointConnection'], ParentType, ContextType, Partial<AtoPassRateFunnelPointsArgs>>;
+  schemePassRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  schemeSittings?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
 export type CandidateResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Candidate'] = ResolversParentTypes['Candidate'], FederationReferenceType extends FederationReferenceTypes['Candidate'] = FederationReferenceTypes['Candidate']> = ResolversObject<{
@@ -1525,6 +1696,8 @@ export type PageInfoResolvers<ContextType = ServiceContext, ParentType extends R
 }>;
 
 export type QueryResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  atoItemDrift?: Resolver<Maybe<ResolversTypes['AtoItemDrift']>, ParentType, ContextType, RequireFields<QueryAtoItemDriftArgs, 'atoId' | 'formId'>>;
+  atoPassRateFunnel?: Resolver<Maybe<ResolversTypes['AtoPassRateFunnel']>, ParentType, ContextType, RequireFields<QueryAtoPassRateFunnelArgs, 'exam'>>;
   exam?: Resolver<Maybe<ResolversTypes['Exam']>, ParentType, ContextType, RequireFields<QueryExamArgs, 'code'>>;
   examForms?: Resolver<Maybe<ResolversTypes['ExamFormConnection']>, ParentType, ContextType, RequireFields<QueryExamFormsArgs, 'examCode'>>;
   examPassMarkPrecision?: Resolver<Maybe<Array<ResolversTypes['ExamPassMarkPrecision']>>, ParentType, ContextType, Partial<QueryExamPassMarkPrecisionArgs>>;
@@ -1615,6 +1788,12 @@ export type SittingTransitionResolvers<ContextType = ServiceContext, ParentType 
 
 export type Resolvers<ContextType = ServiceContext> = ResolversObject<{
   Ato?: AtoResolvers<ContextType>;
+  AtoFunnelPoint?: AtoFunnelPointResolvers<ContextType>;
+  AtoFunnelPointConnection?: AtoFunnelPointConnectionResolvers<ContextType>;
+  AtoFunnelPointEdge?: AtoFunnelPointEdgeResolvers<ContextType>;
+  AtoItemDrift?: AtoItemDriftResolvers<ContextType>;
+  AtoItemDriftItem?: AtoItemDriftItemResolvers<ContextType>;
+  AtoPassRateFunnel?: AtoPassRateFunnelResolvers<ContextType>;
   Candidate?: CandidateResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -12,6 +12,7 @@ import {
 import { EXAM_CODES } from '@iso20000/scheme';
 import { buildDifAnalysis } from './dif.models';
 import { passMarkPrecision } from './pass-mark-precision.models';
+import { atoItemDrift, atoPassRateFunnel } from './ato-integrity.models';
 import { parseDimensions, parseStatisticsFilter, type StatisticsFilter } from './domain/statistics-filter';
 import { queryDifStrata, type DifGrouping } from './queries/dif-strata.query';
 import { SESSION_KINDS, type StatisticsSessionKind } from './released-result/released-result-fact';
@@ -30,7 +31,10 @@ export interface StatisticsContext {
 
 /** The statistics types' resolvers, typed by the exam subgraph's generated resolver types (codegen mappers name the models). */
 export type StatisticsResolvers = Required<
-  Pick<Resolvers<StatisticsContext>, 'Query' | 'ExamStatisticsResult' | 'ExamStatisticsGroup'>
+  Pick<
+    Resolvers<StatisticsContext>,
+    'Query' | 'ExamStatisticsResult' | 'ExamStatisticsGroup' | 'AtoPassRateFunnel'
+  >
 >;
 
 /** Ids are the API's (uuids): a malformed one is refused naming it, as everywhere else. */
@@ -50,6 +54,18 @@ function validFilter(input: ExamStatisticsFilter | null | undefined): Statistics
 }
 
 const MAX_GROUPS_PAGE = 1000;
+
+/** The position after a cursor this API issued (a list position), 0 without one. */
+function offsetAfter(after: string | null | undefined): number {
+  if (!after) return 0;
+  const [position] = decodeCursor(after);
+  if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) {
+    throw refuse.badInput(
+      'The `after` cursor is not one this API issued; pass endCursor from a previous page.',
+    );
+  }
+  return position + 1;
+}
 
 /** Every field name selected under the examStatistics field (through fragments too); structure is ignored. */
 function selectedFieldNames(info: GraphQLResolveInfo): Set<string> {
@@ -119,6 +135,28 @@ export const statisticsResolvers: StatisticsResolvers = {
         throw refuse.badInput('translationFormIds: every form must be of the same exam as formId');
       const rows = await queryItemAnalysis(context.dataSource.manager, formIds, filter);
       return buildItemAnalysis(formId, rows, statisticsMinGroupSize());
+    },
+
+    atoPassRateFunnel(_parent, args, context) {
+      authorizeStatistics(context.viewer);
+      const filter = validFilter(args.filter);
+      return atoPassRateFunnel(context.dataSource.manager, args.exam, filter, statisticsMinGroupSize());
+    },
+
+    atoItemDrift(_parent, args, context) {
+      authorizeStatistics(context.viewer);
+      const filter = validFilter(args.filter);
+      if (filter.atoIds)
+        throw refuse.badInput(
+          'filter.atoIds: the ATO is atoId; the scheme side is every sitting of the form',
+        );
+      return atoItemDrift(
+        context.dataSource.manager,
+        parseId(args.formId, 'formId'),
+        parseId(args.atoId, 'atoId'),
+        filter,
+        statisticsMinGroupSize(),
+      );
     },
 
     examPassMarkPrecision(_parent, args, context) {
@@ -204,16 +242,7 @@ export const statisticsResolvers: StatisticsResolvers = {
     },
     async groups(parent, args) {
       const first = clampPageSize(args.first, MAX_GROUPS_PAGE, 100);
-      let offset = 0;
-      if (args.after) {
-        const [position] = decodeCursor(args.after);
-        if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) {
-          throw refuse.badInput(
-            'The `after` cursor is not one this API issued; pass endCursor from a previous page.',
-          );
-        }
-        offset = position + 1;
-      }
+      const offset = offsetAfter(args.after);
       const [count, page] = await Promise.all([parent.groupCount(), parent.page(offset, first)]);
       const edges = page.map((node, i) => ({ cursor: encodeCursor([offset + i]), node }));
       return {
@@ -227,6 +256,24 @@ export const statisticsResolvers: StatisticsResolvers = {
     },
     csv(parent) {
       return parent.csv();
+    },
+  },
+
+  AtoPassRateFunnel: {
+    points(parent, args) {
+      const first = clampPageSize(args.first, MAX_GROUPS_PAGE, 100);
+      const offset = offsetAfter(args.after);
+      const edges = parent.points
+        .slice(offset, offset + first)
+        .map((node, i) => ({ cursor: encodeCursor([offset + i]), node }));
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: offset + first < parent.points.length,
+          endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+        },
+        totalCount: parent.points.length,
+      };
     },
   },
 
