@@ -56,6 +56,24 @@ function change(envelope: Envelope, typename: string, fields: Record<string, unk
   };
 }
 
+/** The sitting and certificate events a candidate and its ATO follow, with their owners. */
+const SITTING_AND_CERTIFICATE_CHANGES = [
+  [Events.ExamSittingReleased, 'SittingResultReleased'],
+  [Events.ExamSittingVoided, 'SittingVoided'],
+  [Events.CertificateIssued, 'CertificateIssued'],
+  [Events.CertificateRevoked, 'CertificateRevoked'],
+] as const;
+
+function sittingOrCertificate(
+  e: Envelope,
+): { candidateId: string; atoId: string | null | undefined; change: Payload } | null {
+  for (const [def, typename] of SITTING_AND_CERTIFICATE_CHANGES) {
+    if (!is<PayloadOf<typeof def>>(e, def)) continue;
+    return { candidateId: e.payload.candidateId, atoId: e.payload.atoId, change: change(e, typename) };
+  }
+  return null;
+}
+
 /** A person's certificate number as verification reads it: case, spaces and dashes aside, O is 0, I and L are 1. */
 export function certificateNumberKey(value: string): string {
   return value.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
@@ -167,15 +185,8 @@ export const SUBSCRIPTION_PLANS: Record<string, (args: Args, viewer: Viewer) => 
     return {
       sources: [SOURCES.sittings, SOURCES.certificates],
       select: (e) => {
-        if (is<PayloadOf<typeof Events.ExamSittingReleased>>(e, Events.ExamSittingReleased))
-          return mine(e.payload.candidateId) ? change(e, 'SittingResultReleased') : null;
-        if (is<PayloadOf<typeof Events.ExamSittingVoided>>(e, Events.ExamSittingVoided))
-          return mine(e.payload.candidateId) ? change(e, 'SittingVoided') : null;
-        if (is<PayloadOf<typeof Events.CertificateIssued>>(e, Events.CertificateIssued))
-          return mine(e.payload.candidateId) ? change(e, 'CertificateIssued') : null;
-        if (is<PayloadOf<typeof Events.CertificateRevoked>>(e, Events.CertificateRevoked))
-          return mine(e.payload.candidateId) ? change(e, 'CertificateRevoked') : null;
-        return null;
+        const owned = sittingOrCertificate(e);
+        return owned && mine(owned.candidateId) ? owned.change : null;
       },
     };
   },
@@ -220,15 +231,8 @@ export const SUBSCRIPTION_PLANS: Record<string, (args: Args, viewer: Viewer) => 
             statusReason: p.reason,
           });
         }
-        if (is<PayloadOf<typeof Events.ExamSittingReleased>>(e, Events.ExamSittingReleased))
-          return mine(e.payload.atoId) ? change(e, 'SittingResultReleased') : null;
-        if (is<PayloadOf<typeof Events.ExamSittingVoided>>(e, Events.ExamSittingVoided))
-          return mine(e.payload.atoId) ? change(e, 'SittingVoided') : null;
-        if (is<PayloadOf<typeof Events.CertificateIssued>>(e, Events.CertificateIssued))
-          return mine(e.payload.atoId) ? change(e, 'CertificateIssued') : null;
-        if (is<PayloadOf<typeof Events.CertificateRevoked>>(e, Events.CertificateRevoked))
-          return mine(e.payload.atoId) ? change(e, 'CertificateRevoked') : null;
-        return null;
+        const owned = sittingOrCertificate(e);
+        return owned && mine(owned.atoId) ? owned.change : null;
       },
     };
   },
