@@ -258,6 +258,18 @@ it('resumes an RCB’s subscription on another gateway with exactly the three ch
   expect(resumed.changes()).toHaveLength(3);
 }, 180_000);
 
+it('publishes the subscription schema beside the query graph on the same port', async () => {
+  const response = await fetch(system.gatewayUrl.replace(/\/graphql$/, '/subscriptions.graphql'));
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/plain');
+  const sdl = await response.text();
+  expect(sdl).toContain('type Subscription {');
+  expect(sdl).toContain('rcbChanged(rcbId: ID, after: String): RcbUpdate!');
+  // and queries still answer on that port
+  const verified = await system.query(`{ verifyCertificate(number: "F26-0000-0000") { status } }`);
+  expect(verified.status).toBe(200);
+});
+
 it('tells a candidate of its released result and its certificate, and the public of that certificate’s revocation by number', async () => {
   const candidateId = randomUUID();
   const candidate = await system.token('candidate', { candidateId, name: 'Grace Hopper' });
