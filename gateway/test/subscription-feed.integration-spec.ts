@@ -1,8 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAuthenticator, createCredentialStore, generateRcbCredential } from '@iso20000/auth';
 import { connectNats, ensureStreams, Events, type EventDefinition } from '@iso20000/events';
 import { createLogger } from '@iso20000/service-kit';
-import { eventually, LocalNatsServer, publishEvent, validPayloads } from '@iso20000/testing';
+import {
+  eventually,
+  LocalNatsServer,
+  publishEvent,
+  TEST_AUTH_SECRET,
+  tokenFor,
+  validPayloads,
+} from '@iso20000/testing';
+import { createClient, type Client } from 'graphql-ws';
 import type { NatsConnection } from 'nats';
+import WebSocket from 'ws';
+import { defaultSupergraphPath } from '../src/gateway';
+import { buildSubscriptionSchema, loadSubscriptionConfig, serveSubscriptions } from '../src/subscriptions';
 import { EventFeed, type FeedEvent } from '../src/subscriptions/event-feed';
 
 // The feed on a private nats-server, so the server can be killed and started again under it.
@@ -118,3 +133,78 @@ it('replays from a position across streams merged by the time they were stored',
     await feed.close();
   }
 });
+
+it('closes API-key connections with 4503 while the credential copy cannot be shown current, and keeps the others open', async () => {
+  const store = await createCredentialStore({
+    nc,
+    namespace,
+    logger,
+    readyTimeoutMs: 500,
+    maxStalenessMs: 1_000,
+  });
+  const authenticator = createAuthenticator({ devSecret: TEST_AUTH_SECRET, credentials: store, logger });
+  const http = createServer((_req, res) => res.writeHead(404).end());
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const subscriptions = serveSubscriptions({
+    server: http,
+    built: buildSubscriptionSchema(readFileSync(defaultSupergraphPath(), 'utf8')),
+    authenticator,
+    nc,
+    namespace,
+    logger,
+    config: loadSubscriptionConfig({ GATEWAY_SUBSCRIPTION_REVALIDATE_MS: '200' }),
+    production: true,
+    maxTokens: 5_000,
+  });
+  const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`;
+  const clients: Client[] = [];
+  const connect = (authorization: string) => {
+    let closedWith!: (code: number) => void;
+    const closed = new Promise<number>((resolve) => (closedWith = resolve));
+    let acknowledged!: () => void;
+    const connected = new Promise<void>((resolve) => (acknowledged = resolve));
+    const client = createClient({
+      url,
+      webSocketImpl: WebSocket,
+      lazy: false,
+      retryAttempts: 0,
+      connectionParams: { authorization },
+      on: {
+        closed: (event) => closedWith((event as { code: number }).code),
+        connected: () => acknowledged(),
+      },
+      onNonLazyError: () => undefined,
+    });
+    clients.push(client);
+    return { closed, connected };
+  };
+  try {
+    const rcbId = randomUUID();
+    const credential = generateRcbCredential();
+    await publish(Events.CredentialIssued, {
+      credentialId: credential.id,
+      rcbId,
+      secretHash: credential.secretHash,
+      label: null,
+      issuedAt: new Date().toISOString(),
+    });
+    await eventually(async () => (await store.verify(credential.apiKey).catch(() => null)) ?? undefined);
+    const withKey = connect(`ApiKey ${credential.apiKey}`);
+    const withToken = connect(`Bearer ${await tokenFor({ role: 'scheme_staff', subject: 'staff' })}`);
+    await Promise.all([withKey.connected, withToken.connected]);
+
+    await server.halt();
+    try {
+      expect(await withKey.closed).toBe(4503);
+      const stillOpen = await Promise.race([withToken.closed, Promise.resolve('open')]);
+      expect(stillOpen).toBe('open');
+    } finally {
+      await server.resume();
+    }
+  } finally {
+    for (const client of clients) await client.dispose();
+    await subscriptions.close();
+    await new Promise((resolve) => http.close(resolve));
+    await store.close();
+  }
+}, 60_000);
