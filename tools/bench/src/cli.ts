@@ -86,6 +86,10 @@ async function main(parsed: BenchOptions): Promise<number> {
     const running = options.contenders.filter((name) => name === 'direct' || bench?.urls[name]);
     log(`running after ${elapsed()}: ${running.join(', ')}`);
     if (options.seed) await ensureBenchData(options, log);
+    if (options.seedOnly) {
+      log(`seeded after ${elapsed()}; --seed-only: nothing measured`);
+      return 0;
+    }
     // Reads are measured on the seeded rows and the fixture only: what earlier bulk imports left is deleted.
     const leftover = await resetRegistryWrites(
       options.databaseUrl,

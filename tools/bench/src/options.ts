@@ -12,6 +12,8 @@ export interface BenchOptions {
   nodeEnv: 'production' | 'development';
   contenders: Contender[];
   seed: boolean;
+  /** Seed what the suites need, then stop (no measuring). */
+  seedOnly: boolean;
   sittings: number;
   organizations: number;
   certifications: number;
@@ -41,6 +43,7 @@ export const BENCH_USAGE = `npm run bench -- [options]
   --only A,B          only scenarios whose name contains A or B
   --no-hive           leave both Hive Gateways out
   --no-seed           never seed; scenarios without data are skipped
+  --seed-only         seed what the suites need (logging how long it takes), then stop
   --sittings N        exam history to seed for the statistics suite when absent (default 1000000)
   --organizations N   registry organizations to seed when absent (default 60000)
   --certifications N  registry certifications to seed with them (default 100000)
@@ -81,6 +84,7 @@ export function parseBenchOptions(argv: string[], _env: NodeJS.ProcessEnv = proc
         only: { type: 'string' },
         'no-hive': { type: 'boolean', default: false },
         'no-seed': { type: 'boolean', default: false },
+        'seed-only': { type: 'boolean', default: false },
         sittings: { type: 'string', default: '1000000' },
         organizations: { type: 'string', default: '60000' },
         certifications: { type: 'string', default: '100000' },
@@ -137,6 +141,7 @@ export function parseBenchOptions(argv: string[], _env: NodeJS.ProcessEnv = proc
     nodeEnv,
     contenders: [...new Set(contenders)],
     seed: !values['no-seed'],
+    seedOnly: values['seed-only'],
     sittings: Math.round(number('sittings', values.sittings, 1)),
     organizations: Math.round(number('organizations', values.organizations, 1000)),
     certifications: Math.round(number('certifications', values.certifications, 1000)),
