@@ -24,7 +24,7 @@ const ok = <T>(query: string, variables: Record<string, unknown> = {}, token?: s
 let staff: string;
 const supergraphPath = join(mkdtempSync(join(tmpdir(), 'e2e-subscriptions-')), 'supergraph.graphql');
 
-/** A second gateway process on the same bus and subgraphs: a replica. */
+/** A second gateway on the same bus and subgraphs (a replica), itself two worker processes. */
 async function startSecondGateway(): Promise<string> {
   const port = await freePort();
   const child = spawn(
@@ -48,6 +48,8 @@ async function startSecondGateway(): Promise<string> {
         ACCREDITATION_URL: system.urls.accreditation,
         CERTIFICATE_URL: system.urls.certificate,
         REGISTRY_URL: system.urls.registry,
+        // two node:cluster workers sharing its port: each serves subscriptions from JetStream itself
+        GATEWAY_WORKERS: '2',
       },
       stdio: 'ignore',
     },
