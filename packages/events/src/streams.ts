@@ -162,7 +162,8 @@ async function addOrUpdateStream(jsm: JetStreamManager, config: Partial<StreamCo
 
 /**
  * Creates (or brings up to date) the producer streams and the dead-letter stream. Idempotent:
- * every service calls it at start, so a changed retention limit applies at the next start.
+ * every service calls it at start, so a changed retention limit applies at the next start. Waits (up
+ * to a minute) for a JetStream cluster that is still electing its leaders.
  * Replicas and limits from the environment (STREAM_REPLICAS, STREAM_MAX_*, DEAD_LETTER_MAX_*) unless given.
  */
 export async function ensureStreams(
@@ -171,11 +172,36 @@ export async function ensureStreams(
   replicas?: number,
   settings?: EventSettings,
 ): Promise<void> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await untilJetStreamAnswers(() => nc.jetstreamManager());
   for (const config of streamConfigs(namespace, replicas, settings)) {
-    await addOrUpdateStream(jsm, config);
+    await untilJetStreamAnswers(() => addOrUpdateStream(jsm, config));
   }
 }
+
+/** How long a starting service waits for a JetStream cluster to answer (electing its leaders). */
+const JETSTREAM_WAIT_MS = 60_000;
+
+/**
+ * A JetStream cluster that has just started, or just lost a node, answers management calls only once
+ * it has elected a leader: until then they time out or find no responders. A service starting in that
+ * window waits for it instead of failing its start.
+ */
+async function untilJetStreamAnswers<T>(call: () => Promise<T>, waitMs = JETSTREAM_WAIT_MS): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      const transient = code === 'TIMEOUT' || code === '503' || apiErrorCode(err) === JETSTREAM_NOT_READY;
+      if (!transient || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 200 * attempt)));
+    }
+  }
+}
+
+/** "JetStream system temporarily unavailable": a cluster without a meta leader yet. */
+const JETSTREAM_NOT_READY = 10008;
 
 /** Deletes a namespace's streams (and so their consumers); tests call it when they are done. */
 export async function removeStreams(nc: NatsConnection, namespace: string): Promise<void> {
