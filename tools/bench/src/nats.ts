@@ -13,7 +13,33 @@ import type { Log } from './log';
 export interface BenchNats {
   url: string;
   credentials: BusCredentials;
+  /** nats-server's monitoring endpoint (JetStream state), on loopback. */
+  monitorUrl: string;
+  /**
+   * Waits until every JetStream consumer has delivered and seen acknowledged everything in its
+   * stream (at most timeoutMs); the pending messages left, when it gives up.
+   */
+  consumersCaughtUp(timeoutMs?: number): Promise<number>;
   stop(): Promise<void>;
+}
+
+interface JszConsumer {
+  name: string;
+  num_pending?: number;
+  num_ack_pending?: number;
+}
+interface Jsz {
+  account_details?: Array<{ stream_detail?: Array<{ consumer_detail?: JszConsumer[] }> }>;
+}
+
+/** Messages JetStream still has to deliver, or has delivered without an acknowledgement, over every consumer. */
+export function pendingMessages(jsz: Jsz): number {
+  let pending = 0;
+  for (const account of jsz.account_details ?? [])
+    for (const stream of account.stream_detail ?? [])
+      for (const consumer of stream.consumer_detail ?? [])
+        pending += (consumer.num_pending ?? 0) + (consumer.num_ack_pending ?? 0);
+  return pending;
 }
 
 function findNatsServer(): string {
@@ -38,9 +64,11 @@ export async function startBenchNats(options: {
   mkdirSync(storeDir, { recursive: true });
   const credentials = ensureBusCredentials(options.dir);
   const port = await freePort();
+  const httpPort = await freePort();
   const configFile = writeBusServerConfig(options.dir, credentials, {
     host: '127.0.0.1',
     port,
+    httpPort,
     storeDir,
     namespace: options.namespace,
   });
@@ -60,9 +88,20 @@ export async function startBenchNats(options: {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   options.log(`bench nats-server on port ${port}, one user per process (${options.dir})`);
+  const monitorUrl = `http://127.0.0.1:${httpPort}`;
   return {
     url: `nats://127.0.0.1:${port}`,
     credentials,
+    monitorUrl,
+    consumersCaughtUp: async (timeoutMs = 120_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const response = await fetch(`${monitorUrl}/jsz?accounts=true&streams=true&consumers=true`);
+        const pending = pendingMessages((await response.json()) as Jsz);
+        if (pending === 0 || Date.now() > deadline) return pending;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -15,8 +15,8 @@ export interface RegistryReset {
  * Takes the registry back to its seeded rows plus the bench's fixture: everything the bulk-import
  * scenarios wrote (their certifications, history, organizations and the events they published) is
  * deleted, so the read scenarios measure the same rows in every run and on every contender. Runs
- * between timed runs, never during one. Nothing outside the registry keeps these rows: no other
- * service consumes its certification events.
+ * between timed runs, never during one. Notifications keeps its own record of the events (its
+ * webhook feed); the reads measured here never look at it, so it is left to its retention.
  */
 export async function resetRegistryWrites(
   serverUrl: string,

@@ -132,9 +132,22 @@ export class BenchRunner {
     private readonly log: Log,
   ) {}
 
+  /**
+   * Waits until the event consumers have caught up and no service database runs a statement: the
+   * previous run's abandoned requests and the events earlier writes published must not be worked
+   * off during this one.
+   */
+  private async quiet(): Promise<void> {
+    const pending = await this.bench.consumersCaughtUp(180_000);
+    if (pending > 0) this.log(`  (event consumers still had ${pending} messages pending after 180 s)`);
+    if (this.sql && !(await this.sql.untilQuiet()))
+      this.log('  (the service databases stayed busy for 60 s)');
+  }
+
   /** The services' own SQL while nobody asks anything (outbox relays and consumers poll). */
   async measureBackground(seconds = 3): Promise<void> {
     if (!this.sql) return;
+    await this.quiet();
     const before = await this.sql.sample();
     await sleep(seconds * 1000);
     this.background = backgroundRate(before, await this.sql.sample(), seconds);
@@ -337,8 +350,7 @@ export class BenchRunner {
     const processes = Object.fromEntries(
       Object.entries(this.bench.pids).filter(([name]) => isSubgraphService(name) || name === gw),
     );
-    if (this.sql && !(await this.sql.untilQuiet()))
-      this.log('  (the service databases stayed busy for 60 s before this run)');
+    await this.quiet();
     const sqlBefore = await this.sql?.sample();
     const cpuBefore = sampleCpu(processes);
     const started = Date.now();
@@ -348,8 +360,11 @@ export class BenchRunner {
     if (this.sql && sqlBefore) {
       // What the requests set off after answering (the outbox relay publishing their events) belongs to them.
       await sleep(SETTLE_MS);
-      if (scenario.writesRegistry)
+      if (scenario.writesRegistry) {
+        // Everything its events set off (other services consuming them) is the import's work too.
         await outboxDrained(this.options.databaseUrl, `${this.options.databasePrefix}_registry`);
+        await this.quiet();
+      }
       sql = sqlPerRequest(
         sqlBefore,
         await this.sql.sample(),

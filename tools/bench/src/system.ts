@@ -31,7 +31,7 @@ import {
 export interface BenchSystemOptions {
   databaseUrl: string;
   /** The bench's own bus (users per process, as in production). */
-  nats: Pick<BenchNats, 'url' | 'credentials'>;
+  nats: Pick<BenchNats, 'url' | 'credentials' | 'consumersCaughtUp'>;
   databasePrefix: string;
   /** Gateway processes for every contender alike. */
   workers: number;
@@ -54,6 +54,8 @@ export interface BenchSystem {
   /** Process ids whose trees are measured for CPU (the subgraphs and each gateway). */
   pids: Record<string, number>;
   databases: string[];
+  /** Resolves when every event consumer has caught up; the messages still pending if it gave up. */
+  consumersCaughtUp(timeoutMs?: number): Promise<number>;
   /** Gateways that were asked for and could not start, with the reason (reported, not fatal). */
   unavailable: Partial<Record<GatewayContender, string>>;
   system: RunningSystem;
@@ -300,6 +302,7 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
     pids,
     databases: SUBGRAPH_SERVICES.map((service) => `${options.databasePrefix}_${service}`),
     unavailable,
+    consumersCaughtUp: (timeoutMs) => options.nats.consumersCaughtUp(timeoutMs),
     system,
     stop: async () => {
       await Promise.all([...running.values()].map((process) => process.stop()));
