@@ -419,6 +419,15 @@ describe('GraphQL subscriptions from JetStream', () => {
     await eventually(async () => wrongRole.done || undefined);
     expect(codesOf(wrongRole.errors)).toEqual(['FORBIDDEN']);
 
+    const mistyped = follow(connect(gateway).client, CERTIFICATE_STATUS, { number: 26 });
+    await eventually(async () => mistyped.done || undefined);
+    expect(mistyped.errors).toEqual([
+      expect.objectContaining({
+        message: 'Variable "$number" got invalid value 26; String cannot represent a non string value: 26',
+        extensions: { code: 'BAD_USER_INPUT' },
+      }),
+    ]);
+
     const garbled = follow(connect(gateway).client, CERTIFICATE_STATUS, { number: 'F26\u0007' });
     await eventually(async () => garbled.done || undefined);
     expect(codesOf(garbled.errors)).toEqual(['BAD_USER_INPUT']);

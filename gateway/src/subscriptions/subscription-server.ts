@@ -174,13 +174,17 @@ export function serveSubscriptions(options: SubscriptionServerOptions) {
 
   const formatError = (error: GraphQLError): GraphQLFormattedError => {
     // a refusal thrown by shared input rules (parseText) becomes its client error, located like the original
-    const client = error.originalError ? toClientError(error.originalError) : null;
+    const original = error.originalError;
+    const client = original && !(original instanceof GraphQLError) ? toClientError(original) : null;
     const formatted = client
       ? { ...error.toJSON(), message: client.message, extensions: client.extensions }
       : error.toJSON();
     const code = formatted.extensions?.code;
     if (SUBSCRIPTION_CODES.has(String(code))) return formatted;
-    logger.error({ err: error.originalError ?? error, path: formatted.path }, 'internal subscription error');
+    // graphql-js's own errors (a variable of the wrong type, an unknown argument) are the client's
+    if (code === undefined && (!original || original instanceof GraphQLError))
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+    logger.error({ err: original ?? error, path: formatted.path }, 'internal subscription error');
     return production
       ? {
           message: 'Internal server error',
