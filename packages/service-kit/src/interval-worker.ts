@@ -37,6 +37,8 @@ const LEASE_SPACE = 'iso20000.scheduled_job';
 const RUNNER = `${hostname()}:${process.pid}`;
 /** A replica that found the lease taken looks again this soon (at most), in case its holder died. */
 const MAX_RECHECK_MS = 5_000;
+/** The longest run of missed ticks recorded as caught up (a job off for a month leaves a gap, not 40,000 rows). */
+const MAX_TICKS_FILLED = 1_000;
 
 /**
  * Runs a job every interval, never two passes at once: a pass still running when the next tick
@@ -207,6 +209,17 @@ export class IntervalWorker implements BackgroundWorker {
       `UPDATE "scheduled_job_tick" SET "state" = 'caught_up', "finished_at" = now() ` +
         `WHERE "job" = $1 AND "tick" < $2 AND "state" IN ('running', 'failed')`,
       [name, tick],
+    );
+    // Ticks that passed with no replica able to claim them (every one down, or the database away):
+    // recorded as caught up by this pass (attempts 0: none of their own), so the ledger has no holes.
+    // A gap longer than MAX_TICKS_FILLED (the job was off for long) stays a visible gap.
+    await query(
+      `WITH "last" AS (SELECT max("tick") AS "tick" FROM "scheduled_job_tick" WHERE "job" = $1 AND "tick" < $2) ` +
+        `INSERT INTO "scheduled_job_tick" ("job", "tick", "state", "attempts", "runner", "finished_at") ` +
+        `SELECT $1, "missed", 'caught_up', 0, $3, now() ` +
+        `FROM "last", generate_series("last"."tick" + 1, $2::bigint - 1) AS "missed" ` +
+        `WHERE $2::bigint - "last"."tick" <= $4 ON CONFLICT DO NOTHING`,
+      [name, tick, RUNNER, MAX_TICKS_FILLED],
     );
     return { outcome: 'ran', tick, attempt, result };
   }

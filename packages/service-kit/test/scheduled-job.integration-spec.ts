@@ -161,4 +161,30 @@ describe('a scheduled job on two replicas', () => {
     expect(old).toMatchObject({ tick: '1', state: 'caught_up' });
     expect(current).toMatchObject({ state: 'done', attempts: 2 });
   });
+
+  it('records the ticks that passed with no replica to run them as caught up by the next pass', async () => {
+    const [{ now }] = (await db.dataSource.query(
+      `SELECT floor(extract(epoch from clock_timestamp()) * 1000 / 3600000)::bigint::text AS now`,
+    )) as { now: string }[];
+    const before = String(Number(now) - 3);
+    await db.dataSource.query(
+      `INSERT INTO scheduled_job_tick (job, tick, state, attempts, runner, finished_at) VALUES ('hourly-gap', $1, 'done', 1, 'a:1', now())`,
+      [before],
+    );
+    const job = new IntervalWorker({
+      name: 'hourly-gap',
+      intervalMs: 3_600_000,
+      logger,
+      dataSource: db.dataSource,
+      run: async () => ({ swept: true }),
+    });
+    expect((await job.runNow()).outcome).toBe('ran');
+    const ticks = await ticksOf('hourly-gap');
+    expect(ticks.map((t) => [Number(t.tick) - Number(before), t.state, t.attempts])).toEqual([
+      [0, 'done', 1],
+      [1, 'caught_up', 0],
+      [2, 'caught_up', 0],
+      [3, 'done', 1],
+    ]);
+  });
 });
