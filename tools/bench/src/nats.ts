@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ensureBusCredentials,
@@ -60,7 +60,11 @@ export async function startBenchNats(options: {
   namespace: string;
   log: Log;
 }): Promise<BenchNats> {
+  // The bus starts empty every run: events an earlier run published (a bulk import's thousands) must
+  // not be worked off by their consumers during this one. The services' databases keep their state,
+  // and credential copies are rebuilt from accreditation.
   const storeDir = join(options.dir, 'jetstream');
+  rmSync(storeDir, { recursive: true, force: true });
   mkdirSync(storeDir, { recursive: true });
   const credentials = ensureBusCredentials(options.dir);
   const port = await freePort();
