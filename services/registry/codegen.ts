@@ -17,5 +17,8 @@ export default subgraphCodegenConfig({
   CertificationFlag: '../queries/certification-flags#FlagView',
   RcbFlagSummary: '../queries/certification-flags#RcbFlagSummaryRow',
   RcbRegistryFreshness: '../queries/rcb-freshness#RcbFreshnessView',
+  CertificationUpload: '../entities/certification-upload.entity#CertificationUploadEntity',
+  CertificationUploadResult: '../entities/certification-upload.entity#CertificationUploadResultEntity',
+  CertificationUploadTemplate: '../queries/certification-uploads#UploadTemplate',
   TransferAuthorization: '../commands/issue-transfer-authorization#IssuedTransferAuthorization',
 });

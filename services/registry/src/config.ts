@@ -14,6 +14,8 @@ export const registryServiceConfig = {
   REGISTRY_TRANSFER_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
   /** An RCB whose data was neither changed nor confirmed for longer than this is stale (scheme staff see it). */
   REGISTRY_STALENESS_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** How often the upload worker looks for submitted uploads. */
+  REGISTRY_UPLOAD_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
   /** How often the rule engine's job looks whether today's daily pass is done (it runs once a day). */
   REGISTRY_FLAGS_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
 };

@@ -9,6 +9,11 @@ import {
 import { CertificationHistoryEntity } from './entities/certification-history.entity';
 import { CertificationFlagEntity } from './entities/certification-flag.entity';
 import { CertificationTransferEntity } from './entities/certification-transfer.entity';
+import {
+  CertificationUploadChunkEntity,
+  CertificationUploadEntity,
+  CertificationUploadResultEntity,
+} from './entities/certification-upload.entity';
 import { RegistryJobDayEntity } from './entities/registry-job-day.entity';
 import { TransferAuthorizationEntity } from './entities/transfer-authorization.entity';
 import { CertifiedOrganizationEntity } from './entities/certified-organization.entity';
@@ -21,6 +26,7 @@ import { CountryCodeFindings1732600000002 } from './migrations/1732600000002-cou
 import { CertificationTransfers1764900000000 } from './migrations/1764900000000-certification-transfers';
 import { CertificationFlags1764900000001 } from './migrations/1764900000001-certification-flags';
 import { RcbDataFreshness1764900000002 } from './migrations/1764900000002-rcb-data-freshness';
+import { CertificationUploads1764900000003 } from './migrations/1764900000003-certification-uploads';
 
 export const entities = [
   ...eventsEntities,
@@ -34,6 +40,9 @@ export const entities = [
   TransferAuthorizationEntity,
   CertificationFlagEntity,
   RegistryJobDayEntity,
+  CertificationUploadEntity,
+  CertificationUploadChunkEntity,
+  CertificationUploadResultEntity,
 ];
 
 export const migrations = [
@@ -45,6 +54,7 @@ export const migrations = [
   CertificationTransfers1764900000000,
   CertificationFlags1764900000001,
   RcbDataFreshness1764900000002,
+  CertificationUploads1764900000003,
 ];
 
 /** For the TypeORM CLI and the schema-drift check. */

@@ -19,6 +19,7 @@ import { todayUtc } from './domain/calendar-date';
 import { createRcbStatusConsumer, createRcbStatusFreshness } from './events/rcb-status.consumer';
 import { certificationExpiryJob } from './jobs/certification-expiry.job';
 import { certificationFlagsJob } from './jobs/certification-flags.job';
+import { certificationUploadJob } from './jobs/certification-upload.job';
 import { transferCompletionJob } from './jobs/transfer-completion.job';
 import { createLoaders } from './loaders';
 import { resolvers } from './resolvers';
@@ -90,6 +91,13 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
       rcbStatusCopy,
       certificationExpiryJob({ dataSource, logger, intervalMs: config.REGISTRY_EXPIRY_INTERVAL_MS, clock }),
       certificationFlagsJob({ dataSource, logger, intervalMs: config.REGISTRY_FLAGS_INTERVAL_MS, clock }),
+      certificationUploadJob({
+        dataSource,
+        logger,
+        rcbStatusCopy,
+        intervalMs: config.REGISTRY_UPLOAD_INTERVAL_MS,
+        clock,
+      }),
       transferCompletionJob({
         dataSource,
         logger,

@@ -22,8 +22,12 @@ export async function startHarness(): Promise<Harness> {
     build: ({ env, ...deps }) =>
       buildService({
         ...deps,
-        // The expiry job is driven by the tests themselves, not by the clock.
-        config: loadConfig(registryServiceConfig, { ...env, REGISTRY_EXPIRY_INTERVAL_MS: '3600000' }),
+        // The expiry job and the upload worker are driven by the tests themselves, not by the clock.
+        config: loadConfig(registryServiceConfig, {
+          ...env,
+          REGISTRY_EXPIRY_INTERVAL_MS: '3600000',
+          REGISTRY_UPLOAD_INTERVAL_MS: '3600000',
+        }),
       }),
   });
   return {

@@ -54,9 +54,13 @@ export interface ImportResult {
 }
 
 /** One record as the RCB sent it, or the reason it was refused before planning. */
-export type ImportInput =
+export type ImportInput = (
   | { certificateNumber: string; record: ImportRecord; refused?: undefined }
-  | { certificateNumber: string; refused: { code: RefusalCode; reason: string }; record?: undefined };
+  | { certificateNumber: string; refused: { code: RefusalCode; reason: string }; record?: undefined }
+) & {
+  /** How refusals name the record (`input[3]` by default; an upload names its row). */
+  field?: string;
+};
 
 export interface ImportCertifications {
   records: ImportInput[];
@@ -95,12 +99,16 @@ export function importCertifications(
   ctx: CommandContext,
   actor: RcbActor,
   command: ImportCertifications,
+  /** Runs in this transaction (an upload's batch, with its progress) instead of its own. */
+  inTransaction?: EntityManager,
 ): Promise<ImportResult> {
   const { rcbId } = actor;
   const { dryRun, records } = command;
   const author: ChangeAuthor = { actor: actor.actor, requestId: ctx.requestId, rcbId };
 
-  return ctx.dataSource.transaction(async (manager) => {
+  const run = (work: (manager: EntityManager) => Promise<ImportResult>) =>
+    inTransaction ? work(inTransaction) : ctx.dataSource.transaction(work);
+  return run(async (manager) => {
     const rcbStatus = await rcbStatusOf(ctx, manager, rcbId);
     const numbers = [...new Set(records.map((input) => input.certificateNumber))];
     const query = manager
@@ -139,7 +147,7 @@ export function importCertifications(
             }
           : null,
         { today: ctx.today, rcbStatus },
-        `input[${index}]`,
+        input.field ?? `input[${index}]`,
       );
       return { index, certificateNumber, existing: current, plan };
     });

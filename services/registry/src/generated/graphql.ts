@@ -12,6 +12,8 @@ import type { CertificationTransferEntity } from '../entities/certification-tran
 import type { TransferPayload } from '../commands/transfer-rows';
 import type { FlagView, RcbFlagSummaryRow } from '../queries/certification-flags';
 import type { RcbFreshnessView } from '../queries/rcb-freshness';
+import type { CertificationUploadEntity, CertificationUploadResultEntity } from '../entities/certification-upload.entity';
+import type { UploadTemplate } from '../queries/certification-uploads';
 import type { IssuedTransferAuthorization } from '../commands/issue-transfer-authorization';
 import type { ServiceContext } from '../context';
 export type Maybe<T> = T | null;
@@ -230,6 +232,134 @@ export type CertificationTransferStatus =
   /** Scheme staff upheld the issuing RCB's objection */
   | 'REFUSED';
 
+/**
+ * An RCB's CSV or XLSX upload of certifications, processed as an asynchronous job with the semantics
+ * of upsertCertifications (per-row results, dry run, idempotent re-upload).
+ */
+export type CertificationUpload = {
+  __typename?: 'CertificationUpload';
+  chunkCount: Scalars['Int']['output'];
+  created: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  dryRun: Scalars['Boolean']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  fileName: Scalars['String']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  format: CertificationUploadFormat;
+  id: Scalars['ID']['output'];
+  /** Share of the file read, 0 to 1 */
+  progress: Scalars['Float']['output'];
+  receivedBytes: Scalars['Int']['output'];
+  rejected: Scalars['Int']['output'];
+  /**
+   * One part of the result file, as CSV with a header (row, certificateNumber, outcome, errorCode,
+   * reasons, certificationId, changedFields): download parts 0 to resultFileParts - 1 and concatenate
+   * them without their repeated header
+   */
+  resultFile: Scalars['String']['output'];
+  /** How many parts the result file has (5,000 rows each) */
+  resultFileParts: Scalars['Int']['output'];
+  /** Per-row results, in row order */
+  results: CertificationUploadResultConnection;
+  /** Data rows read so far (known in full once DONE) */
+  rowsProcessed: Scalars['Int']['output'];
+  sizeBytes: Scalars['Int']['output'];
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: CertificationUploadStatus;
+  submittedAt?: Maybe<Scalars['DateTime']['output']>;
+  unchanged: Scalars['Int']['output'];
+  updated: Scalars['Int']['output'];
+};
+
+
+/**
+ * An RCB's CSV or XLSX upload of certifications, processed as an asynchronous job with the semantics
+ * of upsertCertifications (per-row results, dry run, idempotent re-upload).
+ */
+export type CertificationUploadResultFileArgs = {
+  part?: Scalars['Int']['input'];
+};
+
+
+/**
+ * An RCB's CSV or XLSX upload of certifications, processed as an asynchronous job with the semantics
+ * of upsertCertifications (per-row results, dry run, idempotent re-upload).
+ */
+export type CertificationUploadResultsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  outcome?: InputMaybe<UpsertCertificationOutcome>;
+};
+
+export type CertificationUploadColumn = {
+  __typename?: 'CertificationUploadColumn';
+  description: Scalars['String']['output'];
+  example: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  required: Scalars['Boolean']['output'];
+};
+
+export type CertificationUploadConnection = {
+  __typename?: 'CertificationUploadConnection';
+  edges: Array<CertificationUploadEdge>;
+  pageInfo: PageInfo;
+};
+
+export type CertificationUploadEdge = {
+  __typename?: 'CertificationUploadEdge';
+  cursor: Scalars['String']['output'];
+  node: CertificationUpload;
+};
+
+export type CertificationUploadFormat =
+  | 'CSV'
+  | 'XLSX';
+
+export type CertificationUploadResult = {
+  __typename?: 'CertificationUploadResult';
+  certificateNumber: Scalars['String']['output'];
+  certification?: Maybe<OrganizationCertification>;
+  changedFields: Array<Scalars['String']['output']>;
+  errorCode?: Maybe<Scalars['String']['output']>;
+  outcome: UpsertCertificationOutcome;
+  reasons: Array<Scalars['String']['output']>;
+  /** The row in the file (1 = the first data row under the header) */
+  row: Scalars['Int']['output'];
+};
+
+export type CertificationUploadResultConnection = {
+  __typename?: 'CertificationUploadResultConnection';
+  edges: Array<CertificationUploadResultEdge>;
+  pageInfo: PageInfo;
+};
+
+export type CertificationUploadResultEdge = {
+  __typename?: 'CertificationUploadResultEdge';
+  cursor: Scalars['String']['output'];
+  node: CertificationUploadResult;
+};
+
+export type CertificationUploadStatus =
+  /** Every row has its result */
+  | 'DONE'
+  /** The file could not be read (error says why); rows already processed keep their results */
+  | 'FAILED'
+  | 'PROCESSING'
+  /** Every chunk arrived and matched the sha256: waiting for the worker */
+  | 'QUEUED'
+  /** Chunks are arriving */
+  | 'RECEIVING';
+
+/** A file to fill in: the documented columns and an example row */
+export type CertificationUploadTemplate = {
+  __typename?: 'CertificationUploadTemplate';
+  /** The file, base64 */
+  base64: Scalars['String']['output'];
+  columns: Array<CertificationUploadColumn>;
+  contentType: Scalars['String']['output'];
+  fileName: Scalars['String']['output'];
+};
+
 /** An organization certified against ISO/IEC 20000-1 by an RCB. */
 export type CertifiedOrganization = {
   __typename?: 'CertifiedOrganization';
@@ -318,6 +448,11 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** The issuing RCB (or scheme staff) acknowledges a PENDING transfer: it completes now */
   acknowledgeCertificationTransfer: CertificationTransferPayload;
+  /**
+   * One chunk of the file, base64 (at most 1 MiB decoded), at its index from 0. A retry of a chunk is
+   * harmless; other data at a received index is a CONFLICT.
+   */
+  appendCertificationUploadChunk: CertificationUpload;
   /** The accepting RCB withdraws its open request */
   cancelCertificationTransferRequest: CertificationTransferPayload;
   /**
@@ -355,6 +490,14 @@ export type Mutation = {
    * objection window ends; without objection the transfer completes then, or on its acknowledgement.
    */
   requestCertificationTransfer: CertificationTransferPayload;
+  /**
+   * Starts an upload of up to 20 MB and 100,000 rows (CSV or XLSX, the columns of
+   * certificationUploadTemplate). Send the file in chunks with appendCertificationUploadChunk, then
+   * submitCertificationUpload; a worker processes it with upsertCertifications' semantics.
+   */
+  startCertificationUpload: CertificationUpload;
+  /** Every chunk sent: checks the size and sha256 and queues the upload (a retry is harmless) */
+  submitCertificationUpload: CertificationUpload;
   suspendCertification: OrganizationCertificationPayload;
   /**
    * Scheme staff move a valid certification to another (APPOINTED) RCB directly, e.g. for an RCB that
@@ -377,6 +520,13 @@ export type Mutation = {
 export type MutationAcknowledgeCertificationTransferArgs = {
   id: Scalars['ID']['input'];
   idempotencyKey: Scalars['String']['input'];
+};
+
+
+export type MutationAppendCertificationUploadChunkArgs = {
+  data: Scalars['String']['input'];
+  index: Scalars['Int']['input'];
+  uploadId: Scalars['ID']['input'];
 };
 
 
@@ -463,6 +613,16 @@ export type MutationReinstateCertificationArgs = {
 export type MutationRequestCertificationTransferArgs = {
   idempotencyKey: Scalars['String']['input'];
   input: CertificationTransferRequestInput;
+};
+
+
+export type MutationStartCertificationUploadArgs = {
+  input: StartCertificationUploadInput;
+};
+
+
+export type MutationSubmitCertificationUploadArgs = {
+  uploadId: Scalars['ID']['input'];
 };
 
 
@@ -663,6 +823,12 @@ export type Query = {
   certificationTransfer?: Maybe<CertificationTransfer>;
   /** Transfers your RCB is party to (RCB integrations), or every transfer (scheme staff), oldest request first */
   certificationTransfers?: Maybe<CertificationTransferConnection>;
+  /** An RCB integration's upload (null: no upload of its RCB with this id) */
+  certificationUpload?: Maybe<CertificationUpload>;
+  /** The upload template and its column documentation (public) */
+  certificationUploadTemplate?: Maybe<CertificationUploadTemplate>;
+  /** An RCB integration's uploads, oldest first */
+  certificationUploads?: Maybe<CertificationUploadConnection>;
   /** The public registry: organizations that consent to listing, with their certifications */
   certifiedOrganizations?: Maybe<CertifiedOrganizationConnection>;
   /** One certification, by id or by the RCB's certificate number (rcbId defaults to the viewer's RCB) */
@@ -711,6 +877,22 @@ export type QueryCertificationTransfersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   party?: InputMaybe<TransferParty>;
   status?: InputMaybe<CertificationTransferStatus>;
+};
+
+
+export type QueryCertificationUploadArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryCertificationUploadTemplateArgs = {
+  format: CertificationUploadFormat;
+};
+
+
+export type QueryCertificationUploadsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -869,6 +1051,17 @@ export type RegistryRcbStatus =
   | 'SUSPENDED'
   | 'UNDER_ASSESSMENT'
   | 'WITHDRAWN';
+
+export type StartCertificationUploadInput = {
+  dryRun?: Scalars['Boolean']['input'];
+  /** At most 200 characters */
+  fileName: Scalars['String']['input'];
+  format: CertificationUploadFormat;
+  /** The file's SHA-256, 64 hex digits: checked before processing */
+  sha256: Scalars['String']['input'];
+  /** The whole file: at most 20 MB (and 100,000 rows) */
+  sizeBytes: Scalars['Int']['input'];
+};
 
 export type SurveillanceAudit = {
   __typename?: 'SurveillanceAudit';
@@ -1131,6 +1324,17 @@ export type ResolversTypes = ResolversObject<{
   CertificationTransferPayload: ResolverTypeWrapper<TransferPayload>;
   CertificationTransferRequestInput: CertificationTransferRequestInput;
   CertificationTransferStatus: CertificationTransferStatus;
+  CertificationUpload: ResolverTypeWrapper<CertificationUploadEntity>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  CertificationUploadColumn: ResolverTypeWrapper<CertificationUploadColumn>;
+  CertificationUploadConnection: ResolverTypeWrapper<Omit<CertificationUploadConnection, 'edges'> & { edges: Array<ResolversTypes['CertificationUploadEdge']> }>;
+  CertificationUploadEdge: ResolverTypeWrapper<Omit<CertificationUploadEdge, 'node'> & { node: ResolversTypes['CertificationUpload'] }>;
+  CertificationUploadFormat: CertificationUploadFormat;
+  CertificationUploadResult: ResolverTypeWrapper<CertificationUploadResultEntity>;
+  CertificationUploadResultConnection: ResolverTypeWrapper<Omit<CertificationUploadResultConnection, 'edges'> & { edges: Array<ResolversTypes['CertificationUploadResultEdge']> }>;
+  CertificationUploadResultEdge: ResolverTypeWrapper<Omit<CertificationUploadResultEdge, 'node'> & { node: ResolversTypes['CertificationUploadResult'] }>;
+  CertificationUploadStatus: CertificationUploadStatus;
+  CertificationUploadTemplate: ResolverTypeWrapper<UploadTemplate>;
   CertifiedOrganization: ResolverTypeWrapper<CertifiedOrganizationEntity>;
   CertifiedOrganizationConnection: ResolverTypeWrapper<Omit<CertifiedOrganizationConnection, 'edges'> & { edges: Array<ResolversTypes['CertifiedOrganizationEdge']> }>;
   CertifiedOrganizationEdge: ResolverTypeWrapper<Omit<CertifiedOrganizationEdge, 'node'> & { node: ResolversTypes['CertifiedOrganization'] }>;
@@ -1163,6 +1367,7 @@ export type ResolversTypes = ResolversObject<{
   RegistryAddress: ResolverTypeWrapper<RegistryAddress>;
   RegistryAddressInput: RegistryAddressInput;
   RegistryRcbStatus: RegistryRcbStatus;
+  StartCertificationUploadInput: StartCertificationUploadInput;
   SurveillanceAudit: ResolverTypeWrapper<SurveillanceAudit>;
   SurveillanceAuditInput: SurveillanceAuditInput;
   TransferAuthorization: ResolverTypeWrapper<IssuedTransferAuthorization>;
@@ -1196,6 +1401,15 @@ export type ResolversParentTypes = ResolversObject<{
   CertificationTransferEdge: Omit<CertificationTransferEdge, 'node'> & { node: ResolversParentTypes['CertificationTransfer'] };
   CertificationTransferPayload: TransferPayload;
   CertificationTransferRequestInput: CertificationTransferRequestInput;
+  CertificationUpload: CertificationUploadEntity;
+  Float: Scalars['Float']['output'];
+  CertificationUploadColumn: CertificationUploadColumn;
+  CertificationUploadConnection: Omit<CertificationUploadConnection, 'edges'> & { edges: Array<ResolversParentTypes['CertificationUploadEdge']> };
+  CertificationUploadEdge: Omit<CertificationUploadEdge, 'node'> & { node: ResolversParentTypes['CertificationUpload'] };
+  CertificationUploadResult: CertificationUploadResultEntity;
+  CertificationUploadResultConnection: Omit<CertificationUploadResultConnection, 'edges'> & { edges: Array<ResolversParentTypes['CertificationUploadResultEdge']> };
+  CertificationUploadResultEdge: Omit<CertificationUploadResultEdge, 'node'> & { node: ResolversParentTypes['CertificationUploadResult'] };
+  CertificationUploadTemplate: UploadTemplate;
   CertifiedOrganization: CertifiedOrganizationEntity;
   CertifiedOrganizationConnection: Omit<CertifiedOrganizationConnection, 'edges'> & { edges: Array<ResolversParentTypes['CertifiedOrganizationEdge']> };
   CertifiedOrganizationEdge: Omit<CertifiedOrganizationEdge, 'node'> & { node: ResolversParentTypes['CertifiedOrganization'] };
@@ -1225,6 +1439,7 @@ export type ResolversParentTypes = ResolversObject<{
   RcbRegistryFreshnessEdge: Omit<RcbRegistryFreshnessEdge, 'node'> & { node: ResolversParentTypes['RcbRegistryFreshness'] };
   RegistryAddress: RegistryAddress;
   RegistryAddressInput: RegistryAddressInput;
+  StartCertificationUploadInput: StartCertificationUploadInput;
   SurveillanceAudit: SurveillanceAudit;
   SurveillanceAuditInput: SurveillanceAuditInput;
   TransferAuthorization: IssuedTransferAuthorization;
@@ -1336,6 +1551,75 @@ export type CertificationTransferPayloadResolvers<ContextType = ServiceContext, 
   transfer?: Resolver<ResolversTypes['CertificationTransfer'], ParentType, ContextType>;
 }>;
 
+export type CertificationUploadResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationUpload'] = ResolversParentTypes['CertificationUpload']> = ResolversObject<{
+  chunkCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  format?: Resolver<ResolversTypes['CertificationUploadFormat'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  receivedBytes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resultFile?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<CertificationUploadResultFileArgs, 'part'>>;
+  resultFileParts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  results?: Resolver<ResolversTypes['CertificationUploadResultConnection'], ParentType, ContextType, Partial<CertificationUploadResultsArgs>>;
+  rowsProcessed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sizeBytes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CertificationUploadStatus'], ParentType, ContextType>;
+  submittedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CertificationUploadColumnResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationUploadColumn'] = ResolversParentTypes['CertificationUploadColumn']> = ResolversObject<{
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  example?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  required?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type CertificationUploadConnectionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationUploadConnection'] = ResolversParentTypes['CertificationUploadConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CertificationUploadEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type CertificationUploadEdgeResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationUploadEdge'] = ResolversParentTypes['CertificationUploadEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CertificationUpload'], ParentType, ContextType>;
+}>;
+
+export type CertificationUploadResultResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationUploadResult'] = ResolversParentTypes['CertificationUploadResult']> = ResolversObject<{
+  certificateNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  certification?: Resolver<Maybe<ResolversTypes['OrganizationCertification']>, ParentType, ContextType>;
+  changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['UpsertCertificationOutcome'], ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CertificationUploadResultConnectionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationUploadResultConnection'] = ResolversParentTypes['CertificationUploadResultConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CertificationUploadResultEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type CertificationUploadResultEdgeResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationUploadResultEdge'] = ResolversParentTypes['CertificationUploadResultEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CertificationUploadResult'], ParentType, ContextType>;
+}>;
+
+export type CertificationUploadTemplateResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertificationUploadTemplate'] = ResolversParentTypes['CertificationUploadTemplate']> = ResolversObject<{
+  base64?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  columns?: Resolver<Array<ResolversTypes['CertificationUploadColumn']>, ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type CertifiedOrganizationResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CertifiedOrganization'] = ResolversParentTypes['CertifiedOrganization'], FederationReferenceType extends FederationReferenceTypes['CertifiedOrganization'] = FederationReferenceTypes['CertifiedOrganization']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CertifiedOrganization']> | FederationReferenceType, FederationReferenceType, ContextType>;
   address?: Resolver<ResolversTypes['RegistryAddress'], ParentType, ContextType>;
@@ -1372,6 +1656,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type MutationResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   acknowledgeCertificationTransfer?: Resolver<ResolversTypes['CertificationTransferPayload'], ParentType, ContextType, RequireFields<MutationAcknowledgeCertificationTransferArgs, 'id' | 'idempotencyKey'>>;
+  appendCertificationUploadChunk?: Resolver<ResolversTypes['CertificationUpload'], ParentType, ContextType, RequireFields<MutationAppendCertificationUploadChunkArgs, 'data' | 'index' | 'uploadId'>>;
   cancelCertificationTransferRequest?: Resolver<ResolversTypes['CertificationTransferPayload'], ParentType, ContextType, RequireFields<MutationCancelCertificationTransferRequestArgs, 'id' | 'idempotencyKey'>>;
   confirmRegistryData?: Resolver<ResolversTypes['RcbRegistryFreshness'], ParentType, ContextType>;
   decideCertificationTransferObjection?: Resolver<ResolversTypes['CertificationTransferPayload'], ParentType, ContextType, RequireFields<MutationDecideCertificationTransferObjectionArgs, 'id' | 'idempotencyKey' | 'reason' | 'uphold'>>;
@@ -1384,6 +1669,8 @@ export type MutationResolvers<ContextType = ServiceContext, ParentType extends R
   reduceCertificationScope?: Resolver<ResolversTypes['OrganizationCertificationPayload'], ParentType, ContextType, RequireFields<MutationReduceCertificationScopeArgs, 'expectedVersion' | 'id' | 'idempotencyKey' | 'reason' | 'scope' | 'sites'>>;
   reinstateCertification?: Resolver<ResolversTypes['OrganizationCertificationPayload'], ParentType, ContextType, RequireFields<MutationReinstateCertificationArgs, 'expectedVersion' | 'id' | 'idempotencyKey'>>;
   requestCertificationTransfer?: Resolver<ResolversTypes['CertificationTransferPayload'], ParentType, ContextType, RequireFields<MutationRequestCertificationTransferArgs, 'idempotencyKey' | 'input'>>;
+  startCertificationUpload?: Resolver<ResolversTypes['CertificationUpload'], ParentType, ContextType, RequireFields<MutationStartCertificationUploadArgs, 'input'>>;
+  submitCertificationUpload?: Resolver<ResolversTypes['CertificationUpload'], ParentType, ContextType, RequireFields<MutationSubmitCertificationUploadArgs, 'uploadId'>>;
   suspendCertification?: Resolver<ResolversTypes['OrganizationCertificationPayload'], ParentType, ContextType, RequireFields<MutationSuspendCertificationArgs, 'expectedVersion' | 'id' | 'idempotencyKey' | 'reason'>>;
   transferCertification?: Resolver<ResolversTypes['OrganizationCertificationPayload'], ParentType, ContextType, RequireFields<MutationTransferCertificationArgs, 'expectedVersion' | 'id' | 'idempotencyKey'>>;
   upsertCertifications?: Resolver<ResolversTypes['UpsertCertificationsResult'], ParentType, ContextType, RequireFields<MutationUpsertCertificationsArgs, 'dryRun' | 'input'>>;
@@ -1471,6 +1758,9 @@ export type PreTransferReviewResolvers<ContextType = ServiceContext, ParentType 
 export type QueryResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   certificationTransfer?: Resolver<Maybe<ResolversTypes['CertificationTransfer']>, ParentType, ContextType, RequireFields<QueryCertificationTransferArgs, 'id'>>;
   certificationTransfers?: Resolver<Maybe<ResolversTypes['CertificationTransferConnection']>, ParentType, ContextType, Partial<QueryCertificationTransfersArgs>>;
+  certificationUpload?: Resolver<Maybe<ResolversTypes['CertificationUpload']>, ParentType, ContextType, RequireFields<QueryCertificationUploadArgs, 'id'>>;
+  certificationUploadTemplate?: Resolver<Maybe<ResolversTypes['CertificationUploadTemplate']>, ParentType, ContextType, RequireFields<QueryCertificationUploadTemplateArgs, 'format'>>;
+  certificationUploads?: Resolver<Maybe<ResolversTypes['CertificationUploadConnection']>, ParentType, ContextType, Partial<QueryCertificationUploadsArgs>>;
   certifiedOrganizations?: Resolver<Maybe<ResolversTypes['CertifiedOrganizationConnection']>, ParentType, ContextType, Partial<QueryCertifiedOrganizationsArgs>>;
   organizationCertification?: Resolver<Maybe<ResolversTypes['OrganizationCertification']>, ParentType, ContextType, Partial<QueryOrganizationCertificationArgs>>;
   rcbCertifications?: Resolver<Maybe<ResolversTypes['OrganizationCertificationConnection']>, ParentType, ContextType, Partial<QueryRcbCertificationsArgs>>;
@@ -1611,6 +1901,14 @@ export type Resolvers<ContextType = ServiceContext> = ResolversObject<{
   CertificationTransferConnection?: CertificationTransferConnectionResolvers<ContextType>;
   CertificationTransferEdge?: CertificationTransferEdgeResolvers<ContextType>;
   CertificationTransferPayload?: CertificationTransferPayloadResolvers<ContextType>;
+  CertificationUpload?: CertificationUploadResolvers<ContextType>;
+  CertificationUploadColumn?: CertificationUploadColumnResolvers<ContextType>;
+  CertificationUploadConnection?: CertificationUploadConnectionResolvers<ContextType>;
+  CertificationUploadEdge?: CertificationUploadEdgeResolvers<ContextType>;
+  CertificationUploadResult?: CertificationUploadResultResolvers<ContextType>;
+  CertificationUploadResultConnection?: CertificationUploadResultConnectionResolvers<ContextType>;
+  CertificationUploadResultEdge?: CertificationUploadResultEdgeResolvers<ContextType>;
+  CertificationUploadTemplate?: CertificationUploadTemplateResolvers<ContextType>;
   CertifiedOrganization?: CertifiedOrganizationResolvers<ContextType>;
   CertifiedOrganizationConnection?: CertifiedOrganizationConnectionResolvers<ContextType>;
   CertifiedOrganizationEdge?: CertifiedOrganizationEdgeResolvers<ContextType>;

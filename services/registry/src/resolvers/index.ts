@@ -11,6 +11,10 @@ import {
   certificationTransferResolvers,
   transferAuthorizationResolvers,
 } from './certification-transfer.resolvers';
+import {
+  certificationUploadResolvers,
+  certificationUploadResultResolvers,
+} from './certification-upload.resolvers';
 import { mutationResolvers } from './mutation.resolvers';
 import { rcbFreshnessResolvers } from './rcb-freshness.resolvers';
 import {
@@ -36,5 +40,7 @@ export const resolvers: Resolvers<ServiceContext> = {
   CertificationFlag: certificationFlagResolvers,
   RcbFlagSummary: rcbFlagSummaryResolvers,
   RcbRegistryFreshness: rcbFreshnessResolvers,
+  CertificationUpload: certificationUploadResolvers,
+  CertificationUploadResult: certificationUploadResultResolvers,
   TransferAuthorization: transferAuthorizationResolvers,
 };

@@ -22,6 +22,7 @@ import { transferCertification } from '../commands/transfer-certification';
 import { withdrawCertification } from '../commands/withdraw-certification';
 import type { ServiceContext } from '../context';
 import type { MutationResolvers } from '../generated/graphql';
+import { uploadMutationResolvers } from './certification-upload.resolvers';
 import { freshnessMutationResolvers } from './rcb-freshness.resolvers';
 import {
   parseCertificateNumber,
@@ -57,6 +58,7 @@ const target = (args: { id: string; expectedVersion: number }) => ({
  */
 export const mutationResolvers: MutationResolvers<ServiceContext> = {
   ...freshnessMutationResolvers,
+  ...uploadMutationResolvers,
   issueCertification: (_parent, args, ctx) => {
     const actor = requireRcbIntegration(ctx.viewer);
     const { input } = args;

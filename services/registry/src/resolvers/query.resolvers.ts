@@ -7,6 +7,7 @@ import type { QueryResolvers } from '../generated/graphql';
 import { effectiveStatusSql, searchCertifiedOrganizations } from '../queries/certified-organization-search';
 import { flagQueryResolvers } from './certification-flag.resolvers';
 import { transferQueryResolvers } from './certification-transfer.resolvers';
+import { uploadQueryResolvers } from './certification-upload.resolvers';
 import { freshnessQueryResolvers } from './rcb-freshness.resolvers';
 import { parseCertificateNumber } from './inputs';
 import { certificationsNumbered } from '../queries/verify-certificate-number';
@@ -25,6 +26,7 @@ export const queryResolvers: QueryResolvers<ServiceContext> = {
   ...transferQueryResolvers,
   ...flagQueryResolvers,
   ...freshnessQueryResolvers,
+  ...uploadQueryResolvers,
   certifiedOrganizations: (_parent, args, ctx) =>
     searchCertifiedOrganizations(ctx.dataSource, args.filter, args, ctx.today),
 
