@@ -127,7 +127,9 @@ const databaseUrlFor = (serverUrl: string, database: string, port?: number) => {
  * counted in the databases. Everything it starts, it stops; its databases are dropped.
  */
 export async function runDrill(options: DrillOptions = {}): Promise<DrillResult> {
-  const say = options.say ?? (() => undefined);
+  const started = Date.now();
+  const tell = options.say ?? (() => undefined);
+  const say = (message: string) => tell(`${Math.round((Date.now() - started) / 1000)} s: ${message}`);
   const replicas = options.replicas ?? 2;
   const replicasOf = (service: SubgraphServiceName) => options.replicasOf?.[service] ?? replicas;
   const gatewayCount = options.gateways ?? 2;
@@ -136,7 +138,6 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
   const calmMs = options.calmMs ?? 10_000;
   const recordsPerImport = options.recordsPerImport ?? 10;
   const jobIntervalMs = options.jobIntervalMs ?? 5_000;
-  const started = Date.now();
   const problems: string[] = [];
   const cleanups: Array<() => Promise<void>> = [];
   const cleanUp = async () => {
@@ -153,6 +154,17 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
     cleanups.push(() => infrastructure.stop());
     const serverUrl = infrastructure.databaseUrl;
     const prefix = `scale_${randomBytes(3).toString('hex')}`;
+    // the drill's databases go with it (run after its processes are stopped)
+    cleanups.push(async () => {
+      const server = new Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
+      await server.connect();
+      try {
+        for (const service of SUBGRAPH_SERVICES)
+          await server.query(`DROP DATABASE IF EXISTS "${prefix}_${service}" WITH (FORCE)`);
+      } finally {
+        await server.end();
+      }
+    });
     const pg = new URL(serverUrl);
 
     // The bus: three nodes, the processes' users and their grants, plus the drill's own admin user.
@@ -533,25 +545,8 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
     const flipFlow = async () => {
       while (loading) {
         const suspended = await client.data('suspendRcb', Q.suspendRcb, { id: flipper }, bearer(staff));
-        if (suspended) {
-          const reinstated = await client.data(
-            'reinstateRcb',
-            Q.reinstateRcb,
-            { id: flipper },
-            bearer(staff),
-          );
-          if (!reinstated) {
-            // keep the end state defined: reinstate until it answers
-            await eventually(
-              async () =>
-                (await client.data('reinstateRcb', Q.reinstateRcb, { id: flipper }, bearer(staff)))
-                  ? true
-                  : undefined,
-              60_000,
-            );
-          }
-          flips += 1;
-        }
+        const reinstated = await client.data('reinstateRcb', Q.reinstateRcb, { id: flipper }, bearer(staff));
+        if (suspended && reinstated) flips += 1;
         await sleep(1_000 + Math.random() * 1_000);
       }
     };
@@ -641,7 +636,7 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
       (
         await query<{ id: string }>(
           'certificate',
-          `SELECT DISTINCT payload->>'certificateId' AS id FROM outbox_event WHERE subject = 'certificate.issued'`,
+          `SELECT DISTINCT payload->>'certificateId' AS id FROM outbox_event WHERE subject = 'certificate.certificate.issued'`,
         )
       ).map((r) => r.id);
     let qualifications = { rows: 0, certificates: 0, expected: 0 };
@@ -694,7 +689,22 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
       )
     ).length;
 
-    // Ordering: the RCB's last change was a reinstatement; every copy must say so.
+    // Ordering: the flips end with a reinstatement (a fault may have cut the last one short), and
+    // every copy must end on it, whatever order the events were handled in.
+    await eventually(
+      async () => {
+        const [row] = await query<{ status: string }>(
+          'accreditation',
+          `SELECT status FROM rcb WHERE id = $1`,
+          [flipper],
+        );
+        if (row?.status === 'APPOINTED') return true;
+        await setup.request('reinstateRcb', Q.reinstateRcb, { id: flipper }, bearer(staff));
+        return undefined;
+      },
+      60_000,
+      'the flipped RCB reinstated',
+    );
     const finalAccreditation = (
       await query<{ status: string }>('accreditation', `SELECT status FROM rcb WHERE id = $1`, [flipper])
     )[0]?.status;
@@ -807,8 +817,12 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
     for (const job of jobs) {
       if (job.unfinished > 0)
         problems.push(`${job.service} ${job.job}: ${job.unfinished} tick(s) left unfinished`);
+      if (job.missing > 0) problems.push(`${job.service} ${job.job}: ${job.missing} tick(s) with no record`);
     }
-    if (finalRegistry !== finalAccreditation) problems.push('RCB status copy out of order');
+    if (finalRegistry !== finalAccreditation || finalAccreditation !== 'APPOINTED')
+      problems.push(
+        `RCB status copy out of order: accreditation ${finalAccreditation}, registry ${finalRegistry}`,
+      );
     if (rateLimit.allowed > rateLimit.budget || rateLimit.allowed < rateLimit.burst)
       problems.push(
         `rate limit across replicas: ${rateLimit.allowed} allowed of a budget of ${rateLimit.budget}`,
