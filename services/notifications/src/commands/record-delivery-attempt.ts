@@ -19,7 +19,8 @@ export async function recordDeliveryAttempt(
   claim: { id: string; endpointId: string; attempt: number; startedAt: Date },
   result: AttemptResult,
   retryDelaysMs: readonly number[],
-): Promise<AttemptVerdict> {
+): Promise<{ verdict: AttemptVerdict; retryInMs: number | null }> {
+  const verdict = (v: AttemptVerdict, retryInMs: number | null = null) => ({ verdict: v, retryInMs });
   return dataSource.transaction(async (manager) => {
     // still ours? a worker past its lease may find the delivery taken over (and attempted) by another
     const held: { round_failures: number }[] = await manager.query(
@@ -42,7 +43,7 @@ export async function recordDeliveryAttempt(
         result.error,
       ],
     );
-    if (held.length === 0) return 'lost-claim';
+    if (held.length === 0) return verdict('lost-claim');
     if (result.outcome === 'SUCCEEDED') {
       await manager.query(
         `UPDATE "webhook_delivery" SET "status" = 'DELIVERED', "delivered_at" = now(), "lease_until" = NULL,
@@ -53,7 +54,7 @@ export async function recordDeliveryAttempt(
         `UPDATE "webhook_endpoint" SET "failing_since" = NULL WHERE "id" = $1 AND "failing_since" IS NOT NULL`,
         [claim.endpointId],
       );
-      return 'delivered';
+      return verdict('delivered');
     }
     const failures = held[0].round_failures + 1;
     const delay = nextRetryDelayMs(retryDelaysMs, failures);
@@ -69,7 +70,7 @@ export async function recordDeliveryAttempt(
            "next_attempt_at" = now() + ($3 * interval '1 millisecond') WHERE "id" = $1`,
         [claim.id, failures, delay],
       );
-      return 'retry';
+      return verdict('retry', delay);
     }
     await manager.query(
       `UPDATE "webhook_delivery" SET "status" = 'FAILED', "round_failures" = $2, "lease_until" = NULL,
@@ -77,7 +78,7 @@ export async function recordDeliveryAttempt(
       [claim.id, failures],
     );
     const failingSince = endpoint[0]?.failing_since;
-    if (!failingSince) return 'failed';
+    if (!failingSince) return verdict('failed');
     const reason =
       `Every attempt since ${new Date(failingSince).toISOString()} failed and a delivery ran out of ` +
       `its ${retryDelaysMs.length + 1} attempts (last: ${result.error ?? result.outcome}). ` +
@@ -89,7 +90,7 @@ export async function recordDeliveryAttempt(
          RETURNING "owner_kind", "owner_id", "disabled_at"`,
       [claim.endpointId, reason],
     );
-    if (disabled.length === 0) return 'failed';
+    if (disabled.length === 0) return verdict('failed');
     await recordEvent(manager, Events.WebhookEndpointDisabled, {
       endpointId: claim.endpointId,
       ownerKind: disabled[0].owner_kind,
@@ -97,6 +98,6 @@ export async function recordDeliveryAttempt(
       reason: reason.slice(0, 2000),
       disabledAt: new Date(disabled[0].disabled_at).toISOString(),
     });
-    return 'endpoint-disabled';
+    return verdict('endpoint-disabled');
   });
 }

@@ -110,13 +110,15 @@ export class WebhookDispatcher implements BackgroundWorker {
           timeoutMs: settings.attemptTimeoutMs,
         },
       );
-      const verdict = await recordDeliveryAttempt(
+      const { verdict, retryInMs } = await recordDeliveryAttempt(
         dataSource,
         { id: claim.id, endpointId: claim.endpointId, attempt: claim.attempt, startedAt },
         result,
         settings.retryDelaysMs,
       );
       this.verdicts[verdict]++;
+      // look again when the retry falls due, rather than at the next poll
+      if (retryInMs !== null) setTimeout(() => this.wake(), retryInMs + 5).unref();
       const log = {
         deliveryId: claim.id,
         endpointId: claim.endpointId,
