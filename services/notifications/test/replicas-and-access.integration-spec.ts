@@ -227,5 +227,9 @@ describe('who manages which endpoints', () => {
       [id],
     );
     expect(endpoint.status).toBe('DISABLED');
+    const resumed = await h.as(staff, `mutation($id: ID!) { resumeWebhookEndpoint(id: $id) { status } }`, {
+      id,
+    });
+    expect(errorCodes(resumed)).toEqual(['CONFLICT']);
   });
 });

@@ -1,4 +1,6 @@
+import { refuse } from '@iso20000/service-kit';
 import type { DataSource } from 'typeorm';
+import { RelyingPartyEntity } from '../entities/relying-party.entity';
 import type { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
 import { announceDueDeliveries, lockEndpoint } from './webhook-endpoint-rows';
 
@@ -15,6 +17,11 @@ export async function resumeWebhookEndpoint(
     const endpoint = await lockEndpoint(manager, id);
     authorize(endpoint);
     if (endpoint.status === 'ACTIVE') return endpoint;
+    if (endpoint.ownerKind === 'RELYING_PARTY') {
+      const party = await manager.findOne(RelyingPartyEntity, { where: { id: endpoint.ownerId! } });
+      if (!party || party.revokedAt)
+        throw refuse.conflict("This relying party's credential was revoked; its endpoints stay disabled");
+    }
     endpoint.status = 'ACTIVE';
     endpoint.pausedAt = null;
     endpoint.disabledAt = null;
