@@ -46,8 +46,11 @@ export type AtoFunnelPoint = {
   atoId: Scalars['ID']['output'];
   lower95?: Maybe<Scalars['Float']['output']>;
   lower998?: Maybe<Scalars['Float']['output']>;
+  /** Against limits widened by sqrt(overdispersion) (normal approximation): the ATOs beyond the spread ATOs really have. */
+  overdispersedPosition?: Maybe<AtoFunnelPosition>;
   passRate?: Maybe<Scalars['Float']['output']>;
   passed?: Maybe<Scalars['Int']['output']>;
+  /** Against the exact binomial limits above. */
   position?: Maybe<AtoFunnelPosition>;
   sittings?: Maybe<Scalars['Int']['output']>;
   suppressed: Scalars['Boolean']['output'];
@@ -94,14 +97,15 @@ export type AtoItemDrift = {
 export type AtoItemDriftItem = {
   __typename?: 'AtoItemDriftItem';
   atoPValue: Scalars['Float']['output'];
-  /** atoPValue - schemePValue */
+  /** atoPValue - schemePValue (raw: a good ATO is higher on every question) */
   difference: Scalars['Float']['output'];
-  /** z >= 3.09 (the 99.8% level) */
+  etsClass?: Maybe<ExamDifClass>;
+  /** Class C in the ATO's favour. */
   flagged: Scalars['Boolean']['output'];
   itemNumber: Scalars['Int']['output'];
+  /** MH D-DIF of the ATO (focal) against the rest of the scheme; positive: easier for the ATO's candidates at equal total score. */
+  mhDelta?: Maybe<Scalars['Float']['output']>;
   schemePValue: Scalars['Float']['output'];
-  /** (atoPValue - schemePValue) / sqrt(p (1 - p) / atoSittings), p the scheme's */
-  z?: Maybe<Scalars['Float']['output']>;
 };
 
 /**
@@ -113,7 +117,9 @@ export type AtoPassRateFunnel = {
   __typename?: 'AtoPassRateFunnel';
   exam: ExamCode;
   minGroupSize: Scalars['Int']['output'];
-  /** Outliers first (99.8% before 95%, furthest from the scheme's rate first), then the rest by ATO id. */
+  /** Spiegelhalter's overdispersion phi (mean squared winsorised z-score); 1 when ATOs vary no more than chance. */
+  overdispersion?: Maybe<Scalars['Float']['output']>;
+  /** Outliers first by overdispersedPosition (99.8% before 95%, furthest from the scheme's rate first), then the rest by ATO id. */
   points: AtoFunnelPointConnection;
   schemePassRate?: Maybe<Scalars['Float']['output']>;
   schemeSittings?: Maybe<Scalars['Int']['output']>;
@@ -226,8 +232,9 @@ export type ExamDifClass =
   | 'C';
 
 /**
- * The reference group against one focal group. Strata counts carry the same cell-key perturbation as
- * every published count; a comparison with a group of fewer than minGroupSize sittings is suppressed.
+ * The reference group against one focal group. MH is computed from the exact strata and published to
+ * 4 decimals (no filter can make two answers differ by a few sittings); the group sizes are perturbed
+ * counts; a comparison with a group of fewer than minGroupSize sittings is suppressed.
  */
 export type ExamDifComparison = {
   __typename?: 'ExamDifComparison';
@@ -771,7 +778,7 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /** ATO integrity: one ATO's item p-values on a form against the scheme's; questions far easier for its candidates are flagged (a sign of leaked questions). Roles: analyst, scheme_staff. */
+  /** ATO integrity: one ATO's questions on a form against the rest of the scheme at equal total score (Mantel-Haenszel); questions far easier for its candidates than their scores explain are flagged (a sign of leaked questions). All released results. Roles: analyst, scheme_staff. */
   atoItemDrift?: Maybe<AtoItemDrift>;
   /** ATO integrity: each ATO's pass rate on one exam (ATO courses) against the scheme's, with funnel-plot control limits for its cohort size. Roles: analyst, scheme_staff. */
   atoPassRateFunnel?: Maybe<AtoPassRateFunnel>;
@@ -808,7 +815,6 @@ export type Query = {
 
 export type QueryAtoItemDriftArgs = {
   atoId: Scalars['ID']['input'];
-  filter?: InputMaybe<ExamStatisticsFilter>;
   formId: Scalars['ID']['input'];
 };
 
@@ -1341,6 +1347,7 @@ export type AtoFunnelPointResolvers<ContextType = ServiceContext, ParentType ext
   atoId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lower95?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   lower998?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  overdispersedPosition?: Resolver<Maybe<ResolversTypes['AtoFunnelPosition']>, ParentType, ContextType>;
   passRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   passed?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   position?: Resolver<Maybe<ResolversTypes['AtoFunnelPosition']>, ParentType, ContextType>;
@@ -1374,15 +1381,17 @@ export type AtoItemDriftResolvers<ContextType = ServiceContext, ParentType exten
 export type AtoItemDriftItemResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['AtoItemDriftItem'] = ResolversParentTypes['AtoItemDriftItem']> = ResolversObject<{
   atoPValue?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   difference?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  etsClass?: Resolver<Maybe<ResolversTypes['ExamDifClass']>, ParentType, ContextType>;
   flagged?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   itemNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  mhDelta?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   schemePValue?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  z?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
 export type AtoPassRateFunnelResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['AtoPassRateFunnel'] = ResolversParentTypes['AtoPassRateFunnel']> = ResolversObject<{
   exam?: Resolver<ResolversTypes['ExamCode'], ParentType, ContextType>;
   minGroupSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdispersion?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   points?: Resolver<ResolversTypes['AtoFunnelPointConnection'], ParentType, ContextType, Partial<AtoPassRateFunnelPointsArgs>>;
   schemePassRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   schemeSittings?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;

@@ -1,14 +1,17 @@
 import type { ExamCode } from '@iso20000/scheme';
 import type { EntityManager } from 'typeorm';
+import { difItem, strataOf } from './dif.models';
 import {
-  DRIFT_FLAG_Z,
-  driftZ,
   funnelLimits,
   funnelPosition,
+  overdispersedLimits,
+  overdispersion,
   type FunnelPosition,
 } from './domain/funnel-plot';
+import type { EtsDifClass } from './domain/mantel-haenszel';
 import { combinedCellKey, perturbedCell, perturbPart } from './domain/perturbation';
 import type { StatisticsFilter } from './domain/statistics-filter';
+import { queryDifStrata, type DifStratumRow } from './queries/dif-strata.query';
 import { queryGroupTable } from './queries/exam-statistics.query';
 import { queryItemAnalysis } from './queries/item-analysis.query';
 import { buildItemAnalysis } from './statistics.models';
@@ -24,6 +27,8 @@ export interface AtoFunnelPointModel {
   upper95: number | null;
   upper998: number | null;
   position: FunnelPosition | null;
+  /** Against the limits widened for overdispersion (the same as position when there is none). */
+  overdispersedPosition: FunnelPosition | null;
 }
 
 export interface AtoPassRateFunnelModel {
@@ -31,7 +36,9 @@ export interface AtoPassRateFunnelModel {
   minGroupSize: number;
   schemeSittings: number | null;
   schemePassRate: number | null;
-  /** Outliers first (furthest out first), then the rest by ATO id. */
+  /** Spiegelhalter's phi: 1 when ATOs vary no more than chance. */
+  overdispersion: number | null;
+  /** Outliers first (by the overdispersed position, furthest out first), then the rest by ATO id. */
   points: AtoFunnelPointModel[];
 }
 
@@ -62,7 +69,14 @@ export async function atoPassRateFunnel(
     new Set(['passed']),
   );
   const trueTotal = table.sittings.reduce((s, x) => s + x, 0);
-  const empty = { exam, minGroupSize, schemeSittings: null, schemePassRate: null, points: [] };
+  const empty = {
+    exam,
+    minGroupSize,
+    schemeSittings: null,
+    schemePassRate: null,
+    overdispersion: null,
+    points: [],
+  };
   if (trueTotal < minGroupSize) return empty;
   const scheme = perturbedCell(trueTotal, combinedCellKey(table.cellKeys));
   const schemePassed = perturbPart(
@@ -87,6 +101,7 @@ export async function atoPassRateFunnel(
         upper95: null,
         upper998: null,
         position: null,
+        overdispersedPosition: null,
       });
       continue;
     }
@@ -102,17 +117,33 @@ export async function atoPassRateFunnel(
       passRate: rate,
       ...limits,
       position: funnelPosition(rate, limits),
+      overdispersedPosition: null,
     });
   }
+  const shown = points.filter((p) => !p.suppressed && p.sittings! > 0);
+  const phi = overdispersion(
+    shown.map((p) => ({ rate: p.passRate!, n: p.sittings! })),
+    target,
+  );
+  for (const p of shown)
+    p.overdispersedPosition =
+      phi > 1 ? funnelPosition(p.passRate!, overdispersedLimits(p.sittings!, target, phi)) : p.position;
+  const order = (p: AtoFunnelPointModel) =>
+    p.overdispersedPosition === null ? 5 : POSITION_ORDER[p.overdispersedPosition];
   points.sort((a, b) => {
-    const pa = a.position === null ? 5 : POSITION_ORDER[a.position];
-    const pb = b.position === null ? 5 : POSITION_ORDER[b.position];
-    if (pa !== pb) return pa - pb;
-    if (a.position !== null && a.position !== 'WITHIN' && a.passRate !== null && b.passRate !== null)
+    if (order(a) !== order(b)) return order(a) - order(b);
+    if (order(a) < 4 && a.passRate !== null && b.passRate !== null)
       return Math.abs(b.passRate - target) - Math.abs(a.passRate - target);
     return a.atoId < b.atoId ? -1 : a.atoId > b.atoId ? 1 : 0;
   });
-  return { exam, minGroupSize, schemeSittings: scheme.sittings, schemePassRate: target, points };
+  return {
+    exam,
+    minGroupSize,
+    schemeSittings: scheme.sittings,
+    schemePassRate: target,
+    overdispersion: Math.round(phi * 10000) / 10000,
+    points,
+  };
 }
 
 export interface AtoItemDriftItemModel {
@@ -120,7 +151,8 @@ export interface AtoItemDriftItemModel {
   atoPValue: number;
   schemePValue: number;
   difference: number;
-  z: number | null;
+  mhDelta: number | null;
+  etsClass: EtsDifClass | null;
   flagged: boolean;
 }
 
@@ -135,24 +167,38 @@ export interface AtoItemDriftModel {
 }
 
 /**
- * One ATO's item p-values on a form against the scheme's (same period filter): a question its
- * candidates answer far more often right than the scheme's (one-sided z >= 3.09) is flagged, the
- * sign of a leaked question. Both sides are the item analysis's published (perturbed) p-values.
+ * One ATO's questions on a form against the rest of the scheme, matched on total score
+ * (Mantel-Haenszel, the ATO as focal group): a good ATO's candidates get every question right more
+ * often, so raw p-values would flag everything; a leaked question is one its candidates get right
+ * more often than the rest of the scheme's candidates with the same total score. Flagged: ETS class
+ * C in the ATO's favour. The ATO's strata come from its facts (the (form, ATO) index), the
+ * scheme's from the DIF strata rollup, less the ATO's. p-values shown are the item analysis's
+ * (perturbed); the MH statistics are published to 4 decimals, as in itemDif.
  */
 export async function atoItemDrift(
   manager: EntityManager,
   formId: string,
   atoId: string,
-  filter: StatisticsFilter,
   minGroupSize: number,
 ): Promise<AtoItemDriftModel> {
-  const [atoRows, schemeRows] = await Promise.all([
-    queryItemAnalysis(manager, [formId], { ...filter, atoIds: [atoId] }),
-    queryItemAnalysis(manager, [formId], filter),
+  const [atoRows, schemeRows, atoStrata, schemeStrata] = await Promise.all([
+    queryItemAnalysis(manager, [formId], { atoIds: [atoId] }),
+    queryItemAnalysis(manager, [formId], {}),
+    manager.query(
+      `SELECT round(f.score)::int AS total_score, u.item_number::int AS item_number, count(*)::int AS sittings,
+         count(*) FILTER (WHERE u.marks = 1)::int AS correct
+       FROM statistics_result_fact f, unnest(f.item_marks, f.item_max_marks) WITH ORDINALITY AS u(marks, max_marks, item_number)
+       WHERE f.form_id = $1 AND f.ato_id = $2 AND u.max_marks = 1
+       GROUP BY 1, 2`,
+      [formId, atoId],
+    ) as Promise<Array<{ total_score: number; item_number: number; sittings: number; correct: number }>>,
+    queryDifStrata(manager, [formId], 'LANGUAGE'),
   ]);
   const ato = buildItemAnalysis(formId, atoRows, minGroupSize);
   const scheme = buildItemAnalysis(formId, schemeRows, minGroupSize);
-  if (ato.suppressed || scheme.suppressed || !ato.form || !scheme.form) {
+  const atoTrue = atoRows.forms.find((f) => f.language === null)?.sittings ?? 0;
+  const schemeTrue = schemeRows.forms.find((f) => f.language === null)?.sittings ?? 0;
+  if (ato.suppressed || !ato.form || !scheme.form || schemeTrue - atoTrue < minGroupSize) {
     return {
       formId,
       atoId,
@@ -163,17 +209,40 @@ export async function atoItemDrift(
       items: [],
     };
   }
-  const n = ato.form.sittings;
+  const atoKey = (score: number, item: number) => `${score}/${item}`;
+  const atoCounts = new Map(atoStrata.map((r) => [atoKey(r.total_score, r.item_number), r]));
+  const focal: DifStratumRow[] = atoStrata.map((r) => ({
+    group: 'ATO',
+    totalScore: r.total_score,
+    itemNumber: r.item_number,
+    sittings: r.sittings,
+    correct: r.correct,
+    keySum: 0,
+  }));
+  const rest: DifStratumRow[] = schemeStrata
+    .map((r) => {
+      const own = atoCounts.get(atoKey(r.totalScore, r.itemNumber));
+      return {
+        ...r,
+        group: 'REST',
+        sittings: r.sittings - (own?.sittings ?? 0),
+        correct: r.correct - (own?.correct ?? 0),
+      };
+    })
+    .filter((r) => r.sittings > 0);
+  const reference = strataOf(rest);
+  const atoSide = strataOf(focal);
   const items = ato.items.map((item) => {
     const schemeP = scheme.items.find((s) => s.itemNumber === item.itemNumber)?.pValue ?? 0;
-    const z = driftZ(item.pValue, schemeP, n);
+    const mh = difItem(reference, atoSide, item.itemNumber);
     return {
       itemNumber: item.itemNumber,
       atoPValue: item.pValue,
       schemePValue: schemeP,
       difference: item.pValue - schemeP,
-      z: z === null ? null : Math.round(z * 10000) / 10000,
-      flagged: z !== null && z >= DRIFT_FLAG_Z,
+      mhDelta: mh.mhDelta,
+      etsClass: mh.etsClass,
+      flagged: mh.etsClass === 'C' && mh.favours === 'FOCAL',
     };
   });
   return {
@@ -181,7 +250,7 @@ export async function atoItemDrift(
     atoId,
     minGroupSize,
     suppressed: false,
-    atoSittings: n,
+    atoSittings: ato.form.sittings,
     schemeSittings: scheme.form.sittings,
     items,
   };

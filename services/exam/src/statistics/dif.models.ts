@@ -1,12 +1,5 @@
 import { mantelHaenszel, type DifStratum, type EtsDifClass } from './domain/mantel-haenszel';
-import {
-  cellKeyOf,
-  combinedCellKey,
-  perturbCount,
-  perturbedCell,
-  perturbPart,
-  roundPublished,
-} from './domain/perturbation';
+import { cellKeyOf, combinedCellKey, perturbCount, roundPublished } from './domain/perturbation';
 import type { DifGrouping, DifStratumRow } from './queries/dif-strata.query';
 import type { ItemStatisticsModel } from './statistics.models';
 
@@ -47,32 +40,32 @@ export interface DifAnalysisModel {
   comparisons: DifComparisonModel[];
 }
 
-/** One group's strata as published: per total score its perturbed sittings, per question its perturbed right answers. */
-interface GroupStrata {
+/** One group's strata: per total score and question its right and wrong answers; its size as published. */
+export interface GroupStrata {
   trueSittings: number;
   publishedSittings: number;
-  /** score -> question -> [right, wrong] (perturbed). */
+  /** score -> question -> [right, wrong]. */
   strata: Map<number, Map<number, [number, number]>>;
   items: Set<number>;
 }
 
 /**
- * Every stratum (the group's sittings with one total score) is a cell of its own: its count and
- * each question's right answers are perturbed at its cell key (the rollup's key sum), like every
- * published count; MH is computed from those perturbed tables.
+ * MH is computed from the exact strata: perturbing each stratum's small counts (a focal country
+ * has a few sittings per total score) distorts the odds ratios badly (measured: 90 class C
+ * questions instead of 1 for countries; disclosure-cost-bench.ts). The statistics are no counts,
+ * are published to 4 decimals (significance to 4 digits), and itemDif takes no filter, so no two
+ * answers differ by a small group of sittings; the group sizes shown are perturbed counts.
  */
-function strataOf(rows: readonly DifStratumRow[]): GroupStrata {
+export function strataOf(rows: readonly DifStratumRow[]): GroupStrata {
   const scoreCells = new Map<number, { sittings: number; key: number }>();
   const strata = new Map<number, Map<number, [number, number]>>();
   const items = new Set<number>();
   for (const row of rows) {
     if (!scoreCells.has(row.totalScore))
       scoreCells.set(row.totalScore, { sittings: row.sittings, key: cellKeyOf(row.keySum) });
-    const cell = perturbedCell(row.sittings, cellKeyOf(row.keySum));
-    const right = perturbPart(cell, row.correct, `dif:item${row.itemNumber}`);
     let byItem = strata.get(row.totalScore);
     if (!byItem) strata.set(row.totalScore, (byItem = new Map()));
-    byItem.set(row.itemNumber, [right, cell.sittings - right]);
+    byItem.set(row.itemNumber, [row.correct, row.sittings - row.correct]);
     items.add(row.itemNumber);
   }
   const cells = [...scoreCells.values()];
@@ -88,7 +81,7 @@ function strataOf(rows: readonly DifStratumRow[]): GroupStrata {
 const precise = (value: number | null): number | null =>
   value === null ? null : Number(value.toPrecision(4));
 
-function difItem(reference: GroupStrata, focal: GroupStrata, itemNumber: number): DifItemModel {
+export function difItem(reference: GroupStrata, focal: GroupStrata, itemNumber: number): DifItemModel {
   const tables: DifStratum[] = [];
   for (const [score, byItem] of reference.strata) {
     const ref = byItem.get(itemNumber);
@@ -134,6 +127,13 @@ export async function buildDifAnalysis(input: {
     list.push(row);
   }
   const reference = strataOf(byGroup.get(input.referenceKey) ?? []);
+  // the reference group's item statistics serve every comparison with a class C question: read once
+  const itemStatistics = new Map<string, Promise<ItemStatisticsModel[]>>();
+  const itemStatisticsOf = (group: string) => {
+    let statistics = itemStatistics.get(group);
+    if (!statistics) itemStatistics.set(group, (statistics = input.itemStatistics(group)));
+    return statistics;
+  };
   const k = input.minGroupSize;
   const comparisons: DifComparisonModel[] = [];
   for (const [group, rows] of [...byGroup].sort(([a], [b]) =>
@@ -152,8 +152,8 @@ export async function buildDifAnalysis(input: {
     let review: DifReviewItemModel[] = [];
     if (flagged.length) {
       const [referenceItems, focalItems] = await Promise.all([
-        input.itemStatistics(input.referenceKey),
-        input.itemStatistics(group),
+        itemStatisticsOf(input.referenceKey),
+        itemStatisticsOf(group),
       ]);
       review = flagged.map((i) => ({
         itemNumber: i.itemNumber,

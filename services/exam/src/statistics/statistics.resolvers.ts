@@ -145,16 +145,10 @@ export const statisticsResolvers: StatisticsResolvers = {
 
     atoItemDrift(_parent, args, context) {
       authorizeStatistics(context.viewer);
-      const filter = validFilter(args.filter);
-      if (filter.atoIds)
-        throw refuse.badInput(
-          'filter.atoIds: the ATO is atoId; the scheme side is every sitting of the form',
-        );
       return atoItemDrift(
         context.dataSource.manager,
         parseId(args.formId, 'formId'),
         parseId(args.atoId, 'atoId'),
-        filter,
         statisticsMinGroupSize(),
       );
     },

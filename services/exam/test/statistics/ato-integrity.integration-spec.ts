@@ -91,6 +91,7 @@ describe('ATO integrity through the API', () => {
       atoPassRateFunnel: {
         schemeSittings: number;
         schemePassRate: number;
+        overdispersion: number;
         points: {
           totalCount: number;
           edges: Array<{ node: Record<string, number | string | boolean | null> }>;
@@ -98,8 +99,8 @@ describe('ATO integrity through the API', () => {
       };
     }>(
       ANALYST,
-      `{ atoPassRateFunnel(exam: FOUNDATION) { schemeSittings schemePassRate
-          points(first: 100) { totalCount edges { node { atoId suppressed sittings passed passRate lower998 lower95 upper95 upper998 position } } } } }`,
+      `{ atoPassRateFunnel(exam: FOUNDATION) { schemeSittings schemePassRate overdispersion
+          points(first: 100) { totalCount edges { node { atoId suppressed sittings passed passRate lower998 lower95 upper95 upper998 position overdispersedPosition } } } } }`,
     );
     expect(result.errors).toBeUndefined();
     const funnel = result.data!.atoPassRateFunnel;
@@ -111,10 +112,12 @@ describe('ATO integrity through the API', () => {
     expect(funnel.schemePassRate).toBeCloseTo(schemePassed / scheme.sittings, 12);
     const nodes = funnel.points.edges.map((e) => e.node);
     expect(funnel.points.totalCount).toBe(11);
-    expect(nodes.slice(0, 2).map((n) => [n.atoId, n.position])).toEqual([
-      [id('too-good'), 'ABOVE_99_8'],
-      [id('poor'), 'BELOW_99_8'],
-    ]);
+    expect(nodes.find((n) => n.atoId === id('too-good'))!.position).toBe('ABOVE_99_8');
+    expect(nodes.find((n) => n.atoId === id('poor'))!.position).toBe('BELOW_99_8');
+    // ordered by the overdispersed position, outermost first
+    const rank = ['ABOVE_99_8', 'BELOW_99_8', 'ABOVE_95', 'BELOW_95', 'WITHIN', null];
+    const ranks = nodes.map((n) => rank.indexOf(n.overdispersedPosition as string | null));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(nodes[nodes.length - 1]).toMatchObject({
       atoId: id('small'),
       suppressed: true,
@@ -135,6 +138,22 @@ describe('ATO integrity through the API', () => {
       expect(node.lower998).toBeCloseTo(limits.lower998, 12);
     }
     expect(nodes.filter((n) => n.position === 'ABOVE_99_8' || n.position === 'BELOW_99_8')).toHaveLength(2);
+    // Spiegelhalter's phi, computed here: z-scores winsorised at the 10th and 90th percentiles
+    const target = schemePassed / scheme.sittings;
+    const z = nodes
+      .filter((n) => !n.suppressed)
+      .map(
+        (n) =>
+          ((n.passRate as number) - target) / Math.sqrt((target * (1 - target)) / (n.sittings as number)),
+      )
+      .sort((a, b) => a - b);
+    const [low, high] = [z[Math.floor(0.1 * (z.length - 1))], z[Math.ceil(0.9 * (z.length - 1))]];
+    const phi = Math.max(z.reduce((s, x) => s + Math.min(Math.max(x, low), high) ** 2, 0) / z.length, 1);
+    expect(funnel.overdispersion).toBeCloseTo(phi, 4);
+    expect(phi).toBeGreaterThan(1); // two extreme ATOs among ten
+    // the widened limits flag fewer ATOs than the plain ones, never more
+    const outside = (key: string) => nodes.filter((n) => n[key] !== null && n[key] !== 'WITHIN').length;
+    expect(outside('overdispersedPosition')).toBeLessThanOrEqual(outside('position'));
   });
 
   it("flags the questions an ATO's candidates answer far more often right than the scheme's", async () => {
@@ -142,11 +161,11 @@ describe('ATO integrity through the API', () => {
       atoItemDrift: {
         suppressed: boolean;
         atoSittings: number;
-        items: Array<{ itemNumber: number; flagged: boolean; z: number }>;
+        items: Array<{ itemNumber: number; flagged: boolean; mhDelta: number; etsClass: string }>;
       };
     }>(
       ANALYST,
-      `query($form: ID!, $ato: ID!) { atoItemDrift(formId: $form, atoId: $ato) { suppressed atoSittings schemeSittings items { itemNumber atoPValue schemePValue difference z flagged } } }`,
+      `query($form: ID!, $ato: ID!) { atoItemDrift(formId: $form, atoId: $ato) { suppressed atoSittings schemeSittings items { itemNumber atoPValue schemePValue difference mhDelta etsClass flagged } } }`,
       { form: id('L'), ato: id('leaky') },
     );
     expect(result.errors).toBeUndefined();
@@ -156,6 +175,8 @@ describe('ATO integrity through the API', () => {
       (await PublishedValues.read(server.database.dataSource)).cellOf(driftFacts.slice(300)).sittings,
     );
     expect(drift.items.filter((i) => i.flagged).map((i) => i.itemNumber)).toEqual([3]);
+    expect(drift.items[2].etsClass).toBe('C');
+    expect(drift.items[2].mhDelta).toBeGreaterThan(1.5);
     // an ordinary school: nothing flagged
     const ordinarySchool = await server.run<{ atoItemDrift: { items: Array<{ flagged: boolean }> } }>(
       ANALYST,
@@ -163,10 +184,16 @@ describe('ATO integrity through the API', () => {
       { form: id('L'), ato: id('school-3') },
     );
     expect(ordinarySchool.data!.atoItemDrift.items.some((i) => i.flagged)).toBe(false);
+    // an ATO without sittings of the form: nothing to show
+    const none = await server.run<{ atoItemDrift: { suppressed: boolean; items: unknown[] } }>(
+      ANALYST,
+      `query($form: ID!, $ato: ID!) { atoItemDrift(formId: $form, atoId: $ato) { suppressed items { itemNumber } } }`,
+      { form: id('L'), ato: id('poor') },
+    );
+    expect(none.data!.atoItemDrift).toEqual({ suppressed: true, items: [] });
     const refused = await server.run(
       ANALYST,
-      `query($form: ID!, $ato: ID!) { atoItemDrift(formId: $form, atoId: $ato, filter: { atoIds: [$ato] }) { suppressed } }`,
-      { form: id('L'), ato: id('leaky') },
+      `{ atoItemDrift(formId: "nope", atoId: "${id('leaky')}") { suppressed } }`,
     );
     expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
   });

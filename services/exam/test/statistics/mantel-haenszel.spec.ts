@@ -60,6 +60,17 @@ describe('Mantel-Haenszel DIF', () => {
     expect(mantelHaenszel([table(5, 0, 5, 0)]).alpha).toBeNull(); // everyone right: no odds
   });
 
+  it('estimates a question one group always gets right with the Haldane-Anscombe correction', () => {
+    // the focal group never gets it wrong: alpha would be 0; with 1/2 added to every cell
+    // (10.5, 5.5, 8.5, 0.5), T = 25: alpha = (10.5 * 0.5 / 25) / (5.5 * 8.5 / 25)
+    const result = mantelHaenszel([table(10, 5, 8, 0)]);
+    expect(result.alpha).toBeCloseTo((10.5 * 0.5) / (5.5 * 8.5), 12);
+    expect(result.delta!).toBeGreaterThan(0); // in the focal group's favour
+    // the chi-square is the uncorrected one: E(A) = 15 * 18 / 23, Var = 15 * 8 * 18 * 5 / (23^2 * 22)
+    const chiSquare = (Math.abs(10 - (15 * 18) / 23) - 0.5) ** 2 / ((15 * 8 * 18 * 5) / (23 * 23 * 22));
+    expect(result.chiSquare).toBeCloseTo(chiSquare, 12);
+  });
+
   it('classifies by the ETS rules', () => {
     expect(etsClass(-0.9, 0.1, 50)).toBe('A'); // small
     expect(etsClass(-2, 0.1, 3)).toBe('A'); // not significant

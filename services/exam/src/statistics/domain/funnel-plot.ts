@@ -54,11 +54,35 @@ export function funnelPosition(rate: number, limits: FunnelLimits): FunnelPositi
   return 'WITHIN';
 }
 
-/** One-sided z of a unit's item p-value against the scheme's, at the unit's size. */
-export function driftZ(unitP: number, schemeP: number, n: number): number | null {
-  const variance = (schemeP * (1 - schemeP)) / n;
-  return variance > 0 ? (unitP - schemeP) / Math.sqrt(variance) : null;
+const Z_95 = 1.959963984540054;
+const Z_998 = 3.090232306167813;
+
+/**
+ * Overdispersion (Spiegelhalter 2005, section 5, multiplicative model): each unit's z-score
+ * (rate - p0) / sqrt(p0 (1 - p0) / n), winsorised at the 10th and 90th percentiles, and phi = the
+ * mean of their squares. phi well above 1 means the units differ by more than binomial chance
+ * (ATOs really differ): plain limits then flag a large share of them, and limits widened by
+ * sqrt(phi) flag those beyond that spread. 1 when there are fewer than 10 units or no spread.
+ */
+export function overdispersion(units: ReadonlyArray<{ rate: number; n: number }>, target: number): number {
+  if (units.length < 10 || target <= 0 || target >= 1) return 1;
+  const z = units
+    .map((u) => (u.rate - target) / Math.sqrt((target * (1 - target)) / u.n))
+    .sort((a, b) => a - b);
+  const low = z[Math.floor(0.1 * (z.length - 1))];
+  const high = z[Math.ceil(0.9 * (z.length - 1))];
+  const phi = z.reduce((s, x) => s + Math.min(Math.max(x, low), high) ** 2, 0) / z.length;
+  return Math.max(phi, 1);
 }
 
-/** z beyond which an item is flagged (the 99.8% two-sided level, as the funnel's outer limits). */
-export const DRIFT_FLAG_Z = 3.090232306167813;
+/** Normal-approximation limits widened by sqrt(phi), clamped to [0, 1]. */
+export function overdispersedLimits(n: number, target: number, phi: number): FunnelLimits {
+  const se = Math.sqrt((phi * target * (1 - target)) / n);
+  const clamp = (x: number) => Math.min(Math.max(x, 0), 1);
+  return {
+    lower998: clamp(target - Z_998 * se),
+    lower95: clamp(target - Z_95 * se),
+    upper95: clamp(target + Z_95 * se),
+    upper998: clamp(target + Z_998 * se),
+  };
+}

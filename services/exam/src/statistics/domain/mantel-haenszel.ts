@@ -43,6 +43,24 @@ const CHI_SQUARE_05 = 3.841458820694124;
 const Z_ONE_SIDED_05 = 1.6448536269514722;
 
 export function mantelHaenszel(strata: readonly DifStratum[]): MantelHaenszelResult {
+  const result = mantelHaenszelOf(strata, 0);
+  // A question one group always (or never) gets right at every score has alpha 0 or infinity: the
+  // estimate then uses the Haldane-Anscombe correction (1/2 added to every cell), so the largest
+  // DIF is reported as large rather than not at all. The chi-square stays the uncorrected one.
+  if (result.alpha !== null || result.chiSquare === null || result.strata === 0) return result;
+  const corrected = mantelHaenszelOf(strata, 0.5);
+  return {
+    ...corrected,
+    chiSquare: result.chiSquare,
+    significance: result.significance,
+    etsClass:
+      corrected.delta === null || corrected.deltaStandardError === null
+        ? null
+        : etsClass(corrected.delta, corrected.deltaStandardError, result.chiSquare),
+  };
+}
+
+function mantelHaenszelOf(strata: readonly DifStratum[], add: number): MantelHaenszelResult {
   let r = 0;
   let s = 0;
   let a = 0;
@@ -52,11 +70,19 @@ export function mantelHaenszel(strata: readonly DifStratum[]): MantelHaenszelRes
   let psqr = 0;
   let qs = 0;
   let used = 0;
-  for (const t of strata) {
+  for (let t of strata) {
+    if (t.referenceRight + t.referenceWrong === 0 || t.focalRight + t.focalWrong === 0) continue;
+    if (add > 0) {
+      t = {
+        referenceRight: t.referenceRight + add,
+        referenceWrong: t.referenceWrong + add,
+        focalRight: t.focalRight + add,
+        focalWrong: t.focalWrong + add,
+      };
+    }
     const nR = t.referenceRight + t.referenceWrong;
     const nF = t.focalRight + t.focalWrong;
     const total = nR + nF;
-    if (nR === 0 || nF === 0) continue;
     used++;
     const right = t.referenceRight + t.focalRight;
     const wrong = t.referenceWrong + t.focalWrong;
