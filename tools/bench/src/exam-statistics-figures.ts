@@ -214,7 +214,7 @@ async function main(): Promise<void> {
       },
       {
         name: `atoItemDrift: the form's largest ATO (${largestAto.n.toLocaleString('en')} sittings)`,
-        query: `query($form: ID!, $ato: ID!) { atoItemDrift(formId: $form, atoId: $ato) { atoSittings items { itemNumber atoPValue schemePValue z flagged } } }`,
+        query: `query($form: ID!, $ato: ID!) { atoItemDrift(formId: $form, atoId: $ato) { atoSittings items { itemNumber atoPValue schemePValue mhDelta etsClass flagged } } }`,
         variables: { form: reference.form_id, ato: largestAto.ato_id },
         summary: (data: { atoItemDrift: { items: Array<{ flagged: boolean; itemNumber: number }> } }) =>
           `flagged: ${
