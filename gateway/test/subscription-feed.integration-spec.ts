@@ -110,6 +110,40 @@ it('ends a subscriber whose waiting live events pass the bound with SUBSCRIBER_T
   }
 });
 
+it('hands a routed subscriber only the events of its key, and moves its position past the others', async () => {
+  const feed = new EventFeed({ nc, namespace, logger });
+  const byCandidate = (key: string) => ({
+    kind: 'candidate',
+    key,
+    keyOf: (e: { payload: unknown }) => (e.payload as { candidateId?: string }).candidateId,
+  });
+  try {
+    const [ana, bo] = [randomUUID(), randomUUID()];
+    const forAna = await feed.open([SITTINGS], undefined, byCandidate(ana));
+    const forBo = await feed.open([SITTINGS], undefined, byCandidate(bo));
+    const released = (candidateId: string) =>
+      publish(Events.ExamSittingReleased, {
+        ...payloads.ExamSittingReleased,
+        sittingId: randomUUID(),
+        candidateId,
+      });
+    const bos = [await released(bo), await released(bo)];
+    const anas = await released(ana);
+    const last = await released(bo);
+    expect((await nextEvent(() => forAna.next(5_000))).envelope?.id).toBe(anas);
+    const seenByBo: string[] = [];
+    while (seenByBo.length < 3) seenByBo.push((await nextEvent(() => forBo.next(5_000))).envelope?.id ?? '');
+    expect(seenByBo).toEqual([...bos, last]);
+    // nothing more for Ana: her position reaches the stream's end once Bo's last event is handed out
+    expect(await forAna.next(200)).toBe('idle');
+    expect(forAna.current().exam?.seq).toBe(forBo.current().exam?.seq);
+    forAna.close();
+    forBo.close();
+  } finally {
+    await feed.close();
+  }
+});
+
 it('replays from a position across streams merged by the time they were stored', async () => {
   const feed = new EventFeed({ nc, namespace, logger });
   const CERTIFICATES = { producer: 'certificate', subject: 'certificate.certificate.>' } as const;

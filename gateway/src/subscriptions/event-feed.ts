@@ -28,6 +28,19 @@ export interface FeedSource {
   subject: string;
 }
 
+/**
+ * Whose events a subscriber wants, as a key the tail can look up: the tail hands an event only to the
+ * subscribers of its key (plus those without a route), so a process with thousands of subscribers
+ * wakes only those an event concerns. `keyOf` must agree with the subscriber's own filter, which
+ * still checks every event it is given.
+ */
+export interface FeedRoute {
+  /** What the key is (`candidate`, `rcb`, ...): subscribers of one kind share one lookup. */
+  kind: string;
+  key: string;
+  keyOf(envelope: EventEnvelope<unknown>): string | undefined;
+}
+
 /** A message of a followed stream; `envelope` is absent when the message is not a valid catalogue event. */
 export interface FeedEvent {
   producer: Producer;
@@ -116,9 +129,9 @@ export class EventFeed {
    * hold), otherwise from now. The tails are joined before the streams' ends are read, so no event
    * stored in between is missed.
    */
-  async open(sources: readonly FeedSource[], after?: FeedPositions): Promise<FeedReader> {
+  async open(sources: readonly FeedSource[], after?: FeedPositions, route?: FeedRoute): Promise<FeedReader> {
     if (this.closed) throw feedUnavailable('The gateway is shutting down; subscribe again');
-    const inbox = new FeedInbox(this.maxBufferedEvents);
+    const inbox = new FeedInbox(this.maxBufferedEvents, route);
     const joined: StreamTail[] = [];
     try {
       for (const source of sources) {
@@ -155,7 +168,7 @@ export class EventFeed {
           );
         positions[source.producer] = { ...from };
       }
-      const reader = new FeedReader(this, sources, positions, ends, inbox, () => {
+      const reader = new FeedReader(this, sources, positions, ends, inbox, joined, () => {
         for (const tail of joined) tail.leave(inbox);
         this.readers.delete(reader);
       });
@@ -220,7 +233,15 @@ export class EventFeed {
 class StreamTail {
   readonly ready: Promise<void>;
   stopped = false;
+  /** The last stream sequence handed to the subscribers (every event up to it is in their inboxes). */
+  lastSeq = 0;
+  readonly producer: Producer;
   private readonly inboxes = new Set<FeedInbox>();
+  private readonly unrouted = new Set<FeedInbox>();
+  private readonly routes = new Map<
+    string,
+    { keyOf: FeedRoute['keyOf']; byKey: Map<string, Set<FeedInbox>> }
+  >();
   private messages?: ConsumerMessages;
   private idleTimer?: NodeJS.Timeout;
 
@@ -229,6 +250,7 @@ class StreamTail {
     private readonly source: FeedSource,
     private readonly forget: () => void,
   ) {
+    this.producer = source.producer;
     this.ready = this.start();
     this.ready.catch(() => {
       this.stopped = true;
@@ -241,6 +263,7 @@ class StreamTail {
     let consumer: Consumer;
     try {
       // From the stream's end as it is now: a subscriber joins before it reads the end itself.
+      this.lastSeq = end.last;
       consumer = await this.feed.js.consumers.get(this.feed.streamName(this.source.producer), {
         filterSubjects: this.feed.wireFilter(this.source),
         deliver_policy: DeliverPolicy.StartSequence,
@@ -261,7 +284,8 @@ class StreamTail {
     try {
       for await (const message of messages) {
         const event = this.feed.toEvent(this.source.producer, message);
-        for (const inbox of this.inboxes) inbox.push(event);
+        this.dispatch(event);
+        this.lastSeq = event.seq;
       }
     } catch (error) {
       failure = error;
@@ -274,14 +298,40 @@ class StreamTail {
       inbox.fail(feedUnavailable('The event stream was interrupted; subscribe again with the last cursor'));
   }
 
+  private dispatch(event: FeedEvent): void {
+    for (const inbox of this.unrouted) inbox.push(event);
+    if (!event.envelope || this.routes.size === 0) return;
+    for (const { keyOf, byKey } of this.routes.values()) {
+      const key = keyOf(event.envelope);
+      if (key === undefined) continue;
+      for (const inbox of byKey.get(key) ?? []) inbox.push(event);
+    }
+  }
+
   join(inbox: FeedInbox): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     this.inboxes.add(inbox);
+    const route = inbox.route;
+    if (!route) return void this.unrouted.add(inbox);
+    let kind = this.routes.get(route.kind);
+    if (!kind) this.routes.set(route.kind, (kind = { keyOf: route.keyOf, byKey: new Map() }));
+    let subscribers = kind.byKey.get(route.key);
+    if (!subscribers) kind.byKey.set(route.key, (subscribers = new Set()));
+    subscribers.add(inbox);
   }
 
   leave(inbox: FeedInbox): void {
     this.inboxes.delete(inbox);
+    this.unrouted.delete(inbox);
+    const route = inbox.route;
+    const kind = route ? this.routes.get(route.kind) : undefined;
+    const subscribers = route ? kind?.byKey.get(route.key) : undefined;
+    if (route && kind && subscribers) {
+      subscribers.delete(inbox);
+      if (subscribers.size === 0) kind.byKey.delete(route.key);
+      if (kind.byKey.size === 0) this.routes.delete(route.kind);
+    }
     if (this.inboxes.size > 0 || this.stopped) return;
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
@@ -307,13 +357,24 @@ class FeedInbox {
   private closed = false;
   private wake?: () => void;
 
-  constructor(private readonly max: number) {}
+  /** Events waiting per producer: none means every event of its tail up to `lastSeq` was taken. */
+  private readonly waiting = new Map<Producer, number>();
+
+  constructor(
+    private readonly max: number,
+    readonly route?: FeedRoute,
+  ) {}
 
   push(event: FeedEvent): void {
     if (this.failure !== undefined || this.closed) return;
     if (this.items.length - this.head >= this.max) return this.fail(subscriberTooSlow(this.max));
     this.items.push(event);
+    this.waiting.set(event.producer, (this.waiting.get(event.producer) ?? 0) + 1);
     this.wake?.();
+  }
+
+  hasWaiting(producer: Producer): boolean {
+    return (this.waiting.get(producer) ?? 0) > 0;
   }
 
   fail(error: unknown): void {
@@ -333,6 +394,7 @@ class FeedInbox {
       if (this.failure !== undefined) throw this.failure;
       if (this.head < this.items.length) {
         const event = this.items[this.head++];
+        this.waiting.set(event.producer, (this.waiting.get(event.producer) ?? 1) - 1);
         if (this.head > 1024 && this.head * 2 > this.items.length) {
           this.items = this.items.slice(this.head);
           this.head = 0;
@@ -367,6 +429,7 @@ export class FeedReader {
     private readonly positions: FeedPositions,
     ends: Map<Producer, StreamState>,
     private readonly inbox: FeedInbox,
+    private readonly tails: readonly StreamTail[],
     private readonly onClose: () => void,
   ) {
     const behind = sources.filter(
@@ -380,8 +443,22 @@ export class FeedReader {
       );
   }
 
-  /** Where this subscriber stands now, for the cursor of its next payload. */
+  /**
+   * Where this subscriber stands now, for the cursor of its next payload. Past its replay, with nothing
+   * of a stream waiting for it, it stands where that stream's tail is: every event since was someone
+   * else's (routed away from it, or not its own).
+   */
   current(): FeedPositions {
+    if (!this.replay && !this.closed) {
+      // with two filters on one stream, the tail that is furthest behind says how far all are
+      const reached = new Map<Producer, number>();
+      for (const tail of this.tails)
+        reached.set(tail.producer, Math.min(reached.get(tail.producer) ?? Infinity, tail.lastSeq));
+      for (const [producer, seq] of reached) {
+        const position = this.positions[producer];
+        if (position && !this.inbox.hasWaiting(producer) && seq > position.seq) position.seq = seq;
+      }
+    }
     const copy: FeedPositions = {};
     for (const [producer, position] of Object.entries(this.positions) as [Producer, StreamPosition][])
       copy[producer] = { ...position };

@@ -10,12 +10,14 @@ import {
 } from '@iso20000/service-kit';
 import type { SubgraphServiceName as Producer } from '@iso20000/topology';
 import { decodeFeedCursor, encodeFeedCursor } from './cursor';
-import type { EventFeed, FeedReader, FeedSource } from './event-feed';
+import type { EventFeed, FeedReader, FeedRoute, FeedSource } from './event-feed';
 import { subscriptionPayloadsSent, subscriptionsEnded } from './metrics';
 
 /** What one subscription reads and how each event becomes a payload for this subscriber (or not). */
 export interface SubscriptionPlan {
   sources: FeedSource[];
+  /** Whose events these are, so the stream tails hand this subscriber only those (select checks again). */
+  route: FeedRoute;
   /** The payload of an event for this subscriber, without its cursor; null: not theirs. */
   select(envelope: EventEnvelope<unknown>): Payload | null;
 }
@@ -39,6 +41,22 @@ const SOURCES = {
 } as const satisfies Record<string, FeedSource>;
 
 type Envelope = EventEnvelope<unknown>;
+
+/** A payload field as a route key: ids lower-cased as the plans compare them. */
+const field =
+  (name: string, normalize: (value: string) => string = (v) => v.toLowerCase()) =>
+  (envelope: Envelope): string | undefined => {
+    const value = (envelope.payload as Record<string, unknown>)[name];
+    return typeof value === 'string' ? normalize(value) : undefined;
+  };
+const routeBy = (kind: string, key: string, keyOf: FeedRoute['keyOf']): FeedRoute => ({ kind, key, keyOf });
+const KEYS = {
+  candidate: field('candidateId'),
+  ato: field('atoId'),
+  rcb: field('rcbId'),
+  certificateNumber: field('number', (v) => certificateNumberKey(v)),
+  registryNumber: field('certificateNumber', (v) => v),
+};
 const is = <T>(envelope: Envelope, def: { subject: string; version: number }): envelope is EventEnvelope<T> =>
   envelope.subject === def.subject && envelope.version === def.version;
 
@@ -121,6 +139,7 @@ export const SUBSCRIPTION_PLANS: Record<string, (args: Args, viewer: Viewer) => 
     const key = certificateNumberKey(parseNumber(args.number, 'number', 64));
     return {
       sources: [SOURCES.certificates],
+      route: routeBy('certificate-number', key, KEYS.certificateNumber),
       select: (e) => {
         if (is<PayloadOf<typeof Events.CertificateIssued>>(e, Events.CertificateIssued)) {
           if (certificateNumberKey(e.payload.number) !== key) return null;
@@ -152,6 +171,7 @@ export const SUBSCRIPTION_PLANS: Record<string, (args: Args, viewer: Viewer) => 
     const rcbId = parseOptionalId(args.rcbId, 'rcbId');
     return {
       sources: [SOURCES.certifications],
+      route: routeBy('registry-number', number, KEYS.registryNumber),
       select: (e) => {
         if (!is<PayloadOf<typeof Events.CertificationChanged>>(e, Events.CertificationChanged)) return null;
         if (e.payload.certificateNumber !== number) return null;
@@ -184,6 +204,7 @@ export const SUBSCRIPTION_PLANS: Record<string, (args: Args, viewer: Viewer) => 
     const mine = (id: string) => id.toLowerCase() === candidateId;
     return {
       sources: [SOURCES.sittings, SOURCES.certificates],
+      route: routeBy('candidate', candidateId, KEYS.candidate),
       select: (e) => {
         const owned = sittingOrCertificate(e);
         return owned && mine(owned.candidateId) ? owned.change : null;
@@ -197,6 +218,7 @@ export const SUBSCRIPTION_PLANS: Record<string, (args: Args, viewer: Viewer) => 
     const mine = (id: string) => id.toLowerCase() === rcbId;
     return {
       sources: [SOURCES.certifications, SOURCES.rcbStatus],
+      route: routeBy('rcb', rcbId, KEYS.rcb),
       select: (e) => {
         if (is<PayloadOf<typeof Events.CertificationChanged>>(e, Events.CertificationChanged))
           return mine(e.payload.rcbId) ? change(e, 'OrganizationCertificationChanged') : null;
@@ -221,6 +243,7 @@ export const SUBSCRIPTION_PLANS: Record<string, (args: Args, viewer: Viewer) => 
     const mine = (id: string | null | undefined) => typeof id === 'string' && id.toLowerCase() === atoId;
     return {
       sources: [SOURCES.atoStatus, SOURCES.sittings, SOURCES.certificates],
+      route: routeBy('ato', atoId, KEYS.ato),
       select: (e) => {
         if (is<PayloadOf<typeof Events.AtoStatusChanged>>(e, Events.AtoStatusChanged)) {
           if (!mine(e.payload.atoId)) return null;
@@ -256,7 +279,7 @@ export async function openSubscription(
   if (after !== undefined && after !== null && typeof after !== 'string')
     throw badUserInput('after must be a cursor', { field: 'after' });
   const positions = typeof after === 'string' ? decodeFeedCursor(after, producers) : undefined;
-  const reader = await context.feed.open(dedupeSources(plan.sources), positions);
+  const reader = await context.feed.open(dedupeSources(plan.sources), positions, plan.route);
   const stream = payloads(reader, plan, context, positions === undefined);
   // An async generator queues return() behind a pending next(): closing the reader first ends that
   // wait at once, so an unsubscribe or a closed socket frees the subscription without delay.
