@@ -32,11 +32,19 @@ export async function resetRegistryWrites(
     await client.query('BEGIN');
     const numbers = `certificate_number LIKE $1 AND certificate_number NOT LIKE $2`;
     const params = [BULK_NUMBER_PATTERN, FIXTURE_NUMBER_PATTERN];
-    await client.query(
-      `DELETE FROM certification_history WHERE certification_id IN
-         (SELECT id FROM organization_certification WHERE ${numbers})`,
-      params,
+    // Every table that refers to a certification (history, flags, transfers, whatever comes next),
+    // found from the foreign keys rather than listed here.
+    const referring = await client.query<{ table: string; column: string }>(
+      `SELECT c.conrelid::regclass::text AS "table", a.attname AS "column"
+         FROM pg_constraint c
+         JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+        WHERE c.contype = 'f' AND c.confrelid = 'organization_certification'::regclass`,
     );
+    for (const { table, column } of referring.rows)
+      await client.query(
+        `DELETE FROM ${table} WHERE "${column}" IN (SELECT id FROM organization_certification WHERE ${numbers})`,
+        params,
+      );
     const certifications = await client.query<{ organization_id: string }>(
       `DELETE FROM organization_certification WHERE ${numbers} RETURNING organization_id`,
       params,
