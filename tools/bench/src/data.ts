@@ -33,6 +33,7 @@ function runSeedTool(args: string[], log: Log): Promise<void> {
     const child = spawn(
       process.execPath,
       [
+        '--conditions=@iso20000/source',
         '-r',
         require.resolve('@swc-node/register'),
         join(workspaceRoot, 'tools', 'seed', 'src', 'cli.ts'),

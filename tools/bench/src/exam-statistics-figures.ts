@@ -78,6 +78,7 @@ function seed(url: string, sittings: number): Promise<void> {
     const child = spawn(
       process.execPath,
       [
+        '--conditions=@iso20000/source',
         '-r',
         '@swc-node/register',
         'services/exam/src/statistics/seed/generate-history.ts',

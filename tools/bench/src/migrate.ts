@@ -32,6 +32,7 @@ export async function migrateBenchDatabases(
       const child = spawn(
         process.execPath,
         [
+          '--conditions=@iso20000/source',
           '-r',
           require.resolve('@swc-node/register'),
           join(workspaceRoot, 'services', service, 'src', 'main.ts'),

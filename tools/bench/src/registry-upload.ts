@@ -40,6 +40,7 @@ async function main(): Promise<number> {
     // node itself (not the run-ts wrapper), so --expose-gc reaches the process that measures
     const args = [
       '--expose-gc',
+      '--conditions=@iso20000/source',
       '-r',
       require.resolve('@swc-node/register'),
       join(workspaceRoot, 'services/registry/src/seed/bench-upload.ts'),

@@ -214,7 +214,12 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
     if (child.pid) pids[name] = child.pid;
     urls[name] = url;
   };
-  const node = (entry: string) => ['-r', require.resolve('@swc-node/register'), entry];
+  const node = (entry: string) => [
+    '--conditions=@iso20000/source',
+    '-r',
+    require.resolve('@swc-node/register'),
+    entry,
+  ];
 
   // The same supergraph, pointed at the subgraphs' actual ports (Hive reads the URLs from it).
   let pointedSdl = composed.supergraphSdl;

@@ -173,7 +173,12 @@ async function main() {
   });
   const web = spawn(
     process.execPath,
-    ['-r', require.resolve('@swc-node/register'), join(workspaceRoot, 'services', 'web', 'src', 'main.ts')],
+    [
+      '--conditions=@iso20000/source',
+      '-r',
+      require.resolve('@swc-node/register'),
+      join(workspaceRoot, 'services', 'web', 'src', 'main.ts'),
+    ],
     {
       cwd: workspaceRoot,
       env: {

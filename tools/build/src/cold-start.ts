@@ -17,6 +17,7 @@ const variants: Record<string, RuntimeSystemOptions['command']> = {
   dist: (project) => ['node', join(project, 'dist', 'main.js')],
   'swc-node/register': (project) => [
     'node',
+    '--conditions=@iso20000/source',
     '-r',
     require.resolve('@swc-node/register'),
     join(project, 'src', 'main.ts'),

@@ -5,8 +5,12 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const [entry, ...args] = process.argv.slice(2);
-const child = spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), entry, ...args], {
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  ['--conditions=@iso20000/source', '-r', require.resolve('@swc-node/register'), entry, ...args],
+  {
+    stdio: 'inherit',
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -13,7 +13,13 @@ const require = createRequire(import.meta.url);
 const entry = fileURLToPath(new URL('../src/start.ts', import.meta.url));
 const child = spawn(
   process.execPath,
-  ['-r', require.resolve('@swc-node/register'), entry, ...process.argv.slice(2)],
+  [
+    '--conditions=@iso20000/source',
+    '-r',
+    require.resolve('@swc-node/register'),
+    entry,
+    ...process.argv.slice(2),
+  ],
   { stdio: ['pipe', 'inherit', 'inherit'], detached: true },
 );
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])

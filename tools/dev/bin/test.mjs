@@ -8,7 +8,13 @@ const require = createRequire(import.meta.url);
 const entry = fileURLToPath(new URL('../src/test.ts', import.meta.url));
 const child = spawn(
   process.execPath,
-  ['-r', require.resolve('@swc-node/register'), entry, ...process.argv.slice(2)],
+  [
+    '--conditions=@iso20000/source',
+    '-r',
+    require.resolve('@swc-node/register'),
+    entry,
+    ...process.argv.slice(2),
+  ],
   {
     stdio: 'inherit',
   },

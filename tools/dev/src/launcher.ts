@@ -247,11 +247,15 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   };
 
   const launch = (proc: Supervised): ChildProcess => {
-    const child = spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), proc.entry], {
-      cwd: workspaceRoot,
-      env: { ...commonEnv, ...natsEnvOf(proc.name), ...proc.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@iso20000/source', '-r', require.resolve('@swc-node/register'), proc.entry],
+      {
+        cwd: workspaceRoot,
+        env: { ...commonEnv, ...natsEnvOf(proc.name), ...proc.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     for (const stream of [child.stdout, child.stderr]) {
       let buffered = '';
       stream?.on('data', (chunk: Buffer) => {

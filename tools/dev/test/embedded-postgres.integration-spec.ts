@@ -34,7 +34,15 @@ describe('embedded PostgreSQL fallback', () => {
       const port = await freePort();
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        ['-r', require.resolve('@swc-node/register'), '-e', probe, join(dir, 'pg'), String(port)],
+        [
+          '--conditions=@iso20000/source',
+          '-r',
+          require.resolve('@swc-node/register'),
+          '-e',
+          probe,
+          join(dir, 'pg'),
+          String(port),
+        ],
         { cwd: workspaceRoot, timeout: 90_000 },
       );
       const answer = JSON.parse(stdout) as { version: string; user: string };

@@ -60,7 +60,9 @@ export class Fleet {
 
   launch(id: string): ChildProcess {
     const member = this.get(id);
-    const args = member.entry.endsWith('.ts') ? ['-r', this.register, member.entry] : [member.entry];
+    const args = member.entry.endsWith('.ts')
+      ? ['--conditions=@iso20000/source', '-r', this.register, member.entry]
+      : [member.entry];
     const child = spawn(process.execPath, [...args, ...(member.env.ARGS ? member.env.ARGS.split(' ') : [])], {
       env: { ...member.env },
       stdio: ['ignore', 'pipe', 'pipe'],

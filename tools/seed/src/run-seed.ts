@@ -84,11 +84,15 @@ export function runSeedStep(
   }
   log(`[seed] ${step.service}: ${step.file} ${step.args.join(' ')} (database ${redact(step.databaseUrl)})`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), file, ...step.args], {
-      cwd: workspaceRoot,
-      env: { ...process.env, ...step.env },
-      stdio: 'inherit',
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@iso20000/source', '-r', require.resolve('@swc-node/register'), file, ...step.args],
+      {
+        cwd: workspaceRoot,
+        env: { ...process.env, ...step.env },
+        stdio: 'inherit',
+      },
+    );
     const stopWatching = process.stdout.isTTY ? async () => undefined : watchProgress(step, log);
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.once('SIGINT', forward);
