@@ -7,7 +7,13 @@ describe('topology', () => {
   });
 
   it('names one stream per subgraph service', () => {
-    expect(SUBGRAPH_SERVICES.map(streamOf)).toEqual(['EXAM', 'ACCREDITATION', 'CERTIFICATE', 'REGISTRY']);
+    expect(SUBGRAPH_SERVICES.map(streamOf)).toEqual([
+      'EXAM',
+      'ACCREDITATION',
+      'CERTIFICATE',
+      'REGISTRY',
+      'NOTIFICATIONS',
+    ]);
   });
 
   it("names the gateway's URL variable of each subgraph", () => {
@@ -16,6 +22,7 @@ describe('topology', () => {
       'ACCREDITATION_URL',
       'CERTIFICATE_URL',
       'REGISTRY_URL',
+      'NOTIFICATIONS_URL',
     ]);
   });
 });

@@ -16,6 +16,7 @@ describe("npm start's event bus users", () => {
       'certificate',
       'exam',
       'gateway',
+      'notifications',
       'operator',
       'registry',
     ]);
