@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { workspaceRoot } from '@iso20000/tool-dev/src/infrastructure';
 import type { BenchOptions } from './options';
 import type { Log } from './log';
+import { sourceNodeOptions } from '@iso20000/tool-dev/src/source-node';
 
 function databaseUrl(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
@@ -32,13 +33,7 @@ function runSeedTool(args: string[], log: Log): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        '--conditions=@iso20000/source',
-        '-r',
-        require.resolve('@swc-node/register'),
-        join(workspaceRoot, 'tools', 'seed', 'src', 'cli.ts'),
-        ...args,
-      ],
+      [...sourceNodeOptions(), join(workspaceRoot, 'tools', 'seed', 'src', 'cli.ts'), ...args],
       { cwd: workspaceRoot, stdio: 'inherit' },
     );
     child.once('exit', (code) => {

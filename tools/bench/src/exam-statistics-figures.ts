@@ -19,6 +19,7 @@ import { Client } from 'pg';
 import { composeSupergraph } from '@iso20000/tool-compose/src/compose';
 import { startSystem } from '@iso20000/tool-dev/src/launcher';
 import { workspaceRoot } from '@iso20000/tool-dev/src/infrastructure';
+import { sourceNodeOptions } from '@iso20000/tool-dev/src/source-node';
 
 interface Options {
   prefix: string;
@@ -78,9 +79,7 @@ function seed(url: string, sittings: number): Promise<void> {
     const child = spawn(
       process.execPath,
       [
-        '--conditions=@iso20000/source',
-        '-r',
-        '@swc-node/register',
+        ...sourceNodeOptions(),
         'services/exam/src/statistics/seed/generate-history.ts',
         '--sittings',
         String(sittings),

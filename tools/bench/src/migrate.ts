@@ -6,6 +6,7 @@ import { workspaceRoot } from '@iso20000/tool-dev/src/infrastructure';
 import { SUBGRAPH_SERVICES } from '@iso20000/topology';
 import type { BusCredentials } from '@iso20000/tool-dev/src/bus-credentials';
 import type { Log } from './log';
+import { sourceNodeOptions } from '@iso20000/tool-dev/src/source-node';
 
 /**
  * Brings every bench database up to its service's migrations before the timed start: on seeded
@@ -31,12 +32,7 @@ export async function migrateBenchDatabases(
       const started = Date.now();
       const child = spawn(
         process.execPath,
-        [
-          '--conditions=@iso20000/source',
-          '-r',
-          require.resolve('@swc-node/register'),
-          join(workspaceRoot, 'services', service, 'src', 'main.ts'),
-        ],
+        [...sourceNodeOptions(), join(workspaceRoot, 'services', service, 'src', 'main.ts')],
         {
           cwd: workspaceRoot,
           env: {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { workspaceRoot } from '@iso20000/tool-dev/src/infrastructure';
+import { sourceNodeOptions } from '@iso20000/tool-dev/src/source-node';
 
 /**
  * The registry's upload benchmark: a CSV of 100,000 certifications (about 12 MB, the required columns)
@@ -40,9 +41,7 @@ async function main(): Promise<number> {
     // node itself (not the run-ts wrapper), so --expose-gc reaches the process that measures
     const args = [
       '--expose-gc',
-      '--conditions=@iso20000/source',
-      '-r',
-      require.resolve('@swc-node/register'),
+      ...sourceNodeOptions(),
       join(workspaceRoot, 'services/registry/src/seed/bench-upload.ts'),
       '--database-url',
       url.toString(),

@@ -27,6 +27,7 @@ import {
   type JwksServer,
   type PersonClaims,
 } from './tokens';
+import { nodeArgsForSource } from '@iso20000/tool-dev/src/source-node';
 
 export interface BenchSystemOptions {
   databaseUrl: string;
@@ -214,12 +215,7 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
     if (child.pid) pids[name] = child.pid;
     urls[name] = url;
   };
-  const node = (entry: string) => [
-    '--conditions=@iso20000/source',
-    '-r',
-    require.resolve('@swc-node/register'),
-    entry,
-  ];
+  const node = (entry: string) => nodeArgsForSource(entry);
 
   // The same supergraph, pointed at the subgraphs' actual ports (Hive reads the URLs from it).
   let pointedSdl = composed.supergraphSdl;

@@ -14,6 +14,7 @@ import autocannon from 'autocannon';
 import { workspaceRoot } from '@iso20000/tool-dev/src/infrastructure';
 import { freePort, startSystem, type RunningSystem } from '@iso20000/tool-dev/src/launcher';
 import { summarizeLatencies, type LatencySummary } from './stats';
+import { nodeArgsForSource } from '@iso20000/tool-dev/src/source-node';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const arg = (name: string, fallback: number) => {
@@ -173,12 +174,7 @@ async function main() {
   });
   const web = spawn(
     process.execPath,
-    [
-      '--conditions=@iso20000/source',
-      '-r',
-      require.resolve('@swc-node/register'),
-      join(workspaceRoot, 'services', 'web', 'src', 'main.ts'),
-    ],
+    nodeArgsForSource(join(workspaceRoot, 'services', 'web', 'src', 'main.ts')),
     {
       cwd: workspaceRoot,
       env: {

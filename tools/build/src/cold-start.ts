@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { startLocalIdentityProvider, startRuntimeSystem, type RuntimeSystemOptions } from './runtime-system';
+import { nodeArgsForSource } from '@iso20000/tool-dev/src/source-node';
 
 const root = join(__dirname, '..', '..', '..');
 const runsAt = process.argv.indexOf('--runs');
@@ -15,13 +16,7 @@ const namespace = `coldstart${Date.now().toString(36)}`;
 
 const variants: Record<string, RuntimeSystemOptions['command']> = {
   dist: (project) => ['node', join(project, 'dist', 'main.js')],
-  'swc-node/register': (project) => [
-    'node',
-    '--conditions=@iso20000/source',
-    '-r',
-    require.resolve('@swc-node/register'),
-    join(project, 'src', 'main.ts'),
-  ],
+  'swc-node/register': (project) => ['node', ...nodeArgsForSource(join(project, 'src', 'main.ts'))],
 };
 
 async function main() {

@@ -1,16 +1,9 @@
 #!/usr/bin/env node
 // Runs a TypeScript entry point with @swc-node/register (decorators and metadata for TypeORM).
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { nodeArgsForSource } from './source-node.mjs';
 
-const require = createRequire(import.meta.url);
 const [entry, ...args] = process.argv.slice(2);
-const child = spawn(
-  process.execPath,
-  ['--conditions=@iso20000/source', '-r', require.resolve('@swc-node/register'), entry, ...args],
-  {
-    stdio: 'inherit',
-  },
-);
+const child = spawn(process.execPath, nodeArgsForSource(entry, args), { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -6,22 +6,14 @@
 // also stops when this process is killed outright. npm runs this script through `sh -c`, and sh dies
 // of a SIGTERM without passing it on: a parent that goes away is taken as the signal to stop.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { nodeArgsForSource } from './source-node.mjs';
 
-const require = createRequire(import.meta.url);
 const entry = fileURLToPath(new URL('../src/start.ts', import.meta.url));
-const child = spawn(
-  process.execPath,
-  [
-    '--conditions=@iso20000/source',
-    '-r',
-    require.resolve('@swc-node/register'),
-    entry,
-    ...process.argv.slice(2),
-  ],
-  { stdio: ['pipe', 'inherit', 'inherit'], detached: true },
-);
+const child = spawn(process.execPath, nodeArgsForSource(entry, process.argv.slice(2)), {
+  stdio: ['pipe', 'inherit', 'inherit'],
+  detached: true,
+});
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
   process.on(signal, () => child.kill(signal === 'SIGHUP' ? 'SIGTERM' : signal));
 const parent = process.ppid;

@@ -14,3 +14,4 @@ export {
 } from './infrastructure';
 export { writeComposeBus } from './compose-bus';
 export { writeComposeDatabasePasswords, DATABASE_SERVICES } from './compose-database';
+export { nodeArgsForSource, sourceNodeOptions, SOURCE_CONDITION } from './source-node';

@@ -19,6 +19,7 @@ import {
 } from '@iso20000/topology';
 import type { BusCredentials } from './bus-credentials';
 import { workspaceRoot } from './infrastructure';
+import { nodeArgsForSource } from './source-node';
 
 /** The processes startSystem runs: the four subgraph services, then the gateway (then the public web, when asked). */
 export type SystemProcess = SubgraphServiceName | 'gateway' | 'web';
@@ -247,15 +248,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   };
 
   const launch = (proc: Supervised): ChildProcess => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@iso20000/source', '-r', require.resolve('@swc-node/register'), proc.entry],
-      {
-        cwd: workspaceRoot,
-        env: { ...commonEnv, ...natsEnvOf(proc.name), ...proc.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, nodeArgsForSource(proc.entry), {
+      cwd: workspaceRoot,
+      env: { ...commonEnv, ...natsEnvOf(proc.name), ...proc.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     for (const stream of [child.stdout, child.stderr]) {
       let buffered = '';
       stream?.on('data', (chunk: Buffer) => {

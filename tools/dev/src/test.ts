@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureInfrastructure, workspaceRoot } from './infrastructure';
+import { SOURCE_CONDITION } from './source-node';
 
 // `npm test`: the same infrastructure rules as `npm start` (env, local ports, else embedded), then
 // one Jest run over every project. Extra arguments go to Jest (`npm test -- services/exam`).
@@ -17,7 +18,7 @@ async function main(): Promise<number> {
     // Jest's own process loads the global setup, which imports workspace packages: resolve them to
     // their TypeScript sources like the test environments do, so a fresh clone needs no build.
     const args = [
-      '--conditions=@iso20000/source',
+      `--conditions=${SOURCE_CONDITION}`,
       jest,
       // A handle a test leaves open must not hang the run (on 2 cores Jest runs every file in its
       // own process, in band): Jest still reports it, then exits.

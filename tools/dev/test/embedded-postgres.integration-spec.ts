@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../src/launcher';
 import { workspaceRoot } from '../src/infrastructure';
+import { sourceNodeOptions } from '../src/source-node';
 
 // The fallback `npm start` and `npm test` use on a machine without PostgreSQL must really start (also
 // as root, where PostgreSQL needs a user of its own) and answer. It runs in a child Node process, as
@@ -34,15 +35,7 @@ describe('embedded PostgreSQL fallback', () => {
       const port = await freePort();
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        [
-          '--conditions=@iso20000/source',
-          '-r',
-          require.resolve('@swc-node/register'),
-          '-e',
-          probe,
-          join(dir, 'pg'),
-          String(port),
-        ],
+        [...sourceNodeOptions(), '-e', probe, join(dir, 'pg'), String(port)],
         { cwd: workspaceRoot, timeout: 90_000 },
       );
       const answer = JSON.parse(stdout) as { version: string; user: string };

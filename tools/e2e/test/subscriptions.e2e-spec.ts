@@ -9,6 +9,7 @@ import { freePort } from '@iso20000/tool-dev';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ok as okThrough, releasedFoundationPass, startE2eSystem, type RunningSystem } from '../src/harness';
+import { nodeArgsForSource } from '@iso20000/tool-dev/src/source-node';
 
 // Subscriptions through the real gateway process, fed by the real registry and accreditation over
 // NATS: an RCB subscribes, disconnects, three changes happen through the graph, it reconnects with
@@ -29,11 +30,7 @@ async function startSecondGateway(): Promise<string> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [
-      '-r',
-      require.resolve('@swc-node/register'),
-      join(__dirname, '..', '..', '..', 'gateway', 'src', 'main.ts'),
-    ],
+    nodeArgsForSource(join(__dirname, '..', '..', '..', 'gateway', 'src', 'main.ts')),
     {
       env: {
         ...process.env,

@@ -107,7 +107,6 @@ export interface DrillResult {
   problems: string[];
 }
 
-const REGISTER = require.resolve('@swc-node/register');
 const READY_TIMEOUT_MS = 180_000;
 
 const databaseUrlFor = (serverUrl: string, database: string, port?: number) => {
@@ -144,7 +143,7 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
     for (let fn = cleanups.pop(); fn; fn = cleanups.pop()) await fn().catch(() => undefined);
   };
   options.signal?.addEventListener('abort', () => void cleanUp());
-  const fleet = new Fleet(REGISTER);
+  const fleet = new Fleet();
   const work = mkdtempSync(join(tmpdir(), 'scale-drill-'));
   cleanups.push(async () => rmSync(work, { recursive: true, force: true }));
 

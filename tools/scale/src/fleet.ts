@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { portAnswers } from '@iso20000/tool-dev';
+import { nodeArgsForSource } from '@iso20000/tool-dev/src/source-node';
 
 /** One process of the drill: a replica of a service, a gateway, the database proxy. */
 export interface FleetMember {
@@ -31,8 +32,6 @@ export class Fleet {
   readonly members = new Map<string, FleetMember>();
   private readonly logs: string[] = [];
 
-  constructor(private readonly register: string) {}
-
   recentLogs(filter?: (line: string) => boolean, lines = 80): string {
     return (filter ? this.logs.filter(filter) : this.logs).slice(-lines).join('\n');
   }
@@ -60,9 +59,7 @@ export class Fleet {
 
   launch(id: string): ChildProcess {
     const member = this.get(id);
-    const args = member.entry.endsWith('.ts')
-      ? ['--conditions=@iso20000/source', '-r', this.register, member.entry]
-      : [member.entry];
+    const args = member.entry.endsWith('.ts') ? nodeArgsForSource(member.entry) : [member.entry];
     const child = spawn(process.execPath, [...args, ...(member.env.ARGS ? member.env.ARGS.split(' ') : [])], {
       env: { ...member.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { PROGRESS_TABLES, workspaceRoot, type SeedStep } from './seed-plan';
+import { nodeArgsForSource } from '@iso20000/tool-dev/src/source-node';
 
 export interface SeedOutcome {
   service: SeedStep['service'];
@@ -84,15 +85,11 @@ export function runSeedStep(
   }
   log(`[seed] ${step.service}: ${step.file} ${step.args.join(' ')} (database ${redact(step.databaseUrl)})`);
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@iso20000/source', '-r', require.resolve('@swc-node/register'), file, ...step.args],
-      {
-        cwd: workspaceRoot,
-        env: { ...process.env, ...step.env },
-        stdio: 'inherit',
-      },
-    );
+    const child = spawn(process.execPath, nodeArgsForSource(file, step.args), {
+      cwd: workspaceRoot,
+      env: { ...process.env, ...step.env },
+      stdio: 'inherit',
+    });
     const stopWatching = process.stdout.isTTY ? async () => undefined : watchProgress(step, log);
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.once('SIGINT', forward);
