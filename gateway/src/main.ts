@@ -20,6 +20,7 @@ import {
   serveSubscriptions,
   subscriptionSdlRoute,
 } from './subscriptions';
+import { uploadResultsRoute } from './upload-results-route';
 import { superviseWorkers } from './workers';
 
 const tracing = startTracing({ serviceName: 'gateway' });
@@ -50,6 +51,13 @@ runService(logger, async () => {
   const gateway = buildGateway({ config, authenticator, logger, supergraphSdl });
   await gateway.apollo.start();
   onShutdown('apollo', () => gateway.stop());
+  // The registry's upload result files, downloaded from the gateway's origin with the GraphQL credential.
+  const resultFiles = uploadResultsRoute({
+    authenticator,
+    registryUrl: config.REGISTRY_URL,
+    logger,
+    idleTimeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS,
+  });
   const subscriptionConfig = loadSubscriptionConfig();
   const subscriptionSchema = subscriptionConfig.GATEWAY_SUBSCRIPTIONS
     ? buildSubscriptionSchema(supergraphSdl)
@@ -61,6 +69,8 @@ runService(logger, async () => {
     shortcut: gateway.shortcut,
     ...gateway.requestLimits,
     ...(subscriptionSchema ? { routes: subscriptionSdlRoute(subscriptionSchema.sdl) } : {}),
+    handler: resultFiles.handler,
+    handlerRoute: resultFiles.route,
     ready: async () => !nc.isClosed(),
     logger,
   });

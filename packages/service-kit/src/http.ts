@@ -39,7 +39,21 @@ export interface ServeHttpOptions<TContext extends ApolloBaseContext> {
   routes?: Record<string, () => Promise<unknown>>;
   /** May answer a GraphQL request before Apollo Server does (the gateway's single-subgraph routes). */
   shortcut?: HttpShortcut;
+  /**
+   * May answer any other request itself, streaming (e.g. an upload's result file): called before the
+   * GET routes and /graphql; resolves true when it answered.
+   */
+  handler?: HttpHandler;
+  /** The metric label of a path `handler` answers (a fixed set, never the path a client sent). */
+  handlerRoute?: (path: string) => string | undefined;
 }
+
+/** Answers the request itself and resolves true, or resolves false and leaves it to serveHttp. */
+export type HttpHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: { pathname: string; search: string },
+) => Promise<boolean>;
 
 /** Answers the request and resolves true, or resolves false and leaves it to Apollo Server untouched. */
 export type HttpShortcut = (request: {
@@ -77,7 +91,8 @@ export async function serveHttp<TContext extends ApolloBaseContext>(
     const path = (target ?? '/').split('?', 1)[0];
     if (path === '/graphql' || path === '/health' || path === '/ready') return path;
     if (path === '/') return '/graphql';
-    return options.routes?.[path] ? path : 'other';
+    if (options.routes?.[path]) return path;
+    return options.handlerRoute?.(path) ?? 'other';
   };
   const server = createServer((req, res) => {
     // One request id from here on: log lines, the subgraph context and the events it records agree.
@@ -125,6 +140,7 @@ export async function serveHttp<TContext extends ApolloBaseContext>(
             : {}),
       });
     }
+    if (options.handler && (await options.handler(req, res, url))) return;
     const route = req.method === 'GET' ? options.routes?.[url.pathname] : undefined;
     if (route) {
       const body = await route();

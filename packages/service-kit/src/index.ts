@@ -68,6 +68,7 @@ export {
   jsonNestingExceeds,
   RawBody,
   unauthenticatedContextError,
+  type HttpHandler,
   type HttpShortcut,
   type IncomingGraphQLRequest,
   type RunningHttpServer,

@@ -13,7 +13,7 @@ import {
   type BaseServiceConfig,
 } from './config';
 import { openDataSource, type DataSourceOptions } from './database';
-import { serveHttp, type IncomingGraphQLRequest } from './http';
+import { serveHttp, type HttpHandler, type IncomingGraphQLRequest } from './http';
 import { createLogger, type Logger } from './logger';
 import { checkReadiness, databaseCheck, natsCheck } from './readiness';
 import { onShutdown, runService } from './shutdown';
@@ -27,6 +27,9 @@ export interface BuiltService<TContext extends BaseContext> {
   stop(): Promise<void>;
   /** Extra GET routes (e.g. a JWKS document). */
   routes?: Record<string, () => Promise<unknown>>;
+  /** Requests the service answers itself, streaming (serveHttp's `handler`), and their metric labels. */
+  handler?: HttpHandler;
+  handlerRoute?: (path: string) => string | undefined;
 }
 
 export interface SubgraphMain<S extends z.ZodRawShape, TContext extends BaseContext> {
@@ -89,6 +92,8 @@ export function runSubgraph<S extends z.ZodRawShape, TContext extends BaseContex
       apollo: service.apollo,
       context: service.context,
       routes: service.routes,
+      handler: service.handler,
+      handlerRoute: service.handlerRoute,
       logger,
       ready: () => checkReadiness({ database: databaseCheck(dataSource), nats: natsCheck(nc) }),
     });

@@ -7,6 +7,7 @@ import {
   rateLimitClientKey,
   type AssembledService,
   type Authenticates,
+  type BuiltService,
   type BaseContext,
   type Logger,
 } from '@iso20000/service-kit';
@@ -22,6 +23,11 @@ import { certificationFlagsJob } from './jobs/certification-flags.job';
 import { certificationUploadJob } from './jobs/certification-upload.job';
 import { transferCompletionJob } from './jobs/transfer-completion.job';
 import { createLoaders } from './loaders';
+import {
+  UPLOAD_RESULT_FILE_PATH,
+  UPLOAD_RESULT_FILE_ROUTE,
+  uploadResultFileHandler,
+} from './queries/upload-result-file';
 import { resolvers } from './resolvers';
 
 export const typeDefs = parse(readFileSync(join(__dirname, 'schema.graphql'), 'utf8'));
@@ -38,7 +44,9 @@ export interface RegistryServiceDeps {
   clock?: () => Date;
 }
 
-export type RegistryService = AssembledService<ServiceContext>;
+/** The assembled subgraph, and the upload result file it serves over plain HTTP. */
+export type RegistryService = AssembledService<ServiceContext> &
+  Required<Pick<BuiltService<ServiceContext>, 'handler' | 'handlerRoute'>>;
 
 export async function buildService(deps: RegistryServiceDeps): Promise<RegistryService> {
   const { dataSource, nc, logger, config } = deps;
@@ -60,7 +68,7 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
     transferCodeValidDays: config.REGISTRY_TRANSFER_CODE_VALID_DAYS,
     staleAfterDays: config.REGISTRY_STALENESS_DAYS,
   };
-  return assembleService<ServiceContext>({
+  const service = await assembleService<ServiceContext>({
     ...deps,
     namespace,
     name: 'registry',
@@ -108,4 +116,10 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
       idleRateLimitBucketsSweep(dataSource, logger),
     ],
   });
+  const resultFile = uploadResultFileHandler({ dataSource, context: service.context, logger });
+  return {
+    ...service,
+    handler: resultFile,
+    handlerRoute: (path) => (UPLOAD_RESULT_FILE_PATH.test(path) ? UPLOAD_RESULT_FILE_ROUTE : undefined),
+  };
 }

@@ -106,3 +106,47 @@ export async function releasedFoundationPass(
   }
   return sittingId;
 }
+
+/**
+ * An RCB appointed by scheme staff through the gateway, with an integration API key: its id and the
+ * `Authorization` value its integration sends (`ApiKey rcbk_...`). The registry learns of it by event:
+ * its first write may need `eventually`.
+ */
+export async function appointedRcb(
+  system: RunningSystem,
+  staff: string,
+  { name, country = 'GB' }: { name: string; country?: string },
+): Promise<{ rcbId: string; authorization: string }> {
+  const applied = await ok<{ applyForRcbAppointment: { id: string } }>(
+    system,
+    `mutation($input: RcbApplicationInput!) { applyForRcbAppointment(input: $input) { id } }`,
+    {
+      input: {
+        name,
+        country,
+        companyDetails: { legalName: `${name} Ltd`, address: ['1 Audit Street', 'London'] },
+        contacts: [
+          { name: 'Ada Auditor', email: `ada@${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.example` },
+        ],
+        nationalAccreditationBody: 'UKAS',
+        accreditationReference: `UKAS-${name.replace(/[^A-Za-z0-9]+/g, '').slice(0, 20)}`,
+        countriesServed: [country],
+      },
+    },
+  );
+  const rcbId = applied.applyForRcbAppointment.id;
+  await ok(system, `mutation($id: ID!) { beginRcbAssessment(rcbId: $id) { status } }`, { id: rcbId }, staff);
+  await ok(
+    system,
+    `mutation($id: ID!) { decideRcbApplication(rcbId: $id, decision: APPOINT, notes: "meets ISO/IEC 17021-1") { status } }`,
+    { id: rcbId },
+    staff,
+  );
+  const key = await ok<{ createRcbCredential: { apiKey: string } }>(
+    system,
+    `mutation($id: ID!) { createRcbCredential(rcbId: $id, label: "e2e") { apiKey } }`,
+    { id: rcbId },
+    staff,
+  );
+  return { rcbId, authorization: `ApiKey ${key.createRcbCredential.apiKey}` };
+}

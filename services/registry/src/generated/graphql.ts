@@ -259,6 +259,11 @@ export type CertificationUpload = {
   resultFile: Scalars['String']['output'];
   /** How many parts the result file has (5,000 rows each) */
   resultFileParts: Scalars['Int']['output'];
+  /**
+   * Where to download the whole result file as one CSV, on the gateway's origin: GET it with the same
+   * Authorization header as GraphQL once the upload is DONE or FAILED (the uploading RCB only)
+   */
+  resultFilePath: Scalars['String']['output'];
   /** Per-row results, in row order */
   results: CertificationUploadResultConnection;
   /** Data rows read so far (known in full once DONE) */
@@ -1566,6 +1571,7 @@ export type CertificationUploadResolvers<ContextType = ServiceContext, ParentTyp
   rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   resultFile?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<CertificationUploadResultFileArgs, 'part'>>;
   resultFileParts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resultFilePath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   results?: Resolver<ResolversTypes['CertificationUploadResultConnection'], ParentType, ContextType, Partial<CertificationUploadResultsArgs>>;
   rowsProcessed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sizeBytes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

@@ -56,22 +56,29 @@ export const RESULT_FILE_HEADER = [
   'changedFields',
 ];
 
+/** What one line of the result file says: a row's result (the entity, or the same columns read raw). */
+export type ResultFileRow = Pick<
+  CertificationUploadResultEntity,
+  'row' | 'certificateNumber' | 'outcome' | 'errorCode' | 'reasons' | 'certificationId' | 'changedFields'
+>;
+
+/** The result file's header line. */
+export const resultFileHeaderLine = (): string => csvLine(RESULT_FILE_HEADER);
+
+/** One row's result as a line of the result file. */
+export function resultFileLine(r: ResultFileRow): string {
+  return csvLine([
+    String(r.row),
+    r.certificateNumber,
+    r.outcome,
+    r.errorCode ?? '',
+    r.reasons.join(' | '),
+    r.certificationId ?? '',
+    r.changedFields.join(' '),
+  ]);
+}
+
 /** One part of an upload's result file as CSV. */
-export function resultFileCsv(rows: CertificationUploadResultEntity[]): string {
-  return (
-    csvLine(RESULT_FILE_HEADER) +
-    rows
-      .map((r) =>
-        csvLine([
-          String(r.row),
-          r.certificateNumber,
-          r.outcome,
-          r.errorCode ?? '',
-          r.reasons.join(' | '),
-          r.certificationId ?? '',
-          r.changedFields.join(' '),
-        ]),
-      )
-      .join('')
-  );
+export function resultFileCsv(rows: ResultFileRow[]): string {
+  return resultFileHeaderLine() + rows.map(resultFileLine).join('');
 }

@@ -46,6 +46,7 @@ export const certificationUploadResolvers: CertificationUploadResolvers<ServiceC
     )) as { count: number }[];
     return Math.max(1, Math.ceil(count / RESULT_FILE_PART_ROWS));
   },
+  resultFilePath: (upload) => `/registry/uploads/${upload.id}/results.csv`,
   resultFile: async (upload, args, ctx) => {
     if (!Number.isInteger(args.part) || args.part < 0)
       throw refuse.badInput(`part must be 0 or more, got ${args.part}`);
