@@ -162,6 +162,13 @@ export const en = {
     notFound: 'No certification body has recorded a certificate numbered {{number}}.',
     empty: 'Enter a certificate number.',
     tooLong: 'A certificate number is at most {{max}} characters.',
+    ambiguousTitle: '{{count}} certification bodies use this number',
+    ambiguous:
+      'Certificate numbers are unique per certification body only. Compare the certification body named on the certificate with this list, then open its entry.',
+    matchesCaption: 'Certifications numbered {{number}}, by certification body',
+    verifyWith: 'Verify with {{rcb}}',
+    otherMatches: 'Other certification bodies also use this number (certifications: {{count}}).',
+    allMatches: 'See every certification with this number',
   },
   providers: {
     title: 'Find a training provider',

@@ -164,6 +164,14 @@ export const fr: Messages = {
     notFound: 'Aucun organisme de certification n’a enregistré de certificat numéroté {{number}}.',
     empty: 'Saisissez un numéro de certificat.',
     tooLong: 'Un numéro de certificat compte au plus {{max}} caractères.',
+    ambiguousTitle: '{{count}} organismes de certification utilisent ce numéro',
+    ambiguous:
+      'Un numéro de certificat n’est unique que chez un même organisme de certification. Comparez l’organisme nommé sur le certificat avec cette liste, puis ouvrez sa ligne.',
+    matchesCaption: 'Certifications numérotées {{number}}, par organisme de certification',
+    verifyWith: 'Vérifier auprès de {{rcb}}',
+    otherMatches:
+      'D’autres organismes de certification utilisent aussi ce numéro (certifications : {{count}}).',
+    allMatches: 'Voir toutes les certifications portant ce numéro',
   },
   providers: {
     title: 'Trouver un organisme de formation',
