@@ -1,7 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { SignJWT, decodeJwt, type JWTPayload } from 'jose';
-import { createAuthenticator } from './authenticator';
+import { createAuthenticator, type CredentialVerifier } from './authenticator';
 import { signDevToken } from './dev-token';
+import { generateRcbCredential } from './rcb-credential';
+import { generateRelyingPartyKey, parseRelyingPartyKey } from './relying-party-key';
 import { PUBLIC_VIEWER } from './viewer';
 
 const SECRET = 'test-secret-that-is-long-enough-for-hs256';
@@ -348,5 +350,63 @@ describe('token lifetime and clock skew', () => {
     await expect(signDevToken(SECRET, { sub: 'u-1', role: 'analyst' }, '24h')).resolves.toEqual(
       expect.any(String),
     );
+  });
+});
+
+describe('createAuthenticator with API keys', () => {
+  const rcb = generateRcbCredential();
+  const party = generateRelyingPartyKey();
+  // The verifier as the credential store answers: the RCB's credential, or the relying party's key.
+  const credentials: CredentialVerifier = {
+    verify: (apiKey) =>
+      Promise.resolve(
+        apiKey === rcb.apiKey
+          ? { credentialId: rcb.id, rcbId: 'rcb-1' }
+          : apiKey === party.apiKey
+            ? { credentialId: party.id, relyingPartyId: party.id }
+            : null,
+      ),
+  };
+  const auth = createAuthenticator({ devSecret: SECRET, credentials });
+
+  it('makes a relying party of its own key, a viewer of its own kind', async () => {
+    await expect(auth.authenticate(`ApiKey ${party.apiKey}`)).resolves.toEqual({
+      role: 'relying_party',
+      subject: `relying-party:${party.id}`,
+      relyingPartyId: party.id,
+    });
+  });
+
+  it('still makes an RCB integration of an RCB key', async () => {
+    await expect(auth.authenticate(`ApiKey ${rcb.apiKey}`)).resolves.toEqual({
+      role: 'rcb_integration',
+      subject: `credential:${rcb.id}`,
+      rcbId: 'rcb-1',
+      credentialId: rcb.id,
+    });
+  });
+
+  it.each([
+    ['malformed relying party key', 'ApiKey rpk_0123_short', 'The API key is malformed'],
+    [
+      'relying party key the verifier does not know',
+      `ApiKey ${generateRelyingPartyKey().apiKey}`,
+      'The API key is unknown or has been revoked',
+    ],
+  ])('rejects a %s', async (_case, header, message) => {
+    await expect(rejection(auth.authenticate(header))).resolves.toEqual({ code: 'UNAUTHENTICATED', message });
+  });
+});
+
+describe('relying party keys', () => {
+  it('parse back to the id and secret they were made of, and nothing else parses', () => {
+    const key = generateRelyingPartyKey();
+    expect(key.apiKey).toMatch(/^rpk_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/);
+    expect(parseRelyingPartyKey(key.apiKey)).toEqual({ relyingPartyId: key.id, secret: key.secret });
+    expect(key.secretHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(key.secretHash).not.toContain(key.secret);
+    expect(parseRelyingPartyKey(generateRcbCredential().apiKey)).toBeNull();
+    expect(parseRelyingPartyKey(`${key.apiKey}x`)).toBeNull();
+    expect(parseRelyingPartyKey(key.apiKey.toUpperCase())).toBeNull();
   });
 });

@@ -4,12 +4,17 @@ import type { AuthLogger } from './auth-logger';
 import { devSecretKey } from './dev-token';
 import { DEFAULT_MAX_TOKEN_LIFETIME_S, MAX_CLOCK_SKEW_S } from './token-limits';
 import { parseApiKey } from './rcb-credential';
+import { parseRelyingPartyKey } from './relying-party-key';
 import { isClaimsProblem, viewerFromClaims } from './token-claims';
 import { PUBLIC_VIEWER, type Viewer } from './viewer';
 
+/** What an API key stands for: an RCB's integration credential, or a relying party's key. */
+export type VerifiedCredential =
+  { credentialId: string; rcbId: string } | { credentialId: string; relyingPartyId: string };
+
 export interface CredentialVerifier {
-  /** The credential behind an RCB API key, or null when the key is unknown, revoked or has a wrong secret. */
-  verify(apiKey: string): Promise<{ credentialId: string; rcbId: string } | null>;
+  /** The credential behind an API key, or null when the key is unknown, revoked or has a wrong secret. */
+  verify(apiKey: string): Promise<VerifiedCredential | null>;
 }
 
 export interface AuthenticatorOptions {
@@ -19,7 +24,7 @@ export interface AuthenticatorOptions {
   jwksUrl?: string;
   issuer?: string;
   audience?: string | string[];
-  /** RCB API keys are refused when absent. */
+  /** API keys (RCB integrations', relying parties') are refused when absent. */
   credentials?: CredentialVerifier;
   /** Seconds of clock skew tolerated on exp/nbf/iat. Default 5, at most MAX_CLOCK_SKEW_S. */
   clockTolerance?: number;
@@ -149,9 +154,16 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
   async function authenticateApiKey(apiKey: string): Promise<Viewer> {
     if (!credentials) throw unauthenticated('API keys are not accepted by this service');
-    if (!parseApiKey(apiKey)) throw unauthenticated('The API key is malformed');
+    if (!parseApiKey(apiKey) && !parseRelyingPartyKey(apiKey))
+      throw unauthenticated('The API key is malformed');
     const credential = await credentials.verify(apiKey);
     if (!credential) throw unauthenticated('The API key is unknown or has been revoked');
+    if ('relyingPartyId' in credential)
+      return Object.freeze({
+        role: 'relying_party',
+        subject: `relying-party:${credential.relyingPartyId}`,
+        relyingPartyId: credential.relyingPartyId,
+      });
     return Object.freeze({
       role: 'rcb_integration',
       subject: `credential:${credential.credentialId}`,

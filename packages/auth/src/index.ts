@@ -5,23 +5,30 @@ export {
   type Authenticator,
   type AuthenticatorOptions,
   type CredentialVerifier,
+  type VerifiedCredential,
 } from './authenticator';
 export { signDevToken, type DevTokenOptions } from './dev-token';
 export { DEFAULT_MAX_TOKEN_LIFETIME_S, MAX_CLOCK_SKEW_S } from './token-limits';
 export { PERSON_ROLES, type PersonRole, type TokenClaims } from './token-claims';
-export { generateRcbCredential, type RcbCredential } from './rcb-credential';
+export { generateRcbCredential, hashSecret, secretMatchesHash, type RcbCredential } from './rcb-credential';
+export { generateRelyingPartyKey, parseRelyingPartyKey, type RelyingPartyKey } from './relying-party-key';
 export { createCredentialStore, type CredentialStore, type CredentialStoreOptions } from './credential-store';
 export {
   credentialSnapshotSubject,
+  relyingPartyKeySnapshotSubject,
   requestCredentialSnapshot,
+  requestRelyingPartyKeySnapshot,
   serveCredentialSnapshots,
+  serveRelyingPartyKeySnapshots,
   type CredentialSnapshot,
+  type RelyingPartyKeySnapshot,
 } from './credential-snapshot';
 export {
   isSchemeStaff,
   requireAtoAccess,
   requireAuthenticated,
   requireCandidate,
+  relyingPartyOf,
   requireRcbAccess,
   requireRole,
   requireSchemeStaff,

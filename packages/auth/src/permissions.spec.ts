@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import {
   isSchemeStaff,
+  relyingPartyOf,
   requireAtoAccess,
   requireAuthenticated,
   requireCandidate,
@@ -22,6 +23,11 @@ const viewers: Record<string, Viewer> = {
     subject: 'credential:c-2',
     rcbId: 'rcb-2',
     credentialId: 'c-2',
+  },
+  relyingParty: {
+    role: 'relying_party',
+    subject: 'relying-party:rp-1',
+    relyingPartyId: 'rp-1',
   },
   analyst: { role: 'analyst', subject: 'user-an' },
   schemeStaff: { role: 'scheme_staff', subject: 'user-s' },
@@ -58,6 +64,7 @@ describe('permission helpers', () => {
       otherAtoStaff: 'allowed',
       rcbIntegration: 'allowed',
       otherRcbIntegration: 'allowed',
+      relyingParty: 'allowed',
       analyst: 'allowed',
       schemeStaff: 'allowed',
     });
@@ -72,6 +79,7 @@ describe('permission helpers', () => {
       otherAtoStaff: 'FORBIDDEN',
       rcbIntegration: 'FORBIDDEN',
       otherRcbIntegration: 'FORBIDDEN',
+      relyingParty: 'FORBIDDEN',
       analyst: 'allowed',
       schemeStaff: 'allowed',
     });
@@ -97,6 +105,7 @@ describe('permission helpers', () => {
       otherAtoStaff: 'FORBIDDEN',
       rcbIntegration: 'FORBIDDEN',
       otherRcbIntegration: 'FORBIDDEN',
+      relyingParty: 'FORBIDDEN',
       analyst: 'FORBIDDEN',
       schemeStaff: 'allowed',
     });
@@ -111,6 +120,7 @@ describe('permission helpers', () => {
       otherAtoStaff: 'FORBIDDEN',
       rcbIntegration: 'FORBIDDEN',
       otherRcbIntegration: 'FORBIDDEN',
+      relyingParty: 'FORBIDDEN',
       analyst: 'FORBIDDEN',
       schemeStaff: 'allowed',
     });
@@ -125,6 +135,7 @@ describe('permission helpers', () => {
       otherAtoStaff: 'FORBIDDEN',
       rcbIntegration: 'FORBIDDEN',
       otherRcbIntegration: 'FORBIDDEN',
+      relyingParty: 'FORBIDDEN',
       analyst: 'FORBIDDEN',
       schemeStaff: 'allowed',
     });
@@ -139,9 +150,27 @@ describe('permission helpers', () => {
       otherAtoStaff: 'FORBIDDEN',
       rcbIntegration: 'allowed',
       otherRcbIntegration: 'FORBIDDEN',
+      relyingParty: 'FORBIDDEN',
       analyst: 'FORBIDDEN',
       schemeStaff: 'allowed',
     });
+  });
+
+  it('relyingPartyOf names the relying party of its key, and nobody for other viewers', () => {
+    expect(relyingPartyOf(viewers.relyingParty)).toBe('rp-1');
+    expect(Object.values(viewers).filter((viewer) => relyingPartyOf(viewer) !== null)).toEqual([
+      viewers.relyingParty,
+    ]);
+    // the role without its id stands for no relying party
+    expect(relyingPartyOf({ role: 'relying_party', subject: 'relying-party:' })).toBeNull();
+  });
+
+  it('a relying party passes only a check that names its own role (public queries check none)', () => {
+    expect(outcomeOf(() => requireRole(viewers.relyingParty, 'public', 'candidate'))).toBe('FORBIDDEN');
+    expect(() => requireRole(viewers.relyingParty, 'rcb_integration')).toThrow(
+      'Only RCB integrations may do this',
+    );
+    expect(outcomeOf(() => requireRole(viewers.relyingParty, 'relying_party'))).toBe('allowed');
   });
 
   it('does not mistake a viewer without the scoping id for one with a matching id', () => {

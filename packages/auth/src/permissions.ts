@@ -6,6 +6,7 @@ const ROLE_NAMES: Record<Role, string> = {
   candidate: 'candidates',
   ato_staff: 'ATO staff',
   rcb_integration: 'RCB integrations',
+  relying_party: 'relying parties',
   analyst: 'analysts',
   scheme_staff: 'scheme staff',
 };
@@ -55,6 +56,11 @@ export function requireRcbAccess(viewer: Viewer, rcbId: string): void {
   if (viewer.role === 'rcb_integration' && viewer.rcbId === rcbId) return;
   requireAuthenticated(viewer);
   throw forbidden("Only this RCB's own integration or scheme staff may do this");
+}
+
+/** The relying party a viewer stands for, or null when it is none. */
+export function relyingPartyOf(viewer: Viewer): string | null {
+  return viewer.role === 'relying_party' ? (viewer.relyingPartyId ?? null) : null;
 }
 
 function listOf(names: string[]): string {

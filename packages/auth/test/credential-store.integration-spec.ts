@@ -6,6 +6,8 @@ import {
   createAuthenticator,
   createCredentialStore,
   generateRcbCredential,
+  generateRelyingPartyKey,
+  serveRelyingPartyKeySnapshots,
   type AuthLogger,
   type CredentialStore,
   type RcbCredential,
@@ -147,6 +149,105 @@ describe('credential store (NATS JetStream)', () => {
     await expect(later.verify(revoked.apiKey)).resolves.toBeNull();
   });
 
+  it("follows notifications' relying-party keys beside RCB credentials: accepted once issued, refused within a second of revocation", async () => {
+    const { ns, stream } = namespace();
+    await createStream(ns, stream);
+    const jsm = await nc.jetstreamManager();
+    const notifications = `${ns.toUpperCase()}_NOTIFICATIONS`;
+    const store = await openStore(ns, { retryIntervalMs: 100 });
+    // RCB keys do not wait for a stream they do not need
+    await store.ready();
+    const rcbKey = generateRcbCredential();
+    await issue(ns, rcbKey, rcbIdOf(3));
+    await eventually(async () => (await store.verify(rcbKey.apiKey)) ?? undefined, 1_000, 'the RCB key');
+
+    await jsm.streams.add({ name: notifications, subjects: [`${ns}.notifications.>`] });
+    streams.push(notifications);
+    const kept = generateRelyingPartyKey();
+    const revoked = generateRelyingPartyKey();
+    for (const key of [kept, revoked])
+      await publish(ns, 'notifications.relying-party.key-issued', {
+        relyingPartyId: key.id,
+        secretHash: key.secretHash,
+        name: 'Tender platform',
+        issuedAt: new Date().toISOString(),
+      });
+    await store.ready('relying-party');
+    await expect(
+      eventually(
+        async () => (await store.verify(revoked.apiKey)) ?? undefined,
+        2_000,
+        'the relying-party key',
+      ),
+    ).resolves.toEqual({ credentialId: revoked.id, relyingPartyId: revoked.id });
+    // a relying party's secret is no RCB's, and an RCB's id in a relying party's key is nobody
+    await expect(store.verify(`rpk_${kept.id.replace(/-/g, '')}_${revoked.secret}`)).resolves.toBeNull();
+    await expect(store.verify(`rpk_${rcbKey.id.replace(/-/g, '')}_${rcbKey.secret}`)).resolves.toBeNull();
+
+    const revokedAt = Date.now();
+    await publish(ns, 'notifications.relying-party.key-revoked', {
+      relyingPartyId: revoked.id,
+      revokedAt: new Date().toISOString(),
+    });
+    await eventually(
+      async () => ((await store.verify(revoked.apiKey)) === null ? true : undefined),
+      1_000,
+      'the revocation',
+    );
+    expect(Date.now() - revokedAt).toBeLessThan(1_000);
+    await expect(store.verify(kept.apiKey)).resolves.toEqual({
+      credentialId: kept.id,
+      relyingPartyId: kept.id,
+    });
+
+    // a process started later replays both streams
+    const later = await openStore(ns, { name: 'later' });
+    await later.ready('relying-party');
+    await expect(later.verify(kept.apiKey)).resolves.toEqual({
+      credentialId: kept.id,
+      relyingPartyId: kept.id,
+    });
+    await expect(later.verify(revoked.apiKey)).resolves.toBeNull();
+    await expect(later.verify(rcbKey.apiKey)).resolves.toEqual({
+      credentialId: rcbKey.id,
+      rcbId: rcbIdOf(3),
+    });
+  });
+
+  it("takes relying-party keys from notifications' snapshot when the stream has none", async () => {
+    const { ns, stream } = namespace();
+    await createStream(ns, stream);
+    const jsm = await nc.jetstreamManager();
+    const notifications = `${ns.toUpperCase()}_NOTIFICATIONS`;
+    await jsm.streams.add({ name: notifications, subjects: [`${ns}.notifications.>`] });
+    streams.push(notifications);
+    const kept = generateRelyingPartyKey();
+    const revoked = generateRelyingPartyKey();
+    const responder = serveRelyingPartyKeySnapshots({
+      nc,
+      namespace: ns,
+      logger: silent,
+      load: () =>
+        Promise.resolve({
+          keys: [{ relyingPartyId: kept.id, secretHash: kept.secretHash }],
+          revoked: [revoked.id],
+        }),
+    });
+    responder.start();
+    try {
+      await nc.flush();
+      const store = await openStore(ns);
+      await store.ready('relying-party');
+      await expect(store.verify(kept.apiKey)).resolves.toEqual({
+        credentialId: kept.id,
+        relyingPartyId: kept.id,
+      });
+      await expect(store.verify(revoked.apiKey)).resolves.toBeNull();
+    } finally {
+      await responder.stop();
+    }
+  });
+
   it('refuses a wrong secret, an unknown credential and a malformed key', async () => {
     const { ns, stream } = namespace();
     await createStream(ns, stream);
@@ -240,7 +341,9 @@ describe('credential store (NATS JetStream)', () => {
         'no credential snapshot from accreditation',
       ]),
     );
-    expect(logger.entries.filter((e) => e.level === 'warn')).toHaveLength(2);
+    // (the relying-party keys' stream and snapshot are another copy, with warnings of their own)
+    const aboutRcbKeys = (e: LogEntry) => !/relying-party|notifications/.test(e.msg ?? '');
+    expect(logger.entries.filter((e) => e.level === 'warn' && aboutRcbKeys(e))).toHaveLength(2);
 
     await createStream(ns, stream);
     await issue(ns, credential, rcbIdOf(9));

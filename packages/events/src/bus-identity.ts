@@ -13,20 +13,21 @@ export const BUS_IDENTITIES = [...SUBGRAPH_SERVICES, 'gateway', 'operator'] as c
 export type BusIdentity = (typeof BUS_IDENTITIES)[number];
 
 /**
- * The streams each process reads. Every process follows accreditation's credential events (API
- * keys); the others are the services' EventConsumers, and the gateway's subscription feeds (ordered
+ * The streams each process reads. Every process follows accreditation's credential events and
+ * notifications' relying-party keys (API keys); the others are the services' EventConsumers, and the gateway's subscription feeds (ordered
  * and ephemeral consumers, no durables). A consumer added on another stream needs its
  * stream here, or the server refuses to create it.
  */
 export const CONSUMED_STREAMS: Readonly<Record<BusIdentity, readonly Producer[]>> = {
-  exam: ['accreditation', 'certificate'],
-  accreditation: ['accreditation', 'certificate'],
-  certificate: ['accreditation', 'exam'],
-  registry: ['accreditation'],
+  // every process also follows notifications' relying-party keys (the credential store)
+  exam: ['accreditation', 'certificate', 'notifications'],
+  accreditation: ['accreditation', 'certificate', 'notifications'],
+  certificate: ['accreditation', 'exam', 'notifications'],
+  registry: ['accreditation', 'notifications'],
   // the credential store, and GraphQL subscriptions served from every producer's stream
-  gateway: ['accreditation', 'exam', 'certificate', 'registry'],
+  gateway: ['accreditation', 'exam', 'certificate', 'registry', 'notifications'],
   // webhooks: every producer's events (credentials only for its own API keys), fanned out to endpoints
-  notifications: ['accreditation', 'exam', 'certificate', 'registry'],
+  notifications: ['accreditation', 'exam', 'certificate', 'registry', 'notifications'],
   // rewind-consumers deletes durable consumers on every stream; it reads none
   operator: [...SUBGRAPH_SERVICES],
 };
@@ -35,6 +36,8 @@ export const CONSUMED_STREAMS: Readonly<Record<BusIdentity, readonly Producer[]>
 const CREDENTIAL_USED = 'accreditation.credential.used';
 /** Accreditation's current credential set, asked by every verifier at start (request-reply). */
 const CREDENTIAL_SNAPSHOT = 'query.accreditation.credentials';
+/** Notifications' current relying-party keys, asked by every verifier at start (request-reply). */
+const RELYING_PARTY_KEY_SNAPSHOT = 'query.notifications.relying-party-keys';
 
 export interface SubjectPermissions {
   publish: { allow: string[] };
@@ -67,7 +70,9 @@ export function busPermissions(
     wireSubject(CREDENTIAL_USED, namespace),
     // credential stores prove their copy current (the last credential event) and ask for the set
     `$JS.API.STREAM.MSG.GET.${namespacedStream(streamOf('accreditation'), namespace)}`,
+    `$JS.API.STREAM.MSG.GET.${namespacedStream(streamOf('notifications'), namespace)}`,
     wireSubject(CREDENTIAL_SNAPSHOT, namespace),
+    wireSubject(RELYING_PARTY_KEY_SNAPSHOT, namespace),
   ];
   const subscribe = [`${inboxPrefixOf(user)}.>`];
   if (isProducer(identity)) {
@@ -86,6 +91,7 @@ export function busPermissions(
   }
   if (identity === 'accreditation')
     subscribe.push(wireSubject(CREDENTIAL_USED, namespace), wireSubject(CREDENTIAL_SNAPSHOT, namespace));
+  if (identity === 'notifications') subscribe.push(wireSubject(RELYING_PARTY_KEY_SNAPSHOT, namespace));
   if (identity === 'operator') {
     // a replayed dead letter or a republished outbox row goes out on its producer's subject again
     for (const producer of SUBGRAPH_SERVICES) {
@@ -118,7 +124,7 @@ export function busPermissions(
   return {
     publish: { allow: publish },
     subscribe: { allow: subscribe },
-    ...(identity === 'accreditation' ? { allow_responses: true } : {}),
+    ...(identity === 'accreditation' || identity === 'notifications' ? { allow_responses: true } : {}),
   };
 }
 

@@ -341,6 +341,12 @@ export const Events = {
       /** History version of the certification after the change (1 for the first). */
       version: z.number().int().positive(),
       changedAt: instant,
+      /**
+       * The RCB the certification belonged to before this change, on the change that moved it to
+       * another RCB (a completed transfer; rcbId is then the new one); null otherwise. Additive to v1:
+       * absent in events recorded before it was carried, and ignored by consumers that do not read it.
+       */
+      previousRcbId: id.nullable().optional(),
     }),
   ),
 
@@ -397,6 +403,29 @@ export const Events = {
       reason,
       disabledAt: instant,
     }),
+  ),
+
+  /**
+   * Scheme staff issued a relying party its API key (`ApiKey rpk_...`); only the hash of its secret
+   * travels. Every process's credential store follows it, like an RCB credential.
+   */
+  RelyingPartyKeyIssued: defineEvent(
+    'notifications.relying-party.key-issued',
+    1,
+    z.object({
+      relyingPartyId: id,
+      /** sha256 hex of the secret (the verifier compares hashes, never secrets). */
+      secretHash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected the sha256 hex of the secret'),
+      name: z.string().trim().min(1).max(300),
+      issuedAt: instant,
+    }),
+  ),
+
+  /** A relying party's API key was revoked: every verifier must refuse it within seconds. */
+  RelyingPartyKeyRevoked: defineEvent(
+    'notifications.relying-party.key-revoked',
+    1,
+    z.object({ relyingPartyId: id, revokedAt: instant }),
   ),
 } as const;
 

@@ -70,7 +70,7 @@ describe('each process has its own identity on the event bus', () => {
     db = await createTestDatabase('events', { entities: eventsEntities, migrations: eventsMigrations });
     for (const identity of BUS_IDENTITIES) connections.set(identity, await connectAs(identity));
     // as every service does at start, under its own grants
-    for (const producer of ['exam', 'accreditation', 'certificate', 'registry'] as const) {
+    for (const producer of ['exam', 'accreditation', 'certificate', 'registry', 'notifications'] as const) {
       await ensureStreams(connections.get(producer) as NatsConnection);
     }
   }, 30_000);
@@ -126,7 +126,7 @@ describe('each process has its own identity on the event bus', () => {
   });
 
   it("runs every producer's outbox relay under its grants", async () => {
-    for (const producer of ['exam', 'accreditation', 'certificate', 'registry'] as const) {
+    for (const producer of ['exam', 'accreditation', 'certificate', 'registry', 'notifications'] as const) {
       const { def, payload } = EVENT_ON[producer];
       const stream = streamNameFor(def.subject);
       const before = await storedIn(stream);

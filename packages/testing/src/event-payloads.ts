@@ -124,6 +124,13 @@ export function validPayloads(): { [K in keyof typeof Events]: PayloadOf<(typeof
       reason: 'every attempt for three days failed',
       disabledAt: now(),
     },
+    RelyingPartyKeyIssued: {
+      relyingPartyId: randomUUID(),
+      secretHash: 'a'.repeat(64),
+      name: 'Tender platform',
+      issuedAt: now(),
+    },
+    RelyingPartyKeyRevoked: { relyingPartyId: randomUUID(), revokedAt: now() },
   };
 }
 

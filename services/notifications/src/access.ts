@@ -1,4 +1,4 @@
-import { requireSchemeStaff, type Viewer } from '@iso20000/auth';
+import { relyingPartyOf, requireSchemeStaff, type Viewer } from '@iso20000/auth';
 import { forbidden, notFound, unauthenticated } from '@iso20000/service-kit';
 import type { OwnerKind } from './domain/webhook-events';
 
@@ -10,19 +10,13 @@ export interface WebhookOwner {
   id: string | null;
 }
 
-const RELYING_PARTY_SUBJECT = 'relying-party:';
-
-/**
- * The viewer a relying party's API key stands for: no role of the scheme (the graph's other
- * services see the public), its id in the subject, which only this service's authenticator sets.
- */
+/** The viewer a relying party's API key stands for (as every process's authenticator makes it). */
 export function relyingPartyViewer(relyingPartyId: string): Viewer {
-  return Object.freeze({ role: 'public', subject: `${RELYING_PARTY_SUBJECT}${relyingPartyId}` });
-}
-
-export function relyingPartyOf(viewer: Viewer): string | null {
-  if (viewer.role !== 'public' || !viewer.subject?.startsWith(RELYING_PARTY_SUBJECT)) return null;
-  return viewer.subject.slice(RELYING_PARTY_SUBJECT.length);
+  return Object.freeze({
+    role: 'relying_party',
+    subject: `relying-party:${relyingPartyId}`,
+    relyingPartyId,
+  });
 }
 
 /** The owner whose endpoints a viewer manages: itself (an RCB, an ATO, a relying party) or, for scheme staff, the scheme. */
@@ -38,6 +32,8 @@ export function ownerOf(viewer: Viewer): WebhookOwner {
     case 'ato_staff':
       if (!viewer.atoId) throw forbidden('This ATO staff account names no ATO');
       return { kind: 'ATO', id: viewer.atoId };
+    case 'relying_party':
+      throw forbidden('This relying party key names no relying party');
     case 'public':
       throw unauthenticated('Sign in to manage webhooks');
     default:

@@ -9,18 +9,18 @@ import {
   type BaseContext,
   type Logger,
 } from '@iso20000/service-kit';
+import { serveRelyingPartyKeySnapshots } from '@iso20000/auth';
 import { unauthenticated } from '@iso20000/service-kit';
 import { parse } from 'graphql';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { relyingPartyViewer } from './access';
 import { forgetOldNotifications } from './commands/forget-old-notifications';
-import { verifyRelyingPartyKey } from './commands/relying-parties';
+import { relyingPartyKeySnapshot, verifyRelyingPartyKey } from './commands/relying-parties';
 import { deliverySettingsOf, type DeliverySettings, type NotificationsConfig } from './config';
 import type { ServiceContext } from './context';
 import { SecretBox } from './delivery/secret-box';
 import { WebhookDispatcher } from './delivery/webhook-dispatcher';
-import { isRelyingPartyKey } from './domain/relying-party-key';
 import { createNotificationConsumers } from './events/notification-consumers';
 import { createLoaders } from './loaders';
 import { resolvers } from './resolvers';
@@ -44,14 +44,15 @@ export interface NotificationsService extends AssembledService<ServiceContext> {
 }
 
 /**
- * The scheme's authentication, and a relying party's own key (`ApiKey rpk_...`), checked against
- * this service's table on every request, so a revoked key stops at once.
+ * The scheme's authentication, except that a relying party's own key (`ApiKey rpk_...`) is checked
+ * against this service's table on every request: the owner of the keys refuses a revoked one at
+ * once, before its replicated copies (every other process) hear of the revocation.
  */
 function withRelyingParties(dataSource: DataSource, scheme: Authenticates): Authenticates {
   return {
     async authenticate(authorization) {
       const match = /^\s*apikey\s+(rpk_\S+)\s*$/i.exec(authorization ?? '');
-      if (!match || !isRelyingPartyKey(match[1])) return scheme.authenticate(authorization);
+      if (!match) return scheme.authenticate(authorization);
       const id = await verifyRelyingPartyKey(dataSource, match[1]);
       if (!id) throw unauthenticated('The relying party key is unknown or has been revoked');
       return relyingPartyViewer(id);
@@ -100,6 +101,12 @@ export async function buildService(deps: NotificationsServiceDeps): Promise<Noti
     workers: () => [
       ...createNotificationConsumers({ dataSource, nc, namespace, logger }),
       dispatcher,
+      serveRelyingPartyKeySnapshots({
+        nc,
+        namespace,
+        logger,
+        load: () => relyingPartyKeySnapshot(dataSource),
+      }),
       new IntervalWorker({
         name: 'notifications-retention',
         intervalMs: 60 * 60 * 1000,
