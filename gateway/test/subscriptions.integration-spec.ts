@@ -366,6 +366,70 @@ describe('GraphQL subscriptions from JetStream', () => {
     ]);
   });
 
+  it('gives both RCBs a transfer: the gaining one its change, the losing one that it lost it, then nothing more of it', async () => {
+    const gateway = await startReplica();
+    const losing = randomUUID();
+    const gaining = randomUUID();
+    const third = randomUUID();
+    const TRANSFER_AWARE = `subscription { rcbChanged { __typename
+      ... on CursorAdvanced { cursor }
+      ... on OrganizationCertificationChanged { eventId certificateNumber rcbId previousRcbId change status version } } }`;
+    const [lost, gained, other] = await Promise.all(
+      [losing, gaining, third].map(async (rcbId) => {
+        const { key } = await issueApiKey(rcbId, gateway);
+        const feed = follow(connect(gateway, key).client, TRANSFER_AWARE);
+        await live(feed);
+        return feed;
+      }),
+    );
+    const certificationId = randomUUID();
+    const moved = await publish(Events.CertificationChanged, {
+      ...payloads.CertificationChanged,
+      certificationId,
+      certificateNumber: 'ACC-T-9',
+      rcbId: gaining,
+      previousRcbId: losing,
+      change: 'TRANSFERRED',
+      status: 'CERTIFIED',
+      version: 5,
+    });
+    const later = await publish(Events.CertificationChanged, {
+      ...payloads.CertificationChanged,
+      certificationId,
+      certificateNumber: 'ACC-T-9',
+      rcbId: gaining,
+      previousRcbId: null,
+      change: 'SUSPENDED',
+      status: 'SUSPENDED',
+      version: 6,
+    });
+    // an event recorded before previousRcbId existed reaches only its RCB
+    const { previousRcbId: _absent, ...oldShape } = { ...payloads.CertificationChanged, rcbId: gaining };
+    const old = await publish(Events.CertificationChanged, oldShape);
+    await eventually(
+      async () => (gained.changes().length >= 3 && lost.changes().length) || undefined,
+      10_000,
+    );
+    expect(gained.changes().map((u) => [u.eventId, u.previousRcbId])).toEqual([
+      [moved, losing],
+      [later, null],
+      [old, null],
+    ]);
+    expect(lost.changes()).toEqual([
+      {
+        __typename: 'OrganizationCertificationChanged',
+        eventId: moved,
+        certificateNumber: 'ACC-T-9',
+        rcbId: gaining,
+        previousRcbId: losing,
+        change: 'TRANSFERRED',
+        status: 'CERTIFIED',
+        version: 5,
+      },
+    ]);
+    expect(other.changes()).toEqual([]);
+  });
+
   it('gives an ATO its own accreditation and its own candidates’ results, voids and certificates only', async () => {
     const gateway = await startReplica();
     const atoId = randomUUID();

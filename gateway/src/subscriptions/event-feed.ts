@@ -38,7 +38,8 @@ export interface FeedRoute {
   /** What the key is (`candidate`, `rcb`, ...): subscribers of one kind share one lookup. */
   kind: string;
   key: string;
-  keyOf(envelope: EventEnvelope<unknown>): string | undefined;
+  /** The key (or keys: a transfer concerns two RCBs) an event is routed by; undefined: none. */
+  keyOf(envelope: EventEnvelope<unknown>): string | readonly string[] | undefined;
 }
 
 /** A message of a followed stream; `envelope` is absent when the message is not a valid catalogue event. */
@@ -304,7 +305,12 @@ class StreamTail {
     for (const { keyOf, byKey } of this.routes.values()) {
       const key = keyOf(event.envelope);
       if (key === undefined) continue;
-      for (const inbox of byKey.get(key) ?? []) inbox.push(event);
+      if (typeof key === 'string') {
+        for (const inbox of byKey.get(key) ?? []) inbox.push(event);
+        continue;
+      }
+      // an inbox joins under one key of a kind, so distinct keys never hand it an event twice
+      for (const one of new Set(key)) for (const inbox of byKey.get(one) ?? []) inbox.push(event);
     }
   }
 

@@ -53,7 +53,13 @@ const routeBy = (kind: string, key: string, keyOf: FeedRoute['keyOf']): FeedRout
 const KEYS = {
   candidate: field('candidateId'),
   ato: field('atoId'),
-  rcb: field('rcbId'),
+  // a certification's change reaches the RCB holding it and, on a transfer, the one it left
+  rcb: (envelope: Envelope): string | string[] | undefined => {
+    const rcbId = field('rcbId')(envelope);
+    const previousRcbId = field('previousRcbId')(envelope);
+    if (rcbId === undefined || previousRcbId === undefined) return rcbId;
+    return [rcbId, previousRcbId];
+  },
   certificateNumber: field('number', (v) => certificateNumberKey(v)),
   registryNumber: field('certificateNumber', (v) => v),
 };
@@ -220,8 +226,25 @@ export const SUBSCRIPTION_PLANS: Record<string, (args: Args, viewer: Viewer) => 
       sources: [SOURCES.certifications, SOURCES.rcbStatus],
       route: routeBy('rcb', rcbId, KEYS.rcb),
       select: (e) => {
-        if (is<PayloadOf<typeof Events.CertificationChanged>>(e, Events.CertificationChanged))
-          return mine(e.payload.rcbId) ? change(e, 'OrganizationCertificationChanged') : null;
+        if (is<PayloadOf<typeof Events.CertificationChanged>>(e, Events.CertificationChanged)) {
+          const p = e.payload;
+          if (mine(p.rcbId)) return change(e, 'OrganizationCertificationChanged');
+          if (!p.previousRcbId || !mine(p.previousRcbId)) return null;
+          // the RCB it was transferred away from learns that, and what anyone may know of it now
+          return {
+            __typename: 'OrganizationCertificationChanged',
+            eventId: e.id,
+            certificationId: p.certificationId,
+            certificateNumber: p.certificateNumber,
+            organizationId: p.organizationId,
+            rcbId: p.rcbId,
+            previousRcbId: p.previousRcbId,
+            change: p.change,
+            status: p.status,
+            version: p.version,
+            changedAt: p.changedAt,
+          };
+        }
         if (is<PayloadOf<typeof Events.RcbStatusChanged>>(e, Events.RcbStatusChanged)) {
           if (!mine(e.payload.rcbId)) return null;
           const p = e.payload;

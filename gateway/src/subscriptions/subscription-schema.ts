@@ -178,7 +178,10 @@ const SUBSCRIPTION_SDL = /* GraphQL */ `
     certificationId: ID!
     certificateNumber: String!
     organizationId: ID!
+    "The RCB holding the certification after the change"
     rcbId: ID!
+    "On a change that moved the certification to another RCB (a transfer), the RCB it left; null otherwise. That RCB's rcbChanged receives the change too, with the public fields only: it is no longer its certification"
+    previousRcbId: ID
     change: CertificationChange!
     status: OrganizationCertificationStatus!
     version: Int!

@@ -118,6 +118,73 @@ describe('webhook deliveries', () => {
     }
   });
 
+  it('tells the RCB a certification was transferred away from, from the event alone, with the public fields and no more', async () => {
+    const losing = randomUUID();
+    const gaining = randomUUID();
+    const third = randomUUID();
+    const toGaining = await WebhookReceiver.start();
+    const toThird = await WebhookReceiver.start();
+    try {
+      const types = ['REGISTRY_CERTIFICATION_CHANGED'];
+      await createEndpoint(h, viewers.rcbIntegration(losing), { url: receiver.url, eventTypes: types });
+      await createEndpoint(h, viewers.rcbIntegration(gaining), { url: toGaining.url, eventTypes: types });
+      await createEndpoint(h, viewers.rcbIntegration(third), { url: toThird.url, eventTypes: types });
+      const p = validPayloads();
+      // this service never saw the certification before (no copy of its holder): the event says it all
+      await h.publish(Events.CertificationChanged, {
+        ...p.CertificationChanged,
+        rcbId: gaining,
+        previousRcbId: losing,
+        certificateNumber: 'ACC-T-1',
+        change: 'TRANSFERRED',
+        status: 'CERTIFIED',
+        version: 7,
+      });
+      // and a later change of the gaining RCB's is its own only
+      await h.publish(Events.CertificationChanged, {
+        ...p.CertificationChanged,
+        certificationId: p.CertificationChanged.certificationId,
+        rcbId: gaining,
+        previousRcbId: null,
+        certificateNumber: 'ACC-T-1',
+        change: 'SUSPENDED',
+        status: 'SUSPENDED',
+        version: 8,
+      });
+      await toGaining.waitForDeliveries(2);
+      await receiver.waitForDeliveries(1);
+      await sleep(300);
+      type Delivered = {
+        subject: string;
+        view?: string;
+        requestId?: string;
+        payload: Record<string, unknown>;
+      };
+      const lost = receiver.deliveredEnvelopes<Delivered>();
+      expect(lost).toHaveLength(1);
+      expect(lost[0]).toMatchObject({
+        view: 'public',
+        payload: {
+          change: 'TRANSFERRED',
+          rcbId: gaining,
+          previousRcbId: losing,
+          certificateNumber: 'ACC-T-1',
+        },
+      });
+      expect(lost[0].requestId).toBeUndefined();
+      // the gaining RCB gets the events as published
+      const gained = toGaining.deliveredEnvelopes<Delivered>();
+      expect(gained.map((e) => [e.payload.change, e.view])).toEqual([
+        ['TRANSFERRED', undefined],
+        ['SUSPENDED', undefined],
+      ]);
+      expect(toThird.deliveredEnvelopes()).toEqual([]);
+    } finally {
+      await toGaining.close();
+      await toThird.close();
+    }
+  });
+
   it('holds deliveries while paused and sends them, in order, on resume', async () => {
     const atoId = randomUUID();
     const ato = viewers.atoStaff(atoId);

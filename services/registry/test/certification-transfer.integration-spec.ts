@@ -177,6 +177,16 @@ describe('a transfer request', () => {
       { subject: 'registry.transfer.requested', status: 'PENDING', outcome: null },
       { subject: 'registry.transfer.completed', status: 'COMPLETED', outcome: 'ACKNOWLEDGED' },
     ]);
+    // the certification's own event names the RCB it moved away from, so that RCB hears of it too
+    const changes = (await h.db.dataSource.query(
+      `SELECT payload FROM outbox_event WHERE subject = 'registry.certification.changed'
+         AND payload->>'certificationId' = $1 ORDER BY position`,
+      [c.id],
+    )) as { payload: { change: string; rcbId: string; previousRcbId?: string | null } }[];
+    expect(changes.map((row) => row.payload)).toEqual([
+      expect.objectContaining({ change: 'ISSUED', rcbId: issuing, previousRcbId: null }),
+      expect.objectContaining({ change: 'TRANSFERRED', rcbId: accepting, previousRcbId: issuing }),
+    ]);
     // the code was used once: it authorizes nothing more
     const again = await h.ok<{ issueTransferAuthorization: { code: string } }>(asAccepting, CODE, {
       id: c.id,

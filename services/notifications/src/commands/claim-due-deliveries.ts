@@ -9,6 +9,8 @@ export interface ClaimedDelivery {
   attempt: number;
   url: string;
   ownerKind: OwnerKind;
+  /** The RCB, ATO or relying party owning the endpoint; null for scheme staff's. */
+  ownerId: string | null;
   secretCiphertext: string;
   previousSecretCiphertext: string | null;
   envelope: Record<string, unknown>;
@@ -20,6 +22,7 @@ interface ClaimRow {
   attempt_count: number;
   url: string;
   owner_kind: OwnerKind;
+  owner_id: string | null;
   secret_ciphertext: string;
   previous_secret_ciphertext: string | null;
   envelope: Record<string, unknown>;
@@ -75,7 +78,7 @@ export async function claimDueDeliveries(
              "lease_until" = now() + ($3 * interval '1 millisecond')
          FROM due, "webhook_endpoint" e, "notification_event" n
          WHERE w."id" = due."id" AND e."id" = w."endpoint_id" AND n."id" = w."event_id"
-         RETURNING w."id", w."endpoint_id", w."attempt_count", e."url", e."owner_kind", e."secret_ciphertext",
+         RETURNING w."id", w."endpoint_id", w."attempt_count", e."url", e."owner_kind", e."owner_id", e."secret_ciphertext",
            CASE WHEN e."previous_secret_expires_at" > now() THEN e."previous_secret_ciphertext" END AS "previous_secret_ciphertext",
            n."envelope"`,
         [endpoint.id, take, leaseMs],
@@ -87,6 +90,7 @@ export async function claimDueDeliveries(
           attempt: row.attempt_count,
           url: row.url,
           ownerKind: row.owner_kind,
+          ownerId: row.owner_id,
           secretCiphertext: row.secret_ciphertext,
           previousSecretCiphertext: row.previous_secret_ciphertext,
           envelope: row.envelope,

@@ -175,11 +175,18 @@ async function scopeOf(manager: EntityManager, envelope: EventEnvelope): Promise
         [p.certificationId],
       );
       const previous = held[0];
-      // a transfer concerns the RCB the certification left as well (it is told, IAF MD 2)
-      scope.rcbIds =
-        previous && previous.rcb_id !== rcbId && previous.version < Number(p.version)
-          ? [rcbId, previous.rcb_id]
-          : [rcbId];
+      // a transfer concerns the RCB the certification left as well (it is told, IAF MD 2): the event
+      // names it (previousRcbId); events recorded before it did are read against the copy kept here
+      const left =
+        typeof p.previousRcbId === 'string'
+          ? p.previousRcbId
+          : p.previousRcbId === undefined &&
+              previous &&
+              previous.rcb_id !== rcbId &&
+              previous.version < Number(p.version)
+            ? previous.rcb_id
+            : null;
+      scope.rcbIds = left && left !== rcbId ? [rcbId, left] : [rcbId];
       await manager.query(
         `INSERT INTO "certification_holder" ("certification_id", "rcb_id", "version") VALUES ($1, $2, $3)
          ON CONFLICT ("certification_id") DO UPDATE SET "rcb_id" = EXCLUDED."rcb_id", "version" = EXCLUDED."version"

@@ -100,7 +100,9 @@ export class WebhookDispatcher implements BackgroundWorker {
     const { dataSource, settings, secrets, logger } = this.deps;
     const startedAt = new Date();
     try {
-      const body = JSON.stringify(envelopeFor(claim.ownerKind, claim.envelope as never));
+      const body = JSON.stringify(
+        envelopeFor({ kind: claim.ownerKind, id: claim.ownerId }, claim.envelope as never),
+      );
       const headers = signedHeaders(claim, body, startedAt, secrets);
       const result = await sendWebhook(
         { url: claim.url, body, headers },

@@ -112,13 +112,29 @@ export function endpointReceives(
 
 /**
  * What a relying party may see of an event: what the public verification by number shows, no more
- * (no candidate or sitting ids, no score, no revocation reason). Everyone else gets the envelope as
- * published.
+ * (no candidate or sitting ids, no score, no revocation reason). The RCB a certification was
+ * transferred away from gets the same public view of that change, with `previousRcbId` (itself): it
+ * learns it lost the certification and no more than anyone may know of it afterwards. Everyone else
+ * gets the envelope as published.
  */
-export function envelopeFor(ownerKind: OwnerKind, envelope: EventEnvelope): Record<string, unknown> {
-  if (ownerKind !== 'RELYING_PARTY') return { ...envelope };
+export function envelopeFor(
+  owner: { kind: OwnerKind; id: string | null },
+  envelope: EventEnvelope,
+): Record<string, unknown> {
   const payload = envelope.payload as Record<string, unknown>;
-  const keep = PUBLIC_FIELDS[envelope.subject] ?? [];
+  if (owner.kind === 'RELYING_PARTY') return publicView(envelope, PUBLIC_FIELDS[envelope.subject] ?? []);
+  if (
+    owner.kind === 'RCB' &&
+    envelope.subject === Events.CertificationChanged.subject &&
+    payload.rcbId !== owner.id &&
+    payload.previousRcbId === owner.id
+  )
+    return publicView(envelope, [...(PUBLIC_FIELDS[envelope.subject] ?? []), 'previousRcbId']);
+  return { ...envelope };
+}
+
+function publicView(envelope: EventEnvelope, keep: readonly string[]): Record<string, unknown> {
+  const payload = envelope.payload as Record<string, unknown>;
   const { requestId: _requestId, traceparent: _traceparent, ...rest } = envelope;
   return {
     ...rest,

@@ -115,10 +115,16 @@ export function historyEntry(
   return entry;
 }
 
+/**
+ * The event of one change. `before` is the certification as it was (null for a new one): when the
+ * change moved it to another RCB (a completed transfer), `previousRcbId` names the RCB that lost it,
+ * so that RCB's integrations learn it is no longer theirs.
+ */
 export function certificationChangedPayload(
   after: OrganizationCertificationEntity,
   step: LifecycleStep,
   now: Date,
+  before: Pick<OrganizationCertificationEntity, 'rcbId'> | null = null,
 ): PayloadOf<typeof Events.CertificationChanged> {
   return {
     certificationId: after.id,
@@ -129,6 +135,7 @@ export function certificationChangedPayload(
     status: after.status,
     version: after.version,
     changedAt: now.toISOString(),
+    previousRcbId: before && before.rcbId !== after.rcbId ? before.rcbId : null,
   };
 }
 
@@ -139,10 +146,14 @@ export async function recordCertificationChanged(
   step: LifecycleStep,
   author: ChangeAuthor,
   now: Date,
+  before: OrganizationCertificationEntity | null = null,
 ): Promise<void> {
-  await recordEvent(manager, Events.CertificationChanged, certificationChangedPayload(after, step, now), {
-    requestId: author.requestId,
-  });
+  await recordEvent(
+    manager,
+    Events.CertificationChanged,
+    certificationChangedPayload(after, step, now, before),
+    { requestId: author.requestId },
+  );
 }
 
 /**
@@ -174,7 +185,7 @@ export async function saveStep(
   await manager
     .getRepository(CertificationHistoryEntity)
     .insert(historyEntry(before, after, step, author, now));
-  await recordCertificationChanged(manager, after, step, author, now);
+  await recordCertificationChanged(manager, after, step, author, now, before);
   await noteRcbDataChanged(manager, author, now);
   // a change clears (or raises) its flags at once: the worklist never waits for the daily job
   await refreshCertificationFlags(manager, [after.id], asOf, { requestId: author.requestId });
