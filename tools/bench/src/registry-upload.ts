@@ -14,13 +14,16 @@ import { sourceNodeOptions } from '@iso20000/tool-dev/src/source-node';
  * (services/registry/src/seed/bench-upload.ts), so the memory figures are the service's: peak RSS
  * and heap over the whole upload. Prints the figures; the database is dropped afterwards.
  *
- *   npm run bench:registry-upload -- [--rows 100000] [--dry-run] [--server-url postgres://postgres@127.0.0.1:5432/postgres]
+ *   npm run bench:registry-upload -- [--rows 100000] [--format csv|xlsx] [--max-old-space-mb N] [--dry-run] [--server-url postgres://postgres@127.0.0.1:5432/postgres]
  */
 
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '100000' },
     'dry-run': { type: 'boolean', default: false },
+    format: { type: 'string', default: 'csv' },
+    // the V8 old-space limit of the measuring process (MB); default: what node picks for this machine
+    'max-old-space-mb': { type: 'string' },
     'server-url': {
       type: 'string',
       default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -38,9 +41,13 @@ async function main(): Promise<number> {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   try {
+    const heapLimit = values['max-old-space-mb'];
+    if (heapLimit !== undefined && !/^[1-9][0-9]*$/.test(heapLimit))
+      throw new Error('--max-old-space-mb takes a number of megabytes');
     // node itself (not the run-ts wrapper), so --expose-gc reaches the process that measures
     const args = [
       '--expose-gc',
+      ...(heapLimit ? [`--max-old-space-size=${heapLimit}`] : []),
       ...sourceNodeOptions(),
       join(workspaceRoot, 'services/registry/src/seed/bench-upload.ts'),
       '--database-url',
@@ -49,6 +56,8 @@ async function main(): Promise<number> {
       values['nats-url'] as string,
       '--rows',
       values.rows as string,
+      '--format',
+      values.format === 'xlsx' ? 'xlsx' : 'csv',
       ...(values['dry-run'] ? ['--dry-run'] : []),
     ];
     const output = await new Promise<string>((resolve, reject) => {
@@ -68,7 +77,7 @@ async function main(): Promise<number> {
       memoryBaselineMb: { rss: number; heapUsed: number };
     };
     console.log(
-      `registry upload: ${String(figures.rows)} rows, ${String(figures.bytes)} bytes in ${String(figures.chunks)} chunks (dry run: ${String(figures.dryRun)})`,
+      `registry upload: ${String(figures.format)}, ${String(figures.rows)} rows, heap limit ${heapLimit ? `${heapLimit} MB` : 'node default'}, ${String(figures.bytes)} bytes in ${String(figures.chunks)} chunks (dry run: ${String(figures.dryRun)})`,
     );
     console.log(
       `  status ${String(figures.status)}: created ${String(figures.created)}, updated ${String(figures.updated)}, unchanged ${String(figures.unchanged)}, rejected ${String(figures.rejected)}`,

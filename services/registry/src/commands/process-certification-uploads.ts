@@ -9,7 +9,6 @@ import { checkUploadHeader, uploadRowToRecord, type UploadRow } from '../domain/
 import {
   CertificationUploadChunkEntity,
   CertificationUploadEntity,
-  CertificationUploadResultEntity,
   type UploadFormat,
 } from '../entities/certification-upload.entity';
 import type { CommandContext } from './certification-change';
@@ -188,23 +187,28 @@ async function writeBatch(
     { records: batch.map((p) => p.input), dryRun: upload.dryRun },
     manager,
   );
-  await manager
-    .createQueryBuilder()
-    .insert()
-    .into(CertificationUploadResultEntity)
-    .values(
-      report.records.map((record, i) => ({
-        uploadId: upload.id,
-        row: batch[i].number,
-        certificateNumber: record.certificateNumber,
-        outcome: record.outcome,
-        errorCode: record.errorCode,
-        reasons: record.reasons,
-        certificationId: record.certification?.id ?? null,
-        changedFields: record.changedFields,
-      })),
-    )
-    .execute();
+  // one statement and one JSON parameter for the batch's results (not an entity per row through the ORM)
+  await manager.query(
+    `INSERT INTO "certification_upload_result"
+       ("upload_id", "row", "certificate_number", "outcome", "error_code", "reasons", "certification_id", "changed_fields")
+     SELECT $1, r."row", r."certificateNumber", r."outcome", r."errorCode", r."reasons", r."certificationId", r."changedFields"
+     FROM jsonb_to_recordset($2::jsonb) AS r("row" integer, "certificateNumber" text, "outcome" text,
+       "errorCode" text, "reasons" jsonb, "certificationId" uuid, "changedFields" jsonb)`,
+    [
+      upload.id,
+      JSON.stringify(
+        report.records.map((record, i) => ({
+          row: batch[i].number,
+          certificateNumber: record.certificateNumber,
+          outcome: record.outcome,
+          errorCode: record.errorCode,
+          reasons: record.reasons,
+          certificationId: record.certification?.id ?? null,
+          changedFields: record.changedFields,
+        })),
+      ),
+    ],
+  );
   upload.created += report.created;
   upload.updated += report.updated;
   upload.unchanged += report.unchanged;

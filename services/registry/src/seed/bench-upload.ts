@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createHash, randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { Viewer } from '@iso20000/auth';
 import { connectNats, ensureStreams, removeStreams } from '@iso20000/events';
@@ -9,11 +10,12 @@ import { registryServiceConfig } from '../config';
 import { entities, migrations } from '../data-source';
 import { addDays, todayUtc } from '../domain/calendar-date';
 import { buildService } from '../server';
+import ExcelJS from 'exceljs';
 
 /**
  * The upload benchmark's measuring half (tools/bench/src/registry-upload.ts runs it in a process of
  * its own against a fresh database): the registry service in process with real PostgreSQL and NATS,
- * a CSV of N rows sent through the GraphQL mutations in 1 MiB chunks, the upload worker processing
+ * a CSV (or XLSX, --format xlsx) of N rows sent through the GraphQL mutations in 1 MiB chunks, the upload worker processing
  * it as in production (its own interval), progress polled through the graph. Prints one JSON line:
  * rows, bytes, seconds to receive and to process, rows/s, and the process's peak memory (RSS and
  * heap sampled every 50 ms; the baseline before the upload).
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     'nats-url': { type: 'string', default: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' },
     rows: { type: 'string', default: '100000' },
     'dry-run': { type: 'boolean', default: false },
+    format: { type: 'string', default: 'csv' },
   },
 });
 
@@ -33,15 +36,55 @@ const CHUNK = `mutation($id: ID!, $index: Int!, $data: String!) { appendCertific
 const SUBMIT = `mutation($id: ID!) { submitCertificationUpload(uploadId: $id) { status } }`;
 const READ = `query($id: ID!) { certificationUpload(id: $id) { status rowsProcessed progress created updated unchanged rejected error resultFileParts } }`;
 
+const HEADER = [
+  'certificateNumber',
+  'legalName',
+  'country',
+  'addressLines',
+  'city',
+  'publicListing',
+  'scope',
+  'cycleStart',
+];
+
 /** The required columns only: a 100,000-row file stays under the 20 MB limit. */
+function benchRow(i: number, run: string, cycleStart: string): string[] {
+  return [
+    `B-${run}-${i}`,
+    `Bench Services ${i} Ltd`,
+    'GB',
+    `${i} Bench Street`,
+    'Leeds',
+    'true',
+    'Managed IT services',
+    cycleStart,
+  ];
+}
+
 function csvFile(rows: number, run: string): Buffer {
   const cycleStart = addDays(todayUtc(), -30);
-  const lines = ['certificateNumber,legalName,country,addressLines,city,publicListing,scope,cycleStart'];
-  for (let i = 0; i < rows; i++)
-    lines.push(
-      `B-${run}-${i},Bench Services ${i} Ltd,GB,${i} Bench Street,Leeds,true,Managed IT services,${cycleStart}`,
-    );
+  const lines = [HEADER.join(',')];
+  for (let i = 0; i < rows; i++) lines.push(benchRow(i, run, cycleStart).join(','));
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
+}
+
+/** The same rows as an XLSX workbook (one worksheet, cells as text), written by exceljs's streaming writer. */
+async function xlsxFile(rows: number, run: string): Promise<Buffer> {
+  const cycleStart = addDays(todayUtc(), -30);
+  const out = new PassThrough();
+  const parts: Buffer[] = [];
+  out.on('data', (part: Buffer) => parts.push(part));
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useSharedStrings: false,
+    useStyles: false,
+  });
+  const sheet = workbook.addWorksheet('certifications');
+  sheet.addRow(HEADER).commit();
+  for (let i = 0; i < rows; i++) sheet.addRow(benchRow(i, run, cycleStart)).commit();
+  sheet.commit();
+  await workbook.commit();
+  return Buffer.concat(parts);
 }
 
 async function main(): Promise<void> {
@@ -96,7 +139,11 @@ async function main(): Promise<void> {
 
   try {
     const rows = Number(values.rows);
-    let file: Buffer | null = csvFile(rows, Date.now().toString(36));
+    const format = values.format === 'xlsx' ? 'XLSX' : 'CSV';
+    let file: Buffer | null =
+      format === 'XLSX'
+        ? await xlsxFile(rows, Date.now().toString(36))
+        : csvFile(rows, Date.now().toString(36));
     const bytes = file.length;
     const sha256 = createHash('sha256').update(file).digest('hex');
     const chunks: string[] = [];
@@ -114,7 +161,13 @@ async function main(): Promise<void> {
 
     const received = process.hrtime.bigint();
     const { startCertificationUpload } = await run<{ startCertificationUpload: { id: string } }>(START, {
-      input: { fileName: 'bench.csv', format: 'CSV', sizeBytes: bytes, sha256, dryRun: values['dry-run'] },
+      input: {
+        fileName: `bench.${format.toLowerCase()}`,
+        format,
+        sizeBytes: bytes,
+        sha256,
+        dryRun: values['dry-run'],
+      },
     });
     const id = startCertificationUpload.id;
     for (const [index, data] of chunks.entries()) await run(CHUNK, { id, index, data });
@@ -143,6 +196,7 @@ async function main(): Promise<void> {
     const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
     console.log(
       JSON.stringify({
+        format,
         rows,
         bytes,
         chunks: Math.ceil(bytes / (1024 * 1024)),
