@@ -1,7 +1,13 @@
-import { request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream/promises';
-import { REQUEST_ID_HEADER, type Authenticates, type HttpHandler, type Logger } from '@iso20000/service-kit';
+import {
+  REQUEST_ID_HEADER,
+  sendHttpError,
+  type Authenticates,
+  type HttpHandler,
+  type Logger,
+} from '@iso20000/service-kit';
 
 /**
  * GET /registry/uploads/{id}/results.csv on the gateway's origin: an RCB's upload result file,
@@ -24,17 +30,6 @@ const PASSED_HEADERS = [
   'x-upload-status',
 ];
 
-function sendJson(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}) {
-  const text = JSON.stringify({ error });
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(text);
-}
-
 export function uploadResultsRoute(options: {
   authenticator: Authenticates;
   /** The registry's GraphQL URL (REGISTRY_URL): the file is served by the same process, beside it. */
@@ -48,18 +43,20 @@ export function uploadResultsRoute(options: {
     const match = UPLOAD_RESULTS_PATH.exec(url.pathname);
     if (!match) return false;
     if (req.method !== 'GET') {
-      sendJson(res, 405, 'method not allowed', { allow: 'GET' });
+      sendHttpError(res, 405, 'method not allowed', { allow: 'GET' });
       return true;
     }
     const authorization = req.headers.authorization;
     if (!authorization) {
-      sendJson(res, 401, 'an RCB API key or token is required', { 'www-authenticate': 'ApiKey, Bearer' });
+      sendHttpError(res, 401, 'an RCB API key or token is required', {
+        'www-authenticate': 'ApiKey, Bearer',
+      });
       return true;
     }
     try {
       await authenticator.authenticate(authorization);
     } catch {
-      sendJson(res, 401, 'invalid credentials', { 'www-authenticate': 'ApiKey, Bearer' });
+      sendHttpError(res, 401, 'invalid credentials', { 'www-authenticate': 'ApiKey, Bearer' });
       return true;
     }
     const target = new URL(`/uploads/${match[1].toLowerCase()}/results.csv`, registryUrl);
@@ -76,7 +73,7 @@ export function uploadResultsRoute(options: {
       upstream.once('timeout', () => upstream.destroy(new Error('the registry did not answer in time')));
       upstream.once('error', (err) => {
         logger.warn({ err, path: UPLOAD_RESULTS_ROUTE }, 'upload result file: the registry failed');
-        if (!res.headersSent) sendJson(res, 502, 'the registry is unavailable: try again');
+        if (!res.headersSent) sendHttpError(res, 502, 'the registry is unavailable: try again');
         else res.destroy(err);
         resolve();
       });

@@ -275,13 +275,29 @@ export class RawBody {
   ) {}
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
+    ...headers,
   });
   res.end(text);
+}
+
+/** A plain HTTP answer `{ "error": message }` from an HttpHandler, never cached. */
+export function sendHttpError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  send(res, status, { error: message }, { 'cache-control': 'no-store', ...headers });
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string | null> {

@@ -67,6 +67,7 @@ export {
   serveHttp,
   jsonNestingExceeds,
   RawBody,
+  sendHttpError,
   unauthenticatedContextError,
   type HttpHandler,
   type HttpShortcut,

@@ -36,15 +36,15 @@ function csv(prefix: string): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-async function upload(authorization: string, file: string): Promise<string> {
-  const data = Buffer.from(file, 'utf8');
+/** Starts an upload of this file once the registry knows the RCB (it learns of it by event). */
+async function startUpload(authorization: string, data: Buffer, fileName: string): Promise<string> {
   const started = await eventually(
     async () => {
       const result = await system.query<{ startCertificationUpload: { id: string } }>(
         `mutation($input: StartCertificationUploadInput!) { startCertificationUpload(input: $input) { id } }`,
         {
           input: {
-            fileName: 'My certifications.csv',
+            fileName,
             format: 'CSV',
             sizeBytes: data.length,
             sha256: createHash('sha256').update(data).digest('hex'),
@@ -57,6 +57,12 @@ async function upload(authorization: string, file: string): Promise<string> {
     30_000,
     'the registry to know the appointed RCB',
   );
+  return started.id;
+}
+
+async function upload(authorization: string, file: string): Promise<string> {
+  const data = Buffer.from(file, 'utf8');
+  const started = { id: await startUpload(authorization, data, 'My certifications.csv') };
   await ok(
     `mutation($id: ID!, $data: String!) { appendCertificationUploadChunk(uploadId: $id, index: 0, data: $data) { receivedBytes } }`,
     { id: started.id, data: data.toString('base64') },
@@ -129,27 +135,8 @@ it('gives the uploading RCB its whole result file as a CSV download, and no one 
 
 it('says when the result file is not complete yet', async () => {
   const mine = await appointedRcb(system, staff, { name: 'Pending File RCB' });
-  const data = Buffer.from(csv('PF'), 'utf8');
-  const started = await eventually(
-    async () => {
-      const result = await system.query<{ startCertificationUpload: { id: string } }>(
-        `mutation($input: StartCertificationUploadInput!) { startCertificationUpload(input: $input) { id } }`,
-        {
-          input: {
-            fileName: 'pending.csv',
-            format: 'CSV',
-            sizeBytes: data.length,
-            sha256: createHash('sha256').update(data).digest('hex'),
-          },
-        },
-        mine.authorization,
-      );
-      return result.data?.startCertificationUpload ?? undefined;
-    },
-    30_000,
-    'the registry to know the appointed RCB',
-  );
-  const response = await download(started.id, mine.authorization);
+  const id = await startUpload(mine.authorization, Buffer.from(csv('PF'), 'utf8'), 'pending.csv');
+  const response = await download(id, mine.authorization);
   expect(response.status).toBe(409);
   expect(((await response.json()) as { error: string }).error).toContain('RECEIVING');
 });

@@ -1,6 +1,11 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpHandler, IncomingGraphQLRequest, Logger } from '@iso20000/service-kit';
+import {
+  sendHttpError,
+  type HttpHandler,
+  type IncomingGraphQLRequest,
+  type Logger,
+} from '@iso20000/service-kit';
 import type { DataSource } from 'typeorm';
 import type { ServiceContext } from '../context';
 import { resultFileHeaderLine, resultFileLine, type ResultFileRow } from './certification-uploads';
@@ -17,17 +22,6 @@ export const RESULT_FILE_FETCH_ROWS = 1000;
  * transaction (the cursor's) stays open; then PostgreSQL ends the session and the download breaks off.
  */
 export const RESULT_FILE_CLIENT_STALL_MS = 60_000;
-
-function sendJson(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}) {
-  const text = JSON.stringify({ error });
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(text);
-}
 
 /** Resolves once the response can take more, or it was closed (the client went away). */
 async function drained(res: ServerResponse): Promise<void> {
@@ -65,23 +59,25 @@ export function uploadResultFileHandler(deps: {
     const match = UPLOAD_RESULT_FILE_PATH.exec(url.pathname);
     if (!match) return false;
     if (req.method !== 'GET') {
-      sendJson(res, 405, 'method not allowed', { allow: 'GET' });
+      sendHttpError(res, 405, 'method not allowed', { allow: 'GET' });
       return true;
     }
     const id = match[1].toLowerCase();
     if (!req.headers.authorization) {
-      sendJson(res, 401, 'an RCB API key or token is required', { 'www-authenticate': 'ApiKey, Bearer' });
+      sendHttpError(res, 401, 'an RCB API key or token is required', {
+        'www-authenticate': 'ApiKey, Bearer',
+      });
       return true;
     }
     let ctx: ServiceContext;
     try {
       ctx = await deps.context({ headers: req.headers, remoteAddress: req.socket.remoteAddress });
     } catch {
-      sendJson(res, 401, 'invalid credentials', { 'www-authenticate': 'ApiKey, Bearer' });
+      sendHttpError(res, 401, 'invalid credentials', { 'www-authenticate': 'ApiKey, Bearer' });
       return true;
     }
     const { viewer } = ctx;
-    const notFound = () => sendJson(res, 404, `No upload of your RCB with id ${id}`);
+    const notFound = () => sendHttpError(res, 404, `No upload of your RCB with id ${id}`);
     if (viewer.role !== 'rcb_integration' || !viewer.rcbId) {
       notFound();
       return true;
@@ -95,7 +91,7 @@ export function uploadResultFileHandler(deps: {
       return true;
     }
     if (upload.status !== 'DONE' && upload.status !== 'FAILED') {
-      sendJson(
+      sendHttpError(
         res,
         409,
         `the upload is ${upload.status}: its result file is complete once it is DONE or FAILED`,
@@ -139,7 +135,7 @@ export function uploadResultFileHandler(deps: {
     } catch (err) {
       await runner.query('ROLLBACK').catch(() => undefined);
       logger.warn({ err, uploadId: id, rows }, 'upload result file broken off');
-      if (!res.headersSent) sendJson(res, 503, 'the result file cannot be read now: try again');
+      if (!res.headersSent) sendHttpError(res, 503, 'the result file cannot be read now: try again');
       else res.destroy(err instanceof Error ? err : new Error(String(err)));
     } finally {
       await runner.release();
