@@ -60,8 +60,8 @@ export async function createEndpoint(
 export const DELIVERIES = `query Deliveries($id: ID!) {
   webhookEndpoint(id: $id) {
     status disabledReason
-    deliveries(first: 100) { edges { node { id eventId eventType status attemptCount
-      attempts { number outcome responseStatus latencyMs error } } } }
+    deliveries(first: 100, order: OLDEST_FIRST) { edges { node { id eventId eventType status attemptCount
+      attempts(order: OLDEST_FIRST) { number outcome responseStatus latencyMs error } } } }
   }
 }`;
 

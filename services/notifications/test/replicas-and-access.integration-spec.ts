@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Events } from '@iso20000/events';
-import { createLogger, openDataSource } from '@iso20000/service-kit';
+import { createLogger, encodeCursor, openDataSource } from '@iso20000/service-kit';
 import { errorCodes, eventually, sleep, validPayloads, viewers, WebhookReceiver } from '@iso20000/testing';
 import { deliverySettingsOf, loadNotificationsConfig } from '../src/config';
 import { entities, migrations } from '../src/data-source';
@@ -144,6 +144,77 @@ describe('who manages which endpoints', () => {
       { id: rcbA.rcbId },
     );
     expect(all.webhookEndpoints.edges.map((e) => e.node.id)).toEqual([id]);
+  });
+
+  it('lists endpoints, deliveries and attempts newest first, page by page, and the old order on request', async () => {
+    const owner = viewers.rcbIntegration(randomUUID());
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1)
+      ids.push(
+        (await createEndpoint(h, owner, { url: `${url}/${i}`, eventTypes: ['RCB_STATUS_CHANGED'] })).id,
+      );
+    const page = async (order: string | null, after: string | null) => {
+      const data = await h.ok<{
+        webhookEndpoints: {
+          edges: { node: { id: string } }[];
+          pageInfo: { endCursor: string | null; hasNextPage: boolean };
+        };
+      }>(
+        owner,
+        order
+          ? `query($order: ListOrder, $after: String) { webhookEndpoints(first: 2, after: $after, order: $order) {
+          edges { node { id } } pageInfo { endCursor hasNextPage } } }`
+          : `query($after: String) { webhookEndpoints(first: 2, after: $after) {
+          edges { node { id } } pageInfo { endCursor hasNextPage } } }`,
+        order ? { order, after } : { after },
+      );
+      return data.webhookEndpoints;
+    };
+    const walk = async (order: string | null) => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const result = await page(order, after);
+        seen.push(...result.edges.map((e) => e.node.id));
+        if (!result.pageInfo.hasNextPage) return seen;
+        after = result.pageInfo.endCursor;
+      }
+    };
+    expect(await walk(null)).toEqual([...ids].reverse());
+    expect(await walk('NEWEST_FIRST')).toEqual([...ids].reverse());
+    expect(await walk('OLDEST_FIRST')).toEqual(ids);
+    // a cursor continues only the order it was issued for
+    const newest = await page('NEWEST_FIRST', null);
+    const crossed = await h.as(
+      owner,
+      `query($after: String) { webhookEndpoints(first: 2, after: $after, order: OLDEST_FIRST) { edges { node { id } } } }`,
+      { after: newest.pageInfo.endCursor },
+    );
+    expect(errorCodes(crossed)).toEqual(['BAD_USER_INPUT']);
+    // a cursor issued before lists had an order (the key alone) still continues the old order
+    const [first] = await h.db.dataSource.query(
+      `SELECT "created_at", "id" FROM "webhook_endpoint" WHERE "id" = $1`,
+      [ids[1]],
+    );
+    const legacy = encodeCursor([new Date(first.created_at).toISOString(), first.id]);
+    const continued = await h.ok<{ webhookEndpoints: { edges: { node: { id: string } }[] } }>(
+      owner,
+      `query($after: String) { webhookEndpoints(first: 10, after: $after, order: OLDEST_FIRST) { edges { node { id } } } }`,
+      { after: legacy },
+    );
+    expect(continued.webhookEndpoints.edges.map((e) => e.node.id)).toEqual(ids.slice(2));
+
+    // the index on (created_at, id) serves the newest-first page too: read backwards, no sort
+    const plan = (await h.db.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL enable_seqscan = off');
+      return manager.query(
+        `EXPLAIN SELECT * FROM "webhook_endpoint" WHERE ("created_at", "id") < (now(), gen_random_uuid())
+         ORDER BY "created_at" DESC, "id" DESC LIMIT 3`,
+      );
+    })) as { 'QUERY PLAN': string }[];
+    const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+    expect(text).toMatch(/Index Scan Backward using "IDX_webhook_endpoint_created"/);
+    expect(text).not.toMatch(/Sort/);
   });
 
   it('refuses what an owner may not subscribe to, and endpoints for someone else', async () => {

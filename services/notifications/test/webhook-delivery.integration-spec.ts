@@ -78,6 +78,40 @@ describe('webhook deliveries', () => {
       [6, 'SUCCEEDED', 200],
     ]);
     expect(delivery.attempts.every((a) => a.latencyMs >= 0)).toBe(true);
+    // what an owner sees by default: the latest attempt first, in the list and page by page
+    const latest = await h.ok<{
+      webhookEndpoint: {
+        deliveries: {
+          edges: {
+            node: {
+              attempts: { number: number }[];
+              attemptHistory: { edges: { node: { number: number } }[]; pageInfo: { endCursor: string } };
+            };
+          }[];
+        };
+      };
+    }>(
+      staff,
+      `query($id: ID!) { webhookEndpoint(id: $id) { deliveries(first: 1) { edges { node {
+        attempts { number } attemptHistory(first: 4) { edges { node { number } } pageInfo { endCursor } } } } } } }`,
+      { id },
+    );
+    const [newest] = latest.webhookEndpoint.deliveries.edges;
+    expect(newest.node.attempts.map((a) => a.number)).toEqual([6, 5, 4, 3, 2, 1]);
+    expect(newest.node.attemptHistory.edges.map((e) => e.node.number)).toEqual([6, 5, 4, 3]);
+    const rest = await h.ok<{
+      webhookEndpoint: {
+        deliveries: { edges: { node: { attemptHistory: { edges: { node: { number: number } }[] } } }[] };
+      };
+    }>(
+      staff,
+      `query($id: ID!, $after: String) { webhookEndpoint(id: $id) { deliveries(first: 1) { edges { node {
+        attemptHistory(first: 4, after: $after) { edges { node { number } } } } } } } }`,
+      { id, after: newest.node.attemptHistory.pageInfo.endCursor },
+    );
+    expect(
+      rest.webhookEndpoint.deliveries.edges[0].node.attemptHistory.edges.map((e) => e.node.number),
+    ).toEqual([2, 1]);
     // the same webhook-id on every attempt, and nothing more after the success
     await sleep(300);
     expect(receiver.received).toHaveLength(6);

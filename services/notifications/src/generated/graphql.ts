@@ -55,6 +55,12 @@ export type DeleteWebhookEndpointPayload = {
   id: Scalars['ID']['output'];
 };
 
+/** How a list is ordered; a cursor continues only the order it was issued for */
+export type ListOrder =
+  | 'NEWEST_FIRST'
+  /** The order these lists had before they had a choice */
+  | 'OLDEST_FIRST';
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Scheme staff: a relying party and its API key */
@@ -133,7 +139,7 @@ export type Query = {
   /** Relying parties (scheme staff) */
   relyingParties?: Maybe<RelyingPartyConnection>;
   webhookEndpoint?: Maybe<WebhookEndpoint>;
-  /** The endpoints the viewer owns (scheme staff: every endpoint, or one owner's), oldest first */
+  /** The endpoints the viewer owns (scheme staff: every endpoint, or one owner's), newest first unless order says OLDEST_FIRST */
   webhookEndpoints?: Maybe<WebhookEndpointConnection>;
 };
 
@@ -152,6 +158,7 @@ export type QueryWebhookEndpointArgs = {
 export type QueryWebhookEndpointsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  order?: InputMaybe<ListOrder>;
   ownerId?: InputMaybe<Scalars['ID']['input']>;
   ownerKind?: InputMaybe<WebhookOwnerKind>;
 };
@@ -206,7 +213,9 @@ export type WebhookAttemptOutcome =
 export type WebhookDelivery = {
   __typename?: 'WebhookDelivery';
   attemptCount: Scalars['Int']['output'];
-  /** Every attempt, oldest first */
+  /** The attempts page by page (a delivery redelivered many times has many rounds of them) */
+  attemptHistory: WebhookDeliveryAttemptConnection;
+  /** Every attempt: newest first unless order says OLDEST_FIRST */
   attempts: Array<WebhookDeliveryAttempt>;
   createdAt: Scalars['DateTime']['output'];
   deliveredAt?: Maybe<Scalars['DateTime']['output']>;
@@ -221,6 +230,18 @@ export type WebhookDelivery = {
   status: WebhookDeliveryStatus;
 };
 
+
+export type WebhookDeliveryAttemptHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  order?: InputMaybe<ListOrder>;
+};
+
+
+export type WebhookDeliveryAttemptsArgs = {
+  order?: InputMaybe<ListOrder>;
+};
+
 export type WebhookDeliveryAttempt = {
   __typename?: 'WebhookDeliveryAttempt';
   /** What went wrong, in one line */
@@ -231,6 +252,18 @@ export type WebhookDeliveryAttempt = {
   /** The HTTP status answered, when there was one */
   responseStatus?: Maybe<Scalars['Int']['output']>;
   startedAt: Scalars['DateTime']['output'];
+};
+
+export type WebhookDeliveryAttemptConnection = {
+  __typename?: 'WebhookDeliveryAttemptConnection';
+  edges: Array<WebhookDeliveryAttemptEdge>;
+  pageInfo: PageInfo;
+};
+
+export type WebhookDeliveryAttemptEdge = {
+  __typename?: 'WebhookDeliveryAttemptEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookDeliveryAttempt;
 };
 
 export type WebhookDeliveryConnection = {
@@ -262,7 +295,7 @@ export type WebhookEndpoint = {
   /** Only these registry certificate numbers (registry events); empty: all the owner may see */
   certificationNumbers: Array<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
-  /** Deliveries to this endpoint, in the order they were queued */
+  /** Deliveries to this endpoint by when they were queued: newest first unless order says OLDEST_FIRST */
   deliveries: WebhookDeliveryConnection;
   description?: Maybe<Scalars['String']['output']>;
   disabledAt?: Maybe<Scalars['DateTime']['output']>;
@@ -287,6 +320,7 @@ export type WebhookEndpoint = {
 export type WebhookEndpointDeliveriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  order?: InputMaybe<ListOrder>;
   status?: InputMaybe<WebhookDeliveryStatus>;
 };
 
@@ -436,6 +470,7 @@ export type ResolversTypes = ResolversObject<{
   CreateWebhookEndpointPayload: ResolverTypeWrapper<Omit<CreateWebhookEndpointPayload, 'endpoint'> & { endpoint: ResolversTypes['WebhookEndpoint'] }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteWebhookEndpointPayload: ResolverTypeWrapper<DeleteWebhookEndpointPayload>;
+  ListOrder: ListOrder;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -448,6 +483,8 @@ export type ResolversTypes = ResolversObject<{
   WebhookAttemptOutcome: WebhookAttemptOutcome;
   WebhookDelivery: ResolverTypeWrapper<WebhookDeliveryEntity>;
   WebhookDeliveryAttempt: ResolverTypeWrapper<WebhookDeliveryAttemptEntity>;
+  WebhookDeliveryAttemptConnection: ResolverTypeWrapper<Omit<WebhookDeliveryAttemptConnection, 'edges'> & { edges: Array<ResolversTypes['WebhookDeliveryAttemptEdge']> }>;
+  WebhookDeliveryAttemptEdge: ResolverTypeWrapper<Omit<WebhookDeliveryAttemptEdge, 'node'> & { node: ResolversTypes['WebhookDeliveryAttempt'] }>;
   WebhookDeliveryConnection: ResolverTypeWrapper<Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversTypes['WebhookDeliveryEdge']> }>;
   WebhookDeliveryEdge: ResolverTypeWrapper<Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversTypes['WebhookDelivery'] }>;
   WebhookDeliveryStatus: WebhookDeliveryStatus;
@@ -480,6 +517,8 @@ export type ResolversParentTypes = ResolversObject<{
   RotateWebhookEndpointSecretPayload: Omit<RotateWebhookEndpointSecretPayload, 'endpoint'> & { endpoint: ResolversParentTypes['WebhookEndpoint'] };
   WebhookDelivery: WebhookDeliveryEntity;
   WebhookDeliveryAttempt: WebhookDeliveryAttemptEntity;
+  WebhookDeliveryAttemptConnection: Omit<WebhookDeliveryAttemptConnection, 'edges'> & { edges: Array<ResolversParentTypes['WebhookDeliveryAttemptEdge']> };
+  WebhookDeliveryAttemptEdge: Omit<WebhookDeliveryAttemptEdge, 'node'> & { node: ResolversParentTypes['WebhookDeliveryAttempt'] };
   WebhookDeliveryConnection: Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversParentTypes['WebhookDeliveryEdge']> };
   WebhookDeliveryEdge: Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversParentTypes['WebhookDelivery'] };
   WebhookEndpoint: WebhookEndpointEntity;
@@ -525,7 +564,7 @@ export type PageInfoResolvers<ContextType = ServiceContext, ParentType extends R
 export type QueryResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   relyingParties?: Resolver<Maybe<ResolversTypes['RelyingPartyConnection']>, ParentType, ContextType, Partial<QueryRelyingPartiesArgs>>;
   webhookEndpoint?: Resolver<Maybe<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType, RequireFields<QueryWebhookEndpointArgs, 'id'>>;
-  webhookEndpoints?: Resolver<Maybe<ResolversTypes['WebhookEndpointConnection']>, ParentType, ContextType, Partial<QueryWebhookEndpointsArgs>>;
+  webhookEndpoints?: Resolver<Maybe<ResolversTypes['WebhookEndpointConnection']>, ParentType, ContextType, RequireFields<QueryWebhookEndpointsArgs, 'order'>>;
 }>;
 
 export type RelyingPartyResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['RelyingParty'] = ResolversParentTypes['RelyingParty']> = ResolversObject<{
@@ -557,7 +596,8 @@ export type RotateWebhookEndpointSecretPayloadResolvers<ContextType = ServiceCon
 
 export type WebhookDeliveryResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = ResolversObject<{
   attemptCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  attempts?: Resolver<Array<ResolversTypes['WebhookDeliveryAttempt']>, ParentType, ContextType>;
+  attemptHistory?: Resolver<ResolversTypes['WebhookDeliveryAttemptConnection'], ParentType, ContextType, RequireFields<WebhookDeliveryAttemptHistoryArgs, 'order'>>;
+  attempts?: Resolver<Array<ResolversTypes['WebhookDeliveryAttempt']>, ParentType, ContextType, RequireFields<WebhookDeliveryAttemptsArgs, 'order'>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   endpointId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -578,6 +618,16 @@ export type WebhookDeliveryAttemptResolvers<ContextType = ServiceContext, Parent
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type WebhookDeliveryAttemptConnectionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['WebhookDeliveryAttemptConnection'] = ResolversParentTypes['WebhookDeliveryAttemptConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['WebhookDeliveryAttemptEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryAttemptEdgeResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['WebhookDeliveryAttemptEdge'] = ResolversParentTypes['WebhookDeliveryAttemptEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookDeliveryAttempt'], ParentType, ContextType>;
+}>;
+
 export type WebhookDeliveryConnectionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] = ResolversParentTypes['WebhookDeliveryConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['WebhookDeliveryEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -592,7 +642,7 @@ export type WebhookEndpointResolvers<ContextType = ServiceContext, ParentType ex
   certificateNumbers?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   certificationNumbers?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  deliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, Partial<WebhookEndpointDeliveriesArgs>>;
+  deliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<WebhookEndpointDeliveriesArgs, 'order'>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   disabledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -633,6 +683,8 @@ export type Resolvers<ContextType = ServiceContext> = ResolversObject<{
   RotateWebhookEndpointSecretPayload?: RotateWebhookEndpointSecretPayloadResolvers<ContextType>;
   WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
   WebhookDeliveryAttempt?: WebhookDeliveryAttemptResolvers<ContextType>;
+  WebhookDeliveryAttemptConnection?: WebhookDeliveryAttemptConnectionResolvers<ContextType>;
+  WebhookDeliveryAttemptEdge?: WebhookDeliveryAttemptEdgeResolvers<ContextType>;
   WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
   WebhookDeliveryEdge?: WebhookDeliveryEdgeResolvers<ContextType>;
   WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;

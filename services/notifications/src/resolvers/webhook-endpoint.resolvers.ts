@@ -1,5 +1,5 @@
 import type { Viewer } from '@iso20000/auth';
-import { paginate, parseId } from '@iso20000/service-kit';
+import { parseId, type KeysetColumn } from '@iso20000/service-kit';
 import {
   canSeeEndpoint,
   endpointListOwner,
@@ -14,10 +14,12 @@ import { redeliverWebhookDelivery } from '../commands/redeliver-webhook-delivery
 import { replayWebhookEvents } from '../commands/replay-webhook-events';
 import { resumeWebhookEndpoint } from '../commands/resume-webhook-endpoint';
 import { rotateWebhookEndpointSecret } from '../commands/rotate-webhook-endpoint-secret';
+import { WebhookDeliveryAttemptEntity } from '../entities/webhook-delivery-attempt.entity';
 import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity';
 import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
 import type { Resolvers } from '../generated/graphql';
 import { byCreation, parseInstant, toNewEndpoint } from './inputs';
+import { pageInOrder } from './ordered-page';
 
 const ownedBy = (viewer: Viewer) => (endpoint: WebhookEndpointEntity) =>
   requireEndpointOwner(viewer, endpoint);
@@ -38,7 +40,7 @@ export const webhookEndpointResolvers: Pick<
         if (owner.id === null) query.andWhere('e.owner_id IS NULL');
         else query.andWhere('e.owner_id = :id', { id: owner.id });
       }
-      return paginate(query, byCreation<WebhookEndpointEntity>('e'), args);
+      return pageInOrder(query, byCreation<WebhookEndpointEntity>('e'), args, args.order ?? 'NEWEST_FIRST');
     },
     webhookEndpoint: async (_parent, args, ctx) => {
       ownerOf(ctx.viewer);
@@ -86,10 +88,25 @@ export const webhookEndpointResolvers: Pick<
         .createQueryBuilder('d')
         .where('d.endpoint_id = :endpointId', { endpointId: endpoint.id });
       if (args.status) query.andWhere('d.status = :status', { status: args.status });
-      return paginate(query, byCreation<WebhookDeliveryEntity>('d'), args);
+      return pageInOrder(query, byCreation<WebhookDeliveryEntity>('d'), args, args.order ?? 'NEWEST_FIRST');
     },
   },
   WebhookDelivery: {
-    attempts: (delivery, _args, ctx) => ctx.loaders.attemptsOfDelivery.load(delivery.id),
+    attempts: async (delivery, args, ctx) => {
+      const oldestFirst = await ctx.loaders.attemptsOfDelivery.load(delivery.id);
+      return args.order === 'OLDEST_FIRST' ? oldestFirst : [...oldestFirst].reverse();
+    },
+    attemptHistory: (delivery, args, ctx) => {
+      const query = ctx.dataSource
+        .getRepository(WebhookDeliveryAttemptEntity)
+        .createQueryBuilder('a')
+        .where('a.delivery_id = :deliveryId', { deliveryId: delivery.id });
+      return pageInOrder(query, byAttemptNumber, args, args.order ?? 'NEWEST_FIRST');
+    },
   },
 };
+
+/** A delivery's attempts by number (the unique index on delivery and number serves both orders). */
+const byAttemptNumber: KeysetColumn<WebhookDeliveryAttemptEntity>[] = [
+  { sql: 'a.number', cast: 'int', orderBy: 'a.number', value: (row) => String(row.number) },
+];
