@@ -7,7 +7,7 @@ import {
 } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 
-/** The issuer's Ed25519 key: signs certificate credentials and the status list. */
+/** An issuer's Ed25519 key: signs its credentials and its status lists. */
 export interface IssuerSigningKey {
   kid: string;
   privateKey: KeyObject;
@@ -28,8 +28,14 @@ export interface Jwks {
   keys: PublicJwk[];
 }
 
-/** Reads the key from configuration: a private JWK (JSON) or a PKCS#8 PEM. */
-export async function parseSigningKey(value: string): Promise<IssuerSigningKey> {
+/**
+ * Reads the key from configuration: a private JWK (JSON) or a PKCS#8 PEM. `variable` names the
+ * configuration variable in error messages (e.g. CERTIFICATE_SIGNING_KEY).
+ */
+export async function parseSigningKey(
+  value: string,
+  variable = 'the signing key',
+): Promise<IssuerSigningKey> {
   const trimmed = value.trim();
   let privateKey: KeyObject;
   try {
@@ -37,12 +43,10 @@ export async function parseSigningKey(value: string): Promise<IssuerSigningKey> 
       ? createPrivateKey({ key: JSON.parse(trimmed) as JsonWebKey, format: 'jwk' })
       : createPrivateKey({ key: trimmed, format: 'pem' });
   } catch (err) {
-    throw new Error(
-      `CERTIFICATE_SIGNING_KEY is neither a private JWK nor a PKCS#8 PEM: ${(err as Error).message}`,
-    );
+    throw new Error(`${variable} is neither a private JWK nor a PKCS#8 PEM: ${(err as Error).message}`);
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new Error(`CERTIFICATE_SIGNING_KEY must be an Ed25519 key, got ${privateKey.asymmetricKeyType}`);
+    throw new Error(`${variable} must be an Ed25519 key, got ${privateKey.asymmetricKeyType}`);
   }
   return fromPrivateKey(privateKey);
 }

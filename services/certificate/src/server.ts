@@ -1,3 +1,4 @@
+import { jwksOf } from '@iso20000/credentials';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -18,7 +19,6 @@ import { businessCalendarOf, issuerProfileOf, type CertificateConfig } from './c
 import type { ServiceContext } from './context';
 import { publicUrls } from './credentials/credential-documents';
 import { loadSigningKey, type CertificateIssuer } from './credentials/issuer';
-import { jwksOf } from './credentials/signing-key';
 import { signedStatusList } from './credentials/status-lists';
 import { createCertificateConsumers } from './events/certificate-consumers';
 import { createLoaders } from './loaders';

@@ -1,9 +1,9 @@
+import { jwksOf } from '@iso20000/credentials';
 import { viewers } from '@iso20000/testing';
 import { randomUUID } from 'node:crypto';
 import { Events } from '@iso20000/events';
 import { parseCertificateNumber } from '../src/domain/certificate-number';
 import { verifyCertificateOffline } from '../src/credentials/sign-credential';
-import { jwksOf } from '../src/credentials/signing-key';
 import { CertificateEntity } from '../src/entities/certificate.entity';
 import { HardCopyOrderEntity } from '../src/entities/hard-copy-order.entity';
 import { signedStatusList } from '../src/credentials/status-lists';

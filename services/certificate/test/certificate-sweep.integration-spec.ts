@@ -1,6 +1,6 @@
+import { fromPrivateKey } from '@iso20000/credentials';
 import { generateKeyPairSync } from 'node:crypto';
 import { recordReleasedPass } from '../src/commands/issue-certificate';
-import { fromPrivateKey } from '../src/credentials/signing-key';
 import { CertificateEntity } from '../src/entities/certificate.entity';
 import { logger, release, startCertificateHarness, waitFor } from './certificate-test-harness';
 

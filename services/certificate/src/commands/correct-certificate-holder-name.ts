@@ -1,9 +1,8 @@
+import { signCredential, statusListEntry } from '@iso20000/credentials';
 import { refuse } from '@iso20000/service-kit';
 import type { DataSource } from 'typeorm';
 import { buildCertificateCredential } from '../credentials/credential-documents';
 import type { CertificateIssuer } from '../credentials/issuer';
-import { signCredential } from '../credentials/sign-credential';
-import { statusListEntry } from '../domain/status-list';
 import { CertificateVersionEntity } from '../entities/certificate-version.entity';
 import { CertificateEntity } from '../entities/certificate.entity';
 

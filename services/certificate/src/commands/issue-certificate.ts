@@ -1,3 +1,4 @@
+import { signCredential, statusListEntry } from '@iso20000/credentials';
 import { createHash } from 'node:crypto';
 import { Events, recordEvent, type PayloadOf } from '@iso20000/events';
 import type { Logger } from '@iso20000/service-kit';
@@ -6,8 +7,6 @@ import { issuanceDueOn } from '../domain/business-days';
 import { generateCertificateNumber } from '../domain/certificate-number';
 import { buildCertificateCredential } from '../credentials/credential-documents';
 import type { CertificateIssuer } from '../credentials/issuer';
-import { signCredential } from '../credentials/sign-credential';
-import { statusListEntry } from '../domain/status-list';
 import { AtoDeliveryPreferenceEntity } from '../entities/ato-delivery-preference.entity';
 import { CertificateVersionEntity } from '../entities/certificate-version.entity';
 import { CertificateEntity } from '../entities/certificate.entity';

@@ -1,8 +1,10 @@
+import { statusListEntryOf, type JsonObject } from '@iso20000/credentials';
 import { schemeExam, type ExamCode } from '@iso20000/scheme';
 
 /**
  * The certificate as an Open Badges 3.0 credential (a W3C Verifiable Credential 2.0), and the
- * revocation status list credential. Plain JSON builders; signing is in sign-credential.ts.
+ * certificate's public addresses. Plain JSON builders; signing and the status list credential are in
+ * @iso20000/credentials.
  */
 export interface IssuerProfile {
   /** Base of every public address: credential ids, badge pages, the status list, the issuer. */
@@ -52,9 +54,6 @@ export interface CertificateFacts {
   statusListIndex: number;
 }
 
-export type JsonObject = { [key: string]: JsonValue };
-export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
-
 export function buildCertificateCredential(issuer: IssuerProfile, facts: CertificateFacts): JsonObject {
   const urls = publicUrls(issuer);
   const title = examTitle(facts.examCode);
@@ -85,37 +84,12 @@ export function buildCertificateCredential(issuer: IssuerProfile, facts: Certifi
         inLanguage: facts.language,
       },
     },
-    credentialStatus: {
-      id: `${urls.statusList(facts.statusList)}#${facts.statusListIndex}`,
-      type: 'BitstringStatusListEntry',
-      statusPurpose: 'revocation',
-      statusListIndex: String(facts.statusListIndex),
-      statusListCredential: urls.statusList(facts.statusList),
-    },
+    credentialStatus: statusListEntryOf(
+      urls.statusList(facts.statusList),
+      facts.statusListIndex,
+      'revocation',
+    ),
     // Which version of the document this is: a holder-name correction reissues with the same number.
     evidence: [{ type: ['Evidence'], name: `Certificate ${facts.number}, version ${facts.version}` }],
-  };
-}
-
-export function buildStatusListCredential(
-  issuer: IssuerProfile,
-  encodedList: string,
-  validFrom: Date,
-  list: number,
-): JsonObject {
-  const urls = publicUrls(issuer);
-  const id = urls.statusList(list);
-  return {
-    '@context': ['https://www.w3.org/ns/credentials/v2'],
-    id,
-    type: ['VerifiableCredential', 'BitstringStatusListCredential'],
-    issuer: urls.issuerId,
-    validFrom: validFrom.toISOString(),
-    credentialSubject: {
-      id: `${id}#list`,
-      type: 'BitstringStatusList',
-      statusPurpose: 'revocation',
-      encodedList,
-    },
   };
 }

@@ -1,8 +1,12 @@
+import {
+  buildStatusListCredential,
+  encodeStatusList,
+  signCredential,
+  statusListRange,
+} from '@iso20000/credentials';
 import type { DataSource } from 'typeorm';
-import { encodeStatusList, STATUS_LIST_LENGTH } from '../domain/status-list';
-import { buildStatusListCredential, publicUrls } from './credential-documents';
+import { publicUrls } from './credential-documents';
 import type { CertificateIssuer } from './issuer';
-import { signCredential } from './sign-credential';
 
 export interface SignedStatusList {
   id: string;
@@ -16,20 +20,19 @@ export async function signedStatusList(
   issuer: CertificateIssuer,
   list: number,
 ): Promise<SignedStatusList> {
-  const from = (list - 1) * STATUS_LIST_LENGTH;
+  const { from, to } = statusListRange(list);
   const rows = (await dataSource.query(
     `SELECT "status_list_index" AS "index" FROM "certificate" WHERE "status" = 'REVOKED' AND "status_list_index" >= $1 AND "status_list_index" < $2`,
-    [from, from + STATUS_LIST_LENGTH],
+    [from, to],
   )) as { index: number }[];
-  const document = buildStatusListCredential(
-    issuer.profile,
-    encodeStatusList(rows.map((r) => r.index - from)),
-    new Date(),
-    list,
-  );
-  return {
-    id: publicUrls(issuer.profile).statusList(list),
-    jwt: await signCredential(document, issuer.key),
-    document,
-  };
+  const urls = publicUrls(issuer.profile);
+  const id = urls.statusList(list);
+  const document = buildStatusListCredential({
+    id,
+    issuerId: urls.issuerId,
+    purpose: 'revocation',
+    encodedList: encodeStatusList(rows.map((r) => r.index - from)),
+    validFrom: new Date(),
+  });
+  return { id, jwt: await signCredential(document, issuer.key), document };
 }

@@ -1,3 +1,4 @@
+import { jwksOf, statusListEntry } from '@iso20000/credentials';
 import {
   clampPageSize,
   decodeCursorAs,
@@ -22,11 +23,9 @@ import { correctCertificateHolderName } from '../commands/correct-certificate-ho
 import { revokeCertificate } from '../commands/revoke-certificate';
 import { verifyCertificate } from '../commands/verify-certificate';
 import { examTitle, publicUrls } from '../credentials/credential-documents';
-import { jwksOf } from '../credentials/signing-key';
 import { signedStatusList } from '../credentials/status-lists';
 import { toCalendarDate } from '../domain/business-days';
 import { parseCertificateNumber } from '../domain/certificate-number';
-import { statusListEntry } from '../domain/status-list';
 import { CertificateEntity } from '../entities/certificate.entity';
 import type { Resolvers } from '../generated/graphql';
 import type { ServiceContext } from '../context';
