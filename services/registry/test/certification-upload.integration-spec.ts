@@ -1,4 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
 import { errorCodes, viewers } from '@iso20000/testing';
 import ExcelJS from 'exceljs';
 import { processCertificationUploads } from '../src/commands/process-certification-uploads';
@@ -253,6 +256,42 @@ describe('an XLSX upload', () => {
     const done = await read(id);
     expect(done.results.edges.map((e) => e.node.reasons)).toEqual([[], []]);
     expect(done).toMatchObject({ status: 'DONE', rowsProcessed: 2, created: 2, rejected: 0 });
+  });
+});
+
+describe('an XLSX upload as Excel writes it (the shared strings after the worksheet)', () => {
+  it('streams the worksheet itself: nothing is copied to a temporary file', async () => {
+    const prefix = `XS-${randomUUID().slice(0, 6)}`;
+    const parts: Buffer[] = [];
+    const out = new PassThrough().on('data', (part: Buffer) => parts.push(part));
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: true });
+    const sheet = workbook.addWorksheet('certifications');
+    sheet.addRow([...header]).commit();
+    for (let i = 1; i <= 3; i++) sheet.addRow(header.map((c) => row(`${prefix}-${i}`)[c])).commit();
+    sheet.commit();
+    await workbook.commit();
+    const file = Buffer.concat(parts);
+    const order = file.toString('latin1');
+    expect(order.indexOf('xl/worksheets/sheet1.xml')).toBeLessThan(order.indexOf('xl/sharedStrings.xml'));
+    const id = await upload(file, 'XLSX');
+    await h.ok(asRcb, SUBMIT, { id });
+    // what exceljs would copy goes to a file it writes in os.tmpdir()
+    const writes = jest.spyOn(fs, 'createWriteStream');
+    try {
+      await work();
+      expect(writes.mock.calls.map(([path]) => String(path))).not.toContainEqual(
+        expect.stringContaining(tmpdir()),
+      );
+    } finally {
+      writes.mockRestore();
+    }
+    const done = await read(id);
+    expect(done).toMatchObject({ status: 'DONE', rowsProcessed: 3, created: 3, rejected: 0 });
+    expect(done.results.edges.map((e) => e.node.certificateNumber)).toEqual([
+      `${prefix}-1`,
+      `${prefix}-2`,
+      `${prefix}-3`,
+    ]);
   });
 });
 

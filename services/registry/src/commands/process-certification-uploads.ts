@@ -31,7 +31,7 @@ class ChunkReadFailed extends Error {}
 function fileStream(
   dataSource: DataSource,
   upload: CertificationUploadEntity,
-  progress: { bytes: number },
+  progress?: { bytes: number },
 ): Readable {
   async function* chunks(): AsyncGenerator<Buffer> {
     for (let index = 0; index < upload.chunkCount; index++) {
@@ -41,7 +41,7 @@ function fileStream(
         .catch((err: unknown) => {
           throw new ChunkReadFailed(`reading chunk ${index} of upload ${upload.id} failed`, { cause: err });
         });
-      progress.bytes += chunk.data.length;
+      if (progress) progress.bytes += chunk.data.length;
       yield chunk.data;
     }
   }
@@ -71,7 +71,7 @@ function cellText(value: ExcelJS.CellValue): string {
 /** The data rows of the file; a file that cannot be read fails as UploadFailed, naming why. */
 async function* rowsOf(
   format: UploadFormat,
-  file: Readable,
+  file: FileOpener,
 ): AsyncGenerator<{ row: UploadRow; number: number }> {
   try {
     yield* readRows(format, file);
@@ -86,13 +86,53 @@ async function* rowsOf(
   }
 }
 
+/** The file from its first byte: the progress counts what `counted` reads only. */
+type FileOpener = (counted: boolean) => Readable;
+
+/** What exceljs's WorkbookReader learns from a workbook's other parts before it streams a worksheet. */
+interface WorkbookParts {
+  sharedStrings?: unknown[];
+  workbookRels?: unknown[];
+  model?: unknown;
+  properties?: unknown;
+}
+
+const XLSX_READ_OPTIONS = { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore' } as const;
+
+/** The reader as it is at run time: its parts, which its declared type does not show as such. */
+type PartsReader = WorkbookParts & AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>;
+
+const xlsxReader = (file: Readable, worksheets: 'emit' | 'ignore'): PartsReader =>
+  new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    ...XLSX_READ_OPTIONS,
+    worksheets,
+  }) as unknown as PartsReader;
+
+/**
+ * The first of two passes over an XLSX: its shared strings, relationships and workbook, every
+ * worksheet drained unread. exceljs streams a worksheet only once it has the shared strings; Excel
+ * writes them after the worksheets, and exceljs then copies each worksheet, uncompressed (33 to 41 MB
+ * for 100,000 rows of the required columns), to a temporary file first, on a /tmp the deployment caps
+ * at 64 MiB. The file is in PostgreSQL: reading it twice costs a second inflate, not the disk.
+ */
+async function workbookParts(file: Readable): Promise<WorkbookParts> {
+  const reader = xlsxReader(file, 'ignore');
+  // placeholders, so a worksheet before them is drained rather than copied (the real ones replace them)
+  reader.sharedStrings = [];
+  reader.workbookRels = [];
+  reader.model = { sheets: [] }; // read when a worksheet comes before xl/workbook.xml
+  for await (const _worksheet of reader); // none is emitted
+  const { sharedStrings, workbookRels, model, properties } = reader;
+  return { sharedStrings, workbookRels, model, properties };
+}
+
 /** The data rows of the file, numbered from 1 under the header, as the columns name them. */
 async function* readRows(
   format: UploadFormat,
-  file: Readable,
+  open: FileOpener,
 ): AsyncGenerator<{ row: UploadRow; number: number }> {
   if (format === 'CSV') {
-    const parser = file.pipe(
+    const parser = open(true).pipe(
       parse({
         bom: true,
         skip_empty_lines: true,
@@ -107,12 +147,9 @@ async function* readRows(
     for await (const record of parser as AsyncIterable<UploadRow>) yield { row: record, number: ++number };
     return;
   }
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(file, {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    worksheets: 'emit',
-  });
+  const parts = await workbookParts(open(false));
+  const workbook = xlsxReader(open(true), 'emit');
+  Object.assign(workbook, parts); // the worksheet streams from the zip as it is inflated
   for await (const worksheet of workbook) {
     let header: string[] | null = null;
     let number = 0;
@@ -262,7 +299,8 @@ export async function processUpload(
     await dataSource.transaction((manager) => writeBatch(ctx, manager, upload, pending, progress.bytes));
   };
   try {
-    for await (const { row, number } of rowsOf(upload.format, fileStream(dataSource, upload, progress))) {
+    const open: FileOpener = (counted) => fileStream(dataSource, upload, counted ? progress : undefined);
+    for await (const { row, number } of rowsOf(upload.format, open)) {
       if (number > maxRows)
         throw new UploadFailed(
           `the file has more than ${maxRows} rows: split it (rows up to ${maxRows} were processed)`,
