@@ -21,4 +21,6 @@ export default subgraphCodegenConfig({
   CertificationUploadResult: '../entities/certification-upload.entity#CertificationUploadResultEntity',
   CertificationUploadTemplate: '../queries/certification-uploads#UploadTemplate',
   TransferAuthorization: '../commands/issue-transfer-authorization#IssuedTransferAuthorization',
+  SignedRegistryRecord: '../credentials/signed-record#SignedRecord',
+  RegistryStatusList: '../credentials/status-lists#SignedRegistryStatusList',
 });

@@ -18,6 +18,13 @@ export const registryServiceConfig = {
   REGISTRY_UPLOAD_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
   /** How often the rule engine's job looks whether today's daily pass is done (it runs once a day). */
   REGISTRY_FLAGS_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  /** Ed25519 private key as a JWK (JSON) or PKCS#8 PEM signing registry records. Required in production; development generates one. */
+  REGISTRY_SIGNING_KEY: z.string().min(1).optional(),
+  /** Base of the public addresses signed records name (the public web's): {base}/registry/status-lists/..., the JWKS. */
+  REGISTRY_PUBLIC_BASE_URL: z.url().default('http://localhost:4010'),
+  REGISTRY_ISSUER_NAME: z.string().min(1).default('ISO/IEC 20000 Certification Scheme registry'),
+  /** A signed record's validUntil is at most this many days after signing (and never after the certification's last valid day). */
+  REGISTRY_SIGNED_RECORD_VALID_DAYS: z.coerce.number().int().min(1).max(366).default(30),
 };
 export type RegistryServiceConfig = z.infer<z.ZodObject<typeof registryServiceConfig>>;
 

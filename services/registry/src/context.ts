@@ -1,6 +1,7 @@
 import type { ConsumerFreshness } from '@iso20000/events';
 import type { BaseContext, PostgresRateLimiter } from '@iso20000/service-kit';
 import type { DataSource } from 'typeorm';
+import type { RegistryIssuer } from './credentials/registry-issuer';
 import type { CalendarDate } from './domain/calendar-date';
 import type { RegistryLoaders } from './loaders';
 
@@ -19,6 +20,8 @@ export interface ServiceContext extends BaseContext {
   rateLimitKey: string;
   /** Whether the registry's copy of RCB statuses is shown current (writes that depend on one check it). */
   rcbStatusCopy: ConsumerFreshness;
+  /** The registry as an issuer of signed records: its key and public addresses. */
+  issuer: RegistryIssuer;
 }
 
 export interface RegistrySettings {

@@ -14,6 +14,7 @@ import {
   CertificationUploadEntity,
   CertificationUploadResultEntity,
 } from './entities/certification-upload.entity';
+import { RegistrySigningKeyEntity } from './credentials/registry-signing-key.entity';
 import { RegistryJobDayEntity } from './entities/registry-job-day.entity';
 import { TransferAuthorizationEntity } from './entities/transfer-authorization.entity';
 import { CertifiedOrganizationEntity } from './entities/certified-organization.entity';
@@ -27,6 +28,7 @@ import { CertificationTransfers1764900000000 } from './migrations/1764900000000-
 import { CertificationFlags1764900000001 } from './migrations/1764900000001-certification-flags';
 import { RcbDataFreshness1764900000002 } from './migrations/1764900000002-rcb-data-freshness';
 import { CertificationUploads1764900000003 } from './migrations/1764900000003-certification-uploads';
+import { SignedRegistryRecords1764900000004 } from './migrations/1764900000004-signed-registry-records';
 
 export const entities = [
   ...eventsEntities,
@@ -43,6 +45,7 @@ export const entities = [
   CertificationUploadEntity,
   CertificationUploadChunkEntity,
   CertificationUploadResultEntity,
+  RegistrySigningKeyEntity,
 ];
 
 export const migrations = [
@@ -55,6 +58,7 @@ export const migrations = [
   CertificationFlags1764900000001,
   RcbDataFreshness1764900000002,
   CertificationUploads1764900000003,
+  SignedRegistryRecords1764900000004,
 ];
 
 /** For the TypeORM CLI and the schema-drift check. */

@@ -16,6 +16,7 @@ import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import type { RegistryServiceConfig } from './config';
 import type { RegistrySettings, ServiceContext } from './context';
+import { loadRegistryIssuer } from './credentials/registry-issuer';
 import { todayUtc } from './domain/calendar-date';
 import { createRcbStatusConsumer, createRcbStatusFreshness } from './events/rcb-status.consumer';
 import { certificationExpiryJob } from './jobs/certification-expiry.job';
@@ -63,6 +64,7 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
     logger,
     maxStalenessMs: config.REPLICA_MAX_STALENESS_MS,
   });
+  const issuer = await loadRegistryIssuer(dataSource, config, logger);
   const settings: RegistrySettings = {
     transferObjectionDays: config.REGISTRY_TRANSFER_OBJECTION_DAYS,
     transferCodeValidDays: config.REGISTRY_TRANSFER_CODE_VALID_DAYS,
@@ -91,6 +93,7 @@ export async function buildService(deps: RegistryServiceDeps): Promise<RegistryS
         verificationBudget,
         rateLimitKey: rateLimitClientKey(base.viewer, base.clientAddress),
         rcbStatusCopy,
+        issuer,
       };
     },
     // The RCB status consumer, then the expiry job (a certification past its expiry expires by itself).

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
 import type {
   CertificationStandard,
   CertificationStatus,
@@ -11,6 +11,7 @@ import type { RcbEntity } from './rcb.entity';
 /** The current state of one certification; every change also writes a CertificationHistoryEntity. */
 @Entity({ name: 'organization_certification' })
 @Unique('uq_organization_certification_number', ['rcbId', 'certificateNumber'])
+@Unique('uq_organization_certification_status_list_index', ['statusListIndex'])
 @Index('ix_organization_certification_number', ['certificateNumber'])
 @Index('ix_organization_certification_organization', ['organizationId'])
 @Index('ix_organization_certification_rcb_status', ['rcbId', 'status'])
@@ -79,6 +80,15 @@ export class OrganizationCertificationEntity {
    */
   @Column({ type: 'date', name: 'transfer_deadline', nullable: true })
   transferDeadline!: string | null;
+
+  /**
+   * This certification's entry in the registry's status lists (the same index in the suspension
+   * and the revocation list): allocated once from a sequence when the row is inserted, never
+   * changed (a transfer or recertification keeps it). List n holds indexes (n-1)*131072 .. n*131072-1.
+   */
+  @Column({ type: 'integer', name: 'status_list_index' })
+  @Generated('increment')
+  statusListIndex!: number;
 
   /** History version: 1 when issued, +1 per change; clients send it back for optimistic concurrency. */
   @Column({ type: 'integer', name: 'version' })

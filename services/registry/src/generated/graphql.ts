@@ -15,6 +15,8 @@ import type { RcbFreshnessView } from '../queries/rcb-freshness';
 import type { CertificationUploadEntity, CertificationUploadResultEntity } from '../entities/certification-upload.entity';
 import type { UploadTemplate } from '../queries/certification-uploads';
 import type { IssuedTransferAuthorization } from '../commands/issue-transfer-authorization';
+import type { SignedRecord } from '../credentials/signed-record';
+import type { SignedRegistryStatusList } from '../credentials/status-lists';
 import type { ServiceContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -786,6 +788,11 @@ export type OrganizationCertificationVerification = {
    */
   sameNumberAtOtherRcbs: Scalars['Int']['output'];
   scope: Scalars['String']['output'];
+  /**
+   * The same answer signed by the registry, so a relying party can keep it and verify it offline
+   * (see the registry README, signed records). Free and public, like verification.
+   */
+  signedRecord: SignedRegistryRecord;
   standard: CertificationStandard;
   status: OrganizationCertificationStatus;
   statusReason?: Maybe<Scalars['String']['output']>;
@@ -849,6 +856,10 @@ export type Query = {
   rcbWorklist?: Maybe<CertificationFlagConnection>;
   /** Scheme staff: open flags per RCB, in RCB id order */
   registryFlagOverview?: Maybe<RcbFlagSummaryConnection>;
+  /** Public: the registry's public keys (JWKS) that verify signed records and status lists. Also served at GET {base}/registry/.well-known/jwks.json. */
+  registryIssuerKeys: RegistryIssuerKeys;
+  /** Public: a signed status list of the registry (list 1 holds entries 0 to 131,071). Also served at GET {base}/registry/status-lists/{purpose}/{list}. */
+  registryStatusList: RegistryStatusList;
   /**
    * Scheme staff: RCBs holding current certifications whose registry data was neither changed nor
    * confirmed for more than olderThanDays (default: the configured staleness, 30 days); never first,
@@ -932,6 +943,12 @@ export type QueryRcbWorklistArgs = {
 export type QueryRegistryFlagOverviewArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRegistryStatusListArgs = {
+  list?: InputMaybe<Scalars['Int']['input']>;
+  purpose: RegistryStatusPurpose;
 };
 
 
@@ -1048,6 +1065,23 @@ export type RegistryAddressInput = {
   postalCode?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The registry's public keys as a JWK Set: they verify its signed records and status lists. */
+export type RegistryIssuerKeys = {
+  __typename?: 'RegistryIssuerKeys';
+  keys: Array<RegistryPublicKey>;
+};
+
+/** An Ed25519 public key as a JWK (RFC 8037). */
+export type RegistryPublicKey = {
+  __typename?: 'RegistryPublicKey';
+  alg: Scalars['String']['output'];
+  crv: Scalars['String']['output'];
+  kid: Scalars['String']['output'];
+  kty: Scalars['String']['output'];
+  use: Scalars['String']['output'];
+  x: Scalars['String']['output'];
+};
+
 /** The RCB's appointment status as the registry last heard it from accreditation. */
 export type RegistryRcbStatus =
   | 'APPLIED'
@@ -1056,6 +1090,42 @@ export type RegistryRcbStatus =
   | 'SUSPENDED'
   | 'UNDER_ASSESSMENT'
   | 'WITHDRAWN';
+
+/** One of the registry's W3C Bitstring Status List credentials, signed now. */
+export type RegistryStatusList = {
+  __typename?: 'RegistryStatusList';
+  /** The list's URL (the credential's id, where relying parties fetch it) */
+  id: Scalars['String']['output'];
+  /** Compact JWS (vc+jwt, EdDSA) */
+  jwt: Scalars['String']['output'];
+  list: Scalars['Int']['output'];
+  purpose: RegistryStatusPurpose;
+};
+
+export type RegistryStatusPurpose =
+  /** Bit set once the certification is withdrawn (final) */
+  | 'REVOCATION'
+  /** Bit set while the certification is suspended; cleared on reinstatement */
+  | 'SUSPENSION';
+
+/**
+ * The registry's answer as a W3C Verifiable Credential 2.0 with a JWT proof (VC-JOSE-COSE, typ vc+jwt,
+ * EdDSA over Ed25519). Its credentialStatus names one entry in the suspension list and one in the
+ * revocation list (W3C Bitstring Status List v1.0, 131,072 entries per list).
+ */
+export type SignedRegistryRecord = {
+  __typename?: 'SignedRegistryRecord';
+  /** Compact JWS: verify with registryIssuerKeys (also GET {base}/registry/.well-known/jwks.json) */
+  jwt: Scalars['String']['output'];
+  /** Where the registry's public keys are published */
+  keysUrl: Scalars['String']['output'];
+  /** The suspension list's URL, then the revocation list's */
+  statusListUrls: Array<Scalars['String']['output']>;
+  /** When it was signed (the credential's validFrom) */
+  validFrom: Scalars['DateTime']['output'];
+  /** The certification's last valid day's end (UTC), or the freshness horizon after signing when sooner */
+  validUntil: Scalars['DateTime']['output'];
+};
 
 export type StartCertificationUploadInput = {
   dryRun?: Scalars['Boolean']['input'];
@@ -1371,7 +1441,12 @@ export type ResolversTypes = ResolversObject<{
   RcbRegistryFreshnessEdge: ResolverTypeWrapper<Omit<RcbRegistryFreshnessEdge, 'node'> & { node: ResolversTypes['RcbRegistryFreshness'] }>;
   RegistryAddress: ResolverTypeWrapper<RegistryAddress>;
   RegistryAddressInput: RegistryAddressInput;
+  RegistryIssuerKeys: ResolverTypeWrapper<RegistryIssuerKeys>;
+  RegistryPublicKey: ResolverTypeWrapper<RegistryPublicKey>;
   RegistryRcbStatus: RegistryRcbStatus;
+  RegistryStatusList: ResolverTypeWrapper<SignedRegistryStatusList>;
+  RegistryStatusPurpose: RegistryStatusPurpose;
+  SignedRegistryRecord: ResolverTypeWrapper<SignedRecord>;
   StartCertificationUploadInput: StartCertificationUploadInput;
   SurveillanceAudit: ResolverTypeWrapper<SurveillanceAudit>;
   SurveillanceAuditInput: SurveillanceAuditInput;
@@ -1444,6 +1519,10 @@ export type ResolversParentTypes = ResolversObject<{
   RcbRegistryFreshnessEdge: Omit<RcbRegistryFreshnessEdge, 'node'> & { node: ResolversParentTypes['RcbRegistryFreshness'] };
   RegistryAddress: RegistryAddress;
   RegistryAddressInput: RegistryAddressInput;
+  RegistryIssuerKeys: RegistryIssuerKeys;
+  RegistryPublicKey: RegistryPublicKey;
+  RegistryStatusList: SignedRegistryStatusList;
+  SignedRegistryRecord: SignedRecord;
   StartCertificationUploadInput: StartCertificationUploadInput;
   SurveillanceAudit: SurveillanceAudit;
   SurveillanceAuditInput: SurveillanceAuditInput;
@@ -1741,6 +1820,7 @@ export type OrganizationCertificationVerificationResolvers<ContextType = Service
   registeredOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   sameNumberAtOtherRcbs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signedRecord?: Resolver<ResolversTypes['SignedRegistryRecord'], ParentType, ContextType>;
   standard?: Resolver<ResolversTypes['CertificationStandard'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrganizationCertificationStatus'], ParentType, ContextType>;
   statusReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1773,6 +1853,8 @@ export type QueryResolvers<ContextType = ServiceContext, ParentType extends Reso
   rcbRegistryFreshness?: Resolver<Maybe<ResolversTypes['RcbRegistryFreshness']>, ParentType, ContextType>;
   rcbWorklist?: Resolver<Maybe<ResolversTypes['CertificationFlagConnection']>, ParentType, ContextType, Partial<QueryRcbWorklistArgs>>;
   registryFlagOverview?: Resolver<Maybe<ResolversTypes['RcbFlagSummaryConnection']>, ParentType, ContextType, Partial<QueryRegistryFlagOverviewArgs>>;
+  registryIssuerKeys?: Resolver<ResolversTypes['RegistryIssuerKeys'], ParentType, ContextType>;
+  registryStatusList?: Resolver<ResolversTypes['RegistryStatusList'], ParentType, ContextType, RequireFields<QueryRegistryStatusListArgs, 'list' | 'purpose'>>;
   staleRcbs?: Resolver<Maybe<ResolversTypes['RcbRegistryFreshnessConnection']>, ParentType, ContextType, Partial<QueryStaleRcbsArgs>>;
   verifyCertificateNumber?: Resolver<Maybe<ResolversTypes['CertificateNumberVerification']>, ParentType, ContextType, RequireFields<QueryVerifyCertificateNumberArgs, 'certificateNumber'>>;
   verifyOrganizationCertification?: Resolver<Maybe<ResolversTypes['OrganizationCertificationVerification']>, ParentType, ContextType, RequireFields<QueryVerifyOrganizationCertificationArgs, 'certificateNumber'>>;
@@ -1833,6 +1915,34 @@ export type RegistryAddressResolvers<ContextType = ServiceContext, ParentType ex
   country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type RegistryIssuerKeysResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['RegistryIssuerKeys'] = ResolversParentTypes['RegistryIssuerKeys']> = ResolversObject<{
+  keys?: Resolver<Array<ResolversTypes['RegistryPublicKey']>, ParentType, ContextType>;
+}>;
+
+export type RegistryPublicKeyResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['RegistryPublicKey'] = ResolversParentTypes['RegistryPublicKey']> = ResolversObject<{
+  alg?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  crv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kid?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kty?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  use?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  x?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type RegistryStatusListResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['RegistryStatusList'] = ResolversParentTypes['RegistryStatusList']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  jwt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  list?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['RegistryStatusPurpose'], ParentType, ContextType>;
+}>;
+
+export type SignedRegistryRecordResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['SignedRegistryRecord'] = ResolversParentTypes['SignedRegistryRecord']> = ResolversObject<{
+  jwt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keysUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  statusListUrls?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  validFrom?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  validUntil?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type SurveillanceAuditResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['SurveillanceAudit'] = ResolversParentTypes['SurveillanceAudit']> = ResolversObject<{
@@ -1938,6 +2048,10 @@ export type Resolvers<ContextType = ServiceContext> = ResolversObject<{
   RcbRegistryFreshnessConnection?: RcbRegistryFreshnessConnectionResolvers<ContextType>;
   RcbRegistryFreshnessEdge?: RcbRegistryFreshnessEdgeResolvers<ContextType>;
   RegistryAddress?: RegistryAddressResolvers<ContextType>;
+  RegistryIssuerKeys?: RegistryIssuerKeysResolvers<ContextType>;
+  RegistryPublicKey?: RegistryPublicKeyResolvers<ContextType>;
+  RegistryStatusList?: RegistryStatusListResolvers<ContextType>;
+  SignedRegistryRecord?: SignedRegistryRecordResolvers<ContextType>;
   SurveillanceAudit?: SurveillanceAuditResolvers<ContextType>;
   TransferAuthorization?: TransferAuthorizationResolvers<ContextType>;
   TransferNonconformity?: TransferNonconformityResolvers<ContextType>;

@@ -24,6 +24,7 @@ import {
   verificationResolvers,
 } from './organization-certification.resolvers';
 import { queryResolvers } from './query.resolvers';
+import { registryStatusListResolvers } from './signed-record.resolvers';
 
 export const resolvers: Resolvers<ServiceContext> = {
   ...scalarResolvers,
@@ -43,4 +44,5 @@ export const resolvers: Resolvers<ServiceContext> = {
   CertificationUpload: certificationUploadResolvers,
   CertificationUploadResult: certificationUploadResultResolvers,
   TransferAuthorization: transferAuthorizationResolvers,
+  RegistryStatusList: registryStatusListResolvers,
 };

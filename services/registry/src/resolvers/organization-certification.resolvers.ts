@@ -4,6 +4,7 @@ import type { ServiceContext } from '../context';
 import { canSeeTransfer } from './certification-transfer.resolvers';
 import { freshnessOf } from './rcb-freshness.resolvers';
 import { stateOf } from '../commands/certification-rows';
+import { signRecord } from '../credentials/signed-record';
 import { flagsOf } from '../domain/certification-flags';
 import { effectiveStatus } from '../domain/certification-lifecycle';
 import { CertificationHistoryEntity } from '../entities/certification-history.entity';
@@ -107,6 +108,16 @@ export const verificationResolvers: OrganizationCertificationVerificationResolve
   rcbDataFreshness: (certification, _args, ctx) => freshnessOf(ctx, certification.rcbId),
   registeredOn: (certification) => certification.createdAt.toISOString().slice(0, 10),
   sameNumberAtOtherRcbs: (certification) => certification.sameNumberAtOtherRcbs ?? 0,
+  signedRecord: async (certification, _args, ctx) => {
+    const organization = await organizationOf(ctx, certification);
+    const rcb = await ctx.loaders.rcbById.load(certification.rcbId);
+    return signRecord(ctx.issuer, certification, {
+      organization: { legalName: organization.legalName, country: organization.country },
+      rcb: { id: certification.rcbId, name: rcb?.name ?? null },
+      now: ctx.now,
+      today: ctx.today,
+    });
+  },
 };
 
 export const certificateNumberVerificationResolvers: CertificateNumberVerificationResolvers<ServiceContext> =

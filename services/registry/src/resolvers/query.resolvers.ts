@@ -10,6 +10,7 @@ import { transferQueryResolvers } from './certification-transfer.resolvers';
 import { uploadQueryResolvers } from './certification-upload.resolvers';
 import { freshnessQueryResolvers } from './rcb-freshness.resolvers';
 import { parseCertificateNumber } from './inputs';
+import { signedRecordQueryResolvers } from './signed-record.resolvers';
 import { certificationsNumbered } from '../queries/verify-certificate-number';
 import { wasCertified } from '../queries/was-certified';
 
@@ -27,6 +28,7 @@ export const queryResolvers: QueryResolvers<ServiceContext> = {
   ...flagQueryResolvers,
   ...freshnessQueryResolvers,
   ...uploadQueryResolvers,
+  ...signedRecordQueryResolvers,
   certifiedOrganizations: (_parent, args, ctx) =>
     searchCertifiedOrganizations(ctx.dataSource, args.filter, args, ctx.today),
 
