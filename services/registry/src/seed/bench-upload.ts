@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { Viewer } from '@iso20000/auth';
@@ -104,6 +104,8 @@ async function main(): Promise<void> {
     REGISTRY_EXPIRY_INTERVAL_MS: '3600000',
     REGISTRY_UPLOAD_INTERVAL_MS: '200',
     LOG_LEVEL: 'warn',
+    // production requires the registry's signing key (its signed verification records): a throwaway one
+    REGISTRY_SIGNING_KEY: JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' })),
   });
   const rcbId = randomUUID();
   // the RCB as accreditation's event would have recorded it: appointed
