@@ -151,13 +151,31 @@ export function costLimitExceeded(cost: number, limit: number): GraphQLError {
   );
 }
 
-/** Refuses, before planning, an operation whose cost with this request's variables is over the limit. */
+/**
+ * Refuses, before planning, an operation whose cost with this request's variables is over the limit.
+ * Apollo Server hands every request with the same query text the same parsed document (its document
+ * cache), so an operation whose cost does not depend on variables is costed once per document and
+ * operation name; one with a page size passed as a variable is costed on every request.
+ */
 export function costLimitPlugin(maxCost: number): ApolloServerPlugin<GatewayContext> {
+  const fixed = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request }) {
-          const { cost } = operationCost(schema, document, request.operationName, request.variables);
+          let bySchema = fixed.get(schema);
+          if (!bySchema) fixed.set(schema, (bySchema = new WeakMap()));
+          const key = request.operationName ?? '';
+          let cost = bySchema.get(document)?.get(key);
+          if (cost === undefined) {
+            const computed = operationCost(schema, document, request.operationName, request.variables);
+            cost = computed.cost;
+            if (!computed.usesVariables) {
+              let byName = bySchema.get(document);
+              if (!byName) bySchema.set(document, (byName = new Map()));
+              byName.set(key, cost);
+            }
+          }
           if (cost > maxCost) throw costLimitExceeded(cost, maxCost);
         },
       };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Supergraph } from '@apollo/federation-internals';
 import { parse, validate, type DocumentNode } from 'graphql';
 import { loadGatewayConfig } from '../src/config';
-import { operationCost } from '../src/cost';
+import { costLimitPlugin, operationCost } from '../src/cost';
 import { defaultSupergraphPath } from '../src/gateway';
 
 // The cost model against the committed supergraph: what real clients send passes the default limit
@@ -142,5 +142,78 @@ describe('operation cost', () => {
     expect(operationCost(api, document(spread), undefined, {}).cost).toBe(
       operationCost(api, document(inline), undefined, {}).cost,
     );
+  });
+});
+
+describe('the cost limit on every request', () => {
+  /** Runs the plugin's check as Apollo Server does: the same parsed document for the same query text. */
+  async function check(
+    maxCost: number,
+    doc: DocumentNode,
+    variables?: Record<string, unknown>,
+    operationName?: string,
+  ): Promise<string> {
+    const plugin = costLimitPlugin(maxCost);
+    const hooks = (await plugin.requestDidStart?.({} as never)) as {
+      didResolveOperation(context: unknown): Promise<void>;
+    };
+    try {
+      await hooks.didResolveOperation({ schema: api, document: doc, request: { variables, operationName } });
+      return 'ok';
+    } catch (error) {
+      return (error as { extensions?: { code?: string } }).extensions?.code ?? String(error);
+    }
+  }
+
+  it('costs a document without variables once, and refuses it every time it is over', async () => {
+    const fixed = document(`query { me { sittings(first: 50) { edges { node { exam { code } } } } } }`);
+    const { cost } = operationCost(api, fixed, undefined, undefined);
+    const plugin = costLimitPlugin(cost - 1);
+    const hooks = (await plugin.requestDidStart?.({} as never)) as {
+      didResolveOperation(context: unknown): Promise<void>;
+    };
+    for (let i = 0; i < 3; i += 1)
+      await expect(
+        hooks.didResolveOperation({ schema: api, document: fixed, request: {} }),
+      ).rejects.toMatchObject({ extensions: { code: 'COST_LIMIT_EXCEEDED', cost } });
+    expect(await check(cost, fixed)).toBe('ok');
+  });
+
+  it('costs a page size passed as a variable on every request, the same document or not', async () => {
+    const paged = document(
+      `query P($n: Int) { me { sittings(first: $n) { edges { node { exam { code } } } } } }`,
+    );
+    const small = operationCost(api, paged, undefined, { n: 5 }).cost;
+    const plugin = costLimitPlugin(small);
+    const hooks = (await plugin.requestDidStart?.({} as never)) as {
+      didResolveOperation(context: unknown): Promise<void>;
+    };
+    await expect(
+      hooks.didResolveOperation({ schema: api, document: paged, request: { variables: { n: 5 } } }),
+    ).resolves.toBeUndefined();
+    await expect(
+      hooks.didResolveOperation({ schema: api, document: paged, request: { variables: { n: 500 } } }),
+    ).rejects.toMatchObject({ extensions: { code: 'COST_LIMIT_EXCEEDED' } });
+    await expect(
+      hooks.didResolveOperation({ schema: api, document: paged, request: { variables: { n: 5 } } }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('keeps the costs of two operations of one document apart', async () => {
+    const two = document(`
+      query Small { me { id } }
+      query Large { me { sittings(first: 100) { edges { node { exam { code } ato { name } } } } } }
+    `);
+    const small = operationCost(api, two, 'Small', undefined).cost;
+    const plugin = costLimitPlugin(small);
+    const hooks = (await plugin.requestDidStart?.({} as never)) as {
+      didResolveOperation(context: unknown): Promise<void>;
+    };
+    await expect(
+      hooks.didResolveOperation({ schema: api, document: two, request: { operationName: 'Small' } }),
+    ).resolves.toBeUndefined();
+    await expect(
+      hooks.didResolveOperation({ schema: api, document: two, request: { operationName: 'Large' } }),
+    ).rejects.toMatchObject({ extensions: { code: 'COST_LIMIT_EXCEEDED' } });
   });
 });
