@@ -1,7 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { REQUEST_ID_HEADER, type Logger } from '@iso20000/service-kit';
-import { inSpan, injectTraceHeaders, SpanKind, subgraphRequestDuration } from '@iso20000/telemetry';
+import {
+  activeTraceIds,
+  inSpan,
+  injectTraceHeaders,
+  SpanKind,
+  subgraphRequestDuration,
+  tracingConfigured,
+} from '@iso20000/telemetry';
 import type { GraphQLFormattedError } from 'graphql';
 import { Pool } from 'undici';
 import type { GatewayContext } from './context';
@@ -24,6 +31,7 @@ export class SubgraphClient {
   private readonly pools = new Map<string, Pool>();
   /** Each subgraph URL parsed once: this is on every request's path. */
   private readonly targets = new Map<string, { pool: Pool; path: string }>();
+  private readonly tracing = tracingConfigured();
 
   constructor(
     private readonly keepAlive = true,
@@ -63,16 +71,21 @@ export class SubgraphClient {
     const started = process.hrtime.bigint();
     let outcome = 'error';
     try {
-      const response = await inSpan(
-        `subgraph ${subgraph}`,
-        { kind: SpanKind.CLIENT, attributes: { 'iso20000.subgraph': subgraph, 'url.full': url } },
-        async (span) => {
-          injectTraceHeaders(headers);
-          const answer = await this.send(url, headers, body);
-          span.setAttribute('http.response.status_code', answer.status);
-          return answer;
-        },
-      );
+      // Without tracing (no exporter configured, no trace in progress) a span and its headers would be
+      // no-ops: the call is sent as it is, without building them.
+      const response =
+        !this.tracing && activeTraceIds() === undefined
+          ? await this.send(url, headers, body)
+          : await inSpan(
+              `subgraph ${subgraph}`,
+              { kind: SpanKind.CLIENT, attributes: { 'iso20000.subgraph': subgraph, 'url.full': url } },
+              async (span) => {
+                injectTraceHeaders(headers);
+                const answer = await this.send(url, headers, body);
+                span.setAttribute('http.response.status_code', answer.status);
+                return answer;
+              },
+            );
       outcome = response.status < 500 ? 'ok' : 'error';
       return response;
     } finally {
