@@ -81,6 +81,7 @@ async function main(parsed: BenchOptions): Promise<number> {
       gatewayEnv: options.gatewayEnv,
       contenders: options.contenders,
       cpuProfileDir: options.cpuProfileDir,
+      beforeTree: options.beforeTree,
       log,
     });
     const running = options.contenders.filter((name) => name === 'direct' || bench?.urls[name]);

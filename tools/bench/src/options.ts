@@ -26,6 +26,8 @@ export interface BenchOptions {
   only?: string;
   label?: string;
   cpuProfileDir?: string;
+  /** A checkout of an earlier commit (git worktree with node_modules) whose gateway runs as `before`. */
+  beforeTree?: string;
 }
 
 export const BENCH_USAGE = `npm run bench -- [options]
@@ -55,7 +57,9 @@ export const BENCH_USAGE = `npm run bench -- [options]
   --database-url URL  an existing PostgreSQL server instead of the bench's own (SQL per request
                       needs pg_stat_statements loaded there)
   --label TEXT        stored with the JSON results (e.g. "before keep-alive")
-  --cpu-prof DIR      V8 CPU profiles of the ours-planned gateway (each worker), written when it stops`;
+  --cpu-prof DIR      V8 CPU profiles of the ours-planned gateway (each worker), written when it stops
+  --before DIR        a git worktree of an earlier commit (node_modules linked to this checkout's):
+                      contenders before and before-planned run its gateway on the same subgraphs`;
 
 export class BenchUsageError extends Error {}
 
@@ -94,6 +98,7 @@ export function parseBenchOptions(argv: string[], _env: NodeJS.ProcessEnv = proc
         'database-prefix': { type: 'string', default: 'iso20000_bench' },
         label: { type: 'string' },
         'cpu-prof': { type: 'string' },
+        before: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -128,6 +133,8 @@ export function parseBenchOptions(argv: string[], _env: NodeJS.ProcessEnv = proc
       })
     : [...DEFAULT_CONTENDERS];
   if (values['no-hive']) contenders = contenders.filter((name) => name !== 'hive' && name !== 'hive-rust');
+  if (!values.before && contenders.some((name) => name === 'before' || name === 'before-planned'))
+    throw new BenchUsageError('contenders before and before-planned need --before DIR');
   // Ours is the reference every ratio is taken against.
   if (!contenders.includes('ours')) contenders.unshift('ours');
   const prefix = values['database-prefix'];
@@ -153,5 +160,6 @@ export function parseBenchOptions(argv: string[], _env: NodeJS.ProcessEnv = proc
     only: values.only,
     label: values.label,
     cpuProfileDir: values['cpu-prof'],
+    beforeTree: values.before,
   };
 }

@@ -9,7 +9,15 @@ import type { PersonClaims } from './tokens';
 export type Suite = 'gateway' | 'statistics' | 'registry';
 export const SUITES: Suite[] = ['gateway', 'statistics', 'registry'];
 /** The gateways measured, each on the same supergraph and the same subgraph processes. */
-export const GATEWAY_CONTENDERS = ['ours', 'ours-planned', 'hive-rust', 'hive', 'grafbase'] as const;
+export const GATEWAY_CONTENDERS = [
+  'ours',
+  'ours-planned',
+  'before',
+  'before-planned',
+  'hive-rust',
+  'hive',
+  'grafbase',
+] as const;
 export type GatewayContender = (typeof GATEWAY_CONTENDERS)[number];
 /** A gateway, or the subgraph queried directly (the floor), where the whole query fits one subgraph. */
 export type Contender = GatewayContender | 'direct';
@@ -447,7 +455,7 @@ export const SCENARIOS: ScenarioDefinition[] = [
         connections: 32,
       });
       // The page of 100 runs on ours only (both paths): it shows whether SQL per request grows with page size.
-      return [page(20), { ...page(100), contenders: ['ours', 'ours-planned'] }];
+      return [page(20), { ...page(100), contenders: ['ours', 'ours-planned', 'before', 'before-planned'] }];
     },
   },
   {
@@ -620,7 +628,7 @@ export const SCENARIOS: ScenarioDefinition[] = [
           amount: calls,
           singleRun: true,
           recordsPerRequest: 1000,
-          contenders: ['ours', 'ours-planned'],
+          contenders: ['ours', 'ours-planned', 'before', 'before-planned'],
           writesRegistry: true,
         },
       ];

@@ -41,6 +41,8 @@ export interface BenchSystemOptions {
   gatewayEnv: Record<string, string>;
   /** Writes V8 CPU profiles of the ours-planned gateway's processes (each worker) into this directory. */
   cpuProfileDir?: string;
+  /** A checkout of an earlier commit whose gateway runs as the contenders before and before-planned. */
+  beforeTree?: string;
   /** The gateways to start beside ours ('ours' always runs: fixtures are made through it). */
   contenders: readonly Contender[];
   log: Log;
@@ -191,10 +193,11 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
     args: string[],
     env: Record<string, string>,
     port: number,
+    cwd = workspaceRoot,
   ) => {
     const url = `http://127.0.0.1:${port}/graphql`;
     const child = spawn(command, args, {
-      cwd: workspaceRoot,
+      cwd,
       env: { ...process.env, NODE_ENV: options.nodeEnv, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -228,20 +231,28 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
   writeFileSync(pointedPath, pointedSdl);
 
   try {
-    if (options.contenders.includes('ours-planned')) {
-      log('starting our gateway again with the single-subgraph routes off (every request planned)');
+    // Our gateway again beside the launcher's: routes off, and (--before) an earlier commit's gateway
+    // from its own checkout, with and without routes, on the same subgraphs and environment.
+    const ourGateway = async (
+      name: 'ours-planned' | 'before' | 'before-planned',
+      root: string,
+      routes: boolean,
+      profile: boolean,
+    ) => {
       const port = await freePort();
       await spawnContender(
-        'ours-planned',
+        name,
         process.execPath,
         [
-          ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
-          ...node(join(workspaceRoot, 'gateway', 'src', 'main.ts')),
+          ...(profile && options.cpuProfileDir
+            ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`]
+            : []),
+          ...node(join(root, 'gateway', 'src', 'main.ts')),
         ],
         {
           ...serviceEnv,
           ...gatewayEnv,
-          GATEWAY_SUBGRAPH_ROUTES: 'false',
+          GATEWAY_SUBGRAPH_ROUTES: String(routes),
           PORT: String(port),
           NATS_URL: options.nats.url,
           NATS_USER: options.nats.credentials.gateway.user,
@@ -252,7 +263,21 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
           ),
         },
         port,
+        root,
       );
+    };
+    if (options.contenders.includes('ours-planned')) {
+      log('starting our gateway again with the single-subgraph routes off (every request planned)');
+      await ourGateway('ours-planned', workspaceRoot, false, true);
+    }
+    for (const [name, routes] of [
+      ['before', true],
+      ['before-planned', false],
+    ] as const) {
+      if (!options.contenders.includes(name)) continue;
+      if (!options.beforeTree) throw new Error(`contender ${name} needs --before DIR`);
+      log(`starting the gateway of ${options.beforeTree} (routes ${routes ? 'on' : 'off'})`);
+      await ourGateway(name, options.beforeTree, routes, false);
     }
     for (const [name, planner] of [
       ['hive-rust', 'rust'],
