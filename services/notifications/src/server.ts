@@ -71,18 +71,27 @@ export async function buildService(deps: NotificationsServiceDeps): Promise<Noti
       'WEBHOOK_ALLOWED_HOSTS lets webhooks reach these hosts whatever they resolve to',
     );
   const secrets = new SecretBox(settings.secretKey);
-  let closeCredentials: (() => Promise<void>) | null = null;
-  let scheme = deps.authenticator;
-  if (!scheme) {
+  // The replicated credential copy follows streams with timers and consumers: opened by start(),
+  // closed by stop(), so a service built and never started (or whose start failed) holds nothing open.
+  let credentials: { close(): Promise<void> } | null = null;
+  let scheme: Authenticates | undefined = deps.authenticator;
+  const openScheme = async (): Promise<void> => {
+    if (scheme) return;
     const created = await createServiceAuthenticator(
       { ...config, EVENTS_NAMESPACE: namespace },
       nc,
       logger,
       'notifications',
     );
+    credentials = created.credentials;
     scheme = created.authenticator;
-    closeCredentials = () => created.credentials.close();
-  }
+  };
+  const lifecycleScheme: Authenticates = {
+    authenticate(authorization) {
+      if (!scheme) throw unauthenticated('The notifications service is not started');
+      return scheme.authenticate(authorization);
+    },
+  };
   const contextFor = (base: BaseContext): ServiceContext => ({
     ...base,
     dataSource,
@@ -97,7 +106,7 @@ export async function buildService(deps: NotificationsServiceDeps): Promise<Noti
     typeDefs,
     resolvers,
     contextFor,
-    authenticator: withRelyingParties(dataSource, scheme),
+    authenticator: withRelyingParties(dataSource, lifecycleScheme),
     workers: () => [
       ...createNotificationConsumers({ dataSource, nc, namespace, logger }),
       dispatcher,
@@ -120,9 +129,18 @@ export async function buildService(deps: NotificationsServiceDeps): Promise<Noti
     dispatcher,
     settings,
     secrets,
+    async start() {
+      await openScheme();
+      await assembled.start();
+    },
     async stop() {
       await assembled.stop();
-      await closeCredentials?.();
+      const open = credentials;
+      credentials = null;
+      if (open) {
+        scheme = undefined;
+        await open.close();
+      }
     },
   };
 }
