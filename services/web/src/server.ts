@@ -86,6 +86,31 @@ const ROUTES: Array<[name: string, pattern: RegExp, handler: Handler]> = [
       return file('application/json', JSON.stringify(data.certificateStatusList.jwt), 'live');
     },
   ],
+  // The registry's signed records name these (its own issuer key and its two status-list purposes).
+  [
+    'registry-jwks',
+    /^\/registry\/\.well-known\/jwks\.json$/,
+    async (ctx) => {
+      const data = await ctx.gateway.query<{ registryIssuerKeys: JSONWebKeySet }>(
+        '{ registryIssuerKeys { keys { kty crv x kid alg use } } }',
+        {},
+        ctx.requestId,
+      );
+      return file('application/json', JSON.stringify(data.registryIssuerKeys), 'search');
+    },
+  ],
+  [
+    'registry-status-list',
+    /^\/registry\/status-lists\/(suspension|revocation)\/([1-9][0-9]{0,5})$/,
+    async (ctx, purpose, list) => {
+      const data = await ctx.gateway.query<{ registryStatusList: { jwt: string } }>(
+        'query WebRegistryStatusList($purpose: RegistryStatusPurpose!, $list: Int) { registryStatusList(purpose: $purpose, list: $list) { jwt } }',
+        { purpose: purpose.toUpperCase(), list: Number(list) },
+        ctx.requestId,
+      );
+      return file('application/json', JSON.stringify(data.registryStatusList.jwt), 'live');
+    },
+  ],
   ['stylesheet', /^\/assets\/site\.css$/, () => file('text/css; charset=utf-8', STYLESHEET, 'static')],
   ['health', /^\/(health|ready)$/, () => file('application/json', '{"status":"ok"}', 'none')],
 ];
