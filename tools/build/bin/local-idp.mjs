@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A local identity provider for docker-compose.yml in production mode, where tokens must be signed by
 // a key the services fetch as a JWKS (AUTH_JWKS_URL) and the certificate service needs its own
-// Ed25519 signing key (CERTIFICATE_SIGNING_KEY), and notifications the key its webhook secrets are
+// Ed25519 signing key (CERTIFICATE_SIGNING_KEY), the registry its own for signed records
+// (REGISTRY_SIGNING_KEY), and notifications the key its webhook secrets are
 // encrypted with (WEBHOOK_SECRET_KEY). Keys are made here, on your machine, never committed:
 //   node tools/build/bin/local-idp.mjs keys                       -> deploy/compose/local/
 //   node tools/build/bin/local-idp.mjs token scheme_staff [--candidate ID] [--ato ID] [--name NAME]
@@ -17,6 +18,7 @@ const files = {
   idpKey: join(dir, 'idp-private.jwk'),
   jwks: join(dir, 'jwks', 'jwks.json'),
   signingKey: join(dir, 'certificate-signing-key.jwk'),
+  registrySigningKey: join(dir, 'registry-signing-key.jwk'),
   webhookSecretKey: join(dir, 'webhook-secret-key'),
 };
 
@@ -36,11 +38,15 @@ function keys() {
     writeFileSync(files.jwks, JSON.stringify({ keys: [jwk] }, null, 2), { mode: 0o644 });
     console.log(`identity provider key: ${files.idpKey}; public JWKS: ${files.jwks}`);
   }
-  if (!existsSync(files.signingKey)) {
+  for (const [what, file] of [
+    ['certificate signing key', files.signingKey],
+    ['registry signing key', files.registrySigningKey],
+  ]) {
+    if (existsSync(file)) continue;
     const { privateKey } = generateKeyPairSync('ed25519');
     // Readable by the container's non-root user through the compose secret's bind mount.
-    writeFileSync(files.signingKey, JSON.stringify(privateKey.export({ format: 'jwk' })), { mode: 0o644 });
-    console.log(`certificate signing key: ${files.signingKey}`);
+    writeFileSync(file, JSON.stringify(privateKey.export({ format: 'jwk' })), { mode: 0o644 });
+    console.log(`${what}: ${file}`);
   }
   if (!existsSync(files.webhookSecretKey)) {
     writeFileSync(files.webhookSecretKey, randomBytes(32).toString('base64'), { mode: 0o644 });

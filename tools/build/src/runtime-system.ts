@@ -133,7 +133,7 @@ export async function startSpanReceiver(): Promise<{
   };
 }
 
-/** A fresh Ed25519 private JWK, as an operator would put in CERTIFICATE_SIGNING_KEY. */
+/** A fresh Ed25519 private JWK, as an operator would put in CERTIFICATE_SIGNING_KEY or REGISTRY_SIGNING_KEY. */
 export function generateSigningKey(): string {
   const { privateKey } = generateKeyPairSync('ed25519');
   return JSON.stringify(privateKey.export({ format: 'jwk' }));
@@ -296,6 +296,7 @@ export async function startRuntimeSystem(options: RuntimeSystemOptions): Promise
               CERTIFICATE_PUBLIC_BASE_URL: `http://127.0.0.1:${ports[name]}`,
             }
           : {}),
+        ...(name === 'registry' ? { REGISTRY_SIGNING_KEY: generateSigningKey() } : {}),
         ...(name === 'notifications' ? { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64') } : {}),
       });
     }

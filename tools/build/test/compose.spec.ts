@@ -93,6 +93,17 @@ it('hands the certificate service its signing key, which production requires', (
   );
 });
 
+it('hands the registry its own signing key for signed records, which production requires', () => {
+  const registry = services.registry;
+  expect(registry.secrets).toContain('registry_signing_key');
+  expect(compose.secrets?.registry_signing_key.file).toBe('./deploy/compose/local/registry-signing-key.jwk');
+  expect(commandOf(registry)).toContain('REGISTRY_SIGNING_KEY="$$(cat /run/secrets/registry_signing_key)"');
+  expect(commandOf(registry)).toContain('exec node services/registry/dist/main.js');
+  expect(readFileSync(join(root, 'tools/build/bin/local-idp.mjs'), 'utf8')).toContain(
+    "'registry-signing-key.jwk'",
+  );
+});
+
 it.each([...subgraphs, 'gateway'])('connects %s to NATS as its own user, password from a secret', (name) => {
   const env = services[name].environment ?? {};
   expect(env.NATS_USER).toBe(name);

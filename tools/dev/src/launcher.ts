@@ -220,6 +220,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   if (options.web) {
     const publicBase = commonEnv.CERTIFICATE_PUBLIC_BASE_URL ?? webUrl;
     processes.get('certificate')!.env.CERTIFICATE_PUBLIC_BASE_URL = publicBase;
+    // Signed registry records name the web's /registry/status-lists/... and JWKS the same way.
+    processes.get('registry')!.env.REGISTRY_PUBLIC_BASE_URL =
+      commonEnv.REGISTRY_PUBLIC_BASE_URL ?? publicBase;
     // The web runs beside the gateway and passes each visitor's address on: the gateway believes it
     // from there, so visitors have their own verification budgets rather than sharing the web's.
     processes.get('gateway')!.env.GATEWAY_TRUSTED_PROXIES =
