@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { createLogger } from '@iso20000/service-kit';
 import { eventually } from '@iso20000/testing';
 // The whole system for this file comes from the end-to-end harness (the services and the gateway).
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { appointedRcb, ok, startE2eSystem, type RunningSystem } from '@iso20000/tool-e2e/src/harness';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { freePort } from '@iso20000/tool-dev/src/launcher';
-import { loadWebConfig } from '../src/config';
-import { createGatewayClient, type GatewayClient } from '../src/gateway-client';
-import { createWebServer } from '../src/server';
+import { startWeb } from './web-under-test';
 
 // A relying party keeps the registry's signed answer, then verifies it with nothing but what the
 // public web serves at the addresses the credential names: the JWKS and the status lists, through
@@ -20,8 +16,7 @@ import { createWebServer } from '../src/server';
 jest.setTimeout(240_000);
 
 let system: RunningSystem;
-let web: Server;
-let gateway: GatewayClient;
+let web: { close(): Promise<void> } | undefined;
 let base: string;
 let rcb: { rcbId: string; authorization: string };
 const NUMBER = `SIGNED-${randomUUID().slice(0, 8)}`;
@@ -65,21 +60,11 @@ beforeAll(async () => {
     30_000,
     'the registry to accept the appointed RCB’s certification',
   );
-  const config = loadWebConfig({
-    NODE_ENV: 'test',
-    PORT: String(port),
-    GATEWAY_URL: system.gatewayUrl,
-    WEB_PUBLIC_BASE_URL: base,
-  });
-  const logger = createLogger('web', 'warn');
-  gateway = createGatewayClient({ url: config.GATEWAY_URL, timeoutMs: 10_000, logger });
-  web = createWebServer({ config, gateway, logger });
-  await new Promise<void>((resolve) => web.listen(port, '127.0.0.1', resolve));
+  web = await startWeb(port, system.gatewayUrl);
 });
 
 afterAll(async () => {
-  if (web) await new Promise<void>((resolve) => web.close(() => resolve()));
-  await gateway?.close();
+  await web?.close();
   await system?.stop();
 });
 
