@@ -132,10 +132,12 @@ it('lets a relying party use its webhooks API, the public queries and public sub
     'HTTP to refuse the revoked key',
   );
   const refusedAfter = Date.now() - revokedAt;
+  let timer: NodeJS.Timeout | undefined;
   const closing = await Promise.race([
     closed,
-    new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000)),
+    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 10_000))),
   ]);
+  clearTimeout(timer);
   expect(closing?.code).toBe(4401);
   const closedAfter = Date.now() - revokedAt;
   expect(refusedAfter).toBeLessThan(10_000);
