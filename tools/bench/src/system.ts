@@ -144,6 +144,8 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
     AUTH_ISSUER: BENCH_ISSUER,
     AUTH_AUDIENCE: BENCH_AUDIENCE,
     CERTIFICATE_SIGNING_KEY: certificateSigningKeyPem(),
+    // The registry signs verification answers with a key of its own; production refuses to start without it.
+    REGISTRY_SIGNING_KEY: certificateSigningKeyPem(),
     // Notifications encrypts webhook secrets with it; production refuses to start without one.
     WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
     // Verification and applications are rate-limited per client; every bench request comes from 127.0.0.1.
