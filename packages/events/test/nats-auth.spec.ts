@@ -47,12 +47,20 @@ describe('bus permissions', () => {
     expect(busPermissions('gateway').publish.allow.filter((s) => !s.startsWith('$JS.'))).toEqual([
       'accreditation.credential.used',
       'query.accreditation.credentials',
+      'query.notifications.relying-party-keys',
     ]);
     // accreditation alone answers the credential snapshot; nobody else may listen for it
     expect(busPermissions('accreditation').subscribe.allow).toContain('query.accreditation.credentials');
     expect(busPermissions('accreditation').allow_responses).toBe(true);
     expect(busPermissions('gateway').subscribe.allow).not.toContain('query.accreditation.credentials');
     expect(busPermissions('gateway').allow_responses).toBeUndefined();
+    // and notifications alone the relying-party key snapshot
+    expect(busPermissions('notifications').subscribe.allow).toContain(
+      'query.notifications.relying-party-keys',
+    );
+    expect(busPermissions('notifications').allow_responses).toBe(true);
+    for (const other of ['gateway', 'accreditation', 'registry'] as const)
+      expect(busPermissions(other).subscribe.allow).not.toContain('query.notifications.relying-party-keys');
   });
 });
 
