@@ -17,4 +17,23 @@ describe("the bench bus's consumers", () => {
     ).toBe(124);
     expect(pendingMessages({})).toBe(0);
   });
+
+  it("leaves out the credential stores' followers, which set off no work", () => {
+    expect(
+      pendingMessages({
+        account_details: [
+          {
+            stream_detail: [
+              {
+                consumer_detail: [
+                  { name: 'registry_credentials_GOMAFN2BXMQ6FJJNRL9W9O_1', num_pending: 1 },
+                  { name: 'registry', num_pending: 2 },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    ).toBe(2);
+  });
 });
