@@ -20,9 +20,6 @@ async function main(): Promise<number> {
     const args = [
       `--conditions=${SOURCE_CONDITION}`,
       jest,
-      // A handle a test leaves open must not hang the run (on 2 cores Jest runs every file in its
-      // own process, in band): Jest still reports it, then exits.
-      '--forceExit',
       ...(process.env.CI ? ['--ci'] : []),
       ...process.argv.slice(2),
     ];
