@@ -97,12 +97,16 @@ export function cpuMillisPerRequest(
   after: CpuSample,
   requests: number,
   ticksPerSecond = TICKS_PER_SECOND,
+  /** Ticks to leave out per process tree (its idle rate times the run's duration). */
+  idleTicks: Readonly<Record<string, number>> = {},
 ): Record<string, number> {
   return Object.fromEntries(
     Object.keys(after).map((name) => [
       name,
       requests > 0
-        ? (Math.max(0, after[name] - (before[name] ?? 0)) * 1000) / ticksPerSecond / requests
+        ? (Math.max(0, after[name] - (before[name] ?? 0) - (idleTicks[name] ?? 0)) * 1000) /
+          ticksPerSecond /
+          requests
         : Number.NaN,
     ]),
   );

@@ -26,7 +26,11 @@ export function tableRows(outcomes: readonly ScenarioOutcome[]): TableRow[] {
         notes.push(
           `gateway CPU ${(outcome.gatewayCpuShare * 100).toFixed(0)}%${
             outcome.gatewayCpuMs !== undefined && Number.isFinite(outcome.gatewayCpuMs)
-              ? ` ${outcome.gatewayCpuMs.toFixed(2)} ms/req`
+              ? ` ${outcome.gatewayCpuMs.toFixed(2)} ms/req${
+                  outcome.gatewayCpuMsNet !== undefined && Number.isFinite(outcome.gatewayCpuMsNet)
+                    ? ` (${outcome.gatewayCpuMsNet.toFixed(2)} net of idle)`
+                    : ''
+                }`
               : ''
           }`,
         );

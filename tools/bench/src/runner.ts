@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isSubgraphService, SUBGRAPH_SERVICES } from '@iso20000/topology';
-import { cpuMillisPerRequest, cpuShares, sampleCpu } from './cpu';
+import { cpuMillisPerRequest, cpuShares, sampleCpu, TICKS_PER_SECOND } from './cpu';
 import { postGraphQL } from './graphql-client';
 import { runLoadInWorker } from './load';
 import type { LoadAuth, LoadResult, LoadSpec } from './load-spec';
@@ -35,6 +35,8 @@ type Measured = RunMeasurement & {
   cpuShare?: Record<string, number>;
   /** CPU milliseconds per request, per process tree. */
   cpuMs?: Record<string, number>;
+  /** The same, less what each process tree spends idle over as long (measured at start). */
+  cpuMsNet?: Record<string, number>;
   firstError?: string;
   /** A warm-up's failures, not a timed run (no figures). */
   warmup?: boolean;
@@ -63,6 +65,8 @@ export interface ContenderOutcome {
   gatewayCpuShare?: number;
   /** Median CPU milliseconds the gateway (or, for direct, the subgraphs) spent per request. */
   gatewayCpuMs?: number;
+  /** gatewayCpuMs less the gateway's idle CPU over the run's duration (timers, bus heartbeats, credential refreshes). */
+  gatewayCpuMsNet?: number;
   subgraphsCpuMs?: number;
   recordsPerSecond?: number;
 }
@@ -124,6 +128,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class BenchRunner {
   private background: BackgroundRate = new Map();
+  /** Each measured process tree's CPU while nobody asks anything, in clock ticks per second. */
+  private idleTicksPerSecond: Record<string, number> = {};
 
   constructor(
     private readonly bench: BenchSystem,
@@ -146,11 +152,31 @@ export class BenchRunner {
 
   /** The services' own SQL while nobody asks anything (outbox relays and consumers poll). */
   async measureBackground(seconds = 3): Promise<void> {
-    if (!this.sql) return;
     await this.quiet();
-    const before = await this.sql.sample();
-    await sleep(seconds * 1000);
-    this.background = backgroundRate(before, await this.sql.sample(), seconds);
+    // Idle CPU over at least 10 s (a tick is 10 ms): at 10 req/s a process's own timers and bus
+    // traffic are a large part of its CPU per request, so runs also report it net of this rate.
+    const cpuSeconds = Math.max(seconds, 10);
+    const cpuBefore = sampleCpu(this.bench.pids);
+    const cpuStarted = Date.now();
+    if (this.sql) {
+      const before = await this.sql.sample();
+      await sleep(seconds * 1000);
+      this.background = backgroundRate(before, await this.sql.sample(), seconds);
+    }
+    await sleep(Math.max(0, cpuSeconds * 1000 - (Date.now() - cpuStarted)));
+    const cpuAfter = sampleCpu(this.bench.pids);
+    const elapsed = (Date.now() - cpuStarted) / 1000;
+    this.idleTicksPerSecond = Object.fromEntries(
+      Object.keys(cpuAfter).map((name) => [
+        name,
+        Math.max(0, (cpuAfter[name] ?? 0) - (cpuBefore[name] ?? 0)) / elapsed,
+      ]),
+    );
+    this.log(
+      `  idle CPU: ${Object.entries(this.idleTicksPerSecond)
+        .map(([name, ticks]) => `${name} ${(ticks * (1000 / TICKS_PER_SECOND)).toFixed(0)} ms/s`)
+        .join(', ')}`,
+    );
   }
 
   urlOf(contender: Contender, scenario: PreparedScenario): string | undefined {
@@ -258,6 +284,9 @@ export class BenchRunner {
       outcome.gatewayCpuMs = gw
         ? median(outcome.runs.map((run) => run.cpuMs?.[gw] ?? Number.NaN))
         : undefined;
+      outcome.gatewayCpuMsNet = gw
+        ? median(outcome.runs.map((run) => run.cpuMsNet?.[gw] ?? Number.NaN))
+        : undefined;
       outcome.subgraphsCpuMs = median(
         outcome.runs
           .filter((run) => !run.warmup)
@@ -356,6 +385,7 @@ export class BenchRunner {
     const started = Date.now();
     const result = await load();
     const cpuAfter = sampleCpu(processes);
+    const loadSeconds = (Date.now() - started) / 1000;
     let sql: SqlPerRequest | undefined;
     if (this.sql && sqlBefore) {
       // What the requests set off after answering (the outbox relay publishing their events) belongs to them.
@@ -384,6 +414,15 @@ export class BenchRunner {
       sql,
       cpuShare: cpuShares(cpuBefore, cpuAfter),
       cpuMs: cpuMillisPerRequest(cpuBefore, cpuAfter, result.requests),
+      cpuMsNet: cpuMillisPerRequest(
+        cpuBefore,
+        cpuAfter,
+        result.requests,
+        TICKS_PER_SECOND,
+        Object.fromEntries(
+          Object.keys(cpuAfter).map((name) => [name, (this.idleTicksPerSecond[name] ?? 0) * loadSeconds]),
+        ),
+      ),
     };
   }
 }

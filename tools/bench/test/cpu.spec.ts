@@ -37,4 +37,13 @@ describe('CPU share from /proc', () => {
     expect(perRequest.exam).toBeCloseTo(0.5);
     expect(cpuMillisPerRequest({ a: 0 }, { a: 10 }, 0).a).toBeNaN();
   });
+
+  it('leaves out what a process spends idle over the run, never below zero', () => {
+    const net = cpuMillisPerRequest({ gateway: 100, exam: 0 }, { gateway: 400, exam: 50 }, 1000, 100, {
+      gateway: 50,
+      exam: 80,
+    });
+    expect(net.gateway).toBeCloseTo(2.5);
+    expect(net.exam).toBe(0);
+  });
 });
