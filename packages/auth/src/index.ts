@@ -7,6 +7,7 @@ export {
   type CredentialVerifier,
   type VerifiedCredential,
 } from './authenticator';
+export { authenticationUnavailable } from './auth-errors';
 export { signDevToken, type DevTokenOptions } from './dev-token';
 export { DEFAULT_MAX_TOKEN_LIFETIME_S, MAX_CLOCK_SKEW_S } from './token-limits';
 export { PERSON_ROLES, type PersonRole, type TokenClaims } from './token-claims';

@@ -1,5 +1,5 @@
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
-import type { CredentialStore } from '@iso20000/auth';
+import { authenticationUnavailable, type CredentialStore } from '@iso20000/auth';
 import { eventSettingsFrom, OutboxRelay, pruneEvents } from '@iso20000/events';
 import type { DocumentNode } from 'graphql';
 import type { NatsConnection } from 'nats';
@@ -30,6 +30,8 @@ export interface AssembleServiceOptions<TContext extends BaseContext> {
   config: BaseServiceConfig;
   /** Tests may pass their own; otherwise JWTs + RCB credentials replicated from accreditation's events. */
   authenticator?: Authenticates;
+  /** Wraps the scheme's authentication (e.g. a service that checks its own kind of key first). */
+  withAuthenticator?: (scheme: Authenticates) => Authenticates;
   /**
    * The service's context from the verified base context (loaders, data source...). `request` is
    * there for what only the HTTP request knows (e.g. the forwarded client address); tests and
@@ -62,18 +64,35 @@ export async function assembleService<TContext extends BaseContext>(
 ): Promise<AssembledService<TContext>> {
   const { dataSource, nc, logger, config } = options;
   const namespace = options.namespace ?? config.EVENTS_NAMESPACE;
-  let authenticator = options.authenticator;
+  // The replicated credential copy follows streams with timers and consumers: opened by start() and
+  // closed by stop(), so a service built and never started (or whose start failed) holds nothing open.
+  let scheme = options.authenticator;
   let credentials: CredentialStore | undefined;
-  if (!authenticator) {
+  const openScheme = async (): Promise<void> => {
+    if (scheme) return;
     const created = await createServiceAuthenticator(
       { ...config, EVENTS_NAMESPACE: namespace },
       nc,
       logger,
       options.name,
     );
-    authenticator = created.authenticator;
     credentials = created.credentials;
-  }
+    scheme = created.authenticator;
+  };
+  const closeScheme = async (): Promise<void> => {
+    const open = credentials;
+    if (!open) return;
+    credentials = undefined;
+    scheme = undefined;
+    await open.close();
+  };
+  const startedScheme: Authenticates = {
+    authenticate(authorization) {
+      if (!scheme) throw authenticationUnavailable(`The ${options.name} service is not started`);
+      return scheme.authenticate(authorization);
+    },
+  };
+  const authenticator = options.withAuthenticator?.(startedScheme) ?? startedScheme;
   const relay = new OutboxRelay({ dataSource, nc, namespace, logger });
   const kickRelayAfterMutations: ApolloServerPlugin<TContext> = {
     async requestDidStart() {
@@ -115,6 +134,7 @@ export async function assembleService<TContext extends BaseContext>(
     contextFor: options.contextFor,
     context: async (request) => options.contextFor(await baseContext(request), request),
     async start() {
+      await openScheme();
       await apollo.start();
       relay.start();
       for (const worker of workers) await worker.start();
@@ -122,7 +142,7 @@ export async function assembleService<TContext extends BaseContext>(
     async stop() {
       for (const worker of [...workers].reverse()) await worker.stop();
       await relay.stop();
-      await credentials?.close();
+      await closeScheme();
       await apollo.stop();
     },
   };

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   assembleService,
-  createServiceAuthenticator,
   IntervalWorker,
   type AssembledService,
   type Authenticates,
@@ -71,27 +70,6 @@ export async function buildService(deps: NotificationsServiceDeps): Promise<Noti
       'WEBHOOK_ALLOWED_HOSTS lets webhooks reach these hosts whatever they resolve to',
     );
   const secrets = new SecretBox(settings.secretKey);
-  // The replicated credential copy follows streams with timers and consumers: opened by start(),
-  // closed by stop(), so a service built and never started (or whose start failed) holds nothing open.
-  let credentials: { close(): Promise<void> } | null = null;
-  let scheme: Authenticates | undefined = deps.authenticator;
-  const openScheme = async (): Promise<void> => {
-    if (scheme) return;
-    const created = await createServiceAuthenticator(
-      { ...config, EVENTS_NAMESPACE: namespace },
-      nc,
-      logger,
-      'notifications',
-    );
-    credentials = created.credentials;
-    scheme = created.authenticator;
-  };
-  const lifecycleScheme: Authenticates = {
-    authenticate(authorization) {
-      if (!scheme) throw unauthenticated('The notifications service is not started');
-      return scheme.authenticate(authorization);
-    },
-  };
   const contextFor = (base: BaseContext): ServiceContext => ({
     ...base,
     dataSource,
@@ -106,7 +84,7 @@ export async function buildService(deps: NotificationsServiceDeps): Promise<Noti
     typeDefs,
     resolvers,
     contextFor,
-    authenticator: withRelyingParties(dataSource, lifecycleScheme),
+    withAuthenticator: (scheme) => withRelyingParties(dataSource, scheme),
     workers: () => [
       ...createNotificationConsumers({ dataSource, nc, namespace, logger }),
       dispatcher,
@@ -124,23 +102,5 @@ export async function buildService(deps: NotificationsServiceDeps): Promise<Noti
       }),
     ],
   });
-  return {
-    ...assembled,
-    dispatcher,
-    settings,
-    secrets,
-    async start() {
-      await openScheme();
-      await assembled.start();
-    },
-    async stop() {
-      await assembled.stop();
-      const open = credentials;
-      credentials = null;
-      if (open) {
-        scheme = undefined;
-        await open.close();
-      }
-    },
-  };
+  return { ...assembled, dispatcher, settings, secrets };
 }
