@@ -67,3 +67,30 @@ const RCB_COUNTRIES = ['GB', 'DE', 'FR', 'ES', 'NL', 'JP', 'CN', 'US', 'BR', 'IN
 export function seededRcbCountry(index: number): string {
   return RCB_COUNTRIES[index % RCB_COUNTRIES.length];
 }
+
+/** The part of a TypeORM DataSource that maintenance needs (seed-kit does not depend on TypeORM). */
+export interface MaintenanceTarget {
+  createQueryRunner(): {
+    query(sql: string): Promise<unknown>;
+    release(): Promise<void>;
+  };
+}
+
+/**
+ * Maintenance after a bulk load (ANALYZE, VACUUM), on one connection without the statement timeout
+ * the services' pools set for requests: at 10x data ANALYZE outlasts it, after every row is in.
+ * Each statement runs alone (VACUUM may not run inside a transaction).
+ */
+export async function runMaintenance(
+  dataSource: MaintenanceTarget,
+  statements: readonly string[],
+): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('SET statement_timeout = 0');
+    for (const statement of statements) await runner.query(statement);
+    await runner.query('RESET statement_timeout');
+  } finally {
+    await runner.release();
+  }
+}

@@ -14,6 +14,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import {
   pick as pickWith,
   randomGenerator,
+  runMaintenance,
   seededRcbCountry,
   seededRcbId,
   seededRcbName,
@@ -282,8 +283,7 @@ export async function generateProviders(
   }
   // VACUUM also merges the trigram index's pending list: bulk-inserted names are otherwise not indexed
   // for the planner, which then filters every name instead of using the index.
-  await dataSource.query('VACUUM (ANALYZE) "ato"');
-  await dataSource.query('VACUUM (ANALYZE) "course"');
+  await runMaintenance(dataSource, ['VACUUM (ANALYZE) "ato"', 'VACUUM (ANALYZE) "course"']);
   return { atos: atoIds.length, courses: made };
 }
 

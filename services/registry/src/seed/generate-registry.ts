@@ -18,7 +18,14 @@ import { CertificationHistoryEntity } from '../entities/certification-history.en
 import { CertifiedOrganizationEntity } from '../entities/certified-organization.entity';
 import { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
 import { insertCertifications, insertHistory, insertOrganizations } from '../commands/bulk-statements';
-import { pick, randomGenerator, seededRcbId, seededRcbName, seededRcbStatus } from '@iso20000/seed-kit';
+import {
+  pick,
+  randomGenerator,
+  runMaintenance,
+  seededRcbId,
+  seededRcbName,
+  seededRcbStatus,
+} from '@iso20000/seed-kit';
 import { fakeOrganization, fakeScope } from './registry-fixtures';
 
 /**
@@ -207,7 +214,7 @@ async function main(): Promise<void> {
       bar.update(written, { rate: Math.round(written / ((Date.now() - started) / 1000)) });
     }
     bar.stop();
-    await dataSource.query('ANALYZE');
+    await runMaintenance(dataSource, ['ANALYZE']);
     const seconds = (Date.now() - started) / 1000;
     process.stdout.write(
       `registry seeded: ${Math.min(organizations, certifications)} organizations, ${certifications} certifications, ${rcbCount} RCBs in ${seconds.toFixed(1)} s (${Math.round(certifications / seconds)} certifications/s)\n`,

@@ -23,7 +23,7 @@ import type { AnswerOption } from '../../domain/marking';
 import { rebuildRollups } from '../released-result/record-released-result';
 import { toolDatabaseUrl } from '../../config';
 import { entities, migrations } from '../../data-source';
-import { randomGenerator } from '@iso20000/seed-kit';
+import { randomGenerator, runMaintenance } from '@iso20000/seed-kit';
 
 export interface GenerateHistoryOptions {
   sittings: number;
@@ -356,9 +356,16 @@ export async function generateHistory(
     }
     process.stdout.write('rebuilding rollups from the facts...\n');
     await dataSource.transaction((manager) => rebuildRollups(manager));
-    await dataSource.query('ANALYZE statistics_result_fact');
-    await dataSource.query(
-      'ANALYZE statistics_score_rollup; ANALYZE statistics_monthly_score_rollup; ANALYZE statistics_group_rollup; ANALYZE statistics_form_rollup; ANALYZE statistics_item_rollup',
+    await runMaintenance(
+      dataSource,
+      [
+        'statistics_result_fact',
+        'statistics_score_rollup',
+        'statistics_monthly_score_rollup',
+        'statistics_group_rollup',
+        'statistics_form_rollup',
+        'statistics_item_rollup',
+      ].map((table) => `ANALYZE ${table}`),
     );
     return { sittings: options.sittings, seconds: (Date.now() - started) / 1000 };
   } finally {
