@@ -60,6 +60,14 @@ export const gatewayConfigShape = {
     .default('true')
     .transform((value) => value === 'true'),
   /**
+   * Queries are executed from their plan by the gateway's own executor, compiled once per operation
+   * (src/compiled-plans.ts), instead of Apollo Gateway's (on by default; off only to measure what it buys).
+   */
+  GATEWAY_COMPILED_PLANS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  /**
    * Proxies in front of the gateway whose X-Forwarded-For names the client (the public web, an
    * ingress): addresses or CIDR ranges, comma-separated. Empty (the default): the connection's
    * address is the client's, so rate limits cannot be dodged with a made-up header.

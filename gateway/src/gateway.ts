@@ -50,7 +50,13 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
   const sdl = supergraphSdl ?? readFileSync(config.SUPERGRAPH_PATH ?? defaultSupergraphPath(), 'utf8');
   const urls = subgraphUrls(config);
   const client = new SubgraphClient(config.GATEWAY_SUBGRAPH_KEEP_ALIVE, config.GATEWAY_SUBGRAPH_TIMEOUT_MS);
-  const routes = config.GATEWAY_SUBGRAPH_ROUTES ? SubgraphRouteTable.fromSupergraph(sdl) : undefined;
+  const routes =
+    config.GATEWAY_SUBGRAPH_ROUTES || config.GATEWAY_COMPILED_PLANS
+      ? SubgraphRouteTable.fromSupergraph(sdl, {
+          subgraphRoutes: config.GATEWAY_SUBGRAPH_ROUTES,
+          compiledPlans: config.GATEWAY_COMPILED_PLANS,
+        })
+      : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: sdl,
     experimental_approximateQueryPlanStoreMiB: config.GATEWAY_QUERY_PLAN_CACHE_MIB,
@@ -149,6 +155,7 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
         logger,
         formatError,
         maxCost: config.GATEWAY_MAX_COST,
+        apiSchema: routes.apiSchema,
       })
     : undefined;
 

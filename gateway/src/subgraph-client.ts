@@ -214,7 +214,7 @@ export function headerValue(value: string | string[] | undefined): string | unde
 }
 
 /** The cache hint a subgraph's Cache-Control header gives (as Apollo's data source reads it). */
-function cacheHint(header: string | undefined): { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } {
+export function cacheHint(header: string | undefined): { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } {
   const hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } = { maxAge: 0 };
   if (!header) return hint;
   for (const directive of header.split(',')) {

@@ -18,12 +18,14 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { compilePlan, type CompiledPlan } from './compiled-plans';
 import { operationCost } from './cost';
 
 type QueryPlan = Parameters<Experimental_DidResolveQueryPlanCallback>[0]['queryPlan'];
 
 /** An operation the gateway may send to one subgraph as the client wrote it. */
 export interface SubgraphRoute {
+  kind: 'subgraph';
   subgraph: string;
   operationKind: 'query' | 'mutation';
   /** Its cost (src/cost.ts) when that does not depend on variables; else it is computed per request. */
@@ -31,6 +33,30 @@ export interface SubgraphRoute {
   /** The parsed operation, kept when its cost depends on variables (a page size passed as $first). */
   document?: DocumentNode;
 }
+
+/** A query spanning subgraphs whose plan the gateway executes itself (src/compiled-plans.ts). */
+export interface PlanRoute {
+  kind: 'plan';
+  operationKind: 'query';
+  plan: CompiledPlan;
+  cost?: number;
+  document?: DocumentNode;
+  /** Requests answered here, and taken back to the planned path (an error, a null): see takeBack. */
+  answered: number;
+  takenBack: number;
+}
+
+export type LearnedRoute = SubgraphRoute | PlanRoute;
+
+export interface RouteKinds {
+  /** Operations one subgraph answers as written are sent to it (GATEWAY_SUBGRAPH_ROUTES). */
+  subgraphRoutes: boolean;
+  /** Other queries are executed from their plan by the gateway's own executor (GATEWAY_COMPILED_PLANS). */
+  compiledPlans: boolean;
+}
+
+/** A compiled plan counts this many characters per character of its text (its fetches' texts, its shape). */
+const PLAN_WEIGHT = 4;
 
 /** A kept syntax tree counts as this many characters per character of its text in the table's bound. */
 const DOCUMENT_WEIGHT = 10;
@@ -97,7 +123,7 @@ export function routeFor(
     if (!same.input(getNamedType(apiType))) return null;
   }
   if (!same.selection(apiRoot, subgraphRoot, clientOperation.selectionSet)) return null;
-  return { subgraph: fetch.serviceName, operationKind: fetch.operationKind };
+  return { kind: 'subgraph', subgraph: fetch.serviceName, operationKind: fetch.operationKind };
 }
 
 function printAnonymous(operation: OperationDefinitionNode): string {
@@ -203,26 +229,46 @@ function sameEnumValues(
  * learned again from its next plan).
  */
 export class SubgraphRouteTable {
-  private readonly routes = new Map<string, SubgraphRoute | null>();
+  private readonly routes = new Map<string, LearnedRoute | null>();
   private readonly held = new Map<string, number>();
   private heldChars = 0;
 
   constructor(
     private readonly schemas: RouteSchemas,
     private readonly maxChars = 16 * 1024 * 1024,
+    private readonly kinds: RouteKinds = { subgraphRoutes: true, compiledPlans: true },
   ) {}
 
-  static fromSupergraph(supergraphSdl: string, maxChars?: number): SubgraphRouteTable {
-    return new SubgraphRouteTable(routeSchemasFromSupergraph(supergraphSdl), maxChars);
+  static fromSupergraph(
+    supergraphSdl: string,
+    options: { maxChars?: number } & Partial<RouteKinds> = {},
+  ): SubgraphRouteTable {
+    return new SubgraphRouteTable(routeSchemasFromSupergraph(supergraphSdl), options.maxChars, {
+      subgraphRoutes: options.subgraphRoutes ?? true,
+      compiledPlans: options.compiledPlans ?? true,
+    });
   }
 
-  lookup(query: string, operationName: string | undefined): SubgraphRoute | null | undefined {
+  lookup(query: string, operationName: string | undefined): LearnedRoute | null | undefined {
     return this.routes.get(routeKey(query, operationName));
+  }
+
+  /**
+   * A compiled plan's request went to the planned path after all. An operation that keeps ending there
+   * (a field its viewers may not see, a subgraph that errs) is forgotten as compiled: each such request
+   * would otherwise read its subgraphs twice.
+   */
+  takeBack(query: string, operationName: string | undefined, route: PlanRoute): void {
+    route.takenBack += 1;
+    if (route.takenBack >= 8 && route.takenBack * 4 > route.answered) {
+      const key = routeKey(query, operationName);
+      if (this.routes.get(key) === route) this.routes.set(key, null);
+    }
   }
 
   /** The operation's cost with these variables, as the planned path's cost limit computes it. */
   costOf(
-    route: SubgraphRoute,
+    route: LearnedRoute,
     query: string,
     operationName: string | undefined,
     variables: Readonly<Record<string, unknown>> | null | undefined,
@@ -235,13 +281,16 @@ export class SubgraphRouteTable {
   learn(query: string, operationName: string | undefined, plan: QueryPlan, document: DocumentNode): void {
     const key = routeKey(query, operationName);
     if (this.routes.has(key)) return;
-    const route = routeFor(plan, document, this.schemas);
+    const route: LearnedRoute | null =
+      (this.kinds.subgraphRoutes ? routeFor(plan, document, this.schemas) : null) ??
+      (this.kinds.compiledPlans ? this.planRoute(plan, document, operationName) : null);
     if (route) {
       const { cost, usesVariables } = operationCost(this.schemas.api, document, operationName, undefined);
       if (usesVariables) route.document = document;
       else route.cost = cost;
     }
-    const size = key.length * (route?.document ? 1 + DOCUMENT_WEIGHT : 1);
+    const size =
+      key.length * ((route?.document ? 1 + DOCUMENT_WEIGHT : 1) + (route?.kind === 'plan' ? PLAN_WEIGHT : 0));
     this.routes.set(key, route);
     this.held.set(key, size);
     this.heldChars += size;
@@ -251,6 +300,20 @@ export class SubgraphRouteTable {
       this.heldChars -= this.held.get(oldest) ?? 0;
       this.held.delete(oldest);
     }
+  }
+
+  private planRoute(
+    plan: QueryPlan,
+    document: DocumentNode,
+    operationName: string | undefined,
+  ): PlanRoute | null {
+    const compiled = compilePlan(plan, document, operationName, this.schemas.api);
+    return compiled && { kind: 'plan', operationKind: 'query', plan: compiled, answered: 0, takenBack: 0 };
+  }
+
+  /** The API schema clients validate against. */
+  get apiSchema(): GraphQLSchema {
+    return this.schemas.api;
   }
 
   get size(): number {

@@ -1,10 +1,17 @@
 import type { HttpShortcut, IncomingGraphQLRequest, Logger } from '@iso20000/service-kit';
 import { graphqlOperationDuration, operationLabel } from '@iso20000/telemetry';
-import type { GraphQLFormattedError } from 'graphql';
+import { getVariableValues, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { NotHere, type SendFetch } from './compiled-plans';
 import type { GatewayContext } from './context';
 import { asClientSubgraphError, unavailableError } from './subgraph-answers';
-import { forwardedHeaders, headerValue, isGraphQLBody, type SubgraphClient } from './subgraph-client';
-import type { SubgraphRouteTable } from './subgraph-routes';
+import {
+  cacheHint,
+  forwardedHeaders,
+  headerValue,
+  isGraphQLBody,
+  type SubgraphClient,
+} from './subgraph-client';
+import type { PlanRoute, SubgraphRouteTable } from './subgraph-routes';
 
 export interface SubgraphShortcutOptions {
   routes: SubgraphRouteTable;
@@ -17,6 +24,8 @@ export interface SubgraphShortcutOptions {
   formatError: (error: GraphQLFormattedError) => GraphQLFormattedError;
   /** The cost limit (src/cost.ts): an operation over it with this request's variables is planned, and refused there. */
   maxCost: number;
+  /** The API schema, to coerce a compiled plan's variables as the planned path does before sending anything. */
+  apiSchema: GraphQLSchema;
 }
 
 interface OperationRequest {
@@ -45,8 +54,7 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
     const started = process.hrtime.bigint();
     if (!req.headers['content-type']?.startsWith('application/json')) return false;
     const route = routes.lookup(body.query, body.operationName ?? undefined);
-    const url = route ? urls[route.subgraph] : undefined;
-    if (!route || !url) return false;
+    if (!route) return false;
     // Counted as Apollo's pipeline counts the planned ones (graphqlTelemetryPlugin).
     const counted = (outcome: 'ok' | 'partial' | 'error') =>
       graphqlOperationDuration.observe(
@@ -55,6 +63,14 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
       );
     if (routes.costOf(route, body.query, body.operationName ?? undefined, body.variables) > maxCost)
       return false;
+    if (route.kind === 'plan') {
+      const answered = await answerFromPlan(route, { req, res, body }, options);
+      if (answered) counted('ok');
+      else routes.takeBack(body.query, body.operationName ?? undefined, route);
+      return answered;
+    }
+    const url = urls[route.subgraph];
+    if (!url) return false;
     let requestContext: GatewayContext;
     try {
       requestContext = await context({ headers: req.headers, remoteAddress: req.socket.remoteAddress });
@@ -111,6 +127,98 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
     counted(!parsed.errors?.length ? 'ok' : parsed.data === null ? 'error' : 'partial');
     return true;
   };
+}
+
+/** What Apollo Server answers a single result with when the client's Accept allows JSON (and no other choice). */
+const JSON_ANSWER = 'application/json; charset=utf-8';
+
+/**
+ * Executes a compiled plan (src/compiled-plans.ts) and answers with its data, exactly as the planned path
+ * would: the same fetches, the same body, `Cache-Control` from the subgraphs' hints as Apollo Server's
+ * cache-control plugin computes it. Resolves false, having written nothing, when the planned path is to
+ * answer instead: another media type asked for, variables the API schema does not accept, a bad
+ * credential, or any answer that is not plainly good.
+ */
+async function answerFromPlan(
+  route: PlanRoute,
+  {
+    req,
+    res,
+    body,
+  }: {
+    req: Parameters<HttpShortcut>[0]['req'];
+    res: Parameters<HttpShortcut>[0]['res'];
+    body: OperationRequest;
+  },
+  { client, urls, context, logger, apiSchema }: SubgraphShortcutOptions,
+): Promise<boolean> {
+  const accept = req.headers.accept;
+  if (accept !== undefined && accept !== '*/*' && accept !== 'application/json') return false;
+  const variables = body.variables ?? {};
+  if (route.plan.variableDefinitions.length > 0) {
+    const coerced = getVariableValues(apiSchema, route.plan.variableDefinitions, variables);
+    if (coerced.errors) return false;
+  }
+  let requestContext: GatewayContext;
+  try {
+    requestContext = await context({ headers: req.headers, remoteAddress: req.socket.remoteAddress });
+  } catch {
+    return false;
+  }
+  const headers = forwardedHeaders(requestContext);
+  const policy = new CachePolicy();
+  const fetchFrom: SendFetch = async (subgraph, fetchBody) => {
+    const url = urls[subgraph];
+    if (!url) throw new NotHere(`no address for ${subgraph}`);
+    let answer;
+    try {
+      answer = await client.post(url, headers, fetchBody, subgraph);
+    } catch {
+      throw new NotHere(`${subgraph} unreachable`);
+    }
+    if (answer.status !== 200 || answer.headers['retry-after'] !== undefined)
+      throw new NotHere(`${subgraph} answered ${answer.status}`);
+    if (!/^application\/(graphql-response\+)?json/.test(headerValue(answer.headers['content-type']) ?? ''))
+      throw new NotHere(`${subgraph} answered without JSON`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(answer.body.toString('utf8'));
+    } catch {
+      throw new NotHere(`${subgraph} answered malformed JSON`);
+    }
+    if (!isGraphQLBody(parsed) || parsed.errors?.length || !isObject(parsed.data))
+      throw new NotHere(`${subgraph} answered with errors`);
+    policy.restrict(cacheHint(headerValue(answer.headers['cache-control'])));
+    return parsed.data;
+  };
+  let data: unknown;
+  try {
+    data = await route.plan.execute(variables, fetchFrom);
+  } catch (error) {
+    if (!(error instanceof NotHere))
+      logger.error({ err: error }, 'compiled plan failed; planned path answers');
+    return false;
+  }
+  route.answered += 1;
+  send(res, 200, JSON_ANSWER, JSON.stringify({ data }) + '\n', policy.header());
+  return true;
+}
+
+/** Apollo Server's cache policy (cachePolicy.js) and the header its cache-control plugin writes from it. */
+class CachePolicy {
+  private maxAge?: number;
+  private scope?: 'PUBLIC' | 'PRIVATE';
+
+  restrict(hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' }): void {
+    if (hint.maxAge !== undefined && (this.maxAge === undefined || hint.maxAge < this.maxAge))
+      this.maxAge = hint.maxAge;
+    if (hint.scope !== undefined && this.scope !== 'PRIVATE') this.scope = hint.scope;
+  }
+
+  header(): string {
+    if (this.maxAge === undefined || this.maxAge === 0) return 'no-store';
+    return `max-age=${this.maxAge}, ${(this.scope ?? 'PUBLIC').toLowerCase()}`;
+  }
 }
 
 function sendUnavailable(

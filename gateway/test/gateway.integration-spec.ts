@@ -84,6 +84,8 @@ describe('gateway', () => {
   let registry: RunningHttpServer;
   let developmentHttp: RunningHttpServer;
   let behindTrustedProxyHttp: RunningHttpServer;
+  // Apollo Gateway executes every plan here: what a compiled plan's answer is compared with.
+  let apolloExecutedHttp: RunningHttpServer;
 
   beforeAll(async () => {
     const candidate = (id: string) => ({ id, name: `Candidate ${id}`, friend: { id: `${id}x` } });
@@ -176,6 +178,7 @@ describe('gateway', () => {
     ({ http: behindTrustedProxyHttp } = await start('production', {
       GATEWAY_TRUSTED_PROXIES: '127.0.0.1,::1',
     }));
+    ({ http: apolloExecutedHttp } = await start('production', { GATEWAY_COMPILED_PLANS: 'false' }));
   });
 
   afterAll(async () => {
@@ -360,13 +363,13 @@ describe('gateway', () => {
       expect(routed.body).toEqual({ data: { candidate: { id: 'c7', name: 'Candidate c7' } } });
     });
 
-    it('never routes an operation that spans subgraphs', async () => {
+    it('never routes an operation that spans subgraphs (its plan is compiled instead)', async () => {
       const spanning = '{ candidate(id: "c9") { name certificateCount } }';
       await post(spanning);
       const { body } = await post(spanning);
       expect(body).toEqual({ data: { candidate: { name: 'Candidate c9', certificateCount: 2 } } });
       expect(seenBodies.some((seen) => seen.query === spanning)).toBe(false);
-      expect(gateway.routes?.lookup(spanning, undefined)).toBeNull();
+      expect(gateway.routes?.lookup(spanning, undefined)?.kind).toBe('plan');
     });
 
     it('forwards the credential and request id, and still refuses a bad credential with 401', async () => {
@@ -413,6 +416,136 @@ describe('gateway', () => {
       });
     });
   });
+  describe('compiled plans', () => {
+    /** Status, the headers a client acts on, and the body's exact text. */
+    const exactly = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        cacheControl: response.headers.get('cache-control'),
+        retryAfter: response.headers.get('retry-after'),
+        text: await response.text(),
+      };
+    };
+    /** The compiled answer (from the second request on) against Apollo Gateway's, and the fetches each sent. */
+    const compare = async (
+      body: { query: string; operationName?: string; variables?: unknown },
+      headers = {},
+    ) => {
+      const apollo = await exactly(apolloExecutedHttp.url, body, headers);
+      const apolloFetches = seenBodies.length;
+      await exactly(gatewayHttp.url, body, headers);
+      const before = seenBodies.length;
+      const compiled = await exactly(gatewayHttp.url, body, headers);
+      const compiledFetches = seenBodies.slice(before);
+      expect(compiled).toEqual(apollo);
+      return { apollo, compiled, compiledFetches, apolloFetchCount: apolloFetches };
+    };
+    const route = (query: string, operationName?: string) => {
+      const learned = gateway.routes?.lookup(query, operationName);
+      return learned?.kind === 'plan' ? learned : undefined;
+    };
+
+    it('answers spanning queries byte for byte as Apollo Gateway does, with the same fetches', async () => {
+      const queries = [
+        '{ candidate(id: "c1") { name certificateCount friend { id certificateCount name } } }',
+        '{ candidate(id: "c22") { friends(first: 3) { certificateCount id } certificateCount } }',
+        `query Q { a: candidate(id: "c1") { ...F friend { __typename n: name ... on Candidate { certificateCount } } }
+           b: candidate(id: "c333") { certificateCount } } fragment F on Candidate { id certificateCount name }`,
+        '{ __typename candidate(id: "c4") { __typename certificateCount name } }',
+      ];
+      for (const query of queries) {
+        const operationName = query.startsWith('query Q') ? 'Q' : undefined;
+        const answered = route(query, operationName)?.answered ?? 0;
+        const { compiled, compiledFetches } = await compare({ query, operationName });
+        expect(route(query, operationName)?.answered).toBe(answered + 1);
+        expect(compiled.status).toBe(200);
+        expect(compiled.cacheControl).toBe('no-store');
+        expect(compiledFetches.length).toBeGreaterThan(1);
+        expect(compiledFetches.every((fetched) => fetched.query !== query)).toBe(true);
+      }
+      const { compiled } = await compare({ query: queries[2] ?? '', operationName: 'Q' });
+      expect(JSON.parse(compiled.text)).toEqual({
+        data: {
+          a: {
+            id: 'c1',
+            certificateCount: 2,
+            name: 'Candidate c1',
+            friend: { __typename: 'Candidate', n: 'Candidate c1x', certificateCount: 3 },
+          },
+          b: { certificateCount: 4 },
+        },
+      });
+    });
+
+    it('sends each subgraph the same bodies as Apollo Gateway, variables included', async () => {
+      const query =
+        'query V($id: ID!, $n: Int) { candidate(id: $id) { friends(first: $n) { certificateCount } } }';
+      const body = { query, operationName: 'V', variables: { id: 'c5', n: 2 } };
+      let from = seenBodies.length;
+      await exactly(apolloExecutedHttp.url, body);
+      const apolloFetches = seenBodies.slice(from);
+      await exactly(gatewayHttp.url, body);
+      from = seenBodies.length;
+      await compare(body);
+      expect(route(query, 'V')).toBeDefined();
+      // compare() sent the Apollo-executed request first, then two to the compiled gateway.
+      expect(seenBodies.slice(from, from + apolloFetches.length)).toEqual(apolloFetches);
+      expect(seenBodies.slice(-apolloFetches.length)).toEqual(apolloFetches);
+    });
+
+    it('leaves variable errors, refusals and subgraph errors to the planned path, with its answer', async () => {
+      const query =
+        'query V($id: ID!, $n: Int) { candidate(id: $id) { friends(first: $n) { certificateCount } } }';
+      await compare({ query, operationName: 'V', variables: { id: 'c5', n: 1 } });
+      const plan = route(query, 'V');
+      const takenBack = plan?.takenBack ?? 0;
+      const badVariable = await compare({ query, operationName: 'V', variables: { id: 'c5', n: 'two' } });
+      expect(badVariable.compiled.status).toBe(400);
+      expect(badVariable.compiled.text).toContain('BAD_USER_INPUT');
+      expect(plan?.takenBack).toBe(takenBack + 2); // compare() asks the compiled gateway twice
+
+      const anonymousOnly = '{ candidate(id: "c6") { name privateNote } }';
+      const refused = await compare({ query: anonymousOnly });
+      expect(refused.compiled.status).toBe(401);
+      expect(route(anonymousOnly)?.takenBack).toBeGreaterThan(0);
+
+      const token = await tokenFor({ role: 'candidate', subject: 'c6' });
+      const signedIn = await compare({ query: anonymousOnly }, { authorization: `Bearer ${token}` });
+      expect(JSON.parse(signedIn.compiled.text)).toEqual({
+        data: { candidate: { name: 'Candidate c6', privateNote: 'note' } },
+      });
+      const bad = await exactly(
+        gatewayHttp.url,
+        { query: anonymousOnly },
+        { authorization: 'Bearer not.a.jwt' },
+      );
+      expect(bad.status).toBe(401);
+    });
+
+    it('forgets an operation as compiled when it keeps ending on the planned path', async () => {
+      const anonymousOnly = '{ candidate(id: "c7") { certificateCount privateNote } }';
+      for (let i = 0; i < 10; i += 1) await exactly(gatewayHttp.url, { query: anonymousOnly });
+      expect(gateway.routes?.lookup(anonymousOnly, undefined)).toBeNull();
+      const answer = await compare({ query: anonymousOnly });
+      expect(answer.compiled.status).toBe(401);
+    });
+
+    it('asks the planned path for any media type but JSON', async () => {
+      const query = '{ candidate(id: "c8") { name certificateCount } }';
+      await compare({ query });
+      const answered = route(query)?.answered ?? 0;
+      const graphqlResponse = await compare({ query }, { accept: 'application/graphql-response+json' });
+      expect(graphqlResponse.compiled.contentType).toContain('application/graphql-response+json');
+      expect(route(query)?.answered).toBe(answered);
+    });
+  });
+
   describe('the same answer on every path', () => {
     const internals = /127\.0\.0\.1|localhost|ECONNREFUSED|Bad Request|Unauthorized|serviceName|response/;
 

@@ -6,6 +6,7 @@ import type { Contender } from './scenarios';
 export const CONTENDER_NAMES: Record<Contender, string> = {
   ours: 'ours (Apollo Gateway)',
   'ours-planned': 'ours, routes off (all planned)',
+  'ours-apollo': "ours, Apollo Gateway's executor",
   before: 'ours from --before (earlier commit)',
   'before-planned': 'ours from --before, routes off',
   'hive-rust': 'Hive Gateway + Rust planner',

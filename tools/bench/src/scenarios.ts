@@ -12,6 +12,7 @@ export const SUITES: Suite[] = ['gateway', 'statistics', 'registry'];
 export const GATEWAY_CONTENDERS = [
   'ours',
   'ours-planned',
+  'ours-apollo',
   'before',
   'before-planned',
   'hive-rust',
@@ -455,7 +456,10 @@ export const SCENARIOS: ScenarioDefinition[] = [
         connections: 32,
       });
       // The page of 100 runs on ours only (both paths): it shows whether SQL per request grows with page size.
-      return [page(20), { ...page(100), contenders: ['ours', 'ours-planned', 'before', 'before-planned'] }];
+      return [
+        page(20),
+        { ...page(100), contenders: ['ours', 'ours-planned', 'ours-apollo', 'before', 'before-planned'] },
+      ];
     },
   },
   {
@@ -628,7 +632,7 @@ export const SCENARIOS: ScenarioDefinition[] = [
           amount: calls,
           singleRun: true,
           recordsPerRequest: 1000,
-          contenders: ['ours', 'ours-planned', 'before', 'before-planned'],
+          contenders: ['ours', 'ours-planned', 'ours-apollo', 'before', 'before-planned'],
           writesRegistry: true,
         },
       ];

@@ -236,9 +236,9 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
     // Our gateway again beside the launcher's: routes off, and (--before) an earlier commit's gateway
     // from its own checkout, with and without routes, on the same subgraphs and environment.
     const ourGateway = async (
-      name: 'ours-planned' | 'before' | 'before-planned',
+      name: 'ours-planned' | 'ours-apollo' | 'before' | 'before-planned',
       root: string,
-      routes: boolean,
+      switches: { GATEWAY_SUBGRAPH_ROUTES: string; GATEWAY_COMPILED_PLANS?: string },
       profile: boolean,
     ) => {
       const port = await freePort();
@@ -254,7 +254,7 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
         {
           ...serviceEnv,
           ...gatewayEnv,
-          GATEWAY_SUBGRAPH_ROUTES: String(routes),
+          ...switches,
           PORT: String(port),
           NATS_URL: options.nats.url,
           NATS_USER: options.nats.credentials.gateway.user,
@@ -270,7 +270,12 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
     };
     if (options.contenders.includes('ours-planned')) {
       log('starting our gateway again with the single-subgraph routes off (every request planned)');
-      await ourGateway('ours-planned', workspaceRoot, false, true);
+      await ourGateway('ours-planned', workspaceRoot, { GATEWAY_SUBGRAPH_ROUTES: 'false' }, true);
+    }
+    if (options.contenders.includes('ours-apollo')) {
+      log("starting our gateway again with routes and compiled plans off (Apollo Gateway's executor)");
+      const off = { GATEWAY_SUBGRAPH_ROUTES: 'false', GATEWAY_COMPILED_PLANS: 'false' };
+      await ourGateway('ours-apollo', workspaceRoot, off, false);
     }
     for (const [name, routes] of [
       ['before', true],
@@ -279,7 +284,7 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
       if (!options.contenders.includes(name)) continue;
       if (!options.beforeTree) throw new Error(`contender ${name} needs --before DIR`);
       log(`starting the gateway of ${options.beforeTree} (routes ${routes ? 'on' : 'off'})`);
-      await ourGateway(name, options.beforeTree, routes, false);
+      await ourGateway(name, options.beforeTree, { GATEWAY_SUBGRAPH_ROUTES: String(routes) }, false);
     }
     for (const [name, planner] of [
       ['hive-rust', 'rust'],
