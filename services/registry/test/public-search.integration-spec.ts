@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errorCodes, viewers } from '@iso20000/testing';
+import { todayUtc } from '../src/domain/calendar-date';
+import { searchCertifiedOrganizations, type NameRanking } from '../src/queries/certified-organization-search';
 import { address, isoDaysFromToday, startHarness, type Harness } from './harness';
 
 const SEARCH = `query($filter: CertifiedOrganizationFilter, $first: Int, $after: String) {
@@ -210,6 +212,40 @@ describe('certifiedOrganizations', () => {
     }
     expect(pages).toBe(3);
     expect(new Set(seen).size).toBe(130);
+  });
+
+  it('pages from the nearest matches exactly as ranking every match does, ties included', async () => {
+    // Small margins and ties, so every way the page is found (all matches read, nearer ones enough, a
+    // tie paged by name, a tie too sparse for the budget) is taken on this small registry.
+    const rankings: NameRanking[] = [
+      { nearestMargin: 0, tieBudget: 3 },
+      { nearestMargin: 1, tieBudget: 40 },
+      { nearestMargin: 3, tieBudget: 1000 },
+    ];
+    const everyPage = async (name: string, first: number, ranking: NameRanking) => {
+      const ids: string[] = [];
+      let after: string | undefined;
+      for (let pages = 0; pages < 200; pages += 1) {
+        const page = await searchCertifiedOrganizations(
+          h.db.dataSource,
+          { name },
+          { first, after },
+          todayUtc(),
+          ranking,
+        );
+        ids.push(...page.edges.map((edge) => edge.node.id));
+        if (!page.pageInfo.hasNextPage) return ids;
+        after = page.pageInfo.endCursor ?? undefined;
+      }
+      throw new Error('more than 200 pages');
+    };
+    for (const name of ['services', 'ltd', 'zeta clod', 'operatons 1', 'datadrift']) {
+      for (const first of [3, 20]) {
+        const expected = await everyPage(name, first, 'every-match');
+        expect(expected.length).toBeGreaterThan(0);
+        for (const ranking of rankings) expect(await everyPage(name, first, ranking)).toEqual(expected);
+      }
+    }
   });
 
   it('refuses a country code that names no country, an overlong name and control characters', async () => {

@@ -9,7 +9,7 @@ import {
   toConnection,
   type Connection,
 } from '@iso20000/service-kit';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { CalendarDate } from '../domain/calendar-date';
 import type { CertificationStatus } from '../domain/certification-lifecycle';
 import { searchWords } from '../domain/search-text';
@@ -72,6 +72,7 @@ export async function searchCertifiedOrganizations(
   rawFilter: CertifiedOrganizationFilter | null | undefined,
   args: { first?: number | null; after?: string | null },
   today: CalendarDate,
+  ranking: NameRanking = NEAREST_FIRST,
 ): Promise<Connection<CertifiedOrganizationEntity>> {
   const first = clampPageSize(args.first, 100, 20);
   const filter = parseFilter(rawFilter);
@@ -81,7 +82,7 @@ export async function searchCertifiedOrganizations(
     // the threshold is a setting of pg_trgm's operators, so the search sets it for its own transaction
     return dataSource.transaction(async (manager) => {
       await manager.query(`SET LOCAL pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`);
-      return searchByName(manager, filter, name, first, after, today);
+      return searchByName(manager, filter, name, first, after, today, ranking);
     });
   }
   const after = decodeCursorAs(args.after, ['string', 'uuid']);
@@ -125,24 +126,123 @@ async function searchByName(
   first: number,
   after: string[] | null,
   today: CalendarDate,
+  ranking: NameRanking,
 ): Promise<Connection<CertifiedOrganizationEntity>> {
   const words = searchWords(name);
   if (words.length === 0) return toConnection([], first, () => []);
-  // ranked by the whole query's word distance (float4, compared as float8 so cursors round-trip)
-  const score = '(o.search_folded <->> public.registry_fold(:name))::float8';
-  const query = filtered(manager, 'o', filter, today).setParameter('name', name).addSelect(score, 'score');
-  words.forEach((word, i) => {
-    // <% is served by the trigram index; one condition per word, so every word must match
-    query.andWhere(`public.registry_fold(:word${i}) <% o.search_folded`, { [`word${i}`]: word });
-  });
-  if (after) {
-    query.andWhere(
-      `(${score}, o.sort_name, o.id) > (CAST(:afterScore AS float8), :afterName, CAST(:afterId AS uuid))`,
-      { afterScore: after[0], afterName: after[1], afterId: after[2] },
-    );
-  }
+  const matching = () => {
+    const query = filtered(manager, 'o', filter, today).setParameter('name', name);
+    words.forEach((word, i) => {
+      // <% is served by the trigram index; one condition per word, so every word must match
+      query.andWhere(`public.registry_fold(:word${i}) <% o.search_folded`, { [`word${i}`]: word });
+    });
+    return query;
+  };
+  const afterCursor = <T extends ReturnType<typeof matching>>(query: T): T => {
+    if (after)
+      query.andWhere(
+        `(${SCORE}, o.sort_name, o.id) > (CAST(:afterScore AS float8), :afterName, CAST(:afterId AS uuid))`,
+        { afterScore: after[0], afterName: after[1], afterId: after[2] },
+      );
+    return query;
+  };
+  // An RCB's own organizations are few: ranking all its matches is cheap, and the planner starts from them.
+  const tieByName = (tie: number, need: number, budget: number) => {
+    // The first listed names (index order, the cursor's own name onwards when it is in this tie),
+    // then the search's conditions on those only: PostgreSQL stops as soon as `need` are found.
+    const names = filtered(manager, 'o', filter, today)
+      .select(['o.id AS id', 'o.sort_name AS sort_name', 'o.search_folded AS search_folded'])
+      .orderBy('o.sort_name', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .limit(budget);
+    if (after && Number(after[0]) === tie)
+      names.andWhere('(o.sort_name, o.id) > (:afterName, CAST(:afterId AS uuid))', {
+        afterName: after[1],
+        afterId: after[2],
+      });
+    const query = manager
+      .createQueryBuilder()
+      .select('o.id', 'id')
+      .from(`(${names.getQuery()})`, 'o')
+      .setParameters({ ...names.getParameters(), name, tie })
+      .where(`${SCORE} = CAST(:tie AS float8)`);
+    words.forEach((word, i) => {
+      query.andWhere(`public.registry_fold(:word${i}) <% o.search_folded`, { [`word${i}`]: word });
+    });
+    return query.orderBy('o.sort_name', 'ASC').addOrderBy('o.id', 'ASC').limit(need);
+  };
+  const candidates =
+    filter.rcbId || ranking === 'every-match'
+      ? null
+      : await nearestCandidates(matching, afterCursor, tieByName, first, ranking);
+  const query = afterCursor(matching().addSelect(SCORE, 'score'));
+  if (candidates)
+    query.andWhere('o.id IN (:...candidates)', { candidates: candidates.length ? candidates : [NO_ID] });
   query.orderBy('score', 'ASC').addOrderBy('o.sort_name', 'ASC').addOrderBy('o.id', 'ASC');
   const { entities, raw } = await query.limit(first + 1).getRawAndEntities<{ score: number }>();
   const scores = new Map(entities.map((entity, i) => [entity.id, Number(raw[i].score)]));
   return toConnection(entities, first, (row) => [String(scores.get(row.id)), row.sortName, row.id]);
+}
+
+/** Ranked by the whole query's word distance (float4, compared as float8 so cursors round-trip). */
+const SCORE = '(o.search_folded <->> public.registry_fold(:name))::float8';
+/** Nearest first, as the trigram index walks them (KNN): the order by distance alone. */
+const DISTANCE = 'o.search_folded <->> public.registry_fold(:name)';
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+/**
+ * How a name search finds its page: from the nearest matches (below), or by ranking every match (as
+ * for one RCB's organizations, and in tests, which compare the two).
+ */
+export type NameRanking =
+  | {
+      /** How many nearest matches are read beyond the page before a tie is looked at more closely. */
+      nearestMargin: number;
+      /** How many listed names, in name order, are looked through for the rest of a cut tie. */
+      tieBudget: number;
+    }
+  | 'every-match';
+const NEAREST_FIRST: NameRanking = { nearestMargin: 100, tieBudget: 3000 };
+
+/**
+ * The ids among which the page lies, without ranking every match: a common word ("services") matches
+ * half the registry, and computing and sorting every distance took seconds at 600,000 organizations.
+ * The trigram index hands matches out nearest first (KNN), so the nearest `first + 1 + margin` after
+ * the cursor are read; every match after the cursor nearer than the farthest of those is among them.
+ * Only the farthest distance read may have more matches (a tie, typically thousands of names with the
+ * word itself): the rest of the page is taken from its first names in name order, looked for among the
+ * first `tieBudget` listed names (the name index), which a large tie fills at once. A tie too sparse
+ * for that returns null: every match is ranked, as before. The page itself is then ranked by
+ * (score, name, id) among these ids, so it is exactly the page ranking every match would give.
+ */
+async function nearestCandidates(
+  matching: () => SelectQueryBuilder<CertifiedOrganizationEntity>,
+  afterCursor: (
+    query: SelectQueryBuilder<CertifiedOrganizationEntity>,
+  ) => SelectQueryBuilder<CertifiedOrganizationEntity>,
+  tieByName: (tie: number, need: number, budget: number) => SelectQueryBuilder<object>,
+  first: number,
+  { nearestMargin, tieBudget }: Exclude<NameRanking, 'every-match'>,
+): Promise<string[] | null> {
+  const nearest = async (limit: number) => {
+    // Only matches after the cursor: then all of them nearer than the farthest read are in hand.
+    const query = afterCursor(matching().select('o.id', 'id').addSelect(SCORE, 'score'));
+    const rows = await query
+      .orderBy(DISTANCE, 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: string; score: number }>();
+    return rows.map((row) => ({ id: row.id, score: Number(row.score) }));
+  };
+  const wanted = first + 1;
+  const read = await nearest(wanted + nearestMargin);
+  if (read.length < wanted + nearestMargin) return read.map((row) => row.id); // every match
+  const farthest = read[read.length - 1]?.score ?? 0;
+  const nearer = read.filter((row) => row.score < farthest);
+  if (nearer.length >= wanted) return nearer.map((row) => row.id);
+  // The farthest distance read is a tie the read may have cut: its first names after the cursor, in
+  // name order, among the first `tieBudget` listed names (a large tie fills them at once).
+  const need = wanted - nearer.length;
+  const names = tieByName(farthest, need, tieBudget);
+  const named = await names.getRawMany<{ id: string }>();
+  if (named.length < need) return null; // a sparse tie: every match is ranked instead
+  return [...nearer.map((row) => row.id), ...named.map((row) => row.id)];
 }
