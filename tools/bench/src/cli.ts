@@ -3,6 +3,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from '@iso20000/tool-dev/src/infrastructure';
 import { Client } from 'pg';
+import { allProcStats, descendantPids } from './cpu';
 import { ensureBenchData } from './data';
 import { startBenchNats, type BenchNats } from './nats';
 import { lockDataDir, startBenchPostgres, type BenchPostgres } from './postgres';
@@ -38,6 +39,26 @@ async function lockPrefix(serverUrl: string, prefix: string): Promise<() => Prom
   return () => client.end();
 }
 
+/** SIGTERM to every process below this one, then SIGKILL to those still there 3 s later. */
+async function killDescendants(): Promise<void> {
+  const signalAll = (signal: NodeJS.Signals) => {
+    const pids = descendantPids(process.pid, allProcStats());
+    for (const pid of pids.reverse()) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // gone already
+      }
+    }
+    return pids.length;
+  };
+  const left = signalAll('SIGTERM');
+  if (left === 0) return;
+  log(`killing ${left} process(es) still running`);
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  signalAll('SIGKILL');
+}
+
 async function main(parsed: BenchOptions): Promise<number> {
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
@@ -58,7 +79,12 @@ async function main(parsed: BenchOptions): Promise<number> {
     process.once(signal, () => {
       interrupted = true;
       log(`\n${signal}: stopping everything`);
-      void stop().then(() => process.exit(130));
+      // A signal during start-up finds the system half started (nothing to stop() yet): whatever is
+      // still running below this process once stop() is done, or after 20 s, is killed.
+      const settled = new Promise<void>((resolve) => setTimeout(resolve, 20_000).unref());
+      void Promise.race([stop(), settled])
+        .then(() => killDescendants())
+        .then(() => process.exit(130));
     });
 
   const results: ScenarioOutcome[] = [];

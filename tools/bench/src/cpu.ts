@@ -65,6 +65,20 @@ export function treeTicks(rootPid: number, stats: readonly ProcStat[]): number {
   return total;
 }
 
+/** The pids below a process (children, their children, ...), deepest last. */
+export function descendantPids(rootPid: number, stats: readonly ProcStat[]): number[] {
+  const children = new Map<number, number[]>();
+  for (const stat of stats) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat.pid]);
+  const found: number[] = [];
+  const queue = [...(children.get(rootPid) ?? [])];
+  while (queue.length) {
+    const pid = queue.shift() as number;
+    found.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return found;
+}
+
 /** Ticks per named process tree at one moment. */
 export type CpuSample = Record<string, number>;
 

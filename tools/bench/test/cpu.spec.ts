@@ -1,4 +1,4 @@
-import { cpuMillisPerRequest, cpuShares, parseProcStat, treeTicks } from '../src/cpu';
+import { cpuMillisPerRequest, cpuShares, descendantPids, parseProcStat, treeTicks } from '../src/cpu';
 
 describe('CPU share from /proc', () => {
   it('reads utime + stime, even when the command name holds spaces and parentheses', () => {
@@ -18,6 +18,9 @@ describe('CPU share from /proc', () => {
     expect(treeTicks(10, stats)).toBe(226);
     expect(treeTicks(20, stats)).toBe(999);
     expect(treeTicks(99, stats)).toBe(0);
+    // What an interrupted bench kills: everything below it, and nothing beside it.
+    expect(descendantPids(10, stats)).toEqual([11, 12, 13]);
+    expect(descendantPids(13, stats)).toEqual([]);
   });
 
   it('divides the CPU used between samples among the processes', () => {
