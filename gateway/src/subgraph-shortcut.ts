@@ -64,10 +64,12 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
     if (routes.costOf(route, body.query, body.operationName ?? undefined, body.variables) > maxCost)
       return false;
     if (route.kind === 'plan') {
-      const answered = await answerFromPlan(route, { req, res, body }, options);
-      if (answered) counted('ok');
-      else routes.takeBack(body.query, body.operationName ?? undefined, route);
-      return answered;
+      const outcome = await answerFromPlan(route, { req, res, body }, options);
+      if (outcome === 'answered') counted('ok');
+      // Only what the subgraphs answered counts against the plan: a client's own bad credential or
+      // variables must not make the gateway stop compiling an operation others send well.
+      if (outcome === 'given back') routes.takeBack(body.query, body.operationName ?? undefined, route);
+      return outcome === 'answered';
     }
     const url = urls[route.subgraph];
     if (!url) return false;
@@ -135,9 +137,9 @@ const JSON_ANSWER = 'application/json; charset=utf-8';
 /**
  * Executes a compiled plan (src/compiled-plans.ts) and answers with its data, exactly as the planned path
  * would: the same fetches, the same body, `Cache-Control` from the subgraphs' hints as Apollo Server's
- * cache-control plugin computes it. Resolves false, having written nothing, when the planned path is to
- * answer instead: another media type asked for, variables the API schema does not accept, a bad
- * credential, or any answer that is not plainly good.
+ * cache-control plugin computes it. Having written nothing, it leaves the request to the planned path
+ * when the client asked for another media type, sent variables the API schema does not accept, or a
+ * bad credential ('declined'), or when a subgraph's answer was not plainly good ('given back').
  */
 async function answerFromPlan(
   route: PlanRoute,
@@ -151,19 +153,19 @@ async function answerFromPlan(
     body: OperationRequest;
   },
   { client, urls, context, logger, apiSchema }: SubgraphShortcutOptions,
-): Promise<boolean> {
+): Promise<'answered' | 'declined' | 'given back'> {
   const accept = req.headers.accept;
-  if (accept !== undefined && accept !== '*/*' && accept !== 'application/json') return false;
+  if (accept !== undefined && accept !== '*/*' && accept !== 'application/json') return 'declined';
   const variables = body.variables ?? {};
   if (route.plan.variableDefinitions.length > 0) {
     const coerced = getVariableValues(apiSchema, route.plan.variableDefinitions, variables);
-    if (coerced.errors) return false;
+    if (coerced.errors) return 'declined';
   }
   let requestContext: GatewayContext;
   try {
     requestContext = await context({ headers: req.headers, remoteAddress: req.socket.remoteAddress });
   } catch {
-    return false;
+    return 'declined';
   }
   const headers = forwardedHeaders(requestContext);
   const policy = new CachePolicy();
@@ -197,11 +199,11 @@ async function answerFromPlan(
   } catch (error) {
     if (!(error instanceof NotHere))
       logger.error({ err: error }, 'compiled plan failed; planned path answers');
-    return false;
+    return 'given back';
   }
   route.answered += 1;
   send(res, 200, JSON_ANSWER, JSON.stringify({ data }) + '\n', policy.header());
-  return true;
+  return 'answered';
 }
 
 /** Apollo Server's cache policy (cachePolicy.js) and the header its cache-control plugin writes from it. */
