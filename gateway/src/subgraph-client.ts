@@ -169,12 +169,15 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       this.logger.warn({ err: error, subgraph: this.service, url: this.url }, 'subgraph unreachable');
       return { errors: [unavailableError(this.service)] };
     }
-    const text = response.body.toString('utf8');
-    const contentType = headerValue(response.headers['content-type']) ?? '';
-    const body = /^application\/(graphql-response\+)?json/.test(contentType) ? parseJson(text) : undefined;
-    if (!isGraphQLBody(body)) {
+    const body = graphQLBodyOf(response);
+    if (!body) {
       this.logger.warn(
-        { subgraph: this.service, url: this.url, status: response.status, body: text.slice(0, 200) },
+        {
+          subgraph: this.service,
+          url: this.url,
+          status: response.status,
+          body: response.body.toString('utf8').slice(0, 200),
+        },
         'subgraph answered without a GraphQL body',
       );
       return { errors: [unavailableError(this.service)] };
@@ -199,6 +202,18 @@ export function isGraphQLBody(
   const body = value as { data?: unknown; errors?: unknown };
   if (body.errors !== undefined && !Array.isArray(body.errors)) return false;
   return body.data !== undefined || Array.isArray(body.errors);
+}
+
+/** A subgraph's answer as GraphQL: a JSON (or graphql-response+json) body that is a GraphQL result, else undefined. */
+export function graphQLBodyOf(response: SubgraphResponse): ReturnType<typeof parseGraphQLBody> {
+  const contentType = headerValue(response.headers['content-type']) ?? '';
+  if (!/^application\/(graphql-response\+)?json/.test(contentType)) return undefined;
+  return parseGraphQLBody(response.body.toString('utf8'));
+}
+
+function parseGraphQLBody(text: string) {
+  const body = parseJson(text);
+  return isGraphQLBody(body) ? body : undefined;
 }
 
 function parseJson(text: string): unknown {

@@ -7,6 +7,7 @@ import { asClientSubgraphError, unavailableError } from './subgraph-answers';
 import {
   cacheHint,
   forwardedHeaders,
+  graphQLBodyOf,
   headerValue,
   isGraphQLBody,
   type SubgraphClient,
@@ -180,15 +181,9 @@ async function answerFromPlan(
     }
     if (answer.status !== 200 || answer.headers['retry-after'] !== undefined)
       throw new NotHere(`${subgraph} answered ${answer.status}`);
-    if (!/^application\/(graphql-response\+)?json/.test(headerValue(answer.headers['content-type']) ?? ''))
-      throw new NotHere(`${subgraph} answered without JSON`);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(answer.body.toString('utf8'));
-    } catch {
-      throw new NotHere(`${subgraph} answered malformed JSON`);
-    }
-    if (!isGraphQLBody(parsed) || parsed.errors?.length || !isObject(parsed.data))
+    const parsed = graphQLBodyOf(answer);
+    if (!parsed) throw new NotHere(`${subgraph} answered without a GraphQL body`);
+    if (parsed.errors?.length || !isObject(parsed.data))
       throw new NotHere(`${subgraph} answered with errors`);
     policy.restrict(cacheHint(headerValue(answer.headers['cache-control'])));
     return parsed.data;

@@ -130,13 +130,15 @@ async function searchByName(
 ): Promise<Connection<CertifiedOrganizationEntity>> {
   const words = searchWords(name);
   if (words.length === 0) return toConnection([], first, () => []);
-  const matching = () => {
-    const query = filtered(manager, 'o', filter, today).setParameter('name', name);
+  const everyWordMatches = <T extends SelectQueryBuilder<object>>(query: T): T => {
     words.forEach((word, i) => {
       // <% is served by the trigram index; one condition per word, so every word must match
       query.andWhere(`public.registry_fold(:word${i}) <% o.search_folded`, { [`word${i}`]: word });
     });
     return query;
+  };
+  const matching = () => {
+    return everyWordMatches(filtered(manager, 'o', filter, today).setParameter('name', name));
   };
   const afterCursor = <T extends ReturnType<typeof matching>>(query: T): T => {
     if (after)
@@ -166,10 +168,7 @@ async function searchByName(
       .from(`(${names.getQuery()})`, 'o')
       .setParameters({ ...names.getParameters(), name, tie })
       .where(`${SCORE} = CAST(:tie AS float8)`);
-    words.forEach((word, i) => {
-      query.andWhere(`public.registry_fold(:word${i}) <% o.search_folded`, { [`word${i}`]: word });
-    });
-    return query.orderBy('o.sort_name', 'ASC').addOrderBy('o.id', 'ASC').limit(need);
+    return everyWordMatches(query).orderBy('o.sort_name', 'ASC').addOrderBy('o.id', 'ASC').limit(need);
   };
   const candidates =
     filter.rcbId || ranking === 'every-match'
