@@ -1,7 +1,7 @@
 import type { HttpShortcut, IncomingGraphQLRequest, Logger } from '@iso20000/service-kit';
 import { graphqlOperationDuration, operationLabel } from '@iso20000/telemetry';
 import { getVariableValues, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { NotHere, type SendFetch } from './compiled-plans';
+import { isPlainObject, NotHere, type SendFetch } from './compiled-plans';
 import type { GatewayContext } from './context';
 import { asClientSubgraphError, unavailableError } from './subgraph-answers';
 import {
@@ -183,7 +183,7 @@ async function answerFromPlan(
       throw new NotHere(`${subgraph} answered ${answer.status}`);
     const parsed = graphQLBodyOf(answer);
     if (!parsed) throw new NotHere(`${subgraph} answered without a GraphQL body`);
-    if (parsed.errors?.length || !isObject(parsed.data))
+    if (parsed.errors?.length || !isPlainObject(parsed.data))
       throw new NotHere(`${subgraph} answered with errors`);
     policy.restrict(cacheHint(headerValue(answer.headers['cache-control'])));
     return parsed.data;
@@ -246,18 +246,14 @@ function send(
   res.end(body);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A plain GraphQL-over-HTTP request: query text, optional operation name and variables, nothing else. */
 function isOperationRequest(body: unknown): body is OperationRequest {
-  if (!isObject(body) || typeof body.query !== 'string') return false;
+  if (!isPlainObject(body) || typeof body.query !== 'string') return false;
   for (const key in body) {
     const value = body[key];
     if (key === 'query') continue;
     if (key === 'operationName' && (value === null || typeof value === 'string')) continue;
-    if (key === 'variables' && (value === null || isObject(value))) continue;
+    if (key === 'variables' && (value === null || isPlainObject(value))) continue;
     return false; // extensions (persisted queries) and anything unknown: Apollo Server decides.
   }
   return true;
