@@ -14,7 +14,14 @@ import type { Logger } from 'pino';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { type EventDefinition, type EventEnvelope, parseEventEnvelope } from './catalogue';
 import { type Backoff, backoffDelay, describeError } from './outbox';
-import { apiErrorCode, deadLetterSubject, normalizeNamespace, streamNameFor, wireSubject } from './streams';
+import {
+  apiErrorCode,
+  deadLetterSubject,
+  normalizeNamespace,
+  streamNameFor,
+  untilJetStreamAnswers,
+  wireSubject,
+} from './streams';
 import { eventSettingsFrom } from './settings';
 import {
   contextFromTraceparent,
@@ -144,8 +151,10 @@ export class EventConsumer<T> implements EventConsumerControl {
   async start(): Promise<void> {
     if (this.loop) return;
     this.stopping = false;
-    await this.ensureConsumer();
-    this.messages = await this.pull();
+    // Several replicas starting at once (or a stream between leaders) time JetStream's API out for a
+    // few seconds: the start waits that out rather than failing the service.
+    await untilJetStreamAnswers(() => this.ensureConsumer());
+    this.messages = await untilJetStreamAnswers(() => this.pull());
     this.loop = this.run();
     this.unobserveLag = observeConsumerLag(async () => {
       const jsm = await this.options.nc.jetstreamManager();

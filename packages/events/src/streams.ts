@@ -184,9 +184,13 @@ const JETSTREAM_WAIT_MS = 60_000;
 /**
  * A JetStream cluster that has just started, or just lost a node, answers management calls only once
  * it has elected a leader: until then they time out or find no responders. A service starting in that
- * window waits for it instead of failing its start.
+ * window waits for it instead of failing its start; so do its consumers, created (and bound) after
+ * the streams, when a replicated stream is still electing its own leader.
  */
-async function untilJetStreamAnswers<T>(call: () => Promise<T>, waitMs = JETSTREAM_WAIT_MS): Promise<T> {
+export async function untilJetStreamAnswers<T>(
+  call: () => Promise<T>,
+  waitMs = JETSTREAM_WAIT_MS,
+): Promise<T> {
   const deadline = Date.now() + waitMs;
   for (let attempt = 1; ; attempt++) {
     try {

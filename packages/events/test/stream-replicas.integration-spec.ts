@@ -4,7 +4,17 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
-import { ensureStreams, eventSettingsFrom, streamNameFor } from '../src';
+import pino from 'pino';
+import {
+  ensureStreams,
+  EventConsumer,
+  eventsEntities,
+  Events,
+  eventSettingsFrom,
+  eventsMigrations,
+  streamNameFor,
+} from '../src';
+import { createTestDatabase, sleep, type TestDatabase } from '@iso20000/testing';
 
 // The ha deployment's event bus in miniature: three JetStream servers in one cluster (as the ha
 // overlay's nats.conf clusters them) and every stream created at STREAM_REPLICAS=3.
@@ -95,3 +105,43 @@ it('creates every stream on three servers when STREAM_REPLICAS=3', async () => {
   expect(info.cluster?.leader).toBeTruthy();
   expect(info.cluster?.replicas).toHaveLength(2);
 }, 60_000);
+
+it('starts a consumer while the cluster is without a quorum, once the quorum is back', async () => {
+  // Replicas starting together found JetStream's API timing out for a few seconds and exited.
+  const db: TestDatabase = await createTestDatabase('events', {
+    entities: eventsEntities,
+    migrations: eventsMigrations,
+  });
+  const connectedTo = nc.info?.server_name;
+  const others = servers.filter((_, i) => `n${i}` !== connectedTo);
+  expect(others).toHaveLength(2);
+  const consumer = new EventConsumer({
+    dataSource: db.dataSource,
+    nc,
+    namespace: 'rthree',
+    logger: pino({ level: 'silent' }),
+    durableName: 'events-quorum-test',
+    event: Events.CertificateIssued,
+    handle: async () => {},
+  });
+  try {
+    for (const server of others) server.kill('SIGSTOP');
+    let settled = false;
+    const started = consumer.start().finally(() => (settled = true));
+    // longer than a JetStream API call's timeout (5 s): the first attempts fail while the quorum is gone
+    await sleep(7_000);
+    expect(settled).toBe(false);
+    for (const server of others) server.kill('SIGCONT');
+    await started;
+    const jsm = await nc.jetstreamManager();
+    const info = await jsm.consumers.info(
+      streamNameFor(Events.CertificateIssued.subject, 'rthree'),
+      'events-quorum-test',
+    );
+    expect(info.config.durable_name).toBe('events-quorum-test');
+  } finally {
+    for (const server of others) server.kill('SIGCONT');
+    await consumer.stop();
+    await db.dispose();
+  }
+}, 90_000);
