@@ -1,4 +1,10 @@
-import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
+import type {
+  FetchNode,
+  FlattenNode,
+  PlanNode,
+  QueryPlan,
+  QueryPlanSelectionNode,
+} from '@apollo/query-planner';
 import {
   getNamedType,
   getNullableType,
@@ -10,11 +16,16 @@ import {
   isScalarType,
   isSpecifiedScalarType,
   Kind,
+  parse,
+  print,
+  stripIgnoredCharacters,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLSchema,
+  type InlineFragmentNode,
+  type OperationDefinitionNode,
   type SelectionSetNode,
   type VariableDefinitionNode,
 } from 'graphql';
@@ -56,7 +67,14 @@ type Step =
   | { kind: 'fetch'; fetch: CompiledFetch }
   | { kind: 'sequence'; steps: Step[] }
   | { kind: 'parallel'; steps: Step[] }
-  | { kind: 'flatten'; path: string[]; step: Step };
+  | { kind: 'flatten'; path: string[]; step: Step }
+  | { kind: 'entities'; fetch: CompiledFetch; parts: EntityPart[] };
+
+/** One of the parallel entity fetches sent together: where its entities are, and their inputs. */
+interface EntityPart {
+  path: string[];
+  requires: readonly Representation[];
+}
 
 interface CompiledFetch {
   subgraph: string;
@@ -132,15 +150,42 @@ function compileStep(node: PlanNode): Step | null {
       const fetch = compileFetch(node);
       return fetch && { kind: 'fetch', fetch };
     }
-    case 'Sequence':
-    case 'Parallel': {
+    case 'Sequence': {
       const steps: Step[] = [];
       for (const child of node.nodes) {
         const step = compileStep(child);
         if (!step) return null;
         steps.push(step);
       }
-      return node.kind === 'Sequence' ? { kind: 'sequence', steps } : { kind: 'parallel', steps };
+      return { kind: 'sequence', steps };
+    }
+    case 'Parallel': {
+      const steps: Step[] = [];
+      const bySubgraph = new Map<string, FlattenNode[]>();
+      for (const child of node.nodes) {
+        if (child.kind === 'Flatten' && child.node.kind === 'Fetch' && child.node.requires) {
+          const group = bySubgraph.get(child.node.serviceName);
+          if (group) group.push(child);
+          else bySubgraph.set(child.node.serviceName, [child]);
+          continue;
+        }
+        const step = compileStep(child);
+        if (!step) return null;
+        steps.push(step);
+      }
+      for (const group of [...bySubgraph.values()].flatMap(disjointTypeSets)) {
+        const merged = group.length > 1 ? mergeEntityFetches(group) : null;
+        if (merged) {
+          steps.push(merged);
+          continue;
+        }
+        for (const child of group) {
+          const step = compileStep(child);
+          if (!step) return null;
+          steps.push(step);
+        }
+      }
+      return { kind: 'parallel', steps };
     }
     case 'Flatten': {
       if (!node.path.every((part): part is string => typeof part === 'string')) return null;
@@ -175,6 +220,116 @@ function compileFetch(fetch: FetchNode): CompiledFetch | null {
     variableUsages: fetch.variableUsages ?? [],
     requires,
   };
+}
+
+/** Entity fetches in sets whose entity types do not overlap (first fit, in plan order). */
+function disjointTypeSets(flattens: readonly FlattenNode[]): FlattenNode[][] {
+  const sets: Array<{ members: FlattenNode[]; typenames: Set<string> }> = [];
+  for (const flatten of flattens) {
+    const typenames = requiredTypenames(flatten.node as FetchNode);
+    let set = sets.find((candidate) => typenames.every((typename) => !candidate.typenames.has(typename)));
+    if (!set) sets.push((set = { members: [], typenames: new Set() }));
+    set.members.push(flatten);
+    for (const typename of typenames) set.typenames.add(typename);
+  }
+  return sets.map((set) => set.members);
+}
+
+function requiredTypenames(fetch: FetchNode): string[] {
+  return (fetch.requires ?? []).map((selection) =>
+    selection.kind === 'InlineFragment' ? (selection.typeCondition ?? '') : '',
+  );
+}
+
+/**
+ * Parallel entity fetches to one subgraph, for entities of different types, sent as one `_entities`
+ * call: the candidate's dashboard asked `certificate` twice at once (the candidate's certificates and
+ * each sitting's), each call costing the gateway and the subgraph a whole request. The answers are
+ * the entities' in the order of their representations, so each part takes back its own. Merged only
+ * when both operations are a bare `_entities(representations: $representations)` of inline fragments
+ * on disjoint types with compatible variables: each entity gets exactly the fields it got alone.
+ */
+function mergeEntityFetches(group: readonly FlattenNode[]): Step | null {
+  const parts: EntityPart[] = [];
+  const typenames = new Set<string>();
+  const fragments: InlineFragmentNode[] = [];
+  const variables = new Map<string, VariableDefinitionNode>();
+  const usages = new Set<string>();
+  let first: OperationDefinitionNode | undefined;
+  let firstFetch: FetchNode | undefined;
+  for (const flatten of group) {
+    const fetch = flatten.node as FetchNode;
+    if (!flatten.path.every((part): part is string => typeof part === 'string')) return null;
+    const compiled = compileFetch(fetch);
+    if (!compiled?.requires) return null;
+    for (const { typename } of compiled.requires) {
+      if (typenames.has(typename)) return null;
+      typenames.add(typename);
+    }
+    const operation = bareEntitiesOperation(fetch.operation);
+    if (!operation) return null;
+    for (const definition of operation.definition.variableDefinitions ?? []) {
+      const name = definition.variable.name.value;
+      const known = variables.get(name);
+      if (known && print(known.type) !== print(definition.type)) return null;
+      variables.set(name, definition);
+    }
+    fragments.push(...operation.fragments);
+    for (const name of fetch.variableUsages ?? []) usages.add(name);
+    parts.push({ path: flatten.path, requires: compiled.requires });
+    first ??= operation.definition;
+    firstFetch ??= fetch;
+  }
+  if (!first || !firstFetch) return null;
+  const entitiesField = first.selectionSet.selections[0];
+  if (entitiesField?.kind !== Kind.FIELD || !entitiesField.selectionSet) return null;
+  const merged: OperationDefinitionNode = {
+    ...first,
+    variableDefinitions: [...variables.values()],
+    selectionSet: {
+      ...first.selectionSet,
+      selections: [
+        { ...entitiesField, selectionSet: { ...entitiesField.selectionSet, selections: fragments } },
+      ],
+    },
+  };
+  const operation = stripIgnoredCharacters(print({ kind: Kind.DOCUMENT, definitions: [merged] }));
+  return {
+    kind: 'entities',
+    parts,
+    fetch: {
+      subgraph: firstFetch.serviceName,
+      prefix: `{"query":${JSON.stringify(operation)},"variables":`,
+      suffix:
+        firstFetch.operationName === undefined
+          ? '}'
+          : `,"operationName":${JSON.stringify(firstFetch.operationName)}}`,
+      variableUsages: [...usages],
+    },
+  };
+}
+
+/** `query ($representations: [_Any!]!, …) { _entities(representations: $representations) { ... on T { … } … } }`, or null. */
+function bareEntitiesOperation(
+  text: string,
+): { definition: OperationDefinitionNode; fragments: InlineFragmentNode[] } | null {
+  const document = parse(text);
+  const [definition, ...others] = document.definitions;
+  if (others.length || definition?.kind !== Kind.OPERATION_DEFINITION) return null;
+  if (definition.operation !== 'query' || definition.directives?.length) return null;
+  const [field, ...siblings] = definition.selectionSet.selections;
+  if (siblings.length || field?.kind !== Kind.FIELD || field.name.value !== '_entities') return null;
+  if (field.alias || field.directives?.length || !field.selectionSet) return null;
+  const [argument, ...moreArguments] = field.arguments ?? [];
+  if (moreArguments.length || argument?.name.value !== 'representations') return null;
+  if (argument.value.kind !== Kind.VARIABLE || argument.value.name.value !== 'representations') return null;
+  const fragments: InlineFragmentNode[] = [];
+  for (const selection of field.selectionSet.selections) {
+    if (selection.kind !== Kind.INLINE_FRAGMENT || !selection.typeCondition || selection.directives?.length)
+      return null;
+    fragments.push(selection);
+  }
+  return { definition, fragments };
 }
 
 function representationFields(selections: readonly QueryPlanSelectionNode[]): RepresentationField[] | null {
@@ -213,6 +368,8 @@ async function run(step: Step, data: unknown, context: Run): Promise<void> {
     }
     case 'fetch':
       return runFetch(step.fetch, data, context);
+    case 'entities':
+      return runEntityParts(step, data, context);
   }
 }
 
@@ -230,39 +387,94 @@ function valuesAt(value: unknown, path: readonly string[], from: number): unknow
 }
 
 async function runFetch(fetch: CompiledFetch, data: unknown, context: Run): Promise<void> {
-  const entities = Array.isArray(data)
-    ? data.filter((entity) => entity !== null && entity !== undefined)
-    : [data];
+  const entities = presentEntities(data);
   if (entities.length === 0) return;
+  const variables = variablesJson(fetch, context);
+  if (!fetch.requires) {
+    const answer = await context.send(fetch.subgraph, `${fetch.prefix}${variables}}${fetch.suffix}`);
+    for (const entity of entities) deepMerge(entity, answer);
+    return;
+  }
+  const representations = representationsOf(entities, fetch.requires);
+  if (representations.length === 0) return;
+  const received = await sendEntities(fetch, variables, representations, context);
+  mergeEntities(entities, received, 0);
+}
+
+/** The merged parts' entities, each part's where its own fetch would have found them, in one call. */
+async function runEntityParts(
+  step: Extract<Step, { kind: 'entities' }>,
+  data: unknown,
+  context: Run,
+): Promise<void> {
+  const found = step.parts.map((part) => {
+    const inner = valuesAt(data, part.path, 0);
+    const entities = inner === undefined || inner === null ? [] : presentEntities(inner);
+    return { entities, representations: representationsOf(entities, part.requires) };
+  });
+  const representations = found.flatMap((part) => part.representations);
+  if (representations.length === 0) return;
+  const received = await sendEntities(
+    step.fetch,
+    variablesJson(step.fetch, context),
+    representations,
+    context,
+  );
+  let offset = 0;
+  for (const part of found) {
+    mergeEntities(part.entities, received, offset);
+    offset += part.representations.length;
+  }
+}
+
+/** Where a fetch merges: the entities at its path (nulls skipped), or the value itself. */
+function presentEntities(data: unknown): unknown[] {
+  return Array.isArray(data) ? data.filter((entity) => entity !== null && entity !== undefined) : [data];
+}
+
+/** The client's variables this fetch uses, as the start of a JSON object (`{` and its members). */
+function variablesJson(fetch: CompiledFetch, context: Run): string {
   let variables = '{';
   for (const name of fetch.variableUsages) {
     const value = context.variables[name];
     if (value === undefined || !Object.hasOwn(context.variables, name)) continue;
     variables += `${variables.length > 1 ? ',' : ''}${JSON.stringify(name)}:${JSON.stringify(value)}`;
   }
+  return variables;
+}
 
-  if (!fetch.requires) {
-    const answer = await context.send(fetch.subgraph, `${fetch.prefix}${variables}}${fetch.suffix}`);
-    for (const entity of entities) deepMerge(entity, answer);
-    return;
-  }
+function representationsOf(entities: readonly unknown[], requires: readonly Representation[]): unknown[] {
   const representations: unknown[] = [];
   for (const entity of entities) {
-    const representation = representationOf(entity, fetch.requires);
+    const representation = representationOf(entity, requires);
     if (representation) representations.push(representation);
   }
-  if (representations.length === 0) return;
   // Apollo pairs answers with entities by position when some have no representation; not done here.
-  if (representations.length !== entities.length) throw new NotHere('entities without a representation');
+  if (representations.length !== 0 && representations.length !== entities.length)
+    throw new NotHere('entities without a representation');
+  return representations;
+}
+
+async function sendEntities(
+  fetch: CompiledFetch,
+  variables: string,
+  representations: readonly unknown[],
+  context: Run,
+): Promise<unknown[]> {
   if (fetch.variableUsages.includes('representations')) throw new NotHere('a variable named representations');
   const body = `${fetch.prefix}${variables}${variables.length > 1 ? ',' : ''}"representations":${JSON.stringify(representations)}}${fetch.suffix}`;
   const answer = await context.send(fetch.subgraph, body);
   const received = answer._entities;
   if (!Array.isArray(received) || received.length !== representations.length)
     throw new NotHere('an _entities answer of the wrong length');
+  return received;
+}
+
+/** Each entity takes the answer at its position (from `offset`), with the entity's __typename when absent. */
+function mergeEntities(entities: readonly unknown[], received: readonly unknown[], offset: number): void {
   for (let index = 0; index < entities.length; index += 1) {
     const entity = entities[index] as Record<string, unknown>;
-    const receivedEntity: unknown = received[index];
+    const receivedEntity: unknown = received[offset + index];
     if (isPlainObject(receivedEntity) && !receivedEntity.__typename)
       receivedEntity.__typename = entity.__typename;
     deepMerge(entity, receivedEntity);

@@ -30,8 +30,9 @@ const candidateSdl = `
   }
   type Mutation { bump: Int!, reserve(seat: String!): Boolean, book(day: Date!): String }
   type Candidate @key(fields: "id") {
-    id: ID! name: String! friend: Candidate, friends(first: Int = 10): [Candidate!]!
+    id: ID! name: String! friend: Candidate, friends(first: Int = 10): [Candidate!]!, sittings: [Sitting!]!
   }
+  type Sitting @key(fields: "id") { id: ID! room: String! }
 `;
 const certificateSdl = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -39,6 +40,7 @@ const certificateSdl = `
   type Candidate @key(fields: "id") {
     id: ID! certificateCount: Int! privateNote: String, certifiedOn(day: Date!): Boolean
   }
+  type Sitting @key(fields: "id") { id: ID! grade(scale: String): String! }
 `;
 const registrySdl = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -121,6 +123,10 @@ describe('gateway', () => {
         friend: (c: { id: string }) => candidate(`${c.id}x`),
         friends: (c: { id: string }, args: { first: number }) =>
           Array.from({ length: args.first }, (_, i) => candidate(`${c.id}${i}`)),
+        sittings: (c: { id: string }) => [1, 2, 3].map((n) => ({ id: `${c.id}-s${n}`, room: `Room ${n}` })),
+      },
+      Sitting: {
+        __resolveReference: (ref: { id: string }) => ({ id: ref.id, room: `Room of ${ref.id}` }),
       },
     });
     const certificates = await subgraph(certificateSdl, {
@@ -132,6 +138,11 @@ describe('gateway', () => {
           return 'note';
         },
         certifiedOn: () => true,
+      },
+      Sitting: {
+        __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+        grade: (sitting: { id: string }, args: { scale?: string }) =>
+          `${args.scale ?? 'A-F'} grade of ${sitting.id}`,
       },
     });
     registry = await subgraph(registrySdl, { Query: { organizations: () => ['Acme'] } });
@@ -497,6 +508,40 @@ describe('gateway', () => {
       // compare() sent the Apollo-executed request first, then two to the compiled gateway.
       expect(seenBodies.slice(from, from + apolloFetches.length)).toEqual(apolloFetches);
       expect(seenBodies.slice(-apolloFetches.length)).toEqual(apolloFetches);
+    });
+
+    it('sends parallel entity fetches to one subgraph as one _entities call, each part answered as alone', async () => {
+      const query = `query Both($scale: String) { candidate(id: "c9") {
+        certificateCount sittings { id room grade(scale: $scale) } friend { certificateCount name }
+      } }`;
+      const body = { query, operationName: 'Both', variables: { scale: '1-10' } };
+      const from = seenBodies.length;
+      await exactly(apolloExecutedHttp.url, body);
+      const apolloFetches = seenBodies.slice(from);
+      const { compiled, compiledFetches } = await compare(body);
+      expect(route(query, 'Both')).toBeDefined();
+      expect(JSON.parse(compiled.text)).toEqual({
+        data: {
+          candidate: {
+            certificateCount: 2,
+            sittings: [1, 2, 3].map((n) => ({
+              id: `c9-s${n}`,
+              room: `Room ${n}`,
+              grade: `1-10 grade of c9-s${n}`,
+            })),
+            friend: { certificateCount: 3, name: 'Candidate c9x' },
+          },
+        },
+      });
+      // Apollo asks certificate for the candidate and for its sittings at once, in two calls; here one.
+      const entityCalls = (fetches: typeof seenBodies) =>
+        fetches.filter((fetched) => fetched.query?.includes('_entities'));
+      const together = entityCalls(compiledFetches).filter(
+        (fetched) => fetched.query?.includes('on Candidate') && fetched.query.includes('on Sitting'),
+      );
+      expect(together).toHaveLength(1);
+      expect(together[0]?.query).toContain('$scale');
+      expect(compiledFetches.length).toBe(apolloFetches.length - 1);
     });
 
     it('leaves variable errors, refusals and subgraph errors to the planned path, with its answer', async () => {
