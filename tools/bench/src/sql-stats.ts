@@ -19,6 +19,7 @@ export interface StatementCounter {
 export class SqlStats {
   private constructor(
     private readonly client: Client,
+    private readonly serverUrl: string,
     private readonly databases: string[],
   ) {}
 
@@ -37,10 +38,49 @@ export class SqlStats {
         `pg_stat_statements is not loaded on ${url.host} (shared_preload_libraries): ${error instanceof Error ? error.message : String(error)}; the bench's own PostgreSQL has it (leave out --database-url)`,
       );
     }
-    return new SqlStats(client, databases);
+    return new SqlStats(client, serverUrl, databases);
+  }
+
+  /** Per database, the normalised statements of its SQL functions (read once: migrations ran before). */
+  private functionStatements: Map<string, Set<string>> | undefined;
+
+  /**
+   * The statements of the databases' own SQL functions. PostgreSQL 15 counts a SQL function's body
+   * run while a query is planned (registry_fold() of a constant, folded by the planner) as a
+   * top-level statement, whatever track and track_planning say; no client sent it, so it is left out.
+   */
+  private async ownFunctionStatements(): Promise<Map<string, Set<string>>> {
+    if (this.functionStatements) return this.functionStatements;
+    const found = new Map<string, Set<string>>();
+    for (const database of this.databases) {
+      const url = new URL(this.serverUrl);
+      url.pathname = `/${database}`;
+      const client = new Client({ connectionString: url.toString() });
+      try {
+        await client.connect();
+        const { rows } = await client.query<{ body: string }>(
+          `SELECT p.prosrc AS body FROM pg_proc p
+             JOIN pg_language l ON l.oid = p.prolang
+             JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE l.lanname = 'sql' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')`,
+        );
+        found.set(
+          database,
+          new Set(rows.flatMap((row) => splitStatements(row.body)).map(normalisedStatement)),
+        );
+      } catch {
+        found.set(database, new Set()); // a database the bench did not create: nothing to leave out
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    }
+    this.functionStatements = found;
+    return found;
   }
 
   async sample(): Promise<SqlSample> {
+    const functions = await this.ownFunctionStatements();
     const { rows } = await this.client.query<{
       datname: string;
       queryid: string;
@@ -56,10 +96,12 @@ export class SqlStats {
       [this.databases],
     );
     return new Map(
-      rows.map((row) => [
-        `${row.datname}\t${row.queryid}`,
-        { database: row.datname, calls: Number(row.calls), rows: Number(row.rows), query: row.query },
-      ]),
+      rows
+        .filter((row) => !functions.get(row.datname)?.has(normalisedStatement(row.query)))
+        .map((row) => [
+          `${row.datname}\t${row.queryid}`,
+          { database: row.datname, calls: Number(row.calls), rows: Number(row.rows), query: row.query },
+        ]),
     );
   }
 
@@ -84,6 +126,29 @@ export class SqlStats {
   async close(): Promise<void> {
     await this.client.end();
   }
+}
+
+/**
+ * A statement as pg_stat_statements shows it, and as a function body writes it, made comparable:
+ * constants (which pg_stat_statements turns into $n) and parameters as ?, case and spacing ignored.
+ */
+export function normalisedStatement(text: string): string {
+  return text
+    .replace(/'(?:[^']|'')*'/g, '?')
+    .replace(/\$\d+/g, '?')
+    .replace(/\b\d+(?:\.\d+)?\b/g, '?')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*;\s*$/, '')
+    .trim()
+    .toLowerCase();
+}
+
+/** A function body's statements (a SQL function may hold several, separated by semicolons). */
+export function splitStatements(body: string): string[] {
+  return body
+    .split(/;(?=(?:[^']*'[^']*')*[^']*$)/)
+    .map((statement) => statement.trim())
+    .filter(Boolean);
 }
 
 export interface SqlPerRequest {

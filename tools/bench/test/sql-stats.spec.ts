@@ -1,4 +1,10 @@
-import { backgroundRate, sqlPerRequest, type SqlSample } from '../src/sql-stats';
+import {
+  backgroundRate,
+  normalisedStatement,
+  splitStatements,
+  sqlPerRequest,
+  type SqlSample,
+} from '../src/sql-stats';
 
 const sample = (entries: Array<[string, string, number, number?]>): SqlSample =>
   new Map(
@@ -46,5 +52,23 @@ describe('SQL per request from pg_stat_statements', () => {
       new Map([['exam\tpoll', 2]]),
     );
     expect(perRequest.statements).toBe(0);
+  });
+
+  it("recognises a SQL function's body as pg_stat_statements shows it, constants and all", () => {
+    // registry_fold() as the migration writes it, and as PostgreSQL 15 reports its plan-time run
+    const [body] = splitStatements(
+      ` SELECT lower(public.unaccent('public.unaccent'::regdictionary, value)) `,
+    );
+    expect(normalisedStatement('SELECT lower(public.unaccent($2::regdictionary, value))')).toBe(
+      normalisedStatement(body),
+    );
+    expect(splitStatements("SELECT 1; SELECT 'a;b'")).toEqual(['SELECT 1', "SELECT 'a;b'"]);
+    // a statement that only looks alike is not taken for it
+    expect(normalisedStatement('SELECT lower(public.unaccent($2::regdictionary, name))')).not.toBe(
+      normalisedStatement(body),
+    );
+    expect(normalisedStatement('SELECT * FROM t WHERE a = $1 AND b = 10')).toBe(
+      normalisedStatement('select *  from t where a = 3 and b = $2;'),
+    );
   });
 });
