@@ -31,7 +31,11 @@ function parseDateTime(value: unknown): Date {
 export const DateScalar = new GraphQLScalarType<string, string>({
   name: 'Date',
   description: 'A calendar date, YYYY-MM-DD',
-  serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : parseDate(value)),
+  // Answers carry dates as the database wrote them: the form is checked, not the calendar again.
+  serialize: (value) => {
+    if (value instanceof Date) return value.toISOString().slice(0, 10);
+    return typeof value === 'string' && isoDate.test(value) ? value : parseDate(value);
+  },
   parseValue: parseDate,
   parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
 });

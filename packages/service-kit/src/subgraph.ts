@@ -1,5 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin, type BaseContext as ApolloBaseContext } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
@@ -53,6 +54,9 @@ export function createSubgraph<TContext extends BaseContext>(
       ApolloServerPluginLandingPageDisabled(),
       // Federated tracing is only useful with usage reporting, which we do not run.
       ApolloServerPluginInlineTraceDisabled(),
+      // No schema gives cache hints and the gateway ignores a subgraph's Cache-Control: the default
+      // plugin's hook on every resolved field cost ~4% of the registry's CPU on a page of 100.
+      ApolloServerPluginCacheControlDisabled(),
       graphqlTelemetryPlugin<TContext>(),
       refuseNulCharactersPlugin<TContext>(),
       rateLimitedAsHttp429<TContext>(),

@@ -2,6 +2,7 @@ export { createTestDatabase, testServerUrl, type TestDatabase } from './database
 export { connectTestNats, deleteNamespaceStreams, publishEvent, testNamespace, testNatsUrl } from './nats';
 export { LocalNatsServer } from './nats-server';
 export { NatsCluster, type NatsClusterNode, type NatsClusterOptions } from './nats-cluster';
+export { entitiesBothWays } from './entities-both-ways';
 export { eventually, sleep } from './eventually';
 export { untyped, validPayloads } from './event-payloads';
 export { viewers } from './viewers';

@@ -1,6 +1,6 @@
-import { knownIds } from '@iso20000/service-kit';
+import { entitiesBy, knownIds } from '@iso20000/service-kit';
 import DataLoader from 'dataloader';
-import { In, type DataSource, type EntityTarget, type FindOptionsWhere } from 'typeorm';
+import { In, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { AtoEntity } from './entities/ato.entity';
 import { CourseEntity } from './entities/course.entity';
 import { RcbEntity } from './entities/rcb.entity';
@@ -19,15 +19,12 @@ export interface Loaders {
 }
 
 /** Rows by id, in the order asked; a malformed id names nothing and resolves to null. */
-function byIdLoader<T extends { id: string }>(
+function byIdLoader<T extends ObjectLiteral & { id: string }>(
   dataSource: DataSource,
   entity: EntityTarget<T>,
 ): DataLoader<string, T | null> {
   return new DataLoader(async (ids) => {
-    const known = knownIds(ids);
-    const rows = known.length
-      ? await dataSource.getRepository(entity).findBy({ id: In(known) } as FindOptionsWhere<T>)
-      : [];
+    const rows = await entitiesBy(dataSource, entity, 'id', knownIds(ids));
     const map = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => map.get(id.toLowerCase()) ?? null);
   });

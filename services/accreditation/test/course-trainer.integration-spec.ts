@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Events } from '@iso20000/events';
-import { errorCodes } from '@iso20000/testing';
+import { entitiesBothWays, errorCodes } from '@iso20000/testing';
+import { AtoEntity } from '../src/entities/ato.entity';
+import { RcbEntity } from '../src/entities/rcb.entity';
+import { TrainerEntity } from '../src/entities/trainer.entity';
 import {
   accreditedAto,
+  appointedRcb,
   APPLY_ATO,
   atoApplication,
   atoStaff,
@@ -339,4 +343,14 @@ describe('certificate delivery preference and logo licence', () => {
     });
     expect(errorCodes(early)).toEqual(['CONFLICT']);
   });
+});
+
+it("loads ATOs, RCBs and trainers exactly as TypeORM's find hydrates them", async () => {
+  // The by-id loaders read through entitiesBy; every row this file made must come out the same.
+  await appointedRcb(h);
+  for (const target of [AtoEntity, RcbEntity, TrainerEntity] as const) {
+    const { found, loaded } = await entitiesBothWays<{ id: string }>(h.db.dataSource, target);
+    expect(found.length).toBeGreaterThan(0);
+    expect(loaded).toStrictEqual(found);
+  }
 });

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import { knownIds } from '@iso20000/service-kit';
-import { In, type DataSource } from 'typeorm';
+import { entitiesBy, knownIds } from '@iso20000/service-kit';
+import type { DataSource } from 'typeorm';
 import { BadgeEntity } from './entities/badge.entity';
 import { CertificateVersionEntity } from './entities/certificate-version.entity';
 import { CertificateEntity } from './entities/certificate.entity';
@@ -27,9 +27,10 @@ function groupedBy<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V
  * uuids; a malformed one never reaches SQL and simply finds nothing.
  */
 export function createLoaders(dataSource: DataSource) {
-  const certificates = dataSource.getRepository(CertificateEntity);
+  const certificates = (property: 'id' | 'number' | 'sittingId', keys: readonly string[]) =>
+    entitiesBy(dataSource, CertificateEntity, property, keys);
   const certificateById = new DataLoader<string, CertificateEntity | null>(async (ids) =>
-    byKey(ids, await certificates.findBy({ id: In(knownIds(ids)) }), (c) => c.id),
+    byKey(ids, await certificates('id', knownIds(ids)), (c) => c.id),
   );
   const prime = (rows: CertificateEntity[]) => {
     for (const row of rows) certificateById.prime(row.id, row);
@@ -38,20 +39,20 @@ export function createLoaders(dataSource: DataSource) {
   return {
     certificateById,
     certificateByNumber: new DataLoader<string, CertificateEntity | null>(async (numbers) =>
-      byKey(numbers, prime(await certificates.findBy({ number: In([...numbers]) })), (c) => c.number),
+      byKey(numbers, prime(await certificates('number', numbers)), (c) => c.number),
     ),
     certificateBySittingId: new DataLoader<string, CertificateEntity | null>(async (ids) =>
-      byKey(ids, prime(await certificates.findBy({ sittingId: In(knownIds(ids)) })), (c) => c.sittingId),
+      byKey(ids, prime(await certificates('sittingId', knownIds(ids))), (c) => c.sittingId),
     ),
     /** All of a candidate's certificates, newest first (a handful per candidate: paged in memory). */
     certificatesByCandidateId: new DataLoader<string, CertificateEntity[]>(async (ids) =>
       groupedBy(
         ids,
         prime(
-          await certificates.find({
-            where: { candidateId: In(knownIds(ids)) },
-            order: { createdAt: 'DESC', id: 'DESC' },
-          }),
+          await entitiesBy(dataSource, CertificateEntity, 'candidateId', knownIds(ids), [
+            ['createdAt', 'DESC'],
+            ['id', 'DESC'],
+          ]),
         ),
         (c) => c.candidateId,
       ),
@@ -59,29 +60,30 @@ export function createLoaders(dataSource: DataSource) {
     versionsByCertificateId: new DataLoader<string, CertificateVersionEntity[]>(async (ids) =>
       groupedBy(
         ids,
-        await dataSource
-          .getRepository(CertificateVersionEntity)
-          .find({ where: { certificateId: In(knownIds(ids)) }, order: { version: 'ASC' } }),
+        await entitiesBy(dataSource, CertificateVersionEntity, 'certificateId', knownIds(ids), [
+          ['version', 'ASC'],
+        ]),
         (v) => v.certificateId,
       ),
     ),
     badgeByCertificateId: new DataLoader<string, BadgeEntity | null>(async (ids) =>
       byKey(
         ids,
-        await dataSource.getRepository(BadgeEntity).findBy({ certificateId: In(knownIds(ids)) }),
+        await entitiesBy(dataSource, BadgeEntity, 'certificateId', knownIds(ids)),
         (b) => b.certificateId,
       ),
     ),
     badgeById: new DataLoader<string, BadgeEntity | null>(async (ids) =>
-      byKey(ids, await dataSource.getRepository(BadgeEntity).findBy({ id: In(knownIds(ids)) }), (b) => b.id),
+      byKey(ids, await entitiesBy(dataSource, BadgeEntity, 'id', knownIds(ids)), (b) => b.id),
     ),
     /** A certificate's orders, newest first (a few per certificate: paged in memory). */
     hardCopyOrdersByCertificateId: new DataLoader<string, HardCopyOrderEntity[]>(async (ids) =>
       groupedBy(
         ids,
-        await dataSource
-          .getRepository(HardCopyOrderEntity)
-          .find({ where: { certificateId: In(knownIds(ids)) }, order: { createdAt: 'DESC', id: 'DESC' } }),
+        await entitiesBy(dataSource, HardCopyOrderEntity, 'certificateId', knownIds(ids), [
+          ['createdAt', 'DESC'],
+          ['id', 'DESC'],
+        ]),
         (o) => o.certificateId,
       ),
     ),

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { pendingSchemaChanges } from '@iso20000/service-kit';
-import { errorCodes, viewers } from '@iso20000/testing';
+import { entitiesBy, pendingSchemaChanges } from '@iso20000/service-kit';
+import { entitiesBothWays, errorCodes, viewers } from '@iso20000/testing';
 import { checkCharacter, NUMBER_ALPHABET } from '../src/domain/certificate-number';
 import { fromPrivateKey, jwksOf, verifySignedCredential } from '@iso20000/credentials';
 import { verifyCertificateOffline } from '../src/credentials/sign-credential';
 import { loadSigningKey } from '../src/credentials/issuer';
 import { CertificateEntity } from '../src/entities/certificate.entity';
+import { BadgeEntity } from '../src/entities/badge.entity';
+import { CertificateVersionEntity } from '../src/entities/certificate-version.entity';
+import { HardCopyOrderEntity } from '../src/entities/hard-copy-order.entity';
 import { recordReleasedPass } from '../src/commands/issue-certificate';
 import { issueStillPendingCertificates } from '../src/commands/issue-pending-certificates';
 import { generateKeyPairSync } from 'node:crypto';
@@ -634,4 +637,36 @@ describe('lists', () => {
 
 it('entities and migrations agree (no schema drift)', async () => {
   expect(await pendingSchemaChanges(h.db.dataSource)).toEqual([]);
+});
+
+it("loads certificates, versions, badges and hard-copy orders exactly as TypeORM's find hydrates them", async () => {
+  // The loaders read through entitiesBy; every row this file made (revised, revoked, with badges and
+  // orders in every state) must come out the same, in the same order where the loader orders.
+  const m = h.db.dataSource.manager;
+  const certificates = await m.find(CertificateEntity, { order: { createdAt: 'DESC', id: 'DESC' } });
+  expect(certificates.length).toBeGreaterThan(1);
+  const ids = certificates.map((c) => c.id);
+  expect(
+    await entitiesBy(h.db.dataSource, CertificateEntity, 'id', ids, [
+      ['createdAt', 'DESC'],
+      ['id', 'DESC'],
+    ]),
+  ).toStrictEqual(certificates);
+  const byNumber = await entitiesBothWays(h.db.dataSource, CertificateEntity, 'number');
+  expect(byNumber.loaded).toStrictEqual(byNumber.found);
+  for (const target of [BadgeEntity, HardCopyOrderEntity] as const) {
+    const { found, loaded } = await entitiesBothWays<{ id: string }>(h.db.dataSource, target);
+    expect(found.length).toBeGreaterThan(0);
+    expect(loaded).toStrictEqual(found);
+  }
+  const versions = await m.find(CertificateVersionEntity, {
+    order: { certificateId: 'ASC', version: 'ASC' },
+  });
+  expect(versions.length).toBeGreaterThan(certificates.length);
+  expect(
+    await entitiesBy(h.db.dataSource, CertificateVersionEntity, 'certificateId', ids, [
+      ['certificateId', 'ASC'],
+      ['version', 'ASC'],
+    ]),
+  ).toStrictEqual(versions);
 });

@@ -1,4 +1,4 @@
-import { isUuid, knownIds } from '@iso20000/service-kit';
+import { entitiesBy, isUuid, knownIds } from '@iso20000/service-kit';
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import type { ExamCode } from './domain/exam-rules';
@@ -54,16 +54,20 @@ export function createLoaders(dataSource: DataSource): ExamLoaders {
   const m = dataSource.manager;
   return {
     exam: new DataLoader(async (codes) =>
-      byKey(codes, await m.findBy(ExamEntity, { code: In([...codes]) }), (e) => e.code),
+      byKey(codes, await entitiesBy(dataSource, ExamEntity, 'code', codes), (e) => e.code),
     ),
-    form: new DataLoader(async (ids) => byId(ids, (known) => m.findBy(ExamFormEntity, { id: In(known) }))),
+    form: new DataLoader(async (ids) =>
+      byId(ids, (known) => entitiesBy(dataSource, ExamFormEntity, 'id', known)),
+    ),
     candidate: new DataLoader(async (ids) =>
-      byId(ids, (known) => m.findBy(CandidateEntity, { id: In(known) })),
+      byId(ids, (known) => entitiesBy(dataSource, CandidateEntity, 'id', known)),
     ),
     session: new DataLoader(async (ids) =>
-      byId(ids, (known) => m.findBy(ExamSessionEntity, { id: In(known) })),
+      byId(ids, (known) => entitiesBy(dataSource, ExamSessionEntity, 'id', known)),
     ),
-    sitting: new DataLoader(async (ids) => byId(ids, (known) => m.findBy(SittingEntity, { id: In(known) }))),
+    sitting: new DataLoader(async (ids) =>
+      byId(ids, (known) => entitiesBy(dataSource, SittingEntity, 'id', known)),
+    ),
     seatsTaken: new DataLoader(async (sessionIds) => {
       const rows: Array<{ session_id: string; taken: string }> = await m.query(
         `SELECT "session_id", count(*) AS "taken" FROM "sittings" WHERE "session_id" = ANY($1::uuid[]) AND "state" = ANY($2::text[]) GROUP BY "session_id"`,

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { errorCodes } from '@iso20000/testing';
+import { entitiesBy } from '@iso20000/service-kit';
+import { entitiesBothWays, errorCodes } from '@iso20000/testing';
 import { SCHEME_EXAMS } from '@iso20000/scheme';
 import { seedForms } from '../src/reference-data/scheme-reference-data';
+import { CandidateEntity } from '../src/entities/candidate.entity';
+import { ExamFormEntity } from '../src/entities/exam-form.entity';
+import { ExamSessionEntity } from '../src/entities/exam-session.entity';
+import { ExamEntity } from '../src/entities/exam.entity';
+import { SittingEntity } from '../src/entities/sitting.entity';
 import type { AnswerOption, ComplexMultipleChoiceKey, MultipleChoiceKey } from '../src/domain/marking';
 import {
   analyst,
@@ -704,6 +710,31 @@ describe('cost of a list', () => {
     const for100 = await count(100);
     expect(for100).toBe(for10);
     expect(for100).toBeLessThanOrEqual(5);
+  });
+
+  it("loads exams, forms, candidates, sessions and sittings exactly as TypeORM's findBy hydrates them", async () => {
+    // The loaders read through entitiesBy (one statement shaped once from the metadata); every row
+    // this file made (released, voided, absent, with prices and decisions) must come out the same.
+    const m = h.db.dataSource.manager;
+    for (const target of [CandidateEntity, ExamFormEntity, ExamSessionEntity, SittingEntity] as const) {
+      const { found, loaded } = await entitiesBothWays<{ id: string }>(h.db.dataSource, target);
+      expect(found.length).toBeGreaterThan(0);
+      expect(loaded).toStrictEqual(found);
+    }
+    const sittings = await m.find(SittingEntity);
+    expect(sittings.some((s) => s.score !== null && s.releasedAt !== null && s.percentage !== null)).toBe(
+      true,
+    );
+    const exams = await m.find(ExamEntity);
+    const loaded = await entitiesBy(
+      h.db.dataSource,
+      ExamEntity,
+      'code',
+      exams.map((e) => e.code),
+    );
+    const byCode = (rows: ExamEntity[]) => [...rows].sort((a, b) => a.code.localeCompare(b.code));
+    expect(byCode(loaded)).toStrictEqual(byCode(exams));
+    expect(await entitiesBy(h.db.dataSource, SittingEntity, 'id', [])).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
-import { knownIds } from '@iso20000/service-kit';
+import { entitiesBy, entityRows, knownIds } from '@iso20000/service-kit';
 import DataLoader from 'dataloader';
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { CertificationTransferEntity } from './entities/certification-transfer.entity';
 import { CertifiedOrganizationEntity } from './entities/certified-organization.entity';
 import { OrganizationCertificationEntity } from './entities/organization-certification.entity';
@@ -24,34 +24,31 @@ function byId<T extends { id: string }>(rows: T[], ids: readonly string[]): (T |
 
 export function createLoaders(dataSource: DataSource): RegistryLoaders {
   const rcbById: RegistryLoaders['rcbById'] = new DataLoader(async (ids) =>
-    byId(await dataSource.getRepository(RcbEntity).findBy({ id: In(knownIds(ids)) }), ids),
+    byId(await entitiesBy(dataSource, RcbEntity, 'id', knownIds(ids)), ids),
   );
   return {
     organizationById: new DataLoader(async (ids) =>
-      byId(
-        await dataSource.getRepository(CertifiedOrganizationEntity).findBy({ id: In(knownIds(ids)) }),
-        ids,
-      ),
+      byId(await entitiesBy(dataSource, CertifiedOrganizationEntity, 'id', knownIds(ids)), ids),
     ),
     certificationById: new DataLoader(async (ids) =>
-      byId(
-        await dataSource.getRepository(OrganizationCertificationEntity).findBy({ id: In(knownIds(ids)) }),
-        ids,
-      ),
+      byId(await entitiesBy(dataSource, OrganizationCertificationEntity, 'id', knownIds(ids)), ids),
     ),
     // The RCBs come in the same statement: the public list always shows the RCB's name.
     certificationsByOrganizationId: new DataLoader(async (ids) => {
-      const rows = await dataSource
-        .getRepository(OrganizationCertificationEntity)
-        .createQueryBuilder('c')
-        .leftJoinAndMapOne('c.rcbRecord', RcbEntity, 'r', 'r.id = c.rcb_id')
-        .where('c.organization_id = ANY(:ids)', { ids: knownIds(ids) })
-        .orderBy('c.cycle_start', 'DESC')
-        .addOrderBy('c.id', 'ASC')
-        .getMany();
+      // Built from the entities' metadata without TypeORM's joined hydration: this is the public list's
+      // hot path (see entityRows).
+      const certifications = entityRows(dataSource, OrganizationCertificationEntity, 'c');
+      const rcbs = entityRows(dataSource, RcbEntity, 'r');
+      const raw = (await dataSource.query(
+        `SELECT ${certifications.select}, ${rcbs.select} FROM ${certifications.from} ` +
+          `LEFT JOIN ${rcbs.from} ON r.id = c.rcb_id WHERE c.organization_id = ANY($1) ORDER BY c.cycle_start DESC, c.id ASC`,
+        [knownIds(ids)],
+      )) as Record<string, unknown>[];
       const groups = new Map<string, OrganizationCertificationEntity[]>();
-      for (const row of rows) {
-        rcbById.prime(row.rcbId, row.rcbRecord ?? null);
+      for (const columns of raw) {
+        const row = certifications.build(columns);
+        row.rcbRecord = columns.r_id === null ? null : rcbs.build(columns);
+        rcbById.prime(row.rcbId, row.rcbRecord);
         const group = groups.get(row.organizationId);
         if (group) group.push(row);
         else groups.set(row.organizationId, [row]);

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { errorCodes, viewers } from '@iso20000/testing';
 import { todayUtc } from '../src/domain/calendar-date';
-import { searchCertifiedOrganizations, type NameRanking } from '../src/queries/certified-organization-search';
+import { searchWords } from '../src/domain/search-text';
+import { In } from 'typeorm';
+import { CertifiedOrganizationEntity } from '../src/entities/certified-organization.entity';
+import { OrganizationCertificationEntity } from '../src/entities/organization-certification.entity';
+import { RcbEntity } from '../src/entities/rcb.entity';
+import { createLoaders } from '../src/loaders';
+import {
+  exactMatchConditions,
+  searchCertifiedOrganizations,
+  type NameRanking,
+} from '../src/queries/certified-organization-search';
 import { address, isoDaysFromToday, startHarness, type Harness } from './harness';
 
 const SEARCH = `query($filter: CertifiedOrganizationFilter, $first: Int, $after: String) {
@@ -214,9 +224,65 @@ describe('certifiedOrganizations', () => {
     expect(new Set(seen).size).toBe(130);
   });
 
+  it('holds every name at word distance 0 to the cheap tests a tie at distance 0 starts with', async () => {
+    // pg_trgm itself decides distance 0; the tests must never drop such a name. "vice servic" has every
+    // trigram of "service" without the word; "go-2" and "X1Y" fold and split as pg_trgm does.
+    const queries = ['service', 'services ltd', 'it', 'a', 'go2 x1y', 'müller it', 'k'];
+    const names = [
+      'Vice Servic Partners',
+      'Müller IT-Services GmbH',
+      'Services, Ltd.',
+      'A B C',
+      'Go2 and X1Y',
+      'go2x1y',
+      'IT',
+      'Kit',
+      'Acme Service',
+      'service-servicesltd',
+      'Ltd Services',
+    ];
+    let atDistanceZero = 0;
+    for (const query of queries) {
+      const { substrings, patterns } = exactMatchConditions(searchWords(query));
+      const rows = (await h.db.dataSource.query(
+        `SELECT n.name,
+                (public.registry_fold(n.name) <->> public.registry_fold($1)) = 0 AS exact,
+                (SELECT bool_and(strpos(public.registry_fold(n.name), s) > 0) FROM unnest($2::text[]) s) IS NOT FALSE
+                  AND (SELECT bool_and(public.registry_fold(n.name) ~ p) FROM unnest($3::text[]) p) IS NOT FALSE AS passes
+           FROM unnest($4::text[]) AS n(name)`,
+        [query, substrings, patterns, names],
+      )) as Array<{ name: string; exact: boolean; passes: boolean }>;
+      for (const row of rows) {
+        if (row.exact) {
+          atDistanceZero += 1;
+          expect({ query, name: row.name, passes: row.passes }).toEqual({
+            query,
+            name: row.name,
+            passes: true,
+          });
+        }
+      }
+    }
+    expect(atDistanceZero).toBeGreaterThanOrEqual(8);
+    // and the tests do drop names that are not at distance 0
+    expect(exactMatchConditions(['service']).patterns.length).toBeGreaterThan(0);
+  });
+
   it('pages from the nearest matches exactly as ranking every match does, ties included', async () => {
     // Small margins and ties, so every way the page is found (all matches read, nearer ones enough, a
     // tie paged by name, a tie too sparse for the budget) is taken on this small registry.
+    const rcb = randomUUID();
+    await h.setRcbStatus(rcb, 'APPOINTED');
+    const base = { scope: 'IT services', sites: [], cycleStart: isoDaysFromToday(-200) };
+    // at distance 0 from "service" without the word in it
+    const tricky = await h.as<{ upsertCertifications: { created: number } }>(
+      viewers.rcbIntegration(rcb),
+      UPSERT,
+      {
+        input: [{ ...base, certificateNumber: 'T-1', organization: org('Vice Servic Partners Ltd', 'IE') }],
+      },
+    );
+    expect(tricky.data?.upsertCertifications.created).toBe(1);
     const rankings: NameRanking[] = [
       { nearestMargin: 0, tieBudget: 3 },
       { nearestMargin: 1, tieBudget: 40 },
@@ -239,12 +305,119 @@ describe('certifiedOrganizations', () => {
       }
       throw new Error('more than 200 pages');
     };
-    for (const name of ['services', 'ltd', 'zeta clod', 'operatons 1', 'datadrift']) {
+    for (const name of ['services', 'service', 'ltd', 'zeta clod', 'operatons 1', 'datadrift']) {
       for (const first of [3, 20]) {
         const expected = await everyPage(name, first, 'every-match');
         expect(expected.length).toBeGreaterThan(0);
         for (const ranking of rankings) expect(await everyPage(name, first, ranking)).toEqual(expected);
       }
+    }
+  });
+
+  it("ranks one RCB's name matches as ranking every match of the registry does, typos included", async () => {
+    // Within one RCB the words are matched on the RCB's own organizations, not through the trigram
+    // index: the same matches in the same order, paged. Pages that are a tie at distance 0 (the 25
+    // "Zeta Cloud Operations NN Ltd") are found in name order, within a budget of names or beyond it.
+    const everyPage = async (filter: Record<string, unknown>, ranking?: NameRanking, first = 4) => {
+      const ids: string[] = [];
+      let after: string | undefined;
+      for (let pages = 0; pages < 500; pages += 1) {
+        const page = await searchCertifiedOrganizations(
+          h.db.dataSource,
+          filter,
+          { first, after },
+          todayUtc(),
+          ranking,
+        );
+        ids.push(...page.edges.map((edge) => edge.node.id));
+        if (!page.pageInfo.hasNextPage) return ids;
+        after = page.pageInfo.endCursor ?? undefined;
+      }
+      throw new Error('more than 500 pages');
+    };
+    // An RCB whose search has a tie at distance 0 ("kappa hosting") followed by nearer-than-nothing
+    // matches ("hostings"), so pages start inside the tie, at its end, and after it.
+    const rcbC = randomUUID();
+    await h.setRcbStatus(rcbC, 'APPOINTED', 'Gamma Registrar');
+    const base = { scope: 'IT services', sites: [], cycleStart: isoDaysFromToday(-200) };
+    const kappa = await h.as<{ upsertCertifications: { created: number } }>(
+      viewers.rcbIntegration(rcbC),
+      UPSERT,
+      {
+        input: [
+          'Kappa Hosting North',
+          'Kappa Hosting South',
+          'Kappa Hosting East',
+          'Kappa Hostings Group',
+          'Kappa Hostings Partners',
+        ].map((legalName, i) => ({
+          ...base,
+          certificateNumber: `K-${i}`,
+          organization: org(legalName, 'NL'),
+        })),
+      },
+    );
+    expect(kappa.data?.upsertCertifications.created).toBe(5);
+    let compared = 0;
+    for (const rcbId of [rcbA, rcbB, rcbC]) {
+      const certified = new Set(await everyPage({ rcbId }));
+      for (const name of [
+        'services',
+        'ltd',
+        'zeta',
+        'cloud operations',
+        'zeta clod',
+        'operatons 1',
+        'nodrisk',
+        'societe genreale',
+        'kappa hosting',
+      ]) {
+        for (const first of [1, 2, 4, 30]) {
+          const expected = (await everyPage({ name }, 'every-match', first)).filter((id) =>
+            certified.has(id),
+          );
+          expect(await everyPage({ name, rcbId }, undefined, first)).toEqual(expected);
+          for (const tieBudget of [3, 12])
+            expect(await everyPage({ name, rcbId }, { nearestMargin: 0, tieBudget }, first)).toEqual(
+              expected,
+            );
+          compared += expected.length;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
+  });
+
+  it("loads organizations, and their certifications with their RCBs, exactly as TypeORM's own hydration does", async () => {
+    const ids = (
+      (await h.db.dataSource.query(`SELECT id FROM certified_organization`)) as { id: string }[]
+    ).map((row) => row.id);
+    const loaders = createLoaders(h.db.dataSource);
+    const loaded = (
+      await Promise.all(ids.map((id) => loaders.certificationsByOrganizationId.load(id)))
+    ).flat();
+    const hydrated = await h.db.dataSource
+      .getRepository(OrganizationCertificationEntity)
+      .createQueryBuilder('c')
+      .leftJoinAndMapOne('c.rcbRecord', RcbEntity, 'r', 'r.id = c.rcb_id')
+      .where('c.organization_id = ANY(:ids)', { ids })
+      .getMany();
+    const byId = new Map(hydrated.map((row) => [row.id, row]));
+    expect(loaded.length).toBeGreaterThan(20);
+    expect(loaded.length).toBe(hydrated.length);
+    // dates, nullable dates, jsonb, timestamps and the joined RCB, as classes
+    expect(loaded.some((row) => row.suspendedOn !== null)).toBe(true);
+    for (const row of loaded) expect(row).toStrictEqual(byId.get(row.id));
+    // and the organizations of a page, by name and without one
+    for (const filter of [{ name: 'zeta cloud' }, {}]) {
+      const page = await searchCertifiedOrganizations(h.db.dataSource, filter, { first: 50 }, todayUtc());
+      const nodes = page.edges.map((edge) => edge.node);
+      expect(nodes.length).toBeGreaterThan(3);
+      const organizations = await h.db.dataSource
+        .getRepository(CertifiedOrganizationEntity)
+        .findBy({ id: In(nodes.map((node) => node.id)) });
+      const organizationById = new Map(organizations.map((organization) => [organization.id, organization]));
+      for (const node of nodes) expect(node).toStrictEqual(organizationById.get(node.id));
     }
   });
 

@@ -9,6 +9,7 @@ import { flagsOf } from '../domain/certification-flags';
 import { effectiveStatus } from '../domain/certification-lifecycle';
 import { CertificationHistoryEntity } from '../entities/certification-history.entity';
 import type { OrganizationCertificationEntity } from '../entities/organization-certification.entity';
+import type { RcbEntity } from '../entities/rcb.entity';
 import type {
   CertificateNumberVerificationResolvers,
   CertificationHistoryEntryResolvers,
@@ -26,6 +27,19 @@ async function organizationOf(ctx: ServiceContext, certification: OrganizationCe
   return org;
 }
 
+/**
+ * A field of the certification's RCB. The RCB usually came in the certification's own statement: read
+ * at once then, without a promise per row (a public page lists hundreds of certifications).
+ */
+function rcbField<K extends 'name' | 'status'>(
+  ctx: ServiceContext,
+  certification: OrganizationCertificationEntity,
+  key: K,
+): RcbEntity[K] | Promise<RcbEntity[K] | null> {
+  if (certification.rcbRecord) return certification.rcbRecord[key];
+  return ctx.loaders.rcbById.load(certification.rcbId).then((rcb) => rcb?.[key] ?? null);
+}
+
 /** The history entries that change (or restart) a certification's status. */
 const STATUS_CHANGES = ['ISSUED', 'SUSPENDED', 'REINSTATED', 'WITHDRAWN', 'EXPIRED', 'RECERTIFIED'];
 
@@ -36,10 +50,8 @@ export const organizationCertificationResolvers: OrganizationCertificationResolv
   },
   organization: (certification, _args, ctx) => organizationOf(ctx, certification),
   rcb: (certification) => rcbRef(certification.rcbId),
-  rcbName: async (certification, _args, ctx) =>
-    (await ctx.loaders.rcbById.load(certification.rcbId))?.name ?? null,
-  rcbStatus: async (certification, _args, ctx) =>
-    (await ctx.loaders.rcbById.load(certification.rcbId))?.status ?? null,
+  rcbName: (certification, _args, ctx) => rcbField(ctx, certification, 'name'),
+  rcbStatus: (certification, _args, ctx) => rcbField(ctx, certification, 'status'),
   status: (certification, _args, ctx) => effectiveStatus(certification, ctx.today),
   rcbDataFreshness: (certification, _args, ctx) => freshnessOf(ctx, certification.rcbId),
   version: (certification, _args, ctx) =>
@@ -100,10 +112,8 @@ export const verificationResolvers: OrganizationCertificationVerificationResolve
   organizationName: async (certification, _args, ctx) => (await organizationOf(ctx, certification)).legalName,
   country: async (certification, _args, ctx) => (await organizationOf(ctx, certification)).country,
   rcb: (certification) => rcbRef(certification.rcbId),
-  rcbName: async (certification, _args, ctx) =>
-    (await ctx.loaders.rcbById.load(certification.rcbId))?.name ?? null,
-  rcbStatus: async (certification, _args, ctx) =>
-    (await ctx.loaders.rcbById.load(certification.rcbId))?.status ?? null,
+  rcbName: (certification, _args, ctx) => rcbField(ctx, certification, 'name'),
+  rcbStatus: (certification, _args, ctx) => rcbField(ctx, certification, 'status'),
   certification: (certification) => certification,
   rcbDataFreshness: (certification, _args, ctx) => freshnessOf(ctx, certification.rcbId),
   registeredOn: (certification) => certification.createdAt.toISOString().slice(0, 10),
