@@ -34,6 +34,7 @@ export {
 export {
   toConnection,
   paginate,
+  pageOfEntities,
   pageInMemory,
   decodeCursorAs,
   type Connection,

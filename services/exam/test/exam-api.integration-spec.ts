@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { entitiesBy } from '@iso20000/service-kit';
+import { entitiesBy, pageOfEntities, paginate, type Connection } from '@iso20000/service-kit';
+import { SITTING_ORDER } from '../src/resolvers/sitting-order';
 import { entitiesBothWays, errorCodes } from '@iso20000/testing';
 import { SCHEME_EXAMS } from '@iso20000/scheme';
 import { seedForms } from '../src/reference-data/scheme-reference-data';
@@ -735,6 +736,74 @@ describe('cost of a list', () => {
     const byCode = (rows: ExamEntity[]) => [...rows].sort((a, b) => a.code.localeCompare(b.code));
     expect(byCode(loaded)).toStrictEqual(byCode(exams));
     expect(await entitiesBy(h.db.dataSource, SittingEntity, 'id', [])).toEqual([]);
+  });
+
+  it("pages a candidate's sittings exactly as the query builder's paginate does", async () => {
+    // The dashboard's list goes through pageOfEntities; paginate over the query builder is the
+    // reference, for every candidate, with and without an ATO's scope, at three page sizes.
+    const m = h.db.dataSource.manager;
+    // one candidate with sittings at two ATOs, two of them registered at the same instant (the id decides)
+    const model = await m.findOneByOrFail(SittingEntity, { atoId: ATO });
+    const at = new Date('2026-03-01T10:00:00.000Z');
+    await m.save(
+      [ATO, OTHER_ATO, OTHER_ATO, ATO, OTHER_ATO].map((atoId, i) =>
+        Object.assign(new SittingEntity(), {
+          ...model,
+          id: randomUUID(),
+          candidateId: model.candidateId,
+          atoId,
+          registeredAt: i < 2 ? at : new Date(at.getTime() + i * 60_000),
+        }),
+      ),
+    );
+    const pairs = (await h.db.dataSource.query(
+      `SELECT DISTINCT candidate_id, ato_id FROM sittings WHERE ato_id IS NOT NULL`,
+    )) as Array<{ candidate_id: string; ato_id: string }>;
+    const candidates = [...new Set(pairs.map((pair) => pair.candidate_id))];
+    expect(candidates.length).toBeGreaterThan(2);
+    const everyPage = async (
+      page: (after: string | undefined) => Promise<Connection<SittingEntity>>,
+    ): Promise<Connection<SittingEntity>[]> => {
+      const pages: Connection<SittingEntity>[] = [];
+      let after: string | undefined;
+      do {
+        const next = await page(after);
+        pages.push(next);
+        after = next.pageInfo.hasNextPage ? (next.pageInfo.endCursor ?? undefined) : undefined;
+      } while (after && pages.length < 100);
+      return pages;
+    };
+    let sittings = 0;
+    const scopes = [
+      ...candidates.map((candidateId) => ({ candidateId, atoId: undefined })),
+      ...pairs.map((pair) => ({ candidateId: pair.candidate_id, atoId: pair.ato_id })),
+    ];
+    for (const { candidateId, atoId } of scopes) {
+      for (const first of [1, 2, 20]) {
+        const expected = await everyPage((after) => {
+          const qb = m
+            .createQueryBuilder(SittingEntity, 's')
+            .where('s.candidateId = :candidateId', { candidateId });
+          if (atoId) qb.andWhere('s.atoId = :atoId', { atoId });
+          return paginate(qb, SITTING_ORDER, { first, after });
+        });
+        const paged = await everyPage((after) =>
+          pageOfEntities(h.db.dataSource, SittingEntity, 's', { candidateId, atoId }, SITTING_ORDER, {
+            first,
+            after,
+          }),
+        );
+        expect(paged).toStrictEqual(expected);
+        sittings += expected.flatMap((p) => p.edges).length;
+      }
+    }
+    expect(sittings).toBeGreaterThan(scopes.length);
+    // a cursor of another list is refused before SQL, as paginate refuses it
+    await expect(
+      pageOfEntities(h.db.dataSource, SittingEntity, 's', { candidateId: candidates[0] }, SITTING_ORDER, {
+        after: Buffer.from(JSON.stringify(['x'])).toString('base64url'),
+      }),
+    ).rejects.toThrow('not one this list issued');
   });
 });
 

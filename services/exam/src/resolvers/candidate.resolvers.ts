@@ -1,9 +1,9 @@
-import { decodeCursorAs, paginate } from '@iso20000/service-kit';
+import { pageOfEntities } from '@iso20000/service-kit';
 import { assertCanSeeCandidateName, candidateSittingsScope, signedInCandidateId } from '../access';
 import { CandidateEntity } from '../entities/candidate.entity';
 import { SittingEntity } from '../entities/sitting.entity';
 import type { Resolvers } from '../generated/graphql';
-import { SITTING_CURSOR, SITTING_ORDER } from './sitting-order';
+import { SITTING_ORDER } from './sitting-order';
 
 export const candidateResolvers: Resolvers = {
   Query: {
@@ -27,12 +27,15 @@ export const candidateResolvers: Resolvers = {
     },
     sittings: (candidate, { first, after }, ctx) => {
       const scope = candidateSittingsScope(ctx.viewer, candidate.id);
-      decodeCursorAs(after, SITTING_CURSOR);
-      const qb = ctx.dataSource.manager
-        .createQueryBuilder(SittingEntity, 's')
-        .where('s.candidateId = :candidateId', { candidateId: candidate.id });
-      if (scope.atoId) qb.andWhere('s.atoId = :atoId', { atoId: scope.atoId });
-      return paginate(qb, SITTING_ORDER, { first, after });
+      // the dashboard's list: one statement shaped once, not a query builder per request
+      return pageOfEntities(
+        ctx.dataSource,
+        SittingEntity,
+        's',
+        { candidateId: candidate.id, atoId: scope.atoId ?? undefined },
+        SITTING_ORDER,
+        { first, after },
+      );
     },
   },
 };
