@@ -116,6 +116,29 @@ async function search(
 }
 const names = (page: SearchResult['certifiedOrganizations']) => page.edges.map((e) => e.node.legalName);
 
+/** The ids of every page of a search, in order, paged `first` at a time. */
+async function everySearchPage(
+  filter: Record<string, unknown>,
+  ranking?: NameRanking,
+  first = 4,
+): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | undefined;
+  for (let pages = 0; pages < 500; pages += 1) {
+    const page = await searchCertifiedOrganizations(
+      h.db.dataSource,
+      filter,
+      { first, after },
+      todayUtc(),
+      ranking,
+    );
+    ids.push(...page.edges.map((edge) => edge.node.id));
+    if (!page.pageInfo.hasNextPage) return ids;
+    after = page.pageInfo.endCursor ?? undefined;
+  }
+  throw new Error('more than 500 pages');
+}
+
 describe('certifiedOrganizations', () => {
   it('finds names whatever the case, the accents or a small typo', async () => {
     expect(names(await search({ name: 'societe generale' }))[0]).toBe('Société Générale Informatique SA');
@@ -288,23 +311,8 @@ describe('certifiedOrganizations', () => {
       { nearestMargin: 1, tieBudget: 40 },
       { nearestMargin: 3, tieBudget: 1000 },
     ];
-    const everyPage = async (name: string, first: number, ranking: NameRanking) => {
-      const ids: string[] = [];
-      let after: string | undefined;
-      for (let pages = 0; pages < 200; pages += 1) {
-        const page = await searchCertifiedOrganizations(
-          h.db.dataSource,
-          { name },
-          { first, after },
-          todayUtc(),
-          ranking,
-        );
-        ids.push(...page.edges.map((edge) => edge.node.id));
-        if (!page.pageInfo.hasNextPage) return ids;
-        after = page.pageInfo.endCursor ?? undefined;
-      }
-      throw new Error('more than 200 pages');
-    };
+    const everyPage = (name: string, first: number, ranking: NameRanking) =>
+      everySearchPage({ name }, ranking, first);
     for (const name of ['services', 'service', 'ltd', 'zeta clod', 'operatons 1', 'datadrift']) {
       for (const first of [3, 20]) {
         const expected = await everyPage(name, first, 'every-match');
@@ -318,23 +326,7 @@ describe('certifiedOrganizations', () => {
     // Within one RCB the words are matched on the RCB's own organizations, not through the trigram
     // index: the same matches in the same order, paged. Pages that are a tie at distance 0 (the 25
     // "Zeta Cloud Operations NN Ltd") are found in name order, within a budget of names or beyond it.
-    const everyPage = async (filter: Record<string, unknown>, ranking?: NameRanking, first = 4) => {
-      const ids: string[] = [];
-      let after: string | undefined;
-      for (let pages = 0; pages < 500; pages += 1) {
-        const page = await searchCertifiedOrganizations(
-          h.db.dataSource,
-          filter,
-          { first, after },
-          todayUtc(),
-          ranking,
-        );
-        ids.push(...page.edges.map((edge) => edge.node.id));
-        if (!page.pageInfo.hasNextPage) return ids;
-        after = page.pageInfo.endCursor ?? undefined;
-      }
-      throw new Error('more than 500 pages');
-    };
+    const everyPage = everySearchPage;
     // An RCB whose search has a tie at distance 0 ("kappa hosting") followed by nearer-than-nothing
     // matches ("hostings"), so pages start inside the tie, at its end, and after it.
     const rcbC = randomUUID();
