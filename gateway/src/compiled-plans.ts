@@ -151,39 +151,26 @@ function compileStep(node: PlanNode): Step | null {
       return fetch && { kind: 'fetch', fetch };
     }
     case 'Sequence': {
-      const steps: Step[] = [];
-      for (const child of node.nodes) {
-        const step = compileStep(child);
-        if (!step) return null;
-        steps.push(step);
-      }
-      return { kind: 'sequence', steps };
+      const steps = compileEach(node.nodes);
+      return steps && { kind: 'sequence', steps };
     }
     case 'Parallel': {
-      const steps: Step[] = [];
+      const others: PlanNode[] = [];
       const bySubgraph = new Map<string, FlattenNode[]>();
       for (const child of node.nodes) {
         if (child.kind === 'Flatten' && child.node.kind === 'Fetch' && child.node.requires) {
           const group = bySubgraph.get(child.node.serviceName);
           if (group) group.push(child);
           else bySubgraph.set(child.node.serviceName, [child]);
-          continue;
-        }
-        const step = compileStep(child);
-        if (!step) return null;
-        steps.push(step);
+        } else others.push(child);
       }
+      const steps = compileEach(others);
+      if (!steps) return null;
       for (const group of [...bySubgraph.values()].flatMap(disjointTypeSets)) {
         const merged = group.length > 1 ? mergeEntityFetches(group) : null;
-        if (merged) {
-          steps.push(merged);
-          continue;
-        }
-        for (const child of group) {
-          const step = compileStep(child);
-          if (!step) return null;
-          steps.push(step);
-        }
+        const compiled = merged ? [merged] : compileEach(group);
+        if (!compiled) return null;
+        steps.push(...compiled);
       }
       return { kind: 'parallel', steps };
     }
@@ -220,6 +207,17 @@ function compileFetch(fetch: FetchNode): CompiledFetch | null {
     variableUsages: fetch.variableUsages ?? [],
     requires,
   };
+}
+
+/** Each node's step, in order; null when one of them cannot be compiled. */
+function compileEach(nodes: readonly PlanNode[]): Step[] | null {
+  const steps: Step[] = [];
+  for (const node of nodes) {
+    const step = compileStep(node);
+    if (!step) return null;
+    steps.push(step);
+  }
+  return steps;
 }
 
 /** Entity fetches in sets whose entity types do not overlap (first fit, in plan order). */
