@@ -1,5 +1,4 @@
-import type { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { entityRows } from './entity-rows';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { clampPageSize, decodeCursor, encodeCursor, type PageArgs } from './pagination';
 import { isUuid } from './ids';
 import { refuse } from './refusal';
@@ -64,61 +63,10 @@ export async function paginate<T extends ObjectLiteral>(
 }
 
 /** An `after` cursor's key, each part checked against its column's type, so a forged cursor never fails as a SQL cast. */
-function keyAfter<T>(columns: KeysetColumn<T>[], after: string | null | undefined): string[] | null {
+export function keyAfter<T>(columns: KeysetColumn<T>[], after: string | null | undefined): string[] | null {
   return decodeCursorAs(
     after,
     columns.map((c) => cursorPartOf(c.cast)),
-  );
-}
-
-const pageStatements = new WeakMap<DataSource, Map<string, string>>();
-
-/**
- * The page `paginate` gives for a query builder of `target` filtered by equal properties, as one
- * raw statement shaped once per filter from the entity metadata and built with `entityRows`: for hot
- * lists (a candidate's sittings on the dashboard), where the query builder's SQL, built on every
- * call, and its hydration cost more than the statement. `columns` name the table by `alias`.
- */
-export async function pageOfEntities<T extends ObjectLiteral>(
-  dataSource: DataSource,
-  target: EntityTarget<T>,
-  alias: string,
-  equal: Partial<Record<keyof T & string, string | number | boolean>>,
-  columns: KeysetColumn<T>[],
-  args: PageArgs,
-  size: PageSize = {},
-): Promise<Connection<T>> {
-  const first = clampPageSize(args.first, size.max, size.fallback);
-  const key = keyAfter(columns, args.after);
-  const filter = (Object.keys(equal) as Array<keyof T & string>).filter((name) => equal[name] !== undefined);
-  const rows = entityRows(dataSource, target, alias);
-  const metadata = dataSource.getMetadata(target);
-  const shape = `${metadata.name} ${alias} ${filter.join(',')} ${key ? 'after' : 'first'} ${columns.map((c) => c.sql).join(',')}`;
-  let byShape = pageStatements.get(dataSource);
-  if (!byShape) pageStatements.set(dataSource, (byShape = new Map()));
-  let statement = byShape.get(shape);
-  if (!statement) {
-    const conditions = filter.map((name, i) => {
-      const column = metadata.findColumnWithPropertyName(name);
-      if (!column) throw new Error(`pageOfEntities: ${metadata.name} has no column ${name}`);
-      return `${alias}."${column.databaseName}" = $${i + 1}::${String(column.type)}`;
-    });
-    if (key) {
-      const right = columns.map((c, i) => `$${filter.length + i + 1}::${c.cast}`).join(', ');
-      conditions.push(`(${columns.map((c) => c.sql).join(', ')}) > (${right})`);
-    }
-    const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
-    const orderBy = columns.map((c) => `${c.sql} ASC`).join(', ');
-    const limit = filter.length + (key ? columns.length : 0) + 1;
-    statement = `SELECT ${rows.select} FROM ${rows.from}${where} ORDER BY ${orderBy} LIMIT $${limit}`;
-    byShape.set(shape, statement);
-  }
-  const params: unknown[] = [...filter.map((name) => equal[name]), ...(key ?? []), first + 1];
-  const raw = (await dataSource.query(statement, params)) as Record<string, unknown>[];
-  return toConnection(
-    raw.map((row) => rows.build(row)),
-    first,
-    (row) => columns.map((c) => c.value(row)),
   );
 }
 

@@ -21,7 +21,7 @@ export {
 } from './errors';
 export { DomainRefusal, refuse, type RefusalCode, type UniqueViolationMessages } from './refusal';
 export { isUuid, parseId, knownIds } from './ids';
-export { entitiesBy, entityRows, type EntityRows } from './entity-rows';
+export { entitiesBy, entityRows, pageOfEntities, type EntityRows } from './entity-rows';
 export {
   TEXT_LIMITS,
   parseText,
@@ -34,7 +34,6 @@ export {
 export {
   toConnection,
   paginate,
-  pageOfEntities,
   pageInMemory,
   decodeCursorAs,
   type Connection,
