@@ -29,6 +29,7 @@ import { CertificationFlags1764900000001 } from './migrations/1764900000001-cert
 import { RcbDataFreshness1764900000002 } from './migrations/1764900000002-rcb-data-freshness';
 import { CertificationUploads1764900000003 } from './migrations/1764900000003-certification-uploads';
 import { SignedRegistryRecords1764900000004 } from './migrations/1764900000004-signed-registry-records';
+import { RcbOrganizationNames1765100000000 } from './migrations/1765100000000-rcb-organization-names';
 
 export const entities = [
   ...eventsEntities,
@@ -59,6 +60,7 @@ export const migrations = [
   RcbDataFreshness1764900000002,
   CertificationUploads1764900000003,
   SignedRegistryRecords1764900000004,
+  RcbOrganizationNames1765100000000,
 ];
 
 /** For the TypeORM CLI and the schema-drift check. */

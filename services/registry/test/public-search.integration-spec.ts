@@ -350,6 +350,62 @@ describe('certifiedOrganizations', () => {
       },
     );
     expect(kappa.data?.upsertCertifications.created).toBe(5);
+    // One organization holding two of the RCB's certifications: listed once (the name order comes
+    // from the RCB's certifications, one entry per certification).
+    await h.db.dataSource.query(
+      `INSERT INTO organization_certification (id, organization_id, rcb_id, certificate_number, standard, scope, sites,
+         original_issue_date, cycle_start, expiry, surveillance_audits, status, status_reason, suspended_on,
+         suspended_until, version, created_at, updated_at)
+       SELECT $1, organization_id, rcb_id, 'K-0-bis', standard, scope, sites, original_issue_date, cycle_start,
+         expiry, surveillance_audits, status, status_reason, suspended_on, suspended_until, version, created_at, updated_at
+       FROM organization_certification WHERE rcb_id = $2 AND certificate_number = 'K-0'`,
+      [randomUUID(), rcbC],
+    );
+    // A renamed organization moves in the RCB's name order (the copy of its name follows it).
+    const renamed = await h.as<{ upsertCertifications: { rejected: number } }>(
+      viewers.rcbIntegration(rcbC),
+      UPSERT,
+      {
+        input: [{ ...base, certificateNumber: 'K-1', organization: org('Kappa Hosting Aardvark', 'NL') }],
+      },
+    );
+    expect(renamed.data?.upsertCertifications.rejected).toBe(0);
+    // The same for an organization renamed without its certification being rewritten.
+    await h.db.dataSource.query(
+      `UPDATE certified_organization o SET legal_name = 'Kappa Hosting Aaron', search_text = 'Kappa Hosting Aaron',
+         sort_name = 'kappa hosting aaron'
+       FROM organization_certification c WHERE c.organization_id = o.id AND c.rcb_id = $1 AND c.certificate_number = 'K-2'`,
+      [rcbC],
+    );
+    const kappaHosting = await everyPage({ name: 'kappa hosting', rcbId: rcbC }, undefined, 1);
+    expect(kappaHosting).toHaveLength(new Set(kappaHosting).size);
+    const [first] = await h.db.dataSource.query<{ legal_name: string }[]>(
+      `SELECT legal_name FROM certified_organization WHERE id = $1`,
+      [kappaHosting[0]],
+    );
+    expect(first?.legal_name).toBe('Kappa Hosting Aardvark');
+    const [second] = await h.db.dataSource.query<{ legal_name: string }[]>(
+      `SELECT legal_name FROM certified_organization WHERE id = $1`,
+      [kappaHosting[1]],
+    );
+    expect(second?.legal_name).toBe('Kappa Hosting Aaron');
+    // Within one RCB, the other filters too: each as ranking every match with the same filter gives.
+    for (const more of [
+      { status: 'CERTIFIED' },
+      { status: 'SUSPENDED' },
+      { country: 'NL' },
+      { country: 'GB' },
+      { standard: 'ISO_IEC_20000_1_2018' },
+    ]) {
+      for (const rcbId of [rcbA, rcbB, rcbC]) {
+        for (const name of ['kappa hosting', 'services', 'zeta', 'nordisk datadrift']) {
+          const filter = { ...more, name, rcbId };
+          const expected = await everyPage(filter, 'every-match', 2);
+          expect(await everyPage(filter, undefined, 2)).toEqual(expected);
+          expect(await everyPage(filter, { nearestMargin: 0, tieBudget: 3 }, 2)).toEqual(expected);
+        }
+      }
+    }
     let compared = 0;
     for (const rcbId of [rcbA, rcbB, rcbC]) {
       const certified = new Set(await everyPage({ rcbId }));

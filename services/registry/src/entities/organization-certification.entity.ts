@@ -15,6 +15,7 @@ import type { RcbEntity } from './rcb.entity';
 @Index('ix_organization_certification_number', ['certificateNumber'])
 @Index('ix_organization_certification_organization', ['organizationId'])
 @Index('ix_organization_certification_rcb_status', ['rcbId', 'status'])
+@Index('ix_organization_certification_rcb_name', ['rcbId', 'organizationSortName', 'organizationId'])
 @Index('ix_organization_certification_status_expiry', ['status', 'expiry'])
 @Index('ix_organization_certification_transfer_deadline', ['transferDeadline'])
 export class OrganizationCertificationEntity {
@@ -30,6 +31,14 @@ export class OrganizationCertificationEntity {
     foreignKeyConstraintName: 'fk_organization_certification_organization',
   })
   organization?: CertifiedOrganizationEntity;
+
+  /**
+   * The organization's sort_name, copied by triggers (on insert, and when the organization is
+   * renamed) so that one RCB's organizations can be read in name order from an index. The code never
+   * writes it.
+   */
+  @Column({ type: 'text', name: 'organization_sort_name', insert: false, update: false, select: false })
+  organizationSortName?: string;
 
   /** The RCB holding the certification now (changes on transfer). */
   @Column({ type: 'uuid', name: 'rcb_id' })
