@@ -42,6 +42,8 @@ export interface OperationCost {
   cost: number;
   /** The cost depends on variable values (a page size passed as a variable). */
   usesVariables: boolean;
+  /** The variables page sizes are read from: the only values the cost depends on. */
+  pageVariables: readonly string[];
 }
 
 export function operationCost(
@@ -59,14 +61,14 @@ export function operationCost(
       ? operations[0]
       : undefined;
   const root = operation && schema.getRootType(operation.operation);
-  if (!operation || !root) return { cost: 0, usesVariables: false };
+  if (!operation || !root) return { cost: 0, usesVariables: false, pageVariables: [] };
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions)
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const defaults = new Map<string, ValueNode>();
   for (const variable of operation.variableDefinitions ?? [])
     if (variable.defaultValue) defaults.set(variable.variable.name.value, variable.defaultValue);
-  const state = { usesVariables: false };
+  const pageVariables = new Set<string>();
 
   const pageSize = (
     field: GraphQLField<unknown, unknown>,
@@ -78,8 +80,8 @@ export function operationCost(
       const node = argumentNodes.find((argument) => argument.name.value === name);
       let value: unknown;
       if (node?.value.kind === Kind.VARIABLE) {
-        state.usesVariables = true;
         const variable = node.value.name.value;
+        pageVariables.add(variable);
         value = variables && variable in variables ? variables[variable] : undefined;
         const fallback = defaults.get(variable);
         if (value === undefined && fallback) value = valueFromAST(fallback, definition.type);
@@ -134,10 +136,54 @@ export function operationCost(
     return total;
   };
 
-  return {
-    cost: selectionCost(root, operation.selectionSet, undefined, new Set()),
-    usesVariables: state.usesVariables,
-  };
+  const cost = selectionCost(root, operation.selectionSet, undefined, new Set());
+  return { cost, usesVariables: pageVariables.size > 0, pageVariables: [...pageVariables] };
+}
+
+/** How many page-size combinations one operation keeps costs for (a client paging by 1..100 fits). */
+const PAGE_SIZES_KEPT = 128;
+
+/**
+ * The cost of one operation whose page sizes are variables, computed once per combination of
+ * those variables' values instead of walking the operation on every request (a search passing
+ * `$first` is costed once for 20 and once for 100).
+ */
+export class PagedOperationCost {
+  private readonly byPageSizes = new Map<string, number>();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly document: DocumentNode,
+    private readonly operationName: string | null | undefined,
+    private readonly pageVariables: readonly string[],
+  ) {}
+
+  costWith(variables: Readonly<Record<string, unknown>> | null | undefined): number {
+    // undefined (absent: the variable's default applies) and null (the argument's default) differ
+    const key = this.pageVariables
+      .map((name) => {
+        const value = variables?.[name];
+        return value === undefined ? '~' : JSON.stringify(value);
+      })
+      .join(',');
+    const known = this.byPageSizes.get(key);
+    if (known !== undefined) return known;
+    const { cost } = operationCost(this.schema, this.document, this.operationName, variables);
+    if (this.byPageSizes.size < PAGE_SIZES_KEPT) this.byPageSizes.set(key, cost);
+    return cost;
+  }
+}
+
+/** An operation's cost as kept between requests: a number, or its costs by page sizes. */
+export function keptCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): number | PagedOperationCost {
+  const { cost, pageVariables } = operationCost(schema, document, operationName, undefined);
+  return pageVariables.length === 0
+    ? cost
+    : new PagedOperationCost(schema, document, operationName, pageVariables);
 }
 
 function isList(type: GraphQLOutputType): boolean {
@@ -154,28 +200,24 @@ export function costLimitExceeded(cost: number, limit: number): GraphQLError {
 /**
  * Refuses, before planning, an operation whose cost with this request's variables is over the limit.
  * Apollo Server hands every request with the same query text the same parsed document (its document
- * cache), so an operation whose cost does not depend on variables is costed once per document and
- * operation name; one with a page size passed as a variable is costed on every request.
+ * cache), so an operation is costed once per document and operation name, and one with a page size
+ * passed as a variable once per page size (PagedOperationCost).
  */
 export function costLimitPlugin(maxCost: number): ApolloServerPlugin<GatewayContext> {
-  const fixed = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
+  const kept = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number | PagedOperationCost>>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request }) {
-          let bySchema = fixed.get(schema);
-          if (!bySchema) fixed.set(schema, (bySchema = new WeakMap()));
+          let bySchema = kept.get(schema);
+          if (!bySchema) kept.set(schema, (bySchema = new WeakMap()));
+          let byName = bySchema.get(document);
+          if (!byName) bySchema.set(document, (byName = new Map()));
           const key = request.operationName ?? '';
-          let cost = bySchema.get(document)?.get(key);
-          if (cost === undefined) {
-            const computed = operationCost(schema, document, request.operationName, request.variables);
-            cost = computed.cost;
-            if (!computed.usesVariables) {
-              let byName = bySchema.get(document);
-              if (!byName) bySchema.set(document, (byName = new Map()));
-              byName.set(key, cost);
-            }
-          }
+          let known = byName.get(key);
+          if (known === undefined)
+            byName.set(key, (known = keptCost(schema, document, request.operationName)));
+          const cost = typeof known === 'number' ? known : known.costWith(request.variables);
           if (cost > maxCost) throw costLimitExceeded(cost, maxCost);
         },
       };

@@ -19,7 +19,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { compilePlan, type CompiledPlan } from './compiled-plans';
-import { operationCost } from './cost';
+import { keptCost, operationCost, PagedOperationCost } from './cost';
 
 type QueryPlan = Parameters<Experimental_DidResolveQueryPlanCallback>[0]['queryPlan'];
 
@@ -28,10 +28,8 @@ export interface SubgraphRoute {
   kind: 'subgraph';
   subgraph: string;
   operationKind: 'query' | 'mutation';
-  /** Its cost (src/cost.ts) when that does not depend on variables; else it is computed per request. */
-  cost?: number;
-  /** The parsed operation, kept when its cost depends on variables (a page size passed as $first). */
-  document?: DocumentNode;
+  /** Its cost (src/cost.ts), or its costs by page size when a page size is a variable ($first). */
+  cost?: number | PagedOperationCost;
 }
 
 /** A query spanning subgraphs whose plan the gateway executes itself (src/compiled-plans.ts). */
@@ -39,8 +37,7 @@ export interface PlanRoute {
   kind: 'plan';
   operationKind: 'query';
   plan: CompiledPlan;
-  cost?: number;
-  document?: DocumentNode;
+  cost?: number | PagedOperationCost;
   /** Requests answered here, and taken back to the planned path (an error, a null): see takeBack. */
   answered: number;
   takenBack: number;
@@ -273,8 +270,10 @@ export class SubgraphRouteTable {
     operationName: string | undefined,
     variables: Readonly<Record<string, unknown>> | null | undefined,
   ): number {
-    if (route.cost !== undefined) return route.cost;
-    return operationCost(this.schemas.api, route.document ?? parse(query), operationName, variables).cost;
+    const kept = route.cost;
+    if (typeof kept === 'number') return kept;
+    if (kept) return kept.costWith(variables);
+    return operationCost(this.schemas.api, parse(query), operationName, variables).cost;
   }
 
   /** Called with every resolved plan; analyses an operation once. */
@@ -284,13 +283,11 @@ export class SubgraphRouteTable {
     const route: LearnedRoute | null =
       (this.kinds.subgraphRoutes ? routeFor(plan, document, this.schemas) : null) ??
       (this.kinds.compiledPlans ? this.planRoute(plan, document, operationName) : null);
-    if (route) {
-      const { cost, usesVariables } = operationCost(this.schemas.api, document, operationName, undefined);
-      if (usesVariables) route.document = document;
-      else route.cost = cost;
-    }
+    if (route) route.cost = keptCost(this.schemas.api, document, operationName);
+    // a cost by page size keeps the operation's syntax tree
+    const keepsDocument = route?.cost instanceof PagedOperationCost;
     const size =
-      key.length * ((route?.document ? 1 + DOCUMENT_WEIGHT : 1) + (route?.kind === 'plan' ? PLAN_WEIGHT : 0));
+      key.length * ((keepsDocument ? 1 + DOCUMENT_WEIGHT : 1) + (route?.kind === 'plan' ? PLAN_WEIGHT : 0));
     this.routes.set(key, route);
     this.held.set(key, size);
     this.heldChars += size;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Supergraph } from '@apollo/federation-internals';
 import { parse, validate, type DocumentNode } from 'graphql';
 import { loadGatewayConfig } from '../src/config';
-import { costLimitPlugin, operationCost } from '../src/cost';
+import { costLimitPlugin, keptCost, operationCost, PagedOperationCost } from '../src/cost';
 import { defaultSupergraphPath } from '../src/gateway';
 
 // The cost model against the committed supergraph: what real clients send passes the default limit
@@ -105,6 +105,31 @@ describe('operation cost', () => {
     expect(variable.cost).toBe(inline.cost);
     expect(operationCost(api, document(registryPage), undefined, { first: 10 }).cost).toBeLessThan(
       variable.cost / 5,
+    );
+  });
+
+  it('keeps the cost per page size exactly as computing it on every request gives', () => {
+    const text = `query($n: Int = 50, $m: Int, $name: String) {
+      rcbs(first: $n) { edges { node { id } } }
+      certifiedOrganizations(first: $m, filter: { name: $name }) { edges { node { certifications { rcb { id } } } } }
+    }`;
+    const doc = document(text);
+    const kept = keptCost(api, doc, undefined);
+    expect(kept).toBeInstanceOf(PagedOperationCost);
+    const paged = kept as PagedOperationCost;
+    const cases: Record<string, unknown>[] = [
+      {},
+      { n: null },
+      { n: undefined },
+      { m: null, n: 3 },
+      { name: 'x' },
+    ];
+    // past the number of page sizes kept, and each combination asked twice (the second from the memo)
+    for (let n = 0; n < 150; n += 7) cases.push({ n, m: 150 - n, name: `acme ${n}` });
+    for (const variables of [...cases, ...cases])
+      expect(paged.costWith(variables)).toBe(operationCost(api, doc, undefined, variables).cost);
+    expect(keptCost(api, document('{ rcbs(first: 3) { edges { node { id } } } }'), undefined)).toEqual(
+      expect.any(Number),
     );
   });
 
