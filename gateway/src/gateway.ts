@@ -96,12 +96,16 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
     blockFieldSuggestion: { enabled: production },
   });
   const protection = armor.protect();
-  /** Every error a client gets, on either path: internal ones masked, the gateway's own codes kept. */
-  const formatError = (formatted: GraphQLFormattedError, error: unknown = formatted) => {
+  /**
+   * Every error a client gets, on either path: internal ones masked, the gateway's own codes kept.
+   * An internal one is logged with the request's id where the caller has it (the gateway does not
+   * scope requests for its log lines: src/main.ts); Apollo Server's own call passes none.
+   */
+  const formatError = (formatted: GraphQLFormattedError, error: unknown = formatted, requestId?: string) => {
     const visible = withLimitCode(asSubgraphSaidIt(formatted, error), error);
     return GATEWAY_CODES.has(String(visible.extensions?.code))
       ? visible
-      : maskInternalError(visible, error, logger, production);
+      : maskInternalError(visible, error, requestId ? logger.child({ requestId }) : logger, production);
   };
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -123,7 +127,7 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
-    formatError,
+    formatError: (formatted, error) => formatError(formatted, error),
   });
 
   const trustedProxies = new TrustedProxies(config.GATEWAY_TRUSTED_PROXIES);

@@ -69,7 +69,7 @@ export function asClientSubgraphError(error: GraphQLFormattedError): GraphQLForm
  * already ran elsewhere in the same operation.
  */
 export function subgraphAnswersPlugin(
-  format: (error: GraphQLFormattedError) => GraphQLFormattedError,
+  format: (error: GraphQLFormattedError, original: unknown, requestId: string) => GraphQLFormattedError,
 ): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
@@ -81,7 +81,12 @@ export function subgraphAnswersPlugin(
           if (refusal && (operation?.operation !== 'mutation' || !answers.executed)) {
             response.body = {
               kind: 'single',
-              singleResult: { errors: refusal.errors.map((error) => format(asClientSubgraphError(error))) },
+              singleResult: {
+                errors: refusal.errors.map((error) => {
+                  const said = asClientSubgraphError(error);
+                  return format(said, said, contextValue.requestId);
+                }),
+              },
             };
             response.http.status = refusal.status;
           } else if (answers.status !== undefined) {

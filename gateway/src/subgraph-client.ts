@@ -201,7 +201,10 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         this.service,
       );
     } catch (error) {
-      this.logger.warn({ err: error, subgraph: this.service, url: this.url }, 'subgraph unreachable');
+      this.logger.warn(
+        { err: error, subgraph: this.service, url: this.url, requestId: context.requestId },
+        'subgraph unreachable',
+      );
       return { errors: [unavailableError(this.service)] };
     }
     const body = graphQLBodyOf(response);
@@ -210,6 +213,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         {
           subgraph: this.service,
           url: this.url,
+          requestId: context.requestId,
           status: response.status,
           body: response.body.toString('utf8').slice(0, 200),
         },

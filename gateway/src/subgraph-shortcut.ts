@@ -22,7 +22,8 @@ export interface SubgraphShortcutOptions {
   context: (request: IncomingGraphQLRequest) => Promise<GatewayContext>;
   logger: Logger;
   /** The gateway's error formatting (masking), as Apollo Server applies it on the planned path. */
-  formatError: (error: GraphQLFormattedError) => GraphQLFormattedError;
+  /** The gateway's error formatting; an internal error is logged with `requestId`. */
+  formatError: (error: GraphQLFormattedError, original: unknown, requestId: string) => GraphQLFormattedError;
   /** The cost limit (src/cost.ts): an operation over it with this request's variables is planned, and refused there. */
   maxCost: number;
   /** The API schema, to coerce a compiled plan's variables as the planned path does before sending anything. */
@@ -90,8 +91,11 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
       // A query is simply executed from its plan, which reports the failure as the gateway always has;
       // a mutation may have reached the subgraph, so it is never sent twice.
       if (route.operationKind === 'query' || isNotConnected(error)) return false;
-      logger.warn({ err: error, subgraph: route.subgraph }, 'subgraph failed during a routed mutation');
-      sendUnavailable(res, route.subgraph, formatError);
+      logger.warn(
+        { err: error, subgraph: route.subgraph, requestId: requestContext.requestId },
+        'subgraph failed during a routed mutation',
+      );
+      sendUnavailable(res, route.subgraph, formatError, requestContext.requestId);
       counted('error');
       return true;
     }
@@ -112,10 +116,10 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
     if (!isGraphQLBody(parsed)) {
       if (route.operationKind === 'query') return false;
       logger.warn(
-        { subgraph: route.subgraph, status: answer.status },
+        { subgraph: route.subgraph, status: answer.status, requestId: requestContext.requestId },
         'subgraph answered without a GraphQL body',
       );
-      sendUnavailable(res, route.subgraph, formatError);
+      sendUnavailable(res, route.subgraph, formatError, requestContext.requestId);
       counted('error');
       return true;
     }
@@ -123,7 +127,10 @@ export function subgraphShortcut(options: SubgraphShortcutOptions): HttpShortcut
     // planned path, which answers refusals for every operation alike.
     if (parsed.data === undefined) return false;
     if (parsed.errors)
-      parsed.errors = parsed.errors.map((error) => formatError(asClientSubgraphError(error)));
+      parsed.errors = parsed.errors.map((error) => {
+        const said = asClientSubgraphError(error);
+        return formatError(said, said, requestContext.requestId);
+      });
     send(res, answer.status, contentType, JSON.stringify(parsed) + '\n', cacheControl, {
       retryAfter: headerValue(answer.headers['retry-after']),
     });
@@ -193,7 +200,10 @@ async function answerFromPlan(
     data = await route.plan.execute(variables, fetchFrom);
   } catch (error) {
     if (!(error instanceof NotHere))
-      logger.error({ err: error }, 'compiled plan failed; planned path answers');
+      logger.error(
+        { err: error, requestId: requestContext.requestId },
+        'compiled plan failed; planned path answers',
+      );
     return 'given back';
   }
   route.answered += 1;
@@ -221,9 +231,11 @@ class CachePolicy {
 function sendUnavailable(
   res: Parameters<HttpShortcut>[0]['res'],
   subgraph: string,
-  formatError: (error: GraphQLFormattedError) => GraphQLFormattedError,
+  formatError: SubgraphShortcutOptions['formatError'],
+  requestId: string,
 ): void {
-  const errors = [formatError(unavailableError(subgraph))];
+  const unavailable = unavailableError(subgraph);
+  const errors = [formatError(unavailable, unavailable, requestId)];
   send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ errors, data: null }) + '\n');
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import { requestScope } from './log-context';
+import { requestScope, scopesRequests } from './log-context';
 import { httpRequestDuration } from './metrics';
 import { tracer } from './tracing';
 
@@ -8,7 +8,8 @@ const UNTRACED = new Set(['/health', '/ready']);
 
 /**
  * Wraps one HTTP request: a server span continuing the caller's W3C trace (the gateway's, or the
- * client's), the request id in scope for every log line, and the latency histogram on finish.
+ * client's), the request id in scope for every log line (unless the process stopped scoping requests:
+ * log-context.ts), and the latency histogram on finish.
  * `route` must come from a fixed set (it is a metric label).
  */
 export function observeHttpRequest<T>(
@@ -39,7 +40,8 @@ export function observeHttpRequest<T>(
   res.once('close', () => {
     if (!res.writableFinished) span.end();
   });
-  return context.with(trace.setSpan(parent, span), () => requestScope.run({ requestId }, handle));
+  const scoped = scopesRequests() ? () => requestScope.run({ requestId }, handle) : handle;
+  return context.with(trace.setSpan(parent, span), scoped);
 }
 
 function record(method: string, route: string, status: number, started: bigint) {

@@ -32,5 +32,5 @@ export {
 export { serveMetrics, type MetricsServer } from './metrics-server';
 export { observeHttpRequest } from './http';
 export { graphqlTelemetryPlugin } from './graphql-plugin';
-export { logContext, withRequestId } from './log-context';
+export { logContext, withRequestId, stopScopingRequests } from './log-context';
 export { logFormat, logMixin, logDestination } from './logging';
