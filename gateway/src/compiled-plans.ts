@@ -453,6 +453,13 @@ function representationsOf(entities: readonly unknown[], requires: readonly Repr
   return representations;
 }
 
+/**
+ * One `_entities` call, answered in the order of `representations`. An entity asked for from several
+ * places (every certification of one RCB asks for the same RCB) is sent once: the subgraph resolves
+ * and the gateway reads it once, and each place gets its own copy of the answer, as each would from
+ * an answer of its own. (Apollo Gateway's executor sends every one: 20 of the same RCB on a page of
+ * the registry.)
+ */
 async function sendEntities(
   fetch: CompiledFetch,
   variables: string,
@@ -460,12 +467,42 @@ async function sendEntities(
   context: Run,
 ): Promise<unknown[]> {
   if (fetch.variableUsages.includes('representations')) throw new NotHere('a variable named representations');
-  const body = `${fetch.prefix}${variables}${variables.length > 1 ? ',' : ''}"representations":${JSON.stringify(representations)}}${fetch.suffix}`;
+  const unique: string[] = [];
+  const indexOf = new Map<string, number>();
+  const slots = representations.map((representation) => {
+    const json = JSON.stringify(representation);
+    let slot = indexOf.get(json);
+    if (slot === undefined) {
+      slot = unique.length;
+      indexOf.set(json, slot);
+      unique.push(json);
+    }
+    return slot;
+  });
+  const body = `${fetch.prefix}${variables}${variables.length > 1 ? ',' : ''}"representations":[${unique.join(',')}]}${fetch.suffix}`;
   const answer = await context.send(fetch.subgraph, body);
   const received = answer._entities;
-  if (!Array.isArray(received) || received.length !== representations.length)
+  if (!Array.isArray(received) || received.length !== unique.length)
     throw new NotHere('an _entities answer of the wrong length');
-  return received;
+  if (unique.length === representations.length) return received;
+  const handedOut = new Set<number>();
+  return slots.map((slot) => {
+    if (!handedOut.has(slot)) {
+      handedOut.add(slot);
+      return received[slot];
+    }
+    // merged into its own entity, later fetches may add to it: never the same object twice
+    return copyOfJson(received[slot]);
+  });
+}
+
+/** A deep copy of a value parsed from JSON. */
+function copyOfJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyOfJson);
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) copy[key] = copyOfJson(field);
+  return copy;
 }
 
 /** Each entity takes the answer at its position (from `offset`), with the entity's __typename when absent. */

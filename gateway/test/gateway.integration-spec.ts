@@ -31,6 +31,8 @@ const candidateSdl = `
   type Mutation { bump: Int!, reserve(seat: String!): Boolean, book(day: Date!): String }
   type Candidate @key(fields: "id") {
     id: ID! name: String! friend: Candidate, friends(first: Int = 10): [Candidate!]!, sittings: [Sitting!]!
+    "The same candidate twice, then another: entities repeated within one list"
+    team: [Candidate!]!
   }
   type Sitting @key(fields: "id") { id: ID! room: String! }
 `;
@@ -124,6 +126,7 @@ describe('gateway', () => {
         friends: (c: { id: string }, args: { first: number }) =>
           Array.from({ length: args.first }, (_, i) => candidate(`${c.id}${i}`)),
         sittings: (c: { id: string }) => [1, 2, 3].map((n) => ({ id: `${c.id}-s${n}`, room: `Room ${n}` })),
+        team: (c: { id: string }) => [candidate(`${c.id}x`), candidate(`${c.id}x`), candidate(`${c.id}yz`)],
       },
       Sitting: {
         __resolveReference: (ref: { id: string }) => ({ id: ref.id, room: `Room of ${ref.id}` }),
@@ -542,6 +545,46 @@ describe('gateway', () => {
       expect(together).toHaveLength(1);
       expect(together[0]?.query).toContain('$scale');
       expect(compiledFetches.length).toBe(apolloFetches.length - 1);
+    });
+
+    it('asks a subgraph once for an entity wanted in several places, each answered as alone', async () => {
+      // team lists c1x twice: Apollo sends its representation twice, the compiled plan once; the
+      // answer is the same, each place with its own copy (the friend fetched after it is merged into
+      // each), and a second candidate's team in the same call shares nothing with the first.
+      const query = `query Team { a: candidate(id: "c1") { team { certificateCount friend { certificateCount } } }
+        b: candidate(id: "c2") { team { certificateCount name } } }`;
+      const body = { query, operationName: 'Team' };
+      const from = seenBodies.length;
+      await exactly(apolloExecutedHttp.url, body);
+      const apolloFetches = seenBodies.slice(from);
+      const { compiled, compiledFetches } = await compare(body);
+      expect(route(query, 'Team')).toBeDefined();
+      const member = (id: string) => ({
+        certificateCount: id.length,
+        friend: { certificateCount: id.length + 1 },
+      });
+      expect(JSON.parse(compiled.text)).toEqual({
+        data: {
+          a: { team: [member('c1x'), member('c1x'), member('c1yz')] },
+          b: {
+            team: ['c2x', 'c2x', 'c2yz'].map((id) => ({
+              certificateCount: id.length,
+              name: `Candidate ${id}`,
+            })),
+          },
+        },
+      });
+      const ids = (fetches: typeof seenBodies) =>
+        fetches.flatMap((fetched) =>
+          (
+            (fetched as { variables?: { representations?: { id: string }[] } }).variables?.representations ??
+            []
+          ).map((representation) => representation.id),
+        );
+      expect(ids(apolloFetches).filter((id) => id === 'c1x')).toHaveLength(2);
+      expect(ids(compiledFetches).filter((id) => id === 'c1x')).toHaveLength(1);
+      expect(ids(compiledFetches).filter((id) => id === 'c2x')).toHaveLength(1);
+      expect(ids(compiledFetches).filter((id) => id === 'c1xx')).toHaveLength(1);
     });
 
     it('leaves variable errors, refusals and subgraph errors to the planned path, with its answer', async () => {
