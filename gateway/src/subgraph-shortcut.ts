@@ -21,8 +21,7 @@ export interface SubgraphShortcutOptions {
   /** The gateway's own context factory: the same authentication, request id and client address. */
   context: (request: IncomingGraphQLRequest) => Promise<GatewayContext>;
   logger: Logger;
-  /** The gateway's error formatting (masking), as Apollo Server applies it on the planned path. */
-  /** The gateway's error formatting; an internal error is logged with `requestId`. */
+  /** The gateway's error formatting (masking), as Apollo Server applies it on the planned path; an internal error is logged with `requestId`. */
   formatError: (error: GraphQLFormattedError, original: unknown, requestId: string) => GraphQLFormattedError;
   /** The cost limit (src/cost.ts): an operation over it with this request's variables is planned, and refused there. */
   maxCost: number;
