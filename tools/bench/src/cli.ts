@@ -168,6 +168,7 @@ async function main(parsed: BenchOptions): Promise<number> {
           suiteResults.push(await runner.run(scenario));
         }
       }
+      await runner.idleAgain(suiteResults);
       results.push(...suiteResults);
       log(formatSuite(`suite ${suite}`, suiteResults));
     }
