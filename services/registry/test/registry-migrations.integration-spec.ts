@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createTestDatabase } from '@iso20000/testing';
 import { entities, migrations } from '../src/data-source';
 import { CountryCodeFindings1732600000002 } from '../src/migrations/1732600000002-country-code-findings';
-import { RcbOrganizationNames1765100000000 } from '../src/migrations/1765100000000-rcb-organization-names';
 
 it('reports stored country codes that name no country, without rewriting them', async () => {
   await using db = await createTestDatabase('registry', { entities, migrations });
@@ -52,57 +51,4 @@ it('reports stored country codes that name no country, without rewriting them', 
   expect(await ds.query(`SELECT country FROM certified_organization WHERE id = $1`, [bad])).toEqual([
     { country: 'UK' },
   ]);
-});
-
-it("names every stored certification with its organization's sort name, in batches, and keeps them named", async () => {
-  await using db = await createTestDatabase('registry', { entities, migrations });
-  const ds = db.dataSource;
-  const migration = new RcbOrganizationNames1765100000000();
-  const runner = ds.createQueryRunner();
-  try {
-    // as on a database that had certifications before the migration
-    await migration.down(runner);
-    const rcb = randomUUID();
-    const organizations = Array.from({ length: 5 }, (_, i) => ({ id: randomUUID(), name: `org ${i}` }));
-    for (const [i, organization] of organizations.entries()) {
-      await ds.query(
-        `INSERT INTO certified_organization (id, legal_name, other_names, country, address, public_listing, search_text, sort_name, created_at, updated_at)
-         VALUES ($1, $2, '[]', 'GB', '{}', true, $2, $2, now(), now())`,
-        [organization.id, organization.name],
-      );
-      for (const copy of [0, 1])
-        await ds.query(
-          `INSERT INTO organization_certification (id, organization_id, rcb_id, certificate_number, standard, scope, sites, original_issue_date,
-             cycle_start, expiry, surveillance_audits, status, version, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, 'ISO_IEC_20000_1_2018', 'IT', '[]', '2025-01-01', '2025-01-01', '2027-12-31', '[]', 'CERTIFIED', 1, now(), now())`,
-          [randomUUID(), organization.id, rcb, `N-${i}-${copy}`],
-        );
-    }
-    migration.batchSize = 3; // ten certifications: four batches
-    await migration.up(runner);
-    // and again, as after an interruption
-    await migration.up(runner);
-  } finally {
-    await runner.release();
-  }
-  const named = await ds.query(
-    `SELECT count(*)::int AS all, count(*) FILTER (WHERE c.organization_sort_name = o.sort_name)::int AS named
-     FROM organization_certification c JOIN certified_organization o ON o.id = c.organization_id`,
-  );
-  expect(named).toEqual([{ all: 10, named: 10 }]);
-  const [column] = await ds.query(
-    `SELECT is_nullable FROM information_schema.columns WHERE table_name = 'organization_certification' AND column_name = 'organization_sort_name'`,
-  );
-  expect(column).toEqual({ is_nullable: 'NO' });
-  const index = await ds.query(
-    `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'ix_organization_certification_rcb_name'`,
-  );
-  expect(index).toEqual([{ valid: true }]);
-  await ds.query(`UPDATE certified_organization SET sort_name = 'renamed' WHERE legal_name = 'org 2'`);
-  expect(
-    await ds.query(
-      `SELECT DISTINCT c.organization_sort_name AS name FROM organization_certification c
-       JOIN certified_organization o ON o.id = c.organization_id WHERE o.legal_name = 'org 2'`,
-    ),
-  ).toEqual([{ name: 'renamed' }]);
 });
