@@ -127,7 +127,7 @@ export function buildGateway({ config, authenticator, logger, supergraphSdl }: B
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
-    formatError: (formatted, error) => formatError(formatted, error),
+    formatError,
   });
 
   const trustedProxies = new TrustedProxies(config.GATEWAY_TRUSTED_PROXIES);

@@ -129,6 +129,12 @@ const ms = (value: number | null) =>
   typeof value === 'number' && Number.isFinite(value) ? value.toFixed(1) : '-';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The median over a contender's runs of its gateway's CPU per request net of idle. */
+function gatewayCpuMsNet(outcome: ContenderOutcome): number | undefined {
+  const gw = gatewayProcess(outcome.contender);
+  return gw ? median(outcome.runs.map((run) => run.cpuMsNet?.[gw] ?? Number.NaN)) : undefined;
+}
+
 export class BenchRunner {
   private background: BackgroundRate = new Map();
   /** Each measured process tree's CPU while nobody asks anything, in clock ticks per second. */
@@ -190,25 +196,27 @@ export class BenchRunner {
       ]),
     );
     this.log(`  idle CPU after the suite: ${this.formatIdle(now)}; runs are net of the lower rate`);
+    this.idleTicksPerSecond = lower;
     for (const scenario of outcomes)
       for (const outcome of scenario.outcomes) {
-        for (const run of outcome.runs) {
-          if (!run.cpuTicks || run.loadSeconds === undefined) continue;
-          const loadSeconds = run.loadSeconds;
-          run.cpuMsNet = cpuMillisPerRequest(
-            {},
-            run.cpuTicks,
-            run.requests,
-            TICKS_PER_SECOND,
-            Object.fromEntries(
-              Object.keys(run.cpuTicks).map((name) => [name, (lower[name] ?? 0) * loadSeconds]),
-            ),
-          );
-        }
-        const gw = gatewayProcess(outcome.contender);
-        if (gw) outcome.gatewayCpuMsNet = median(outcome.runs.map((run) => run.cpuMsNet?.[gw] ?? Number.NaN));
+        for (const run of outcome.runs)
+          if (run.cpuTicks && run.loadSeconds !== undefined)
+            run.cpuMsNet = this.netOfIdle(run.cpuTicks, run.requests, run.loadSeconds);
+        outcome.gatewayCpuMsNet = gatewayCpuMsNet(outcome);
       }
-    this.idleTicksPerSecond = lower;
+  }
+
+  /** CPU milliseconds per request, per process tree, less its idle rate over the run's length. */
+  private netOfIdle(cpuTicks: Record<string, number>, requests: number, loadSeconds: number) {
+    return cpuMillisPerRequest(
+      {},
+      cpuTicks,
+      requests,
+      TICKS_PER_SECOND,
+      Object.fromEntries(
+        Object.keys(cpuTicks).map((name) => [name, (this.idleTicksPerSecond[name] ?? 0) * loadSeconds]),
+      ),
+    );
   }
 
   private idleRates(cpuBefore: Record<string, number>, cpuStarted: number): Record<string, number> {
@@ -333,9 +341,7 @@ export class BenchRunner {
       outcome.gatewayCpuMs = gw
         ? median(outcome.runs.map((run) => run.cpuMs?.[gw] ?? Number.NaN))
         : undefined;
-      outcome.gatewayCpuMsNet = gw
-        ? median(outcome.runs.map((run) => run.cpuMsNet?.[gw] ?? Number.NaN))
-        : undefined;
+      outcome.gatewayCpuMsNet = gatewayCpuMsNet(outcome);
       outcome.subgraphsCpuMs = median(
         outcome.runs
           .filter((run) => !run.warmup)
@@ -435,6 +441,9 @@ export class BenchRunner {
     const result = await load();
     const cpuAfter = sampleCpu(processes);
     const loadSeconds = (Date.now() - started) / 1000;
+    const cpuTicks = Object.fromEntries(
+      Object.keys(cpuAfter).map((name) => [name, (cpuAfter[name] ?? 0) - (cpuBefore[name] ?? 0)]),
+    );
     let sql: SqlPerRequest | undefined;
     if (this.sql && sqlBefore) {
       // What the requests set off after answering (the outbox relay publishing their events) belongs to them.
@@ -463,19 +472,9 @@ export class BenchRunner {
       sql,
       cpuShare: cpuShares(cpuBefore, cpuAfter),
       cpuMs: cpuMillisPerRequest(cpuBefore, cpuAfter, result.requests),
-      cpuTicks: Object.fromEntries(
-        Object.keys(cpuAfter).map((name) => [name, (cpuAfter[name] ?? 0) - (cpuBefore[name] ?? 0)]),
-      ),
+      cpuTicks,
       loadSeconds,
-      cpuMsNet: cpuMillisPerRequest(
-        cpuBefore,
-        cpuAfter,
-        result.requests,
-        TICKS_PER_SECOND,
-        Object.fromEntries(
-          Object.keys(cpuAfter).map((name) => [name, (this.idleTicksPerSecond[name] ?? 0) * loadSeconds]),
-        ),
-      ),
+      cpuMsNet: this.netOfIdle(cpuTicks, result.requests, loadSeconds),
     };
   }
 }
